@@ -1,0 +1,292 @@
+package io.powerloom.sequencer.protocol.records;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.powerloom.sequencer.protocol.json.Json;
+import io.powerloom.sequencer.protocol.json.JsonWriter;
+import java.io.IOException;
+import java.math.BigInteger;
+
+/**
+ * Encodes and decodes the shared Kafka record values: compact UTF-8 JSON with {@code "v":1} and a
+ * {@code "type"} discriminator, keys in a fixed order, so equal records give equal bytes.
+ *
+ * <p>Decoding is strict about what it needs (version, type, every field present with the right
+ * JSON type, unsigned integers without fraction or exponent, addresses and hashes in lower-case
+ * 0x hex) and ignores unknown keys, so a newer writer can add fields. Every failure is a
+ * {@link RecordFormatException} naming the field and the problem.
+ *
+ * <p>All {@code long} fields are written and read as <b>unsigned</b> 64-bit integers; {@code int}
+ * fields must be in 0..2^31-1.
+ */
+public final class RecordCodec {
+
+    /** The record format version written and accepted. */
+    public static final int VERSION = 1;
+
+    private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+    private RecordCodec() {
+    }
+
+    // ---------------------------------------------------------------- encode
+
+    public static byte[] encode(SubmissionEnvelope r) {
+        JsonWriter w = start("submission", 256 + r.submission().length());
+        w.name("submissionId").value(r.submissionId());
+        w.name("peerId").value(r.peerId());
+        w.name("receivedAtMs").unsignedValue(r.receivedAtMs());
+        w.name("bridgeId").value(r.bridgeId());
+        w.name("submission").value(r.submission());
+        return w.endObject().toBytes();
+    }
+
+    public static byte[] encode(Heartbeat r) {
+        JsonWriter w = start("heartbeat", 128);
+        w.name("receivedAtMs").unsignedValue(r.receivedAtMs());
+        w.name("bridgeId").value(r.bridgeId());
+        w.name("partition").value(r.partition());
+        w.name("sequence").unsignedValue(r.sequence());
+        return w.endObject().toBytes();
+    }
+
+    /** Encodes either kind of submissions-topic record. */
+    public static byte[] encode(SubmissionTopicRecord r) {
+        if (r instanceof SubmissionEnvelope s) {
+            return encode(s);
+        }
+        return encode((Heartbeat) r);
+    }
+
+    public static byte[] encode(EpochReleased r) {
+        JsonWriter w = start("epochReleased", 512);
+        w.name("dataMarket").value(r.dataMarket());
+        w.name("epochId").unsignedValue(r.epochId());
+        w.name("begin").unsignedValue(r.begin());
+        w.name("end").unsignedValue(r.end());
+        w.name("chainTimestamp").unsignedValue(r.chainTimestamp());
+        w.name("blockNumber").unsignedValue(r.blockNumber());
+        w.name("blockHash").value(r.blockHash());
+        w.name("txHash").value(r.txHash());
+        w.name("logIndex").value(r.logIndex());
+        w.name("snapshotSubmissionWindow").unsignedValue(r.snapshotSubmissionWindow());
+        w.name("batchSubmissionWindow").unsignedValue(r.batchSubmissionWindow());
+        w.name("observedAtMs").unsignedValue(r.observedAtMs());
+        w.name("removed").value(r.removed());
+        return w.endObject().toBytes();
+    }
+
+    public static byte[] encode(ChainBlock r) {
+        JsonWriter w = start("block", 160);
+        w.name("number").unsignedValue(r.number());
+        w.name("hash").value(r.hash());
+        w.name("timestamp").unsignedValue(r.timestamp());
+        w.name("observedAtMs").unsignedValue(r.observedAtMs());
+        return w.endObject().toBytes();
+    }
+
+    /** Encodes either kind of protocol-chain record. */
+    public static byte[] encode(ChainTopicRecord r) {
+        if (r instanceof EpochReleased e) {
+            return encode(e);
+        }
+        return encode((ChainBlock) r);
+    }
+
+    public static byte[] encode(SlotAssignment r) {
+        JsonWriter w = start("slot", 160);
+        w.name("slotId").unsignedValue(r.slotId());
+        w.name("snapshotter").value(r.snapshotter());
+        w.name("active").value(r.active());
+        w.name("blockNumber").unsignedValue(r.blockNumber());
+        w.name("observedAtMs").unsignedValue(r.observedAtMs());
+        return w.endObject().toBytes();
+    }
+
+    private static JsonWriter start(String type, int hint) {
+        JsonWriter w = new JsonWriter(JsonWriter.Style.MINIMAL, hint);
+        w.beginObject();
+        w.name("v").value(VERSION);
+        w.name("type").value(type);
+        return w;
+    }
+
+    // ---------------------------------------------------------------- decode
+
+    /** Decodes a value of the submissions topic (a submission or a heartbeat). */
+    public static SubmissionTopicRecord decodeSubmissionTopic(byte[] value) throws RecordFormatException {
+        JsonNode n = parse(value);
+        String type = type(n);
+        return switch (type) {
+            case "submission" -> submissionEnvelope(n);
+            case "heartbeat" -> heartbeat(n);
+            default -> throw new RecordFormatException("type \"" + type
+                    + "\" does not belong on the submissions topic (expected submission or heartbeat)");
+        };
+    }
+
+    public static SubmissionEnvelope decodeSubmissionEnvelope(byte[] value) throws RecordFormatException {
+        JsonNode n = parse(value);
+        expectType(n, "submission");
+        return submissionEnvelope(n);
+    }
+
+    public static Heartbeat decodeHeartbeat(byte[] value) throws RecordFormatException {
+        JsonNode n = parse(value);
+        expectType(n, "heartbeat");
+        return heartbeat(n);
+    }
+
+    /** Decodes a value of the protocol-chain topic (an epoch release or a block). */
+    public static ChainTopicRecord decodeChainTopic(byte[] value) throws RecordFormatException {
+        JsonNode n = parse(value);
+        String type = type(n);
+        return switch (type) {
+            case "epochReleased" -> epochReleased(n);
+            case "block" -> chainBlock(n);
+            default -> throw new RecordFormatException("type \"" + type
+                    + "\" does not belong on the protocol-chain topic (expected epochReleased or block)");
+        };
+    }
+
+    public static EpochReleased decodeEpochReleased(byte[] value) throws RecordFormatException {
+        JsonNode n = parse(value);
+        expectType(n, "epochReleased");
+        return epochReleased(n);
+    }
+
+    public static ChainBlock decodeChainBlock(byte[] value) throws RecordFormatException {
+        JsonNode n = parse(value);
+        expectType(n, "block");
+        return chainBlock(n);
+    }
+
+    public static SlotAssignment decodeSlotAssignment(byte[] value) throws RecordFormatException {
+        JsonNode n = parse(value);
+        expectType(n, "slot");
+        try {
+            return new SlotAssignment(uint64(n, "slotId"), text(n, "snapshotter"), bool(n, "active"),
+                    uint64(n, "blockNumber"), uint64(n, "observedAtMs"));
+        } catch (IllegalArgumentException e) {
+            throw new RecordFormatException("slot: " + e.getMessage());
+        }
+    }
+
+    private static SubmissionEnvelope submissionEnvelope(JsonNode n) throws RecordFormatException {
+        try {
+            return new SubmissionEnvelope(text(n, "submissionId"), text(n, "peerId"), uint64(n, "receivedAtMs"),
+                    text(n, "bridgeId"), text(n, "submission"));
+        } catch (IllegalArgumentException e) {
+            throw new RecordFormatException("submission: " + e.getMessage());
+        }
+    }
+
+    private static Heartbeat heartbeat(JsonNode n) throws RecordFormatException {
+        return new Heartbeat(uint64(n, "receivedAtMs"), text(n, "bridgeId"), int31(n, "partition"),
+                uint64(n, "sequence"));
+    }
+
+    private static EpochReleased epochReleased(JsonNode n) throws RecordFormatException {
+        try {
+            return new EpochReleased(text(n, "dataMarket"), uint64(n, "epochId"), uint64(n, "begin"),
+                    uint64(n, "end"), uint64(n, "chainTimestamp"), uint64(n, "blockNumber"),
+                    text(n, "blockHash"), text(n, "txHash"), int31(n, "logIndex"),
+                    uint64(n, "snapshotSubmissionWindow"), uint64(n, "batchSubmissionWindow"),
+                    uint64(n, "observedAtMs"), bool(n, "removed"));
+        } catch (IllegalArgumentException e) {
+            throw new RecordFormatException("epochReleased: " + e.getMessage());
+        }
+    }
+
+    private static ChainBlock chainBlock(JsonNode n) throws RecordFormatException {
+        try {
+            return new ChainBlock(uint64(n, "number"), text(n, "hash"), uint64(n, "timestamp"),
+                    uint64(n, "observedAtMs"));
+        } catch (IllegalArgumentException e) {
+            throw new RecordFormatException("block: " + e.getMessage());
+        }
+    }
+
+    private static JsonNode parse(byte[] value) throws RecordFormatException {
+        if (value == null || value.length == 0) {
+            throw new RecordFormatException("empty record value");
+        }
+        JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(value);
+        } catch (IOException e) {
+            throw new RecordFormatException("not valid JSON: " + Json.describe(e), e);
+        }
+        if (n == null || !n.isObject()) {
+            throw new RecordFormatException("record value must be a JSON object");
+        }
+        JsonNode v = n.get("v");
+        if (v == null) {
+            throw new RecordFormatException("missing version field \"v\"");
+        }
+        if (!v.isIntegralNumber() || !v.bigIntegerValue().equals(BigInteger.valueOf(VERSION))) {
+            throw new RecordFormatException("unsupported record version " + v + " (this reader knows " + VERSION + ")");
+        }
+        return n;
+    }
+
+    private static String type(JsonNode n) throws RecordFormatException {
+        return text(n, "type");
+    }
+
+    private static void expectType(JsonNode n, String expected) throws RecordFormatException {
+        String t = type(n);
+        if (!t.equals(expected)) {
+            throw new RecordFormatException("expected type \"" + expected + "\", found \"" + t + "\"");
+        }
+    }
+
+    private static String text(JsonNode n, String field) throws RecordFormatException {
+        JsonNode f = n.get(field);
+        if (f == null || f.isNull()) {
+            throw new RecordFormatException("missing field \"" + field + "\"");
+        }
+        if (!f.isTextual()) {
+            throw new RecordFormatException("field \"" + field + "\" must be a string, found " + f.getNodeType());
+        }
+        return f.textValue();
+    }
+
+    private static boolean bool(JsonNode n, String field) throws RecordFormatException {
+        JsonNode f = n.get(field);
+        if (f == null || f.isNull()) {
+            throw new RecordFormatException("missing field \"" + field + "\"");
+        }
+        if (!f.isBoolean()) {
+            throw new RecordFormatException("field \"" + field + "\" must be a boolean, found " + f.getNodeType());
+        }
+        return f.booleanValue();
+    }
+
+    private static long uint64(JsonNode n, String field) throws RecordFormatException {
+        JsonNode f = n.get(field);
+        if (f == null || f.isNull()) {
+            throw new RecordFormatException("missing field \"" + field + "\"");
+        }
+        if (!f.isIntegralNumber()) {
+            throw new RecordFormatException("field \"" + field + "\" must be an unsigned integer, found "
+                    + (f.isNumber() ? "the non-integer " + f : f.getNodeType()));
+        }
+        BigInteger b = f.bigIntegerValue();
+        if (b.signum() < 0) {
+            throw new RecordFormatException("field \"" + field + "\" is negative: " + b);
+        }
+        if (b.compareTo(UINT64_MAX) > 0) {
+            throw new RecordFormatException("field \"" + field + "\" overflows uint64: " + b);
+        }
+        return b.longValue();
+    }
+
+    private static int int31(JsonNode n, String field) throws RecordFormatException {
+        long v = uint64(n, field);
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw new RecordFormatException("field \"" + field + "\" out of range 0..2^31-1: "
+                    + Long.toUnsignedString(v));
+        }
+        return (int) v;
+    }
+}

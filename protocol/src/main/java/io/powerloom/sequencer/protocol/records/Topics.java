@@ -1,0 +1,31 @@
+package io.powerloom.sequencer.protocol.records;
+
+/** Default Kafka topic names and fixed record keys (topic names are configurable everywhere). */
+public final class Topics {
+
+    /** Submissions and bridge heartbeats (key: slotId decimal, or {@link #HEARTBEAT_KEY}). */
+    public static final String SUBMISSIONS = "submissions";
+    /** Protocol-chain events, one partition (key: data market address, or {@link #BLOCK_KEY}). */
+    public static final String PROTOCOL_CHAIN = "protocol-chain";
+    /** Compacted slot → snapshotter assignments (key: slotId decimal). */
+    public static final String SLOTS = "slots";
+    /** Written by the Flink job. */
+    public static final String FINALIZED = "finalized";
+    /** Written by the Flink job. */
+    public static final String BATCHES = "batches";
+    /** Written by the Flink job. */
+    public static final String REJECTED = "rejected";
+
+    /** Key of heartbeat records (sent explicitly to every partition of the submissions topic). */
+    public static final String HEARTBEAT_KEY = "hb";
+    /** Key of {@link ChainBlock} records on the protocol-chain topic. */
+    public static final String BLOCK_KEY = "block";
+
+    private Topics() {
+    }
+
+    /** The Kafka key of a submission: its slotId as unsigned decimal. */
+    public static String slotKey(long slotId) {
+        return Long.toUnsignedString(slotId);
+    }
+}
