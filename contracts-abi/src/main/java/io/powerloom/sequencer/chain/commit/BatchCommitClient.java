@@ -1,0 +1,516 @@
+package io.powerloom.sequencer.chain.commit;
+
+import io.powerloom.sequencer.chain.commit.CommitException.Reason;
+import io.powerloom.sequencer.chain.commit.CommitResult.Status;
+import io.powerloom.sequencer.chain.commit.SignerPool.Signer;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.crypto.Hash;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.BatchRequest;
+import org.web3j.protocol.core.BatchResponse;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthEstimateGas;
+import org.web3j.protocol.core.methods.response.EthGetTransactionReceipt;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
+
+/**
+ * Commits batches ({@code submitSubmissionBatch}) and closes epochs ({@code endBatchSubmissions}) on the
+ * protocol-state contract, for the Flink job's async I/O.
+ *
+ * <p><b>Never blocks the caller:</b> both methods return at once with a {@link CompletableFuture}; the work runs on the
+ * client's own threads ({@link CommitClientConfig#maxConcurrentCommits()} of them), which do the blocking JSON-RPC.
+ *
+ * <p><b>Idempotent, across restarts too:</b> before any transaction, the chain is asked whether the work is there
+ * already ({@code maxSnapshotsCid} of every project of the batch equals the batch's CID; {@code batchSubmissionsCompleted}
+ * for the end call); if so the result is {@link Status#ALREADY_DONE} and nothing is sent. Gas estimation reverting with
+ * E25/E43 also means already done; E04/E23/E24 fail with a non-retryable {@link CommitException}. Concurrent calls for
+ * the same batch in one process share one future.
+ *
+ * <p><b>Transactions:</b> EIP-1559 (max fee = latest base fee × multiplier + priority fee), gas limit = estimate ×
+ * multiplier, signed by the least busy signer of the {@link SignerPool} with its locally tracked nonce. Receipts are
+ * polled; a transaction without receipt after {@code stuckAfter} is replaced (same nonce, fees +{@code feeBumpPercent}%,
+ * at least 10%). Transport failures are retried with back-off for {@code rpcPatience}, so an RPC outage delays commits
+ * but loses none. "nonce too low" resynchronises the signer's nonce from the chain.
+ */
+public final class BatchCommitClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchCommitClient.class);
+    private static final int MAX_ROUNDS = 4;
+
+    private final CommitClientConfig config;
+    private final Web3j web3j;
+    private final SignerPool signers;
+    private final RpcRetry rpc;
+    private final ThreadPoolExecutor workers;
+    private final Map<String, CompletableFuture<CommitResult>> inFlight = new ConcurrentHashMap<>();
+    private final CommitMetrics metrics = new CommitMetrics();
+    private volatile long chainId;
+    private volatile boolean closed;
+
+    private BatchCommitClient(CommitClientConfig config, SignerPool signers) {
+        this.config = config;
+        this.signers = signers;
+        long timeoutMs = config.httpTimeout().toMillis();
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .readTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .writeTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .build();
+        this.web3j = Web3j.build(new HttpService(config.rpcUrl(), http));
+        this.rpc = new RpcRetry(config.rpcRetryInitialBackoff(), config.rpcRetryMaxBackoff(), config.rpcPatience(),
+                metrics.rpcRetries::incrementAndGet);
+        this.chainId = config.chainId();
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(config.maxConcurrentCommits(), config.maxConcurrentCommits(),
+                60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "batch-commit-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.workers.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Creates a client: reads the signer keys (files and the process environment); touches no network, so it can run
+     * in a Flink {@code open()} while the RPC endpoint is down. Nonces are fetched on each signer's first commit.
+     *
+     * @throws IllegalArgumentException when a key file or variable is missing or does not hold a key
+     */
+    public static BatchCommitClient create(CommitClientConfig config) {
+        return new BatchCommitClient(config, SignerPool.load(config));
+    }
+
+    /** As {@link #create(CommitClientConfig)}, with environment variables looked up through {@code env}. */
+    public static BatchCommitClient create(CommitClientConfig config, Function<String, String> env) {
+        return new BatchCommitClient(config, SignerPool.load(config, env));
+    }
+
+    /** Commits one batch with {@code submitSubmissionBatch}; completes with a {@link CommitException} on failure. */
+    public CompletableFuture<CommitResult> submitBatch(BatchCommit batch) {
+        return run("batch/" + batch.key(), () -> doSubmitBatch(batch));
+    }
+
+    /** Closes an epoch's batch submissions with {@code endBatchSubmissions}. */
+    public CompletableFuture<CommitResult> endBatchSubmissions(String dataMarket, long epochId) {
+        return run("end/" + String.valueOf(dataMarket).toLowerCase() + "/" + epochId,
+                () -> doEndBatchSubmissions(dataMarket, epochId));
+    }
+
+    /** Lower-case addresses of the signer accounts. */
+    public List<String> signerAddresses() {
+        return signers.addresses();
+    }
+
+    public CommitMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops the threads; commits not finished complete with {@link Reason#CLOSED} (retryable). */
+    @Override
+    public void close() {
+        closed = true;
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        inFlight.values().forEach(f -> f.completeExceptionally(
+                new CommitException(Reason.CLOSED, "client closed before the commit finished")));
+        web3j.shutdown();
+    }
+
+    // ------------------------------------------------------------------------------------------ orchestration
+
+    @FunctionalInterface
+    private interface Work {
+        CommitResult call() throws CommitException;
+    }
+
+    private CompletableFuture<CommitResult> run(String key, Work work) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new CommitException(Reason.CLOSED, "client is closed"));
+        }
+        CompletableFuture<CommitResult> fresh = new CompletableFuture<>();
+        CompletableFuture<CommitResult> existing = inFlight.putIfAbsent(key, fresh);
+        if (existing != null) {
+            return existing.thenApply(r -> r); // a copy: callers cannot complete the shared future
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    CommitResult r = work.call();
+                    switch (r.status()) {
+                        case COMMITTED -> metrics.committed.incrementAndGet();
+                        case ALREADY_DONE -> metrics.alreadyDone.incrementAndGet();
+                        case DELAYED -> metrics.delayed.incrementAndGet();
+                    }
+                    fresh.complete(r);
+                } catch (CommitException e) {
+                    metrics.failed.incrementAndGet();
+                    fresh.completeExceptionally(e);
+                } catch (RuntimeException e) {
+                    metrics.failed.incrementAndGet();
+                    fresh.completeExceptionally(new CommitException(Reason.REVERTED, "unexpected failure: " + e, e));
+                } finally {
+                    inFlight.remove(key, fresh);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            inFlight.remove(key, fresh);
+            fresh.completeExceptionally(new CommitException(Reason.CLOSED, "client is closed", rejected));
+        }
+        return fresh.thenApply(r -> r);
+    }
+
+    private CommitResult doSubmitBatch(BatchCommit batch) throws CommitException {
+        long start = System.nanoTime();
+        String data;
+        try {
+            data = ProtocolStateAbi.submitSubmissionBatch(batch);
+        } catch (IllegalArgumentException e) {
+            throw new CommitException(Reason.INVALID_INPUT, batch + ": " + e.getMessage(), e);
+        }
+        return commit(start, data, () -> batchAlreadyOnChain(batch), batch.toString(), true);
+    }
+
+    private CommitResult doEndBatchSubmissions(String dataMarket, long epochId) throws CommitException {
+        long start = System.nanoTime();
+        String data;
+        try {
+            data = ProtocolStateAbi.endBatchSubmissions(dataMarket, epochId);
+        } catch (IllegalArgumentException e) {
+            throw new CommitException(Reason.INVALID_INPUT, e.getMessage(), e);
+        }
+        String what = "endBatchSubmissions(" + dataMarket + ", " + epochId + ")";
+        return commit(start, data, () -> endAlreadyOnChain(dataMarket, epochId), what, false);
+    }
+
+    @FunctionalInterface
+    private interface OnChainCheck {
+        boolean done() throws CommitException;
+    }
+
+    /** Check → estimate → send → await; repeated when our transaction reverted or its nonce was taken. */
+    private CommitResult commit(long start, String data, OnChainCheck alreadyDone, String what, boolean isBatch)
+            throws CommitException {
+        int attempts = 0;
+        for (int round = 1; round <= MAX_ROUNDS; round++) {
+            if (alreadyDone.done()) {
+                return new CommitResult(Status.ALREADY_DONE, null, -1, since(start), attempts);
+            }
+            Signer signer = signers.acquire();
+            try {
+                EthEstimateGas est = rpc.send("eth_estimateGas", () -> web3j.ethEstimateGas(
+                        Transaction.createEthCallTransaction(signer.address(), config.protocolStateAddress(), data)).send());
+                if (est.hasError()) {
+                    Optional<String> code = RevertReasons.code(est.getError());
+                    if (code.isPresent() && (code.get().equals("E25") || code.get().equals("E43"))) {
+                        return new CommitResult(Status.ALREADY_DONE, null, -1, since(start), attempts);
+                    }
+                    Reason reason = code.map(Reason::ofRevertCode).orElse(Reason.REVERTED);
+                    throw new CommitException(reason, what + " rejected by gas estimation: "
+                            + RevertReasons.reason(est.getError()).orElse(est.getError().getMessage()));
+                }
+                BigInteger gasLimit = new java.math.BigDecimal(est.getAmountUsed())
+                        .multiply(java.math.BigDecimal.valueOf(config.gasLimitMultiplier()))
+                        .toBigInteger();
+                Sent sent = sendAndAwait(signer, data, gasLimit, start);
+                attempts += sent.signed;
+                if (sent.receipt == null) {
+                    continue; // the nonce was taken by a transaction not ours: check the chain again
+                }
+                TransactionReceipt r = sent.receipt;
+                long block = r.getBlockNumber().longValueExact();
+                if (r.isStatusOK()) {
+                    Status s = isBatch && hasDelayedEvent(r) ? Status.DELAYED : Status.COMMITTED;
+                    return new CommitResult(s, r.getTransactionHash(), block, since(start), attempts);
+                }
+                LOG.info("{}: transaction {} reverted on chain in block {}; checking again", what, r.getTransactionHash(), block);
+            } finally {
+                signer.release();
+            }
+        }
+        throw new CommitException(Reason.REVERTED, what + ": mined transactions kept reverting after " + MAX_ROUNDS + " rounds");
+    }
+
+    private boolean hasDelayedEvent(TransactionReceipt r) {
+        for (Log log : r.getLogs()) {
+            if (!log.getTopics().isEmpty() && log.getTopics().get(0).equalsIgnoreCase(ProtocolStateAbi.DELAYED_BATCH_TOPIC)
+                    && log.getAddress().equalsIgnoreCase(config.protocolStateAddress())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------------------------------ on-chain checks
+
+    private boolean batchAlreadyOnChain(BatchCommit b) throws CommitException {
+        if (b.projectIds().isEmpty() || b.projectIds().size() != b.snapshotCids().size()) {
+            return false; // let the contract give its verdict (E23/E24)
+        }
+        List<org.web3j.abi.datatypes.Function> calls = new ArrayList<>();
+        for (String pid : b.projectIds()) {
+            calls.add(ProtocolStateAbi.maxSnapshotsCid(b.dataMarket(), pid, b.epochId()));
+        }
+        List<String> onChain = callAll("maxSnapshotsCid", calls);
+        for (int i = 0; i < onChain.size(); i++) {
+            if (!b.snapshotCids().get(i).equals(onChain.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean endAlreadyOnChain(String dataMarket, long epochId) throws CommitException {
+        List<String> r = callAll("batchSubmissionsCompleted",
+                List.of(ProtocolStateAbi.batchSubmissionsCompleted(dataMarket, epochId)));
+        return "true".equals(r.get(0));
+    }
+
+    /** eth_call of several view functions in one JSON-RPC batch; each result as its first return value's string. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private List<String> callAll(String what, List<org.web3j.abi.datatypes.Function> functions) throws CommitException {
+        BatchResponse resp = rpc.send(what, () -> batchOf(functions).send());
+        List<String> out = new ArrayList<>();
+        List<? extends Response<?>> responses = resp.getResponses();
+        if (responses.size() != functions.size()) {
+            throw new CommitException(Reason.RPC_UNAVAILABLE, what + ": endpoint answered " + responses.size()
+                    + " of " + functions.size() + " batched calls");
+        }
+        for (int i = 0; i < functions.size(); i++) {
+            EthCall call = (EthCall) responses.get(i);
+            if (call.hasError()) {
+                throw new CommitException(Reason.REVERTED, what + " read failed: " + call.getError().getMessage());
+            }
+            List<Type> decoded = FunctionReturnDecoder.decode(call.getValue(), functions.get(i).getOutputParameters());
+            out.add(decoded.isEmpty() ? "" : String.valueOf(decoded.get(0).getValue()));
+        }
+        return out;
+    }
+
+    private BatchRequest batchOf(List<org.web3j.abi.datatypes.Function> functions) {
+        BatchRequest batch = web3j.newBatch();
+        for (org.web3j.abi.datatypes.Function f : functions) {
+            batch.add(web3j.ethCall(Transaction.createEthCallTransaction(null, config.protocolStateAddress(),
+                    FunctionEncoder.encode(f)), DefaultBlockParameterName.LATEST));
+        }
+        return batch;
+    }
+
+    // ------------------------------------------------------------------------------------------ transactions
+
+    private record Sent(TransactionReceipt receipt, int signed) {}
+
+    private record Fees(BigInteger maxPriority, BigInteger maxFee) {
+        Fees bump(int percent, Fees floor) {
+            BigInteger p = maxPriority.multiply(BigInteger.valueOf(100L + percent)).add(BigInteger.valueOf(99)).divide(BigInteger.valueOf(100));
+            BigInteger m = maxFee.multiply(BigInteger.valueOf(100L + percent)).add(BigInteger.valueOf(99)).divide(BigInteger.valueOf(100));
+            return new Fees(p.max(floor.maxPriority), m.max(floor.maxFee).max(p));
+        }
+    }
+
+    private Fees currentFees(BigInteger priority) throws CommitException {
+        EthBlock latest = rpc.send("eth_getBlockByNumber", () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send());
+        if (latest.hasError() || latest.getBlock() == null) {
+            throw new CommitException(Reason.RPC_UNAVAILABLE, "latest block not available");
+        }
+        BigInteger base = Optional.ofNullable(latest.getBlock().getBaseFeePerGasRaw()).map(Numeric::decodeQuantity).orElse(BigInteger.ZERO);
+        BigInteger maxFee = new java.math.BigDecimal(base).multiply(java.math.BigDecimal.valueOf(config.baseFeeMultiplier()))
+                .toBigInteger().add(priority);
+        return new Fees(priority, maxFee);
+    }
+
+    private long chainId() throws CommitException {
+        long id = chainId;
+        if (id == 0) {
+            var r = rpc.send("eth_chainId", () -> web3j.ethChainId().send());
+            if (r.hasError()) {
+                throw new CommitException(Reason.RPC_UNAVAILABLE, "eth_chainId: " + r.getError().getMessage());
+            }
+            id = r.getChainId().longValueExact();
+            chainId = id;
+        }
+        return id;
+    }
+
+    private void resync(Signer signer) throws CommitException {
+        var r = rpc.send("eth_getTransactionCount", () -> web3j.ethGetTransactionCount(signer.address(), DefaultBlockParameterName.PENDING).send());
+        if (r.hasError()) {
+            throw new CommitException(Reason.RPC_UNAVAILABLE, "eth_getTransactionCount: " + r.getError().getMessage());
+        }
+        signer.resync(r.getTransactionCount().longValueExact());
+    }
+
+    /**
+     * Signs with the signer's next nonce, broadcasts and polls for a receipt, replacing the transaction with higher
+     * fees when it is stuck. Returns a null receipt when the nonce turned out to be used by a transaction not ours.
+     */
+    private Sent sendAndAwait(Signer signer, String data, BigInteger gasLimit, long start) throws CommitException {
+        if (!signer.nonceKnown()) {
+            resync(signer);
+        }
+        long cid = chainId();
+        long nonce = signer.allocateNonce();
+        Fees fees = currentFees(config.priorityFeeWei());
+        List<String> hashes = new ArrayList<>();
+        int signed = 0;
+        int bumps = 0;
+        String raw = null;
+        long lastSend = 0;
+        long deadline = start + config.commitTimeout().toNanos();
+        boolean mustSend = true;
+        while (true) {
+            if (mustSend) {
+                RawTransaction tx = RawTransaction.createTransaction(cid, BigInteger.valueOf(nonce), gasLimit,
+                        config.protocolStateAddress(), BigInteger.ZERO, data, fees.maxPriority, fees.maxFee);
+                raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, signer.credentials()));
+                hashes.add(Hash.sha3(raw));
+                signed++;
+                mustSend = false;
+            }
+            if (raw != null) {
+                SendOutcome outcome = broadcast(raw);
+                lastSend = System.nanoTime();
+                switch (outcome) {
+                    case ACCEPTED -> raw = null;
+                    case UNDERPRICED -> {
+                        fees = fees.bump(config.feeBumpPercent(), currentFees(config.priorityFeeWei()));
+                        metrics.feeBumps.incrementAndGet();
+                        mustSend = true;
+                        continue;
+                    }
+                    case NONCE_USED -> {
+                        TransactionReceipt mine = findReceipt(hashes);
+                        if (mine != null) {
+                            return new Sent(mine, signed);
+                        }
+                        metrics.nonceResyncs.incrementAndGet();
+                        resync(signer);
+                        if (signed == 1) {
+                            return new Sent(null, signed); // never ours: start over with a fresh nonce
+                        }
+                        raw = null; // an earlier version of ours may still be mined; keep polling
+                    }
+                    case REFUSED -> {
+                        raw = null;
+                        if (signed == 1) {
+                            // nothing of ours holds this nonce: fill it so that later nonces of the signer can mine
+                            fillNonceGap(signer, cid, nonce, fees);
+                            throw new CommitException(Reason.REVERTED, "the node refused the transaction with nonce "
+                                    + nonce + " of " + signer.address() + " (see log); the nonce was filled with a no-op");
+                        }
+                        // an earlier version is in the pool: keep waiting for it
+                    }
+                }
+            }
+            TransactionReceipt receipt = findReceipt(hashes);
+            if (receipt != null) {
+                return new Sent(receipt, signed);
+            }
+            long now = System.nanoTime();
+            if (now > deadline) {
+                throw new CommitException(Reason.TIMEOUT, "no receipt for nonce " + nonce + " of " + signer.address()
+                        + " after " + config.commitTimeout() + " (" + hashes.size() + " versions sent)");
+            }
+            if (now - lastSend > config.stuckAfter().toNanos()) {
+                if (bumps < config.maxFeeBumps()) {
+                    bumps++;
+                    metrics.feeBumps.incrementAndGet();
+                    fees = fees.bump(config.feeBumpPercent(), currentFees(config.priorityFeeWei()));
+                    LOG.info("nonce {} of {} stuck for {}; replacing with maxFee {} / priority {}", nonce,
+                            signer.address(), config.stuckAfter(), fees.maxFee, fees.maxPriority);
+                    mustSend = true;
+                } else {
+                    // re-broadcast the last version in case the node dropped it
+                    RawTransaction tx = RawTransaction.createTransaction(cid, BigInteger.valueOf(nonce), gasLimit,
+                            config.protocolStateAddress(), BigInteger.ZERO, data, fees.maxPriority, fees.maxFee);
+                    raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, signer.credentials()));
+                }
+                continue;
+            }
+            RpcRetry.sleep(config.receiptPollInterval().toMillis());
+        }
+    }
+
+    private enum SendOutcome { ACCEPTED, UNDERPRICED, NONCE_USED, REFUSED }
+
+    private SendOutcome broadcast(String raw) throws CommitException {
+        EthSendTransaction r = rpc.send("eth_sendRawTransaction", () -> web3j.ethSendRawTransaction(raw).send());
+        metrics.transactionsSent.incrementAndGet();
+        if (!r.hasError()) {
+            return SendOutcome.ACCEPTED;
+        }
+        String msg = String.valueOf(r.getError().getMessage()).toLowerCase();
+        if (msg.contains("already known") || msg.contains("known transaction") || msg.contains("already imported")) {
+            return SendOutcome.ACCEPTED; // a retry of a send that reached the node
+        }
+        if (msg.contains("nonce too low") || msg.contains("nonce has already been used")) {
+            return SendOutcome.NONCE_USED;
+        }
+        if (msg.contains("underpriced") || msg.contains("replacement")) {
+            return SendOutcome.UNDERPRICED;
+        }
+        LOG.warn("node refused a transaction: {}", r.getError().getMessage());
+        return SendOutcome.REFUSED;
+    }
+
+    /** Sends a 0-value transfer to itself with the given nonce, so that the signer's nonces stay gap-free. */
+    private void fillNonceGap(Signer signer, long cid, long nonce, Fees fees) {
+        try {
+            RawTransaction noop = RawTransaction.createTransaction(cid, BigInteger.valueOf(nonce), BigInteger.valueOf(21_000),
+                    signer.address(), BigInteger.ZERO, "0x", fees.maxPriority, fees.maxFee);
+            String raw = Numeric.toHexString(TransactionEncoder.signMessage(noop, signer.credentials()));
+            SendOutcome o = broadcast(raw);
+            if (o != SendOutcome.ACCEPTED) {
+                LOG.error("could not fill nonce {} of {} ({}); resynchronising", nonce, signer.address(), o);
+                resync(signer);
+            }
+        } catch (CommitException e) {
+            LOG.error("could not fill nonce {} of {}: {}", nonce, signer.address(), e.getMessage());
+        }
+    }
+
+    private TransactionReceipt findReceipt(List<String> hashes) throws CommitException {
+        for (String h : hashes) {
+            EthGetTransactionReceipt r = rpc.send("eth_getTransactionReceipt", () -> web3j.ethGetTransactionReceipt(h).send());
+            if (!r.hasError() && r.getTransactionReceipt().isPresent()) {
+                return r.getTransactionReceipt().get();
+            }
+        }
+        return null;
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+}
