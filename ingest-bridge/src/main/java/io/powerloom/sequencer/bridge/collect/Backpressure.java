@@ -1,0 +1,173 @@
+package io.powerloom.sequencer.bridge.collect;
+
+import io.powerloom.sequencer.bridge.libp2p.StreamContext;
+import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Counts sends to Kafka that are not yet acknowledged, per stream and over all streams, and pauses reading
+ * ({@link StreamContext#setReadPaused}) so that the bridge never buffers without bound:
+ * <ul>
+ *   <li>a stream with {@code streamHigh} un-acked sends stops reading; it resumes once at most
+ *       {@code streamLow} remain;</li>
+ *   <li>with {@code globalHigh} un-acked sends over all streams every stream stops reading; they resume once at
+ *       most {@code globalLow} remain.</li>
+ * </ul>
+ * A paused stream grants no yamux window, so its sender stalls after at most one window (256 KiB). Frames
+ * already read when the mark is crossed are still sent, so a count can exceed its mark by what one read
+ * delivers. Thread-safe: sends are counted on event loops, acknowledgements on the producer's I/O thread.
+ */
+public final class Backpressure {
+    private final int streamHigh;
+    private final int streamLow;
+    private final int globalHigh;
+    private final int globalLow;
+    private final BridgeMetrics metrics;
+    private final AtomicInteger global = new AtomicInteger();
+    private final Object globalLock = new Object();
+    private final Map<Long, Tracked> streams = new ConcurrentHashMap<>();
+    private volatile boolean globalPaused;
+
+    public Backpressure(int streamHigh, int streamLow, int globalHigh, int globalLow, BridgeMetrics metrics) {
+        if (streamLow >= streamHigh || globalLow >= globalHigh || streamLow < 0 || globalLow < 0) {
+            throw new IllegalArgumentException("low-water marks must be below high-water marks");
+        }
+        this.streamHigh = streamHigh;
+        this.streamLow = streamLow;
+        this.globalHigh = globalHigh;
+        this.globalLow = globalLow;
+        this.metrics = metrics;
+    }
+
+    /** The flow-control state of one stream. */
+    public static final class Tracked {
+        private final StreamContext ctx;
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private boolean localPaused;
+        private boolean readPaused;
+        private boolean closed;
+
+        Tracked(StreamContext ctx) {
+            this.ctx = ctx;
+        }
+
+        /** Un-acked sends of this stream. */
+        public int inFlight() {
+            return inFlight.get();
+        }
+
+        /** Whether reading is paused right now. */
+        public synchronized boolean readPaused() {
+            return readPaused;
+        }
+    }
+
+    /** Starts tracking a stream (paused at once if the global mark is crossed). */
+    public Tracked register(StreamContext ctx) {
+        Tracked t = new Tracked(ctx);
+        streams.put(ctx.id(), t);
+        apply(t);
+        return t;
+    }
+
+    /** Stops tracking a stream; its sends still in flight are still counted until acknowledged. */
+    public void unregister(Tracked t) {
+        streams.remove(t.ctx.id());
+        synchronized (t) {
+            t.closed = true;
+            if (t.readPaused) {
+                t.readPaused = false;
+                metrics.pausedStreams.decrementAndGet();
+            }
+        }
+    }
+
+    /** Counts one send of {@code t}; pauses it (or all streams) when a high-water mark is reached. */
+    public void sent(Tracked t) {
+        metrics.inFlight.incrementAndGet();
+        boolean streamChanged;
+        synchronized (t) {
+            int n = t.inFlight.incrementAndGet();
+            streamChanged = !t.localPaused && n >= streamHigh;
+            if (streamChanged) {
+                t.localPaused = true;
+            }
+        }
+        if (streamChanged) {
+            apply(t);
+        }
+        boolean globalChanged;
+        synchronized (globalLock) {
+            int g = global.incrementAndGet();
+            globalChanged = !globalPaused && g >= globalHigh;
+            if (globalChanged) {
+                globalPaused = true;
+            }
+        }
+        if (globalChanged) {
+            applyAll();
+        }
+    }
+
+    /** Counts one acknowledged (or failed) send of {@code t}; resumes reading below the low-water marks. */
+    public void completed(Tracked t) {
+        metrics.inFlight.decrementAndGet();
+        boolean streamChanged;
+        synchronized (t) {
+            int n = t.inFlight.decrementAndGet();
+            streamChanged = t.localPaused && n <= streamLow;
+            if (streamChanged) {
+                t.localPaused = false;
+            }
+        }
+        if (streamChanged) {
+            apply(t);
+        }
+        boolean globalChanged;
+        synchronized (globalLock) {
+            int g = global.decrementAndGet();
+            globalChanged = globalPaused && g <= globalLow;
+            if (globalChanged) {
+                globalPaused = false;
+            }
+        }
+        if (globalChanged) {
+            applyAll();
+        }
+    }
+
+    /** Un-acked sends over all streams. */
+    public int globalInFlight() {
+        return global.get();
+    }
+
+    /** Whether the global high-water mark has paused every stream. */
+    public boolean globalPaused() {
+        return globalPaused;
+    }
+
+    /** Streams tracked now. */
+    public int trackedStreams() {
+        return streams.size();
+    }
+
+    /** Brings every stream in line with the current global state (reads the latest value, so racing calls converge). */
+    private void applyAll() {
+        for (Tracked t : streams.values()) {
+            apply(t);
+        }
+    }
+
+    private void apply(Tracked t) {
+        synchronized (t) {
+            boolean want = !t.closed && (t.localPaused || globalPaused);
+            if (want != t.readPaused) {
+                t.readPaused = want;
+                metrics.pausedStreams.addAndGet(want ? 1 : -1);
+                t.ctx.setReadPaused(want);
+            }
+        }
+    }
+}

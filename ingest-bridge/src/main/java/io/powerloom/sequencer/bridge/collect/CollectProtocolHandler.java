@@ -1,0 +1,289 @@
+package io.powerloom.sequencer.bridge.collect;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.powerloom.sequencer.bridge.BridgeConfig;
+import io.powerloom.sequencer.bridge.kafka.RejectRecord;
+import io.powerloom.sequencer.bridge.kafka.SendListener;
+import io.powerloom.sequencer.bridge.libp2p.PeerId;
+import io.powerloom.sequencer.bridge.libp2p.StreamContext;
+import io.powerloom.sequencer.bridge.libp2p.StreamHandler;
+import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
+import io.powerloom.sequencer.protocol.wire.CollectStreamDecoder;
+import io.powerloom.sequencer.protocol.wire.CollectStreamDecoder.Frame;
+import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
+import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
+import io.powerloom.sequencer.protocol.wire.WireFormatException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code /collect} protocol (SPEC §1): snapshotters' local collectors write submissions — a 36-character
+ * UUID immediately followed by the submission's Go JSON — one after another on long-lived, pooled streams.
+ *
+ * <p>Per stream: one {@link CollectStreamDecoder} (bounded by {@code collect.max.message.bytes}) turns the bytes,
+ * in reads of any size, into frames. Each frame is parsed with {@link SubmissionCodec#fromGoJson}:
+ * <ul>
+ *   <li>valid → handed to the {@link SubmissionSink} (Kafka) with the JSON text exactly as received, keyed by
+ *       its slot ID;</li>
+ *   <li>framed but not a valid submission (missing field, bad type, bad UTF-8, …) → <b>rejected</b>: counted by
+ *       reason and written to the rejects topic; the stream goes on;</li>
+ *   <li>framing error (bad UUID, oversized, not a JSON object, malformed JSON) → rejected the same way, and then
+ *       <b>only this stream</b> is reset, since its byte boundaries are lost.</li>
+ * </ul>
+ * A stream that ends (FIN) in the middle of a message is rejected as {@code truncated}.
+ *
+ * <p><b>Limits.</b> At most {@code collect.max.streams} streams overall and {@code collect.max.streams.per.peer}
+ * per peer; a stream over a limit is reset at open (counted in {@code streams_refused_total}). Connections per
+ * peer are limited by the libp2p host. Un-acked Kafka sends are bounded per stream and globally by
+ * {@link Backpressure}, which pauses reading instead of buffering.
+ *
+ * <p><b>No response bytes.</b> Like production, the bridge never writes on a {@code /collect} stream: the local
+ * collector does not read, and an answer it does not drain would only fill the stream's window. When the remote
+ * closes its side we close ours.
+ *
+ * <p>Callbacks run on the stream's event loop and never block.
+ */
+public final class CollectProtocolHandler implements StreamHandler {
+    /** The protocol id. */
+    public static final String PROTOCOL = "/collect";
+    private static final Logger LOG = LoggerFactory.getLogger(CollectProtocolHandler.class);
+
+    private final String bridgeId;
+    private final int maxMessageBytes;
+    private final int maxStreams;
+    private final int maxStreamsPerPeer;
+    private final int rejectRawMaxBytes;
+    private final SubmissionSink sink;
+    private final BridgeMetrics metrics;
+    private final Backpressure backpressure;
+    private final Map<Long, CollectStream> streams = new ConcurrentHashMap<>();
+    private final Map<PeerId, Integer> streamsPerPeer = new ConcurrentHashMap<>();
+    private final AtomicInteger openStreams = new AtomicInteger();
+    private volatile boolean accepting = true;
+
+    /** State of one open {@code /collect} stream. */
+    private static final class CollectStream {
+        final StreamContext ctx;
+        final String peerId;
+        final CollectStreamDecoder decoder;
+        final Backpressure.Tracked flow;
+        boolean failed;
+
+        CollectStream(StreamContext ctx, CollectStreamDecoder decoder, Backpressure.Tracked flow) {
+            this.ctx = ctx;
+            this.peerId = ctx.remotePeer().toString();
+            this.decoder = decoder;
+            this.flow = flow;
+        }
+    }
+
+    public CollectProtocolHandler(BridgeConfig config, SubmissionSink sink, BridgeMetrics metrics) {
+        this.bridgeId = config.bridgeId();
+        this.maxMessageBytes = config.maxMessageBytes();
+        this.maxStreams = config.maxStreams();
+        this.maxStreamsPerPeer = config.maxStreamsPerPeer();
+        this.rejectRawMaxBytes = config.rejectRawMaxBytes();
+        this.sink = sink;
+        this.metrics = metrics;
+        this.backpressure = new Backpressure(config.streamInFlightHigh(), config.streamInFlightLow(),
+                config.globalInFlightHigh(), config.globalInFlightLow(), metrics);
+    }
+
+    @Override
+    public void onOpen(StreamContext ctx) {
+        String refusal = admit(ctx);
+        if (refusal != null) {
+            metrics.streamRefused(refusal);
+            LOG.debug("refusing /collect stream {} of {}: {}", ctx.id(), ctx.remotePeer(), refusal);
+            ctx.reset();
+            return;
+        }
+        CollectStream s = new CollectStream(ctx, new CollectStreamDecoder(maxMessageBytes),
+                backpressure.register(ctx));
+        streams.put(ctx.id(), s);
+        metrics.openStreams.incrementAndGet();
+    }
+
+    /** Reserves a stream slot; returns why the stream is refused, or null when admitted. */
+    private String admit(StreamContext ctx) {
+        if (!accepting) {
+            return "shutting_down";
+        }
+        if (openStreams.incrementAndGet() > maxStreams) {
+            openStreams.decrementAndGet();
+            return "max_streams";
+        }
+        boolean[] over = {false};
+        streamsPerPeer.compute(ctx.remotePeer(), (p, n) -> {
+            int count = n == null ? 0 : n;
+            if (count >= maxStreamsPerPeer) {
+                over[0] = true;
+                return n;
+            }
+            return count + 1;
+        });
+        if (over[0]) {
+            openStreams.decrementAndGet();
+            return "max_streams_per_peer";
+        }
+        return null;
+    }
+
+    private void releasePeer(PeerId peer) {
+        streamsPerPeer.computeIfPresent(peer, (p, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** Open {@code /collect} streams of one peer. */
+    public int openStreams(PeerId peer) {
+        return streamsPerPeer.getOrDefault(peer, 0);
+    }
+
+    @Override
+    public void onData(StreamContext ctx, ByteBuf data) {
+        CollectStream s = streams.get(ctx.id());
+        if (s == null || s.failed) {
+            return; // refused or already failed: drop what is still arriving
+        }
+        metrics.bytes.add(data.readableBytes());
+        try {
+            if (data.nioBufferCount() == 1) {
+                s.decoder.feed(data.nioBuffer(), frame -> onFrame(s, frame));
+            } else {
+                for (ByteBuffer part : data.nioBuffers()) {
+                    s.decoder.feed(part, frame -> onFrame(s, frame));
+                }
+            }
+        } catch (WireFormatException e) {
+            byte[] raw = ByteBufUtil.getBytes(data, data.readerIndex(),
+                    Math.min(data.readableBytes(), rejectRawMaxBytes));
+            reject(s, e, null, raw, data.readableBytes());
+            s.failed = true;
+            LOG.debug("resetting /collect stream {} of {}: {}", ctx.id(), s.peerId, e.getMessage());
+            ctx.reset();
+            release(s);
+        }
+    }
+
+    private void onFrame(CollectStream s, Frame frame) {
+        metrics.received.increment();
+        SnapshotSubmission submission;
+        try {
+            submission = SubmissionCodec.fromGoJson(frame.json());
+        } catch (WireFormatException e) {
+            reject(s, e, frame.submissionId(), RejectRecord.truncate(frame.json(), rejectRawMaxBytes),
+                    frame.json().length);
+            return;
+        }
+        Backpressure.Tracked flow = s.flow;
+        backpressure.sent(flow);
+        sink.sendSubmission(frame.submissionId(), s.peerId, submission.request().slotId(), frame.jsonText(),
+                new SendListener() {
+                    @Override
+                    public void onAcked(long latencyNanos) {
+                        metrics.accepted.increment();
+                        metrics.produceLatency.recordNanos(latencyNanos);
+                        backpressure.completed(flow);
+                    }
+
+                    @Override
+                    public void onFailed(Exception error) {
+                        backpressure.completed(flow);
+                    }
+                });
+    }
+
+    @Override
+    public void onClose(StreamContext ctx, boolean reset) {
+        CollectStream s = streams.get(ctx.id());
+        if (s == null) {
+            return;
+        }
+        if (!s.failed && !s.decoder.isIdle()) {
+            String how = reset ? "stream reset by the remote inside a message" : null;
+            try {
+                if (how == null) {
+                    s.decoder.endOfStream();
+                }
+            } catch (WireFormatException e) {
+                how = e.getMessage();
+            }
+            if (how != null) {
+                reject(s, "truncated", how, null, new byte[0], 0);
+            }
+        }
+        if (!reset && !s.failed) {
+            ctx.close(); // the remote is done: close our side too (we never write)
+        }
+        release(s);
+    }
+
+    private void release(CollectStream s) {
+        if (streams.remove(s.ctx.id(), s)) {
+            backpressure.unregister(s.flow);
+            releasePeer(s.ctx.remotePeer());
+            openStreams.decrementAndGet();
+            metrics.openStreams.decrementAndGet();
+        }
+    }
+
+    private void reject(CollectStream s, WireFormatException e, String submissionId, byte[] raw, int rawLength) {
+        reject(s, reasonToken(e.reason()), e.getMessage(), submissionId, raw, rawLength);
+    }
+
+    private void reject(CollectStream s, String reason, String detail, String submissionId, byte[] raw,
+                        int rawLength) {
+        metrics.rejected(reason);
+        try {
+            sink.sendReject(new RejectRecord(reason, detail, s.peerId, submissionId, sink.now(), bridgeId,
+                    raw, rawLength));
+        } catch (RuntimeException ex) {
+            LOG.warn("could not record a reject ({}): {}", reason, ex.toString());
+        }
+    }
+
+    /** The metric/record token of a wire-format fault, e.g. {@code bad_uuid}. */
+    public static String reasonToken(WireFormatException.Reason reason) {
+        return reason.name().toLowerCase(Locale.ROOT);
+    }
+
+    // ---- operations ----
+
+    /** Stops admitting new streams (they are reset at open); open streams go on. */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    /** Open {@code /collect} streams. */
+    public int openStreams() {
+        return openStreams.get();
+    }
+
+    /** Submissions sent to Kafka and not yet acknowledged or failed. */
+    public int inFlight() {
+        return backpressure.globalInFlight();
+    }
+
+    /** The flow control (for tests and metrics). */
+    public Backpressure backpressure() {
+        return backpressure;
+    }
+
+    /** Waits until no submission is in flight; returns whether that happened within {@code timeout}. */
+    public boolean awaitNoneInFlight(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (backpressure.globalInFlight() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+}

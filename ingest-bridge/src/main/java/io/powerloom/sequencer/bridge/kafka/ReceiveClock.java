@@ -1,0 +1,32 @@
+package io.powerloom.sequencer.bridge.kafka;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The bridge's wall clock in epoch milliseconds, never going backwards: if the system clock steps back
+ * (NTP correction), readings stay at the highest value seen until the system clock catches up.
+ *
+ * <p>Every record timestamp the bridge writes (submissions' {@code receivedAtMs}, heartbeats, rejects)
+ * comes from one instance, so within one bridge event time never decreases (see {@code docs/event-time.md}).
+ */
+public final class ReceiveClock {
+    private final LongSupplier source;
+    private final AtomicLong last = new AtomicLong(Long.MIN_VALUE);
+
+    /** The system clock. */
+    public ReceiveClock() {
+        this(System::currentTimeMillis);
+    }
+
+    /** Any source of epoch milliseconds (tests drive it by hand). */
+    public ReceiveClock(LongSupplier source) {
+        this.source = source;
+    }
+
+    /** Now, not earlier than any earlier reading. */
+    public long now() {
+        long t = source.getAsLong();
+        return last.accumulateAndGet(t, Math::max);
+    }
+}

@@ -1,0 +1,108 @@
+package io.powerloom.sequencer.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BridgeConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults() {
+        BridgeConfig c = BridgeConfig.defaults();
+        assertThat(c.submissionsTopic()).isEqualTo("submissions");
+        assertThat(c.rejectsTopic()).isEqualTo("submissions-rejected");
+        assertThat(c.maxMessageBytes()).isEqualTo(64 * 1024);
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.relays()).isEmpty();
+        assertThat(c.kafkaProducerOverrides()).isEmpty();
+    }
+
+    @Test
+    void fileOverridesDefaultsAndEnvironmentOverridesFile() throws Exception {
+        Path file = dir.resolve("bridge.properties");
+        Files.writeString(file, String.join("\n",
+                "bridge.id = bridge-7",
+                "kafka.bootstrap.servers=broker-a:9092",
+                "heartbeat.interval=250ms",
+                "collect.max.message.bytes=128KiB",
+                "libp2p.relays=/ip4/1.2.3.4/tcp/4001/p2p/12D3KooWA, /dns4/relay.example/tcp/4001/p2p/12D3KooWB",
+                "kafka.producer.batch.size=65536",
+                "chain.rpc.url=http://file"));
+        Map<String, String> env = Map.of(
+                "SEQUENCER_BRIDGE_KAFKA_BOOTSTRAP_SERVERS", "broker-env:9093",
+                "SEQUENCER_BRIDGE_COLLECT_STREAM_INFLIGHT_HIGH", "1000",
+                "SEQUENCER_BRIDGE_KAFKA_PRODUCER_BUFFER_MEMORY", "1048576",
+                "SEQUENCER_BRIDGE_CHAIN_RPC_URL", "http://env:8545",
+                "UNRELATED_VARIABLE", "ignored");
+        BridgeConfig c = BridgeConfig.load(file, env);
+        assertThat(c.bridgeId()).isEqualTo("bridge-7");
+        assertThat(c.kafkaBootstrapServers()).isEqualTo("broker-env:9093");
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.maxMessageBytes()).isEqualTo(128 * 1024);
+        assertThat(c.streamInFlightHigh()).isEqualTo(1000);
+        assertThat(c.relays()).containsExactly("/ip4/1.2.3.4/tcp/4001/p2p/12D3KooWA",
+                "/dns4/relay.example/tcp/4001/p2p/12D3KooWB");
+        assertThat(c.kafkaProducerOverrides()).containsEntry("batch.size", "65536")
+                .containsEntry("buffer.memory", "1048576");
+        assertThat(c.chainSettings()).containsEntry("rpc.url", "http://env:8545");
+    }
+
+    @Test
+    void environmentNameMapping() {
+        assertThat(BridgeConfig.envName("kafka.bootstrap.servers")).isEqualTo("SEQUENCER_BRIDGE_KAFKA_BOOTSTRAP_SERVERS");
+        assertThat(BridgeConfig.envName("libp2p.identity.key.file"))
+                .isEqualTo("SEQUENCER_BRIDGE_LIBP2P_IDENTITY_KEY_FILE");
+    }
+
+    @Test
+    void unknownKeyIsATypedErrorNamingTheKey() throws Exception {
+        Path file = dir.resolve("typo.properties");
+        Files.writeString(file, "kafka.bootstrap.server=x:1\n");
+        assertThatThrownBy(() -> BridgeConfig.load(file, Map.of()))
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("kafka.bootstrap.server")
+                .hasMessageContaining("unknown")
+                .extracting(e -> ((BridgeConfig.ConfigException) e).key()).isEqualTo("kafka.bootstrap.server");
+    }
+
+    @Test
+    void malformedValuesAreTypedErrors() {
+        assertThatThrownBy(() -> BridgeConfig.of(Map.of("heartbeat.interval", "soon")))
+                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("heartbeat.interval");
+        assertThatThrownBy(() -> BridgeConfig.of(Map.of("collect.max.message.bytes", "big")))
+                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("collect.max.message.bytes");
+        assertThatThrownBy(() -> BridgeConfig.of(Map.of("collect.stream.inflight.low", "600")))
+                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("low-water");
+        assertThatThrownBy(() -> BridgeConfig.of(Map.of("http.listen", "8080")))
+                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("host:port");
+        assertThatThrownBy(() -> BridgeConfig.of(Map.of("heartbeat.interval", "0s")))
+                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("positive");
+    }
+
+    @Test
+    void missingFileIsATypedError() {
+        assertThatThrownBy(() -> BridgeConfig.load(dir.resolve("nope.properties"), Map.of()))
+                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("cannot read");
+    }
+
+    @Test
+    void sizesAndDurationsInEveryForm() {
+        BridgeConfig c = BridgeConfig.of(Map.of("collect.max.message.bytes", "1MiB", "kafka.linger", "0",
+                "shutdown.timeout", "2m", "collect.reject.raw.max.bytes", "512"));
+        assertThat(c.maxMessageBytes()).isEqualTo(1 << 20);
+        assertThat(c.kafkaLinger()).isZero();
+        assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.rejectRawMaxBytes()).isEqualTo(512);
+        assertThat(c.httpListen().getPort()).isEqualTo(8080);
+        assertThat(List.of(c.with(Map.of("http.listen", "127.0.0.1:0")).httpListen().getPort())).containsExactly(0);
+    }
+}
