@@ -169,6 +169,9 @@ Checks on values shared by the job and the bridge. Renders nothing; fails with a
 {{- if not (has .Values.job.upgradeMode (list "last-state" "savepoint" "stateless")) -}}
 {{- fail (printf "job.upgradeMode must be last-state, savepoint or stateless, got %q" .Values.job.upgradeMode) -}}
 {{- end -}}
+{{- if not (has .Values.job.anchor.mode (list "commit" "audit" "none")) -}}
+{{- fail (printf "job.anchor.mode must be commit, audit or none, got %q" .Values.job.anchor.mode) -}}
+{{- end -}}
 {{- if lt (int .Values.job.parallelism) 1 -}}
 {{- fail "job.parallelism must be at least 1" -}}
 {{- end -}}

@@ -74,7 +74,8 @@ class FlinkDeploymentTemplateTest {
         .containsEntry("execution.checkpointing.incremental", "true")
         .containsEntry("execution.checkpointing.dir", "s3://sequencer-state/checkpoints")
         .containsEntry("execution.checkpointing.savepoint-dir", "s3://sequencer-state/savepoints")
-        .containsEntry("execution.checkpointing.interval", "30s")
+        .containsEntry("execution.checkpointing.interval", "5s")
+        .containsEntry("sequencer.checkpoint-interval", "5s")
         .containsEntry("execution.checkpointing.mode", "EXACTLY_ONCE")
         .containsEntry("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")
         .containsEntry("high-availability.type", "kubernetes")
@@ -89,7 +90,6 @@ class FlinkDeploymentTemplateTest {
     assertThat(conf).containsEntry("sequencer.kafka.bootstrap-servers", "kafka-0.kafka.data:9092,kafka-1.kafka.data:9092")
         .containsEntry("sequencer.kafka.topics.submissions", "submissions")
         .containsEntry("sequencer.kafka.topics.protocol-chain", "protocol-chain")
-        .containsEntry("sequencer.kafka.topics.slots", "slots")
         .containsEntry("sequencer.kafka.topics.finalized", "finalized")
         .containsEntry("sequencer.kafka.topics.batches", "batches")
         .containsEntry("sequencer.kafka.topics.rejected", "rejected")
@@ -102,7 +102,8 @@ class FlinkDeploymentTemplateTest {
         .containsEntry("sequencer.consensus.min-count", "1")
         .containsEntry("sequencer.consensus.min-share", "0.0")
         .containsEntry("sequencer.verify.full-nodes", "")
-        .containsEntry("sequencer.verify.deadline-tolerance-blocks", "0");
+        .containsEntry("sequencer.verify.deadline-tolerance-blocks", "5")
+        .containsEntry("sequencer.anchor.mode", "commit");
     // the RPC URL may carry an API key: it is never in the (plain-text) Flink configuration
     assertThat(conf).doesNotContainKey("sequencer.chain.rpc-url");
     assertThat(conf.values()).noneMatch(v -> v.contains("anvil.chain:8545"));
@@ -171,8 +172,11 @@ class FlinkDeploymentTemplateTest {
             periodicInterval: 6h
           verify:
             fullNodes: ["0x1111111111111111111111111111111111111111", "0x2222222222222222222222222222222222222222"]
+          checkpoints:
+            interval: 20s
           flinkConfiguration:
-            execution.checkpointing.interval: 2m
+            state.backend.rocksdb.memory.managed: "true"
+            execution.checkpointing.timeout: 15m
             pipeline.max-parallelism: "1024"
         """);
     JsonNode fd = changed.flinkDeployment();
@@ -189,8 +193,11 @@ class FlinkDeploymentTemplateTest {
         .containsEntry("kubernetes.operator.periodic.savepoint.interval", "6h")
         .containsEntry("sequencer.verify.full-nodes",
             "0x1111111111111111111111111111111111111111,0x2222222222222222222222222222222222222222")
+        .containsEntry("execution.checkpointing.interval", "20s")
+        .containsEntry("sequencer.checkpoint-interval", "20s")
         // extra entries override the chart's and add new ones
-        .containsEntry("execution.checkpointing.interval", "2m")
+        .containsEntry("execution.checkpointing.timeout", "15m")
+        .containsEntry("state.backend.rocksdb.memory.managed", "true")
         .containsEntry("pipeline.max-parallelism", "1024");
   }
 
