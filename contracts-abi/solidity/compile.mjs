@@ -48,7 +48,8 @@ const compiled = output.contracts[`${CONTRACT}.sol`][CONTRACT];
 const outDir = join(repo, 'contracts-abi', 'src', 'main', 'resources', 'contracts');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, `${CONTRACT}.abi`), JSON.stringify(compiled.abi, null, 1) + '\n');
-writeFileSync(join(outDir, `${CONTRACT}.bin`), compiled.evm.bytecode.object + '\n');
+// no trailing newline: web3j codegen embeds the file's text verbatim as the deployment bytecode
+writeFileSync(join(outDir, `${CONTRACT}.bin`), compiled.evm.bytecode.object);
 // the source's SHA-256: a unit test compares it with the .sol, so an edit without recompiling fails the build
 writeFileSync(join(outDir, `${CONTRACT}.sol.sha256`), createHash('sha256').update(source, 'utf8').digest('hex') + '\n');
 console.log(`solc ${version}: ${CONTRACT} -> ${outDir} (${compiled.evm.bytecode.object.length / 2} bytes of init code)`);
