@@ -1,0 +1,233 @@
+package io.powerloom.sequencer.bridge;
+
+import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
+import io.powerloom.sequencer.bridge.kafka.HeartbeatEmitter;
+import io.powerloom.sequencer.bridge.kafka.ReceiveClock;
+import io.powerloom.sequencer.bridge.kafka.SubmissionProducer;
+import io.powerloom.sequencer.bridge.libp2p.Libp2pHost;
+import io.powerloom.sequencer.bridge.libp2p.ReservationState;
+import io.powerloom.sequencer.bridge.libp2p.crypto.PrivateKey;
+import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
+import io.powerloom.sequencer.bridge.ops.HealthCheck;
+import io.powerloom.sequencer.bridge.ops.OpsHttpServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest bridge process: libp2p {@code /collect} → Kafka, heartbeats, health and metrics.
+ *
+ * <pre>
+ * java -cp ingest-bridge.jar:… io.powerloom.sequencer.bridge.IngestBridge --config bridge.properties
+ * </pre>
+ *
+ * <p>Start-up order: Kafka producer (waits until the topics are there), identity key (created on first start),
+ * libp2p host (listen + relay reservations) with the {@link CollectProtocolHandler}, heartbeat emitter, HTTP
+ * server. On SIGTERM (or {@link #close()}) the bridge shuts down gracefully: it stops admitting streams, closes the
+ * libp2p host (every byte already read has been decoded and handed to the producer by then; partial messages are
+ * rejected as truncated), waits for in-flight sends, sends a last round of heartbeats, flushes and closes the
+ * producer, and finally stops the HTTP server.
+ */
+public final class IngestBridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestBridge.class);
+
+    private final BridgeConfig config;
+    private final BridgeMetrics metrics;
+    private final SubmissionProducer producer;
+    private final CollectProtocolHandler handler;
+    private final Libp2pHost host;
+    private final HeartbeatEmitter heartbeats;
+    private final OpsHttpServer http;
+    private final Object closeLock = new Object();
+    private boolean closed;
+
+    private IngestBridge(BridgeConfig config, BridgeMetrics metrics, SubmissionProducer producer,
+                         CollectProtocolHandler handler, Libp2pHost host, HeartbeatEmitter heartbeats,
+                         OpsHttpServer http) {
+        this.config = config;
+        this.metrics = metrics;
+        this.producer = producer;
+        this.handler = handler;
+        this.host = host;
+        this.heartbeats = heartbeats;
+        this.http = http;
+    }
+
+    /**
+     * Starts every part; on failure whatever was started is closed again and the cause rethrown.
+     *
+     * @throws IllegalStateException with the reason when Kafka, the listen address or the HTTP port is unusable
+     */
+    public static IngestBridge start(BridgeConfig config) {
+        BridgeMetrics metrics = new BridgeMetrics();
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            SubmissionProducer producer = SubmissionProducer.create(config, new ReceiveClock(), metrics);
+            started.add(producer);
+            producer.awaitReady(config.kafkaStartupTimeout());
+
+            CollectProtocolHandler handler = new CollectProtocolHandler(config, producer, metrics);
+            PrivateKey identity = IdentityKeyFile.loadOrCreate(config.identityKeyFile());
+            Libp2pHost.Builder b = Libp2pHost.builder()
+                    .identity(identity)
+                    .listen(config.libp2pListen())
+                    .maxConnections(config.maxConnections())
+                    .handle(CollectProtocolHandler.PROTOCOL, handler);
+            config.relays().forEach(b::relay);
+            Libp2pHost host = b.build();
+            started.add(host);
+            host.start().get(config.kafkaStartupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            metrics.openConnections(() -> host.stats().openConnections());
+            metrics.relayReservations(() -> {
+                Map<String, Boolean> out = new LinkedHashMap<>();
+                host.reservations().forEach((relay, state) ->
+                        out.put(relay, state.status() == ReservationState.Status.RESERVED));
+                return out;
+            });
+
+            HeartbeatEmitter heartbeats = new HeartbeatEmitter(producer, config.heartbeatInterval());
+            started.add(heartbeats);
+            heartbeats.start();
+
+            // WIRING POINT (chain watcher): when chain.* settings are given, start
+            // io.powerloom.sequencer.bridge.chain.ChainWatcher here with config.chainSettings() and add it to
+            // `started` so that it is closed with the bridge. Its class is being written by the chain engineer.
+            if (!config.chainSettings().isEmpty()) {
+                LOG.warn("chain.* settings given, but this build does not wire the chain watcher yet: ignored");
+            }
+
+            IngestBridge[] self = new IngestBridge[1];
+            OpsHttpServer http = new OpsHttpServer(config.httpListen(), metrics, () -> self[0].health());
+            self[0] = new IngestBridge(config, metrics, producer, handler, host, heartbeats, http);
+            LOG.info("ingest bridge {} up: peer {} listening on {}, relays {}, metrics on :{}", config.bridgeId(),
+                    host.peerId(), host.listenAddresses(), config.relays(), http.port());
+            return self[0];
+        } catch (Exception e) {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                try {
+                    started.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("ingest bridge failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The readiness conditions: libp2p host listening, Kafka acknowledging (heartbeats are acknowledged every
+     * interval, so a recent acknowledgement proves the broker reachable), a reservation on every configured relay.
+     */
+    public List<HealthCheck> health() {
+        List<HealthCheck> checks = new ArrayList<>();
+        List<String> listening = host.listenAddresses();
+        checks.add(new HealthCheck("libp2p", !listening.isEmpty(), "listening on " + listening));
+        long sinceAck = System.currentTimeMillis() - producer.lastAckMs();
+        long allowed = 3 * config.heartbeatInterval().toMillis() + 5_000;
+        boolean kafkaOk = producer.lastAckMs() > 0 && sinceAck <= allowed;
+        checks.add(new HealthCheck("kafka", kafkaOk, producer.lastAckMs() == 0 ? "no acknowledgement yet"
+                : "last acknowledgement " + sinceAck + " ms ago (limit " + allowed + " ms)"));
+        Map<String, ReservationState> reservations = host.reservations();
+        if (config.relays().isEmpty()) {
+            checks.add(new HealthCheck("relays", true, "no relays configured"));
+        }
+        reservations.forEach((relay, state) -> checks.add(new HealthCheck("relay " + relay,
+                state.status() == ReservationState.Status.RESERVED,
+                state.status() + (state.lastError() == null ? "" : " (" + state.lastError() + ")"))));
+        return checks;
+    }
+
+    /** The libp2p host (peer ID, addresses). */
+    public Libp2pHost host() {
+        return host;
+    }
+
+    /** The metrics registry. */
+    public BridgeMetrics metrics() {
+        return metrics;
+    }
+
+    /** The {@code /collect} handler. */
+    public CollectProtocolHandler collectHandler() {
+        return handler;
+    }
+
+    /** The port of the health/metrics HTTP server. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** Graceful shutdown (see the class description); safe to call more than once. */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        Duration timeout = config.shutdownTimeout();
+        LOG.info("ingest bridge {} shutting down", config.bridgeId());
+        handler.stopAccepting();
+        try {
+            host.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the libp2p host: {}", e.toString());
+        }
+        try {
+            if (!handler.awaitNoneInFlight(timeout)) {
+                LOG.warn("{} submissions still un-acknowledged after {}", handler.inFlight(), timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        heartbeats.close();
+        heartbeats.tick(); // a last heartbeat round: event time moves past everything this bridge wrote
+        producer.flush();
+        producer.close(timeout);
+        http.close();
+        LOG.info("ingest bridge {} stopped: received {}, accepted {}, rejected {}", config.bridgeId(),
+                metrics.received.sum(), metrics.accepted.sum(), metrics.rejectedTotal());
+    }
+
+    /** {@code --config <file>}; environment variables {@code SEQUENCER_BRIDGE_*} override the file. */
+    public static void main(String[] args) throws InterruptedException {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            if ("--config".equals(args[i]) && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else {
+                System.err.println("usage: IngestBridge [--config bridge.properties]   (unknown argument: " + args[i] + ")");
+                System.exit(2);
+            }
+        }
+        BridgeConfig config;
+        try {
+            config = BridgeConfig.load(file, System.getenv());
+        } catch (BridgeConfig.ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        IngestBridge bridge = IngestBridge.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            bridge.close();
+            stopped.countDown();
+        }, "ingest-bridge-shutdown"));
+        stopped.await();
+    }
+}
