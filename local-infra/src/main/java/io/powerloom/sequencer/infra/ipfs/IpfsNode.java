@@ -1,0 +1,169 @@
+package io.powerloom.sequencer.infra.ipfs;
+
+import io.powerloom.sequencer.infra.FreePorts;
+import io.powerloom.sequencer.infra.ManagedProcess;
+import io.powerloom.sequencer.infra.NodeTools;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real, offline IPFS node for tests and the local network: {@code local-infra/node/ipfs-server.mjs}
+ * (Helia on Node 22) speaking the Kubo RPC subset on {@code 127.0.0.1:<port>}, with its repository (blocks,
+ * pins, identity) in a folder of the caller's choice.
+ *
+ * <p>{@link #start()} returns once {@code POST /api/v0/id} answers; {@link #stop()} ends the process and waits
+ * for it. A stopped node can be started again: it keeps its port, peer ID and everything it had pinned.
+ *
+ * <pre>{@code
+ * try (IpfsNode ipfs = IpfsNode.start(repoDir)) {
+ *     URI api = ipfs.apiUri(); // http://127.0.0.1:<port>
+ * }
+ * }</pre>
+ */
+public final class IpfsNode implements AutoCloseable {
+    private static final Pattern ID = Pattern.compile("\"ID\"\\s*:\\s*\"([^\"]+)\"");
+
+    private final Path repoDir;
+    private final int port;
+    private final Duration startTimeout;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private ManagedProcess process;
+    private String peerId;
+
+    /**
+     * A node over {@code repoDir} (created when missing) on {@code port} (0 = a free port), not started yet.
+     */
+    public IpfsNode(Path repoDir, int port, Duration startTimeout) {
+        this.repoDir = Objects.requireNonNull(repoDir, "repoDir").toAbsolutePath();
+        this.port = port == 0 ? FreePorts.next() : port;
+        if (this.port < 1 || this.port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
+    }
+
+    /** Creates and starts a node over {@code repoDir} on a free port. */
+    public static IpfsNode start(Path repoDir) {
+        IpfsNode node = new IpfsNode(repoDir, 0, Duration.ofSeconds(60));
+        node.start();
+        return node;
+    }
+
+    /**
+     * Starts the Node 22 process and waits until {@code /api/v0/id} answers.
+     *
+     * @throws IllegalStateException when already running, or when the node exits or does not answer in time
+     *                               (the message carries the end of its log)
+     */
+    public synchronized IpfsNode start() {
+        if (process != null) {
+            throw new IllegalStateException("IPFS node on port " + port + " is already running");
+        }
+        List<String> command = List.of(
+                NodeTools.node().toString(),
+                NodeTools.script("ipfs-server.mjs").toString(),
+                "--repo", repoDir.toString(),
+                "--port", Integer.toString(port),
+                "--exit-on-stdin-close");
+        ManagedProcess started = ManagedProcess.start("ipfs-node:" + port, command, repoDir, repoDir.resolve("ipfs-server.log"));
+        try {
+            started.awaitReady(this::answersId, startTimeout);
+        } catch (RuntimeException e) {
+            started.close();
+            throw e;
+        }
+        process = started;
+        return this;
+    }
+
+    private boolean answersId() {
+        try {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(apiUri().resolve("/api/v0/id"))
+                            .timeout(Duration.ofSeconds(2))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return false;
+            }
+            Matcher m = ID.matcher(r.body());
+            if (!m.find()) {
+                return false;
+            }
+            peerId = m.group(1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops the process (SIGTERM, then SIGKILL after 10 s) and waits until it is gone. Idempotent. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.stop(Duration.ofSeconds(10));
+            process = null;
+        }
+    }
+
+    /** Stops and starts again over the same repository and port. */
+    public synchronized IpfsNode restart() {
+        stop();
+        return start();
+    }
+
+    /** Whether the process runs. */
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** The RPC root, {@code http://127.0.0.1:<port>} (the Kubo {@code /api/v0/...} paths go below it). */
+    public URI apiUri() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The TCP port of the RPC API. */
+    public int port() {
+        return port;
+    }
+
+    /** The repository folder (blocks, pins, identity, log). */
+    public Path repoDir() {
+        return repoDir;
+    }
+
+    /** The node's peer ID as reported by {@code /api/v0/id}; stable across restarts over the same repository. */
+    public synchronized String peerId() {
+        if (peerId == null) {
+            throw new IllegalStateException("IPFS node was never started");
+        }
+        return peerId;
+    }
+
+    /** The process id while running, for diagnostics. */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("IPFS node is not running");
+        }
+        return process.pid();
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+}
