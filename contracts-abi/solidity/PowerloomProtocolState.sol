@@ -80,7 +80,6 @@ contract PowerloomProtocolState {
     mapping(address => mapping(string => mapping(uint256 => string))) private snapshotCidOf;
     mapping(address => mapping(string => uint256)) private lastFinalizedEpochOf;
     mapping(address => mapping(string => bytes32)) private finalizedRootOfBatch;
-    mapping(address => mapping(string => string[])) private projectsOfBatch;
 
     mapping(uint256 => NodeInfo) private nodes;
     uint256 private nodeCount;
@@ -340,7 +339,8 @@ contract PowerloomProtocolState {
     /**
      * Commits one batch of finalized snapshot CIDs for an epoch. Past the batch submission window
      * (block.number > release block + batchSubmissionWindow) only DelayedBatchSubmitted is emitted and
-     * nothing is stored.
+     * nothing is stored. Per project the CID is stored (maxSnapshotsCid); the batch's project list is not (it is
+     * in the transaction's calldata and in the batch document on IPFS), which halves the gas of a batch.
      */
     function submitSubmissionBatch(
         address dataMarket,
@@ -359,10 +359,8 @@ contract PowerloomProtocolState {
             emit DelayedBatchSubmitted(dataMarket, batchCid, epochId, block.timestamp);
             return;
         }
-        string[] storage batchProjects = projectsOfBatch[dataMarket][batchCid];
         for (uint256 i = 0; i < projectIds.length; i++) {
             _storeSnapshot(dataMarket, epochId, projectIds[i], snapshotCids[i]);
-            batchProjects.push(projectIds[i]);
         }
         batchCidsOfEpoch[dataMarket][epochId].push(batchCid);
         finalizedRootOfBatch[dataMarket][batchCid] = finalizedCidsRootHash;
@@ -403,11 +401,6 @@ contract PowerloomProtocolState {
     /// The finalizedCidsRootHash committed with a batch (zero when the batch is unknown).
     function batchCidFinalizedRoot(address dataMarket, string calldata batchCid) external view returns (bytes32) {
         return finalizedRootOfBatch[dataMarket][batchCid];
-    }
-
-    /// The project IDs committed with a batch, in the order given.
-    function batchCidToProjects(address dataMarket, string calldata batchCid) external view returns (string[] memory) {
-        return projectsOfBatch[dataMarket][batchCid];
     }
 
     // ------------------------------------------------------------------ internals

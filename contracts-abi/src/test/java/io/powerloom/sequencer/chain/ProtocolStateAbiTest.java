@@ -68,8 +68,7 @@ class ProtocolStateAbiTest {
             "lastSequencerFinalizedSnapshot(address,string)",
             "epochIdToBatchCids(address,uint256)",
             "batchSubmissionsCompleted(address,uint256)",
-            "batchCidFinalizedRoot(address,string)",
-            "batchCidToProjects(address,string)");
+            "batchCidFinalizedRoot(address,string)");
 
     /** Events with their indexed parameters marked by '*'. */
     private static final List<String> EVENTS = List.of(

@@ -324,7 +324,6 @@ class ProtocolStateITCase {
         assertThat(asOwner.maxSnapshotsCid(dm, projects.get(1), BigInteger.ONE).send()).isEqualTo("bafkreibbbb");
         assertThat(asOwner.maxSnapshotsCid(dm, projects.get(0), BigInteger.TWO).send()).isEmpty();
         assertThat(asOwner.batchCidFinalizedRoot(dm, "bafyBatch1").send()).isEqualTo(root);
-        assertThat(strings(asOwner.batchCidToProjects(dm, "bafyBatch1").send())).containsExactlyElementsOf(projects);
         assertThat(asOwner.lastSequencerFinalizedSnapshot(dm, projects.get(0)).send()).isEqualTo(BigInteger.ONE);
 
         // a second batch of the same epoch from the other sequencer, with other projects
@@ -396,7 +395,6 @@ class ProtocolStateITCase {
         assertThat(asOwner.maxSnapshotsCid(dm, "p", BigInteger.TWO).send()).isEmpty();
         assertThat(asOwner.epochIdToBatchCids(dm, BigInteger.TWO).send()).isEmpty();
         assertThat(asOwner.batchCidFinalizedRoot(dm, "bafyLate").send()).isEqualTo(new byte[32]);
-        assertThat(asOwner.batchCidToProjects(dm, "bafyLate").send()).isEmpty();
         assertThat(asOwner.lastSequencerFinalizedSnapshot(dm, "p").send()).isEqualTo(BigInteger.ONE);
     }
 
