@@ -4,7 +4,8 @@
 
 {{/*
 Content of bridge.properties, in the keys of io.powerloom.sequencer.bridge.BridgeConfig. The chain RPC URL
-is not here: it comes as SEQUENCER_BRIDGE_CHAIN_RPC_URL (= chain.rpc.url) from a Secret.
+is not here: it comes as SEQUENCER_BRIDGE_CHAIN_RPC_URL (= chain.rpc.url) from a Secret. The bridge starts
+its chain watcher only when chain.* settings are present, so they are left out when the watcher is disabled.
 */}}
 {{- define "sequencer.bridge.properties" -}}
 {{- $b := .Values.bridge -}}
@@ -19,6 +20,7 @@ kafka.topic.submissions={{ .Values.kafka.topics.submissions }}
 kafka.topic.rejects={{ .Values.kafka.topics.collectRejects }}
 heartbeat.interval={{ $b.heartbeatInterval }}
 http.listen=0.0.0.0:{{ int $b.http.port }}
+{{- if $b.chainWatcher.enabled }}
 chain.protocol.state.address={{ .Values.chain.protocolState }}
 chain.confirmations={{ int $b.chainWatcher.confirmations }}
 {{- if and (not (kindIs "invalid" $b.chainWatcher.startBlock)) (ne (toString $b.chainWatcher.startBlock) "") }}
@@ -26,6 +28,7 @@ chain.start.block={{ int64 $b.chainWatcher.startBlock }}
 {{- end }}
 chain.topic.protocol.chain={{ .Values.kafka.topics.protocolChain }}
 chain.topic.slots={{ .Values.kafka.topics.slots }}
+{{- end }}
 {{- range $k, $v := $b.kafkaProducer }}
 kafka.producer.{{ $k }}={{ $v }}
 {{- end }}

@@ -118,12 +118,17 @@ Fails on an empty or floating ("latest") tag.
 {{- required "job.serviceAccount.name is required" .Values.job.serviceAccount.name -}}
 {{- end -}}
 
+{{/* Whether anything reads the protocol chain: the job, or the bridge's chain watcher. */}}
+{{- define "sequencer.needsChain" -}}
+{{- if or .Values.job.enabled (and .Values.bridge.enabled .Values.bridge.chainWatcher.enabled) -}}true{{- end -}}
+{{- end -}}
+
 {{/*
 Checks on values shared by the job and the bridge. Renders nothing; fails with a message that names the value.
 */}}
 {{- define "sequencer.validate.common" -}}
 {{- $_ := required "kafka.bootstrapServers is required (host:port list of the existing Kafka cluster)" .Values.kafka.bootstrapServers -}}
-{{- $_ := required "chain.id is required (chain id of the protocol chain)" .Values.chain.id -}}
+{{- if include "sequencer.needsChain" . -}}
 {{- $addr := required "chain.protocolState is required (protocol-state contract address)" .Values.chain.protocolState -}}
 {{- if not (regexMatch "^0x[0-9a-fA-F]{40}$" $addr) -}}
 {{- fail (printf "chain.protocolState must be an address (0x + 40 hex digits), got %q" $addr) -}}
@@ -135,10 +140,12 @@ Checks on values shared by the job and the bridge. Renders nothing; fails with a
 {{- fail "chain.rpcUrl is required: set chain.rpcUrl.value or chain.rpcUrl.existingSecret" -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
 
 {{/* Checks on the job's values. */}}
 {{- define "sequencer.validate.job" -}}
 {{- include "sequencer.validate.common" . -}}
+{{- $_ := required "chain.id is required (chain id of the protocol chain)" .Values.chain.id -}}
 {{- if not .Values.chain.dataMarkets -}}
 {{- fail "chain.dataMarkets is required: at least one data market contract address" -}}
 {{- end -}}

@@ -241,6 +241,33 @@ class BridgeTemplateTest {
   }
 
   @Test
+  void collectOnlyReleaseNeedsNoChainValuesAndStartsNoWatcher() throws IOException {
+    // a second bridge for more /collect capacity: no job, no chain watcher (its Kafka transactional id is fixed)
+    String values = """
+        kafka:
+          bootstrapServers: kafka-0.kafka.data:9092
+        job:
+          enabled: false
+        bridge:
+          id: bridge-collect-2
+          chainWatcher:
+            enabled: false
+          libp2p:
+            identity:
+              existingSecret: bridge-2-identity
+        """;
+    RenderedChart collectOnly = RenderedChart.parse(CHART.renderOnly(values));
+    Properties p = bridgeProperties(collectOnly);
+
+    assertThat(collectOnly.kindsAndNames()).containsExactlyInAnyOrder(
+        "ConfigMap/" + NAME, "Deployment/" + NAME, "Service/" + NAME + "-p2p", "Service/" + NAME + "-metrics");
+    assertThat(p.stringPropertyNames()).noneMatch(k -> k.startsWith("chain."));
+    assertThat(p).containsEntry("bridge.id", "bridge-collect-2");
+    assertThat(container(collectOnly).getEnv()).extracting(EnvVar::getName)
+        .doesNotContain("SEQUENCER_BRIDGE_CHAIN_RPC_URL");
+  }
+
+  @Test
   void bridgeCanBeTurnedOff() {
     RenderedChart changed = CHART.render("""
         bridge:

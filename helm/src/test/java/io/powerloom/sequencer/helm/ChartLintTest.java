@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.LintResult;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** {@code helm lint --strict} of the chart, as CI runs it. */
@@ -25,6 +26,19 @@ class ChartLintTest {
     LintResult result = chart.lint();
 
     assertThat(result.isFailed()).as("lint messages: %s", result.getMessages()).isFalse();
+  }
+
+  @Test
+  void lintRendersNotesToo() throws Exception {
+    // NOTES.txt is only shown after install; lint is where its template errors surface
+    ChartRenderer broken = chart.copy();
+    Path notes = broken.chartDir().resolve("templates/NOTES.txt");
+    Files.writeString(notes, Files.readString(notes) + "{{ include \"sequencer.nosuchhelper\" . }}\n");
+
+    LintResult result = broken.lintWith(chart.testValues());
+
+    assertThat(result.isFailed()).isTrue();
+    assertThat(String.join("\n", result.getMessages())).contains("NOTES.txt");
   }
 
   @Test
