@@ -1,5 +1,8 @@
 package io.powerloom.sequencer.bridge.libp2p;
 
+import io.powerloom.sequencer.bridge.libp2p.core.HostCore;
+import io.powerloom.sequencer.bridge.libp2p.core.IdentifyService;
+import io.powerloom.sequencer.bridge.libp2p.core.PingService;
 import io.powerloom.sequencer.bridge.libp2p.crypto.Keys;
 import io.powerloom.sequencer.bridge.libp2p.crypto.PrivateKey;
 import java.time.Duration;
@@ -8,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import io.powerloom.sequencer.bridge.libp2p.relay.CircuitMessages;
+import io.powerloom.sequencer.bridge.libp2p.relay.CircuitRelayClient;
+import io.powerloom.sequencer.bridge.libp2p.relay.RelayReservation;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,10 +31,28 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  */
 public final class Libp2pHost implements AutoCloseable {
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
     private final Config config;
+    private final HostCore core;
+    private final CircuitRelayClient relayClient;
+    private final List<RelayReservation> reservations = new ArrayList<>();
+    private volatile boolean started;
 
     private Libp2pHost(Config config) {
         this.config = config;
+        this.core = new HostCore(config.identity(), config.maxConnections(), config.maxStreamsPerConnection(),
+                config.handshakeTimeout(), config.eventLoopThreads());
+        this.relayClient = new CircuitRelayClient(core);
+        IdentifyService identify = new IdentifyService(core, config.agentVersion(), this::announcedAddresses);
+        core.handle(IdentifyService.PROTOCOL_ID, identify);
+        core.handle(IdentifyService.PUSH_PROTOCOL_ID, IdentifyService.PUSH_SINK);
+        core.handle(PingService.PROTOCOL_ID, new PingService());
+        core.handle(CircuitMessages.STOP, relayClient);
+        config.handlers().forEach(core::handle);
+        for (Multiaddr relay : config.relays()) {
+            reservations.add(new RelayReservation(core, relayClient, relay));
+        }
     }
 
     /** A builder with defaults: random Ed25519 identity, no listen address, no relays. */
@@ -36,49 +60,95 @@ public final class Libp2pHost implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds the listen addresses and starts the relay reservations; completes when listening. */
-    public CompletableFuture<Libp2pHost> start() {
-        throw new UnsupportedOperationException("not implemented yet");
+    /**
+     * Binds the listen addresses and starts the relay reservations; completes when listening (reservations
+     * proceed in the background: see {@link #reservations()}).
+     */
+    public synchronized CompletableFuture<Libp2pHost> start() {
+        if (started) {
+            return CompletableFuture.failedFuture(new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "already started"));
+        }
+        started = true;
+        List<CompletableFuture<Multiaddr>> binds = new ArrayList<>();
+        for (Multiaddr m : config.listen()) {
+            binds.add(core.listen(m));
+        }
+        return CompletableFuture.allOf(binds.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            reservations.forEach(RelayReservation::start);
+            return this;
+        });
     }
 
     /** This host's peer id. */
     public PeerId peerId() {
-        return PeerId.fromPublicKey(config.identity.publicKey());
+        return core.peerId();
     }
 
     /** The bound listen addresses, each ending in {@code /p2p/<our id>}. */
     public List<String> listenAddresses() {
-        throw new UnsupportedOperationException("not implemented yet");
+        List<String> out = new ArrayList<>();
+        for (Multiaddr m : core.boundAddresses()) {
+            out.add(m + "/p2p/" + peerId());
+        }
+        return out;
     }
 
     /** {@code <relay>/p2p-circuit/p2p/<our id>} for every relay we currently hold a reservation on. */
     public List<String> circuitAddresses() {
-        throw new UnsupportedOperationException("not implemented yet");
+        List<String> out = new ArrayList<>();
+        for (RelayReservation r : reservations) {
+            if (r.state().status() == ReservationState.Status.RESERVED) {
+                out.add(r.relay() + "/p2p-circuit/p2p/" + peerId());
+            }
+        }
+        return out;
+    }
+
+    private List<Multiaddr> announcedAddresses() {
+        List<Multiaddr> out = new ArrayList<>(core.boundAddresses());
+        for (String c : circuitAddresses()) {
+            out.add(Multiaddr.parse(c));
+        }
+        return out;
     }
 
     /** Reservation state per configured relay address (for metrics and health). */
     public Map<String, ReservationState> reservations() {
-        throw new UnsupportedOperationException("not implemented yet");
+        Map<String, ReservationState> out = new LinkedHashMap<>();
+        for (RelayReservation r : reservations) {
+            out.put(r.relay().toString(), r.state());
+        }
+        return out;
     }
 
     /**
      * Dials {@code multiaddr}: {@code /ip4/.../tcp/.../p2p/<id>} directly, or
      * {@code <relay>/p2p-circuit/p2p/<id>} through the relay. The {@code /p2p/<id>} part is checked against the
-     * peer's Noise identity when present.
+     * peer's Noise identity when present. Failures are {@link Libp2pException}s.
      */
     public CompletableFuture<Connection> dial(String multiaddr) {
-        throw new UnsupportedOperationException("not implemented yet");
+        Multiaddr m;
+        try {
+            m = Multiaddr.parse(multiaddr);
+        } catch (Libp2pException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return m.isCircuit() ? relayClient.dial(m) : core.dialDirect(m);
     }
 
     /** Current counters. */
     public HostStats stats() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return core.stats();
     }
 
     /** Stops listening, ends reservations, closes every connection (go-away) and the event loops. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (core.isClosed()) {
+            return;
+        }
+        reservations.forEach(RelayReservation::stop);
+        core.close(CLOSE_GRACE);
     }
 
     /** Configuration gathered by the {@link Builder}. */

@@ -1,0 +1,94 @@
+package io.powerloom.sequencer.bridge.libp2p.core;
+
+import io.netty.buffer.ByteBuf;
+import io.powerloom.sequencer.bridge.libp2p.Libp2pException;
+import io.powerloom.sequencer.bridge.libp2p.OutboundStream;
+import io.powerloom.sequencer.bridge.libp2p.StreamHandler;
+import io.powerloom.sequencer.bridge.libp2p.multistream.MultistreamNegotiator;
+import io.powerloom.sequencer.bridge.libp2p.yamux.YamuxStream;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs multistream-select on a fresh yamux stream, then hands the stream to a {@link StreamContextImpl}
+ * (with any bytes that arrived right after the negotiation).
+ */
+final class StreamNegotiation implements YamuxStream.Receiver {
+    private final ConnectionImpl connection;
+    private final YamuxStream stream;
+    private final MultistreamNegotiator negotiator;
+    private final StreamHandler outboundHandler;
+    private final CompletableFuture<OutboundStream> outbound;
+
+    private StreamNegotiation(ConnectionImpl connection, YamuxStream stream, String protocol,
+                              StreamHandler outboundHandler, CompletableFuture<OutboundStream> outbound) {
+        this.connection = connection;
+        this.stream = stream;
+        this.outboundHandler = outboundHandler;
+        this.outbound = outbound;
+        this.negotiator = protocol == null
+                ? MultistreamNegotiator.responder(p -> connection.core().handler(p) != null,
+                        b -> stream.write(b, null), stream.session().link().alloc())
+                : MultistreamNegotiator.initiator(List.of(protocol), b -> stream.write(b, null),
+                        stream.session().link().alloc());
+    }
+
+    /** Negotiates an inbound stream against the host's handlers. */
+    static void inbound(ConnectionImpl connection, YamuxStream stream) {
+        StreamNegotiation n = new StreamNegotiation(connection, stream, null, null, null);
+        stream.receiver(n);
+        n.negotiator.start();
+    }
+
+    /** Proposes {@code protocol} on an outbound stream. */
+    static void outbound(ConnectionImpl connection, YamuxStream stream, String protocol, StreamHandler handler,
+                         CompletableFuture<OutboundStream> future) {
+        StreamNegotiation n = new StreamNegotiation(connection, stream, protocol, handler, future);
+        stream.receiver(n);
+        n.negotiator.start();
+    }
+
+    @Override
+    public void onData(YamuxStream s, ByteBuf data) {
+        boolean done;
+        try {
+            done = negotiator.feed(data);
+        } catch (Libp2pException e) {
+            negotiator.release();
+            stream.reset();
+            if (outbound != null) {
+                outbound.completeExceptionally(e);
+            }
+            return;
+        }
+        if (!done) {
+            return;
+        }
+        String protocol = negotiator.protocol();
+        StreamHandler handler = outbound != null ? outboundHandler : connection.core().handler(protocol);
+        StreamContextImpl ctx = new StreamContextImpl(connection, stream, protocol, handler, connection.core().nextStreamId());
+        stream.receiver(ctx);
+        ByteBuf leftover = negotiator.takeLeftover();
+        try {
+            if (outbound != null) {
+                outbound.complete(ctx);
+            }
+            ctx.open();
+            if (leftover.isReadable()) {
+                ctx.onData(stream, leftover);
+            }
+        } finally {
+            leftover.release();
+        }
+    }
+
+    @Override
+    public void onClose(YamuxStream s, boolean reset) {
+        negotiator.release();
+        stream.reset();
+        if (outbound != null) {
+            outbound.completeExceptionally(new Libp2pException(Libp2pException.Kind.NEGOTIATION,
+                    "stream " + (reset ? "reset" : "closed") + " before protocol negotiation finished"));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.powerloom.sequencer.bridge.libp2p.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+
+/** A {@link Link} over a Netty TCP channel; install it as the channel's only handler. */
+public final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
+    private final Channel channel;
+    private Receiver receiver;
+    private boolean closed;
+
+    public TcpLink(Channel channel) {
+        this.channel = channel;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override public EventLoop eventLoop() { return channel.eventLoop(); }
+
+    @Override public ByteBufAllocator alloc() { return channel.alloc(); }
+
+    @Override public void receiver(Receiver receiver) { this.receiver = receiver; }
+
+    @Override
+    public void write(ByteBuf data) {
+        channel.write(data, channel.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public void close() {
+        channel.flush();
+        channel.close();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return toMultiaddr((InetSocketAddress) channel.remoteAddress());
+    }
+
+    /** {@code /ip4/<ip>/tcp/<port>} (or ip6) for a socket address. */
+    public static String toMultiaddr(InetSocketAddress a) {
+        if (a == null) {
+            return "/ip4/0.0.0.0/tcp/0";
+        }
+        String proto = a.getAddress() instanceof Inet6Address ? "ip6" : "ip4";
+        return "/" + proto + "/" + a.getAddress().getHostAddress() + "/tcp/" + a.getPort();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            if (receiver != null && !closed) {
+                receiver.onData(buf);
+            }
+        } catch (RuntimeException e) {
+            fail(e);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        notifyClose(null);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(cause);
+    }
+
+    private void fail(Throwable cause) {
+        notifyClose(cause);
+        channel.close();
+    }
+
+    private void notifyClose(Throwable cause) {
+        if (!closed) {
+            closed = true;
+            if (receiver != null) {
+                receiver.onClose(cause);
+            }
+        }
+    }
+}
