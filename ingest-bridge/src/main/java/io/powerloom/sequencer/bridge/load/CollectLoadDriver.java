@@ -1,0 +1,275 @@
+package io.powerloom.sequencer.bridge.load;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.powerloom.sequencer.bridge.BridgeConfig;
+import io.powerloom.sequencer.bridge.IngestBridge;
+import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
+import io.powerloom.sequencer.bridge.libp2p.Connection;
+import io.powerloom.sequencer.bridge.libp2p.Libp2pHost;
+import io.powerloom.sequencer.bridge.libp2p.OutboundStream;
+import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Load driver for the {@code /collect} path: pre-signs submissions (EIP-712, secp256k1), starts an in-process
+ * {@link IngestBridge} against a real Kafka broker, opens many concurrent libp2p streams over a few
+ * connections (Noise + yamux, exactly as local collectors do), pushes the submissions as fast as the bridge
+ * takes them (its backpressure throttles the writers), and reports submissions/s acknowledged by Kafka
+ * ({@code acks=all}) and the bridge's send-to-ack produce latency.
+ *
+ * <pre>
+ * java -cp … io.powerloom.sequencer.bridge.load.CollectLoadDriver --bootstrap 127.0.0.1:9092 \
+ *      --streams 1000 --connections 4 --submissions 500000
+ * </pre>
+ * The topics must exist ({@code --topic}, {@code --rejects-topic}); {@code LocalCollectLoad} (test sources,
+ * {@code mvn -pl ingest-bridge -am -Pload verify}) starts a local broker, creates them and runs this driver.
+ */
+public final class CollectLoadDriver {
+    private CollectLoadDriver() {}
+
+    /** Command-line options. */
+    public record Options(String bootstrap, String topic, String rejectsTopic, int connections, int streams,
+                          long submissions, int distinct, int slots, int perWrite, Duration timeout,
+                          Map<String, String> bridgeOverrides) {
+        /** Parses {@code --name value} pairs; unknown names are an error. */
+        public static Options parse(String[] args) {
+            Map<String, String> m = new HashMap<>();
+            Map<String, String> bridge = new HashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                    throw new IllegalArgumentException("expected --name value, got " + args[i]);
+                }
+                String name = args[i].substring(2);
+                String value = args[++i];
+                if (name.equals("bridge")) { // --bridge key=value: any BridgeConfig key
+                    int eq = value.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--bridge expects key=value, got " + value);
+                    }
+                    bridge.put(value.substring(0, eq), value.substring(eq + 1));
+                } else {
+                    m.put(name, value);
+                }
+            }
+            Options o = new Options(req(m, "bootstrap", null), req(m, "topic", "submissions"),
+                    req(m, "rejects-topic", "submissions-rejected"), num(m, "connections", 4),
+                    num(m, "streams", 1000), Long.parseLong(req(m, "submissions", "200000")),
+                    num(m, "distinct", 20000), num(m, "slots", 5000), num(m, "per-write", 4),
+                    Duration.ofSeconds(num(m, "timeout-seconds", 300)), bridge);
+            if (!m.isEmpty()) {
+                throw new IllegalArgumentException("unknown options: " + m.keySet());
+            }
+            return o;
+        }
+
+        private static String req(Map<String, String> m, String key, String dflt) {
+            String v = m.remove(key);
+            if (v == null && dflt == null) {
+                throw new IllegalArgumentException("--" + key + " is required");
+            }
+            return v == null ? dflt : v;
+        }
+
+        private static int num(Map<String, String> m, String key, int dflt) {
+            return Integer.parseInt(req(m, key, Integer.toString(dflt)));
+        }
+    }
+
+    /**
+     * What a run measured.
+     *
+     * @param rate         acknowledged submissions per second over the whole push (first write to last ack)
+     * @param steadyRate   acknowledged submissions per second between 10 % and 90 % of the total
+     * @param p50Ms        median send-to-ack latency in the bridge's producer
+     * @param p99Ms        99th percentile of it
+     */
+    public record Result(long submissions, long accepted, long rejected, int streams, int connections,
+                         double seconds, double rate, double steadyRate, double p50Ms, double p99Ms,
+                         double signSeconds, long maxInFlight) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT,
+                    "submissions=%d accepted=%d rejected=%d streams=%d connections=%d seconds=%.2f "
+                            + "rate=%.0f/s steadyRate=%.0f/s p50=%.2fms p99=%.2fms signing=%.1fs maxInFlight=%d",
+                    submissions, accepted, rejected, streams, connections, seconds, rate, steadyRate, p50Ms,
+                    p99Ms, signSeconds, maxInFlight);
+        }
+    }
+
+    /** Runs the load as {@code options} say and returns the figures. */
+    public static Result run(Options o) throws Exception {
+        long signStart = System.nanoTime();
+        List<byte[]> jsons = SignedSubmissions.generate(o.distinct(), o.slots(),
+                Runtime.getRuntime().availableProcessors());
+        double signSeconds = (System.nanoTime() - signStart) / 1e9;
+        System.out.printf(Locale.ROOT, "signed %d distinct submissions in %.1f s%n", jsons.size(), signSeconds);
+
+        Path work = Files.createTempDirectory("collect-load");
+        Map<String, String> cfg = new HashMap<>();
+        cfg.put("bridge.id", "load-bridge");
+        cfg.put("kafka.bootstrap.servers", o.bootstrap());
+        cfg.put("kafka.topic.submissions", o.topic());
+        cfg.put("kafka.topic.rejects", o.rejectsTopic());
+        cfg.put("libp2p.listen", "/ip4/127.0.0.1/tcp/0");
+        cfg.put("libp2p.identity.key.file", work.resolve("identity.key").toString());
+        cfg.put("http.listen", "127.0.0.1:0");
+        cfg.put("collect.max.streams.per.peer", Integer.toString(o.streams() + 16));
+        cfg.put("collect.max.streams", Integer.toString(o.streams() + 16));
+        cfg.putAll(o.bridgeOverrides());
+        BridgeConfig config = BridgeConfig.of(cfg);
+
+        try (IngestBridge bridge = IngestBridge.start(config);
+             Libp2pHost client = Libp2pHost.builder().maxStreamsPerConnection(o.streams() + 16).build()) {
+            client.start().get(30, TimeUnit.SECONDS);
+            String target = bridge.host().listenAddresses().get(0);
+            List<Connection> connections = new ArrayList<>();
+            for (int c = 0; c < o.connections(); c++) {
+                connections.add(client.dial(target).get(30, TimeUnit.SECONDS));
+            }
+            List<CompletableFuture<OutboundStream>> opening = new ArrayList<>();
+            for (int s = 0; s < o.streams(); s++) {
+                opening.add(connections.get(s % connections.size()).openStream(CollectProtocolHandler.PROTOCOL));
+            }
+            List<OutboundStream> streams = new ArrayList<>();
+            for (CompletableFuture<OutboundStream> f : opening) {
+                streams.add(f.get(60, TimeUnit.SECONDS));
+            }
+            System.out.printf(Locale.ROOT, "%d streams open over %d connections to %s%n", streams.size(),
+                    connections.size(), target);
+
+            BridgeMetrics metrics = bridge.metrics();
+            long base = metrics.accepted.sum();
+            AtomicLong written = new AtomicLong();
+            List<CompletableFuture<Void>> writers = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int s = 0; s < streams.size(); s++) {
+                long quota = o.submissions() / streams.size() + (s < o.submissions() % streams.size() ? 1 : 0);
+                writers.add(new StreamWriter(streams.get(s), jsons, quota, o.perWrite(), s, written).start());
+            }
+            long total = o.submissions();
+            long deadline = start + o.timeout().toNanos();
+            long t10 = 0;
+            long t90 = 0;
+            long maxInFlight = 0;
+            long accepted;
+            while ((accepted = metrics.accepted.sum() - base) < total) {
+                long now = System.nanoTime();
+                if (now > deadline) {
+                    System.out.printf("timeout: %d of %d acknowledged, %d written%n", accepted, total, written.get());
+                    break;
+                }
+                if (t10 == 0 && accepted >= total / 10) {
+                    t10 = now;
+                }
+                if (t90 == 0 && accepted >= total * 9 / 10) {
+                    t90 = now;
+                }
+                maxInFlight = Math.max(maxInFlight, metrics.inFlight.get());
+                for (CompletableFuture<Void> w : writers) {
+                    if (w.isCompletedExceptionally()) {
+                        w.join(); // surfaces the writer's failure
+                    }
+                }
+                Thread.sleep(5);
+            }
+            long end = System.nanoTime();
+            double seconds = (end - start) / 1e9;
+            double steady = (t10 > 0 && t90 > t10) ? (total * 0.8) / ((t90 - t10) / 1e9) : Double.NaN;
+            Result r = new Result(total, accepted, metrics.rejectedTotal(), streams.size(), connections.size(),
+                    seconds, accepted / seconds, steady, metrics.produceLatency.quantileMillis(0.5),
+                    metrics.produceLatency.quantileMillis(0.99), signSeconds, maxInFlight);
+            for (OutboundStream s : streams) {
+                s.close();
+            }
+            return r;
+        }
+    }
+
+    /** Writes one stream's share: {@code perWrite} submissions per write, the next write when the last one is taken. */
+    private static final class StreamWriter {
+        private final OutboundStream stream;
+        private final List<byte[]> jsons;
+        private final long quota;
+        private final int perWrite;
+        private final AtomicLong written;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private long sent;
+        private int cursor;
+
+        StreamWriter(OutboundStream stream, List<byte[]> jsons, long quota, int perWrite, int offset,
+                     AtomicLong written) {
+            this.stream = stream;
+            this.jsons = jsons;
+            this.quota = quota;
+            this.perWrite = perWrite;
+            this.written = written;
+            this.cursor = (offset * 7919) % jsons.size();
+        }
+
+        CompletableFuture<Void> start() {
+            next();
+            return done;
+        }
+
+        private void next() {
+            if (sent >= quota) {
+                done.complete(null);
+                return;
+            }
+            int n = (int) Math.min(perWrite, quota - sent);
+            ByteBuf buf = PooledByteBufAllocator.DEFAULT.buffer(n * 640);
+            for (int i = 0; i < n; i++) {
+                buf.writeCharSequence(randomUuid(), StandardCharsets.US_ASCII);
+                buf.writeBytes(jsons.get(cursor));
+                cursor = (cursor + 1) % jsons.size();
+            }
+            sent += n;
+            written.addAndGet(n);
+            stream.write(buf).whenComplete((v, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    next();
+                }
+            });
+        }
+
+        private static String randomUuid() {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+            long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+            return new java.util.UUID(msb, lsb).toString();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println("usage: CollectLoadDriver --bootstrap host:port [--topic submissions] "
+                    + "[--rejects-topic submissions-rejected] [--streams 1000] [--connections 4] "
+                    + "[--submissions 200000] [--distinct 20000] [--slots 5000] [--per-write 4] "
+                    + "[--timeout-seconds 300] [--bridge key=value ...]");
+            System.exit(2);
+            return;
+        }
+        Result r = run(o);
+        System.out.println("RESULT " + r);
+        System.exit(r.accepted() == r.submissions() ? 0 : 1);
+    }
+}
