@@ -1,0 +1,71 @@
+package io.powerloom.sequencer.batch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import io.powerloom.sequencer.finalize.ProjectEpochResult;
+
+/**
+ * Batch: keyed by (data market, epoch). Collects the epoch's finalized projects until the watermark passes the
+ * window close, when every project's result is in (the finalize stage emits them at exactly that event time), then
+ * cuts them into batches with {@link Batcher} and clears its state.
+ */
+public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResult, SubmissionBatch> {
+    private static final long serialVersionUID = 1L;
+
+    private final Batcher batcher;
+    private transient ListState<ProjectEpochResult> results;
+    private transient Counter batches;
+    private transient Counter epochs;
+
+    public EpochBatcher(Batcher batcher) {
+        this.batcher = batcher;
+    }
+
+    public static String key(String dataMarket, long epochId) {
+        return dataMarket + "|" + Long.toUnsignedString(epochId);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        results = getRuntimeContext().getListState(new ListStateDescriptor<>("results", Types.POJO(ProjectEpochResult.class)));
+        batches = getRuntimeContext().getMetricGroup().counter("batches");
+        epochs = getRuntimeContext().getMetricGroup().counter("epochs_batched");
+    }
+
+    @Override
+    public void processElement(ProjectEpochResult r, Context ctx, Collector<SubmissionBatch> out) throws Exception {
+        results.add(r);
+        ctx.timerService().registerEventTimeTimer(r.windowCloseMs());
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SubmissionBatch> out) throws Exception {
+        List<ProjectEpochResult> ready = new ArrayList<>();
+        List<ProjectEpochResult> later = new ArrayList<>();
+        for (ProjectEpochResult r : results.get()) {
+            (r.windowCloseMs() <= timestamp ? ready : later).add(r);
+        }
+        if (later.isEmpty()) {
+            results.clear();
+        } else {
+            results.update(later);
+        }
+        if (ready.isEmpty()) {
+            return;
+        }
+        epochs.inc();
+        for (SubmissionBatch b : batcher.batch(ready)) {
+            batches.inc();
+            out.collect(b);
+        }
+    }
+}

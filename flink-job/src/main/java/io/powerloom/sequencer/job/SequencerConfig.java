@@ -1,0 +1,226 @@
+package io.powerloom.sequencer.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Every setting of the sequencer job, as typed Flink {@link ConfigOption}s under {@code sequencer.*}.
+ *
+ * <p>Values come from the Flink configuration (cluster {@code config.yaml}, {@code -D} on submission, the
+ * {@code flinkConfiguration} of a FlinkDeployment), then from program arguments {@code --key value}, then from
+ * environment variables {@code SEQUENCER_<KEY>} (upper case, {@code .} and {@code -} as {@code _}), e.g.
+ * {@code SEQUENCER_CHAIN_RPC_URL} for {@code sequencer.chain.rpc-url}. The resolved values are frozen into this
+ * serializable object, which the stages take in their constructors.
+ */
+public final class SequencerConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    // ---- Kafka ----
+    public static final ConfigOption<String> KAFKA_BOOTSTRAP = ConfigOptions.key("sequencer.kafka.bootstrap-servers")
+            .stringType().defaultValue("127.0.0.1:9092").withDescription("Kafka bootstrap servers.");
+    public static final ConfigOption<String> TOPIC_SUBMISSIONS = ConfigOptions.key("sequencer.kafka.topics.submissions")
+            .stringType().defaultValue("submissions").withDescription("Submissions and heartbeats written by the ingest bridge.");
+    public static final ConfigOption<String> TOPIC_CHAIN = ConfigOptions.key("sequencer.kafka.topics.protocol-chain")
+            .stringType().defaultValue("protocol-chain")
+            .withDescription("Epoch releases, slot changes and block heads written by the chain watcher (one partition).");
+    public static final ConfigOption<String> TOPIC_FINALIZED = ConfigOptions.key("sequencer.kafka.topics.finalized")
+            .stringType().defaultValue("finalized").withDescription("Per project and epoch: finalized or unfinalized result.");
+    public static final ConfigOption<String> TOPIC_BATCHES = ConfigOptions.key("sequencer.kafka.topics.batches")
+            .stringType().defaultValue("batches").withDescription("Batch records: CID, transaction, status; epoch completions.");
+    public static final ConfigOption<String> TOPIC_REJECTED = ConfigOptions.key("sequencer.kafka.topics.rejected")
+            .stringType().defaultValue("rejected").withDescription("Rejected submissions with their reason.");
+    public static final ConfigOption<String> KAFKA_GROUP = ConfigOptions.key("sequencer.kafka.group-id")
+            .stringType().defaultValue("powerloom-sequencer").withDescription("Consumer group id (offsets are in checkpoints).");
+    public static final ConfigOption<String> TRANSACTIONAL_PREFIX = ConfigOptions.key("sequencer.kafka.transactional-id-prefix")
+            .stringType().defaultValue("powerloom-sequencer").withDescription("Prefix of the exactly-once sinks' transactional ids.");
+    public static final ConfigOption<String> START_FROM = ConfigOptions.key("sequencer.kafka.start-from")
+            .stringType().defaultValue("committed-or-earliest")
+            .withDescription("Where the submissions source starts: committed-or-earliest, earliest, latest, "
+                    + "timestamp:<epoch ms>, or offsets:<partition>=<offset>,... (the chain topic is always read from the start).");
+    public static final ConfigOption<String> STOP_AT = ConfigOptions.key("sequencer.kafka.stop-at")
+            .stringType().defaultValue("none")
+            .withDescription("Bounded replays: none, latest, timestamp:<epoch ms>, or offsets:<partition>=<offset>,...");
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("sequencer.watermark.out-of-orderness")
+            .durationType().defaultValue(Duration.ofMillis(500))
+            .withDescription("Bounded out-of-orderness of receive timestamps within one Kafka partition.");
+
+    // ---- verify ----
+    public static final ConfigOption<List<String>> DATA_MARKETS = ConfigOptions.key("sequencer.data-markets")
+            .stringType().asList().noDefaultValue().withDescription("Data market contract addresses this sequencer serves.");
+    public static final ConfigOption<List<String>> FULL_NODES = ConfigOptions.key("sequencer.verify.full-nodes")
+            .stringType().asList().defaultValues().withDescription("Snapshotter addresses exempt from the per-slot epoch limit.");
+    public static final ConfigOption<List<String>> FLAGGED = ConfigOptions.key("sequencer.verify.flagged-signers")
+            .stringType().asList().defaultValues().withDescription("Snapshotter addresses whose submissions are rejected.");
+    public static final ConfigOption<Integer> PER_SLOT_EPOCH_LIMIT = ConfigOptions.key("sequencer.verify.per-slot-epoch-limit")
+            .intType().defaultValue(2).withDescription("Submissions accepted per slot and epoch across projects (production: 2).");
+    public static final ConfigOption<Boolean> DEADLINE_CHECK = ConfigOptions.key("sequencer.verify.deadline-check")
+            .booleanType().defaultValue(true)
+            .withDescription("Reject submissions whose deadline block had passed when they were received.");
+    public static final ConfigOption<Long> DEADLINE_TOLERANCE = ConfigOptions.key("sequencer.verify.deadline-tolerance-blocks")
+            .longType().defaultValue(5L).withDescription("Blocks a deadline may lag behind the protocol chain head.");
+    public static final ConfigOption<Duration> QUOTA_RETENTION = ConfigOptions.key("sequencer.verify.quota-state-retention")
+            .durationType().defaultValue(Duration.ofMinutes(30))
+            .withDescription("How long per-slot epoch counters are kept (longer than any submission window).");
+
+    // ---- finalize ----
+    public static final ConfigOption<Integer> MIN_COUNT = ConfigOptions.key("sequencer.consensus.min-count")
+            .intType().defaultValue(1).withDescription("Minimum submissions for the winning CID.");
+    public static final ConfigOption<Double> MIN_SHARE = ConfigOptions.key("sequencer.consensus.min-share")
+            .doubleType().defaultValue(0.0).withDescription("Minimum share (0..1) of the project's submissions for the winner.");
+    public static final ConfigOption<Duration> EARLY_GRACE = ConfigOptions.key("sequencer.window.early-grace")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("How long before the release was seen a submission may arrive (nodes see releases before "
+                    + "the confirmed watcher does).");
+    public static final ConfigOption<Duration> RELEASE_WAIT = ConfigOptions.key("sequencer.window.release-wait")
+            .durationType().defaultValue(Duration.ofMinutes(5))
+            .withDescription("How long submissions for an epoch whose release was never seen are held before rejection.");
+    public static final ConfigOption<Long> DEFAULT_WINDOW_SECONDS = ConfigOptions.key("sequencer.window.default-seconds")
+            .longType().defaultValue(120L)
+            .withDescription("Submission window when a release record does not carry the market's window.");
+
+    // ---- batch ----
+    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("sequencer.batch.size")
+            .intType().defaultValue(50).withDescription("Project IDs per batch (BATCH_SIZE).");
+    public static final ConfigOption<Integer> BATCH_MAX_BYTES = ConfigOptions.key("sequencer.batch.max-document-bytes")
+            .intType().defaultValue(1 << 20).withDescription("Largest batch document (one IPFS block); larger batches are split.");
+
+    // ---- anchor ----
+    public static final ConfigOption<String> ANCHOR_MODE = ConfigOptions.key("sequencer.anchor.mode")
+            .stringType().defaultValue("commit")
+            .withDescription("commit: upload and commit; audit: recompute and compare with the chain, commit nothing; "
+                    + "none: finalize and batch only.");
+    public static final ConfigOption<String> IPFS_API = ConfigOptions.key("sequencer.ipfs.api-url")
+            .stringType().defaultValue("http://127.0.0.1:5001").withDescription("Kubo RPC API base URL.");
+    public static final ConfigOption<Duration> IPFS_TIMEOUT = ConfigOptions.key("sequencer.ipfs.timeout")
+            .durationType().defaultValue(Duration.ofSeconds(30)).withDescription("Timeout of one IPFS call.");
+    public static final ConfigOption<String> RPC_URL = ConfigOptions.key("sequencer.chain.rpc-url")
+            .stringType().defaultValue("http://127.0.0.1:8545").withDescription("Protocol chain JSON-RPC endpoint.");
+    public static final ConfigOption<Long> CHAIN_ID = ConfigOptions.key("sequencer.chain.id")
+            .longType().defaultValue(31337L).withDescription("Protocol chain id (EIP-712 domain).");
+    public static final ConfigOption<String> PROTOCOL_STATE = ConfigOptions.key("sequencer.chain.protocol-state")
+            .stringType().noDefaultValue().withDescription("Protocol-state contract address (EIP-712 verifyingContract).");
+    public static final ConfigOption<List<String>> SIGNER_KEY_FILES = ConfigOptions.key("sequencer.chain.signer-key-files")
+            .stringType().asList().defaultValues().withDescription("Files holding the sequencer signer private keys (hex).");
+    public static final ConfigOption<List<String>> SIGNER_KEY_ENV_VARS = ConfigOptions.key("sequencer.chain.signer-key-env-vars")
+            .stringType().asList().defaultValues()
+            .withDescription("Names of environment variables that each hold one signer private key (hex).");
+    public static final ConfigOption<Integer> ANCHOR_CAPACITY = ConfigOptions.key("sequencer.anchor.max-in-flight")
+            .intType().defaultValue(64).withDescription("Batches in flight per anchor subtask (IPFS and chain).");
+    public static final ConfigOption<Duration> ANCHOR_TIMEOUT = ConfigOptions.key("sequencer.anchor.timeout")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("Give-up time for one batch upload or commit including retries; the job fails over after it.");
+
+    // ---- job ----
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("sequencer.checkpoint-interval")
+            .durationType().defaultValue(Duration.ofSeconds(5)).withDescription("Checkpoint interval (exactly-once outputs commit then).");
+
+    private final Map<String, String> values;
+
+    private SequencerConfig(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    /** Resolves the configuration: Flink config, then {@code --key value} args, then {@code SEQUENCER_*} environment. */
+    public static SequencerConfig resolve(Configuration flinkConf, String[] args, Map<String, String> env) {
+        Configuration merged = new Configuration(flinkConf);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "': use --sequencer.<key> <value>");
+            }
+            String key = a.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value for --" + key);
+                }
+                value = args[++i];
+            }
+            if (!key.startsWith("sequencer.")) {
+                key = "sequencer." + key;
+            }
+            merged.setString(key, value);
+        }
+        for (ConfigOption<?> option : allOptions()) {
+            String envName = envName(option.key());
+            String v = env.get(envName);
+            if (v != null && !v.isBlank()) {
+                merged.setString(option.key(), v);
+            }
+        }
+        return new SequencerConfig(merged.toMap());
+    }
+
+    public static SequencerConfig of(Configuration conf) {
+        return new SequencerConfig(conf.toMap());
+    }
+
+    /** {@code sequencer.chain.rpc-url} → {@code SEQUENCER_CHAIN_RPC_URL}. */
+    public static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public <T> T get(ConfigOption<T> option) {
+        return toConfiguration().get(option);
+    }
+
+    public Configuration toConfiguration() {
+        return Configuration.fromMap(values);
+    }
+
+    /** Data markets, lower-case, sorted. Fails when none is configured. */
+    public Set<String> dataMarkets() {
+        List<String> markets = toConfiguration().getOptional(DATA_MARKETS)
+                .orElseThrow(() -> new IllegalArgumentException("sequencer.data-markets is required"));
+        return lowerSet(markets);
+    }
+
+    public Set<String> fullNodes() {
+        return lowerSet(get(FULL_NODES));
+    }
+
+    public Set<String> flaggedSigners() {
+        return lowerSet(get(FLAGGED));
+    }
+
+    public String protocolState() {
+        return toConfiguration().getOptional(PROTOCOL_STATE)
+                .map(s -> s.toLowerCase(Locale.ROOT))
+                .orElseThrow(() -> new IllegalArgumentException("sequencer.chain.protocol-state is required"));
+    }
+
+    private static Set<String> lowerSet(List<String> values) {
+        return values.stream().map(String::trim).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** All options, for documentation and environment overrides. */
+    public static List<ConfigOption<?>> allOptions() {
+        return Arrays.asList(KAFKA_BOOTSTRAP, TOPIC_SUBMISSIONS, TOPIC_CHAIN, TOPIC_FINALIZED, TOPIC_BATCHES, TOPIC_REJECTED,
+                KAFKA_GROUP, TRANSACTIONAL_PREFIX, START_FROM, STOP_AT, OUT_OF_ORDERNESS, DATA_MARKETS, FULL_NODES, FLAGGED,
+                PER_SLOT_EPOCH_LIMIT, DEADLINE_CHECK, DEADLINE_TOLERANCE, QUOTA_RETENTION, MIN_COUNT, MIN_SHARE, EARLY_GRACE,
+                RELEASE_WAIT, DEFAULT_WINDOW_SECONDS, BATCH_SIZE, BATCH_MAX_BYTES, ANCHOR_MODE, IPFS_API, IPFS_TIMEOUT, RPC_URL,
+                CHAIN_ID, PROTOCOL_STATE, SIGNER_KEY_FILES, SIGNER_KEY_ENV_VARS, ANCHOR_CAPACITY, ANCHOR_TIMEOUT, CHECKPOINT_INTERVAL);
+    }
+
+    @Override
+    public String toString() {
+        // no secrets live here: keys are referenced by file or env var name only
+        return "SequencerConfig" + values;
+    }
+}

@@ -1,0 +1,78 @@
+package io.powerloom.sequencer.job;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import io.powerloom.sequencer.anchor.AnchorOutcome;
+import io.powerloom.sequencer.chain.commit.CommitClientConfig;
+import io.powerloom.sequencer.finalize.ProjectEpochResult;
+import io.powerloom.sequencer.job.kafka.KafkaInputs;
+import io.powerloom.sequencer.job.kafka.KafkaOutput;
+import io.powerloom.sequencer.job.kafka.OutputRecords;
+import io.powerloom.sequencer.verify.RejectedSubmission;
+
+/**
+ * Entry point of the sequencer job ({@code flink run -c io.powerloom.sequencer.job.SequencerJob flink-job.jar ...}):
+ * reads the configuration (see {@link SequencerConfig}), hands Kafka sources and exactly-once Kafka sinks to
+ * {@link SequencerPipeline}, and runs.
+ */
+public final class SequencerJob {
+    private SequencerJob() {}
+
+    public static void main(String[] args) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SequencerConfig cfg = SequencerConfig.resolve(Configuration.fromMap(env.getConfiguration().toMap()), args, System.getenv());
+        configure(env, cfg);
+        env.execute("powerloom-sequencer");
+    }
+
+    /** Checkpointing and the whole job graph with Kafka in and out. */
+    public static void configure(StreamExecutionEnvironment env, SequencerConfig cfg) {
+        env.enableCheckpointing(cfg.get(SequencerConfig.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        SequencerPipeline.build(env, cfg, kafkaInputs(cfg), kafkaOutputs(cfg), anchoring(cfg));
+    }
+
+    public static SequencerPipeline.Inputs kafkaInputs(SequencerConfig cfg) {
+        return new SequencerPipeline.Inputs(KafkaInputs.submissions(cfg), KafkaInputs.chain(cfg));
+    }
+
+    public static SequencerPipeline.Outputs kafkaOutputs(SequencerConfig cfg) {
+        String bootstrap = cfg.get(SequencerConfig.KAFKA_BOOTSTRAP);
+        String prefix = cfg.get(SequencerConfig.TRANSACTIONAL_PREFIX);
+        return new SequencerPipeline.Outputs(
+                KafkaOutput.<ProjectEpochResult>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_FINALIZED), prefix + "-finalized",
+                        OutputRecords::key, OutputRecords::value),
+                KafkaOutput.<AnchorOutcome>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_BATCHES), prefix + "-batches",
+                        OutputRecords::key, OutputRecords::value),
+                KafkaOutput.<RejectedSubmission>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_REJECTED), prefix + "-rejected",
+                        OutputRecords::key, OutputRecords::value));
+    }
+
+    public static SequencerPipeline.Anchoring anchoring(SequencerConfig cfg) {
+        String mode = cfg.get(SequencerConfig.ANCHOR_MODE);
+        return switch (mode) {
+            case "commit" -> SequencerPipeline.commitOnChain(cfg, commitClientConfig(cfg));
+            case "none" -> SequencerPipeline.noAnchoring();
+            default -> throw new IllegalArgumentException("sequencer.anchor.mode must be commit or none, was " + mode);
+        };
+    }
+
+    /** The chain commit client's settings: RPC, contract, and signer keys by file or environment variable name. */
+    public static CommitClientConfig commitClientConfig(SequencerConfig cfg) {
+        CommitClientConfig.Builder b = CommitClientConfig.builder(cfg.get(SequencerConfig.RPC_URL), cfg.protocolState())
+                .chainId(cfg.get(SequencerConfig.CHAIN_ID))
+                .commitTimeout(cfg.get(SequencerConfig.ANCHOR_TIMEOUT).minus(Duration.ofSeconds(5)));
+        cfg.get(SequencerConfig.SIGNER_KEY_FILES).forEach(b::signerKeyFile);
+        cfg.get(SequencerConfig.SIGNER_KEY_ENV_VARS).forEach(b::signerKeyEnvVar);
+        return b.build();
+    }
+
+    /** For tests and tools: the resolved configuration of a map of {@code sequencer.*} keys. */
+    public static SequencerConfig config(Map<String, String> values) {
+        return SequencerConfig.of(Configuration.fromMap(values));
+    }
+}

@@ -1,0 +1,174 @@
+package io.powerloom.sequencer.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
+import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
+import org.apache.flink.streaming.util.retryable.RetryPredicates;
+
+import io.powerloom.sequencer.anchor.AnchorOutcome;
+import io.powerloom.sequencer.anchor.ChainCommit;
+import io.powerloom.sequencer.anchor.EndEpoch;
+import io.powerloom.sequencer.anchor.EpochCompletion;
+import io.powerloom.sequencer.anchor.IpfsUpload;
+import io.powerloom.sequencer.batch.Batcher;
+import io.powerloom.sequencer.batch.EpochBatcher;
+import io.powerloom.sequencer.batch.SubmissionBatch;
+import io.powerloom.sequencer.chain.commit.CommitClientConfig;
+import io.powerloom.sequencer.collect.CollectedRecord;
+import io.powerloom.sequencer.finalize.Consensus;
+import io.powerloom.sequencer.finalize.ProjectEpochResult;
+import io.powerloom.sequencer.finalize.ProjectFinalizer;
+import io.powerloom.sequencer.verify.ChainEvent;
+import io.powerloom.sequencer.verify.ParseAndRecover;
+import io.powerloom.sequencer.verify.RejectedSubmission;
+import io.powerloom.sequencer.verify.SignedSubmission;
+import io.powerloom.sequencer.verify.SlotRules;
+
+/**
+ * The sequencer's data path, in one place:
+ *
+ * <pre>
+ *  submissions (Kafka) ──► verify: parse + recover signer ──► keyBy slot ──► verify: slot rules ──┐
+ *                                                                  ▲                              │
+ *  protocol-chain (Kafka) ─── broadcast: slots, block heads ───────┘                              ▼
+ *                          └── broadcast: epoch releases ──► finalize: keyBy (market, project), event-time window
+ *                                                                   │            │
+ *                                                  finalized (Kafka) ◄┘            ▼
+ *                                                           batch: keyBy (market, epoch) at window close
+ *                                                                                │
+ *                         anchor: IPFS upload (async) ──► commit on chain (async) ──► endBatchSubmissions
+ *                                                                                │
+ *                                                                   batches (Kafka); rejected (Kafka) from every stage
+ * </pre>
+ *
+ * Sources and sinks come from outside (Kafka in production, bounded ones in tests); {@link SequencerJob#main} only
+ * reads the configuration and hands in Kafka.
+ */
+public final class SequencerPipeline {
+
+    /** The job's inputs. */
+    public record Inputs(Source<CollectedRecord, ?, ?> submissions, Source<ChainEvent, ?, ?> chain) {}
+
+    /** The job's outputs. */
+    public record Outputs(Sink<ProjectEpochResult> finalized, Sink<AnchorOutcome> batches, Sink<RejectedSubmission> rejected) {}
+
+    /** What the anchor stage does with each batch: commit it, audit it, or nothing. */
+    public interface Anchoring extends Serializable {
+        DataStream<AnchorOutcome> apply(DataStream<SubmissionBatch> batches);
+    }
+
+    private SequencerPipeline() {}
+
+    /** Wires the whole job into {@code env}. */
+    public static void build(StreamExecutionEnvironment env, SequencerConfig cfg, Inputs in, Outputs out, Anchoring anchoring) {
+        // ---- sources, with event time from the log ----
+        DataStream<CollectedRecord> submissions = env
+                .fromSource(in.submissions(), submissionWatermarks(cfg.get(SequencerConfig.OUT_OF_ORDERNESS)), "source: submissions")
+                .uid("source-submissions");
+        DataStream<ChainEvent> chain = env
+                .fromSource(in.chain(), chainWatermarks(), "source: protocol-chain")
+                .uid("source-protocol-chain")
+                .setParallelism(1);
+
+        // ---- 1. collect → verify ----
+        SingleOutputStreamOperator<SignedSubmission> signed = submissions
+                .process(new ParseAndRecover(cfg.get(SequencerConfig.CHAIN_ID), cfg.protocolState(), cfg.dataMarkets(),
+                        cfg.flaggedSigners()))
+                .name("verify: decode and recover signer").uid("verify-recover");
+
+        BroadcastStream<ChainEvent> registry = chain.broadcast(SlotRules.SLOTS, SlotRules.BLOCKS);
+        SingleOutputStreamOperator<SignedSubmission> verified = signed
+                .keyBy(SignedSubmission::slotId, Types.LONG)
+                .connect(registry)
+                .process(new SlotRules(cfg.get(SequencerConfig.PER_SLOT_EPOCH_LIMIT), cfg.fullNodes(),
+                        cfg.get(SequencerConfig.DEADLINE_CHECK), cfg.get(SequencerConfig.DEADLINE_TOLERANCE),
+                        cfg.get(SequencerConfig.QUOTA_RETENTION).toMillis()))
+                .name("verify: slot owner, deadline, epoch limit").uid("verify-slot-rules");
+
+        // ---- 2. finalize ----
+        BroadcastStream<ChainEvent> releases = chain.broadcast(ProjectFinalizer.RELEASES);
+        SingleOutputStreamOperator<ProjectEpochResult> results = verified
+                .keyBy(s -> ProjectFinalizer.key(s.dataMarket(), s.projectId()), Types.STRING)
+                .connect(releases)
+                .process(new ProjectFinalizer(new Consensus(cfg.get(SequencerConfig.MIN_COUNT), cfg.get(SequencerConfig.MIN_SHARE)),
+                        cfg.get(SequencerConfig.EARLY_GRACE).toMillis(), cfg.get(SequencerConfig.RELEASE_WAIT).toMillis(),
+                        cfg.get(SequencerConfig.DEFAULT_WINDOW_SECONDS) * 1000L))
+                .name("finalize: consensus per project and epoch").uid("finalize");
+        results.sinkTo(out.finalized()).name("sink: finalized").uid("sink-finalized");
+
+        // ---- 3. batch ----
+        DataStream<SubmissionBatch> batches = results
+                .filter(ProjectEpochResult::finalized).name("finalized only").uid("batch-filter-finalized")
+                .keyBy(r -> EpochBatcher.key(r.dataMarket(), r.epochId()), Types.STRING)
+                .process(new EpochBatcher(new Batcher(cfg.get(SequencerConfig.BATCH_SIZE), cfg.get(SequencerConfig.BATCH_MAX_BYTES))))
+                .name("batch: epoch into sorted batches").uid("batch");
+
+        // ---- 4. anchor ----
+        anchoring.apply(batches).sinkTo(out.batches()).name("sink: batches").uid("sink-batches");
+
+        // ---- rejected, with reasons, from every stage ----
+        signed.getSideOutput(ParseAndRecover.REJECTED)
+                .union(verified.getSideOutput(SlotRules.REJECTED), results.getSideOutput(ProjectFinalizer.REJECTED))
+                .sinkTo(out.rejected()).name("sink: rejected").uid("sink-rejected");
+    }
+
+    static WatermarkStrategy<CollectedRecord> submissionWatermarks(Duration outOfOrderness) {
+        // heartbeats from the bridge reach every partition, so per-partition watermarks advance from the log alone
+        return WatermarkStrategy.<CollectedRecord>forBoundedOutOfOrderness(outOfOrderness)
+                .withTimestampAssigner((r, kafkaTs) -> r.receivedAtMs());
+    }
+
+    static WatermarkStrategy<ChainEvent> chainWatermarks() {
+        return WatermarkStrategy.<ChainEvent>forMonotonousTimestamps().withTimestampAssigner((e, kafkaTs) -> e.observedAtMs());
+    }
+
+    /** Upload every batch to IPFS, commit it on chain, and end each epoch once all its batches are mined. */
+    public static Anchoring commitOnChain(SequencerConfig cfg, CommitClientConfig chain) {
+        String ipfs = cfg.get(SequencerConfig.IPFS_API);
+        Duration ipfsTimeout = cfg.get(SequencerConfig.IPFS_TIMEOUT);
+        long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
+        int capacity = cfg.get(SequencerConfig.ANCHOR_CAPACITY);
+        return batches -> {
+            AsyncRetryStrategy<SubmissionBatch> retry =
+                    new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<SubmissionBatch>(
+                            20, 200L, 10_000L, 2.0d)
+                            .ifException(RetryPredicates.HAS_EXCEPTION_PREDICATE)
+                            .build();
+            DataStream<SubmissionBatch> uploaded = AsyncDataStream
+                    .unorderedWaitWithRetry(batches, new IpfsUpload(ipfs, ipfsTimeout), timeout, TimeUnit.MILLISECONDS,
+                            capacity, retry)
+                    .name("anchor: upload to IPFS").uid("anchor-ipfs");
+            SingleOutputStreamOperator<AnchorOutcome> committed = AsyncDataStream
+                    .unorderedWait(uploaded, new ChainCommit(chain), timeout, TimeUnit.MILLISECONDS, capacity)
+                    .name("anchor: commit batch on chain").uid("anchor-commit");
+            DataStream<EpochCompletion.EpochReady> complete = committed
+                    .keyBy(o -> EpochBatcher.key(o.dataMarket(), o.epochId()), Types.STRING)
+                    .process(new EpochCompletion())
+                    .name("anchor: wait for all batches of the epoch").uid("anchor-epoch-complete");
+            DataStream<AnchorOutcome> ended = AsyncDataStream
+                    .unorderedWait(complete, new EndEpoch(chain), timeout, TimeUnit.MILLISECONDS, capacity)
+                    .name("anchor: endBatchSubmissions").uid("anchor-end-epoch");
+            return committed.union(ended);
+        };
+    }
+
+    /** Finalize and batch only: every batch is reported {@code NOT_ANCHORED}. */
+    public static Anchoring noAnchoring() {
+        return batches -> batches
+                .map(b -> AnchorOutcome.forBatch(b, AnchorOutcome.Status.NOT_ANCHORED, null, -1, null, -1))
+                .returns(AnchorOutcome.class)
+                .name("anchor: disabled").uid("anchor-none");
+    }
+}

@@ -1,0 +1,102 @@
+package io.powerloom.sequencer.job.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+
+import io.powerloom.sequencer.collect.CollectedRecord;
+import io.powerloom.sequencer.job.SequencerConfig;
+import io.powerloom.sequencer.verify.ChainEvent;
+
+/**
+ * The job's Kafka sources. The submissions source starts and stops where {@code sequencer.kafka.start-from} and
+ * {@code sequencer.kafka.stop-at} say (replays); the protocol-chain topic is always read from its beginning, so the
+ * slot registry, block heads and epoch releases a replayed epoch needs are always there.
+ */
+public final class KafkaInputs {
+    private KafkaInputs() {}
+
+    public static KafkaSource<CollectedRecord> submissions(SequencerConfig cfg) {
+        String topic = cfg.get(SequencerConfig.TOPIC_SUBMISSIONS);
+        KafkaSourceBuilder<CollectedRecord> b = KafkaSource.<CollectedRecord>builder()
+                .setBootstrapServers(cfg.get(SequencerConfig.KAFKA_BOOTSTRAP))
+                .setTopics(topic)
+                .setGroupId(cfg.get(SequencerConfig.KAFKA_GROUP))
+                .setDeserializer(new SubmissionTopicDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setStartingOffsets(startingOffsets(topic, cfg.get(SequencerConfig.START_FROM)));
+        OffsetsInitializer stop = stoppingOffsets(topic, cfg.get(SequencerConfig.STOP_AT));
+        if (stop != null) {
+            b.setBounded(stop);
+        }
+        return b.build();
+    }
+
+    public static KafkaSource<ChainEvent> chain(SequencerConfig cfg) {
+        KafkaSourceBuilder<ChainEvent> b = KafkaSource.<ChainEvent>builder()
+                .setBootstrapServers(cfg.get(SequencerConfig.KAFKA_BOOTSTRAP))
+                .setTopics(cfg.get(SequencerConfig.TOPIC_CHAIN))
+                .setGroupId(cfg.get(SequencerConfig.KAFKA_GROUP) + "-chain")
+                .setDeserializer(new ChainTopicDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setStartingOffsets(OffsetsInitializer.earliest());
+        if (!"none".equals(cfg.get(SequencerConfig.STOP_AT))) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    /** {@code committed-or-earliest | earliest | latest | timestamp:<ms> | offsets:<p>=<o>,...}. */
+    public static OffsetsInitializer startingOffsets(String topic, String spec) {
+        return switch (kind(spec)) {
+            case "committed-or-earliest" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            case "timestamp" -> OffsetsInitializer.timestamp(Long.parseLong(arg(spec)));
+            case "offsets" -> OffsetsInitializer.offsets(offsets(topic, arg(spec)), OffsetResetStrategy.EARLIEST);
+            default -> throw new IllegalArgumentException("sequencer.kafka.start-from: unknown '" + spec + "'");
+        };
+    }
+
+    /** {@code none | latest | timestamp:<ms> | offsets:<p>=<o>,...}; null for none (unbounded). */
+    public static OffsetsInitializer stoppingOffsets(String topic, String spec) {
+        return switch (kind(spec)) {
+            case "none" -> null;
+            case "latest" -> OffsetsInitializer.latest();
+            case "timestamp" -> OffsetsInitializer.timestamp(Long.parseLong(arg(spec)));
+            case "offsets" -> OffsetsInitializer.offsets(offsets(topic, arg(spec)));
+            default -> throw new IllegalArgumentException("sequencer.kafka.stop-at: unknown '" + spec + "'");
+        };
+    }
+
+    private static String kind(String spec) {
+        int colon = spec.indexOf(':');
+        return (colon < 0 ? spec : spec.substring(0, colon)).trim();
+    }
+
+    private static String arg(String spec) {
+        int colon = spec.indexOf(':');
+        if (colon < 0 || colon == spec.length() - 1) {
+            throw new IllegalArgumentException("'" + spec + "' needs a value after ':'");
+        }
+        return spec.substring(colon + 1).trim();
+    }
+
+    static Map<TopicPartition, Long> offsets(String topic, String list) {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (String part : list.split(",")) {
+            String[] kv = part.trim().split("=");
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("offsets must look like 0=120,1=98: '" + part + "'");
+            }
+            offsets.put(new TopicPartition(topic, Integer.parseInt(kv[0].trim())), Long.parseLong(kv[1].trim()));
+        }
+        return offsets;
+    }
+}

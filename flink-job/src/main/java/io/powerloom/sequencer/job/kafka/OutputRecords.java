@@ -1,0 +1,123 @@
+package io.powerloom.sequencer.job.kafka;
+
+import java.nio.charset.StandardCharsets;
+
+import io.powerloom.sequencer.anchor.AnchorOutcome;
+import io.powerloom.sequencer.finalize.ProjectEpochResult;
+import io.powerloom.sequencer.protocol.json.JsonWriter;
+import io.powerloom.sequencer.verify.RejectedSubmission;
+
+/**
+ * JSON of the job's output topics (version {@code "v":1}). Only what the log determines goes in (no wall-clock
+ * times except measured commit latency on batch outcomes), so a replay writes the same finalized records.
+ */
+public final class OutputRecords {
+    private OutputRecords() {}
+
+    public static byte[] key(ProjectEpochResult r) {
+        return utf8(r.dataMarket() + "|" + Long.toUnsignedString(r.epochId()) + "|" + r.projectId());
+    }
+
+    public static byte[] value(ProjectEpochResult r) {
+        JsonWriter w = start("projectEpoch");
+        w.name("dataMarket").value(r.dataMarket());
+        w.name("epochId").unsignedValue(r.epochId());
+        w.name("projectId").value(r.projectId());
+        w.name("status").value(r.finalized() ? "FINALIZED" : "UNFINALIZED");
+        if (r.snapshotCid() != null) {
+            w.name("snapshotCid").value(r.snapshotCid());
+        }
+        w.name("winnerCount").value(r.winnerCount());
+        w.name("totalCount").value(r.totalCount());
+        w.name("cidCounts").beginObject();
+        for (int i = 0; i < r.cids().length; i++) {
+            w.name(r.cids()[i]).value(r.cidCounts()[i]);
+        }
+        w.endObject();
+        strings(w, "submissionIds", r.submissionIds());
+        w.name("windowOpenMs").value(r.windowOpenMs());
+        w.name("windowCloseMs").value(r.windowCloseMs());
+        return w.endObject().toBytes();
+    }
+
+    public static byte[] key(AnchorOutcome o) {
+        return utf8(o.dataMarket() + "|" + Long.toUnsignedString(o.epochId()) + "|"
+                + (o.batchIndex() < 0 ? "end" : Integer.toString(o.batchIndex())));
+    }
+
+    public static byte[] value(AnchorOutcome o) {
+        JsonWriter w = start(AnchorOutcome.BATCH.equals(o.type()) ? "batch" : "epochEnd");
+        w.name("dataMarket").value(o.dataMarket());
+        w.name("epochId").unsignedValue(o.epochId());
+        if (o.batchIndex() >= 0) {
+            w.name("batchIndex").value(o.batchIndex());
+        }
+        w.name("batchCount").value(o.batchCount());
+        if (o.batchCid() != null) {
+            w.name("batchCid").value(o.batchCid());
+            w.name("rootHash").value(o.rootHash());
+            w.name("finalizedCidsRootHash").value(o.finalizedCidsRootHash());
+            strings(w, "projectIds", o.projectIds());
+            strings(w, "snapshotCids", o.snapshotCids());
+        }
+        w.name("status").value(o.status().name());
+        if (o.txHash() != null) {
+            w.name("txHash").value(o.txHash());
+            w.name("blockNumber").value(o.blockNumber());
+        }
+        if (o.detail() != null) {
+            w.name("detail").value(o.detail());
+        }
+        w.name("windowCloseMs").value(o.windowCloseMs());
+        if (o.commitLatencyMs() >= 0) {
+            w.name("commitLatencyMs").value(o.commitLatencyMs());
+        }
+        return w.endObject().toBytes();
+    }
+
+    public static byte[] key(RejectedSubmission r) {
+        return utf8(r.submissionId());
+    }
+
+    public static byte[] value(RejectedSubmission r) {
+        JsonWriter w = start("rejected");
+        w.name("submissionId").value(r.submissionId());
+        w.name("reason").value(r.reason().name());
+        w.name("detail").value(r.detail() == null ? "" : r.detail());
+        if (r.dataMarket() != null) {
+            w.name("dataMarket").value(r.dataMarket());
+        }
+        if (r.slotId() >= 0 || r.epochId() >= 0) {
+            w.name("slotId").unsignedValue(r.slotId());
+            w.name("epochId").unsignedValue(r.epochId());
+        }
+        if (r.projectId() != null) {
+            w.name("projectId").value(r.projectId());
+        }
+        if (r.peerId() != null) {
+            w.name("peerId").value(r.peerId());
+        }
+        w.name("receivedAtMs").value(r.receivedAtMs());
+        return w.endObject().toBytes();
+    }
+
+    private static JsonWriter start(String type) {
+        JsonWriter w = new JsonWriter(JsonWriter.Style.MINIMAL, 256);
+        w.beginObject();
+        w.name("v").value(1);
+        w.name("type").value(type);
+        return w;
+    }
+
+    private static void strings(JsonWriter w, String name, String[] values) {
+        w.name(name).beginArray();
+        for (String v : values) {
+            w.value(v);
+        }
+        w.endArray();
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,39 @@
+package io.powerloom.sequencer.verify;
+
+/**
+ * What the job learns from the protocol chain (the {@code protocol-chain} topic), flattened into one Flink-serializable
+ * record. Event time is {@code observedAtMs}: the bridge's clock when the watcher saw it, the same clock that stamps
+ * submissions.
+ *
+ * @param kind              which of the three kinds
+ * @param observedAtMs      event time
+ * @param dataMarket        epoch releases: the market
+ * @param epochId           epoch releases: the epoch
+ * @param windowMs          epoch releases: the market's submission window in ms
+ * @param batchWindowBlocks epoch releases: the market's batch submission window in blocks
+ * @param removed           epoch releases: a reorg retracted this release
+ * @param blockNumber       block heads: the number; releases and slot changes: the block they were mined in
+ * @param slotId            slot changes: the slot
+ * @param snapshotter       slot changes: the registered snapshotter address (lower case)
+ * @param active            slot changes: whether the slot is active
+ */
+public record ChainEvent(Kind kind, long observedAtMs, String dataMarket, long epochId, long windowMs,
+                         long batchWindowBlocks, boolean removed, long blockNumber, long slotId, String snapshotter,
+                         boolean active) {
+
+    public enum Kind { EPOCH_RELEASED, BLOCK, SLOT }
+
+    public static ChainEvent epoch(long observedAtMs, String dataMarket, long epochId, long windowMs, long batchWindowBlocks,
+                                   long blockNumber, boolean removed) {
+        return new ChainEvent(Kind.EPOCH_RELEASED, observedAtMs, dataMarket, epochId, windowMs, batchWindowBlocks, removed,
+                blockNumber, -1, null, false);
+    }
+
+    public static ChainEvent block(long observedAtMs, long blockNumber) {
+        return new ChainEvent(Kind.BLOCK, observedAtMs, null, -1, 0, 0, false, blockNumber, -1, null, false);
+    }
+
+    public static ChainEvent slot(long observedAtMs, long slotId, String snapshotter, boolean active, long blockNumber) {
+        return new ChainEvent(Kind.SLOT, observedAtMs, null, -1, 0, 0, false, blockNumber, slotId, snapshotter, active);
+    }
+}

@@ -1,0 +1,102 @@
+package io.powerloom.sequencer.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import io.powerloom.sequencer.finalize.ProjectEpochResult;
+import io.powerloom.sequencer.job.Snapshotters;
+import io.powerloom.sequencer.protocol.batch.BatchDocument;
+import io.powerloom.sequencer.protocol.cid.Cid;
+import io.powerloom.sequencer.protocol.merkle.IncrementalMerkleTree;
+
+class BatcherTest {
+
+    static ProjectEpochResult result(String project, String cid, int submissions) {
+        String[] ids = new String[submissions];
+        String[] texts = new String[submissions];
+        long[] slots = new long[submissions];
+        for (int i = 0; i < submissions; i++) {
+            ids[i] = Snapshotters.id(project + "/" + i);
+            texts[i] = "{\"request\":{\"slotId\":\"" + i + "\",\"projectId\":\"" + project + "\"}}";
+            slots[i] = i;
+        }
+        return new ProjectEpochResult(Snapshotters.MARKET, 9, project, true, cid, submissions, submissions, new String[] {cid},
+                new int[] {submissions}, ids, texts, slots, 1000, 2000, 0);
+    }
+
+    private static List<ProjectEpochResult> projects(int n) {
+        List<ProjectEpochResult> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(result(String.format("project-%03d", i), "bafkreicid" + i, 1 + i % 3));
+        }
+        return list;
+    }
+
+    @Test
+    void sortsProjectsAndCutsBatchesOfTheConfiguredSize() {
+        List<ProjectEpochResult> in = projects(7);
+        Collections.shuffle(in, new Random(1));
+        List<SubmissionBatch> batches = new Batcher(3, 1 << 20).batch(in);
+        assertThat(batches).hasSize(3);
+        assertThat(batches.get(0).projectIds()).containsExactly("project-000", "project-001", "project-002");
+        assertThat(batches.get(2).projectIds()).containsExactly("project-006");
+        assertThat(batches).extracting(SubmissionBatch::batchIndex).containsExactly(0, 1, 2);
+        assertThat(batches).extracting(SubmissionBatch::batchCount).containsOnly(3);
+    }
+
+    @Test
+    void sameEpochGivesTheSameDocumentsAndCidsWhateverTheInputOrder() {
+        List<ProjectEpochResult> a = projects(20);
+        List<ProjectEpochResult> b = new ArrayList<>(a);
+        Collections.shuffle(b, new Random(42));
+        List<SubmissionBatch> x = new Batcher(6, 1 << 20).batch(a);
+        List<SubmissionBatch> y = new Batcher(6, 1 << 20).batch(b);
+        assertThat(x).hasSameSizeAs(y);
+        for (int i = 0; i < x.size(); i++) {
+            assertThat(y.get(i).document()).isEqualTo(x.get(i).document());
+            assertThat(y.get(i).batchCid()).isEqualTo(x.get(i).batchCid());
+        }
+    }
+
+    @Test
+    void documentRootsAndCidAreConsistent() throws Exception {
+        SubmissionBatch b = new Batcher(50, 1 << 20).batch(projects(4)).get(0);
+        BatchDocument doc = BatchDocument.fromJson(b.document());
+        assertThat(doc.pids()).containsExactly(b.projectIds());
+        assertThat(doc.cids()).containsExactly(b.snapshotCids());
+        assertThat(doc.submissionIds()).containsExactly(b.submissionIds());
+        assertThat(doc.rootHash()).isEqualTo(IncrementalMerkleTree.rootHex(Arrays.asList(b.submissionIds())));
+        assertThat(b.finalizedCidsRootHash()).isEqualTo(IncrementalMerkleTree.rootHex(Arrays.asList(b.snapshotCids())));
+        assertThat(b.batchCid()).isEqualTo(Cid.rawLeavesV1(b.document())).startsWith("bafkrei");
+        // all submissions of a project sit in the same batch, in project order
+        assertThat(doc.submissionIds()).hasSize(1 + 2 + 3 + 1);
+        assertThat(doc.submissions().get(0)).contains("project-000");
+    }
+
+    @Test
+    void splitsBatchesWhoseDocumentWouldNotFitOneBlock() {
+        List<ProjectEpochResult> in = projects(8);
+        int whole = new Batcher(8, 1 << 20).batch(in).get(0).document().length;
+        List<SubmissionBatch> split = new Batcher(8, whole / 2).batch(in);
+        assertThat(split.size()).isGreaterThan(1);
+        assertThat(split).allSatisfy(b -> assertThat(b.document().length).isLessThanOrEqualTo(whole / 2));
+        assertThat(split.stream().flatMap(b -> Arrays.stream(b.projectIds())).collect(Collectors.toList()))
+                .containsExactlyElementsOf(in.stream().map(ProjectEpochResult::projectId).sorted().collect(Collectors.toList()));
+    }
+
+    @Test
+    void refusesAProjectFinalizedTwice() {
+        List<ProjectEpochResult> in = new ArrayList<>(projects(2));
+        in.add(in.get(0));
+        assertThatThrownBy(() -> new Batcher(5, 1 << 20).batch(in)).hasMessageContaining("finalized twice");
+    }
+}

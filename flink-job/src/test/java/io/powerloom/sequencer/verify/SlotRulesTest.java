@@ -1,0 +1,140 @@
+package io.powerloom.sequencer.verify;
+
+import static io.powerloom.sequencer.job.HarnessSupport.keyedStateEntries;
+import static io.powerloom.sequencer.job.HarnessSupport.reasons;
+import static io.powerloom.sequencer.job.HarnessSupport.rejectedIds;
+import static io.powerloom.sequencer.job.HarnessSupport.watermark;
+import static io.powerloom.sequencer.job.Snapshotters.address;
+import static io.powerloom.sequencer.job.Snapshotters.signed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SlotRulesTest {
+    private static final long RETENTION = 60_000;
+    private KeyedBroadcastOperatorTestHarness<Long, SignedSubmission, ChainEvent, SignedSubmission> h;
+
+    private void open(Set<String> fullNodes) throws Exception {
+        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new SlotRules(2, fullNodes, true, 5, RETENTION), SignedSubmission::slotId, Types.LONG,
+                SlotRules.SLOTS, SlotRules.BLOCKS);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        h.close();
+    }
+
+    private void register(long slot, String owner, boolean active, long at) throws Exception {
+        h.processBroadcastElement(ChainEvent.slot(at, slot, owner, active, 1), at);
+    }
+
+    private void submit(SignedSubmission s) throws Exception {
+        h.processElement(s, s.receivedAtMs());
+    }
+
+    private List<String> acceptedIds() {
+        return h.extractOutputValues().stream().map(SignedSubmission::submissionId).collect(Collectors.toList());
+    }
+
+    @Test
+    void acceptsTheRegisteredSnapshotterOnlyOnceTheWatermarkPasses() throws Exception {
+        open(Set.of());
+        register(7, address(7), true, 100);
+        submit(signed("a", 7, 1, "p", "c", 1000));
+        assertThat(acceptedIds()).as("nothing is decided before the watermark").isEmpty();
+        watermark(h, 1000);
+        assertThat(acceptedIds()).containsExactly("a");
+    }
+
+    @Test
+    void judgesAgainstTheRegistrationInForceWhenReceivedWhateverArrivesFirst() throws Exception {
+        open(Set.of());
+        // the slot changes hands at t=2000; the submission received at 1500 by the old owner is valid even though
+        // the change is processed before the submission
+        register(7, address(7), true, 100);
+        register(7, address(8), true, 2000);
+        submit(signed("old-owner", 7, 1, "p", "c", 1500));
+        SignedSubmission byOldAfterChange = new SignedSubmission("old-owner-late", "peer", 2500, signed("x", 7, 1, "p", "c", 0).dataMarket(),
+                7, 1, "p2", "c", 1_000_000, address(7), "{}");
+        submit(byOldAfterChange);
+        watermark(h, 3000);
+        assertThat(acceptedIds()).containsExactly("old-owner");
+        assertThat(reasons(h, SlotRules.REJECTED)).containsExactly(RejectReason.SIGNER_NOT_SLOT_OWNER);
+    }
+
+    @Test
+    void rejectsUnregisteredInactiveAndForged() throws Exception {
+        open(Set.of());
+        register(7, address(7), true, 100);
+        register(9, address(9), false, 100);
+        submit(signed("unregistered", 5, 1, "p", "c", 1000));
+        submit(signed("inactive", 9, 1, "p", "c", 1000));
+        SignedSubmission forged = new SignedSubmission("forged", "peer", 1000, signed("x", 7, 1, "p", "c", 0).dataMarket(), 7, 1,
+                "p", "c", 1_000_000, address(8), "{}");
+        submit(forged);
+        // registered only after the submission was received
+        register(11, address(11), true, 5000);
+        submit(signed("too-early-for-registry", 11, 1, "p", "c", 1000));
+        watermark(h, 6000);
+        assertThat(acceptedIds()).isEmpty();
+        assertThat(rejectedIds(h, SlotRules.REJECTED)).containsExactlyInAnyOrder("unregistered", "inactive", "forged", "too-early-for-registry");
+        assertThat(reasons(h, SlotRules.REJECTED)).containsExactlyInAnyOrder(RejectReason.SLOT_NOT_REGISTERED,
+                RejectReason.SLOT_INACTIVE, RejectReason.SIGNER_NOT_SLOT_OWNER, RejectReason.SLOT_NOT_REGISTERED);
+    }
+
+    @Test
+    void limitsEachSlotToTwoPerEpochAcrossProjectsUnlessFullNode() throws Exception {
+        open(Set.of(address(8)));
+        register(7, address(7), true, 0);
+        register(8, address(8), true, 0);
+        for (int i = 0; i < 4; i++) {
+            submit(signed("s7-" + i, 7, 1, "p" + i, "c", 1000 + i));
+            submit(signed("s8-" + i, 8, 1, "p" + i, "c", 1000 + i));
+        }
+        submit(signed("s7-next-epoch", 7, 2, "p0", "c", 1010));
+        watermark(h, 2000);
+        assertThat(acceptedIds()).containsExactlyInAnyOrder("s7-0", "s7-1", "s8-0", "s8-1", "s8-2", "s8-3", "s7-next-epoch");
+        assertThat(rejectedIds(h, SlotRules.REJECTED)).containsExactly("s7-2", "s7-3");
+        assertThat(reasons(h, SlotRules.REJECTED)).containsOnly(RejectReason.SLOT_EPOCH_LIMIT);
+    }
+
+    @Test
+    void deadlineMustNotHavePassedWhenReceived() throws Exception {
+        open(Set.of());
+        register(7, address(7), true, 0);
+        h.processBroadcastElement(ChainEvent.block(500, 100), 500);
+        h.processBroadcastElement(ChainEvent.block(1500, 120), 1500);
+        SignedSubmission base = signed("x", 7, 1, "p", "c", 0);
+        submit(new SignedSubmission("fresh", "peer", 1000, base.dataMarket(), 7, 1, "p", "c", 96, address(7), "{}"));
+        submit(new SignedSubmission("stale", "peer", 1000, base.dataMarket(), 7, 1, "p2", "c", 94, address(7), "{}"));
+        submit(new SignedSubmission("stale-later", "peer", 1600, base.dataMarket(), 7, 2, "p", "c", 110, address(7), "{}"));
+        watermark(h, 2000);
+        assertThat(acceptedIds()).containsExactly("fresh");
+        assertThat(rejectedIds(h, SlotRules.REJECTED)).containsExactly("stale", "stale-later");
+        assertThat(reasons(h, SlotRules.REJECTED)).containsOnly(RejectReason.DEADLINE_PASSED);
+    }
+
+    @Test
+    void simulationsAreKeptAsideAndEpochStateExpires() throws Exception {
+        open(Set.of());
+        register(7, address(7), true, 0);
+        submit(signed("sim", 7, 0, "p", "c", 1000));
+        submit(signed("real", 7, 3, "p", "c", 1000));
+        watermark(h, 1000);
+        assertThat(acceptedIds()).containsExactly("real");
+        assertThat(keyedStateEntries(h)).as("last simulation + epoch counter").isEqualTo(2);
+        assertThat(h.numEventTimeTimers()).as("the counter's expiry").isEqualTo(1);
+        watermark(h, 1000 + RETENTION + 100);
+        assertThat(keyedStateEntries(h)).as("only the last simulation is left").isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+}
