@@ -18,7 +18,8 @@ public final class Secp256k1 {
 
     private static final BigInteger N =
             new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
-    private static final BigInteger HALF_N = N.shiftRight(1);
+    private static final byte[] N_BYTES = toBytes32(N);
+    private static final byte[] HALF_N_BYTES = toBytes32(N.shiftRight(1));
 
     private static final fr.acinq.secp256k1.Secp256k1 NATIVE = fr.acinq.secp256k1.Secp256k1.Companion.get();
 
@@ -55,17 +56,15 @@ public final class Secp256k1 {
             throw new SignatureException("v must be 27, 28, 0 or 1, got " + v);
         }
         byte[] rs = Arrays.copyOf(sig65, 64);
-        BigInteger r = new BigInteger(1, Arrays.copyOfRange(rs, 0, 32));
-        BigInteger s = new BigInteger(1, Arrays.copyOfRange(rs, 32, 64));
-        if (r.signum() == 0 || r.compareTo(N) >= 0) {
+        if (isZero(rs, 0) || compare32(rs, 0, N_BYTES) >= 0) {
             throw new SignatureException("r is out of range");
         }
-        if (s.signum() == 0 || s.compareTo(N) >= 0) {
+        if (isZero(rs, 32) || compare32(rs, 32, N_BYTES) >= 0) {
             throw new SignatureException("s is out of range");
         }
-        if (s.compareTo(HALF_N) > 0) {
-            byte[] low = toBytes32(N.subtract(s));
-            System.arraycopy(low, 0, rs, 32, 32);
+        if (compare32(rs, 32, HALF_N_BYTES) > 0) {
+            BigInteger s = new BigInteger(1, Arrays.copyOfRange(rs, 32, 64));
+            System.arraycopy(toBytes32(N.subtract(s)), 0, rs, 32, 32);
             recId ^= 1;
         }
         try {
@@ -180,6 +179,20 @@ public final class Secp256k1 {
         if (privKey32 == null || privKey32.length != 32 || !NATIVE.secKeyVerify(privKey32)) {
             throw new IllegalArgumentException("invalid secp256k1 private key");
         }
+    }
+
+    /** Unsigned comparison of the 32 bytes of {@code a} at {@code off} with {@code b}. */
+    private static int compare32(byte[] a, int off, byte[] b) {
+        return Arrays.compareUnsigned(a, off, off + 32, b, 0, 32);
+    }
+
+    private static boolean isZero(byte[] a, int off) {
+        for (int i = off; i < off + 32; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] toBytes32(BigInteger v) {
