@@ -166,22 +166,29 @@ public final class BatchCommitClient implements AutoCloseable {
         }
         try {
             workers.execute(() -> {
+                CommitResult result = null;
+                Throwable error = null;
                 try {
-                    CommitResult r = work.call();
-                    switch (r.status()) {
+                    result = work.call();
+                    switch (result.status()) {
                         case COMMITTED -> metrics.committed.incrementAndGet();
                         case ALREADY_DONE -> metrics.alreadyDone.incrementAndGet();
                         case DELAYED -> metrics.delayed.incrementAndGet();
                     }
-                    fresh.complete(r);
                 } catch (CommitException e) {
                     metrics.failed.incrementAndGet();
-                    fresh.completeExceptionally(e);
+                    error = e;
                 } catch (RuntimeException e) {
                     metrics.failed.incrementAndGet();
-                    fresh.completeExceptionally(new CommitException(Reason.REVERTED, "unexpected failure: " + e, e));
+                    error = new CommitException(Reason.REVERTED, "unexpected failure: " + e, e);
                 } finally {
+                    // forget the key before completing: a call made after completion must check the chain again
                     inFlight.remove(key, fresh);
+                }
+                if (error == null) {
+                    fresh.complete(result);
+                } else {
+                    fresh.completeExceptionally(error);
                 }
             });
         } catch (RuntimeException rejected) {
