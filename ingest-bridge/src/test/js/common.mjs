@@ -46,10 +46,11 @@ export async function createNode ({ privateKey, listen = [], services = {}, conn
   const { yamux } = await load('@chainsafe/libp2p-yamux')
   const { identify } = await load('@libp2p/identify')
   const { ping } = await load('@libp2p/ping')
+  const { circuitRelayTransport } = await load('@libp2p/circuit-relay-v2')
   return createLibp2p({
     privateKey,
     addresses: { listen },
-    transports: [tcp()],
+    transports: [tcp(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {

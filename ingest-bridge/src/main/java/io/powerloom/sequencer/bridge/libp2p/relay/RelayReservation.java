@@ -103,12 +103,21 @@ public final class RelayReservation {
             long nowMs = System.currentTimeMillis();
             long expireMs = m.reservationExpire() > 0 ? m.reservationExpire() * 1000 : nowMs + 3_600_000;
             long remaining = Math.max(0, expireMs - nowMs);
-            long delay = Math.max(1000, Math.min(remaining * 3 / 4, remaining - 10_000));
+            long delay = renewDelayMs(remaining);
             state = new ReservationState(ReservationState.Status.RESERVED, Instant.ofEpochMilli(expireMs), 0,
                     state.renewals() + 1, null);
             LOG.info("reserved on relay {} until {} (renewing in {} s)", relay, state.expires(), delay / 1000);
             schedule(delay, this::connect);
         }));
+    }
+
+    /**
+     * When to renew a reservation that expires in {@code remainingMs}: a quarter of the time (but at least
+     * 10 s, at most half of it) before it expires, and never sooner than 1 s from now.
+     */
+    static long renewDelayMs(long remainingMs) {
+        long margin = Math.max(remainingMs / 4, Math.min(10_000, remainingMs / 2));
+        return Math.max(1000, remainingMs - margin);
     }
 
     private void failed(Throwable e) {
