@@ -131,7 +131,17 @@ class ProtocolStateITCase {
 
     @Test
     void marketAdministration() throws Exception {
-        String dm = newMarket();
+        String dm = nextMarket();
+        TransactionReceipt created = asOwner.createDataMarket(dm, BigInteger.valueOf(EPOCH_SIZE),
+                BigInteger.valueOf(SNAPSHOT_WINDOW), BigInteger.valueOf(BATCH_WINDOW), epochManager.getAddress()).send();
+        assertThat(PowerloomProtocolState.getDataMarketCreatedEvents(created)).singleElement().satisfies(e -> {
+            assertThat(e.dataMarketAddress).isEqualToIgnoringCase(dm);
+            assertThat(e.epochSize).isEqualTo(BigInteger.valueOf(EPOCH_SIZE));
+            assertThat(e.snapshotSubmissionWindow).isEqualTo(BigInteger.valueOf(SNAPSHOT_WINDOW));
+            assertThat(e.batchSubmissionWindow).isEqualTo(BigInteger.valueOf(BATCH_WINDOW));
+            assertThat(e.epochManager).isEqualToIgnoringCase(epochManager.getAddress());
+        });
+        assertThat(asOwner.getSequencers(dm).send()).as("a new market has no sequencers").isEmpty();
         assertReverts("E09", owner, asOwner.createDataMarket(dm, BigInteger.TEN, BigInteger.ONE, BigInteger.ONE,
                 epochManager.getAddress()));
         assertReverts("E21", owner, asOwner.createDataMarket(nextMarket(), BigInteger.ZERO, BigInteger.ONE,
@@ -142,15 +152,34 @@ class ProtocolStateITCase {
                 BigInteger.ONE, epochManager.getAddress()));
 
         // windows
-        asOwner.updateSnapshotSubmissionWindow(dm, BigInteger.valueOf(30)).send();
-        asOwner.updateBatchSubmissionWindow(dm, BigInteger.valueOf(7)).send();
+        TransactionReceipt snapshotWindow = asOwner.updateSnapshotSubmissionWindow(dm, BigInteger.valueOf(30)).send();
+        assertThat(PowerloomProtocolState.getSubmissionWindowsUpdatedEvents(snapshotWindow)).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.snapshotSubmissionWindow).isEqualTo(BigInteger.valueOf(30));
+                    assertThat(e.batchSubmissionWindow).isEqualTo(BigInteger.valueOf(BATCH_WINDOW));
+                });
+        TransactionReceipt batchWindow = asOwner.updateBatchSubmissionWindow(dm, BigInteger.valueOf(7)).send();
+        assertThat(PowerloomProtocolState.getSubmissionWindowsUpdatedEvents(batchWindow)).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.dataMarketAddress).isEqualToIgnoringCase(dm);
+                    assertThat(e.snapshotSubmissionWindow).isEqualTo(BigInteger.valueOf(30));
+                    assertThat(e.batchSubmissionWindow).isEqualTo(BigInteger.valueOf(7));
+                });
         assertThat(asOwner.snapshotSubmissionWindow(dm).send()).isEqualTo(BigInteger.valueOf(30));
         assertThat(asOwner.batchSubmissionWindow(dm).send()).isEqualTo(BigInteger.valueOf(7));
         assertReverts("E03", stranger, asStranger.updateBatchSubmissionWindow(dm, BigInteger.ONE));
+        assertReverts("E03", stranger, asStranger.updateSnapshotSubmissionWindow(dm, BigInteger.ONE));
+        assertReverts("E02", owner, asOwner.updateSnapshotSubmissionWindow(nextMarket(), BigInteger.ONE));
+        assertReverts("E03", stranger, asStranger.updateEpochManager(dm, stranger.getAddress()));
+        assertReverts("E03", stranger, asStranger.toggleDataMarket(dm, false));
         assertReverts("E02", owner, asOwner.updateBatchSubmissionWindow(nextMarket(), BigInteger.ONE));
 
         // epoch manager
-        asOwner.updateEpochManager(dm, stranger.getAddress()).send();
+        TransactionReceipt manager = asOwner.updateEpochManager(dm, stranger.getAddress()).send();
+        assertThat(PowerloomProtocolState.getEpochManagerUpdatedEvents(manager)).singleElement().satisfies(e -> {
+            assertThat(e.dataMarketAddress).isEqualToIgnoringCase(dm);
+            assertThat(e.epochManager).isEqualToIgnoringCase(stranger.getAddress());
+        });
         assertThat(asOwner.epochManager(dm).send()).isEqualToIgnoringCase(stranger.getAddress());
         asStranger.releaseEpoch(dm, BigInteger.ONE, BigInteger.valueOf(EPOCH_SIZE)).send();
         assertReverts("E05", epochManager,
@@ -158,7 +187,11 @@ class ProtocolStateITCase {
         assertReverts("E18", owner, asOwner.updateEpochManager(dm, ZERO_ADDRESS));
 
         // disabling a market stops epochs and batches with E02
-        asOwner.toggleDataMarket(dm, false).send();
+        TransactionReceipt disabled = asOwner.toggleDataMarket(dm, false).send();
+        assertThat(PowerloomProtocolState.getDataMarketToggledEvents(disabled)).singleElement().satisfies(e -> {
+            assertThat(e.dataMarketAddress).isEqualToIgnoringCase(dm);
+            assertThat(e.enabled).isFalse();
+        });
         assertThat(asOwner.dataMarketEnabled(dm).send()).isFalse();
         assertReverts("E02", stranger, asStranger.releaseEpoch(dm, BigInteger.valueOf(11), BigInteger.valueOf(20)));
         assertReverts("E02", sequencer, batch(asSequencer, dm, "bafyDisabled", 1, List.of("p"), List.of("c")));

@@ -35,6 +35,7 @@ public final class Anvil implements AutoCloseable {
     private final List<String> privateKeys;
     private final List<String> addresses;
     private final AnvilRpc rpc;
+    private final Thread killOnExit;
 
     private Anvil(Process process, Path workDir, int port, long chainId, List<String> privateKeys,
             List<String> addresses) {
@@ -45,6 +46,9 @@ public final class Anvil implements AutoCloseable {
         this.privateKeys = List.copyOf(privateKeys);
         this.addresses = List.copyOf(addresses);
         this.rpc = new AnvilRpc(rpcUrl());
+        // a test JVM that dies without close() must not leave Anvil running
+        this.killOnExit = new Thread(process::destroyForcibly, "anvil-" + port + "-kill-on-exit");
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /** A builder with chain id 31337, 10 accounts, instant mining (a block per transaction). */
@@ -133,6 +137,11 @@ public final class Anvil implements AutoCloseable {
     /** Stops Anvil and deletes its working folder. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to: it stops the process
+        }
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
