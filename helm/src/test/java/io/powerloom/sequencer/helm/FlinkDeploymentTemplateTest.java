@@ -93,6 +93,8 @@ class FlinkDeploymentTemplateTest {
         .containsEntry("sequencer.kafka.topics.finalized", "finalized")
         .containsEntry("sequencer.kafka.topics.batches", "batches")
         .containsEntry("sequencer.kafka.topics.rejected", "rejected")
+        .containsEntry("sequencer.kafka.group-id", "pl-sequencer")
+        .containsEntry("sequencer.kafka.transactional-id-prefix", "pl-sequencer")
         .containsEntry("sequencer.data-markets", "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")
         .containsEntry("sequencer.chain.id", "11165")
         .containsEntry("sequencer.chain.protocol-state", "0x5FbDB2315678afecb367f032d93F642f64180aa3")
@@ -162,6 +164,7 @@ class FlinkDeploymentTemplateTest {
             tag: "0.2.3"
         kafka:
           bootstrapServers: "b1.kafka:9093,b2.kafka:9093,b3.kafka:9093"
+          transactionalIdPrefix: sequencer-prod
         job:
           parallelism: 8
           upgradeMode: savepoint
@@ -189,6 +192,8 @@ class FlinkDeploymentTemplateTest {
     assertThat(fd.at("/spec/job/savepointTriggerNonce").isIntegralNumber()).isTrue();
     assertThat(fd.at("/spec/job/savepointTriggerNonce").asLong()).isEqualTo(7);
     assertThat(conf).containsEntry("sequencer.kafka.bootstrap-servers", "b1.kafka:9093,b2.kafka:9093,b3.kafka:9093")
+        .containsEntry("sequencer.kafka.transactional-id-prefix", "sequencer-prod")
+        .containsEntry("sequencer.kafka.group-id", "pl-sequencer")
         .containsEntry("taskmanager.numberOfTaskSlots", "4")
         .containsEntry("kubernetes.operator.periodic.savepoint.interval", "6h")
         .containsEntry("sequencer.verify.full-nodes",
