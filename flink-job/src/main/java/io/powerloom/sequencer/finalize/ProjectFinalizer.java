@@ -28,7 +28,7 @@ import io.powerloom.sequencer.verify.VerifyMetrics;
 /**
  * Finalize: keyed by (data market, project ID), connected to the broadcast epoch releases. Each epoch's window opens
  * when its release was seen and closes {@code snapshotSubmissionWindow} later, all in event time. At the close the
- * valid submissions (last one per slot wins) are counted and {@link Consensus} picks the CID; submissions outside the
+ * valid submissions (the last one per slot inside the window wins) are counted and {@link Consensus} picks the CID; submissions outside the
  * window are rejected as {@code LATE}/{@code EARLY}, submissions for an epoch never released as {@code UNKNOWN_EPOCH}.
  *
  * <p>Like {@code SlotRules}, every decision is taken in an event-time timer using only events stamped at or before the
@@ -57,8 +57,8 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
     private final long releaseWaitMs;
     private final long defaultWindowMs;
 
-    /** {@code epoch:slot} → the slot's latest submission for the epoch. */
-    private transient MapState<String, SignedSubmission> submissions;
+    /** {@code epoch:slot} → the slot's submissions for the epoch, in arrival order (last in-window one wins). */
+    private transient MapState<String, SlotSubmissions> submissions;
     /** epoch → first submission time and the timers registered for it. */
     private transient MapState<Long, EpochTimers> epochs;
 
@@ -73,6 +73,15 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         this.earlyGraceMs = earlyGraceMs;
         this.releaseWaitMs = releaseWaitMs;
         this.defaultWindowMs = defaultWindowMs;
+    }
+
+    /** One slot's submissions for one project and epoch, in arrival order (Kafka order: the bridge keys by slot). */
+    public record SlotSubmissions(SignedSubmission[] list) {
+        SlotSubmissions plus(SignedSubmission s) {
+            SignedSubmission[] more = Arrays.copyOf(list, list.length + 1);
+            more[list.length] = s;
+            return new SlotSubmissions(more);
+        }
     }
 
     /** Per epoch: when the first submission arrived and which timers exist for it. */
@@ -96,7 +105,7 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
     @Override
     public void open(OpenContext openContext) {
         submissions = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("submissions", Types.STRING, Types.POJO(SignedSubmission.class)));
+                new MapStateDescriptor<>("submissions", Types.STRING, Types.POJO(SlotSubmissions.class)));
         epochs = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("epochs", Types.LONG, Types.POJO(EpochTimers.class)));
         var group = getRuntimeContext().getMetricGroup();
@@ -110,11 +119,8 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
     @Override
     public void processElement(SignedSubmission s, ReadOnlyContext ctx, Collector<ProjectEpochResult> out) throws Exception {
         String key = Long.toUnsignedString(s.epochId()) + ":" + Long.toUnsignedString(s.slotId());
-        SignedSubmission previous = submissions.get(key);
-        if (previous != null) {
-            reject(ctx, previous, RejectReason.REPLACED, "replaced by " + s.submissionId());
-        }
-        submissions.put(key, s);
+        SlotSubmissions previous = submissions.get(key);
+        submissions.put(key, previous == null ? new SlotSubmissions(new SignedSubmission[] {s}) : previous.plus(s));
 
         EpochTimers timers = epochs.get(s.epochId());
         if (timers == null) {
@@ -229,13 +235,22 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         long open = release.observedAtMs();
         long close = release.closeMs();
         List<SignedSubmission> valid = new ArrayList<>();
-        for (SignedSubmission s : takeEpoch(epoch)) {
-            if (s.receivedAtMs() > close) {
-                reject(ctx, s, RejectReason.LATE, "received " + (s.receivedAtMs() - close) + " ms after the window closed");
-            } else if (s.receivedAtMs() < open - earlyGraceMs) {
-                reject(ctx, s, RejectReason.EARLY, "received " + (open - s.receivedAtMs()) + " ms before the release was seen");
-            } else {
-                valid.add(s);
+        for (SlotSubmissions slot : takeEpoch(epoch)) {
+            SignedSubmission winner = null;
+            for (SignedSubmission s : slot.list()) {
+                if (s.receivedAtMs() > close) {
+                    reject(ctx, s, RejectReason.LATE, "received " + (s.receivedAtMs() - close) + " ms after the window closed");
+                } else if (s.receivedAtMs() < open - earlyGraceMs) {
+                    reject(ctx, s, RejectReason.EARLY, "received " + (open - s.receivedAtMs()) + " ms before the release was seen");
+                } else {
+                    if (winner != null) {
+                        reject(ctx, winner, RejectReason.REPLACED, "replaced by " + s.submissionId());
+                    }
+                    winner = s; // last one in the window wins
+                }
+            }
+            if (winner != null) {
+                valid.add(winner);
             }
         }
         if (valid.isEmpty()) {
@@ -273,18 +288,20 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
     }
 
     private void rejectAll(OnTimerContext ctx, long epoch, String detail) throws Exception {
-        for (SignedSubmission s : takeEpoch(epoch)) {
-            reject(ctx, s, RejectReason.UNKNOWN_EPOCH, detail);
+        for (SlotSubmissions slot : takeEpoch(epoch)) {
+            for (SignedSubmission s : slot.list()) {
+                reject(ctx, s, RejectReason.UNKNOWN_EPOCH, detail);
+            }
         }
     }
 
     /** Removes and returns the epoch's submissions. */
-    private List<SignedSubmission> takeEpoch(long epoch) throws Exception {
+    private List<SlotSubmissions> takeEpoch(long epoch) throws Exception {
         String prefix = Long.toUnsignedString(epoch) + ":";
-        List<SignedSubmission> taken = new ArrayList<>();
-        Iterator<Map.Entry<String, SignedSubmission>> it = submissions.iterator();
+        List<SlotSubmissions> taken = new ArrayList<>();
+        Iterator<Map.Entry<String, SlotSubmissions>> it = submissions.iterator();
         while (it.hasNext()) {
-            Map.Entry<String, SignedSubmission> e = it.next();
+            Map.Entry<String, SlotSubmissions> e = it.next();
             if (e.getKey().startsWith(prefix)) {
                 taken.add(e.getValue());
                 it.remove();

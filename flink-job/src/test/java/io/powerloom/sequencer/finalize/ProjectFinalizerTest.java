@@ -103,6 +103,22 @@ class ProjectFinalizerTest {
     }
 
     @Test
+    void aLateResubmissionSeenBeforeTheCloseDoesNotDisplaceTheOnTimeOne() throws Exception {
+        // whether the late record reaches the operator before or after the watermark passes the close must not
+        // matter: the slot's on-time submission counts either way
+        release(5, 10_000);
+        submit("on-time", 1, 5, "p", "a", 11_000);
+        submit("late", 1, 5, "p", "b", 31_000);
+        watermark(h, 40_000);
+        assertThat(h.extractOutputValues()).singleElement().satisfies(r -> {
+            assertThat(r.snapshotCid()).isEqualTo("a");
+            assertThat(r.submissionIds()).containsExactly("on-time");
+        });
+        assertThat(rejectedIds(h, ProjectFinalizer.REJECTED)).containsExactly("late");
+        assertThat(reasons(h, ProjectFinalizer.REJECTED)).containsExactly(RejectReason.LATE);
+    }
+
+    @Test
     void aSubmissionArrivingAfterTheEpochIsDecidedIsLate() throws Exception {
         release(5, 10_000);
         submit("on-time", 1, 5, "p", "c", 11_000);
