@@ -87,6 +87,8 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
             root = Json.MAPPER.readTree(json);
         } catch (IOException e) {
             throw new BatchFormatException("not valid JSON: " + Json.describe(e), e);
+        } catch (RuntimeException e) { // Jackson number conversion problems surface unchecked
+            throw new BatchFormatException("not valid JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new BatchFormatException("a batch document must be a JSON object");

@@ -10,7 +10,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 /**
  * The one shared, strictly configured Jackson setup of the protocol module, used for
  * <b>reading</b> JSON (writing goes through {@link JsonWriter} so output is byte-exact).
- * Duplicate keys are rejected, trailing tokens are rejected, and numbers keep full precision.
+ * Duplicate keys are rejected, trailing tokens are rejected, and integers keep full precision
+ * (floating-point numbers are read as doubles: every reader here refuses them anyway).
  */
 public final class Json {
 
@@ -23,7 +24,6 @@ public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
     static {

@@ -215,6 +215,8 @@ public final class RecordCodec {
             n = Json.MAPPER.readTree(value);
         } catch (IOException e) {
             throw new RecordFormatException("not valid JSON: " + Json.describe(e), e);
+        } catch (RuntimeException e) { // Jackson number conversion problems surface unchecked
+            throw new RecordFormatException("not valid JSON: " + e.getMessage(), e);
         }
         if (n == null || !n.isObject()) {
             throw new RecordFormatException("record value must be a JSON object");
