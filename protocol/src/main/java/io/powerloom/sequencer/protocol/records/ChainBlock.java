@@ -10,7 +10,8 @@ import static io.powerloom.sequencer.protocol.records.RecordChecks.hash32;
  * @param timestamp    block timestamp, seconds
  * @param observedAtMs bridge wall clock when seen (Kafka timestamp)
  */
-public record ChainBlock(long number, String hash, long timestamp, long observedAtMs) implements ChainTopicRecord {
+public record ChainBlock(long number, String hash, long timestamp, long observedAtMs)
+        implements ChainTopicRecord, java.io.Serializable {
 
     public ChainBlock {
         hash32("hash", hash);

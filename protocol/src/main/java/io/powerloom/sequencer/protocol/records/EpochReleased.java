@@ -25,7 +25,8 @@ import static io.powerloom.sequencer.protocol.records.RecordChecks.hash32;
 public record EpochReleased(String dataMarket, long epochId, long begin, long end, long chainTimestamp,
                             long blockNumber, String blockHash, String txHash, int logIndex,
                             long snapshotSubmissionWindow, long batchSubmissionWindow, long observedAtMs,
-                            boolean removed) implements ChainTopicRecord {
+                            boolean removed)
+        implements ChainTopicRecord, java.io.Serializable {
 
     public EpochReleased {
         address("dataMarket", dataMarket);

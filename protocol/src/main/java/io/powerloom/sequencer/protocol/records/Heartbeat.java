@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param sequence     per (bridge, partition) counter
  */
 public record Heartbeat(long receivedAtMs, String bridgeId, int partition, long sequence)
-        implements SubmissionTopicRecord {
+        implements SubmissionTopicRecord, java.io.Serializable {
 
     public Heartbeat {
         Objects.requireNonNull(bridgeId, "bridgeId");

@@ -11,7 +11,8 @@ import static io.powerloom.sequencer.protocol.records.RecordChecks.address;
  * @param blockNumber  protocol-chain block of the observation
  * @param observedAtMs bridge wall clock when seen
  */
-public record SlotAssignment(long slotId, String snapshotter, boolean active, long blockNumber, long observedAtMs) {
+public record SlotAssignment(long slotId, String snapshotter, boolean active, long blockNumber, long observedAtMs)
+        implements java.io.Serializable {
 
     public SlotAssignment {
         address("snapshotter", snapshotter);

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param submission   the submission's JSON text exactly as received
  */
 public record SubmissionEnvelope(String submissionId, String peerId, long receivedAtMs, String bridgeId,
-                                 String submission) implements SubmissionTopicRecord {
+                                 String submission)
+        implements SubmissionTopicRecord, java.io.Serializable {
 
     public SubmissionEnvelope {
         Objects.requireNonNull(submissionId, "submissionId");

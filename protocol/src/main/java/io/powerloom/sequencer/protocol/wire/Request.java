@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param epochId     the epoch (uint64); 0 marks a simulation submission
  * @param projectId   the project ID, never null ("" when absent)
  */
-public record Request(long slotId, long deadline, String snapshotCid, long epochId, String projectId) {
+public record Request(long slotId, long deadline, String snapshotCid, long epochId, String projectId)
+        implements java.io.Serializable {
 
     public Request {
         Objects.requireNonNull(snapshotCid, "snapshotCid");

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param nodeVersion the node's version, or {@code null} when the optional field is not set
  */
 public record SnapshotSubmission(Request request, String signature, String header, String dataMarket,
-                                 String nodeVersion) {
+                                 String nodeVersion) implements java.io.Serializable {
 
     public SnapshotSubmission {
         Objects.requireNonNull(request, "request");

@@ -222,6 +222,34 @@ class CollectStreamDecoderTest {
         assertThat(s.request().epochId()).isEqualTo(5);
     }
 
+    @Test
+    void upperCaseUuidAndInvalidUtf8AreFramedThenRejectedByTheCodec() throws Exception {
+        String upper = ID1.toUpperCase();
+        byte[] json = bytes("{\"request\":{\"projectId\":\"a?b\"},\"signature\":\"s\",\"dataMarket\":\"d\"}");
+        json[new String(json, StandardCharsets.UTF_8).indexOf('?')] = (byte) 0xFF; // never valid in UTF-8
+        ByteArrayOutputStream s = new ByteArrayOutputStream();
+        s.writeBytes(bytes(upper));
+        s.writeBytes(json);
+        List<Frame> frames = decodeAll(new CollectStreamDecoder(1000), s.toByteArray());
+        assertThat(frames).hasSize(1);
+        assertThat(frames.get(0).submissionId()).isEqualTo(upper);
+        assertThatThrownBy(() -> SubmissionCodec.fromGoJson(frames.get(0).json()))
+                .satisfies(e -> assertThat(((WireFormatException) e).reason()).isEqualTo(Reason.MALFORMED_JSON));
+    }
+
+    @Test
+    void serializableModel() throws Exception {
+        SnapshotSubmission sub = SubmissionCodec.fromGoJson(bytes(JSON1));
+        java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream oos = new java.io.ObjectOutputStream(bos)) {
+            oos.writeObject(sub);
+        }
+        try (java.io.ObjectInputStream ois = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bos.toByteArray()))) {
+            assertThat(ois.readObject()).isEqualTo(sub);
+        }
+    }
+
     private static void assertReason(String stream, Reason reason, String messagePart) {
         CollectStreamDecoder d = new CollectStreamDecoder(1000);
         assertThatThrownBy(() -> d.feed(bytes(stream), f -> { }))
