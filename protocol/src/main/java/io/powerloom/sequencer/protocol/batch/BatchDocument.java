@@ -22,7 +22,7 @@ import java.util.Map;
  * {@link #toJson()} is compact and deterministic, so the same batch always has the same CID.
  */
 public record BatchDocument(List<String> submissionIds, List<String> submissions, String rootHash,
-                            List<String> pids, List<String> cids) {
+                            List<String> pids, List<String> cids) implements java.io.Serializable {
 
     public BatchDocument {
         submissionIds = List.copyOf(submissionIds);

@@ -19,7 +19,7 @@ import java.util.Arrays;
  * @param multihashCode the hash function's multicodec (0x12 = sha2-256)
  * @param digest        the hash digest
  */
-public record Cid(int version, long codec, long multihashCode, byte[] digest) {
+public record Cid(int version, long codec, long multihashCode, byte[] digest) implements java.io.Serializable {
 
     /** Multicodec: raw binary. */
     public static final long RAW = 0x55;

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * @param chainId           the protocol chain's id (treated as unsigned)
  * @param verifyingContract the protocol-state contract address, 0x + 40 hex digits (any case)
  */
-public record Eip712Domain(long chainId, String verifyingContract) {
+public record Eip712Domain(long chainId, String verifyingContract) implements java.io.Serializable {
 
     public static final String NAME = "PowerloomProtocolContract";
     public static final String VERSION = "0.1";
