@@ -56,7 +56,7 @@ public final class PeerId {
         if (s == null || s.isEmpty()) {
             throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "empty peer id");
         }
-        if (s.charAt(0) == 'b' && !s.startsWith("bafk") || s.startsWith("bafz")) {
+        if (s.charAt(0) == 'b') { // multibase base32: CIDv1 (base58btc ids start with '1' or 'Q')
             byte[] cid = Base32.decode(s.substring(1));
             int[] pos = {0};
             long version = Varint.read(cid, pos);

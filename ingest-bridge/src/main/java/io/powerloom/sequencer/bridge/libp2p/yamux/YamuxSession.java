@@ -129,6 +129,7 @@ public final class YamuxSession implements Link.Receiver {
         if (body != null) {
             lower.write(body);
         }
+        lower.flush(); // the secure layer coalesces: one encryption and socket flush per event-loop turn
     }
 
     void remove(YamuxStream s) {
