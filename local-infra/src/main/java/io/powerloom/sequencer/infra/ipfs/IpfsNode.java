@@ -60,6 +60,22 @@ public final class IpfsNode implements AutoCloseable {
     }
 
     /**
+     * Runs a node until Ctrl-C, for the local network: {@code IpfsNode <repo dir> [port]}. Prints
+     * {@code ipfs ready api=http://127.0.0.1:<port> id=<peer id>} once it answers.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: IpfsNode <repo dir> [port]");
+            System.exit(2);
+        }
+        int port = args.length == 2 ? Integer.parseInt(args[1]) : 0;
+        IpfsNode node = new IpfsNode(Path.of(args[0]), port, Duration.ofSeconds(60)).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "ipfs-node-stop"));
+        System.out.println("ipfs ready api=" + node.apiUri() + " id=" + node.peerId() + " repo=" + node.repoDir());
+        Thread.currentThread().join();
+    }
+
+    /**
      * Starts the Node 22 process and waits until {@code /api/v0/id} answers.
      *
      * @throws IllegalStateException when already running, or when the node exits or does not answer in time

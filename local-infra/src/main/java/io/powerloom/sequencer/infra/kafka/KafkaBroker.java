@@ -56,11 +56,30 @@ public final class KafkaBroker implements LocalKafka {
 
     private KafkaBroker(Builder b) {
         this.dataDir = b.dataDir.toAbsolutePath();
-        this.classpath = b.classpath;
+        this.classpath = absoluteClasspath(b.classpath);
         this.maxHeap = b.maxHeap;
         this.startTimeout = b.startTimeout;
         this.extraSettings = Map.copyOf(b.settings);
         this.requestedBrokerPort = b.port;
+    }
+
+    /**
+     * Runs a broker until Ctrl-C, for the local network: {@code KafkaBroker <data dir> [port]}. Prints
+     * {@code kafka ready bootstrap.servers=127.0.0.1:<port>} once clients can connect.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: KafkaBroker <data dir> [port]");
+            System.exit(2);
+        }
+        Builder builder = builder(Paths.get(args[0]));
+        if (args.length == 2) {
+            builder.port(Integer.parseInt(args[1]));
+        }
+        KafkaBroker broker = builder.build().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-stop"));
+        System.out.println("kafka ready bootstrap.servers=" + broker.bootstrapServers() + " data=" + broker.dataDir());
+        Thread.currentThread().join();
     }
 
     /** A builder for a broker whose data (log segments, configuration, log file) lives in {@code dataDir}. */
@@ -155,6 +174,21 @@ public final class KafkaBroker implements LocalKafka {
             process.stop(Duration.ofSeconds(30));
             process = null;
         }
+    }
+
+    /** The broker JVM runs in the data folder: relative classpath entries must become absolute. */
+    private static String absoluteClasspath(String classpath) {
+        StringBuilder sb = new StringBuilder();
+        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append(java.io.File.pathSeparatorChar);
+            }
+            sb.append(entry.endsWith("*") ? entry : Paths.get(entry).toAbsolutePath().toString());
+        }
+        return sb.toString();
     }
 
     private String clusterId() {
