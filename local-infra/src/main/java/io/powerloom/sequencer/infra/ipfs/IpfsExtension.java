@@ -95,7 +95,8 @@ public final class IpfsExtension implements BeforeAllCallback, AfterAllCallback,
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == IpfsExtension.class;
+        // only a class-wide registration injects itself, so that a per-test one on a field does not compete
+        return classScoped && parameterContext.getParameter().getType() == IpfsExtension.class;
     }
 
     @Override

@@ -316,7 +316,8 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == KafkaExtension.class;
+        // only a class-wide registration injects itself, so that a per-test one on a field does not compete
+        return classScoped && parameterContext.getParameter().getType() == KafkaExtension.class;
     }
 
     @Override
