@@ -24,9 +24,9 @@ try {
       const sent = createHash('sha256')
       const received = createHash('sha256')
       let receivedBytes = 0
-      const reading = opts.echo
-        ? (async () => { for await (const b of stream) { const u = b.subarray(); received.update(u); receivedBytes += u.length } })()
-        : Promise.resolve()
+      // always read to the end: the remote's FIN tells us it has everything we sent (closing our side only
+      // means our bytes left this process, and stopping the node right after could cut a relayed circuit)
+      const reading = (async () => { for await (const b of stream) { const u = b.subarray(); received.update(u); receivedBytes += u.length } })()
       for (let off = 0; off < total; off += chunk) {
         const b = pattern(s, off, Math.min(chunk, total - off))
         sent.update(b)
