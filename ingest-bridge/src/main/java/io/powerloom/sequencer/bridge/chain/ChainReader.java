@@ -1,0 +1,165 @@
+package io.powerloom.sequencer.bridge.chain;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Bool;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.BatchRequest;
+import org.web3j.protocol.core.BatchResponse;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthBlockNumber;
+import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * The watcher's JSON-RPC reads of the protocol chain: head, block headers (batched), contract logs in a block range,
+ * and the contract views it needs at a given block. Any failure is an {@link IOException}: the cycle is retried.
+ */
+final class ChainReader implements AutoCloseable {
+
+    /** What the watcher keeps of a block. */
+    record BlockHeader(long number, String hash, String parentHash, long timestamp) {}
+
+    /** A slot as stored on chain at some block. */
+    record SlotState(String snapshotter, boolean active) {}
+
+    private final Web3j web3j;
+    private final String contract;
+
+    ChainReader(String rpcUrl, String contract, java.time.Duration timeout) {
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .build();
+        this.web3j = Web3j.build(new HttpService(rpcUrl, http));
+        this.contract = contract;
+    }
+
+    long head() throws IOException {
+        EthBlockNumber r = check(web3j.ethBlockNumber().send(), "eth_blockNumber");
+        return r.getBlockNumber().longValueExact();
+    }
+
+    /** Headers of blocks {@code from..to}, in order; a block the node does not have is an IOException. */
+    List<BlockHeader> blocks(long from, long to) throws IOException {
+        List<Long> numbers = new ArrayList<>();
+        for (long n = from; n <= to; n++) {
+            numbers.add(n);
+        }
+        return blocks(numbers);
+    }
+
+    /** Headers of the given block numbers, same order; {@code null} for a block the node does not have (yet). */
+    List<BlockHeader> blocksOrNull(List<Long> numbers) throws IOException {
+        List<BlockHeader> out = new ArrayList<>();
+        if (numbers.isEmpty()) {
+            return out;
+        }
+        BatchRequest batch = web3j.newBatch();
+        for (long n : numbers) {
+            batch.add(web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), false));
+        }
+        BatchResponse resp = batch.send();
+        if (resp.getResponses().size() != numbers.size()) {
+            throw new IOException("batch of " + numbers.size() + " eth_getBlockByNumber got "
+                    + resp.getResponses().size() + " answers");
+        }
+        for (Response<?> r : resp.getResponses()) {
+            EthBlock b = check((EthBlock) r, "eth_getBlockByNumber");
+            EthBlock.Block block = b.getBlock();
+            out.add(block == null ? null : new BlockHeader(block.getNumber().longValueExact(),
+                    block.getHash().toLowerCase(), block.getParentHash().toLowerCase(),
+                    block.getTimestamp().longValueExact()));
+        }
+        return out;
+    }
+
+    private List<BlockHeader> blocks(List<Long> numbers) throws IOException {
+        List<BlockHeader> out = blocksOrNull(numbers);
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i) == null) {
+                throw new IOException("block " + numbers.get(i) + " not available (chain moved?)");
+            }
+        }
+        return out;
+    }
+
+    /** Logs of the two followed events emitted by the contract in blocks {@code from..to}. */
+    List<Log> logs(long from, long to) throws IOException {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), contract);
+        filter.addOptionalTopics(ProtocolStateEvents.EPOCH_RELEASED_TOPIC, ProtocolStateEvents.SLOT_UPDATED_TOPIC);
+        EthLog r = check(web3j.ethGetLogs(filter).send(), "eth_getLogs");
+        List<Log> logs = new ArrayList<>();
+        for (EthLog.LogResult<?> lr : r.getLogs()) {
+            if (lr.get() instanceof Log log) {
+                logs.add(log);
+            }
+        }
+        return logs;
+    }
+
+    /** {@code [snapshotSubmissionWindow(dm), batchSubmissionWindow(dm)]} as of {@code block}. */
+    long[] windows(String dataMarket, long block) throws IOException {
+        List<Type> a = call(new Function("snapshotSubmissionWindow", List.of(new Address(dataMarket)),
+                List.of(new TypeReference<Uint256>() {})), block);
+        List<Type> b = call(new Function("batchSubmissionWindow", List.of(new Address(dataMarket)),
+                List.of(new TypeReference<Uint256>() {})), block);
+        return new long[] {((BigInteger) a.get(0).getValue()).longValueExact(),
+                ((BigInteger) b.get(0).getValue()).longValueExact()};
+    }
+
+    /** The slot's snapshotter and active flag as of {@code block} (zero address and inactive for an unknown slot). */
+    SlotState slot(long slotId, long block) throws IOException {
+        // nodeInfo returns a static struct: ten words in place (address, 5 × uint256, 4 × bool)
+        List<TypeReference<?>> out = List.of(new TypeReference<Address>() {}, new TypeReference<Uint256>() {},
+                new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {},
+                new TypeReference<Uint256>() {}, new TypeReference<Bool>() {}, new TypeReference<Bool>() {},
+                new TypeReference<Bool>() {}, new TypeReference<Bool>() {});
+        List<Type> v = call(new Function("nodeInfo", List.of(new Uint256(BigInteger.valueOf(slotId))), out), block);
+        return new SlotState(v.get(0).getValue().toString().toLowerCase(), (Boolean) v.get(8).getValue());
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private List<Type> call(Function f, long block) throws IOException {
+        EthCall r = check(web3j.ethCall(Transaction.createEthCallTransaction(null, contract, FunctionEncoder.encode(f)),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(block))).send(), "eth_call " + f.getName());
+        List<Type> v = FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters());
+        if (v.size() != f.getOutputParameters().size()) {
+            throw new IOException("eth_call " + f.getName() + " at block " + block + " returned no data (wrong contract?)");
+        }
+        return v;
+    }
+
+    private static <R extends Response<?>> R check(R r, String what) throws IOException {
+        if (r == null) {
+            throw new IOException(what + ": no answer");
+        }
+        if (r.hasError()) {
+            throw new IOException(what + " failed: " + r.getError().getCode() + " " + r.getError().getMessage());
+        }
+        return r;
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+    }
+}

@@ -1,0 +1,115 @@
+package io.powerloom.sequencer.bridge.chain;
+
+import java.math.BigInteger;
+import java.util.List;
+import org.web3j.abi.EventEncoder;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Bool;
+import org.web3j.abi.datatypes.Event;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.utils.Numeric;
+
+/**
+ * The two protocol-state events the watcher follows, their topic hashes and their decoding from raw logs
+ * (SPEC §3 and the slot registry event).
+ */
+final class ProtocolStateEvents {
+    private ProtocolStateEvents() {}
+
+    static final Event EPOCH_RELEASED = new Event("EpochReleased", List.of(
+            new TypeReference<Address>(true) {}, new TypeReference<Uint256>(true) {},
+            new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}));
+    static final Event SLOT_SNAPSHOTTER_UPDATED = new Event("SlotSnapshotterUpdated", List.of(
+            new TypeReference<Uint256>(true) {}, new TypeReference<Address>(true) {}, new TypeReference<Bool>() {}));
+
+    static final String EPOCH_RELEASED_TOPIC = EventEncoder.encode(EPOCH_RELEASED);
+    static final String SLOT_UPDATED_TOPIC = EventEncoder.encode(SLOT_SNAPSHOTTER_UPDATED);
+
+    /** An {@code EpochReleased} log. */
+    record EpochLog(String dataMarket, long epochId, long begin, long end, long timestamp, long blockNumber,
+                    String blockHash, String txHash, int logIndex) {}
+
+    /** A {@code SlotSnapshotterUpdated} log. */
+    record SlotLog(long slotId, String snapshotter, boolean active, long blockNumber, String blockHash, int logIndex) {}
+
+    /** Thrown for a log that has the right topic but cannot be decoded (or does not fit in a long). */
+    static final class UndecodableLogException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UndecodableLogException(String message) {
+            super(message);
+        }
+    }
+
+    static boolean isEpochReleased(Log log) {
+        return !log.getTopics().isEmpty() && EPOCH_RELEASED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
+    }
+
+    static boolean isSlotUpdated(Log log) {
+        return !log.getTopics().isEmpty() && SLOT_UPDATED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static EpochLog decodeEpoch(Log log) throws UndecodableLogException {
+        try {
+            if (log.getTopics().size() != 3) {
+                throw new UndecodableLogException("EpochReleased needs 3 topics, got " + log.getTopics().size());
+            }
+            List<Type> data = FunctionReturnDecoder.decode(log.getData(), (List) EPOCH_RELEASED.getNonIndexedParameters());
+            if (data.size() != 3) {
+                throw new UndecodableLogException("EpochReleased data has " + data.size() + " values");
+            }
+            return new EpochLog(
+                    topicAddress(log.getTopics().get(1)),
+                    topicNumber(log.getTopics().get(2)),
+                    ((BigInteger) data.get(0).getValue()).longValueExact(),
+                    ((BigInteger) data.get(1).getValue()).longValueExact(),
+                    ((BigInteger) data.get(2).getValue()).longValueExact(),
+                    log.getBlockNumber().longValueExact(),
+                    log.getBlockHash().toLowerCase(),
+                    log.getTransactionHash().toLowerCase(),
+                    log.getLogIndex().intValueExact());
+        } catch (ArithmeticException | IllegalArgumentException | NullPointerException e) {
+            throw new UndecodableLogException("bad EpochReleased log " + log.getTransactionHash() + ": " + e);
+        }
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static SlotLog decodeSlot(Log log) throws UndecodableLogException {
+        try {
+            if (log.getTopics().size() != 3) {
+                throw new UndecodableLogException("SlotSnapshotterUpdated needs 3 topics, got " + log.getTopics().size());
+            }
+            List<Type> data = FunctionReturnDecoder.decode(log.getData(),
+                    (List) SLOT_SNAPSHOTTER_UPDATED.getNonIndexedParameters());
+            if (data.size() != 1) {
+                throw new UndecodableLogException("SlotSnapshotterUpdated data has " + data.size() + " values");
+            }
+            return new SlotLog(
+                    topicNumber(log.getTopics().get(1)),
+                    topicAddress(log.getTopics().get(2)),
+                    (Boolean) data.get(0).getValue(),
+                    log.getBlockNumber().longValueExact(),
+                    log.getBlockHash().toLowerCase(),
+                    log.getLogIndex().intValueExact());
+        } catch (ArithmeticException | IllegalArgumentException | NullPointerException e) {
+            throw new UndecodableLogException("bad SlotSnapshotterUpdated log " + log.getTransactionHash() + ": " + e);
+        }
+    }
+
+    private static long topicNumber(String topic) {
+        return Numeric.toBigInt(topic).longValueExact();
+    }
+
+    private static String topicAddress(String topic) {
+        String hex = Numeric.cleanHexPrefix(topic);
+        if (hex.length() != 64) {
+            throw new IllegalArgumentException("topic is not 32 bytes: " + topic);
+        }
+        return "0x" + hex.substring(24).toLowerCase();
+    }
+}
