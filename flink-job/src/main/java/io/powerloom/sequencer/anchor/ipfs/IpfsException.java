@@ -50,6 +50,21 @@ public class IpfsException extends RuntimeException {
         this(kind, message, NO_STATUS, null, retryable, null);
     }
 
+    /**
+     * Whether {@code failure}, or one of its causes (e.g. inside a {@code CompletionException} or an exception
+     * that wraps it), is a retryable {@link IpfsException}. Suits Flink's async retry predicates:
+     * {@code .ifException(IpfsException::retryableCause)}; anything else counts as not retryable.
+     */
+    public static boolean retryableCause(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof IpfsException) {
+                return ((IpfsException) t).retryable();
+            }
+        }
+        return false;
+    }
+
     /** What went wrong. */
     public Kind kind() {
         return kind;
