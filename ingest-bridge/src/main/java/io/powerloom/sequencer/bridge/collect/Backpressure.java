@@ -5,6 +5,7 @@ import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Counts sends to Kafka that are not yet acknowledged, per stream and over all streams, and pauses reading
@@ -25,12 +26,18 @@ public final class Backpressure {
     private final int globalHigh;
     private final int globalLow;
     private final BridgeMetrics metrics;
+    private final Consumer<StreamContext> onResume;
     private final AtomicInteger global = new AtomicInteger();
     private final Object globalLock = new Object();
     private final Map<Long, Tracked> streams = new ConcurrentHashMap<>();
     private volatile boolean globalPaused;
 
-    public Backpressure(int streamHigh, int streamLow, int globalHigh, int globalLow, BridgeMetrics metrics) {
+    /**
+     * @param onResume told (on the thread that resumed it) when a stream's reading resumes, e.g. to decode what
+     *                 it kept while paused
+     */
+    public Backpressure(int streamHigh, int streamLow, int globalHigh, int globalLow, BridgeMetrics metrics,
+                        Consumer<StreamContext> onResume) {
         if (streamLow >= streamHigh || globalLow >= globalHigh || streamLow < 0 || globalLow < 0) {
             throw new IllegalArgumentException("low-water marks must be below high-water marks");
         }
@@ -39,6 +46,7 @@ public final class Backpressure {
         this.globalHigh = globalHigh;
         this.globalLow = globalLow;
         this.metrics = metrics;
+        this.onResume = onResume;
     }
 
     /** The flow-control state of one stream. */
@@ -161,13 +169,18 @@ public final class Backpressure {
     }
 
     private void apply(Tracked t) {
+        boolean resumed = false;
         synchronized (t) {
             boolean want = !t.closed && (t.localPaused || globalPaused);
             if (want != t.readPaused) {
                 t.readPaused = want;
                 metrics.pausedStreams.addAndGet(want ? 1 : -1);
                 t.ctx.setReadPaused(want);
+                resumed = !want;
             }
+        }
+        if (resumed) {
+            onResume.accept(t.ctx);
         }
     }
 }

@@ -16,6 +16,7 @@ import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
 import io.powerloom.sequencer.protocol.wire.WireFormatException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class CollectProtocolHandler implements StreamHandler {
     /** The protocol id. */
     public static final String PROTOCOL = "/collect";
+    /** Bytes decoded between two checks of the pause flag: bounds what one read adds beyond a high-water mark. */
+    static final int SLICE_BYTES = 4096;
     private static final Logger LOG = LoggerFactory.getLogger(CollectProtocolHandler.class);
 
     private final String bridgeId;
@@ -74,6 +77,8 @@ public final class CollectProtocolHandler implements StreamHandler {
         final String peerId;
         final CollectStreamDecoder decoder;
         final Backpressure.Tracked flow;
+        /** Bytes read while paused (bounded by the yamux window), decoded in order on resume. */
+        final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
         boolean failed;
 
         CollectStream(StreamContext ctx, CollectStreamDecoder decoder, Backpressure.Tracked flow) {
@@ -93,7 +98,7 @@ public final class CollectProtocolHandler implements StreamHandler {
         this.sink = sink;
         this.metrics = metrics;
         this.backpressure = new Backpressure(config.streamInFlightHigh(), config.streamInFlightLow(),
-                config.globalInFlightHigh(), config.globalInFlightLow(), metrics);
+                config.globalInFlightHigh(), config.globalInFlightLow(), metrics, this::onResume);
     }
 
     @Override
@@ -152,22 +157,87 @@ public final class CollectProtocolHandler implements StreamHandler {
             return; // refused or already failed: drop what is still arriving
         }
         metrics.bytes.add(data.readableBytes());
-        try {
-            if (data.nioBufferCount() == 1) {
-                s.decoder.feed(data.nioBuffer(), frame -> onFrame(s, frame));
-            } else {
-                for (ByteBuffer part : data.nioBuffers()) {
-                    s.decoder.feed(part, frame -> onFrame(s, frame));
-                }
+        if (!s.pending.isEmpty() || s.flow.readPaused()) {
+            s.pending.add(data.retain()); // keep the order: decode after what is already waiting
+            return;
+        }
+        if (!decode(s, data)) {
+            s.pending.add(data.retain());
+        }
+    }
+
+    /**
+     * Decodes {@code data} in slices of {@value #SLICE_BYTES} bytes, stopping as soon as the stream is paused.
+     *
+     * @return true when {@code data} is used up (or the stream failed), false when paused with bytes left
+     */
+    private boolean decode(CollectStream s, ByteBuf data) {
+        return decode(s, data, false);
+    }
+
+    private boolean decode(CollectStream s, ByteBuf data, boolean ignorePause) {
+        while (data.isReadable() && !s.failed) {
+            if (!ignorePause && s.flow.readPaused()) {
+                return false;
             }
-        } catch (WireFormatException e) {
-            byte[] raw = ByteBufUtil.getBytes(data, data.readerIndex(),
-                    Math.min(data.readableBytes(), rejectRawMaxBytes));
-            reject(s, e, null, raw, data.readableBytes());
-            s.failed = true;
-            LOG.debug("resetting /collect stream {} of {}: {}", ctx.id(), s.peerId, e.getMessage());
-            ctx.reset();
-            release(s);
+            int n = Math.min(SLICE_BYTES, data.readableBytes());
+            ByteBuf slice = data.slice(data.readerIndex(), n);
+            try {
+                if (slice.nioBufferCount() == 1) {
+                    s.decoder.feed(slice.nioBuffer(), frame -> onFrame(s, frame));
+                } else {
+                    for (ByteBuffer part : slice.nioBuffers()) {
+                        s.decoder.feed(part, frame -> onFrame(s, frame));
+                    }
+                }
+            } catch (WireFormatException e) {
+                byte[] raw = ByteBufUtil.getBytes(slice, 0, Math.min(n, rejectRawMaxBytes));
+                fail(s, e, raw, n);
+            }
+            data.skipBytes(n);
+        }
+        return true;
+    }
+
+    /** Runs on the stream's event loop after backpressure resumed it: decodes what waited, in order. */
+    private void drain(CollectStream s) {
+        while (!s.pending.isEmpty() && !s.failed) {
+            ByteBuf head = s.pending.peek();
+            if (!decode(s, head)) {
+                return; // paused again
+            }
+            s.pending.poll().release();
+        }
+        releasePending(s);
+    }
+
+    private void onResume(StreamContext ctx) {
+        CollectStream s = streams.get(ctx.id());
+        if (s == null || s.pending.isEmpty()) {
+            return;
+        }
+        if (ctx.eventLoop() == null || ctx.eventLoop().inEventLoop()) {
+            drain(s);
+        } else {
+            ctx.eventLoop().execute(() -> drain(s));
+        }
+    }
+
+    private void fail(CollectStream s, WireFormatException e, byte[] raw, int rawLength) {
+        reject(s, e, null, raw, rawLength);
+        s.failed = true;
+        LOG.debug("resetting /collect stream {} of {}: {}", s.ctx.id(), s.peerId, e.getMessage());
+        s.ctx.reset();
+        releasePending(s);
+        release(s);
+    }
+
+    private static void releasePending(CollectStream s) {
+        if (s.failed) {
+            ByteBuf b;
+            while ((b = s.pending.poll()) != null) {
+                b.release();
+            }
         }
     }
 
@@ -205,6 +275,19 @@ public final class CollectProtocolHandler implements StreamHandler {
         if (s == null) {
             return;
         }
+        // what was read before the end is decoded now even if paused: at most one window per stream
+        ByteBuf b;
+        while ((b = s.pending.poll()) != null) {
+            if (!s.failed) {
+                decode(s, b, true);
+            }
+            b.release();
+        }
+        finish(s, reset);
+    }
+
+    /** The stream ended: reject a partial message, close our side, forget the stream. */
+    private void finish(CollectStream s, boolean reset) {
         if (!s.failed && !s.decoder.isIdle()) {
             String how = reset ? "stream reset by the remote inside a message" : null;
             try {
@@ -219,7 +302,7 @@ public final class CollectProtocolHandler implements StreamHandler {
             }
         }
         if (!reset && !s.failed) {
-            ctx.close(); // the remote is done: close our side too (we never write)
+            s.ctx.close(); // the remote is done: close our side too (we never write)
         }
         release(s);
     }

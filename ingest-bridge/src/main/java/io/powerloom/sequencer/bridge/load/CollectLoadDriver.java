@@ -9,6 +9,7 @@ import io.powerloom.sequencer.bridge.libp2p.Connection;
 import io.powerloom.sequencer.bridge.libp2p.Libp2pHost;
 import io.powerloom.sequencer.bridge.libp2p.OutboundStream;
 import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
+import io.powerloom.sequencer.bridge.ops.LatencyHistogram;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ public final class CollectLoadDriver {
     /** Command-line options. */
     public record Options(String bootstrap, String topic, String rejectsTopic, int connections, int streams,
                           long submissions, int distinct, int slots, int perWrite, Duration timeout,
-                          Map<String, String> bridgeOverrides) {
+                          boolean progress, Map<String, String> bridgeOverrides) {
         /** Parses {@code --name value} pairs; unknown names are an error. */
         public static Options parse(String[] args) {
             Map<String, String> m = new HashMap<>();
@@ -68,7 +69,8 @@ public final class CollectLoadDriver {
                     req(m, "rejects-topic", "submissions-rejected"), num(m, "connections", 4),
                     num(m, "streams", 1000), Long.parseLong(req(m, "submissions", "200000")),
                     num(m, "distinct", 20000), num(m, "slots", 5000), num(m, "per-write", 4),
-                    Duration.ofSeconds(num(m, "timeout-seconds", 300)), bridge);
+                    Duration.ofSeconds(num(m, "timeout-seconds", 300)),
+                    Boolean.parseBoolean(req(m, "progress", "true")), bridge);
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options: " + m.keySet());
             }
@@ -93,19 +95,22 @@ public final class CollectLoadDriver {
      *
      * @param rate         acknowledged submissions per second over the whole push (first write to last ack)
      * @param steadyRate   acknowledged submissions per second between 10 % and 90 % of the total
-     * @param p50Ms        median send-to-ack latency in the bridge's producer
-     * @param p99Ms        99th percentile of it
+     * @param p50Ms        median send-to-ack latency in the bridge's producer, whole run
+     * @param p99Ms        99th percentile of it, whole run (includes JIT warm-up)
+     * @param steadyP50Ms  median after the first 10 % were acknowledged
+     * @param steadyP99Ms  99th percentile after the first 10 % were acknowledged
      */
     public record Result(long submissions, long accepted, long rejected, int streams, int connections,
                          double seconds, double rate, double steadyRate, double p50Ms, double p99Ms,
-                         double signSeconds, long maxInFlight) {
+                         double steadyP50Ms, double steadyP99Ms, double signSeconds, long maxInFlight) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT,
                     "submissions=%d accepted=%d rejected=%d streams=%d connections=%d seconds=%.2f "
-                            + "rate=%.0f/s steadyRate=%.0f/s p50=%.2fms p99=%.2fms signing=%.1fs maxInFlight=%d",
+                            + "rate=%.0f/s steadyRate=%.0f/s p50=%.2fms p99=%.2fms steadyP50=%.2fms "
+                            + "steadyP99=%.2fms signing=%.1fs maxInFlight=%d",
                     submissions, accepted, rejected, streams, connections, seconds, rate, steadyRate, p50Ms,
-                    p99Ms, signSeconds, maxInFlight);
+                    p99Ms, steadyP50Ms, steadyP99Ms, signSeconds, maxInFlight);
         }
     }
 
@@ -137,7 +142,7 @@ public final class CollectLoadDriver {
             String target = bridge.host().listenAddresses().get(0);
             List<Connection> connections = new ArrayList<>();
             for (int c = 0; c < o.connections(); c++) {
-                connections.add(client.dial(target).get(30, TimeUnit.SECONDS));
+                connections.add(dialWithRetry(client, target));
             }
             List<CompletableFuture<OutboundStream>> opening = new ArrayList<>();
             for (int s = 0; s < o.streams(); s++) {
@@ -164,6 +169,10 @@ public final class CollectLoadDriver {
             long t10 = 0;
             long t90 = 0;
             long maxInFlight = 0;
+            long lastReport = start;
+            long lastAccepted = 0;
+            LatencyHistogram.Snapshot lastSnapshot = metrics.produceLatency.snapshot();
+            LatencyHistogram.Snapshot atT10 = null;
             long accepted;
             while ((accepted = metrics.accepted.sum() - base) < total) {
                 long now = System.nanoTime();
@@ -173,11 +182,23 @@ public final class CollectLoadDriver {
                 }
                 if (t10 == 0 && accepted >= total / 10) {
                     t10 = now;
+                    atT10 = metrics.produceLatency.snapshot();
                 }
                 if (t90 == 0 && accepted >= total * 9 / 10) {
                     t90 = now;
                 }
                 maxInFlight = Math.max(maxInFlight, metrics.inFlight.get());
+                if (o.progress() && (now - lastReport) > 1_000_000_000L) {
+                    lastReport = now;
+                    LatencyHistogram.Snapshot snap = metrics.produceLatency.snapshot();
+                    LatencyHistogram.Snapshot second = snap.minus(lastSnapshot);
+                    lastSnapshot = snap;
+                    System.out.printf(Locale.ROOT, "  %5.1fs acked=%d (+%d) in-flight=%d paused-streams=%d "
+                                    + "p50=%.1fms p99=%.1fms (this second)%n", (now - start) / 1e9, accepted,
+                            accepted - lastAccepted, metrics.inFlight.get(), metrics.pausedStreams.get(),
+                            second.quantileMillis(0.5), second.quantileMillis(0.99));
+                    lastAccepted = accepted;
+                }
                 for (CompletableFuture<Void> w : writers) {
                     if (w.isCompletedExceptionally()) {
                         w.join(); // surfaces the writer's failure
@@ -188,14 +209,31 @@ public final class CollectLoadDriver {
             long end = System.nanoTime();
             double seconds = (end - start) / 1e9;
             double steady = (t10 > 0 && t90 > t10) ? (total * 0.8) / ((t90 - t10) / 1e9) : Double.NaN;
+            LatencyHistogram.Snapshot after = atT10 == null ? null : metrics.produceLatency.snapshot().minus(atT10);
             Result r = new Result(total, accepted, metrics.rejectedTotal(), streams.size(), connections.size(),
                     seconds, accepted / seconds, steady, metrics.produceLatency.quantileMillis(0.5),
-                    metrics.produceLatency.quantileMillis(0.99), signSeconds, maxInFlight);
+                    metrics.produceLatency.quantileMillis(0.99),
+                    after == null ? Double.NaN : after.quantileMillis(0.5),
+                    after == null ? Double.NaN : after.quantileMillis(0.99), signSeconds, maxInFlight);
             for (OutboundStream s : streams) {
                 s.close();
             }
             return r;
         }
+    }
+
+    /** Dials, trying up to three times (a failed handshake is reported and retried, not hidden). */
+    private static Connection dialWithRetry(Libp2pHost client, String target) throws Exception {
+        Exception last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                return client.dial(target).get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                last = e;
+                System.out.println("dial attempt " + attempt + " failed: " + e.getCause());
+            }
+        }
+        throw last;
     }
 
     /** Writes one stream's share: {@code perWrite} submissions per write, the next write when the last one is taken. */
@@ -264,7 +302,7 @@ public final class CollectLoadDriver {
             System.err.println("usage: CollectLoadDriver --bootstrap host:port [--topic submissions] "
                     + "[--rejects-topic submissions-rejected] [--streams 1000] [--connections 4] "
                     + "[--submissions 200000] [--distinct 20000] [--slots 5000] [--per-write 4] "
-                    + "[--timeout-seconds 300] [--bridge key=value ...]");
+                    + "[--timeout-seconds 300] [--progress true] [--bridge key=value ...]");
             System.exit(2);
             return;
         }

@@ -65,27 +65,63 @@ public final class LatencyHistogram {
      * The q-quantile (0 &lt; q ≤ 1) in milliseconds, or NaN when nothing was recorded.
      */
     public double quantileMillis(double q) {
-        if (!(q > 0 && q <= 1)) {
-            throw new IllegalArgumentException("quantile must be in (0, 1]: " + q);
-        }
-        long total = 0;
-        long[] snapshot = new long[FINE_BUCKETS];
+        return snapshot().quantileMillis(q);
+    }
+
+    /** The fine bucket counts now (to compute quantiles over an interval: later snapshot minus earlier). */
+    public Snapshot snapshot() {
+        long[] counts = new long[FINE_BUCKETS];
         for (int i = 0; i < FINE_BUCKETS; i++) {
-            snapshot[i] = fine.get(i);
-            total += snapshot[i];
+            counts[i] = fine.get(i);
         }
-        if (total == 0) {
-            return Double.NaN;
+        return new Snapshot(counts);
+    }
+
+    /** Fine bucket counts at one moment. */
+    public static final class Snapshot {
+        private final long[] counts;
+
+        private Snapshot(long[] counts) {
+            this.counts = counts;
         }
-        long rank = (long) Math.ceil(q * total);
-        long seen = 0;
-        for (int i = 0; i < FINE_BUCKETS; i++) {
-            seen += snapshot[i];
-            if (seen >= rank) {
-                return fineUpperBoundNanos(i) / 1e6;
+
+        /** Observations recorded after {@code earlier} was taken and up to this snapshot. */
+        public Snapshot minus(Snapshot earlier) {
+            long[] d = new long[counts.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = counts[i] - earlier.counts[i];
             }
+            return new Snapshot(d);
         }
-        return fineUpperBoundNanos(FINE_BUCKETS - 1) / 1e6;
+
+        /** Number of observations in this snapshot. */
+        public long count() {
+            long total = 0;
+            for (long c : counts) {
+                total += c;
+            }
+            return total;
+        }
+
+        /** The q-quantile (0 &lt; q ≤ 1) in milliseconds, or NaN when empty. */
+        public double quantileMillis(double q) {
+            if (!(q > 0 && q <= 1)) {
+                throw new IllegalArgumentException("quantile must be in (0, 1]: " + q);
+            }
+            long total = count();
+            if (total == 0) {
+                return Double.NaN;
+            }
+            long rank = (long) Math.ceil(q * total);
+            long seen = 0;
+            for (int i = 0; i < counts.length; i++) {
+                seen += counts[i];
+                if (seen >= rank) {
+                    return fineUpperBoundNanos(i) / 1e6;
+                }
+            }
+            return fineUpperBoundNanos(counts.length - 1) / 1e6;
+        }
     }
 
     /** Cumulative counts for {@link #PROMETHEUS_BOUNDS_SECONDS} followed by the +Inf bucket. */

@@ -227,17 +227,68 @@ class CollectProtocolHandlerTest {
         h.onData(s, Unpooled.wrappedBuffer(message(3, "p").bytes()));
         assertThat(s.paused).as("4 un-acked sends").isTrue();
         assertThat(metrics.pausedStreams.get()).isEqualTo(1);
-        // frames already read while paused are still sent, never dropped
-        h.onData(s, Unpooled.wrappedBuffer(message(4, "p").bytes()));
-        assertThat(sink.sent).hasSize(5);
-        sink.ack(2);
+        // bytes that arrive while paused are kept, not decoded, and not dropped
+        Message fifth = message(4, "p");
+        h.onData(s, Unpooled.wrappedBuffer(fifth.bytes()));
+        assertThat(sink.sent).hasSize(4);
+        sink.ack(1);
         assertThat(s.paused).as("3 un-acked > low-water mark 2").isTrue();
         sink.ack(1);
         assertThat(s.paused).as("2 un-acked = low-water mark").isFalse();
+        assertThat(sink.sent).as("kept bytes decoded on resume").hasSize(5);
+        assertThat(sink.sent.get(4).submissionId()).isEqualTo(fifth.id());
         assertThat(s.pauseCalls).containsExactly(true, false);
         assertThat(metrics.pausedStreams.get()).isZero();
-        sink.ack(2);
+        sink.ack(3);
         assertThat(h.inFlight()).isZero();
+    }
+
+    @Test
+    void oneLargeReadStopsDecodingAtTheHighWaterMarkAndGoesOnAfterResume() {
+        CollectProtocolHandler h = handler(Map.of("collect.stream.inflight.high", "10",
+                "collect.stream.inflight.low", "5"));
+        FakeStream s = new FakeStream(PEER_A);
+        h.onOpen(s);
+        List<Message> msgs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            msgs.add(message(i, "bulk"));
+        }
+        byte[] all = concat(msgs.stream().map(Message::bytes).toList());
+        assertThat(all.length).isGreaterThan(20 * CollectProtocolHandler.SLICE_BYTES);
+        h.onData(s, Unpooled.wrappedBuffer(all));
+        int perSlice = CollectProtocolHandler.SLICE_BYTES / msgs.get(0).bytes().length + 1;
+        assertThat(s.paused).isTrue();
+        assertThat(sink.sent.size()).as("stops within one slice of the mark").isBetween(10, 10 + perSlice);
+        int rounds = 0;
+        while (sink.pending() > 0) {
+            sink.ack(sink.pending());
+            assertThat(h.inFlight()).isLessThanOrEqualTo(10 + perSlice);
+            rounds++;
+        }
+        assertThat(rounds).isGreaterThan(5);
+        assertThat(sink.sent).extracting(RecordingSink.Sent::submissionId)
+                .containsExactlyElementsOf(msgs.stream().map(Message::id).toList());
+        assertThat(s.paused).isFalse();
+        assertThat(sink.rejects).isEmpty();
+    }
+
+    @Test
+    void bytesKeptWhilePausedAreDecodedWhenTheRemoteCloses() {
+        CollectProtocolHandler h = handler(Map.of("collect.stream.inflight.high", "2",
+                "collect.stream.inflight.low", "1"));
+        FakeStream s = new FakeStream(PEER_A);
+        h.onOpen(s);
+        h.onData(s, Unpooled.wrappedBuffer(concat(List.of(message(1, "a").bytes(), message(2, "a").bytes()))));
+        assertThat(s.paused).isTrue();
+        h.onData(s, Unpooled.wrappedBuffer(message(3, "a").bytes()));
+        assertThat(sink.sent).hasSize(2);
+        h.onClose(s, false);
+        assertThat(sink.sent).hasSize(3);
+        assertThat(sink.rejects).isEmpty();
+        assertThat(s.closed).isTrue();
+        sink.ack(3);
+        assertThat(h.inFlight()).isZero();
+        assertThat(metrics.pausedStreams.get()).isZero();
     }
 
     @Test
