@@ -139,6 +139,10 @@ public final class HostCore {
         if (closed || connections.size() + pendingConnections.get() >= maxConnections) {
             rejected.increment();
             LOG.debug("refusing inbound connection from {}: limit of {} connections", link.remoteAddress(), maxConnections);
+            link.receiver(new Link.Receiver() { // frees whatever arrived early
+                @Override public void onData(io.netty.buffer.ByteBuf data) {}
+                @Override public void onClose(Throwable cause) {}
+            });
             link.channel().close();
             return;
         }

@@ -7,13 +7,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import java.net.Inet6Address;
+import java.util.ArrayDeque;
 import java.net.InetSocketAddress;
 
-/** A {@link Link} over a Netty TCP channel; install it as the channel's only handler. */
+/**
+ * A {@link Link} over a Netty TCP channel; install it as the channel's only handler. Bytes that arrive before a
+ * receiver is set (the peer may speak first, before our upgrade starts) are held and delivered, in order, once
+ * one is.
+ */
 public final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
     private final Channel channel;
+    private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
     private Receiver receiver;
     private boolean closed;
+    private boolean inactive;
 
     public TcpLink(Channel channel) {
         this.channel = channel;
@@ -27,7 +34,37 @@ public final class TcpLink extends ChannelInboundHandlerAdapter implements Link 
 
     @Override public ByteBufAllocator alloc() { return channel.alloc(); }
 
-    @Override public void receiver(Receiver receiver) { this.receiver = receiver; }
+    @Override
+    public void receiver(Receiver receiver) {
+        this.receiver = receiver;
+        if (!early.isEmpty() || inactive) {
+            channel.eventLoop().execute(this::drainEarly);
+        }
+    }
+
+    private void drainEarly() {
+        ByteBuf b;
+        while (receiver != null && !closed && (b = early.poll()) != null) {
+            try {
+                receiver.onData(b);
+            } catch (RuntimeException e) {
+                fail(e);
+            } finally {
+                b.release();
+            }
+        }
+        if (inactive) {
+            releaseEarly();
+            notifyClose(null);
+        }
+    }
+
+    private void releaseEarly() {
+        ByteBuf b;
+        while ((b = early.poll()) != null) {
+            b.release();
+        }
+    }
 
     @Override
     public void write(ByteBuf data) {
@@ -62,6 +99,10 @@ public final class TcpLink extends ChannelInboundHandlerAdapter implements Link 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
+        if (!closed && (receiver == null || !early.isEmpty())) {
+            early.add(buf);
+            return;
+        }
         try {
             if (receiver != null && !closed) {
                 receiver.onData(buf);
@@ -75,7 +116,15 @@ public final class TcpLink extends ChannelInboundHandlerAdapter implements Link 
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        notifyClose(null);
+        inactive = true;
+        if (receiver != null && !early.isEmpty()) {
+            drainEarly();
+            return;
+        }
+        if (receiver != null) {
+            notifyClose(null);
+        }
+        // without a receiver the close is reported when one is set
     }
 
     @Override
@@ -91,6 +140,7 @@ public final class TcpLink extends ChannelInboundHandlerAdapter implements Link 
     private void notifyClose(Throwable cause) {
         if (!closed) {
             closed = true;
+            releaseEarly();
             if (receiver != null) {
                 receiver.onClose(cause);
             }
