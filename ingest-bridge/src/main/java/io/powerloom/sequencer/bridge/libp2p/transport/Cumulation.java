@@ -52,6 +52,7 @@ public final class Cumulation {
     /** Removes and returns the pending bytes (caller releases), or an empty buffer. */
     public ByteBuf takePending() {
         if (pending == null || !pending.isReadable()) {
+            release();
             return io.netty.buffer.Unpooled.EMPTY_BUFFER;
         }
         ByteBuf out = pending.readRetainedSlice(pending.readableBytes());

@@ -44,6 +44,7 @@ class MultistreamNegotiatorTest {
         assertThat(respDone).isFalse(); // answered na to /a, waits for /b
         ByteBuf answers = Unpooled.buffer();
         toInitiator.forEach(b -> { answers.writeBytes(b); b.release(); });
+        toInitiator.clear();
         assertThat(init.feed(answers)).isFalse(); // got header + na, proposed /b
         ByteBuf second = Unpooled.buffer();
         toResponder.forEach(b -> { second.writeBytes(b); b.release(); });
@@ -53,7 +54,7 @@ class MultistreamNegotiatorTest {
         ByteBuf leftover = resp.takeLeftover();
         assertThat(leftover.toString(StandardCharsets.UTF_8)).isEqualTo("payload");
         leftover.release();
-        toInitiator.clear();
+        toInitiator.forEach(ByteBuf::release);
     }
 
     @Test

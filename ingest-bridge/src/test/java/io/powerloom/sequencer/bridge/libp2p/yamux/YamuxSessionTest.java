@@ -191,7 +191,7 @@ class YamuxSessionTest {
             return null;
         });
         await(() -> raw.received.readableBytes() >= 12);
-        ByteBuf pong = onLoop(() -> raw.received.readBytes(12));
+        ByteBuf pong = onLoop(() -> raw.received.readSlice(12));
         assertThat(pong.getByte(1)).isEqualTo((byte) YamuxSession.TYPE_PING);
         assertThat(pong.getShort(2)).isEqualTo((short) YamuxSession.FLAG_ACK);
         assertThat(pong.getInt(8)).isEqualTo(0x1234);
@@ -211,8 +211,8 @@ class YamuxSessionTest {
         assertThat(server.isOpen()).isTrue(); // only the stream is gone
         // the session answered ACK for the stream, then RST
         await(() -> raw.received.readableBytes() >= 24);
-        ByteBuf ack = onLoop(() -> raw.received.readBytes(12));
-        ByteBuf rst = onLoop(() -> raw.received.readBytes(12));
+        ByteBuf ack = onLoop(() -> raw.received.readSlice(12));
+        ByteBuf rst = onLoop(() -> raw.received.readSlice(12));
         assertThat(ack.getShort(2)).isEqualTo((short) YamuxSession.FLAG_ACK);
         assertThat(rst.getShort(2)).isEqualTo((short) YamuxSession.FLAG_RST);
         assertThat(rst.getInt(4)).isEqualTo(1);
@@ -233,8 +233,8 @@ class YamuxSessionTest {
             return null;
         });
         await(() -> raw.received.readableBytes() >= 24);
-        ByteBuf first = onLoop(() -> raw.received.readBytes(12));
-        ByteBuf second = onLoop(() -> raw.received.readBytes(12));
+        ByteBuf first = onLoop(() -> raw.received.readSlice(12));
+        ByteBuf second = onLoop(() -> raw.received.readSlice(12));
         assertThat(first.getShort(2)).isEqualTo((short) YamuxSession.FLAG_ACK);
         assertThat(second.getShort(2)).isEqualTo((short) YamuxSession.FLAG_RST);
         assertThat(second.getInt(4)).isEqualTo(3);
