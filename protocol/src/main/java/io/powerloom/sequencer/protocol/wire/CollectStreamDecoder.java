@@ -236,7 +236,7 @@ public final class CollectStreamDecoder {
     private int scanJson(byte[] a, int start, int end, Consumer<Frame> out) throws WireFormatException {
         int used = UUID_LENGTH + gapLen + jsonLen;
         int room = maxMessageBytes - used;
-        int limit = Math.min(end, start + room); // never look past the bound
+        int limit = room >= end - start ? end : start + room; // never look past the bound (no int overflow)
         int i = start;
         boolean done = false;
         boolean str = inString;

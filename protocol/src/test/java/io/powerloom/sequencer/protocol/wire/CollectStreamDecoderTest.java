@@ -141,6 +141,13 @@ class CollectStreamDecoderTest {
     }
 
     @Test
+    void hugeBoundDoesNotOverflow() throws Exception {
+        CollectStreamDecoder d = new CollectStreamDecoder(Integer.MAX_VALUE);
+        assertThat(decodeAll(d, bytes(ID1 + JSON1 + ID2 + JSON2)))
+                .containsExactly(new Frame(ID1, bytes(JSON1)), new Frame(ID2, bytes(JSON2)));
+    }
+
+    @Test
     void sizeBoundHitMidUuid() {
         CollectStreamDecoder d = new CollectStreamDecoder(20);
         assertThatThrownBy(() -> d.feed(bytes(ID1 + "{}"), f -> { }))
