@@ -56,12 +56,12 @@ public final class SequencerConfig implements Serializable {
             .withDescription("Bounded out-of-orderness of receive timestamps within one Kafka partition.");
 
     // ---- verify ----
-    public static final ConfigOption<List<String>> DATA_MARKETS = ConfigOptions.key("sequencer.data-markets")
-            .stringType().asList().noDefaultValue().withDescription("Data market contract addresses this sequencer serves.");
-    public static final ConfigOption<List<String>> FULL_NODES = ConfigOptions.key("sequencer.verify.full-nodes")
-            .stringType().asList().defaultValues().withDescription("Snapshotter addresses exempt from the per-slot epoch limit.");
-    public static final ConfigOption<List<String>> FLAGGED = ConfigOptions.key("sequencer.verify.flagged-signers")
-            .stringType().asList().defaultValues().withDescription("Snapshotter addresses whose submissions are rejected.");
+    public static final ConfigOption<String> DATA_MARKETS = ConfigOptions.key("sequencer.data-markets")
+            .stringType().noDefaultValue().withDescription("Data market contract addresses this sequencer serves (comma-separated).");
+    public static final ConfigOption<String> FULL_NODES = ConfigOptions.key("sequencer.verify.full-nodes")
+            .stringType().defaultValue("").withDescription("Snapshotter addresses exempt from the per-slot epoch limit.");
+    public static final ConfigOption<String> FLAGGED = ConfigOptions.key("sequencer.verify.flagged-signers")
+            .stringType().defaultValue("").withDescription("Snapshotter addresses whose submissions are rejected.");
     public static final ConfigOption<Integer> PER_SLOT_EPOCH_LIMIT = ConfigOptions.key("sequencer.verify.per-slot-epoch-limit")
             .intType().defaultValue(2).withDescription("Submissions accepted per slot and epoch across projects (production: 2).");
     public static final ConfigOption<Boolean> DEADLINE_CHECK = ConfigOptions.key("sequencer.verify.deadline-check")
@@ -110,10 +110,10 @@ public final class SequencerConfig implements Serializable {
             .longType().defaultValue(31337L).withDescription("Protocol chain id (EIP-712 domain).");
     public static final ConfigOption<String> PROTOCOL_STATE = ConfigOptions.key("sequencer.chain.protocol-state")
             .stringType().noDefaultValue().withDescription("Protocol-state contract address (EIP-712 verifyingContract).");
-    public static final ConfigOption<List<String>> SIGNER_KEY_FILES = ConfigOptions.key("sequencer.chain.signer-key-files")
-            .stringType().asList().defaultValues().withDescription("Files holding the sequencer signer private keys (hex).");
-    public static final ConfigOption<List<String>> SIGNER_KEY_ENV_VARS = ConfigOptions.key("sequencer.chain.signer-key-env-vars")
-            .stringType().asList().defaultValues()
+    public static final ConfigOption<String> SIGNER_KEY_FILES = ConfigOptions.key("sequencer.chain.signer-key-files")
+            .stringType().defaultValue("").withDescription("Files holding the sequencer signer private keys (hex).");
+    public static final ConfigOption<String> SIGNER_KEY_ENV_VARS = ConfigOptions.key("sequencer.chain.signer-key-env-vars")
+            .stringType().defaultValue("")
             .withDescription("Names of environment variables that each hold one signer private key (hex).");
     public static final ConfigOption<Integer> ANCHOR_CAPACITY = ConfigOptions.key("sequencer.anchor.max-in-flight")
             .intType().defaultValue(64).withDescription("Batches in flight per anchor subtask (IPFS and chain).");
@@ -185,23 +185,32 @@ public final class SequencerConfig implements Serializable {
 
     /** Data markets, lower-case, sorted. Fails when none is configured. */
     public Set<String> dataMarkets() {
-        List<String> markets = toConfiguration().getOptional(DATA_MARKETS)
+        String markets = toConfiguration().getOptional(DATA_MARKETS)
                 .orElseThrow(() -> new IllegalArgumentException("sequencer.data-markets is required"));
-        return lowerSet(markets);
+        Set<String> set = lowerSet(list(markets));
+        if (set.isEmpty()) {
+            throw new IllegalArgumentException("sequencer.data-markets is empty");
+        }
+        return set;
     }
 
     public Set<String> fullNodes() {
-        return lowerSet(get(FULL_NODES));
+        return lowerSet(list(get(FULL_NODES)));
     }
 
     public Set<String> flaggedSigners() {
-        return lowerSet(get(FLAGGED));
+        return lowerSet(list(get(FLAGGED)));
     }
 
     public String protocolState() {
         return toConfiguration().getOptional(PROTOCOL_STATE)
                 .map(s -> s.toLowerCase(Locale.ROOT))
                 .orElseThrow(() -> new IllegalArgumentException("sequencer.chain.protocol-state is required"));
+    }
+
+    /** A list value: items separated by commas or semicolons, blanks dropped. */
+    public static List<String> list(String value) {
+        return Arrays.stream(value.split("[,;]")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toList());
     }
 
     private static Set<String> lowerSet(List<String> values) {

@@ -66,8 +66,8 @@ public final class SequencerJob {
         CommitClientConfig.Builder b = CommitClientConfig.builder(cfg.get(SequencerConfig.RPC_URL), cfg.protocolState())
                 .chainId(cfg.get(SequencerConfig.CHAIN_ID))
                 .commitTimeout(cfg.get(SequencerConfig.ANCHOR_TIMEOUT).minus(Duration.ofSeconds(5)));
-        cfg.get(SequencerConfig.SIGNER_KEY_FILES).forEach(b::signerKeyFile);
-        cfg.get(SequencerConfig.SIGNER_KEY_ENV_VARS).forEach(b::signerKeyEnvVar);
+        SequencerConfig.list(cfg.get(SequencerConfig.SIGNER_KEY_FILES)).forEach(b::signerKeyFile);
+        SequencerConfig.list(cfg.get(SequencerConfig.SIGNER_KEY_ENV_VARS)).forEach(b::signerKeyEnvVar);
         return b.build();
     }
 
