@@ -135,6 +135,50 @@ class Libp2pHostTest {
     }
 
     @Test
+    void garbageAndForgedNoiseFramesCloseOnlyTheirConnection() throws Exception {
+        start(10, 10);
+        Connection good = dial();
+        Multiaddr addr = Multiaddr.parse(server.listenAddresses().get(0));
+        // 1. not multistream at all
+        assertThat(sendRaw(addr, "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .as("server closes a connection that speaks HTTP").isTrue();
+        // 2. valid negotiation of /noise, then a forged handshake message (wrong length for an ephemeral key)
+        io.netty.buffer.ByteBuf b = Unpooled.buffer();
+        io.powerloom.sequencer.bridge.libp2p.multistream.MultistreamNegotiator.writeLine(b, "/multistream/1.0.0");
+        io.powerloom.sequencer.bridge.libp2p.multistream.MultistreamNegotiator.writeLine(b, "/noise");
+        b.writeShort(5).writeBytes(new byte[5]);
+        byte[] forged = new byte[b.readableBytes()];
+        b.readBytes(forged);
+        assertThat(sendRaw(addr, forged)).as("server closes after a malformed noise message").isTrue();
+        // the good connection and the host carry on
+        OutboundStream s = good.openStream("/test/echo").get(10, TimeUnit.SECONDS);
+        s.write(Unpooled.wrappedBuffer(new byte[] {42})).get(10, TimeUnit.SECONDS);
+        s.close();
+        assertThat(echo.stream(0).get(10, TimeUnit.SECONDS).bytes()).containsExactly(42);
+        assertThat(server.stats().rejectedConnections()).isGreaterThanOrEqualTo(2);
+    }
+
+    /** Sends {@code bytes} on a plain socket; true when the server then closes the connection. */
+    private static boolean sendRaw(Multiaddr addr, byte[] bytes) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(addr.host(), addr.tcpPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            java.io.InputStream in = socket.getInputStream();
+            byte[] buf = new byte[4096];
+            while (true) {
+                try {
+                    if (in.read(buf) < 0) {
+                        return true;
+                    }
+                } catch (java.net.SocketException reset) {
+                    return true;
+                }
+            }
+        }
+    }
+
+    @Test
     void closeEndsConnectionsOnBothSides() throws Exception {
         start(10, 10);
         Connection c = dial();

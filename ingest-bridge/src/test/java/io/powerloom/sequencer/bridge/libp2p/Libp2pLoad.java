@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Load run for the libp2p host alone: a sink host, and a dialer host with {@code connections × streamsPerConnection}
  * streams that write fixed-size messages at a target rate (open loop, in 10 ms ticks). Each message starts with
- * its send time, so the sink measures send-to-receive latency through Noise and yamux.
+ * its send time, so the sink measures send-to-receive latency through Noise and yamux. The first
+ * {@code libp2p.load.warmup} seconds (default 3) run at the same rate but are not measured (JIT warm-up).
  *
  * <p>Run: {@code mvn -o -q -pl ingest-bridge verify -Dit.test=Libp2pThroughputITCase -Dtest=none
  * -Dsurefire.failIfNoSpecifiedTests=false} (figures are printed), or call {@link #run} from a main.
@@ -23,12 +24,19 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Libp2pLoad {
     /** What a run measured. */
     record Result(long sent, long received, double seconds, double ratePerSecond, double p50Ms, double p99Ms,
-                  double maxMs, long bytesIn, int streams) {
+                  double maxMs, long bytesIn, int streams, double cpuMicrosPerMessage) {
         @Override
         public String toString() {
-            return String.format("%d streams: sent %d, received %d msgs in %.1f s = %.0f msg/s; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d bytes in",
-                    streams, sent, received, seconds, ratePerSecond, p50Ms, p99Ms, maxMs, bytesIn);
+            return String.format("%d streams: sent %d, received %d msgs in %.1f s = %.0f msg/s; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d bytes in; JVM CPU %.1f us/msg (sender + receiver)",
+                    streams, sent, received, seconds, ratePerSecond, p50Ms, p99Ms, maxMs, bytesIn, cpuMicrosPerMessage);
         }
+    }
+
+    private static final int WARMUP_SECONDS = Integer.getInteger("libp2p.load.warmup", 3);
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     /** Sink: counts whole messages per stream and samples latency from each message's first 8 bytes. */
@@ -37,6 +45,7 @@ final class Libp2pLoad {
         final AtomicLong messages = new AtomicLong();
         final long[] latencies = new long[2_000_000];
         final AtomicLong latencyCount = new AtomicLong();
+        volatile boolean recording;
         private final Map<Long, long[]> state = new ConcurrentHashMap<>(); // [offset in message, partial timestamp]
 
         Sink(int messageSize) {
@@ -62,10 +71,12 @@ final class Libp2pLoad {
                 i += skip;
                 st[0] += skip;
                 if (st[0] == messageSize) {
-                    long lat = System.nanoTime() - st[1];
-                    long n = latencyCount.getAndIncrement();
-                    if (n < latencies.length) {
-                        latencies[(int) n] = lat;
+                    if (recording) {
+                        long lat = System.nanoTime() - st[1];
+                        long n = latencyCount.getAndIncrement();
+                        if (n < latencies.length) {
+                            latencies[(int) n] = lat;
+                        }
                     }
                     messages.incrementAndGet();
                     st[0] = 0;
@@ -103,13 +114,15 @@ final class Libp2pLoad {
         byte[] filler = Recorder.pattern(messageSize, 3);
         int[] next = {0};
         long startNs = System.nanoTime();
-        long endNs = startNs + TimeUnit.SECONDS.toNanos(seconds);
+        long measureFromNs = startNs + TimeUnit.SECONDS.toNanos(WARMUP_SECONDS);
+        long endNs = measureFromNs + TimeUnit.SECONDS.toNanos(seconds);
+        int total = ratePerSecond * (seconds + WARMUP_SECONDS);
         ScheduledFuture<?> ticker = loop.scheduleAtFixedRate(() -> {
             long now = System.nanoTime();
             if (now > endNs) {
                 return;
             }
-            long due = Math.min((now - startNs) * ratePerSecond / 1_000_000_000L + perTick, (long) ratePerSecond * seconds);
+            long due = Math.min((now - startNs) * ratePerSecond / 1_000_000_000L + perTick, total);
             while (sent.get() < due) {
                 OutboundStream s = streams.get(next[0]++ % streams.size());
                 ByteBuf m = s.eventLoop() == loop ? loopAlloc(s, messageSize) : null;
@@ -119,18 +132,31 @@ final class Libp2pLoad {
                 sent.incrementAndGet();
             }
         }, 0, 10, TimeUnit.MILLISECONDS);
+        while (System.nanoTime() < measureFromNs) {
+            Thread.sleep(10);
+        }
+        sink.recording = true;
+        long receivedBefore = sink.messages.get();
+        long cpuBefore = processCpuNanos();
+        long measureStart = System.nanoTime();
+        while (System.nanoTime() < endNs) {
+            Thread.sleep(10);
+        }
+        long receivedInWindow = sink.messages.get() - receivedBefore;
+        long cpu = processCpuNanos() - cpuBefore;
+        double window = (System.nanoTime() - measureStart) / 1e9;
         long deadline = endNs + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < endNs || (sink.messages.get() < sent.get() && System.nanoTime() < deadline)) {
+        while (sink.messages.get() < sent.get() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         ticker.cancel(false);
-        double elapsed = (System.nanoTime() - startNs) / 1e9;
         long received = sink.messages.get();
         int n = (int) Math.min(sink.latencyCount.get(), sink.latencies.length);
         long[] lat = Arrays.copyOf(sink.latencies, n);
         Arrays.sort(lat);
-        Result r = new Result(sent.get(), received, Math.min(elapsed, seconds + 0.0), received / (double) seconds,
-                pct(lat, 0.50), pct(lat, 0.99), n == 0 ? 0 : lat[n - 1] / 1e6, sinkHost.stats().bytesIn(), streams.size());
+        Result r = new Result(sent.get(), received, window, receivedInWindow / window,
+                pct(lat, 0.50), pct(lat, 0.99), n == 0 ? 0 : lat[n - 1] / 1e6, sinkHost.stats().bytesIn(), streams.size(),
+                receivedInWindow == 0 ? 0 : cpu / 1000.0 / receivedInWindow);
         for (Libp2pHost d : dialers) {
             d.close();
         }

@@ -79,6 +79,9 @@ public final class MultistreamNegotiator {
         }
         ByteBuf buf = cumulation.begin(in);
         try {
+            if (!headerSeen) {
+                rejectEarlyIfNotHeader(buf);
+            }
             String line;
             while (protocol == null && (line = readLine(buf)) != null) {
                 handle(line);
@@ -87,6 +90,17 @@ public final class MultistreamNegotiator {
             cumulation.end(buf);
         }
         return protocol != null;
+    }
+
+    /** The first message must be the header: fail at once (not at the handshake timeout) on anything else. */
+    private static void rejectEarlyIfNotHeader(ByteBuf buf) {
+        int start = buf.readerIndex();
+        long len = Varint.read(buf);
+        buf.readerIndex(start);
+        if (len != Varint.INCOMPLETE && len != HEADER.length() + 1) {
+            throw new Libp2pException(Libp2pException.Kind.NEGOTIATION,
+                    "expected " + HEADER + ", peer's first message is " + len + " bytes long");
+        }
     }
 
     private void handle(String line) {

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one reservation on one relay: dials the relay, reserves, renews before expiry on the same connection,
- * and when the relay drops the connection or refuses, retries with exponential backoff (0.5 s doubling up to
- * 30 s). All state changes run on one event loop.
+ * and when the relay drops the connection, refuses, or does not answer within the exchange timeout, closes the
+ * connection and retries on a new one with exponential backoff (0.5 s doubling up to 30 s). All state changes
+ * run on one event loop.
  */
 public final class RelayReservation {
     private static final Logger LOG = LoggerFactory.getLogger(RelayReservation.class);
@@ -125,6 +126,12 @@ public final class RelayReservation {
             return;
         }
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (connection != null) {
+            // a relay that stopped answering may still hold the TCP connection open: start over on a new one
+            Connection stale = connection;
+            connection = null;
+            stale.close();
+        }
         int attempts = state.attempts() + 1;
         long delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(16, attempts - 1));
         state = new ReservationState(ReservationState.Status.BACKOFF, null, attempts, state.renewals(), String.valueOf(cause.getMessage()));

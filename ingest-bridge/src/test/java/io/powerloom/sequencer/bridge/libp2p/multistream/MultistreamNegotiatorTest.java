@@ -78,10 +78,16 @@ class MultistreamNegotiatorTest {
         MultistreamNegotiator.writeLine(wrongHeader, "/multistream/2.0.0");
         assertThatThrownBy(() -> resp.feed(wrongHeader)).isInstanceOf(Libp2pException.class)
                 .hasMessageContaining("expected /multistream/1.0.0");
-        ByteBuf huge = Unpooled.buffer().writeByte(0xff).writeByte(0x7f);
+        ByteBuf huge = Unpooled.buffer();
+        MultistreamNegotiator.writeLine(huge, MultistreamNegotiator.HEADER);
+        huge.writeByte(0xff).writeByte(0x7f);
         MultistreamNegotiator resp3 = MultistreamNegotiator.responder(p -> true, sink::add, alloc);
         assertThatThrownBy(() -> resp3.feed(huge)).hasMessageContaining("outside 1..1024");
+        ByteBuf http = Unpooled.wrappedBuffer("GET / HTTP/1.1".getBytes(StandardCharsets.US_ASCII));
+        MultistreamNegotiator resp4 = MultistreamNegotiator.responder(p -> true, sink::add, alloc);
+        assertThatThrownBy(() -> resp4.feed(http)).hasMessageContaining("first message is 71 bytes");
         ByteBuf noNewline = Unpooled.buffer();
+        MultistreamNegotiator.writeLine(noNewline, MultistreamNegotiator.HEADER);
         noNewline.writeByte(3).writeBytes("abc".getBytes(StandardCharsets.US_ASCII));
         MultistreamNegotiator resp2 = MultistreamNegotiator.responder(p -> true, sink::add, alloc);
         assertThatThrownBy(() -> resp2.feed(noNewline)).hasMessageContaining("newline");
