@@ -134,6 +134,42 @@ class Secp256k1Test {
     }
 
     @Test
+    void recoveryIsThreadSafe() throws Exception {
+        int n = 64;
+        byte[][] digests = new byte[n][];
+        byte[][] sigs = new byte[n][];
+        String[] addrs = new String[n];
+        for (int k = 0; k < n; k++) {
+            byte[] key = Keccak256.hash(("t" + k).getBytes());
+            digests[k] = Keccak256.hash(("d" + k).getBytes());
+            sigs[k] = Secp256k1.sign(key, digests[k]);
+            addrs[k] = Secp256k1.addressOf(key);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> futures = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                final int offset = t;
+                futures.add(pool.submit(() -> {
+                    int ok = 0;
+                    for (int i = 0; i < 500; i++) {
+                        int k = (i * 7 + offset) % n;
+                        if (Secp256k1.recoverAddress(digests[k], sigs[k]).equals(addrs[k])) {
+                            ok++;
+                        }
+                    }
+                    return ok;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : futures) {
+                assertThat(f.get()).isEqualTo(500);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void benchmarkHelperReportsAPositiveRate() {
         assertThat(Secp256k1.benchmarkRecoveries(200)).isPositive();
     }
