@@ -338,9 +338,4 @@ public final class SubmissionCodec {
             default -> t.toString();
         };
     }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
 }
