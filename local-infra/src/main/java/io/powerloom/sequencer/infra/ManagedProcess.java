@@ -35,11 +35,13 @@ public final class ManagedProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path logFile;
+    private final long logStart;
 
-    private ManagedProcess(String name, Process process, Path logFile) {
+    private ManagedProcess(String name, Process process, Path logFile, long logStart) {
         this.name = name;
         this.process = process;
         this.logFile = logFile;
+        this.logStart = logStart;
     }
 
     /**
@@ -56,7 +58,8 @@ public final class ManagedProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.PIPE);
-            ManagedProcess p = new ManagedProcess(name, pb.start(), logFile);
+            long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
+            ManagedProcess p = new ManagedProcess(name, pb.start(), logFile, logStart);
             RUNNING.add(p);
             return p;
         } catch (IOException e) {
@@ -103,6 +106,27 @@ public final class ManagedProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + name, e);
             }
+        }
+    }
+
+    /**
+     * Whether this process (not an earlier one appending to the same log file) has written {@code text}, e.g. a
+     * ready line naming its port.
+     */
+    public boolean logContains(String text) {
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(logFile)) {
+            long size = ch.size();
+            if (size <= logStart) {
+                return false;
+            }
+            ch.position(logStart);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size - logStart, 16L * 1024 * 1024));
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // fill
+            }
+            return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            return false;
         }
     }
 

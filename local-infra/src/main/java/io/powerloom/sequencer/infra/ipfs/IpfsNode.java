@@ -93,7 +93,8 @@ public final class IpfsNode implements AutoCloseable {
                 "--exit-on-stdin-close");
         ManagedProcess started = ManagedProcess.start("ipfs-node:" + port, command, repoDir, repoDir.resolve("ipfs-server.log"));
         try {
-            started.awaitReady(this::answersId, startTimeout);
+            // the ready line proves that this process, not another server that took the port, answers
+            started.awaitReady(() -> started.logContains("ipfs-server ready port=" + port + " ") && answersId(), startTimeout);
         } catch (RuntimeException e) {
             started.close();
             throw e;

@@ -128,7 +128,8 @@ public final class KafkaBroker implements LocalKafka {
         Admin[] admin = new Admin[1]; // created once the port answers, so it does not log refused connections
         try {
             started.awaitReady(() -> portAnswers(brokerPort)
-                    && seesNode(admin[0] != null ? admin[0] : (admin[0] = Admin.create(adminProperties()))), startTimeout);
+                    && isOurs(admin[0] != null ? admin[0] : (admin[0] = Admin.create(adminProperties())), clusterId),
+                    startTimeout);
         } catch (RuntimeException e) {
             started.stop(Duration.ofSeconds(5));
             throw e;
@@ -281,10 +282,13 @@ public final class KafkaBroker implements LocalKafka {
         return p;
     }
 
-    private static boolean seesNode(Admin admin) {
+    /** Node 1 is up in the cluster with our id (not another local broker that took the port meanwhile). */
+    private static boolean isOurs(Admin admin, String clusterId) {
         try {
-            Collection<Node> nodes = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
-            return nodes.stream().anyMatch(n -> n.id() == NODE_ID);
+            var cluster = admin.describeCluster();
+            Collection<Node> nodes = cluster.nodes().get(3, TimeUnit.SECONDS);
+            return nodes.stream().anyMatch(n -> n.id() == NODE_ID)
+                    && clusterId.equals(cluster.clusterId().get(3, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -5,6 +5,7 @@ import io.powerloom.sequencer.infra.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -143,10 +144,27 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
                 }
             } finally {
                 kafka = null;
-                TempDirs.deleteRecursively(dataDir);
+                keepBrokerLogAndDelete(dataDir);
                 dataDir = null;
             }
         }
+    }
+
+    /** Keeps the broker's log next to its data folder ({@code <folder>.log}) for diagnosis, and deletes the folder. */
+    private static void keepBrokerLogAndDelete(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            Path log = dir.resolve("broker.log");
+            if (java.nio.file.Files.exists(log)) {
+                java.nio.file.Files.move(log, dir.resolveSibling(dir.getFileName() + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (java.io.IOException e) {
+            // diagnosis only
+        }
+        TempDirs.deleteRecursively(dir);
     }
 
     /** The running broker. */
@@ -207,6 +225,12 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
                         .get(5, TimeUnit.SECONDS).get(name);
                 if (d != null && !d.partitions().isEmpty()
                         && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    // the metadata names a leader a moment before the leader's log exists; a produce in between
+                    // fails, and an idempotent producer with several batches in flight may then get stuck
+                    // (OutOfOrderSequenceException). ListOffsets is answered by the leader's log itself.
+                    Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+                    d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest()));
+                    admin().listOffsets(latest).all().get(10, TimeUnit.SECONDS);
                     return;
                 }
             } catch (ExecutionException | TimeoutException e) {
