@@ -146,6 +146,24 @@ public final class Backpressure {
         }
     }
 
+    /**
+     * Whether {@code t} should not be read now: its own mark or the global one is crossed. Unlike
+     * {@link Tracked#readPaused()} this sees a global pause at once, before it reached every stream.
+     */
+    public boolean shouldPause(Tracked t) {
+        if (globalPaused) {
+            return true;
+        }
+        synchronized (t) {
+            return t.localPaused;
+        }
+    }
+
+    /** Brings {@code t}'s read state in line with the marks now (tells the resume listener if that resumes it). */
+    public void refresh(Tracked t) {
+        apply(t);
+    }
+
     /** Un-acked sends over all streams. */
     public int globalInFlight() {
         return global.get();

@@ -2,6 +2,7 @@ package io.powerloom.sequencer.bridge.collect;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.EventLoop;
 import io.powerloom.sequencer.bridge.BridgeConfig;
 import io.powerloom.sequencer.bridge.kafka.RejectRecord;
 import io.powerloom.sequencer.bridge.kafka.SendListener;
@@ -157,12 +158,27 @@ public final class CollectProtocolHandler implements StreamHandler {
             return; // refused or already failed: drop what is still arriving
         }
         metrics.bytes.add(data.readableBytes());
-        if (!s.pending.isEmpty() || s.flow.readPaused()) {
+        if (!s.pending.isEmpty()) {
             s.pending.add(data.retain()); // keep the order: decode after what is already waiting
-            return;
-        }
-        if (!decode(s, data)) {
+        } else if (!decode(s, data)) {
             s.pending.add(data.retain());
+            stopped(s);
+        }
+    }
+
+    /**
+     * Decoding of {@code s} stopped for backpressure with bytes kept: make sure they are decoded later — on
+     * resume, or right away (on the event loop, not recursively) if the pause ended meanwhile.
+     */
+    private void stopped(CollectStream s) {
+        backpressure.refresh(s.flow);
+        if (!backpressure.shouldPause(s.flow)) {
+            EventLoop loop = s.ctx.eventLoop();
+            if (loop == null) {
+                drain(s);
+            } else {
+                loop.execute(() -> drain(s));
+            }
         }
     }
 
@@ -177,7 +193,7 @@ public final class CollectProtocolHandler implements StreamHandler {
 
     private boolean decode(CollectStream s, ByteBuf data, boolean ignorePause) {
         while (data.isReadable() && !s.failed) {
-            if (!ignorePause && s.flow.readPaused()) {
+            if (!ignorePause && backpressure.shouldPause(s.flow)) {
                 return false;
             }
             int n = Math.min(SLICE_BYTES, data.readableBytes());
@@ -204,7 +220,8 @@ public final class CollectProtocolHandler implements StreamHandler {
         while (!s.pending.isEmpty() && !s.failed) {
             ByteBuf head = s.pending.peek();
             if (!decode(s, head)) {
-                return; // paused again
+                stopped(s); // paused again
+                return;
             }
             s.pending.poll().release();
         }
@@ -213,9 +230,10 @@ public final class CollectProtocolHandler implements StreamHandler {
 
     private void onResume(StreamContext ctx) {
         CollectStream s = streams.get(ctx.id());
-        if (s == null || s.pending.isEmpty()) {
+        if (s == null) {
             return;
         }
+        // `pending` belongs to the event loop: look at it there
         if (ctx.eventLoop() == null || ctx.eventLoop().inEventLoop()) {
             drain(s);
         } else {

@@ -43,8 +43,8 @@ public final class CollectLoadDriver {
 
     /** Command-line options. */
     public record Options(String bootstrap, String topic, String rejectsTopic, int connections, int streams,
-                          long submissions, int distinct, int slots, int perWrite, Duration timeout,
-                          boolean progress, Map<String, String> bridgeOverrides) {
+                          long submissions, long warmup, int distinct, int slots, int perWrite, int maxOutstanding,
+                          Duration timeout, boolean progress, Map<String, String> bridgeOverrides) {
         /** Parses {@code --name value} pairs; unknown names are an error. */
         public static Options parse(String[] args) {
             Map<String, String> m = new HashMap<>();
@@ -68,7 +68,9 @@ public final class CollectLoadDriver {
             Options o = new Options(req(m, "bootstrap", null), req(m, "topic", "submissions"),
                     req(m, "rejects-topic", "submissions-rejected"), num(m, "connections", 4),
                     num(m, "streams", 1000), Long.parseLong(req(m, "submissions", "200000")),
+                    Long.parseLong(req(m, "warmup", "50000")),
                     num(m, "distinct", 20000), num(m, "slots", 5000), num(m, "per-write", 4),
+                    num(m, "max-outstanding", 20000),
                     Duration.ofSeconds(num(m, "timeout-seconds", 300)),
                     Boolean.parseBoolean(req(m, "progress", "true")), bridge);
             if (!m.isEmpty()) {
@@ -156,69 +158,120 @@ public final class CollectLoadDriver {
                     connections.size(), target);
 
             BridgeMetrics metrics = bridge.metrics();
-            long base = metrics.accepted.sum();
-            AtomicLong written = new AtomicLong();
-            List<CompletableFuture<Void>> writers = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int s = 0; s < streams.size(); s++) {
-                long quota = o.submissions() / streams.size() + (s < o.submissions() % streams.size() ? 1 : 0);
-                writers.add(new StreamWriter(streams.get(s), jsons, quota, o.perWrite(), s, written).start());
+            if (o.warmup() > 0) {
+                Result w = push(o, o.warmup(), streams, jsons, metrics, connections.size(), signSeconds, "warm-up");
+                System.out.println("WARMUP " + w);
             }
-            long total = o.submissions();
-            long deadline = start + o.timeout().toNanos();
-            long t10 = 0;
-            long t90 = 0;
-            long maxInFlight = 0;
-            long lastReport = start;
-            long lastAccepted = 0;
-            LatencyHistogram.Snapshot lastSnapshot = metrics.produceLatency.snapshot();
-            LatencyHistogram.Snapshot atT10 = null;
-            long accepted;
-            while ((accepted = metrics.accepted.sum() - base) < total) {
-                long now = System.nanoTime();
-                if (now > deadline) {
-                    System.out.printf("timeout: %d of %d acknowledged, %d written%n", accepted, total, written.get());
-                    break;
-                }
-                if (t10 == 0 && accepted >= total / 10) {
-                    t10 = now;
-                    atT10 = metrics.produceLatency.snapshot();
-                }
-                if (t90 == 0 && accepted >= total * 9 / 10) {
-                    t90 = now;
-                }
-                maxInFlight = Math.max(maxInFlight, metrics.inFlight.get());
-                if (o.progress() && (now - lastReport) > 1_000_000_000L) {
-                    lastReport = now;
-                    LatencyHistogram.Snapshot snap = metrics.produceLatency.snapshot();
-                    LatencyHistogram.Snapshot second = snap.minus(lastSnapshot);
-                    lastSnapshot = snap;
-                    System.out.printf(Locale.ROOT, "  %5.1fs acked=%d (+%d) in-flight=%d paused-streams=%d "
-                                    + "p50=%.1fms p99=%.1fms (this second)%n", (now - start) / 1e9, accepted,
-                            accepted - lastAccepted, metrics.inFlight.get(), metrics.pausedStreams.get(),
-                            second.quantileMillis(0.5), second.quantileMillis(0.99));
-                    lastAccepted = accepted;
-                }
-                for (CompletableFuture<Void> w : writers) {
-                    if (w.isCompletedExceptionally()) {
-                        w.join(); // surfaces the writer's failure
-                    }
-                }
-                Thread.sleep(5);
-            }
-            long end = System.nanoTime();
-            double seconds = (end - start) / 1e9;
-            double steady = (t10 > 0 && t90 > t10) ? (total * 0.8) / ((t90 - t10) / 1e9) : Double.NaN;
-            LatencyHistogram.Snapshot after = atT10 == null ? null : metrics.produceLatency.snapshot().minus(atT10);
-            Result r = new Result(total, accepted, metrics.rejectedTotal(), streams.size(), connections.size(),
-                    seconds, accepted / seconds, steady, metrics.produceLatency.quantileMillis(0.5),
-                    metrics.produceLatency.quantileMillis(0.99),
-                    after == null ? Double.NaN : after.quantileMillis(0.5),
-                    after == null ? Double.NaN : after.quantileMillis(0.99), signSeconds, maxInFlight);
+            Result r = push(o, o.submissions(), streams, jsons, metrics, connections.size(), signSeconds, "measured");
             for (OutboundStream s : streams) {
                 s.close();
             }
             return r;
+        }
+    }
+
+    /** One push of {@code total} submissions spread over the streams; waits until Kafka acknowledged them all. */
+    private static Result push(Options o, long total, List<OutboundStream> streams, List<byte[]> jsons,
+                               BridgeMetrics metrics, int connections, double signSeconds, String label)
+            throws Exception {
+        long base = metrics.accepted.sum();
+        AtomicLong written = new AtomicLong();
+        List<CompletableFuture<Void>> writers = new ArrayList<>();
+        Outstanding outstanding = new Outstanding(o.maxOutstanding(), written, () -> metrics.accepted.sum() - base);
+        long start = System.nanoTime();
+        for (int s = 0; s < streams.size(); s++) {
+            long quota = total / streams.size() + (s < total % streams.size() ? 1 : 0);
+            writers.add(new StreamWriter(streams.get(s), jsons, quota, o.perWrite(), s, written, outstanding)
+                    .start());
+        }
+        long deadline = start + o.timeout().toNanos();
+        long t10 = 0;
+        long t90 = 0;
+        long maxInFlight = 0;
+        long lastReport = start;
+        long lastAccepted = 0;
+        LatencyHistogram.Snapshot atStart = metrics.produceLatency.snapshot();
+        LatencyHistogram.Snapshot lastSnapshot = atStart;
+        long rejectedBefore = metrics.rejectedTotal();
+        System.out.printf(Locale.ROOT, "%s push of %d submissions%n", label, total);
+        LatencyHistogram.Snapshot atT10 = null;
+        long accepted;
+        while ((accepted = metrics.accepted.sum() - base) < total) {
+            long now = System.nanoTime();
+            if (now > deadline) {
+                System.out.printf("timeout: %d of %d acknowledged, %d written%n", accepted, total, written.get());
+                break;
+            }
+            if (t10 == 0 && accepted >= total / 10) {
+                t10 = now;
+                atT10 = metrics.produceLatency.snapshot();
+            }
+            if (t90 == 0 && accepted >= total * 9 / 10) {
+                t90 = now;
+            }
+            maxInFlight = Math.max(maxInFlight, metrics.inFlight.get());
+            outstanding.resumeParked();
+            if (o.progress() && (now - lastReport) > 1_000_000_000L) {
+                lastReport = now;
+                LatencyHistogram.Snapshot snap = metrics.produceLatency.snapshot();
+                LatencyHistogram.Snapshot second = snap.minus(lastSnapshot);
+                lastSnapshot = snap;
+                System.out.printf(Locale.ROOT, "  %5.1fs acked=%d (+%d) in-flight=%d paused-streams=%d "
+                                + "p50=%.1fms p99=%.1fms (this second)%n", (now - start) / 1e9, accepted,
+                        accepted - lastAccepted, metrics.inFlight.get(), metrics.pausedStreams.get(),
+                        second.quantileMillis(0.5), second.quantileMillis(0.99));
+                lastAccepted = accepted;
+            }
+            for (CompletableFuture<Void> w : writers) {
+                if (w.isCompletedExceptionally()) {
+                    w.join(); // surfaces the writer's failure
+                }
+            }
+            Thread.sleep(1);
+        }
+        long end = System.nanoTime();
+        double seconds = (end - start) / 1e9;
+        double steady = (t10 > 0 && t90 > t10) ? (total * 0.8) / ((t90 - t10) / 1e9) : Double.NaN;
+        LatencyHistogram.Snapshot now = metrics.produceLatency.snapshot();
+        LatencyHistogram.Snapshot whole = now.minus(atStart);
+        LatencyHistogram.Snapshot after = atT10 == null ? null : now.minus(atT10);
+        return new Result(total, accepted, metrics.rejectedTotal() - rejectedBefore, streams.size(), connections,
+                seconds, accepted / seconds, steady, whole.quantileMillis(0.5), whole.quantileMillis(0.99),
+                after == null ? Double.NaN : after.quantileMillis(0.5),
+                after == null ? Double.NaN : after.quantileMillis(0.99), signSeconds, maxInFlight);
+    }
+
+    /**
+     * Bounds the submissions written but not yet acknowledged by Kafka (a closed-loop load): a writer that finds
+     * the bound reached parks until the monitor loop sees acknowledgements. Without it the client would queue up
+     * to one yamux window per stream (1,000 streams × 256 KiB) in this JVM and measure its own GC.
+     */
+    private static final class Outstanding {
+        private final int max;
+        private final AtomicLong written;
+        private final java.util.function.LongSupplier acked;
+        private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> parked =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        Outstanding(int max, AtomicLong written, java.util.function.LongSupplier acked) {
+            this.max = max;
+            this.written = written;
+            this.acked = acked;
+        }
+
+        boolean full() {
+            return written.get() - acked.getAsLong() >= max;
+        }
+
+        void park(Runnable resume) {
+            parked.add(resume);
+        }
+
+        void resumeParked() {
+            Runnable r;
+            while (!full() && (r = parked.poll()) != null) {
+                r.run();
+            }
         }
     }
 
@@ -243,12 +296,14 @@ public final class CollectLoadDriver {
         private final long quota;
         private final int perWrite;
         private final AtomicLong written;
+        private final Outstanding outstanding;
         private final CompletableFuture<Void> done = new CompletableFuture<>();
         private long sent;
         private int cursor;
 
         StreamWriter(OutboundStream stream, List<byte[]> jsons, long quota, int perWrite, int offset,
-                     AtomicLong written) {
+                     AtomicLong written, Outstanding outstanding) {
+            this.outstanding = outstanding;
             this.stream = stream;
             this.jsons = jsons;
             this.quota = quota;
@@ -265,6 +320,10 @@ public final class CollectLoadDriver {
         private void next() {
             if (sent >= quota) {
                 done.complete(null);
+                return;
+            }
+            if (outstanding.full()) {
+                outstanding.park(this::next);
                 return;
             }
             int n = (int) Math.min(perWrite, quota - sent);
@@ -301,7 +360,7 @@ public final class CollectLoadDriver {
             System.err.println(e.getMessage());
             System.err.println("usage: CollectLoadDriver --bootstrap host:port [--topic submissions] "
                     + "[--rejects-topic submissions-rejected] [--streams 1000] [--connections 4] "
-                    + "[--submissions 200000] [--distinct 20000] [--slots 5000] [--per-write 4] "
+                    + "[--submissions 200000] [--warmup 50000] [--distinct 20000] [--slots 5000] [--per-write 4] [--max-outstanding 20000] "
                     + "[--timeout-seconds 300] [--progress true] [--bridge key=value ...]");
             System.exit(2);
             return;
