@@ -93,6 +93,17 @@ final class KuboResponses {
         return out;
     }
 
+    /** The CIDs of a {@code pin/ls} answer, {@code {"Keys":{cid:{"Type":…}}}}. */
+    static List<String> pinnedKeys(byte[] body) {
+        JsonNode keys = parse("pin/ls", new String(body, StandardCharsets.UTF_8)).get("Keys");
+        if (keys == null || !keys.isObject()) {
+            throw badResponse("pin/ls", "no Keys object", body);
+        }
+        List<String> out = new ArrayList<>();
+        keys.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
     /** The peer ID of an {@code id} answer, {@code {"ID":…}}. */
     static String peerId(byte[] body) {
         JsonNode id = parse("id", new String(body, StandardCharsets.UTF_8)).get("ID");

@@ -133,6 +133,40 @@ public final class KuboRpcClient implements Serializable {
     }
 
     /**
+     * Whether {@code cid} is pinned recursively ({@code POST pin/ls?arg=…&type=recursive}). Kubo answers an
+     * unpinned CID with an error whose message says "is not pinned": that completes with {@code false}.
+     */
+    public CompletableFuture<Boolean> isPinned(String cid) {
+        Cid parsed;
+        try {
+            parsed = parseCid(cid);
+        } catch (IpfsException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        HttpRequest request = request("pin/ls?arg=" + encode(cid) + "&type=recursive")
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        CompletableFuture<HttpResponse<byte[]>> sent;
+        try {
+            sent = http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(transportError("pin/ls", e));
+        }
+        return sent.handle((response, error) -> {
+            if (error != null) {
+                throw transportError("pin/ls", error);
+            }
+            if (response.statusCode() != 200) {
+                IpfsException e = KuboResponses.error("pin/ls", response.statusCode(), response.body());
+                if (e.kuboMessage() != null && e.kuboMessage().contains("is not pinned")) {
+                    return false;
+                }
+                throw e;
+            }
+            return KuboResponses.pinnedKeys(response.body()).stream().anyMatch(k -> sameCid(k, parsed));
+        });
+    }
+
+    /**
      * The bytes of {@code cid} ({@code POST cat}). For a raw sha2-256 CID ({@code bafkrei…}) the bytes are checked
      * against it, and a mismatch fails with {@link IpfsException.Kind#CID_MISMATCH}.
      */

@@ -76,6 +76,8 @@ class KuboResponsesTest {
     void pinAndIdAnswers() {
         assertThat(KuboResponses.pins(b("{\"Pins\":[\"bafkreia\",\"bafkreib\"]}"))).containsExactly("bafkreia", "bafkreib");
         assertThatThrownBy(() -> KuboResponses.pins(b("{\"Pinned\":[]}"))).isInstanceOf(IpfsException.class).hasMessageContaining("Pins");
+        assertThat(KuboResponses.pinnedKeys(b("{\"Keys\":{\"bafkreia\":{\"Type\":\"recursive\"}}}"))).containsExactly("bafkreia");
+        assertThatThrownBy(() -> KuboResponses.pinnedKeys(b("{\"Keys\":[]}"))).isInstanceOf(IpfsException.class).hasMessageContaining("Keys");
         assertThat(KuboResponses.peerId(b("{\"ID\":\"12D3KooWabc\",\"Addresses\":[]}"))).isEqualTo("12D3KooWabc");
         assertThatThrownBy(() -> KuboResponses.peerId(b("[1,2]"))).isInstanceOf(IpfsException.class).hasMessageContaining("not a JSON object");
     }

@@ -79,7 +79,9 @@ class KuboRpcClientITCase {
         byte[] content = random(4096, 7);
         String cid = await(client().add(content, AddOptions.rawLeavesV1().withPin(false)));
         assertThat(cid).isEqualTo(Cid.rawLeavesV1(content));
+        assertThat(await(client().isPinned(cid))).isFalse();
         await(client().pin(cid)); // completes only when the node lists cid among the pins
+        assertThat(await(client().isPinned(cid))).isTrue();
         await(client().pin(cid)); // pinning twice is fine, as in Kubo
     }
 
@@ -93,8 +95,8 @@ class KuboRpcClientITCase {
 
         KuboRpcClient afterRestart = client();
         assertThat(await(afterRestart.id())).isEqualTo(peerId);
+        assertThat(await(afterRestart.isPinned(cid))).isTrue();
         assertThat(await(afterRestart.cat(cid))).isEqualTo(content);
-        await(afterRestart.pin(cid));
     }
 
     @Test
