@@ -145,25 +145,14 @@ public final class KuboRpcClient implements Serializable {
         }
         HttpRequest request = request("pin/ls?arg=" + encode(cid) + "&type=recursive")
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
-        CompletableFuture<HttpResponse<byte[]>> sent;
-        try {
-            sent = http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(transportError("pin/ls", e));
-        }
-        return sent.handle((response, error) -> {
-            if (error != null) {
-                throw transportError("pin/ls", error);
-            }
-            if (response.statusCode() != 200) {
-                IpfsException e = KuboResponses.error("pin/ls", response.statusCode(), response.body());
-                if (e.kuboMessage() != null && e.kuboMessage().contains("is not pinned")) {
-                    return false;
-                }
-                throw e;
-            }
-            return KuboResponses.pinnedKeys(response.body()).stream().anyMatch(k -> sameCid(k, parsed));
-        });
+        return send("pin/ls", request,
+                body -> KuboResponses.pinnedKeys(body).stream().anyMatch(k -> sameCid(k, parsed)),
+                nodeError -> {
+                    if (nodeError.kuboMessage() != null && nodeError.kuboMessage().contains("is not pinned")) {
+                        return false;
+                    }
+                    throw nodeError;
+                });
     }
 
     /**
@@ -228,6 +217,14 @@ public final class KuboRpcClient implements Serializable {
     }
 
     private <T> CompletableFuture<T> send(String command, HttpRequest request, Function<byte[], T> onSuccess) {
+        return send(command, request, onSuccess, nodeError -> {
+            throw nodeError;
+        });
+    }
+
+    /** Sends {@code request}; a non-200 answer goes to {@code onNodeError}, which may turn it into a result. */
+    private <T> CompletableFuture<T> send(String command, HttpRequest request, Function<byte[], T> onSuccess,
+                                          Function<IpfsException, T> onNodeError) {
         CompletableFuture<HttpResponse<byte[]>> sent;
         try {
             sent = http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -241,7 +238,7 @@ public final class KuboRpcClient implements Serializable {
                 throw transportError(command, error);
             }
             if (response.statusCode() != 200) {
-                throw KuboResponses.error(command, response.statusCode(), response.body());
+                return onNodeError.apply(KuboResponses.error(command, response.statusCode(), response.body()));
             }
             return onSuccess.apply(response.body());
         });
