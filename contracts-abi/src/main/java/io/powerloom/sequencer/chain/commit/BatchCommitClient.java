@@ -115,13 +115,15 @@ public final class BatchCommitClient implements AutoCloseable {
 
     /** Commits one batch with {@code submitSubmissionBatch}; completes with a {@link CommitException} on failure. */
     public CompletableFuture<CommitResult> submitBatch(BatchCommit batch) {
-        return run("batch/" + batch.key(), () -> doSubmitBatch(batch));
+        long calledAt = System.nanoTime();
+        return run("batch/" + batch.key(), () -> doSubmitBatch(batch, calledAt));
     }
 
     /** Closes an epoch's batch submissions with {@code endBatchSubmissions}. */
     public CompletableFuture<CommitResult> endBatchSubmissions(String dataMarket, long epochId) {
+        long calledAt = System.nanoTime();
         return run("end/" + String.valueOf(dataMarket).toLowerCase() + "/" + epochId,
-                () -> doEndBatchSubmissions(dataMarket, epochId));
+                () -> doEndBatchSubmissions(dataMarket, epochId, calledAt));
     }
 
     /** Lower-case addresses of the signer accounts. */
@@ -198,8 +200,7 @@ public final class BatchCommitClient implements AutoCloseable {
         return fresh.thenApply(r -> r);
     }
 
-    private CommitResult doSubmitBatch(BatchCommit batch) throws CommitException {
-        long start = System.nanoTime();
+    private CommitResult doSubmitBatch(BatchCommit batch, long start) throws CommitException {
         String data;
         try {
             data = ProtocolStateAbi.submitSubmissionBatch(batch);
@@ -209,8 +210,7 @@ public final class BatchCommitClient implements AutoCloseable {
         return commit(start, data, () -> batchAlreadyOnChain(batch), batch.toString(), true);
     }
 
-    private CommitResult doEndBatchSubmissions(String dataMarket, long epochId) throws CommitException {
-        long start = System.nanoTime();
+    private CommitResult doEndBatchSubmissions(String dataMarket, long epochId, long start) throws CommitException {
         String data;
         try {
             data = ProtocolStateAbi.endBatchSubmissions(dataMarket, epochId);
@@ -230,7 +230,13 @@ public final class BatchCommitClient implements AutoCloseable {
     private CommitResult commit(long start, String data, OnChainCheck alreadyDone, String what, boolean isBatch)
             throws CommitException {
         int attempts = 0;
-        for (int round = 1; round <= MAX_ROUNDS; round++) {
+        int reverted = 0;
+        long deadline = start + config.commitTimeout().toNanos();
+        while (reverted < MAX_ROUNDS) {
+            if (System.nanoTime() > deadline) {
+                throw new CommitException(Reason.TIMEOUT, what + ": not committed within " + config.commitTimeout()
+                        + " (nonces kept being taken by another sender?)");
+            }
             if (alreadyDone.done()) {
                 return new CommitResult(Status.ALREADY_DONE, null, -1, since(start), attempts);
             }
@@ -239,13 +245,13 @@ public final class BatchCommitClient implements AutoCloseable {
                 EthEstimateGas est = rpc.send("eth_estimateGas", () -> web3j.ethEstimateGas(
                         Transaction.createEthCallTransaction(signer.address(), config.protocolStateAddress(), data)).send());
                 if (est.hasError()) {
-                    Optional<String> code = RevertReasons.code(est.getError());
+                    Optional<String> code = RevertCodes.code(est.getError());
                     if (code.isPresent() && (code.get().equals("E25") || code.get().equals("E43"))) {
                         return new CommitResult(Status.ALREADY_DONE, null, -1, since(start), attempts);
                     }
                     Reason reason = code.map(Reason::ofRevertCode).orElse(Reason.REVERTED);
                     throw new CommitException(reason, what + " rejected by gas estimation: "
-                            + RevertReasons.reason(est.getError()).orElse(est.getError().getMessage()));
+                            + RevertCodes.reason(est.getError()).orElse(est.getError().getMessage()));
                 }
                 BigInteger gasLimit = new java.math.BigDecimal(est.getAmountUsed())
                         .multiply(java.math.BigDecimal.valueOf(config.gasLimitMultiplier()))
@@ -253,7 +259,10 @@ public final class BatchCommitClient implements AutoCloseable {
                 Sent sent = sendAndAwait(signer, data, gasLimit, start);
                 attempts += sent.signed;
                 if (sent.receipt == null) {
-                    continue; // the nonce was taken by a transaction not ours: check the chain again
+                    // the nonce was taken by a transaction not ours (another process with the same key): pause a
+                    // random moment so that the two senders drift apart, then check the chain again
+                    RpcRetry.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 200));
+                    continue;
                 }
                 TransactionReceipt r = sent.receipt;
                 long block = r.getBlockNumber().longValueExact();
@@ -261,12 +270,14 @@ public final class BatchCommitClient implements AutoCloseable {
                     Status s = isBatch && hasDelayedEvent(r) ? Status.DELAYED : Status.COMMITTED;
                     return new CommitResult(s, r.getTransactionHash(), block, since(start), attempts);
                 }
+                reverted++;
                 LOG.info("{}: transaction {} reverted on chain in block {}; checking again", what, r.getTransactionHash(), block);
             } finally {
                 signer.release();
             }
         }
-        throw new CommitException(Reason.REVERTED, what + ": mined transactions kept reverting after " + MAX_ROUNDS + " rounds");
+        throw new CommitException(Reason.REVERTED, what + ": our transaction reverted on chain " + MAX_ROUNDS
+                + " times although gas estimation passed each time");
     }
 
     private boolean hasDelayedEvent(TransactionReceipt r) {
@@ -410,6 +421,19 @@ public final class BatchCommitClient implements AutoCloseable {
                 lastSend = System.nanoTime();
                 switch (outcome) {
                     case ACCEPTED -> raw = null;
+                    case REPLACEMENT_UNDERPRICED -> {
+                        if (signed == 1) {
+                            // our first version met a pending transaction not ours with this nonce (another process
+                            // with the same key): do not fight over it, take a fresh nonce
+                            metrics.nonceResyncs.incrementAndGet();
+                            resync(signer);
+                            return new Sent(null, signed);
+                        }
+                        fees = fees.bump(config.feeBumpPercent(), currentFees(config.priorityFeeWei()));
+                        metrics.feeBumps.incrementAndGet();
+                        mustSend = true;
+                        continue;
+                    }
                     case UNDERPRICED -> {
                         fees = fees.bump(config.feeBumpPercent(), currentFees(config.priorityFeeWei()));
                         metrics.feeBumps.incrementAndGet();
@@ -469,7 +493,7 @@ public final class BatchCommitClient implements AutoCloseable {
         }
     }
 
-    private enum SendOutcome { ACCEPTED, UNDERPRICED, NONCE_USED, REFUSED }
+    private enum SendOutcome { ACCEPTED, UNDERPRICED, REPLACEMENT_UNDERPRICED, NONCE_USED, REFUSED }
 
     private SendOutcome broadcast(String raw) throws CommitException {
         EthSendTransaction r = rpc.send("eth_sendRawTransaction", () -> web3j.ethSendRawTransaction(raw).send());
@@ -484,7 +508,10 @@ public final class BatchCommitClient implements AutoCloseable {
         if (msg.contains("nonce too low") || msg.contains("nonce has already been used")) {
             return SendOutcome.NONCE_USED;
         }
-        if (msg.contains("underpriced") || msg.contains("replacement")) {
+        if (msg.contains("replacement")) {
+            return SendOutcome.REPLACEMENT_UNDERPRICED;
+        }
+        if (msg.contains("underpriced")) {
             return SendOutcome.UNDERPRICED;
         }
         LOG.warn("node refused a transaction: {}", r.getError().getMessage());

@@ -359,4 +359,30 @@ class BatchCommitClientITCase {
             assertThat(client.metrics().rpcRetries()).isPositive();
         }
     }
+
+    @Test
+    void twoClientsWithTheSameKeysStillCommitEverything() throws Exception {
+        // e.g. two TaskManagers configured with the same signers: nonces collide and are resynchronised
+        String market = newMarket(10_000, 2);
+        List<BatchCommit> batches = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            batches.add(batch(market, 1 + i % 2, "twin" + i, 1));
+        }
+        try (BatchCommitClient a = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get);
+             BatchCommitClient b = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
+            List<CompletableFuture<CommitResult>> futures = new ArrayList<>();
+            for (int i = 0; i < batches.size(); i++) {
+                futures.add((i % 2 == 0 ? a : b).submitBatch(batches.get(i)));
+            }
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
+            for (CompletableFuture<CommitResult> f : futures) {
+                assertThat(f.get().status()).isEqualTo(Status.COMMITTED);
+            }
+            System.out.println("two clients, same keys: nonce resyncs " + a.metrics().snapshot().get("nonce_resyncs")
+                    + " + " + b.metrics().snapshot().get("nonce_resyncs"));
+        }
+        for (BatchCommit bc : batches) {
+            assertThat(onChainCid(market, bc.projectIds().get(0), bc.epochId())).isEqualTo(bc.snapshotCids().get(0));
+        }
+    }
 }
