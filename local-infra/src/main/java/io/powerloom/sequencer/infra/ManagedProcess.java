@@ -114,19 +114,32 @@ public final class ManagedProcess implements AutoCloseable {
      * ready line naming its port.
      */
     public boolean logContains(String text) {
+        return logSinceStart().contains(text);
+    }
+
+    /**
+     * The first group of the first match of {@code pattern} in what this process has logged, or null (e.g. the
+     * port named in a ready line).
+     */
+    public String logMatch(java.util.regex.Pattern pattern) {
+        java.util.regex.Matcher m = pattern.matcher(logSinceStart());
+        return m.find() ? m.group(1) : null;
+    }
+
+    private String logSinceStart() {
         try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(logFile)) {
             long size = ch.size();
             if (size <= logStart) {
-                return false;
+                return "";
             }
             ch.position(logStart);
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size - logStart, 16L * 1024 * 1024));
             while (buf.hasRemaining() && ch.read(buf) > 0) {
                 // fill
             }
-            return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).contains(text);
+            return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return false;
+            return "";
         }
     }
 

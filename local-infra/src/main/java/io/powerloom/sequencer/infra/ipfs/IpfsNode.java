@@ -1,6 +1,5 @@
 package io.powerloom.sequencer.infra.ipfs;
 
-import io.powerloom.sequencer.infra.FreePorts;
 import io.powerloom.sequencer.infra.ManagedProcess;
 import io.powerloom.sequencer.infra.NodeTools;
 
@@ -22,7 +21,8 @@ import java.util.regex.Pattern;
  * pins, identity) in a folder of the caller's choice.
  *
  * <p>{@link #start()} returns once {@code POST /api/v0/id} answers; {@link #stop()} ends the process and waits
- * for it. A stopped node can be started again: it keeps its port, peer ID and everything it had pinned.
+ * for it. A stopped node can be started again: it keeps its peer ID, everything it had pinned and, while it is
+ * free, its port.
  *
  * <pre>{@code
  * try (IpfsNode ipfs = IpfsNode.start(repoDir)) {
@@ -34,21 +34,28 @@ public final class IpfsNode implements AutoCloseable {
     private static final Pattern ID = Pattern.compile("\"ID\"\\s*:\\s*\"([^\"]+)\"");
 
     private final Path repoDir;
-    private final int port;
+    private static final Pattern READY = Pattern.compile("ipfs-server ready port=(\\d+) ");
+
+    /** The port asked for; 0 = let the OS choose on first start (no race with other processes). */
+    private final int requestedPort;
+    /** The port in use: the requested one, or the one the OS gave on first start (kept for restarts). */
+    private int port;
     private final Duration startTimeout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private ManagedProcess process;
     private String peerId;
 
     /**
-     * A node over {@code repoDir} (created when missing) on {@code port} (0 = a free port), not started yet.
+     * A node over {@code repoDir} (created when missing) on {@code port}, not started yet. With port 0 the node
+     * listens on a port the OS picks when it first starts, and keeps that port for restarts while it is free.
      */
     public IpfsNode(Path repoDir, int port, Duration startTimeout) {
         this.repoDir = Objects.requireNonNull(repoDir, "repoDir").toAbsolutePath();
-        this.port = port == 0 ? FreePorts.next() : port;
-        if (this.port < 1 || this.port > 65535) {
+        if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
+        this.requestedPort = port;
+        this.port = port;
         this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
     }
 
@@ -85,22 +92,41 @@ public final class IpfsNode implements AutoCloseable {
         if (process != null) {
             throw new IllegalStateException("IPFS node on port " + port + " is already running");
         }
+        try {
+            process = launch(port);
+        } catch (IllegalStateException e) {
+            boolean portTaken = e.getMessage() != null && e.getMessage().contains("EADDRINUSE");
+            if (!(portTaken && requestedPort == 0 && port != 0)) {
+                throw e;
+            }
+            process = launch(0); // the port of the previous run was taken meanwhile: take any free one
+        }
+        return this;
+    }
+
+    private ManagedProcess launch(int listenPort) {
         List<String> command = List.of(
                 NodeTools.node().toString(),
                 NodeTools.script("ipfs-server.mjs").toString(),
                 "--repo", repoDir.toString(),
-                "--port", Integer.toString(port),
+                "--port", Integer.toString(listenPort),
                 "--exit-on-stdin-close");
-        ManagedProcess started = ManagedProcess.start("ipfs-node:" + port, command, repoDir, repoDir.resolve("ipfs-server.log"));
+        ManagedProcess started = ManagedProcess.start("ipfs-node", command, repoDir, repoDir.resolve("ipfs-server.log"));
         try {
-            // the ready line proves that this process, not another server that took the port, answers
-            started.awaitReady(() -> started.logContains("ipfs-server ready port=" + port + " ") && answersId(), startTimeout);
+            // the ready line comes from this process, so the port it names is ours (not another server's)
+            started.awaitReady(() -> {
+                String announced = started.logMatch(READY);
+                if (announced == null) {
+                    return false;
+                }
+                port = Integer.parseInt(announced);
+                return answersId();
+            }, startTimeout);
         } catch (RuntimeException e) {
             started.close();
             throw e;
         }
-        process = started;
-        return this;
+        return started;
     }
 
     private boolean answersId() {
@@ -148,12 +174,15 @@ public final class IpfsNode implements AutoCloseable {
     }
 
     /** The RPC root, {@code http://127.0.0.1:<port>} (the Kubo {@code /api/v0/...} paths go below it). */
-    public URI apiUri() {
-        return URI.create("http://127.0.0.1:" + port);
+    public synchronized URI apiUri() {
+        return URI.create("http://127.0.0.1:" + port());
     }
 
-    /** The TCP port of the RPC API. */
-    public int port() {
+    /** The TCP port of the RPC API (known once the node has started, or when it was given). */
+    public synchronized int port() {
+        if (port == 0) {
+            throw new IllegalStateException("IPFS node was never started: its port is not chosen yet");
+        }
         return port;
     }
 

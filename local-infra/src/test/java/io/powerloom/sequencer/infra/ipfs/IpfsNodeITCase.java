@@ -155,6 +155,32 @@ class IpfsNodeITCase {
     }
 
     @Test
+    void aBusyRequestedPortFailsWithTheReasonAndATakenPreviousPortIsReplaced() throws Exception {
+        Path repo = TempDirs.create("ipfs-ports-");
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            IpfsNode onBusyPort = new IpfsNode(repo, busy.getLocalPort(), Duration.ofSeconds(60));
+            assertThatThrownBy(onBusyPort::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("exited with code 1")
+                    .hasMessageContaining("EADDRINUSE");
+            assertThat(onBusyPort.isRunning()).isFalse();
+        }
+        try (IpfsNode node = new IpfsNode(repo, 0, Duration.ofSeconds(60))) {
+            assertThatThrownBy(node::apiUri).isInstanceOf(IllegalStateException.class).hasMessageContaining("never started");
+            node.start();
+            int first = node.port();
+            node.stop();
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(first, 1, java.net.InetAddress.getLoopbackAddress())) {
+                node.start(); // its old port is taken now: it moves to a free one
+                assertThat(node.port()).isNotEqualTo(first);
+                assertThat(new String(sendPost(node.apiUri(), "id").body(), UTF_8)).contains(node.peerId());
+            }
+        } finally {
+            TempDirs.deleteRecursively(repo);
+        }
+    }
+
+    @Test
     void startingTwiceIsRefused() {
         assertThatThrownBy(() -> IPFS.node().start())
                 .isInstanceOf(IllegalStateException.class)
