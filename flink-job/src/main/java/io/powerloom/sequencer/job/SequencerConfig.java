@@ -121,6 +121,11 @@ public final class SequencerConfig implements Serializable {
             .durationType().defaultValue(Duration.ofMinutes(10))
             .withDescription("Give-up time for one batch upload or commit including retries; the job fails over after it.");
 
+    // ---- replay ----
+    public static final ConfigOption<String> REPLAY_EPOCHS = ConfigOptions.key("sequencer.replay.epochs")
+            .stringType().defaultValue("")
+            .withDescription("Only finalize, batch and anchor these epochs, e.g. 120-135 (replays over a range); empty: all.");
+
     // ---- job ----
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("sequencer.checkpoint-interval")
             .durationType().defaultValue(Duration.ofSeconds(5)).withDescription("Checkpoint interval (exactly-once outputs commit then).");
@@ -202,6 +207,25 @@ public final class SequencerConfig implements Serializable {
         return lowerSet(list(get(FLAGGED)));
     }
 
+    /** The epoch range of {@link #REPLAY_EPOCHS} as {first, last} (inclusive), or null for all epochs. */
+    public long[] replayEpochs() {
+        String v = get(REPLAY_EPOCHS).trim();
+        if (v.isEmpty()) {
+            return null;
+        }
+        String[] parts = v.split("-");
+        try {
+            long first = Long.parseUnsignedLong(parts[0].trim());
+            long last = parts.length > 1 ? Long.parseUnsignedLong(parts[1].trim()) : first;
+            if (parts.length > 2 || Long.compareUnsigned(first, last) > 0) {
+                throw new NumberFormatException();
+            }
+            return new long[] {first, last};
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("sequencer.replay.epochs must look like 120-135, was '" + v + "'");
+        }
+    }
+
     public String protocolState() {
         return toConfiguration().getOptional(PROTOCOL_STATE)
                 .map(s -> s.toLowerCase(Locale.ROOT))
@@ -224,7 +248,7 @@ public final class SequencerConfig implements Serializable {
                 KAFKA_GROUP, TRANSACTIONAL_PREFIX, START_FROM, STOP_AT, OUT_OF_ORDERNESS, DATA_MARKETS, FULL_NODES, FLAGGED,
                 PER_SLOT_EPOCH_LIMIT, DEADLINE_CHECK, DEADLINE_TOLERANCE, QUOTA_RETENTION, MIN_COUNT, MIN_SHARE, EARLY_GRACE,
                 RELEASE_WAIT, DEFAULT_WINDOW_SECONDS, BATCH_SIZE, BATCH_MAX_BYTES, ANCHOR_MODE, IPFS_API, IPFS_TIMEOUT, RPC_URL,
-                CHAIN_ID, PROTOCOL_STATE, SIGNER_KEY_FILES, SIGNER_KEY_ENV_VARS, ANCHOR_CAPACITY, ANCHOR_TIMEOUT, CHECKPOINT_INTERVAL);
+                CHAIN_ID, PROTOCOL_STATE, REPLAY_EPOCHS, SIGNER_KEY_FILES, SIGNER_KEY_ENV_VARS, ANCHOR_CAPACITY, ANCHOR_TIMEOUT, CHECKPOINT_INTERVAL);
     }
 
     @Override

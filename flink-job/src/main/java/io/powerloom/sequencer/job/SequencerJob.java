@@ -56,8 +56,9 @@ public final class SequencerJob {
         String mode = cfg.get(SequencerConfig.ANCHOR_MODE);
         return switch (mode) {
             case "commit" -> SequencerPipeline.commitOnChain(cfg, commitClientConfig(cfg));
+            case "audit" -> SequencerPipeline.auditOnChain(cfg);
             case "none" -> SequencerPipeline.noAnchoring();
-            default -> throw new IllegalArgumentException("sequencer.anchor.mode must be commit or none, was " + mode);
+            default -> throw new IllegalArgumentException("sequencer.anchor.mode must be commit, audit or none, was " + mode);
         };
     }
 

@@ -18,6 +18,7 @@ import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
 import org.apache.flink.streaming.util.retryable.RetryPredicates;
 
 import io.powerloom.sequencer.anchor.AnchorOutcome;
+import io.powerloom.sequencer.anchor.AuditBatch;
 import io.powerloom.sequencer.anchor.ChainCommit;
 import io.powerloom.sequencer.anchor.EndEpoch;
 import io.powerloom.sequencer.anchor.EpochCompletion;
@@ -106,10 +107,20 @@ public final class SequencerPipeline {
                         cfg.get(SequencerConfig.EARLY_GRACE).toMillis(), cfg.get(SequencerConfig.RELEASE_WAIT).toMillis(),
                         cfg.get(SequencerConfig.DEFAULT_WINDOW_SECONDS) * 1000L))
                 .name("finalize: consensus per project and epoch").uid("finalize");
-        results.sinkTo(out.finalized()).name("sink: finalized").uid("sink-finalized");
+        DataStream<ProjectEpochResult> decided = results;
+        long[] range = cfg.replayEpochs();
+        if (range != null) { // a replay over an epoch range: epochs cut by the range's edges are left alone
+            long first = range[0];
+            long last = range[1];
+            decided = results
+                    .filter(r -> Long.compareUnsigned(r.epochId(), first) >= 0 && Long.compareUnsigned(r.epochId(), last) <= 0)
+                    .name("replay: epochs " + Long.toUnsignedString(first) + "-" + Long.toUnsignedString(last))
+                    .uid("replay-epoch-filter");
+        }
+        decided.sinkTo(out.finalized()).name("sink: finalized").uid("sink-finalized");
 
         // ---- 3. batch ----
-        DataStream<SubmissionBatch> batches = results
+        DataStream<SubmissionBatch> batches = decided
                 .filter(ProjectEpochResult::finalized).name("finalized only").uid("batch-filter-finalized")
                 .keyBy(r -> EpochBatcher.key(r.dataMarket(), r.epochId()), Types.STRING)
                 .process(new EpochBatcher(new Batcher(cfg.get(SequencerConfig.BATCH_SIZE), cfg.get(SequencerConfig.BATCH_MAX_BYTES))))
@@ -162,6 +173,20 @@ public final class SequencerPipeline {
                     .name("anchor: endBatchSubmissions").uid("anchor-end-epoch");
             return committed.union(ended);
         };
+    }
+
+    /**
+     * Audit: recompute the batches and compare each with what the contract holds (batch CID, finalized-CIDs root,
+     * every project's CID); commits nothing.
+     */
+    public static Anchoring auditOnChain(SequencerConfig cfg) {
+        String rpc = cfg.get(SequencerConfig.RPC_URL);
+        String contract = cfg.protocolState();
+        long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
+        int capacity = cfg.get(SequencerConfig.ANCHOR_CAPACITY);
+        return batches -> AsyncDataStream
+                .unorderedWait(batches, new AuditBatch(rpc, contract), timeout, TimeUnit.MILLISECONDS, capacity)
+                .name("anchor: audit against the chain").uid("anchor-audit");
     }
 
     /** Finalize and batch only: every batch is reported {@code NOT_ANCHORED}. */

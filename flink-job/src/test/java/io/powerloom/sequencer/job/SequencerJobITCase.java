@@ -3,52 +3,29 @@ package io.powerloom.sequencer.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.web3j.abi.EventEncoder;
-import org.web3j.crypto.Credentials;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
-import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.http.HttpService;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.powerloom.sequencer.anchor.ipfs.KuboRpcClient;
-import io.powerloom.sequencer.chain.DataMarketConfig;
-import io.powerloom.sequencer.chain.ProtocolStateDeployer;
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.anvil.Anvil;
@@ -86,93 +63,19 @@ class SequencerJobITCase {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static TestNetwork net;
     static EpochScenario scenario;
     static ProtocolStateDeployment deployment;
-    static Web3j web3j;
-    static List<Path> signerKeyFiles = new ArrayList<>();
 
     @BeforeAll
     static void setUp() throws Exception {
-        Anvil anvil = ANVIL.anvil();
-        web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-        Credentials owner = Credentials.create(anvil.privateKey(0));
-        List<String> sequencers = new ArrayList<>();
-        Path keys = Files.createTempDirectory("signer-keys");
-        for (int i = 1; i <= 4; i++) {
-            sequencers.add(anvil.address(i));
-            Path f = keys.resolve("signer-" + i + ".key");
-            Files.writeString(f, anvil.privateKey(i));
-            signerKeyFiles.add(f);
-        }
-        ProtocolStateDeployer deployer = new ProtocolStateDeployer(web3j, owner, anvil.chainId());
-        List<String> snapshotters = IntStream.rangeClosed(1, 10).mapToObj(Snapshotters::address).collect(Collectors.toList());
-        deployment = deployer.deploy(new DataMarketConfig(MARKET, 10, EpochScenario.WINDOW_SECONDS, 1_000_000, owner.getAddress(),
-                sequencers), 1, snapshotters);
-        assertThat(deployment.contractAddress().toLowerCase()).isEqualTo(Snapshotters.PROTOCOL_STATE);
-
-        List<EpochScenario.Release> releases = new ArrayList<>();
-        for (long e = 1; e <= EPOCHS; e++) {
-            TransactionReceipt r = deployment.contract().releaseEpoch(MARKET, BigInteger.valueOf((e - 1) * 10 + 1),
-                    BigInteger.valueOf(e * 10)).send();
-            var ev = PowerloomProtocolState.getEpochReleasedEvents(r).get(0);
-            assertThat(ev.epochId.longValue()).isEqualTo(e);
-            releases.add(new EpochScenario.Release(e, ev.begin.longValue(), ev.end.longValue(), ev.timestamp.longValue(),
-                    r.getBlockNumber().longValue(), r.getBlockHash(), r.getTransactionHash(), ev.log.getLogIndex().intValue()));
-        }
-
-        scenario = new EpochScenario(EPOCHS, PROJECTS, T0);
-        KAFKA.createTopic("submissions", 4);
-        KAFKA.createTopic("protocol-chain", 1);
-        try (var producer = KAFKA.newProducer()) {
-            for (EpochScenario.Send s : scenario.chainRecords("protocol-chain", releases, MARKET)) {
-                producer.send(new ProducerRecord<>(s.topic(), null, s.timestamp(), s.key(), s.value()));
-            }
-            for (EpochScenario.Send s : scenario.submissions("submissions", MARKET)) {
-                producer.send(new ProducerRecord<>(s.topic(), null, s.timestamp(), s.key(), s.value()));
-            }
-            producer.flush();
-        }
-    }
-
-    static Map<String, String> jobConfig(String run) {
-        Map<String, String> c = new HashMap<>();
-        c.put("sequencer.kafka.bootstrap-servers", KAFKA.bootstrapServers());
-        c.put("sequencer.kafka.topics.finalized", "finalized-" + run);
-        c.put("sequencer.kafka.topics.batches", "batches-" + run);
-        c.put("sequencer.kafka.topics.rejected", "rejected-" + run);
-        c.put("sequencer.kafka.group-id", "sequencer-" + run);
-        c.put("sequencer.kafka.transactional-id-prefix", "sequencer-" + run);
-        c.put("sequencer.kafka.start-from", "earliest");
-        c.put("sequencer.kafka.stop-at", "latest");
-        c.put("sequencer.data-markets", MARKET);
-        c.put("sequencer.verify.full-nodes", IntStream.rangeClosed(1, EpochScenario.FULL_NODE_SLOTS)
-                .mapToObj(Snapshotters::address).collect(Collectors.joining(",")));
-        c.put("sequencer.consensus.min-share", Double.toString(EpochScenario.MIN_SHARE));
-        c.put("sequencer.batch.size", Integer.toString(BATCH_SIZE));
-        c.put("sequencer.chain.id", Long.toString(Snapshotters.CHAIN_ID));
-        c.put("sequencer.chain.protocol-state", deployment.contractAddress());
-        c.put("sequencer.chain.rpc-url", ANVIL.anvil().rpcUrl());
-        c.put("sequencer.chain.signer-key-files", signerKeyFiles.stream().map(Path::toString).collect(Collectors.joining(";")));
-        c.put("sequencer.ipfs.api-url", IPFS.apiUri().toString());
-        c.put("sequencer.checkpoint-interval", "300 ms");
-        return c;
+        net = new TestNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), new EpochScenario(EPOCHS, PROJECTS, T0));
+        scenario = net.scenario;
+        deployment = net.deployment;
     }
 
     static JobClient submit(String run, int parallelism) throws Exception {
-        for (String t : List.of("finalized-", "batches-", "rejected-")) {
-            KAFKA.createTopic(t + run, 2);
-        }
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("checkpoints-" + run).toUri().toString());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(parallelism);
-        SequencerJob.configure(env, SequencerJob.config(jobConfig(run)));
-        return env.executeAsync("sequencer-" + run);
+        return net.submit(run, parallelism, SequencerJob.config(net.jobConfig(run, BATCH_SIZE)));
     }
 
     /** Everything one run wrote, keyed by the record key; the batch values without wall-clock or tx fields. */
@@ -348,11 +251,7 @@ class SequencerJobITCase {
     }
 
     static long countLogs(org.web3j.abi.datatypes.Event event) throws Exception {
-        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
-                deployment.contractAddress());
-        filter.addSingleTopic(EventEncoder.encode(event));
-        EthLog logs = web3j.ethGetLogs(filter).send();
-        return logs.getLogs().size();
+        return net.countLogs(event);
     }
 
 }

@@ -1,0 +1,146 @@
+package io.powerloom.sequencer.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.web3j.abi.EventEncoder;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.http.HttpService;
+
+import io.powerloom.sequencer.chain.DataMarketConfig;
+import io.powerloom.sequencer.chain.ProtocolStateDeployer;
+import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
+import io.powerloom.sequencer.infra.anvil.Anvil;
+import io.powerloom.sequencer.infra.kafka.KafkaExtension;
+
+/**
+ * The end-to-end tests' shared setup: the contract deployed on Anvil with a data market, 10 slots and 4 sequencer
+ * signers; an {@link EpochScenario}'s epochs released on chain and its input written to Kafka as the bridge and the
+ * chain watcher would; and the job's configuration for one run.
+ */
+public final class TestNetwork {
+    public final EpochScenario scenario;
+    public final ProtocolStateDeployment deployment;
+    public final Web3j web3j;
+    public final List<Path> signerKeyFiles = new ArrayList<>();
+    public final List<Credentials> sequencers = new ArrayList<>();
+    private final KafkaExtension kafka;
+    private final Anvil anvil;
+    private final String ipfsApi;
+
+    public TestNetwork(KafkaExtension kafka, Anvil anvil, String ipfsApi, EpochScenario scenario) throws Exception {
+        this.kafka = kafka;
+        this.anvil = anvil;
+        this.ipfsApi = ipfsApi;
+        this.scenario = scenario;
+        web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
+        Credentials owner = Credentials.create(anvil.privateKey(0));
+        Path keys = Files.createTempDirectory("signer-keys");
+        for (int i = 1; i <= 4; i++) {
+            sequencers.add(Credentials.create(anvil.privateKey(i)));
+            Path f = keys.resolve("signer-" + i + ".key");
+            Files.writeString(f, anvil.privateKey(i));
+            signerKeyFiles.add(f);
+        }
+        ProtocolStateDeployer deployer = new ProtocolStateDeployer(web3j, owner, anvil.chainId());
+        List<String> snapshotters = IntStream.rangeClosed(1, 10).mapToObj(Snapshotters::address).collect(Collectors.toList());
+        deployment = deployer.deploy(new DataMarketConfig(Snapshotters.MARKET, 10, EpochScenario.WINDOW_SECONDS, 1_000_000,
+                owner.getAddress(), sequencers.stream().map(Credentials::getAddress).collect(Collectors.toList())), 1, snapshotters);
+        assertThat(deployment.contractAddress().toLowerCase()).isEqualTo(Snapshotters.PROTOCOL_STATE);
+
+        List<EpochScenario.Release> releases = new ArrayList<>();
+        for (long e = 1; e <= scenario.epochs(); e++) {
+            TransactionReceipt r = deployment.contract().releaseEpoch(Snapshotters.MARKET, BigInteger.valueOf((e - 1) * 10 + 1),
+                    BigInteger.valueOf(e * 10)).send();
+            var ev = PowerloomProtocolState.getEpochReleasedEvents(r).get(0);
+            assertThat(ev.epochId.longValue()).isEqualTo(e);
+            releases.add(new EpochScenario.Release(e, ev.begin.longValue(), ev.end.longValue(), ev.timestamp.longValue(),
+                    r.getBlockNumber().longValue(), r.getBlockHash(), r.getTransactionHash(), ev.log.getLogIndex().intValue()));
+        }
+        kafka.createTopic("submissions", 4);
+        kafka.createTopic("protocol-chain", 1);
+        try (var producer = kafka.newProducer()) {
+            for (EpochScenario.Send s : scenario.chainRecords("protocol-chain", releases, Snapshotters.MARKET)) {
+                producer.send(new ProducerRecord<>(s.topic(), null, s.timestamp(), s.key(), s.value()));
+            }
+            for (EpochScenario.Send s : scenario.submissions("submissions", Snapshotters.MARKET)) {
+                producer.send(new ProducerRecord<>(s.topic(), null, s.timestamp(), s.key(), s.value()));
+            }
+            producer.flush();
+        }
+    }
+
+    /** The job's configuration for one run; outputs go to topics suffixed with {@code run}. */
+    public Map<String, String> jobConfig(String run, int batchSize) {
+        Map<String, String> c = new HashMap<>();
+        c.put("sequencer.kafka.bootstrap-servers", kafka.bootstrapServers());
+        c.put("sequencer.kafka.topics.finalized", "finalized-" + run);
+        c.put("sequencer.kafka.topics.batches", "batches-" + run);
+        c.put("sequencer.kafka.topics.rejected", "rejected-" + run);
+        c.put("sequencer.kafka.group-id", "sequencer-" + run);
+        c.put("sequencer.kafka.transactional-id-prefix", "sequencer-" + run);
+        c.put("sequencer.kafka.start-from", "earliest");
+        c.put("sequencer.kafka.stop-at", "latest");
+        c.put("sequencer.data-markets", Snapshotters.MARKET);
+        c.put("sequencer.verify.full-nodes", IntStream.rangeClosed(1, EpochScenario.FULL_NODE_SLOTS)
+                .mapToObj(Snapshotters::address).collect(Collectors.joining(",")));
+        c.put("sequencer.consensus.min-share", Double.toString(EpochScenario.MIN_SHARE));
+        c.put("sequencer.batch.size", Integer.toString(batchSize));
+        c.put("sequencer.chain.id", Long.toString(Snapshotters.CHAIN_ID));
+        c.put("sequencer.chain.protocol-state", deployment.contractAddress());
+        c.put("sequencer.chain.rpc-url", anvil.rpcUrl());
+        c.put("sequencer.chain.signer-key-files", signerKeyFiles.stream().map(Path::toString).collect(Collectors.joining(",")));
+        c.put("sequencer.ipfs.api-url", ipfsApi);
+        c.put("sequencer.checkpoint-interval", "300 ms");
+        return c;
+    }
+
+    /** Submits the job (RocksDB, incremental checkpoints, fixed-delay restarts) to the current (mini) cluster. */
+    public JobClient submit(String run, int parallelism, SequencerConfig cfg) throws Exception {
+        for (String t : List.of(cfg.get(SequencerConfig.TOPIC_FINALIZED), cfg.get(SequencerConfig.TOPIC_BATCHES),
+                cfg.get(SequencerConfig.TOPIC_REJECTED))) {
+            kafka.createTopic(t, 2);
+        }
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("checkpoints-" + run).toUri().toString());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        SequencerJob.configure(env, cfg);
+        return env.executeAsync("sequencer-" + run);
+    }
+
+    /** Logs of {@code event} emitted by the contract so far. */
+    public long countLogs(org.web3j.abi.datatypes.Event event) throws Exception {
+        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
+                deployment.contractAddress());
+        filter.addSingleTopic(EventEncoder.encode(event));
+        return web3j.ethGetLogs(filter).send().getLogs().size();
+    }
+}
