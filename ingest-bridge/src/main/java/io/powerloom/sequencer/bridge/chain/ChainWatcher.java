@@ -154,9 +154,14 @@ public final class ChainWatcher implements AutoCloseable {
 
     private void loop() {
         long backoffMs = config.pollInterval().toMillis();
+        boolean needsReopen = false;
         while (running) {
-            boolean more;
+            boolean more = false;
             try {
+                if (needsReopen) {
+                    reopen();
+                    needsReopen = false;
+                }
                 more = cycle();
                 backoffMs = config.pollInterval().toMillis();
             } catch (ChainWatcherException | ProducerFencedException | OutOfOrderSequenceException
@@ -167,16 +172,13 @@ public final class ChainWatcher implements AutoCloseable {
                 return;
             } catch (KafkaException e) {
                 metrics.cycleFailures.incrementAndGet();
-                LOG.warn("Kafka failure in a cycle, reopening the producer and re-reading progress: {}", e.toString());
-                if (!reopen()) {
-                    return;
-                }
-                more = false;
+                LOG.warn("Kafka failure, reopening the producer and re-reading progress in {} ms: {}", backoffMs, e.toString());
+                needsReopen = true;
+                backoffMs = Math.min(backoffMs * 2, 30_000);
             } catch (IOException | RuntimeException e) {
                 metrics.cycleFailures.incrementAndGet();
                 LOG.warn("chain read failed, retrying in {} ms: {}", backoffMs, e.toString());
                 LOG.debug("cycle failure", e);
-                more = false;
                 backoffMs = Math.min(backoffMs * 2, 30_000);
             }
             if (!more) {
@@ -191,20 +193,18 @@ public final class ChainWatcher implements AutoCloseable {
         }
     }
 
-    private boolean reopen() {
+    /** A new producer (aborting what the old one left open) and the state re-read from what is committed. */
+    private void reopen() {
         try {
-            try {
-                producer.close(java.time.Duration.ofSeconds(5));
-            } catch (RuntimeException ignored) {
-                // closing a broken producer
-            }
+            producer.close(java.time.Duration.ofSeconds(5));
+        } catch (RuntimeException ignored) {
+            // closing a broken producer
+        }
+        try {
             producer = newProducer();
             state = ChainTopicRecovery.recover(consumerProperties(), config);
-            return true;
-        } catch (RuntimeException e) {
-            LOG.error("cannot reopen Kafka producer: {}", e.toString());
-            metrics.cycleFailures.incrementAndGet();
-            return running; // the next cycle retries with the old state only if still running
+        } catch (ChainWatcherException e) {
+            throw new KafkaException(e.getMessage(), e); // not fatal here: Kafka may come back
         }
     }
 

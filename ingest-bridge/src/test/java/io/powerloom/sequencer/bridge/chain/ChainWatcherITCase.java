@@ -317,4 +317,42 @@ class ChainWatcherITCase {
         assertThat(slots.get(1).blockNumber()).isEqualTo(forkBlock);
         assertThat(watcher.metrics().retractions()).isEqualTo(1);
     }
+
+    @Test
+    void transactionLeftOpenByACrashedWatcherIsAbortedAndNeverSeen() throws Exception {
+        String market = newMarket();
+        ChainWatcherConfig cfg = config("zombie", 0).startBlock(CHAIN.anvil().blockNumber()).build();
+        ChainWatcher first = new ChainWatcher(cfg);
+        first.start();
+        release(market, 1);
+        awaitCaughtUp(first, 0);
+        first.stop();
+
+        // a watcher that died in the middle of a cycle: its transaction is open, with records nobody may see
+        var zombie = KAFKA.newTransactionalProducer(cfg.transactionalId());
+        zombie.beginTransaction();
+        EpochReleased ghost = new EpochReleased(market, 99, 981, 990, 1, 999_999, "0x" + "ab".repeat(32),
+                "0x" + "cd".repeat(32), 0, 120, 40, System.currentTimeMillis(), false);
+        zombie.send(new org.apache.kafka.clients.producer.ProducerRecord<>(cfg.chainTopic(), market, RecordCodec.encode(ghost)));
+        zombie.send(new org.apache.kafka.clients.producer.ProducerRecord<>(cfg.chainTopic(), Topics.BLOCK_KEY,
+                RecordCodec.encode(new ChainBlock(999_999, "0x" + "ab".repeat(32), 1, System.currentTimeMillis()))));
+        zombie.flush();
+
+        ChainWatcher second = new ChainWatcher(cfg); // fences the zombie, aborting its transaction
+        second.start();
+        release(market, 11);
+        awaitCaughtUp(second, 0);
+        second.stop();
+        assertThat(second.failure()).isNull();
+        zombie.close(Duration.ZERO);
+
+        List<ChainTopicRecord> records = chainRecords(cfg.chainTopic());
+        assertThat(epochs(records, market)).extracting(EpochReleased::epochId).containsExactly(1L, 2L);
+        List<Long> blocks = blockNumbers(records);
+        assertThat(blocks).doesNotContain(999_999L);
+        for (int i = 1; i < blocks.size(); i++) {
+            assertThat(blocks.get(i)).isEqualTo(blocks.get(i - 1) + 1);
+        }
+        assertThat(blocks.get(blocks.size() - 1)).isEqualTo(CHAIN.anvil().blockNumber());
+    }
 }
