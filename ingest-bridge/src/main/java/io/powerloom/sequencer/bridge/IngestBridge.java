@@ -1,5 +1,6 @@
 package io.powerloom.sequencer.bridge;
 
+import io.powerloom.sequencer.bridge.chain.ChainWatcher;
 import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
 import io.powerloom.sequencer.bridge.kafka.HeartbeatEmitter;
 import io.powerloom.sequencer.bridge.kafka.ReceiveClock;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Start-up order: Kafka producer (waits until the topics are there), identity key (created on first start),
- * libp2p host (listen + relay reservations) with the {@link CollectProtocolHandler}, heartbeat emitter, HTTP
- * server. On SIGTERM (or {@link #close()}) the bridge shuts down gracefully: it stops admitting streams, closes the
+ * libp2p host (listen + relay reservations) with the {@link CollectProtocolHandler}, heartbeat emitter, the chain
+ * watcher when {@code chain.rpc.url} is set ({@link ChainWatcherSettings}; it stamps {@code observedAtMs} with the
+ * same clock as submissions), HTTP server. On SIGTERM (or {@link #close()}) the bridge shuts down gracefully: it stops admitting streams, closes the
  * libp2p host (every byte already read has been decoded and handed to the producer by then; partial messages are
  * rejected as truncated), waits for in-flight sends, sends a last round of heartbeats, flushes and closes the
  * producer, and finally stops the HTTP server.
@@ -44,19 +46,21 @@ public final class IngestBridge implements AutoCloseable {
     private final CollectProtocolHandler handler;
     private final Libp2pHost host;
     private final HeartbeatEmitter heartbeats;
+    private final ChainWatcher chainWatcher;
     private final OpsHttpServer http;
     private final Object closeLock = new Object();
     private boolean closed;
 
     private IngestBridge(BridgeConfig config, BridgeMetrics metrics, SubmissionProducer producer,
                          CollectProtocolHandler handler, Libp2pHost host, HeartbeatEmitter heartbeats,
-                         OpsHttpServer http) {
+                         ChainWatcher chainWatcher, OpsHttpServer http) {
         this.config = config;
         this.metrics = metrics;
         this.producer = producer;
         this.handler = handler;
         this.host = host;
         this.heartbeats = heartbeats;
+        this.chainWatcher = chainWatcher;
         this.http = http;
     }
 
@@ -69,7 +73,8 @@ public final class IngestBridge implements AutoCloseable {
         BridgeMetrics metrics = new BridgeMetrics();
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            SubmissionProducer producer = SubmissionProducer.create(config, new ReceiveClock(), metrics);
+            ReceiveClock clock = new ReceiveClock();
+            SubmissionProducer producer = SubmissionProducer.create(config, clock, metrics);
             started.add(producer);
             producer.awaitReady(config.kafkaStartupTimeout());
 
@@ -96,16 +101,20 @@ public final class IngestBridge implements AutoCloseable {
             started.add(heartbeats);
             heartbeats.start();
 
-            // WIRING POINT (chain watcher): when chain.* settings are given, start
-            // io.powerloom.sequencer.bridge.chain.ChainWatcher here with config.chainSettings() and add it to
-            // `started` so that it is closed with the bridge. Its class is being written by the chain engineer.
-            if (!config.chainSettings().isEmpty()) {
-                LOG.warn("chain.* settings given, but this build does not wire the chain watcher yet: ignored");
+            ChainWatcher chainWatcher = null;
+            if (ChainWatcherSettings.enabled(config)) {
+                chainWatcher = new ChainWatcher(ChainWatcherSettings.from(config), clock.asJavaClock());
+                started.add(chainWatcher);
+                chainWatcher.start();
+                ChainWatcher watcher = chainWatcher;
+                metrics.extraGauges(() -> watcher.metrics().snapshot());
+            } else if (!config.chainSettings().isEmpty()) {
+                LOG.warn("chain.* settings without chain.rpc.url: the chain watcher is not started");
             }
 
             IngestBridge[] self = new IngestBridge[1];
             OpsHttpServer http = new OpsHttpServer(config.httpListen(), metrics, () -> self[0].health());
-            self[0] = new IngestBridge(config, metrics, producer, handler, host, heartbeats, http);
+            self[0] = new IngestBridge(config, metrics, producer, handler, host, heartbeats, chainWatcher, http);
             LOG.info("ingest bridge {} up: peer {} listening on {}, relays {}, metrics on :{}", config.bridgeId(),
                     host.peerId(), host.listenAddresses(), config.relays(), http.port());
             return self[0];
@@ -147,6 +156,12 @@ public final class IngestBridge implements AutoCloseable {
         reservations.forEach((relay, state) -> checks.add(new HealthCheck("relay " + relay,
                 state.status() == ReservationState.Status.RESERVED,
                 state.status() + (state.lastError() == null ? "" : " (" + state.lastError() + ")"))));
+        if (chainWatcher != null) {
+            Throwable failure = chainWatcher.failure();
+            checks.add(new HealthCheck("chain-watcher", chainWatcher.isRunning() && failure == null,
+                    failure != null ? "failed: " + failure.getMessage()
+                            : "lag " + chainWatcher.metrics().lag() + " blocks"));
+        }
         return checks;
     }
 
@@ -193,6 +208,9 @@ public final class IngestBridge implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (chainWatcher != null) {
+            chainWatcher.close();
         }
         heartbeats.close();
         heartbeats.tick(); // a last heartbeat round: event time moves past everything this bridge wrote

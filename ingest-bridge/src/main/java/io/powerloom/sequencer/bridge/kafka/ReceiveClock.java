@@ -24,6 +24,32 @@ public final class ReceiveClock {
         this.source = source;
     }
 
+    /** This clock as a {@link java.time.Clock} (UTC), for components that take one (the chain watcher). */
+    public java.time.Clock asJavaClock() {
+        ReceiveClock self = this;
+        return new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                throw new UnsupportedOperationException("the bridge clock is UTC only");
+            }
+
+            @Override
+            public long millis() {
+                return self.now();
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.ofEpochMilli(self.now());
+            }
+        };
+    }
+
     /** Now, not earlier than any earlier reading. */
     public long now() {
         long t = source.getAsLong();

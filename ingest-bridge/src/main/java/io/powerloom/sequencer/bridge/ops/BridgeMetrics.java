@@ -41,6 +41,7 @@ public final class BridgeMetrics {
     private final Map<String, LongAdder> streamsRefused = new ConcurrentHashMap<>();
     private volatile LongSupplier openConnections = () -> 0;
     private volatile Supplier<Map<String, Boolean>> relayReservations = Map::of;
+    private volatile Supplier<Map<String, Long>> extraGauges = Map::of;
 
     /** Counts one rejected input under {@code reason} (a stable lower-case token). */
     public void rejected(String reason) {
@@ -77,6 +78,14 @@ public final class BridgeMetrics {
     /** Where the reservation state per relay multiaddr (true = reservation held) comes from. */
     public void relayReservations(Supplier<Map<String, Boolean>> source) {
         this.relayReservations = source;
+    }
+
+    /**
+     * More single-value metrics owned by another part (the chain watcher's), by name without the prefix; names
+     * ending in {@code _total} are rendered as counters, others as gauges.
+     */
+    public void extraGauges(Supplier<Map<String, Long>> source) {
+        this.extraGauges = source;
     }
 
     /** The reservation state per relay now. */
@@ -117,6 +126,14 @@ public final class BridgeMetrics {
         for (double q : new double[] {0.5, 0.99}) {
             t.sample(PREFIX + "produce_latency_quantile_seconds", Map.of("quantile", PrometheusText.format(q)),
                     produceLatency.quantileMillis(q) / 1000.0);
+        }
+        for (Map.Entry<String, Long> e : new TreeMap<>(extraGauges.get()).entrySet()) {
+            String name = PREFIX + e.getKey();
+            if (e.getKey().endsWith("_total")) {
+                t.counter(name, e.getKey().replace('_', ' '), e.getValue());
+            } else {
+                t.gauge(name, e.getKey().replace('_', ' '), e.getValue());
+            }
         }
         return t.toString();
     }

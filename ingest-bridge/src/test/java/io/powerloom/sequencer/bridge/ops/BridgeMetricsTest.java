@@ -32,6 +32,7 @@ class BridgeMetricsTest {
         for (int i = 1; i <= 100; i++) {
             m.produceLatency.recordNanos(i * 1_000_000L); // 1..100 ms
         }
+        m.extraGauges(() -> Map.of("chain_lag_blocks", 3L, "chain_reorgs_total", 1L));
         String text = m.render();
 
         Set<String> typed = new HashSet<>();
@@ -66,6 +67,8 @@ class BridgeMetricsTest {
         assertThat(text).contains("sequencer_bridge_produce_latency_seconds_bucket{le=\"+Inf\"} 100\n");
         assertThat(text).contains("sequencer_bridge_produce_latency_seconds_count 100\n");
         assertThat(text).contains("sequencer_bridge_produce_latency_quantile_seconds{quantile=\"0.5\"}");
+        assertThat(text).contains("# TYPE sequencer_bridge_chain_lag_blocks gauge\nsequencer_bridge_chain_lag_blocks 3\n");
+        assertThat(text).contains("# TYPE sequencer_bridge_chain_reorgs_total counter\nsequencer_bridge_chain_reorgs_total 1\n");
     }
 
     @Test
