@@ -166,6 +166,7 @@ public final class Anvil implements AutoCloseable {
     public static final class Builder {
         private long chainId = 31337;
         private Integer blockTimeSeconds;
+        private Long gasLimit;
         private int accounts = 10;
         private Duration startTimeout = Duration.ofSeconds(20);
 
@@ -181,6 +182,15 @@ public final class Anvil implements AutoCloseable {
         }
 
         /** Mine a block every {@code seconds} seconds instead of one per transaction. */
+        /** Block gas limit ({@code --gas-limit}); Anvil's default is 30M, too little for big batches in benchmarks. */
+        public Builder gasLimit(long gas) {
+            if (gas < 21_000) {
+                throw new IllegalArgumentException("gas limit too small: " + gas);
+            }
+            this.gasLimit = gas;
+            return this;
+        }
+
         public Builder blockTimeSeconds(int seconds) {
             if (seconds < 1) {
                 throw new IllegalArgumentException("block time must be at least 1 s, got " + seconds);
@@ -240,6 +250,10 @@ public final class Anvil implements AutoCloseable {
                     "--chain-id", Long.toString(chainId),
                     "--accounts", Integer.toString(accounts),
                     "--config-out", config.toString()));
+            if (gasLimit != null) {
+                command.add("--gas-limit");
+                command.add(Long.toString(gasLimit));
+            }
             if (blockTimeSeconds != null) {
                 command.add("--block-time");
                 command.add(Integer.toString(blockTimeSeconds));
