@@ -98,14 +98,30 @@ public final class KafkaBroker implements LocalKafka {
         if (process != null) {
             throw new IllegalStateException("broker in " + dataDir + " is already running");
         }
+        String clusterId = clusterId();
+        choosePorts(false);
+        try {
+            process = launch(clusterId);
+        } catch (IllegalStateException e) {
+            // a port picked here was taken by another process before the broker bound it: pick new ones, once
+            boolean portTaken = e.getMessage() != null && e.getMessage().contains("Address already in use");
+            if (!portTaken || requestedBrokerPort != 0) {
+                throw e;
+            }
+            choosePorts(true);
+            process = launch(clusterId);
+        }
+        return this;
+    }
+
+    private ManagedProcess launch(String clusterId) {
         Path logDir = dataDir.resolve("kraft-logs");
         Path configDir = dataDir.resolve("config");
-        String clusterId = clusterId();
-        choosePorts();
         Path serverProperties = configDir.resolve("server.properties");
         Path log4j = configDir.resolve("log4j2.properties");
         write(serverProperties, serverProperties(logDir));
         write(log4j, log4jProperties());
+        mkdirs(dataDir.resolve("tmp"));
 
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -122,7 +138,6 @@ public final class KafkaBroker implements LocalKafka {
         command.add(serverProperties.toString());
         command.add(clusterId);
         command.add(logDir.toString());
-        mkdirs(dataDir.resolve("tmp"));
 
         ManagedProcess started = ManagedProcess.start("kafka-broker:" + brokerPort, command, dataDir, dataDir.resolve("broker.log"));
         Admin[] admin = new Admin[1]; // created once the port answers, so it does not log refused connections
@@ -138,8 +153,7 @@ public final class KafkaBroker implements LocalKafka {
                 admin[0].close(Duration.ofSeconds(5));
             }
         }
-        process = started;
-        return this;
+        return started;
     }
 
     @Override
@@ -206,23 +220,30 @@ public final class KafkaBroker implements LocalKafka {
         }
     }
 
-    /** The requested port, else the ports of the previous run over this folder when still free, else free ones. */
-    private void choosePorts() {
+    /**
+     * The requested port, else the ports of the previous run over this folder when still free, else free ones
+     * ({@code fresh}: never the previous ones).
+     */
+    private void choosePorts(boolean fresh) {
         Path file = dataDir.resolve("ports");
-        int[] previous = readPorts(file);
+        int[] previous = fresh ? null : readPorts(file);
         if (requestedBrokerPort != 0) {
             brokerPort = requestedBrokerPort;
         } else if (previous != null && !portAnswers(previous[0])) {
             brokerPort = previous[0];
         } else {
-            brokerPort = FreePorts.next();
+            int old = brokerPort;
+            do {
+                brokerPort = FreePorts.next();
+            } while (brokerPort == old);
         }
         if (previous != null && previous[1] != brokerPort && !portAnswers(previous[1])) {
             controllerPort = previous[1];
         } else {
+            int old = controllerPort;
             do {
                 controllerPort = FreePorts.next();
-            } while (controllerPort == brokerPort);
+            } while (controllerPort == brokerPort || controllerPort == old);
         }
         write(file, brokerPort + " " + controllerPort + "\n");
     }

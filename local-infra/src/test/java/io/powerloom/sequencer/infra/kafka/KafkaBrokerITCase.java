@@ -76,6 +76,13 @@ class KafkaBrokerITCase extends KafkaBrokerContract {
                 assertThat(again.bootstrapServers()).isEqualTo(bootstrap);
                 assertThat(readFromStart(bootstrap, "kept", 1)).containsExactly("before-restart");
             }
+
+            int oldPort = Integer.parseInt(bootstrap.substring(bootstrap.indexOf(':') + 1));
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(oldPort, 1, java.net.InetAddress.getLoopbackAddress());
+                 KafkaBroker moved = KafkaBroker.builder(dir).build().start()) {
+                assertThat(moved.bootstrapServers()).isNotEqualTo(bootstrap);
+                assertThat(readFromStart(moved.bootstrapServers(), "kept", 1)).containsExactly("before-restart");
+            }
         } finally {
             TempDirs.deleteRecursively(dir);
         }
@@ -92,6 +99,20 @@ class KafkaBrokerITCase extends KafkaBrokerContract {
                     .hasMessageContaining("exited with code")
                     .hasMessageContaining(KafkaServerMain.class.getName());
             assertThat(broken.isRunning()).isFalse();
+        } finally {
+            TempDirs.deleteRecursively(dir);
+        }
+    }
+
+    @Test
+    void aBusyRequestedPortFailsWithTheReason() throws Exception {
+        Path dir = TempDirs.create("kafka-busy-");
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            KafkaBroker broker = KafkaBroker.builder(dir).port(busy.getLocalPort()).startTimeout(Duration.ofSeconds(60)).build();
+            assertThatThrownBy(broker::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Address already in use");
+            assertThat(broker.isRunning()).isFalse();
         } finally {
             TempDirs.deleteRecursively(dir);
         }
