@@ -42,7 +42,7 @@ public final class Libp2pHost implements AutoCloseable {
     private Libp2pHost(Config config) {
         this.config = config;
         this.core = new HostCore(config.identity(), config.maxConnections(), config.maxStreamsPerConnection(),
-                config.handshakeTimeout(), config.eventLoopThreads());
+                config.handshakeTimeout(), config.keepAlive(), config.eventLoopThreads());
         this.relayClient = new CircuitRelayClient(core);
         IdentifyService identify = new IdentifyService(core, config.agentVersion(), this::announcedAddresses);
         core.handle(IdentifyService.PROTOCOL_ID, identify);
@@ -154,7 +154,7 @@ public final class Libp2pHost implements AutoCloseable {
     /** Configuration gathered by the {@link Builder}. */
     record Config(PrivateKey identity, List<Multiaddr> listen, List<Multiaddr> relays,
                   Map<String, StreamHandler> handlers, int maxConnections, int maxStreamsPerConnection,
-                  int eventLoopThreads, Duration handshakeTimeout, String agentVersion) {}
+                  int eventLoopThreads, Duration handshakeTimeout, Duration keepAlive, String agentVersion) {}
 
     /** Builds a {@link Libp2pHost}. */
     public static final class Builder {
@@ -166,6 +166,7 @@ public final class Libp2pHost implements AutoCloseable {
         private int maxStreamsPerConnection = 4_096;
         private int eventLoopThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private Duration handshakeTimeout = Duration.ofSeconds(15);
+        private Duration keepAlive = Duration.ofSeconds(15);
         private String agentVersion = "powerloom-sequencer-libp2p/0.1";
 
         private Builder() {}
@@ -231,6 +232,19 @@ public final class Libp2pHost implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Interval of yamux keep-alive pings on every connection (default 15 s; {@code Duration.ZERO} turns them
+         * off). A connection whose ping stays unanswered for {@code max(interval, 10 s)} is closed, so a relay
+         * that vanished without closing TCP is noticed and the reservation re-established elsewhere.
+         */
+        public Builder keepAlive(Duration interval) {
+            if (interval.isNegative()) {
+                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "keepAlive must not be negative");
+            }
+            this.keepAlive = interval;
+            return this;
+        }
+
         /** The agent version announced by identify. */
         public Builder agentVersion(String agent) {
             this.agentVersion = Objects.requireNonNull(agent);
@@ -241,7 +255,7 @@ public final class Libp2pHost implements AutoCloseable {
             PrivateKey key = identity != null ? identity : Keys.generateEd25519();
             return new Libp2pHost(new Config(key, List.copyOf(listen), List.copyOf(relays),
                     Map.copyOf(handlers), maxConnections, maxStreamsPerConnection, eventLoopThreads,
-                    handshakeTimeout, agentVersion));
+                    handshakeTimeout, keepAlive, agentVersion));
         }
 
         private static int positive(int v, String name) {

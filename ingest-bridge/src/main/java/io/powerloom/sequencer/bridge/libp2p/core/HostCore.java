@@ -50,6 +50,7 @@ public final class HostCore {
     private final int maxConnections;
     private final int maxStreamsPerConnection;
     private final Duration handshakeTimeout;
+    private final Duration keepAlive;
     private final EventLoopGroup group;
     private final Set<ConnectionImpl> connections = ConcurrentHashMap.newKeySet();
     private final List<Channel> servers = new CopyOnWriteArrayList<>();
@@ -63,13 +64,18 @@ public final class HostCore {
     private final AtomicLong streamIds = new AtomicLong();
     private volatile boolean closed;
 
+    /**
+     * @param keepAlive interval of yamux pings on every connection ({@code Duration.ZERO}: none); a connection
+     *                  whose ping is not answered within {@code max(keepAlive, 10 s)} is closed
+     */
     public HostCore(PrivateKey identity, int maxConnections, int maxStreamsPerConnection, Duration handshakeTimeout,
-                    int threads) {
+                    Duration keepAlive, int threads) {
         this.identity = identity;
         this.peerId = PeerId.fromPublicKey(identity.publicKey());
         this.maxConnections = maxConnections;
         this.maxStreamsPerConnection = maxStreamsPerConnection;
         this.handshakeTimeout = handshakeTimeout;
+        this.keepAlive = keepAlive;
         this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("libp2p-" + peerId.toString().substring(Math.max(0, peerId.toString().length() - 6)), true));
     }
 
@@ -227,6 +233,8 @@ public final class HostCore {
         }
         if (closed) {
             c.close();
+        } else if (!keepAlive.isZero()) {
+            c.session().startKeepAlive(keepAlive, keepAlive.compareTo(Duration.ofSeconds(10)) > 0 ? keepAlive : Duration.ofSeconds(10));
         }
         return c;
     }

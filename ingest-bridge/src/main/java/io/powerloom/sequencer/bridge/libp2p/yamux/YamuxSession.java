@@ -52,6 +52,12 @@ public final class YamuxSession implements Link.Receiver {
     private int bodyRemaining;
     private YamuxStream bodyStream;
     private boolean bodyFin;
+    // keep-alive: one ping outstanding at a time
+    private io.netty.util.concurrent.ScheduledFuture<?> keepAlive;
+    private int pingId;
+    private long pingSentNanos;
+    private boolean pingOutstanding;
+    private long lastRttNanos = -1;
 
     public YamuxSession(Link lower, boolean client, int maxStreams, Listener listener) {
         this.lower = lower;
@@ -102,6 +108,46 @@ public final class YamuxSession implements Link.Receiver {
         streams.put(id, s);
         writeFrame(TYPE_WINDOW_UPDATE, FLAG_SYN, id, 0, null);
         return s;
+    }
+
+    /**
+     * Pings the remote every {@code interval}; closes the session when an answer takes longer than
+     * {@code timeout} (a relay or peer that vanished without closing TCP). Call on the event loop.
+     */
+    public void startKeepAlive(java.time.Duration interval, java.time.Duration timeout) {
+        long intervalMs = interval.toMillis();
+        long timeoutNs = timeout.toNanos();
+        long intervalNs = interval.toNanos();
+        keepAlive = eventLoop().scheduleAtFixedRate(() -> {
+            if (closed) {
+                keepAlive.cancel(false);
+                return;
+            }
+            if (pingOutstanding) {
+                if (System.nanoTime() - pingSentNanos > timeoutNs) {
+                    keepAlive.cancel(false);
+                    timeoutClose("no answer to yamux ping within " + timeout.toMillis() + " ms");
+                }
+                return;
+            }
+            long now = System.nanoTime();
+            if (pingSentNanos != 0 && now - pingSentNanos < intervalNs) {
+                return;
+            }
+            pingOutstanding = true;
+            pingSentNanos = now;
+            writeFrame(TYPE_PING, FLAG_SYN, 0, ++pingId, null);
+        }, intervalMs, Math.max(1, Math.min(intervalMs, timeout.toMillis() / 2)), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Round-trip time of the last answered keep-alive ping in nanoseconds, or -1. */
+    public long lastRttNanos() {
+        return lastRttNanos;
+    }
+
+    private void timeoutClose(String why) {
+        lower.close();
+        shutdown(new Libp2pException(Libp2pException.Kind.TIMEOUT, why));
     }
 
     /** Sends go-away and closes the link; streams see a reset. */
@@ -187,7 +233,9 @@ public final class YamuxSession implements Link.Receiver {
             case TYPE_PING -> {
                 if ((flags & FLAG_SYN) != 0) {
                     writeFrame(TYPE_PING, FLAG_ACK, 0, (int) length, null);
-                    lower.flush();
+                } else if ((flags & FLAG_ACK) != 0 && pingOutstanding && length == (pingId & 0xFFFFFFFFL)) {
+                    pingOutstanding = false;
+                    lastRttNanos = System.nanoTime() - pingSentNanos;
                 }
             }
             case TYPE_GO_AWAY -> remoteGoAway = true;
@@ -261,6 +309,9 @@ public final class YamuxSession implements Link.Receiver {
             return;
         }
         closed = true;
+        if (keepAlive != null) {
+            keepAlive.cancel(false);
+        }
         for (YamuxStream s : new ArrayList<>(streams.values())) {
             s.onSessionClosed();
         }

@@ -219,6 +219,34 @@ class YamuxSessionTest {
     }
 
     @Test
+    void keepAliveClosesASilentPeerAndKeepsAnAnsweringOne() throws Exception {
+        PipeLink[] pipe = PipeLink.pair(loop, 1 << 20);
+        YamuxSession client = new YamuxSession(pipe[0], true, 16, new Acceptor());
+        YamuxSession server = new YamuxSession(pipe[1], false, 16, new Acceptor());
+        pipe[0].receiver(client);
+        pipe[1].receiver(server);
+        onLoop(() -> {
+            client.startKeepAlive(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(200));
+            return null;
+        });
+        Thread.sleep(500);
+        assertThat(onLoop(client::isOpen)).isTrue();
+        assertThat(onLoop(client::lastRttNanos)).isGreaterThanOrEqualTo(0);
+
+        PipeLink[] silent = PipeLink.pair(loop, 1 << 20);
+        YamuxSession lonely = new YamuxSession(silent[0], true, 16, new Acceptor());
+        silent[0].receiver(lonely);
+        RawPeer raw = new RawPeer(); // reads pings, never answers
+        silent[1].receiver(raw);
+        onLoop(() -> {
+            lonely.startKeepAlive(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(200));
+            return null;
+        });
+        await(() -> !lonely.isOpen());
+        assertThat(onLoop(() -> raw.received.readableBytes())).isGreaterThanOrEqualTo(12);
+    }
+
+    @Test
     void refusesStreamsBeyondTheLimitAndClosesOnBadVersion() throws Exception {
         PipeLink[] pipe = PipeLink.pair(loop, 1 << 20);
         Acceptor serverSide = new Acceptor();
