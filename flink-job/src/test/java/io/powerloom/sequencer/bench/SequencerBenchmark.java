@@ -1,0 +1,262 @@
+package io.powerloom.sequencer.bench;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.http.HttpService;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.powerloom.sequencer.chain.DataMarketConfig;
+import io.powerloom.sequencer.chain.ProtocolStateDeployer;
+import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
+import io.powerloom.sequencer.infra.TempDirs;
+import io.powerloom.sequencer.infra.anvil.Anvil;
+import io.powerloom.sequencer.infra.ipfs.IpfsNode;
+import io.powerloom.sequencer.infra.kafka.KafkaBroker;
+import io.powerloom.sequencer.job.SequencerConfig;
+import io.powerloom.sequencer.job.SequencerJob;
+import io.powerloom.sequencer.job.Snapshotters;
+import io.powerloom.sequencer.protocol.cid.Cid;
+import io.powerloom.sequencer.protocol.crypto.Secp256k1;
+import io.powerloom.sequencer.protocol.records.EpochReleased;
+import io.powerloom.sequencer.protocol.records.Heartbeat;
+import io.powerloom.sequencer.protocol.records.RecordCodec;
+import io.powerloom.sequencer.protocol.records.SlotAssignment;
+import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
+
+/**
+ * End-to-end benchmark of the job with real components: a Kafka broker in its own JVM, Anvil with the contract, the
+ * IPFS node. Pre-fills Kafka with signed submissions ({@code --epochs} x {@code --projects} x {@code --slots}), runs the
+ * job over them (verify, finalize, batch, upload to IPFS, commit on chain, end each epoch) and reports sustained
+ * throughput and, per epoch, the time from the job closing the window to the last commit mined; then the single-core
+ * native signature-recovery rate measured in the same run.
+ *
+ * <pre>mvn -B -pl flink-job -am -Pbench -DskipTests verify -Dbench.args="--epochs 100 --projects 2000 --slots 5"</pre>
+ */
+public final class SequencerBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = options(args);
+        int epochs = Integer.parseInt(opt.getOrDefault("epochs", "100"));
+        int projects = Integer.parseInt(opt.getOrDefault("projects", "2000"));
+        int slots = Integer.parseInt(opt.getOrDefault("slots", "5"));
+        int batchSize = Integer.parseInt(opt.getOrDefault("batch-size", "250"));
+        int parallelism = Integer.parseInt(opt.getOrDefault("parallelism", "2"));
+        boolean anchor = !"false".equals(opt.get("anchor"));
+        long total = (long) epochs * projects * slots;
+        System.out.printf(Locale.ROOT, "benchmark: %d epochs x %d projects x %d slots = %,d submissions, batch size %d, parallelism %d, %d cores%n",
+                epochs, projects, slots, total, batchSize, parallelism, Runtime.getRuntime().availableProcessors());
+
+        Path work = TempDirs.create("sequencer-bench-");
+        try (KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka")).maxHeap("1g").build().start();
+             Anvil anvil = Anvil.builder().chainId(Snapshotters.CHAIN_ID).gasLimit(2_000_000_000L).start();
+             IpfsNode ipfs = IpfsNode.start(work.resolve("ipfs"))) {
+            String bootstrap = kafka.bootstrapServers();
+            Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
+            Credentials owner = Credentials.create(anvil.privateKey(0));
+            List<Path> keyFiles = new ArrayList<>();
+            List<String> sequencers = new ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                Path f = work.resolve("signer-" + i + ".key");
+                Files.writeString(f, anvil.privateKey(i));
+                keyFiles.add(f);
+                sequencers.add(anvil.address(i));
+            }
+            List<String> snapshotters = IntStream.rangeClosed(1, slots).mapToObj(Snapshotters::address).collect(Collectors.toList());
+            ProtocolStateDeployment d = new ProtocolStateDeployer(web3j, owner, anvil.chainId()).deploy(
+                    new DataMarketConfig(Snapshotters.MARKET, 10, 30, 1_000_000, owner.getAddress(), sequencers), 1, snapshotters);
+
+            // ---- pre-fill ----
+            long t0 = (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(3).toMillis();
+            long spacing = 60_000;
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                admin.createTopics(List.of(new NewTopic("submissions", 4, (short) 1), new NewTopic("protocol-chain", 1, (short) 1),
+                        new NewTopic("finalized", 2, (short) 1), new NewTopic("batches", 2, (short) 1),
+                        new NewTopic("rejected", 2, (short) 1))).all().get();
+            }
+            long fillStart = System.nanoTime();
+            try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+                for (long slot = 1; slot <= slots; slot++) {
+                    producer.send(new ProducerRecord<>("protocol-chain", null, t0 - 1000, "slot",
+                            RecordCodec.encode(new SlotAssignment(slot, Snapshotters.address(slot), true, 1, t0 - 1000))));
+                }
+                for (long e = 1; e <= epochs; e++) {
+                    TransactionReceipt r = d.contract().releaseEpoch(Snapshotters.MARKET, BigInteger.valueOf((e - 1) * 10 + 1),
+                            BigInteger.valueOf(e * 10)).send();
+                    var ev = PowerloomProtocolState.getEpochReleasedEvents(r).get(0);
+                    long at = t0 + e * spacing;
+                    producer.send(new ProducerRecord<>("protocol-chain", null, at, Snapshotters.MARKET, RecordCodec.encode(
+                            new EpochReleased(Snapshotters.MARKET, e, ev.begin.longValue(), ev.end.longValue(), ev.timestamp.longValue(),
+                                    r.getBlockNumber().longValue(), r.getBlockHash(), r.getTransactionHash(),
+                                    ev.log.getLogIndex().intValue(), 30, 1_000_000, at, false))));
+                }
+                AtomicLong sent = new AtomicLong();
+                for (long e = 1; e <= epochs; e++) {
+                    long epoch = e;
+                    long release = t0 + e * spacing;
+                    List<ProducerRecord<String, byte[]>> records = LongStream.range(0, (long) projects * slots).parallel()
+                            .mapToObj(i -> {
+                                int p = (int) (i / slots);
+                                long slot = 1 + i % slots;
+                                long at = release + 1000 + (i * 20_000L) / ((long) projects * slots);
+                                String project = String.format("aggregate_pairContract_24h_trade_volume:0x%040x:UNISWAPV2", p + 1);
+                                String cid = Cid.rawLeavesV1((epoch + "/" + p).getBytes(StandardCharsets.UTF_8));
+                                String json = Snapshotters.json(Snapshotters.key(slot), slot, epoch, project, cid, 1_000_000,
+                                        Snapshotters.MARKET);
+                                String id = Snapshotters.id(epoch + "/" + p + "/" + slot);
+                                return new ProducerRecord<>("submissions", null, at, Long.toString(slot), RecordCodec.encode(
+                                        new SubmissionEnvelope(id, "12D3KooWBench", at, "bench", json)));
+                            }).collect(Collectors.toList());
+                    records.sort((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
+                    records.forEach(rec -> producer.send(rec));
+                    for (int part = 0; part < 4; part++) { // heartbeats move event time past the window on every partition
+                        long hb = release + 31_000;
+                        producer.send(new ProducerRecord<>("submissions", part, hb, "hb",
+                                RecordCodec.encode(new Heartbeat(hb, "bench", part, epoch))));
+                    }
+                    if (sent.addAndGet(records.size()) % 100_000 < records.size()) {
+                        System.out.printf(Locale.ROOT, "  pre-filled %,d submissions%n", sent.get());
+                    }
+                }
+                producer.flush();
+            }
+            System.out.printf(Locale.ROOT, "pre-fill: %,d submissions in %.1f s%n", total, (System.nanoTime() - fillStart) / 1e9);
+
+            // ---- run the job ----
+            Map<String, String> c = new HashMap<>();
+            c.put("sequencer.kafka.bootstrap-servers", bootstrap);
+            c.put("sequencer.kafka.start-from", "earliest");
+            c.put("sequencer.kafka.stop-at", "latest");
+            c.put("sequencer.data-markets", Snapshotters.MARKET);
+            c.put("sequencer.verify.full-nodes", String.join(",", snapshotters));
+            c.put("sequencer.batch.size", Integer.toString(batchSize));
+            c.put("sequencer.chain.id", Long.toString(Snapshotters.CHAIN_ID));
+            c.put("sequencer.chain.protocol-state", d.contractAddress());
+            c.put("sequencer.chain.rpc-url", anvil.rpcUrl());
+            c.put("sequencer.chain.signer-key-files", keyFiles.stream().map(Path::toString).collect(Collectors.joining(",")));
+            c.put("sequencer.ipfs.api-url", ipfs.apiUri().toString());
+            c.put("sequencer.anchor.mode", anchor ? "commit" : "none");
+            c.put("sequencer.checkpoint-interval", "5 s");
+            Configuration conf = new Configuration();
+            conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
+            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(512));
+            conf.setString("io.tmp.dirs", work.resolve("flink-tmp").toString());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+            SequencerJob.configure(env, SequencerJob.config(c));
+            long jobStart = System.nanoTime();
+            env.execute("sequencer-benchmark");
+            double seconds = (System.nanoTime() - jobStart) / 1e9;
+
+            // ---- results ----
+            Map<Long, Long> latencyPerEpoch = new TreeMap<>();
+            int batches = 0;
+            ObjectMapper json = new ObjectMapper();
+            for (ConsumerRecord<byte[], byte[]> r : readAll(bootstrap, "batches")) {
+                JsonNode n = json.readTree(r.value());
+                if ("batch".equals(n.get("type").asText())) {
+                    batches++;
+                    if (n.has("commitLatencyMs")) {
+                        latencyPerEpoch.merge(n.get("epochId").asLong(), n.get("commitLatencyMs").asLong(), Math::max);
+                    }
+                }
+            }
+            int finalized = readAll(bootstrap, "finalized").size();
+            System.out.printf(Locale.ROOT, "job: %,d submissions -> %,d project results, %,d batches in %.1f s: %,.0f submissions/s end to end%n",
+                    total, finalized, batches, seconds, total / seconds);
+            if (!latencyPerEpoch.isEmpty()) {
+                List<Long> l = new ArrayList<>(latencyPerEpoch.values());
+                l.sort(Long::compare);
+                System.out.printf(Locale.ROOT, "window close -> last commit mined, per epoch (%d epochs): p50 %d ms, p99 %d ms, max %d ms%n",
+                        l.size(), percentile(l, 50), percentile(l, 99), l.get(l.size() - 1));
+            }
+            System.out.printf(Locale.ROOT, "native signature recovery on one core: %,.0f/s%n", Secp256k1.benchmarkRecoveries(20_000));
+            web3j.shutdown();
+        } finally {
+            TempDirs.deleteRecursively(work);
+        }
+        System.exit(0);
+    }
+
+    static long percentile(List<Long> sorted, int p) {
+        int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
+    }
+
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("acks", "1");
+        p.put("linger.ms", "20");
+        p.put("batch.size", Integer.toString(512 * 1024));
+        p.put("compression.type", "lz4");
+        p.put("buffer.memory", Long.toString(256L << 20));
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("isolation.level", "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("options look like --epochs 100, got " + args[i]);
+            }
+            m.put(args[i].substring(2), args[i + 1]);
+        }
+        return m;
+    }
+}
