@@ -1,0 +1,122 @@
+package io.powerloom.sequencer.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.powerloom.sequencer.chain.ProtocolStateDeployer;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * The whole local network in this JVM with small settings (4 slots, 6 projects, 10 s windows, a fifth of the
+ * submissions faulty): the web UI shows the running job, epochs are finalized, their batches committed on chain with
+ * the CIDs the honest snapshotters computed, faulty submissions are rejected for their reasons, and after
+ * {@link LocalNetwork#close()} no child process is left.
+ */
+class LocalNetworkITCase {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Reasons the planted faults cause; any other rejection means honest input was refused. */
+    static final Set<String> FAULT_REASONS = Set.of("SIGNER_NOT_SLOT_OWNER", "SLOT_NOT_REGISTERED", "LATE");
+
+    @Test
+    void runsEndToEndAndStopsEverything() throws Exception {
+        LocalNetworkOptions options = LocalNetworkOptions.parse(new String[] {
+                "--slots", "4", "--full-nodes", "3", "--projects", "6", "--batch-size", "4", "--window-seconds", "10",
+                "--epoch-interval", "12s", "--faulty-share", "0.2", "--web-port", "0", "--parallelism", "1",
+                "--data-dir", Path.of("target/local-network-it").toString()});
+        List<String> console = Collections.synchronizedList(new ArrayList<>());
+        long t0 = System.currentTimeMillis();
+        LocalNetwork net = LocalNetwork.start(options, line -> {
+            console.add(line);
+            System.out.println("[local-network] " + line);
+        });
+        try {
+            // the web UI answers and shows the job running
+            JsonNode overview = JSON.readTree(get(net.webUrl() + "/overview"));
+            assertThat(overview.get("jobs-running").asInt()).isEqualTo(1);
+
+            // wait for two completed epochs and some rejections
+            long deadline = System.currentTimeMillis() + Duration.ofSeconds(120).toMillis();
+            while (System.currentTimeMillis() < deadline
+                    && (net.progress().completedEpochs() < 2 || net.progress().rejectedTotals().isEmpty())) {
+                Thread.sleep(500);
+            }
+            System.out.printf("first committed batch %.1f s after start; sent %s; rejected %s%n",
+                    (net.progress().firstCommitAtMs() - t0) / 1000.0, net.fleet().sent(), net.progress().rejectedTotals());
+            assertThat(net.progress().completedEpochs()).as("completed epochs; console:\n%s", String.join("\n", console))
+                    .isGreaterThanOrEqualTo(2);
+
+            // on chain: epoch 1's batches are there, with the CIDs honest snapshotters computed, and the epoch is closed
+            Web3j web3j = Web3j.build(new HttpService(net.rpcUrl()));
+            try {
+                PowerloomProtocolState contract = ProtocolStateDeployer.load(net.contractAddress(), web3j,
+                        Credentials.create("0x" + "11".repeat(32)), LocalNetwork.CHAIN_ID);
+                String market = LocalNetwork.DATA_MARKET;
+                for (long epoch = 1; epoch <= 2; epoch++) {
+                    BigInteger e = BigInteger.valueOf(epoch);
+                    assertThat(contract.batchSubmissionsCompleted(market, e).send()).as("epoch %d completed", epoch).isTrue();
+                    @SuppressWarnings("unchecked")
+                    List<Object> cids = contract.epochIdToBatchCids(market, e).send();
+                    assertThat(cids).as("batch CIDs of epoch %d", epoch).hasSize(2); // 6 projects, 4 per batch
+                    for (int p = 0; p < 6; p++) {
+                        String project = SimulatedSubmissions.projectId(p);
+                        assertThat(contract.maxSnapshotsCid(market, project, e).send())
+                                .as("finalized CID of %s in epoch %d", project, epoch)
+                                .isEqualTo(SimulatedSubmissions.snapshotCid(epoch, project));
+                    }
+                }
+            } finally {
+                web3j.shutdown();
+            }
+            assertThat(console).anyMatch(l -> l.matches("batch 1/2 of epoch 1 committed: cid=baf\\S+ tx=0x[0-9a-f]{64}.*"));
+            assertThat(console).anyMatch(l -> l.matches("epoch 1 completed: tx=0x[0-9a-f]{64}"));
+            assertThat(console).anyMatch(l -> l.startsWith("epoch 1 finalized: 6 projects (0 unfinalized)"));
+
+            // faulty submissions were rejected, and only for the planted reasons
+            Map<String, Long> rejected = net.progress().rejectedTotals();
+            assertThat(rejected.values().stream().mapToLong(Long::longValue).sum()).isPositive();
+            Set<String> jobReasons = rejected.keySet().stream().filter(r -> !r.startsWith("bridge:")).collect(Collectors.toSet());
+            assertThat(FAULT_REASONS).containsAll(jobReasons);
+            assertThat(net.fleet().sendFailures()).isZero();
+        } finally {
+            net.close();
+        }
+        // nothing left running: Kafka JVM, Anvil, relay, IPFS node
+        long deadline = System.currentTimeMillis() + 15_000;
+        List<ProcessHandle> alive = children();
+        while (!alive.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            alive = children();
+        }
+        assertThat(alive).as("child processes after close").isEmpty();
+        assertThat(console).contains("local network stopped");
+    }
+
+    static List<ProcessHandle> children() {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).collect(Collectors.toList());
+    }
+
+    static String get(String url) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET %s", url).isEqualTo(200);
+        return r.body();
+    }
+}

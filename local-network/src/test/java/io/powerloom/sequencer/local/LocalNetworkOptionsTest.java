@@ -1,0 +1,69 @@
+package io.powerloom.sequencer.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LocalNetworkOptionsTest {
+
+    @Test
+    void defaults() {
+        LocalNetworkOptions o = LocalNetworkOptions.defaults();
+        assertThat(o.slots()).isEqualTo(10);
+        assertThat(o.fullNodes()).isEqualTo(8);
+        assertThat(o.projects()).isEqualTo(20);
+        assertThat(o.windowSeconds()).isEqualTo(20);
+        assertThat(o.epochInterval()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(o.duration()).isNull();
+        assertThat(o.webPort()).isEqualTo(8081);
+        assertThat(o.dataDir()).isEqualTo(Path.of(".run/local"));
+    }
+
+    @Test
+    void parsesBothForms() {
+        LocalNetworkOptions o = LocalNetworkOptions.parse(new String[] {"--slots", "4", "--duration=150s",
+                "--faulty-share", "0.25", "--window-seconds=10", "--web-port", "0"});
+        assertThat(o.slots()).isEqualTo(4);
+        assertThat(o.fullNodes()).isEqualTo(2);
+        assertThat(o.duration()).isEqualTo(Duration.ofSeconds(150));
+        assertThat(o.faultyShare()).isEqualTo(0.25);
+        assertThat(o.epochInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(o.webPort()).isZero();
+    }
+
+    @Test
+    void durations() {
+        assertThat(LocalNetworkOptions.duration("d", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(LocalNetworkOptions.duration("d", "3m")).isEqualTo(Duration.ofMinutes(3));
+        assertThat(LocalNetworkOptions.duration("d", "90")).isEqualTo(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> LocalNetworkOptions.duration("duration", "soon"))
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class).hasMessageContaining("--duration");
+    }
+
+    @Test
+    void badInputIsATypedErrorNamingTheOption() {
+        assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--slotz", "3"}))
+                .isInstanceOfSatisfying(LocalNetworkOptions.OptionsException.class, e -> assertThat(e.option()).isEqualTo("slotz"))
+                .hasMessageContaining("unknown option");
+        assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--slots"}))
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class).hasMessageContaining("missing value");
+        assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--slots", "many"}))
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class).hasMessageContaining("not an integer");
+        assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--faulty-share", "1.5"}))
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class).hasMessageContaining("--faulty-share");
+        assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--full-nodes", "11"}))
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class).hasMessageContaining("--full-nodes");
+        assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"slots"}))
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class);
+    }
+
+    @Test
+    void help() {
+        assertThat(LocalNetworkOptions.wantsHelp(new String[] {"--slots", "3", "--help"})).isTrue();
+        assertThat(LocalNetworkOptions.wantsHelp(new String[] {"--slots", "3"})).isFalse();
+        assertThat(LocalNetworkOptions.usage()).contains("--duration", "--faulty-share", "--slots", "--projects");
+    }
+}
