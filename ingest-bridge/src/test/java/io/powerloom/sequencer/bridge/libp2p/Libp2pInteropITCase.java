@@ -132,6 +132,25 @@ class Libp2pInteropITCase {
     }
 
     @Test
+    void relayedConnectionBeyondTheLimitIsRefused() throws Exception {
+        String relayAddr = startRelay();
+        host = Libp2pHost.builder()
+                .listen("/ip4/127.0.0.1/tcp/0")
+                .relay(relayAddr)
+                .handle("/test/sink", sink)
+                .maxConnections(1) // the relay connection itself uses the only slot
+                .build().start().get(10, TimeUnit.SECONDS);
+        await(() -> !host.circuitAddresses().isEmpty(), "a reservation on the js relay");
+        try (JsPeer client = JsPeer.start("client.mjs", "--target", host.circuitAddresses().get(0),
+                "--protocol", "/test/sink")) {
+            assertThat(client.waitFor(WAIT)).isEqualTo(1);
+        }
+        assertThat(host.stats().rejectedConnections()).isGreaterThanOrEqualTo(1);
+        assertThat(sink.opened).isEmpty();
+        assertThat(host.reservations().get(relayAddr).status()).isEqualTo(ReservationState.Status.RESERVED);
+    }
+
+    @Test
     void jsPingAndIdentifySucceed() throws Exception {
         host = startHost(null);
         String result = runClient("--target", host.listenAddresses().get(0), "--ping", "--identify");

@@ -200,6 +200,11 @@ public final class HostCore {
         return f;
     }
 
+    /** Whether one more connection fits under {@code maxConnections} (and the host is open). */
+    public boolean hasConnectionCapacity() {
+        return !closed && connections.size() + pendingConnections.get() < maxConnections;
+    }
+
     /**
      * Runs a libp2p connection inside {@code link} (a relay stream): as initiator when we dialed through the
      * relay, as responder when the relay delivered a STOP connect. Call on the link's event loop.
@@ -264,7 +269,8 @@ public final class HostCore {
 
     void addBytesOut(long n) { bytesOut.add(n); }
 
-    void countRejected() { rejected.increment(); }
+    /** Counts a connection refused or failed before it was established. */
+    public void countRejected() { rejected.increment(); }
 
     long nextStreamId() { return streamIds.incrementAndGet(); }
 

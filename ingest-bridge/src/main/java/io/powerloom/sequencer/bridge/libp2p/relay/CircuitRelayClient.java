@@ -54,6 +54,11 @@ public final class CircuitRelayClient implements StreamHandler {
             answerAndClose(link, m.type() != CircuitMessages.STOP_CONNECT ? 401 : 400);
             return;
         }
+        if (!core.hasConnectionCapacity()) {
+            core.countRejected();
+            answerAndClose(link, 201); // RESOURCE_LIMIT_EXCEEDED: the dialer learns why at once
+            return;
+        }
         ByteBuf ok = link.alloc().buffer(8);
         CircuitMessages.writeFramed(ok, CircuitMessages.stopStatus(CircuitMessages.STATUS_OK));
         link.write(ok);
