@@ -32,6 +32,46 @@ class Libp2pThroughputITCase {
     }
 
     /**
+     * Connection set-up rate (TCP + multistream + Noise XX + yamux), which bounds how fast thousands of
+     * collectors can come back after a restart: 300 connections, 16 in flight, per client key type.
+     */
+    @Test
+    void handshakeRate() throws Exception {
+        try (Libp2pHost host = Libp2pHost.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1)
+                .build().start().get(10, TimeUnit.SECONDS)) {
+            for (String type : new String[] {"Ed25519", "secp256k1"}) {
+                try (Libp2pHost client = Libp2pHost.builder().eventLoopThreads(1)
+                        .identity(type.equals("Ed25519") ? io.powerloom.sequencer.bridge.libp2p.crypto.Keys.generateEd25519()
+                                : io.powerloom.sequencer.bridge.libp2p.crypto.Keys.generateSecp256k1())
+                        .build().start().get()) {
+                    int total = 300;
+                    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(16);
+                    java.util.List<java.util.concurrent.CompletableFuture<Connection>> all = new java.util.ArrayList<>();
+                    long start = System.nanoTime();
+                    for (int i = 0; i < total; i++) {
+                        inFlight.acquire();
+                        all.add(client.dial(host.listenAddresses().get(0)).whenComplete((c, e) -> inFlight.release()));
+                    }
+                    for (java.util.concurrent.CompletableFuture<Connection> f : all) {
+                        f.get(30, TimeUnit.SECONDS);
+                    }
+                    double rate = total / ((System.nanoTime() - start) / 1e9);
+                    System.out.printf("libp2p handshakes (%s client): %.0f connections/s (both ends in one JVM)%n", type, rate);
+                    assertThat(host.stats().openConnections()).isEqualTo(total);
+                    assertThat(rate).isGreaterThan(20);
+                    for (java.util.concurrent.CompletableFuture<Connection> f : all) {
+                        f.get().close();
+                    }
+                    long deadline = System.currentTimeMillis() + 10_000;
+                    while (host.stats().openConnections() > 0 && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(10);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Load through a js-libp2p circuit relay v2 (20 relayed connections, 10,000 msg/s by default,
      * {@code -Dlibp2p.load.relayRate}): the relay is a single Node process sharing the 2 cores with both Java
      * hosts, so it saturates first (about 18,000 msg/s here); this checks nothing is lost and prints latency.

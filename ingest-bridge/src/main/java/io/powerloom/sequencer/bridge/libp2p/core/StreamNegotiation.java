@@ -19,6 +19,7 @@ final class StreamNegotiation implements YamuxStream.Receiver {
     private final MultistreamNegotiator negotiator;
     private final StreamHandler outboundHandler;
     private final CompletableFuture<OutboundStream> outbound;
+    private boolean finished;
 
     private StreamNegotiation(ConnectionImpl connection, YamuxStream stream, String protocol,
                               StreamHandler outboundHandler, CompletableFuture<OutboundStream> outbound) {
@@ -33,11 +34,21 @@ final class StreamNegotiation implements YamuxStream.Receiver {
                         stream.session().link().alloc());
     }
 
-    /** Negotiates an inbound stream against the host's handlers. */
+    /** How long an inbound stream may take to name its protocol before it is reset. */
+    static final long NEGOTIATION_TIMEOUT_MS = 10_000;
+
+    /** Negotiates an inbound stream against the host's handlers (reset if it does not finish in time). */
     static void inbound(ConnectionImpl connection, YamuxStream stream) {
         StreamNegotiation n = new StreamNegotiation(connection, stream, null, null, null);
         stream.receiver(n);
         n.negotiator.start();
+        stream.eventLoop().schedule(() -> {
+            if (n.negotiator.protocol() == null && !n.finished) {
+                n.finished = true;
+                n.negotiator.release();
+                stream.reset();
+            }
+        }, NEGOTIATION_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Proposes {@code protocol} on an outbound stream. */
@@ -50,10 +61,14 @@ final class StreamNegotiation implements YamuxStream.Receiver {
 
     @Override
     public void onData(YamuxStream s, ByteBuf data) {
+        if (finished) {
+            return;
+        }
         boolean done;
         try {
             done = negotiator.feed(data);
         } catch (Libp2pException e) {
+            finished = true;
             negotiator.release();
             stream.reset();
             if (outbound != null) {
@@ -64,6 +79,7 @@ final class StreamNegotiation implements YamuxStream.Receiver {
         if (!done) {
             return;
         }
+        finished = true;
         String protocol = negotiator.protocol();
         StreamHandler handler = outbound != null ? outboundHandler : connection.core().handler(protocol);
         StreamContextImpl ctx = new StreamContextImpl(connection, stream, protocol, handler, connection.core().nextStreamId());
@@ -84,6 +100,10 @@ final class StreamNegotiation implements YamuxStream.Receiver {
 
     @Override
     public void onClose(YamuxStream s, boolean reset) {
+        if (finished) {
+            return;
+        }
+        finished = true;
         negotiator.release();
         stream.reset();
         if (outbound != null) {
