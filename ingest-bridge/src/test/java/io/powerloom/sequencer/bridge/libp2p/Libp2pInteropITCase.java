@@ -151,6 +151,19 @@ class Libp2pInteropITCase {
     }
 
     @Test
+    void jsAcceptsOurSecp256k1Identity() throws Exception {
+        host = Libp2pHost.builder()
+                .identity(io.powerloom.sequencer.bridge.libp2p.crypto.Keys.generateSecp256k1())
+                .listen("/ip4/127.0.0.1/tcp/0")
+                .handle("/test/sink", sink)
+                .build().start().get(10, TimeUnit.SECONDS);
+        assertThat(host.peerId().toString()).startsWith("16Uiu2");
+        String result = runClient("--target", host.listenAddresses().get(0), "--ping");
+        assertThat(JsPeer.field(result, "remotePeer")).isEqualTo(host.peerId().toString());
+        assertThat(result).containsPattern("\"pingMs\":\\d+");
+    }
+
+    @Test
     void jsPingAndIdentifySucceed() throws Exception {
         host = startHost(null);
         String result = runClient("--target", host.listenAddresses().get(0), "--ping", "--identify");
