@@ -80,6 +80,15 @@ class IngestBridgeITCase {
         }
     }
 
+    /** Writes to a stream the bridge is expected to reset: a write after the reset fails, which is fine here. */
+    private static void writeUntilReset(OutboundStream s, byte[] bytes, int chunk) throws Exception {
+        try {
+            write(s, bytes, chunk);
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertThat(e.getCause()).hasMessageContaining("reset");
+        }
+    }
+
     private static String get(String url) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -152,10 +161,10 @@ class IngestBridgeITCase {
                 }
                 if (round == 0) {
                     // the broken streams, between the two halves
-                    write(bad, (UUID.randomUUID().toString().substring(0, 20) + "!!garbage").getBytes(
+                    writeUntilReset(bad, (UUID.randomUUID().toString().substring(0, 20) + "!!garbage").getBytes(
                             StandardCharsets.UTF_8), 1000);
                     String hugeId = UUID.randomUUID().toString();
-                    write(big, (hugeId + new String(SignedSubmissions.goJson(3, 3, 3), StandardCharsets.UTF_8)
+                    writeUntilReset(big, (hugeId + new String(SignedSubmissions.goJson(3, 3, 3), StandardCharsets.UTF_8)
                             .replace("\"projectId\":\"", "\"projectId\":\"" + "x".repeat(6000)))
                             .getBytes(StandardCharsets.UTF_8), 1500);
                     assertThat(badEnds.closed.get(10, TimeUnit.SECONDS)).as("bad stream reset").isTrue();
