@@ -1,0 +1,339 @@
+package io.powerloom.sequencer.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
+import io.powerloom.sequencer.infra.anvil.Anvil;
+import io.powerloom.sequencer.infra.anvil.AnvilExtension;
+import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
+import io.powerloom.sequencer.infra.kafka.KafkaExtension;
+import io.powerloom.sequencer.job.cluster.ClusterScripts;
+import io.powerloom.sequencer.job.cluster.FlinkRestClient;
+import io.powerloom.sequencer.job.cluster.StandaloneFlinkCluster;
+import io.powerloom.sequencer.protocol.records.ChainBlock;
+import io.powerloom.sequencer.protocol.records.Heartbeat;
+import io.powerloom.sequencer.protocol.records.RecordCodec;
+
+/**
+ * The shaded job jar on a real standalone Flink session cluster ({@code flink-cluster/start-cluster.sh}: a
+ * JobManager JVM and a TaskManager JVM from Maven Central jars, RocksDB state backend), submitted through the REST
+ * API with {@code flink-cluster/submit-job.sh}, against a real Kafka broker, Anvil with the protocol-state contract
+ * and a real IPFS node. A small {@link EpochScenario} (3 epochs x 20 projects, batches of 8 projects).
+ *
+ * <ol>
+ *   <li>a bad submission gets the job's own reason back through the REST API;</li>
+ *   <li>a bounded run finishes; every finalization is in Kafka, every batch is committed on chain
+ *       ({@code epochIdToBatchCids}, {@code batchSubmissionsCompleted}, the projects' CIDs);</li>
+ *   <li>an upgrade: an unbounded run is stopped with a savepoint ({@code savepoint.sh --stop}) after two epochs,
+ *       resubmitted from it at another parallelism, and finishes the third epoch once event time moves on
+ *       (heartbeats and a block head, as the bridge and chain watcher write them): exactly one result per
+ *       project and epoch, nothing committed twice.</li>
+ * </ol>
+ * The cluster is stopped at the end and its JVMs are checked gone.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterITCase {
+    static final int EPOCHS = 3;
+    static final int PROJECTS = 20;
+    static final int BATCH_SIZE = 8;
+    static final int SUBMISSION_PARTITIONS = 4;
+    static final long T0 = (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(2).toMillis();
+    static final String MARKET = Snapshotters.MARKET;
+    static final Path JOB_JAR = Path.of("target", "flink-job-0.1.0-SNAPSHOT.jar");
+
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
+    @RegisterExtension
+    static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(Snapshotters.CHAIN_ID));
+    @RegisterExtension
+    static final IpfsExtension IPFS = new IpfsExtension();
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static EpochScenario scenario;
+    static TestNetwork network;
+    static ProtocolStateDeployment deployment;
+    static StandaloneFlinkCluster cluster;
+    static final Map<String, Long> clusterPids = new HashMap<>();
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        assertThat(JOB_JAR).as("the shaded job jar (package phase) in %s", Path.of("").toAbsolutePath()).isRegularFile();
+        scenario = new EpochScenario(EPOCHS, PROJECTS, T0);
+        network = new TestNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), scenario);
+        deployment = network.deployment;
+
+        // under the module's target/tmp (failsafe's java.io.tmpdir), read now: the JDK caches its own value early
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Files.createDirectories(tmp);
+        Path runDir = Files.createTempDirectory(tmp, "flink-cluster-run");
+        cluster = StandaloneFlinkCluster.start(runDir, 2);
+        cluster.pid("jobmanager").ifPresent(p -> clusterPids.put("jobmanager", p));
+        cluster.pid("taskmanager").ifPresent(p -> clusterPids.put("taskmanager", p));
+        System.out.printf("standalone cluster up in %d ms at %s (run dir %s)%n", cluster.startTime().toMillis(),
+                cluster.restUrl(), runDir);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+            assertThat(clusterPids).containsOnlyKeys("jobmanager", "taskmanager");
+            clusterPids.forEach((role, pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .as("%s (pid %d) still running after stop-cluster.sh", role, pid).isFalse());
+        }
+    }
+
+    /** Program arguments {@code --sequencer.<key> <value>} of one run, writing to its own output topics. */
+    static List<String> programArgs(String run, String stopAt) {
+        Map<String, String> c = new TreeMap<>(network.jobConfig(run, BATCH_SIZE));
+        c.put("sequencer.kafka.stop-at", stopAt);
+        c.put("sequencer.checkpoint-interval", "500 ms");
+        List<String> args = new ArrayList<>();
+        c.forEach((k, v) -> {
+            args.add("--" + k);
+            args.add(v);
+        });
+        return args;
+    }
+
+    static void createOutputTopics(String run) {
+        for (String t : List.of("finalized-", "batches-", "rejected-")) {
+            KAFKA.createTopic(t + run, 2);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aBadSubmissionReturnsTheJobsReason() {
+        ClusterScripts.Result r = cluster.submitExpectingFailure(JOB_JAR.toAbsolutePath(),
+                List.of("--sequencer.data-markets", MARKET, "--sequencer.batch.size"));
+        assertThat(r.stderr()).contains("missing value for --sequencer.batch.size");
+        assertThat(cluster.rest().get("jobs").path("jobs")).as("no job was created").isEmpty();
+        assertThat(cluster.rest().get("jars").path("files")).as("the refused jar was removed again").isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void theShadedJarRunsOnTheClusterAndCommitsEveryBatch() throws Exception {
+        FlinkRestClient rest = cluster.rest();
+        JsonNode overview = rest.overview();
+        assertThat(overview.path("taskmanagers").asInt()).isEqualTo(1);
+        assertThat(overview.path("slots-total").asInt()).isEqualTo(2);
+
+        createOutputTopics("r1");
+        long t0 = System.nanoTime();
+        String jobId = cluster.submit(JOB_JAR.toAbsolutePath(), 2, null, programArgs("r1", "latest"));
+        long submitted = System.nanoTime();
+        assertThat(jobId).matches("[0-9a-f]{32}");
+        assertThat(rest.awaitTerminal(jobId, Duration.ofMinutes(3))).as(rest.rootException(jobId)).isEqualTo("FINISHED");
+        long finished = System.nanoTime();
+        System.out.printf("bounded run on the standalone cluster: submit %d ms, run %d ms%n",
+                (submitted - t0) / 1_000_000, (finished - submitted) / 1_000_000);
+
+        // it really ran there, with the cluster's RocksDB backend and checkpoints in the run directory
+        JsonNode job = rest.job(jobId);
+        assertThat(job.path("vertices")).extracting(v -> v.path("name").asText())
+                .anyMatch(n -> n.contains("finalize: consensus per project and epoch"));
+        assertThat(job.path("vertices")).allSatisfy(v -> assertThat(v.path("status").asText()).isEqualTo("FINISHED"));
+        assertThat(rest.checkpointConfig(jobId).path("state_backend").asText()).containsIgnoringCase("rocksdb");
+        assertThat(rest.checkpoints(jobId).path("counts").path("completed").asInt()).isPositive();
+        assertThat(cluster.runDir().resolve("checkpoints").resolve(jobId)).isDirectory();
+
+        Map<String, JsonNode> finalized = readFinalized("r1", EPOCHS * PROJECTS);
+        assertFinalizationsAsExpected(finalized);
+        Map<String, JsonNode> batches = readBatches("r1");
+        assertCommittedOnChain(batches, Set.of("COMMITTED", "ALREADY_DONE"));
+    }
+
+    @Test
+    @Order(3)
+    void upgradeThroughStopWithSavepointLosesAndRepeatsNothing() throws Exception {
+        FlinkRestClient rest = cluster.rest();
+        createOutputTopics("r2");
+        int firstTwoEpochs = 2 * PROJECTS;
+
+        // an unbounded run: epochs 1 and 2 close (later data exists); epoch 3 waits for event time to move on
+        String first = cluster.submit(JOB_JAR.toAbsolutePath(), 2, null, programArgs("r2", "none"));
+        rest.awaitState(first, Set.of("RUNNING"), Duration.ofMinutes(1));
+        Map<String, JsonNode> before = waitForFinalized("r2", firstTwoEpochs, Duration.ofMinutes(2));
+        assertThat(before.keySet()).allMatch(k -> !k.startsWith(MARKET + "|3|"));
+
+        long t0 = System.nanoTime();
+        String savepoint = cluster.stopWithSavepoint(first);
+        long stopped = System.nanoTime();
+        assertThat(rest.awaitTerminal(first, Duration.ofSeconds(30))).isEqualTo("FINISHED");
+        assertThat(Path.of(URI.create(savepoint.startsWith("file:") ? savepoint : "file:" + savepoint)))
+                .isDirectory().isDirectoryContaining("glob:**/_metadata");
+
+        // the "new version": same jar and uids, parallelism 1, resumed from the savepoint
+        String second = cluster.submit(JOB_JAR.toAbsolutePath(), 1, savepoint, programArgs("r2", "none"));
+        rest.awaitState(second, Set.of("RUNNING"), Duration.ofMinutes(1));
+        JsonNode restored = awaitRestored(rest, second);
+        assertThat(restored.path("is_savepoint").asBoolean()).isTrue();
+        assertThat(restored.path("external_path").asText()).isEqualTo(savepoint);
+        System.out.printf("stop-with-savepoint %d ms, resubmitted from %s%n", (stopped - t0) / 1_000_000, savepoint);
+
+        // event time moves on, as the bridge's heartbeats and the chain watcher's block heads make it do
+        advanceEventTime(scenario.releaseTime(EPOCHS) + Duration.ofMinutes(2).toMillis());
+        Map<String, JsonNode> all = waitForFinalized("r2", EPOCHS * PROJECTS, Duration.ofMinutes(2));
+        assertFinalizationsAsExpected(all);
+        for (Map.Entry<String, JsonNode> e : before.entrySet()) {
+            assertThat(all.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+        }
+        Map<String, JsonNode> batches = readBatches("r2");
+        assertCommittedOnChain(batches, Set.of("COMMITTED", "ALREADY_DONE"));
+
+        rest.cancel(second);
+        assertThat(rest.awaitTerminal(second, Duration.ofMinutes(1))).isEqualTo("CANCELED");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Heartbeats into every submissions partition and a block head into the chain topic, stamped {@code at}. */
+    static void advanceEventTime(long at) {
+        try (var producer = KAFKA.newProducer()) {
+            for (int p = 0; p < SUBMISSION_PARTITIONS; p++) {
+                producer.send(new ProducerRecord<>("submissions", p, at, "hb",
+                        RecordCodec.encode(new Heartbeat(at, "cluster-test", p, 0))));
+            }
+            producer.send(new ProducerRecord<>("protocol-chain", 0, at, "block",
+                    RecordCodec.encode(new ChainBlock(EpochScenario.HEAD_BLOCK + 1, "0x" + "ce".repeat(32), 2, at))));
+            producer.flush();
+        }
+    }
+
+    static JsonNode awaitRestored(FlinkRestClient rest, String jobId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode restored = rest.checkpoints(jobId).path("latest").path("restored");
+            if (restored.isObject()) {
+                return restored;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("job " + jobId + " reports no restored savepoint");
+    }
+
+    /** Waits until {@code count} committed finalization records are in the run's topic; fails on duplicates or more. */
+    static Map<String, JsonNode> waitForFinalized(String run, int count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, JsonNode> got = Map.of();
+        while (System.nanoTime() < deadline) {
+            got = readKeyed("finalized-" + run, count, Duration.ofSeconds(2));
+            if (got.size() >= count) {
+                return readFinalized(run, count);
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("only " + got.size() + " of " + count + " finalizations in finalized-" + run);
+    }
+
+    /** The run's committed finalizations: exactly {@code expected}, none twice, and nothing more within 2 s. */
+    static Map<String, JsonNode> readFinalized(String run, int expected) throws Exception {
+        Map<String, JsonNode> out = readKeyed("finalized-" + run, expected, Duration.ofSeconds(30));
+        assertThat(out).as("finalizations in finalized-" + run).hasSize(expected);
+        assertThat(readKeyed("finalized-" + run, expected + 1, Duration.ofSeconds(2))).as("no extra finalization").hasSize(expected);
+        return out;
+    }
+
+    /** The run's batch records (batches and epoch ends): exactly as many as expected, none twice. */
+    static Map<String, JsonNode> readBatches(String run) throws Exception {
+        int expected = EPOCHS * (expectedBatchesPerEpoch() + 1);
+        Map<String, JsonNode> out = readKeyed("batches-" + run, expected, Duration.ofSeconds(30));
+        assertThat(out).as("batch records of " + run).hasSize(expected);
+        assertThat(readKeyed("batches-" + run, expected + 1, Duration.ofSeconds(2))).as("no extra batch record").hasSize(expected);
+        return out;
+    }
+
+    /** Up to {@code count} committed records of {@code topic} by key; a key seen twice fails. */
+    static Map<String, JsonNode> readKeyed(String topic, int count, Duration timeout) throws Exception {
+        Map<String, JsonNode> out = new TreeMap<>();
+        for (ConsumerRecord<String, byte[]> r : KAFKA.readAll(topic, count, timeout)) {
+            JsonNode n = JSON.readTree(new String(r.value(), StandardCharsets.UTF_8));
+            assertThat(out.put(r.key(), n)).as("duplicate record " + r.key() + " in " + topic).isNull();
+        }
+        return out;
+    }
+
+    static int expectedBatchesPerEpoch() {
+        long perEpoch = scenario.expected().values().stream().filter(x -> x.epoch() == 1 && x.finalized()).count();
+        return (int) ((perEpoch + BATCH_SIZE - 1) / BATCH_SIZE);
+    }
+
+    static void assertFinalizationsAsExpected(Map<String, JsonNode> finalized) {
+        assertThat(finalized).hasSize(EPOCHS * PROJECTS);
+        for (EpochScenario.Expected x : scenario.expected().values()) {
+            String key = MARKET + "|" + x.epoch() + "|" + x.projectId();
+            JsonNode n = finalized.get(key);
+            assertThat(n).as(key).isNotNull();
+            assertThat(n.path("status").asText()).as(key).isEqualTo(x.finalized() ? "FINALIZED" : "UNFINALIZED");
+            if (x.finalized()) {
+                assertThat(n.path("snapshotCid").asText()).as(key).isEqualTo(x.cid());
+            }
+        }
+    }
+
+    /** Every epoch's batches are on chain exactly once, with the expected CIDs, and the epoch is ended. */
+    static void assertCommittedOnChain(Map<String, JsonNode> batches, Set<String> allowedStatus) throws Exception {
+        PowerloomProtocolState contract = deployment.contract();
+        int perEpoch = expectedBatchesPerEpoch();
+        for (long e = 1; e <= EPOCHS; e++) {
+            List<String> cids = new ArrayList<>();
+            for (int i = 0; i < perEpoch; i++) {
+                JsonNode b = batches.get(MARKET + "|" + e + "|" + i);
+                assertThat(b).as("batch %d of epoch %d", i, e).isNotNull();
+                assertThat(b.path("status").asText()).isIn(allowedStatus);
+                cids.add(b.path("batchCid").asText());
+            }
+            JsonNode end = batches.get(MARKET + "|" + e + "|end");
+            assertThat(end).as("end of epoch " + e).isNotNull();
+            assertThat(end.path("status").asText()).isIn(allowedStatus);
+            BigInteger epoch = BigInteger.valueOf(e);
+            assertThat(contract.batchSubmissionsCompleted(MARKET, epoch).send()).as("epoch %d completed", e).isTrue();
+            List<String> onChain = ((List<?>) contract.epochIdToBatchCids(MARKET, epoch).send()).stream()
+                    .map(Object::toString).collect(Collectors.toList());
+            assertThat(onChain).as("batch CIDs of epoch %d on chain", e).containsExactlyInAnyOrderElementsOf(cids);
+            for (EpochScenario.Expected x : scenario.expected().values()) {
+                if (x.epoch() == e && x.finalized()) {
+                    assertThat(contract.maxSnapshotsCid(MARKET, x.projectId(), epoch).send()).as(x.projectId()).isEqualTo(x.cid());
+                }
+            }
+        }
+        assertThat(countLogs(PowerloomProtocolState.SNAPSHOTBATCHSUBMITTED_EVENT)).as("batch commits, ever")
+                .isEqualTo((long) EPOCHS * perEpoch);
+        assertThat(countLogs(PowerloomProtocolState.BATCHSUBMISSIONSCOMPLETED_EVENT)).isEqualTo(EPOCHS);
+        assertThat(countLogs(PowerloomProtocolState.DELAYEDBATCHSUBMITTED_EVENT)).isZero();
+    }
+
+    static long countLogs(org.web3j.abi.datatypes.Event event) throws Exception {
+        return network.countLogs(event);
+    }
+}
