@@ -39,7 +39,10 @@ public final class CircuitRelayClient implements StreamHandler {
         Connection relay = ((OutboundStream) stream).connection();
         StreamLink link = StreamLink.takeOver(stream, relay.remoteAddress() + "/p2p-circuit");
         link.receiver(new FramedMessageLink(link, (bytes, leftover) -> onStopMessage(stream, link, bytes, leftover),
-                e -> LOG.debug("relay stop stream from {} failed: {}", relay.remotePeer(), e.getMessage())));
+                e -> {
+                    LOG.debug("relay stop stream from {} failed: {}", relay.remotePeer(), e.getMessage());
+                    stream.reset();
+                }));
     }
 
     private void onStopMessage(StreamContext stream, StreamLink link, byte[] bytes, ByteBuf leftover) {
@@ -155,7 +158,10 @@ public final class CircuitRelayClient implements StreamHandler {
                         link.close();
                         result.completeExceptionally(e);
                     }
-                }, result::completeExceptionally));
+                }, e -> {
+                    stream.reset();
+                    result.completeExceptionally(e);
+                }));
                 ByteBuf b = link.alloc().buffer(request.length + 4);
                 CircuitMessages.writeFramed(b, request);
                 link.write(b);
