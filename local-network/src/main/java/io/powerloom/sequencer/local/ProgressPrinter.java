@@ -53,7 +53,7 @@ public final class ProgressPrinter implements AutoCloseable {
 
     private final Map<Long, int[]> finalizedPerEpoch = new TreeMap<>(); // [finalized, unfinalized]
     private final Set<Long> pendingEpochs = new TreeSet<>();
-    private final Map<Long, Map<String, Integer>> rejectedPerEpoch = new TreeMap<>();
+    private final Map<Long, Map<String, Integer>> rejectedPerEpoch = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> rejectedTotals = new ConcurrentHashMap<>();
     private final AtomicLong committedBatches = new AtomicLong();
     private final AtomicLong completedEpochs = new AtomicLong();
@@ -119,6 +119,11 @@ public final class ProgressPrinter implements AutoCloseable {
         return m;
     }
 
+    /** The job's rejections of submissions for {@code epochId} seen so far, by reason. */
+    public Map<String, Integer> rejectedOfEpoch(long epochId) {
+        return new TreeMap<>(rejectedPerEpoch.getOrDefault(epochId, Map.of()));
+    }
+
     private void loop() {
         try {
             while (running) {
@@ -137,7 +142,7 @@ public final class ProgressPrinter implements AutoCloseable {
                         pendingEpochs.remove(epoch);
                         int[] c = finalizedPerEpoch.get(epoch);
                         out.accept("epoch " + epoch + " finalized: " + c[0] + " projects (" + c[1] + " unfinalized), rejected: "
-                                + rejectedPerEpoch.getOrDefault(epoch, Map.of()));
+                                + rejectedOfEpoch(epoch));
                     }
                 }
             }
@@ -162,7 +167,8 @@ public final class ProgressPrinter implements AutoCloseable {
             String reason = n.path("reason").asText("UNKNOWN");
             rejectedTotals.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
             if (n.has("epochId")) {
-                rejectedPerEpoch.computeIfAbsent(n.get("epochId").asLong(), k -> new TreeMap<>()).merge(reason, 1, Integer::sum);
+                rejectedPerEpoch.computeIfAbsent(n.get("epochId").asLong(), k -> new ConcurrentHashMap<>())
+                        .merge(reason, 1, Integer::sum);
             }
         } else if (r.topic().equals(bridgeRejectsTopic)) {
             rejectedTotals.computeIfAbsent("bridge:" + n.path("reason").asText("unknown"), k -> new AtomicLong()).incrementAndGet();

@@ -61,6 +61,7 @@ public final class SnapshotterFleet implements AutoCloseable {
         return t;
     });
     private final Map<Fault, AtomicLong> sent = new EnumMap<>(Fault.class);
+    private final Map<Long, Map<Fault, AtomicLong>> sentPerEpoch = new ConcurrentHashMap<>();
     private final AtomicLong sendFailures = new AtomicLong();
     private final Map<Long, Boolean> seenEpochs = new ConcurrentHashMap<>();
     private long nextLogBlock;
@@ -105,6 +106,13 @@ public final class SnapshotterFleet implements AutoCloseable {
     public Map<Fault, Long> sent() {
         Map<Fault, Long> out = new EnumMap<>(Fault.class);
         sent.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** Submissions of {@code epochId} written so far, by fault kind (kinds never sent are absent). */
+    public Map<Fault, Long> sent(long epochId) {
+        Map<Fault, Long> out = new EnumMap<>(Fault.class);
+        sentPerEpoch.getOrDefault(epochId, Map.of()).forEach((k, v) -> out.put(k, v.get()));
         return out;
     }
 
@@ -159,7 +167,7 @@ public final class SnapshotterFleet implements AutoCloseable {
                     delayMs = p.fault() == Fault.LATE ? (windowSeconds + 6) * 1000L + rnd.nextInt(2000)
                             : 300 + rnd.nextInt(Math.max(1, Math.min(3000, windowSeconds * 200)));
                 }
-                scheduler.schedule(() -> n.send(p), delayMs, TimeUnit.MILLISECONDS);
+                scheduler.schedule(() -> n.send(epoch, p), delayMs, TimeUnit.MILLISECONDS);
             }
         }
         LOG.info("epoch {} released: {} snapshotter nodes submit (head block {})", epoch, nodes.size(), headNumber);
@@ -222,7 +230,7 @@ public final class SnapshotterFleet implements AutoCloseable {
             throw new IllegalStateException("snapshotter " + slotId + " cannot reach the bridge at " + target + ": " + last, last);
         }
 
-        synchronized void send(Planned p) {
+        synchronized void send(long epoch, Planned p) {
             for (int attempt = 0; attempt < 2; attempt++) {
                 try {
                     if (connection == null || !connection.isOpen() || streams.isEmpty()) {
@@ -231,6 +239,8 @@ public final class SnapshotterFleet implements AutoCloseable {
                     OutboundStream s = streams.get(next++ % streams.size());
                     s.write(Unpooled.wrappedBuffer(p.frame())).get(10, TimeUnit.SECONDS);
                     sent.get(p.fault()).incrementAndGet();
+                    sentPerEpoch.computeIfAbsent(epoch, k -> new ConcurrentHashMap<>())
+                            .computeIfAbsent(p.fault(), k -> new AtomicLong()).incrementAndGet();
                     return;
                 } catch (Exception e) {
                     if (Thread.currentThread().isInterrupted()) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.powerloom.sequencer.chain.ProtocolStateDeployer;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
+import io.powerloom.sequencer.local.SimulatedSubmissions.Fault;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
@@ -89,10 +91,22 @@ class LocalNetworkITCase {
             assertThat(console).anyMatch(l -> l.matches("epoch 1 completed: tx=0x[0-9a-f]{64}"));
             assertThat(console).anyMatch(l -> l.startsWith("epoch 1 finalized: 6 projects (0 unfinalized)"));
 
-            // faulty submissions were rejected, and only for the planted reasons
-            Map<String, Long> rejected = net.progress().rejectedTotals();
-            assertThat(rejected.values().stream().mapToLong(Long::longValue).sum()).isPositive();
-            Set<String> jobReasons = rejected.keySet().stream().filter(r -> !r.startsWith("bridge:")).collect(Collectors.toSet());
+            // every planted fault of epochs 1 and 2 was rejected for its reason, and nothing else was
+            long waitUntil = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < waitUntil && !(faultsMatch(net, 1) && faultsMatch(net, 2) && malformedMatch(net))) {
+                Thread.sleep(500);
+            }
+            long planted = 0;
+            for (long epoch = 1; epoch <= 2; epoch++) {
+                Map<String, Integer> expected = expectedRejections(net.fleet().sent(epoch));
+                planted += expected.values().stream().mapToInt(Integer::intValue).sum();
+                assertThat(net.progress().rejectedOfEpoch(epoch)).as("rejections of epoch %d", epoch).isEqualTo(expected);
+            }
+            assertThat(planted).as("faults planted in epochs 1 and 2").isPositive();
+            assertThat(net.progress().rejectedTotals().getOrDefault("bridge:missing_field", 0L))
+                    .isEqualTo(net.fleet().sent().get(Fault.MALFORMED));
+            Set<String> jobReasons = net.progress().rejectedTotals().keySet().stream()
+                    .filter(r -> !r.startsWith("bridge:")).collect(Collectors.toSet());
             assertThat(FAULT_REASONS).containsAll(jobReasons);
             assertThat(net.fleet().sendFailures()).isZero();
         } finally {
@@ -107,6 +121,32 @@ class LocalNetworkITCase {
         }
         assertThat(alive).as("child processes after close").isEmpty();
         assertThat(console).contains("local network stopped");
+    }
+
+    /** The job's rejections the planted faults of one epoch must cause (malformed ones stop at the bridge). */
+    static Map<String, Integer> expectedRejections(Map<Fault, Long> sent) {
+        Map<String, Integer> m = new TreeMap<>();
+        sent.forEach((fault, n) -> {
+            String reason = switch (fault) {
+                case FORGED_SIGNATURE -> "SIGNER_NOT_SLOT_OWNER";
+                case UNREGISTERED_SLOT -> "SLOT_NOT_REGISTERED";
+                case LATE -> "LATE";
+                default -> null;
+            };
+            if (reason != null && n > 0) {
+                m.put(reason, n.intValue());
+            }
+        });
+        return m;
+    }
+
+    static boolean faultsMatch(LocalNetwork net, long epoch) {
+        return net.progress().rejectedOfEpoch(epoch).equals(expectedRejections(net.fleet().sent(epoch)));
+    }
+
+    static boolean malformedMatch(LocalNetwork net) {
+        return net.progress().rejectedTotals().getOrDefault("bridge:missing_field", 0L)
+                .equals(net.fleet().sent().get(Fault.MALFORMED));
     }
 
     static List<ProcessHandle> children() {
