@@ -42,15 +42,17 @@ pid_alive() {
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # resolve_cluster_lib: prints the folder holding the cluster's jars, copying them from Maven (offline first,
-# then Maven Central) when missing or older than the poms. FLINK_CLUSTER_LIB points at a ready folder instead.
+# then Maven Central) when missing or when flink-cluster/pom.xml or the root pom's Flink/log4j/slf4j versions
+# changed since. FLINK_CLUSTER_LIB points at a ready folder instead.
 resolve_cluster_lib() {
   if [[ -n "${FLINK_CLUSTER_LIB:-}" ]]; then
     ls "$FLINK_CLUSTER_LIB"/flink-runtime-*.jar >/dev/null 2>&1 || fail "FLINK_CLUSTER_LIB=$FLINK_CLUSTER_LIB holds no flink-runtime jar"
     echo "$FLINK_CLUSTER_LIB"
     return
   fi
-  local lib="$HERE/target/lib" stamp="$HERE/target/lib/.resolved"
-  if [[ -f "$stamp" && "$stamp" -nt "$HERE/pom.xml" && "$stamp" -nt "$HERE/../pom.xml" ]]; then
+  local lib="$HERE/target/lib" stamp="$HERE/target/lib/.resolved" fingerprint
+  fingerprint="$( { cat "$HERE/pom.xml"; grep -E '<(flink|log4j|slf4j)\.version>' "$HERE/../pom.xml"; } | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" ]]; then
     echo "$lib"
     return
   fi
@@ -62,7 +64,7 @@ resolve_cluster_lib() {
     mvn -B -q -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies >&2 || fail "could not resolve the cluster classpath (mvn failed)"
   fi
   ls "$lib"/flink-runtime-*.jar >/dev/null 2>&1 || fail "no flink-runtime jar in $lib after resolution"
-  touch "$stamp"
+  echo "$fingerprint" >"$stamp"
   echo "$lib"
 }
 
