@@ -149,14 +149,14 @@ class StandaloneClusterITCase {
         assertThat(overview.path("slots-total").asInt()).isEqualTo(2);
 
         createOutputTopics("r1");
-        long t0 = System.nanoTime();
-        String jobId = cluster.submit(JOB_JAR.toAbsolutePath(), 2, null, programArgs("r1", "latest"));
-        long submitted = System.nanoTime();
+        ClusterScripts.Result run = cluster.submitAndWait(JOB_JAR.toAbsolutePath(), 2, programArgs("r1", "latest"),
+                Duration.ofMinutes(3));
+        String jobId = run.lastLine();
         assertThat(jobId).matches("[0-9a-f]{32}");
-        assertThat(rest.awaitTerminal(jobId, Duration.ofMinutes(3))).as(rest.rootException(jobId)).isEqualTo("FINISHED");
-        long finished = System.nanoTime();
-        System.out.printf("bounded run on the standalone cluster: submit %d ms, run %d ms%n",
-                (submitted - t0) / 1_000_000, (finished - submitted) / 1_000_000);
+        assertThat(run.stderr()).contains("job " + jobId + " FINISHED");
+        assertThat(rest.state(jobId)).isEqualTo("FINISHED");
+        System.out.printf("bounded run on the standalone cluster, submit-job.sh --wait: %d ms%n%s", run.took().toMillis(),
+                run.stderr());
 
         // it really ran there, with the cluster's RocksDB backend and checkpoints in the run directory
         JsonNode job = rest.job(jobId);
@@ -186,12 +186,16 @@ class StandaloneClusterITCase {
         Map<String, JsonNode> before = waitForFinalized("r2", firstTwoEpochs, Duration.ofMinutes(2));
         assertThat(before.keySet()).allMatch(k -> !k.startsWith(MARKET + "|3|"));
 
+        String whileRunning = cluster.savepoint(first);
+        assertThat(rest.state(first)).as("a plain savepoint leaves the job running").isEqualTo("RUNNING");
+        assertThat(Path.of(URI.create(whileRunning))).isDirectoryContaining("glob:**/_metadata");
+
         long t0 = System.nanoTime();
         String savepoint = cluster.stopWithSavepoint(first);
         long stopped = System.nanoTime();
         assertThat(rest.awaitTerminal(first, Duration.ofSeconds(30))).isEqualTo("FINISHED");
-        assertThat(Path.of(URI.create(savepoint.startsWith("file:") ? savepoint : "file:" + savepoint)))
-                .isDirectory().isDirectoryContaining("glob:**/_metadata");
+        assertThat(savepoint).isNotEqualTo(whileRunning).startsWith("file:");
+        assertThat(Path.of(URI.create(savepoint))).isDirectoryContaining("glob:**/_metadata");
 
         // the "new version": same jar and uids, parallelism 1, resumed from the savepoint
         String second = cluster.submit(JOB_JAR.toAbsolutePath(), 1, savepoint, programArgs("r2", "none"));

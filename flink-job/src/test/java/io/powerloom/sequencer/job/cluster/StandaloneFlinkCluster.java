@@ -88,6 +88,17 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         return scripts.run("submit-job.sh", args, Duration.ofMinutes(3)).lastLine();
     }
 
+    /**
+     * Submits with {@code submit-job.sh --wait}: returns once the job ended {@code FINISHED} (the script fails
+     * otherwise, printing the root exception).
+     */
+    public ClusterScripts.Result submitAndWait(Path jar, int parallelism, List<String> programArgs, Duration timeout) {
+        List<String> args = new ArrayList<>(List.of("--url", restUrl(), jar.toString(), "--parallelism",
+                Integer.toString(parallelism), "--wait", Long.toString(timeout.toSeconds()), "--"));
+        args.addAll(programArgs);
+        return scripts.run("submit-job.sh", args, timeout.plusMinutes(1));
+    }
+
     /** Runs {@code submit-job.sh} expecting it to fail; returns what it printed. */
     public ClusterScripts.Result submitExpectingFailure(Path jar, List<String> programArgs) {
         List<String> args = new ArrayList<>(List.of("--url", restUrl(), jar.toString(), "--"));
@@ -103,6 +114,11 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     /** Stop-with-savepoint ({@code savepoint.sh --stop}); returns the savepoint location. */
     public String stopWithSavepoint(String jobId) {
         return scripts.run("savepoint.sh", List.of("--url", restUrl(), jobId, "--stop"), Duration.ofMinutes(3)).lastLine();
+    }
+
+    /** A savepoint of a running job that keeps running ({@code savepoint.sh}); returns the savepoint location. */
+    public String savepoint(String jobId) {
+        return scripts.run("savepoint.sh", List.of("--url", restUrl(), jobId), Duration.ofMinutes(3)).lastLine();
     }
 
     /** The pid recorded for {@code role} (jobmanager, taskmanager), if any. */
