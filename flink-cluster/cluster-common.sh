@@ -28,6 +28,9 @@ FLINK_JAVA17_OPTS=(
 
 fail() { echo "error: $*" >&2; exit 1; }
 
+# print_help <script>: the script's leading comment block, without the '#'.
+print_help() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$1"; }
+
 need() { command -v "$1" >/dev/null 2>&1 || fail "'$1' is required on the PATH"; }
 
 # pid_alive <pid file>: the file exists and names a running process.

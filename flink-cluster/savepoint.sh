@@ -26,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     --dir)     DIR="$2"; shift 2 ;;
     --format)  FORMAT="$2"; shift 2 ;;
     --timeout) TIMEOUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) print_help "$0"; exit 0 ;;
     -*) fail "unknown option '$1' (see --help)" ;;
     *)  [[ -z "$JOB" ]] || fail "one job id only, got '$JOB' and '$1'"; JOB="$1"; shift ;;
   esac

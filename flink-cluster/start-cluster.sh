@@ -27,7 +27,7 @@ TM_MEMORY="${FLINK_CLUSTER_TM_MEMORY:-1536m}"
 TIMEOUT="${FLINK_CLUSTER_TIMEOUT:-90}"
 OWNER_PID=""
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { print_help "$0"; exit "${1:-0}"; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in

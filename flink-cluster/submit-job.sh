@@ -10,7 +10,8 @@
 # 1. POST <url>/jars/upload (multipart, field "jarfile")   2. POST <url>/jars/<jar id>/run with entryClass,
 # parallelism, programArgsList, savepointPath, allowNonRestoredState. Prints the job id on standard output (progress
 # goes to standard error). The uploaded jar is deleted from the cluster afterwards (the job keeps its own copy),
-# unless --keep-jar (then it stays listed under "Submit New Job" in the web UI). --wait waits until the job reaches a terminal state and fails unless it is FINISHED.
+# unless --keep-jar (then it stays listed under "Submit New Job" in the web UI). --wait waits until the job
+# reaches a terminal state and fails unless it is FINISHED.
 # URL: --url, else $FLINK_REST_URL, else the local cluster of .run/flink-cluster, else http://127.0.0.1:8081.
 # Without --entry-class the jar's manifest Main-Class is used (the sequencer jar names SequencerJob there).
 set -euo pipefail
@@ -32,7 +33,7 @@ while [[ $# -gt 0 ]]; do
     --allow-non-restored-state) ALLOW_NON_RESTORED=true; shift ;;
     --wait)                     WAIT="$2"; shift 2 ;;
     --keep-jar)                 KEEP_JAR=true; shift ;;
-    -h|--help)                  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help)                  print_help "$0"; exit 0 ;;
     --)                         shift; PROGRAM_ARGS=("$@"); break ;;
     -*)                         fail "unknown option '$1' (program arguments go after --)" ;;
     *)  [[ -z "$JAR" ]] || fail "one jar only (program arguments go after --): '$1'"; JAR="$1"; shift ;;

@@ -40,6 +40,14 @@ class ClusterScriptsTest {
     }
 
     @Test
+    void everyScriptExplainsItselfWithHelp() {
+        for (String script : List.of("start-cluster.sh", "stop-cluster.sh", "submit-job.sh", "savepoint.sh")) {
+            ClusterScripts.Result r = SCRIPTS.run(script, List.of("--help"), TIMEOUT);
+            assertThat(r.stdout()).as(script).contains("flink-cluster/" + script + " [").doesNotContain("set -euo");
+        }
+    }
+
+    @Test
     void startRefusesBadOptions() {
         assertThat(failure("start-cluster.sh", "--run-dir", dir.toString(), "--slots", "two"))
                 .contains("slots must be a number, was 'two'");
