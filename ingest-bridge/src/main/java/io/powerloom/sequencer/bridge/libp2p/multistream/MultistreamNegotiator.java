@@ -86,9 +86,12 @@ public final class MultistreamNegotiator {
             while (protocol == null && (line = readLine(buf)) != null) {
                 handle(line);
             }
-        } finally {
+        } catch (RuntimeException e) {
             cumulation.end(buf);
+            cumulation.release(); // a failed negotiation keeps nothing
+            throw e;
         }
+        cumulation.end(buf);
         return protocol != null;
     }
 

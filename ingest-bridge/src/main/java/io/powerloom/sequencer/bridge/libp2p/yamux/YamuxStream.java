@@ -31,7 +31,11 @@ public final class YamuxStream {
     private long recvWindow = YamuxSession.INITIAL_WINDOW;
     private int delivered;
     private final ArrayDeque<PendingWrite> writes = new ArrayDeque<>();
-    private ArrayDeque<ByteBuf> held;
+    /**
+     * Bytes received while paused, copied (not retained slices: tiny frames must not pin whole decrypted
+     * messages), so a paused stream holds at most its 256 KiB window.
+     */
+    private ByteBuf held;
     private boolean paused;
     private boolean finRequested;
     private boolean localFin;
@@ -164,15 +168,19 @@ public final class YamuxStream {
         if (reset || remoteFin) {
             return;
         }
-        if (paused || (held != null && !held.isEmpty())) {
+        if (paused || hasHeld()) {
             if (held == null) {
-                held = new ArrayDeque<>();
+                held = session.alloc().heapBuffer(Math.max(1024, slice.readableBytes()), YamuxSession.INITIAL_WINDOW * 2);
             }
-            held.add(slice.retainedSlice());
+            held.writeBytes(slice, slice.readerIndex(), slice.readableBytes());
             return;
         }
         deliver(slice);
         maybeGrant();
+    }
+
+    private boolean hasHeld() {
+        return held != null && held.isReadable();
     }
 
     private void deliver(ByteBuf data) {
@@ -183,15 +191,16 @@ public final class YamuxStream {
     }
 
     private void drainHeld() {
-        while (held != null && !held.isEmpty() && !paused && !reset) {
-            ByteBuf b = held.poll();
+        if (hasHeld() && !paused && !reset) {
+            ByteBuf b = held;
+            held = null;
             try {
                 deliver(b);
             } finally {
                 b.release();
             }
         }
-        if (!reset && remoteFin && !remoteFinDelivered && (held == null || held.isEmpty())) {
+        if (!reset && remoteFin && !remoteFinDelivered && !hasHeld()) {
             remoteFinDelivered = true;
             notifyClose(false);
             maybeRemove();
@@ -223,7 +232,7 @@ public final class YamuxStream {
             return;
         }
         remoteFin = true;
-        if (held == null || held.isEmpty()) {
+        if (!hasHeld()) {
             remoteFinDelivered = true;
             notifyClose(false);
             maybeRemove();
@@ -244,8 +253,8 @@ public final class YamuxStream {
         }
         reset = true;
         if (held != null) {
-            held.forEach(ByteBuf::release);
-            held.clear();
+            held.release();
+            held = null;
         }
         Libp2pException closed = new Libp2pException(Libp2pException.Kind.CLOSED, "stream " + id + " was reset");
         PendingWrite w;
