@@ -179,7 +179,12 @@ public final class Libp2pHost implements AutoCloseable {
 
         /** Adds a TCP listen address, e.g. {@code /ip4/127.0.0.1/tcp/0} (port 0: any free port). */
         public Builder listen(String multiaddr) {
-            Multiaddr m = Multiaddr.parse(multiaddr);
+            return listen(Multiaddr.parse(multiaddr));
+        }
+
+        /** Adds a TCP listen address. */
+        public Builder listen(Multiaddr m) {
+            String multiaddr = m.toString();
             if (m.tcpPort() < 0 || m.host() == null || m.isCircuit()) {
                 throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
                         "listen address must be /ip4|ip6/<host>/tcp/<port>: " + multiaddr);
@@ -190,7 +195,12 @@ public final class Libp2pHost implements AutoCloseable {
 
         /** Adds a circuit relay v2 to hold a reservation on; the address must end in {@code /p2p/<relay id>}. */
         public Builder relay(String multiaddr) {
-            Multiaddr m = Multiaddr.parse(multiaddr);
+            return relay(Multiaddr.parse(multiaddr));
+        }
+
+        /** Adds a circuit relay v2 to hold a reservation on. */
+        public Builder relay(Multiaddr m) {
+            String multiaddr = m.toString();
             if (m.peerId() == null || m.tcpPort() < 0 || m.isCircuit()) {
                 throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
                         "relay address must be /ip4|dns4/<host>/tcp/<port>/p2p/<relay id>: " + multiaddr);

@@ -179,6 +179,20 @@ class Libp2pHostTest {
     }
 
     @Test
+    void builderRejectsBadConfigurationWithReasons() {
+        assertThatThrownBy(() -> Libp2pHost.builder().listen("/ip4/127.0.0.1"))
+                .isInstanceOf(Libp2pException.class).hasMessageContaining("listen address must be");
+        assertThatThrownBy(() -> Libp2pHost.builder().relay("/ip4/127.0.0.1/tcp/4001"))
+                .isInstanceOf(Libp2pException.class).hasMessageContaining("/p2p/<relay id>");
+        assertThatThrownBy(() -> Libp2pHost.builder().handle("collect", echo))
+                .isInstanceOf(Libp2pException.class).hasMessageContaining("bad protocol id");
+        assertThatThrownBy(() -> Libp2pHost.builder().maxConnections(0))
+                .isInstanceOf(Libp2pException.class).hasMessageContaining("must be positive");
+        assertThatThrownBy(() -> Libp2pHost.builder().listen("/ip4/1.2.3.4/tcp/1/p2p/garbage"))
+                .isInstanceOf(Libp2pException.class).hasMessageContaining("INVALID_INPUT");
+    }
+
+    @Test
     void closeEndsConnectionsOnBothSides() throws Exception {
         start(10, 10);
         Connection c = dial();
