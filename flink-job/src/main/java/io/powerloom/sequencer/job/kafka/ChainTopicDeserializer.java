@@ -43,13 +43,11 @@ public class ChainTopicDeserializer implements KafkaRecordDeserializationSchema<
         if (value == null) {
             return null;
         }
-        String text = new String(value, 0, Math.min(value.length, 40), java.nio.charset.StandardCharsets.UTF_8);
-        if (text.contains("\"type\":\"slot\"")) {
-            SlotAssignment s = RecordCodec.decodeSlotAssignment(value);
+        ChainTopicRecord r = RecordCodec.decodeChainTopic(value);
+        if (r instanceof SlotAssignment s) {
             return ChainEvent.slot(s.observedAtMs(), s.slotId(), s.snapshotter().toLowerCase(Locale.ROOT), s.active(),
                     s.blockNumber());
         }
-        ChainTopicRecord r = RecordCodec.decodeChainTopic(value);
         if (r instanceof EpochReleased e) {
             return ChainEvent.epoch(e.observedAtMs(), e.dataMarket().toLowerCase(Locale.ROOT), e.epochId(),
                     Math.multiplyExact(e.snapshotSubmissionWindow(), 1000L), e.batchSubmissionWindow(), e.blockNumber(),

@@ -89,6 +89,9 @@ public final class RecordCodec {
         if (r instanceof EpochReleased e) {
             return encode(e);
         }
+        if (r instanceof SlotAssignment s) {
+            return encode(s);
+        }
         return encode((ChainBlock) r);
     }
 
@@ -143,8 +146,9 @@ public final class RecordCodec {
         return switch (type) {
             case "epochReleased" -> epochReleased(n);
             case "block" -> chainBlock(n);
+            case "slot" -> slotAssignment(n);
             default -> throw new RecordFormatException("type \"" + type
-                    + "\" does not belong on the protocol-chain topic (expected epochReleased or block)");
+                    + "\" does not belong on the protocol-chain topic (expected epochReleased, block or slot)");
         };
     }
 
@@ -163,6 +167,10 @@ public final class RecordCodec {
     public static SlotAssignment decodeSlotAssignment(byte[] value) throws RecordFormatException {
         JsonNode n = parse(value);
         expectType(n, "slot");
+        return slotAssignment(n);
+    }
+
+    private static SlotAssignment slotAssignment(JsonNode n) throws RecordFormatException {
         try {
             return new SlotAssignment(uint64(n, "slotId"), text(n, "snapshotter"), bool(n, "active"),
                     uint64(n, "blockNumber"), uint64(n, "observedAtMs"));

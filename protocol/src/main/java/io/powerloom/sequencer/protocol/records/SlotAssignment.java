@@ -3,7 +3,8 @@ package io.powerloom.sequencer.protocol.records;
 import static io.powerloom.sequencer.protocol.records.RecordChecks.address;
 
 /**
- * The snapshotter registered for a slot (compacted {@value Topics#SLOTS} topic, key = slotId).
+ * The snapshotter registered for a slot (compacted {@value Topics#SLOTS} topic, key = slotId; also on the
+ * {@value Topics#PROTOCOL_CHAIN} topic, in order with releases and heads).
  *
  * @param slotId       the slot (unsigned)
  * @param snapshotter  the registered snapshotter address (lower-case 0x)
@@ -12,7 +13,7 @@ import static io.powerloom.sequencer.protocol.records.RecordChecks.address;
  * @param observedAtMs bridge wall clock when seen
  */
 public record SlotAssignment(long slotId, String snapshotter, boolean active, long blockNumber, long observedAtMs)
-        implements java.io.Serializable {
+        implements ChainTopicRecord, java.io.Serializable {
 
     public SlotAssignment {
         address("snapshotter", snapshotter);

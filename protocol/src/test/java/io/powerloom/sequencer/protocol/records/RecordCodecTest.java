@@ -77,6 +77,8 @@ class RecordCodecTest {
         assertThat(text(RecordCodec.encode(s))).isEqualTo("{\"v\":1,\"type\":\"slot\",\"slotId\":7,\"snapshotter\":\""
                 + DM + "\",\"active\":true,\"blockNumber\":99,\"observedAtMs\":1000}");
         assertThat(RecordCodec.decodeSlotAssignment(RecordCodec.encode(s))).isEqualTo(s);
+        // slot registrations travel on the protocol-chain topic too, in order with releases and heads
+        assertThat(RecordCodec.decodeChainTopic(RecordCodec.encode((ChainTopicRecord) s))).isEqualTo(s);
     }
 
     @Test
@@ -118,8 +120,10 @@ class RecordCodecTest {
                 .isInstanceOf(RecordFormatException.class).hasMessageContaining("blockHash");
         assertThatThrownBy(() -> RecordCodec.decodeChainTopic(bytes(good.replace("\"removed\":false", "\"removed\":0"))))
                 .isInstanceOf(RecordFormatException.class).hasMessageContaining("must be a boolean");
-        assertThatThrownBy(() -> RecordCodec.decodeChainTopic(bytes(good.replace("epochReleased", "slot"))))
+        assertThatThrownBy(() -> RecordCodec.decodeChainTopic(bytes(good.replace("epochReleased", "heartbeat"))))
                 .isInstanceOf(RecordFormatException.class).hasMessageContaining("protocol-chain");
+        assertThatThrownBy(() -> RecordCodec.decodeChainTopic(bytes(good.replace("epochReleased", "slot"))))
+                .isInstanceOf(RecordFormatException.class).hasMessageContaining("slotId");
         assertThatThrownBy(() -> RecordCodec.decodeChainBlock(bytes(good)))
                 .isInstanceOf(RecordFormatException.class).hasMessageContaining("expected type \"block\"");
         assertThatThrownBy(() -> RecordCodec.decodeSlotAssignment(new byte[0]))
