@@ -282,6 +282,8 @@ public final class LocalNetwork implements AutoCloseable {
         b.put("libp2p.listen", "/ip4/127.0.0.1/tcp/" + FreePorts.next());
         b.put("libp2p.relays", relay.multiaddr());
         b.put("http.listen", "127.0.0.1:" + FreePorts.next());
+        b.put("kafka.producer.max.block.ms", "10000"); // a stop never waits a minute for a broker that is gone
+        b.put("shutdown.timeout", "10s");
         mkdirs(data.resolve("bridge"));
         bridge = IngestBridge.start(BridgeConfig.of(b));
         track("ingest bridge", bridge);
@@ -469,6 +471,11 @@ public final class LocalNetwork implements AutoCloseable {
         if (!started.isEmpty()) {
             say("stopping the local network ...");
         }
+        if (progress != null && fleet != null) {
+            say("so far: " + releasedEpochs() + " epochs released, " + progress.completedEpochs() + " completed, "
+                    + progress.committedBatches() + " batches committed; sent " + fleet.sent() + "; rejected "
+                    + progress.rejectedTotals());
+        }
         while (!started.isEmpty()) {
             Step s = started.pop();
             long t0 = System.nanoTime();
@@ -533,11 +540,21 @@ public final class LocalNetwork implements AutoCloseable {
         Consumer<String> console = line -> System.out.printf(Locale.ROOT, "%tT  %s%n", System.currentTimeMillis(), line);
         CountDownLatch stopped = new CountDownLatch(1);
         LocalNetwork net = new LocalNetwork(options, console);
-        // Ctrl-C (also during start-up): stop what was started, newest first
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // Ctrl-C / SIGTERM: stop everything in order on a normal thread first, then exit (the JVM's shutdown hooks,
+        // e.g. the process reaper of local-infra and Flink's own, would otherwise race the orderly stop)
+        Runnable stopAndExit = () -> {
             net.close();
             stopped.countDown();
-        }, "local-network-stop"));
+            System.exit(0);
+        };
+        for (String signal : List.of("INT", "TERM")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(stopAndExit, "local-network-stop").start());
+            } catch (IllegalArgumentException e) {
+                // the signal cannot be handled here: the shutdown hook below still stops everything
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(net::close, "local-network-stop-hook"));
         try {
             net.startOrClose();
         } catch (RuntimeException e) {
@@ -548,7 +565,7 @@ public final class LocalNetwork implements AutoCloseable {
         if (options.duration() != null) {
             if (!stopped.await(options.duration().toMillis(), TimeUnit.MILLISECONDS)) {
                 console.accept("--duration " + options.duration().toSeconds() + "s reached");
-                System.exit(0); // runs the shutdown hook
+                stopAndExit.run();
             }
         } else {
             stopped.await();
