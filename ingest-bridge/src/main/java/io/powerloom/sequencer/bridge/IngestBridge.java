@@ -243,8 +243,13 @@ public final class IngestBridge implements AutoCloseable {
         IngestBridge bridge = IngestBridge.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            bridge.close();
-            stopped.countDown();
+            try {
+                bridge.close();
+            } finally {
+                stopped.countDown();
+                // log4j's own shutdown hook is disabled (log4j2.xml) so that the lines above are written
+                org.apache.logging.log4j.LogManager.shutdown();
+            }
         }, "ingest-bridge-shutdown"));
         stopped.await();
     }
