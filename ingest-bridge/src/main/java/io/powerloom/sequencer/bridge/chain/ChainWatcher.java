@@ -272,6 +272,9 @@ public final class ChainWatcher implements AutoCloseable {
                         SlotAssignment a = new SlotAssignment(s.slotId(), s.snapshotter(), s.active(), s.blockNumber(), now);
                         out.add(new ProducerRecord<>(config.slotsTopic(), null, now, Topics.slotKey(s.slotId()),
                                 RecordCodec.encode(a)));
+                        // and on the protocol-chain topic, in one order with releases and heads (the job reads it there)
+                        out.add(new ProducerRecord<>(config.chainTopic(), null, now, Topics.slotKey(s.slotId()),
+                                RecordCodec.encode(a)));
                         stateUpdates.add(() -> state.slotChanged(s.blockNumber(), s.slotId()));
                         slots++;
                     }
@@ -345,6 +348,7 @@ public final class ChainWatcher implements AutoCloseable {
             ChainReader.SlotState s = reader.slot(slotId, fork);
             SlotAssignment a = new SlotAssignment(slotId, s.snapshotter(), s.active(), fork, now);
             out.add(new ProducerRecord<>(config.slotsTopic(), null, now, Topics.slotKey(slotId), RecordCodec.encode(a)));
+            out.add(new ProducerRecord<>(config.chainTopic(), null, now, Topics.slotKey(slotId), RecordCodec.encode(a)));
         }
         return out;
     }

@@ -136,6 +136,8 @@ class ChainWatcherITCase {
             assertThat(r.timestamp()).as("Kafka timestamp = observedAtMs").isEqualTo(rec.observedAtMs());
             if (rec instanceof EpochReleased e) {
                 assertThat(r.key()).isEqualTo(e.dataMarket());
+            } else if (rec instanceof SlotAssignment s) {
+                assertThat(r.key()).isEqualTo(Topics.slotKey(s.slotId()));
             } else {
                 assertThat(r.key()).isEqualTo(Topics.BLOCK_KEY);
             }
