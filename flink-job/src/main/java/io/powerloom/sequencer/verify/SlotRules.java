@@ -1,14 +1,10 @@
 package io.powerloom.sequencer.verify;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -28,7 +24,8 @@ import org.apache.flink.util.OutputTag;
  * submissions (epoch 0) are recorded as the slot's last simulation and go no further.
  *
  * <p><b>Determinism.</b> Submissions and chain events interleave differently on every run, so nothing is decided when
- * a submission arrives: it waits in keyed state until the watermark passes its receive time (an event-time timer).
+ * a submission arrives: it waits in keyed state until the watermark passes its receive time (an event-time timer;
+ * submissions are bucketed per timer, so a full node sending thousands per epoch costs O(1) per submission).
  * By then every chain event stamped at or before that time has been seen, so the decision depends only on the log.
  * Within a slot, submissions are judged in arrival order, which is Kafka order because the bridge keys by slot.
  */
@@ -53,7 +50,8 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     private final long deadlineToleranceBlocks;
     private final long quotaRetentionMs;
 
-    private transient ListState<SignedSubmission> pending;
+    /** Submissions waiting for the watermark, bucketed by the (rounded) timer that will judge them. */
+    private transient MapState<Long, PendingBucket> pending;
     private transient MapState<Long, EpochCount> epochCounts;
     private transient ValueState<SignedSubmission> lastSimulation;
     private transient VerifyMetrics metrics;
@@ -71,9 +69,19 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     /** Per-slot count for one epoch, dropped at {@code expiresAt} (event time). */
     public record EpochCount(int count, long expiresAt) {}
 
+    /** The submissions one timer judges, in arrival order. */
+    public record PendingBucket(SignedSubmission[] submissions) {
+        PendingBucket plus(SignedSubmission s) {
+            SignedSubmission[] more = java.util.Arrays.copyOf(submissions, submissions.length + 1);
+            more[submissions.length] = s;
+            return new PendingBucket(more);
+        }
+    }
+
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", Types.POJO(SignedSubmission.class)));
+        pending = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("pending", Types.LONG, Types.POJO(PendingBucket.class)));
         epochCounts = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("epoch-counts", Types.LONG, Types.POJO(EpochCount.class)));
         lastSimulation = getRuntimeContext().getState(
@@ -84,8 +92,10 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
 
     @Override
     public void processElement(SignedSubmission s, ReadOnlyContext ctx, Collector<SignedSubmission> out) throws Exception {
-        pending.add(s);
-        ctx.timerService().registerEventTimeTimer(roundUp(s.receivedAtMs()));
+        long timer = roundUp(s.receivedAtMs());
+        PendingBucket bucket = pending.get(timer);
+        pending.put(timer, bucket == null ? new PendingBucket(new SignedSubmission[] {s}) : bucket.plus(s));
+        ctx.timerService().registerEventTimeTimer(timer);
     }
 
     @Override
@@ -107,24 +117,14 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SignedSubmission> out) throws Exception {
-        List<SignedSubmission> keep = new ArrayList<>();
-        boolean judgedAny = false;
-        Iterable<SignedSubmission> all = pending.get();
-        if (all != null) {
-            for (SignedSubmission s : all) {
-                if (s.receivedAtMs() <= timestamp) {
-                    judge(s, ctx, out);
-                    judgedAny = true;
-                } else {
-                    keep.add(s);
-                }
+        PendingBucket bucket = pending.get(timestamp);
+        if (bucket != null) {
+            pending.remove(timestamp);
+            for (SignedSubmission s : bucket.submissions()) {
+                judge(s, ctx, out);
             }
-        }
-        if (judgedAny) {
-            if (keep.isEmpty()) {
+            if (pending.isEmpty()) {
                 pending.clear();
-            } else {
-                pending.update(keep);
             }
         }
         Iterator<Map.Entry<Long, EpochCount>> it = epochCounts.iterator();
