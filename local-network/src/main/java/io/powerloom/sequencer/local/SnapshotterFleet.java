@@ -143,7 +143,12 @@ public final class SnapshotterFleet implements AutoCloseable {
                 }
                 long epoch = ev.epochId.longValue();
                 if (seenEpochs.putIfAbsent(epoch, Boolean.TRUE) == null) {
-                    onRelease(epoch);
+                    try {
+                        onRelease(epoch);
+                    } catch (Exception e) {
+                        seenEpochs.remove(epoch); // planned again at the next poll
+                        throw e;
+                    }
                 }
             }
             nextLogBlock = head + 1;
