@@ -62,8 +62,8 @@ public final class BridgeConfig {
         d.put("collect.max.streams.per.peer", "256");
         d.put("collect.stream.inflight.high", "64");
         d.put("collect.stream.inflight.low", "32");
-        d.put("collect.global.inflight.high", "500");
-        d.put("collect.global.inflight.low", "250");
+        d.put("collect.global.inflight.high", "300");
+        d.put("collect.global.inflight.low", "150");
         d.put("collect.reject.raw.max.bytes", "1KiB");
         d.put("libp2p.identity.key.file", "bridge-identity.key");
         d.put("libp2p.listen", "/ip4/0.0.0.0/tcp/9100");

@@ -27,6 +27,7 @@ public final class Backpressure {
     private final int globalLow;
     private final BridgeMetrics metrics;
     private final Consumer<StreamContext> onResume;
+    private final java.util.concurrent.Executor fanOut;
     private final AtomicInteger global = new AtomicInteger();
     private final Object globalLock = new Object();
     private final Map<Long, Tracked> streams = new ConcurrentHashMap<>();
@@ -47,6 +48,26 @@ public final class Backpressure {
         this.globalLow = globalLow;
         this.metrics = metrics;
         this.onResume = onResume;
+        this.fanOut = null;
+    }
+
+    /**
+     * As above, with an executor that runs the global pause/resume of every stream, so that the thread crossing
+     * the mark (an event loop, or the Kafka producer's I/O thread acknowledging) is not held up by it.
+     * {@link #shouldPause} sees the global state at once, so decoding stops without waiting for it.
+     */
+    public Backpressure(int streamHigh, int streamLow, int globalHigh, int globalLow, BridgeMetrics metrics,
+                        Consumer<StreamContext> onResume, java.util.concurrent.Executor fanOut) {
+        if (streamLow >= streamHigh || globalLow >= globalHigh || streamLow < 0 || globalLow < 0) {
+            throw new IllegalArgumentException("low-water marks must be below high-water marks");
+        }
+        this.streamHigh = streamHigh;
+        this.streamLow = streamLow;
+        this.globalHigh = globalHigh;
+        this.globalLow = globalLow;
+        this.metrics = metrics;
+        this.onResume = onResume;
+        this.fanOut = fanOut;
     }
 
     /** The flow-control state of one stream. */
@@ -181,6 +202,15 @@ public final class Backpressure {
 
     /** Brings every stream in line with the current global state (reads the latest value, so racing calls converge). */
     private void applyAll() {
+        if (fanOut != null) {
+            // not on the producer's I/O thread (it would delay acknowledgements) nor on an event loop
+            fanOut.execute(this::applyAllNow);
+        } else {
+            applyAllNow();
+        }
+    }
+
+    private void applyAllNow() {
         for (Tracked t : streams.values()) {
             apply(t);
         }

@@ -57,6 +57,13 @@ public final class CollectProtocolHandler implements StreamHandler {
     public static final String PROTOCOL = "/collect";
     /** Bytes decoded between two checks of the pause flag: bounds what one read adds beyond a high-water mark. */
     static final int SLICE_BYTES = 4096;
+    /** Runs global pauses/resumes of all streams (one daemon thread shared by handlers; the work is short). */
+    private static final java.util.concurrent.Executor FLOW_CONTROL =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "collect-flow-control");
+                t.setDaemon(true);
+                return t;
+            });
     private static final Logger LOG = LoggerFactory.getLogger(CollectProtocolHandler.class);
 
     private final String bridgeId;
@@ -91,6 +98,12 @@ public final class CollectProtocolHandler implements StreamHandler {
     }
 
     public CollectProtocolHandler(BridgeConfig config, SubmissionSink sink, BridgeMetrics metrics) {
+        this(config, sink, metrics, FLOW_CONTROL);
+    }
+
+    /** With the executor that runs global pauses/resumes ({@code Runnable::run} in tests: synchronous). */
+    CollectProtocolHandler(BridgeConfig config, SubmissionSink sink, BridgeMetrics metrics,
+                           java.util.concurrent.Executor flowControl) {
         this.bridgeId = config.bridgeId();
         this.maxMessageBytes = config.maxMessageBytes();
         this.maxStreams = config.maxStreams();
@@ -99,7 +112,7 @@ public final class CollectProtocolHandler implements StreamHandler {
         this.sink = sink;
         this.metrics = metrics;
         this.backpressure = new Backpressure(config.streamInFlightHigh(), config.streamInFlightLow(),
-                config.globalInFlightHigh(), config.globalInFlightLow(), metrics, this::onResume);
+                config.globalInFlightHigh(), config.globalInFlightLow(), metrics, this::onResume, flowControl);
     }
 
     @Override

@@ -32,7 +32,7 @@ class CollectProtocolHandlerTest {
     private CollectProtocolHandler handler(Map<String, String> overrides) {
         Map<String, String> cfg = new HashMap<>(Map.of("bridge.id", "bridge-test"));
         cfg.putAll(overrides);
-        return new CollectProtocolHandler(BridgeConfig.of(cfg), sink, metrics);
+        return new CollectProtocolHandler(BridgeConfig.of(cfg), sink, metrics, Runnable::run);
     }
 
     /** One message as a local collector writes it: UUID then Go JSON. */
