@@ -32,8 +32,8 @@ if [[ $build -eq 1 ]]; then
   if [[ ! -f local-infra/node/node_modules/.package-lock.json ]]; then
     need npm "npm (with Node 20+) installs the pinned packages"
   fi
-  echo "building (mvn install -DskipTests; the first time this downloads the dependencies) ..."
-  mvn -B -q -DskipTests install
+  echo "building (mvn install -DskipTests of local-network and the modules it needs; the first time this downloads the dependencies) ..."
+  mvn -B -q -DskipTests -pl local-network -am install
 fi
 
 JAR="$ROOT/local-network/target/local-network-0.1.0-SNAPSHOT.jar"
