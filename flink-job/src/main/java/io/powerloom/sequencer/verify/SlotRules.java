@@ -24,8 +24,7 @@ import org.apache.flink.util.OutputTag;
  * submissions (epoch 0) are recorded as the slot's last simulation and go no further.
  *
  * <p><b>Determinism.</b> Submissions and chain events interleave differently on every run, so nothing is decided when
- * a submission arrives: it waits in keyed state until the watermark passes its receive time (an event-time timer;
- * submissions are bucketed per timer, so a full node sending thousands per epoch costs O(1) per submission).
+ * a submission arrives: it waits in keyed state until the watermark passes its receive time (an event-time timer).
  * By then every chain event stamped at or before that time has been seen, so the decision depends only on the log.
  * Within a slot, submissions are judged in arrival order, which is Kafka order because the bridge keys by slot.
  */
@@ -43,6 +42,8 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
 
     /** Timers are rounded up to this granularity, so a busy slot does not get one timer per millisecond. */
     static final long TIMER_GRANULARITY_MS = 100;
+    /** Submissions of one slot that can wait for one timer (a hard bound far above any real rate). */
+    static final int MAX_PER_TIMER = 1_000_000;
 
     private final int perSlotEpochLimit;
     private final Set<String> fullNodes;
@@ -50,8 +51,13 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     private final long deadlineToleranceBlocks;
     private final long quotaRetentionMs;
 
-    /** Submissions waiting for the watermark, bucketed by the (rounded) timer that will judge them. */
-    private transient MapState<Long, PendingBucket> pending;
+    /**
+     * Submissions waiting for the watermark, one entry each under {@link #pendingKey(long, int)} (the timer that will
+     * judge them and their arrival position), so a full node sending thousands per epoch costs O(1) per submission.
+     */
+    private transient MapState<Long, SignedSubmission> pending;
+    /** Timer → how many submissions wait for it. */
+    private transient MapState<Long, Integer> pendingCounts;
     private transient MapState<Long, EpochCount> epochCounts;
     private transient ValueState<SignedSubmission> lastSimulation;
     private transient VerifyMetrics metrics;
@@ -69,19 +75,11 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     /** Per-slot count for one epoch, dropped at {@code expiresAt} (event time). */
     public record EpochCount(int count, long expiresAt) {}
 
-    /** The submissions one timer judges, in arrival order. */
-    public record PendingBucket(SignedSubmission[] submissions) {
-        PendingBucket plus(SignedSubmission s) {
-            SignedSubmission[] more = java.util.Arrays.copyOf(submissions, submissions.length + 1);
-            more[submissions.length] = s;
-            return new PendingBucket(more);
-        }
-    }
-
     @Override
     public void open(OpenContext openContext) {
         pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending", Types.LONG, Types.POJO(PendingBucket.class)));
+                new MapStateDescriptor<>("pending", Types.LONG, Types.POJO(SignedSubmission.class)));
+        pendingCounts = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-counts", Types.LONG, Types.INT));
         epochCounts = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("epoch-counts", Types.LONG, Types.POJO(EpochCount.class)));
         lastSimulation = getRuntimeContext().getState(
@@ -93,8 +91,10 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     @Override
     public void processElement(SignedSubmission s, ReadOnlyContext ctx, Collector<SignedSubmission> out) throws Exception {
         long timer = roundUp(s.receivedAtMs());
-        PendingBucket bucket = pending.get(timer);
-        pending.put(timer, bucket == null ? new PendingBucket(new SignedSubmission[] {s}) : bucket.plus(s));
+        Integer waiting = pendingCounts.get(timer);
+        int position = waiting == null ? 0 : waiting;
+        pending.put(pendingKey(timer, position), s);
+        pendingCounts.put(timer, position + 1);
         ctx.timerService().registerEventTimeTimer(timer);
     }
 
@@ -117,13 +117,16 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SignedSubmission> out) throws Exception {
-        PendingBucket bucket = pending.get(timestamp);
-        if (bucket != null) {
-            pending.remove(timestamp);
-            for (SignedSubmission s : bucket.submissions()) {
-                judge(s, ctx, out);
+        Integer waiting = pendingCounts.get(timestamp);
+        if (waiting != null) {
+            for (int i = 0; i < waiting; i++) { // in arrival order
+                long key = pendingKey(timestamp, i);
+                judge(pending.get(key), ctx, out);
+                pending.remove(key);
             }
-            if (pending.isEmpty()) {
+            pendingCounts.remove(timestamp);
+            if (pendingCounts.isEmpty()) {
+                pendingCounts.clear();
                 pending.clear();
             }
         }
@@ -189,6 +192,15 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     private void reject(OnTimerContext ctx, SignedSubmission s, RejectReason reason, String detail) {
         metrics.rejected(reason);
         ctx.output(REJECTED, RejectedSubmission.of(s, reason, detail));
+    }
+
+    /** The state key of the {@code position}-th submission waiting for {@code timer} (a multiple of the granularity). */
+    static long pendingKey(long timer, int position) {
+        if (position >= MAX_PER_TIMER) {
+            throw new IllegalStateException("more than " + MAX_PER_TIMER + " submissions of one slot within "
+                    + TIMER_GRANULARITY_MS + " ms");
+        }
+        return (timer / TIMER_GRANULARITY_MS) * MAX_PER_TIMER + position;
     }
 
     static long roundUp(long t) {
