@@ -18,6 +18,7 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.BatchRequest;
 import org.web3j.protocol.core.BatchResponse;
 import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.request.Transaction;
@@ -42,6 +43,7 @@ final class ChainReader implements AutoCloseable {
 
     private final Web3j web3j;
     private final String contract;
+    private final java.util.concurrent.atomic.AtomicLong windowFallbacks = new java.util.concurrent.atomic.AtomicLong();
 
     ChainReader(String rpcUrl, String contract, java.time.Duration timeout) {
         OkHttpClient http = new OkHttpClient.Builder()
@@ -116,14 +118,41 @@ final class ChainReader implements AutoCloseable {
         return logs;
     }
 
-    /** {@code [snapshotSubmissionWindow(dm), batchSubmissionWindow(dm)]} as of {@code block}. */
+    /**
+     * {@code [snapshotSubmissionWindow(dm), batchSubmissionWindow(dm)]} as of {@code block}. A node that no longer
+     * holds the state of that block (not an archive node, and the block is older than its state history) is asked for
+     * the latest values instead; {@link #windowFallbacks()} counts how often.
+     */
     long[] windows(String dataMarket, long block) throws IOException {
+        try {
+            return windowsAt(dataMarket, DefaultBlockParameter.valueOf(BigInteger.valueOf(block)));
+        } catch (StateUnavailableException e) {
+            windowFallbacks.incrementAndGet();
+            return windowsAt(dataMarket, DefaultBlockParameterName.LATEST);
+        }
+    }
+
+    /** How often {@link #windows} fell back to the latest state. */
+    long windowFallbacks() {
+        return windowFallbacks.get();
+    }
+
+    private long[] windowsAt(String dataMarket, DefaultBlockParameter at) throws IOException {
         List<Type> a = call(new Function("snapshotSubmissionWindow", List.of(new Address(dataMarket)),
-                List.of(new TypeReference<Uint256>() {})), block);
+                List.of(new TypeReference<Uint256>() {})), at);
         List<Type> b = call(new Function("batchSubmissionWindow", List.of(new Address(dataMarket)),
-                List.of(new TypeReference<Uint256>() {})), block);
+                List.of(new TypeReference<Uint256>() {})), at);
         return new long[] {((BigInteger) a.get(0).getValue()).longValueExact(),
                 ((BigInteger) b.get(0).getValue()).longValueExact()};
+    }
+
+    /** The node answered a call at an old block with an error: it does not keep that block's state. */
+    static final class StateUnavailableException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        StateUnavailableException(String message) {
+            super(message);
+        }
     }
 
     /** The slot's snapshotter and active flag as of {@code block} (zero address and inactive for an unknown slot). */
@@ -133,17 +162,25 @@ final class ChainReader implements AutoCloseable {
                 new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {},
                 new TypeReference<Uint256>() {}, new TypeReference<Bool>() {}, new TypeReference<Bool>() {},
                 new TypeReference<Bool>() {}, new TypeReference<Bool>() {});
-        List<Type> v = call(new Function("nodeInfo", List.of(new Uint256(BigInteger.valueOf(slotId))), out), block);
+        List<Type> v = call(new Function("nodeInfo", List.of(new Uint256(BigInteger.valueOf(slotId))), out),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(block)));
         return new SlotState(v.get(0).getValue().toString().toLowerCase(), (Boolean) v.get(8).getValue());
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
-    private List<Type> call(Function f, long block) throws IOException {
-        EthCall r = check(web3j.ethCall(Transaction.createEthCallTransaction(null, contract, FunctionEncoder.encode(f)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(block))).send(), "eth_call " + f.getName());
+    private List<Type> call(Function f, DefaultBlockParameter at) throws IOException {
+        EthCall r = web3j.ethCall(Transaction.createEthCallTransaction(null, contract, FunctionEncoder.encode(f)), at).send();
+        if (r.hasError()) {
+            String what = "eth_call " + f.getName() + " at " + at.getValue() + ": " + r.getError().getCode() + " "
+                    + r.getError().getMessage();
+            if (at instanceof DefaultBlockParameterName) {
+                throw new IOException(what);
+            }
+            throw new StateUnavailableException(what);
+        }
         List<Type> v = FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters());
         if (v.size() != f.getOutputParameters().size()) {
-            throw new IOException("eth_call " + f.getName() + " at block " + block + " returned no data (wrong contract?)");
+            throw new IOException("eth_call " + f.getName() + " at " + at.getValue() + " returned no data (wrong contract?)");
         }
         return v;
     }

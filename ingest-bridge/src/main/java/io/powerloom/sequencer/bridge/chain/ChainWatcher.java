@@ -312,7 +312,15 @@ public final class ChainWatcher implements AutoCloseable {
     }
 
     private EpochReleased toRecord(EpochLog e, long now) throws IOException {
+        long fallbacksBefore = reader.windowFallbacks();
         long[] windows = reader.windows(e.dataMarket(), e.blockNumber());
+        if (reader.windowFallbacks() > fallbacksBefore) {
+            if (metrics.windowFallbacks.incrementAndGet() % 100 == 1) {
+                LOG.warn("the node has no state for block {} (not an archive node): windows of {} epoch {} read at the"
+                        + " latest block ({} such reads so far)", e.blockNumber(), e.dataMarket(), e.epochId(),
+                        metrics.windowFallbacks.get());
+            }
+        }
         return new EpochReleased(e.dataMarket(), e.epochId(), e.begin(), e.end(), e.timestamp(), e.blockNumber(),
                 e.blockHash(), e.txHash(), e.logIndex(), windows[0], windows[1], now, false);
     }

@@ -18,6 +18,7 @@ public final class ChainWatcherMetrics {
     final AtomicLong retractions = new AtomicLong();
     final AtomicLong reorgs = new AtomicLong();
     final AtomicLong cycleFailures = new AtomicLong();
+    final AtomicLong windowFallbacks = new AtomicLong();
 
     /** Latest head block number seen on the chain (-1 before the first poll). */
     public long head() { return head.get(); }
@@ -50,6 +51,7 @@ public final class ChainWatcherMetrics {
         m.put("chain_retractions_total", retractions());
         m.put("chain_reorgs_total", reorgs());
         m.put("chain_cycle_failures_total", cycleFailures());
+        m.put("chain_window_fallbacks_total", windowFallbacks.get());
         return m;
     }
 
