@@ -129,7 +129,12 @@ public final class ProgressPrinter implements AutoCloseable {
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 Set<Long> touched = new TreeSet<>();
-                for (ConsumerRecord<String, byte[]> r : records) {
+                // one poll can hold several batches of an epoch from different partitions: print them in order
+                List<ConsumerRecord<String, byte[]>> ordered = new ArrayList<>();
+                records.forEach(ordered::add);
+                ordered.sort(java.util.Comparator.comparing((ConsumerRecord<String, byte[]> r) -> r.topic().equals(batchesTopic))
+                        .thenComparing(r -> r.topic().equals(batchesTopic) ? batchOrder(r.key()) : ""));
+                for (ConsumerRecord<String, byte[]> r : ordered) {
                     try {
                         handle(r, touched);
                     } catch (Exception e) {
@@ -153,6 +158,17 @@ public final class ProgressPrinter implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** Sort key of a batches record key {@code market|epoch|index-or-end}: epoch, then batches, then the epoch end. */
+    static String batchOrder(String key) {
+        String[] parts = key == null ? new String[0] : key.split("\\|");
+        if (parts.length != 3) {
+            return "~" + key;
+        }
+        String epoch = String.format(java.util.Locale.ROOT, "%20s", parts[1]);
+        String item = "end".equals(parts[2]) ? "~" : String.format(java.util.Locale.ROOT, "%10s", parts[2]);
+        return epoch + "|" + item;
     }
 
     private void handle(ConsumerRecord<String, byte[]> r, Set<Long> touched) throws Exception {
