@@ -1,6 +1,7 @@
 package io.powerloom.sequencer.batch;
 
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -39,7 +40,7 @@ public final class Batcher implements Serializable {
                 throw new IllegalStateException("project " + sorted.get(i).projectId() + " finalized twice");
             }
         }
-        List<List<ProjectEpochResult>> groups = new ArrayList<>();
+        List<Group> groups = new ArrayList<>();
         for (int from = 0; from < sorted.size(); from += batchSize) {
             split(sorted.subList(from, Math.min(sorted.size(), from + batchSize)), groups);
         }
@@ -50,19 +51,23 @@ public final class Batcher implements Serializable {
         return batches;
     }
 
-    private void split(List<ProjectEpochResult> group, List<List<ProjectEpochResult>> into) {
-        if (group.size() > 1 && document(group).toJson().length > maxDocumentBytes) {
+    private void split(List<ProjectEpochResult> group, List<Group> into) {
+        BatchDocument doc = document(group);
+        byte[] json = doc.toJson();
+        if (json.length <= maxDocumentBytes) {
+            into.add(new Group(group, doc, json));
+        } else if (group.size() > 1) {
             int half = group.size() / 2;
             split(group.subList(0, half), into);
             split(group.subList(half, group.size()), into);
         } else {
-            if (document(group).toJson().length > maxDocumentBytes) {
-                throw new IllegalStateException("project " + group.get(0).projectId() + " alone exceeds "
-                        + maxDocumentBytes + " bytes of batch document");
-            }
-            into.add(group);
+            throw new IllegalStateException("project " + group.get(0).projectId() + " alone exceeds "
+                    + maxDocumentBytes + " bytes of batch document");
         }
     }
+
+    /** A batch's projects with its document, serialized once. */
+    private record Group(List<ProjectEpochResult> results, BatchDocument doc, byte[] json) {}
 
     private static BatchDocument document(List<ProjectEpochResult> group) {
         List<String> ids = new ArrayList<>();
@@ -71,21 +76,22 @@ public final class Batcher implements Serializable {
         List<String> cids = new ArrayList<>(group.size());
         for (ProjectEpochResult r : group) {
             ids.addAll(Arrays.asList(r.submissionIds()));
-            texts.addAll(Arrays.asList(r.submissions()));
+            for (byte[] text : r.submissions()) {
+                texts.add(new String(text, StandardCharsets.UTF_8));
+            }
             pids.add(r.projectId());
             cids.add(r.snapshotCid());
         }
         return BatchDocument.build(ids, texts, pids, cids);
     }
 
-    private static SubmissionBatch build(List<ProjectEpochResult> group, int index, int count) {
-        ProjectEpochResult first = group.get(0);
-        BatchDocument doc = document(group);
-        byte[] json = doc.toJson();
-        long closedAt = group.stream().mapToLong(ProjectEpochResult::closedAtWallMs).max().orElse(0);
+    private static SubmissionBatch build(Group g, int index, int count) {
+        ProjectEpochResult first = g.results().get(0);
+        BatchDocument doc = g.doc();
+        long closedAt = g.results().stream().mapToLong(ProjectEpochResult::closedAtWallMs).max().orElse(0);
         return new SubmissionBatch(first.dataMarket(), first.epochId(), index, count,
                 doc.pids().toArray(new String[0]), doc.cids().toArray(new String[0]),
-                doc.submissionIds().toArray(new String[0]), json, Cid.rawLeavesV1(json), doc.rootHash(),
+                doc.submissionIds().toArray(new String[0]), g.json(), Cid.rawLeavesV1(g.json()), doc.rootHash(),
                 doc.finalizedCidsRootHash(), first.windowCloseMs(), closedAt);
     }
 }

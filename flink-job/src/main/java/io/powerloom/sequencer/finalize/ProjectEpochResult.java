@@ -13,7 +13,7 @@ package io.powerloom.sequencer.finalize;
  * @param cids                 distinct CIDs submitted, sorted
  * @param cidCounts            submissions per CID, aligned with {@code cids}
  * @param submissionIds        valid submissions' IDs, sorted by (slot, ID)
- * @param submissions          their protobuf-JSON texts, aligned
+ * @param submissions          their protobuf-JSON texts (UTF-8), aligned
  * @param slotIds              their slots, aligned
  * @param windowOpenMs         event time the window opened (release seen)
  * @param windowCloseMs        event time the window closed
@@ -21,5 +21,5 @@ package io.powerloom.sequencer.finalize;
  */
 public record ProjectEpochResult(String dataMarket, long epochId, String projectId, boolean finalized, String snapshotCid,
                                  int winnerCount, int totalCount, String[] cids, int[] cidCounts, String[] submissionIds,
-                                 String[] submissions, long[] slotIds, long windowOpenMs, long windowCloseMs,
+                                 byte[][] submissions, long[] slotIds, long windowOpenMs, long windowCloseMs,
                                  long closedAtWallMs) {}

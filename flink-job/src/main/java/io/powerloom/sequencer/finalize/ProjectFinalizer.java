@@ -264,7 +264,7 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         Consensus.Outcome outcome = consensus.decide(counts);
         int n = valid.size();
         String[] ids = new String[n];
-        String[] texts = new String[n];
+        byte[][] texts = new byte[n][];
         long[] slots = new long[n];
         for (int i = 0; i < n; i++) {
             SignedSubmission s = valid.get(i);

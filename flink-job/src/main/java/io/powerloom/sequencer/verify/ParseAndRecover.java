@@ -96,7 +96,8 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
             return;
         }
         out.collect(new SignedSubmission(in.submissionId(), in.peerId(), eventTime, market, r.slotId(), r.epochId(),
-                r.projectId(), r.snapshotCid(), r.deadline(), signer, SubmissionCodec.toProtoJson(s)));
+                r.projectId(), r.snapshotCid(), r.deadline(), signer,
+                SubmissionCodec.toProtoJson(s).getBytes(StandardCharsets.UTF_8)));
     }
 
     private void reject(Context ctx, RejectedSubmission rejected) {

@@ -13,11 +13,12 @@ package io.powerloom.sequencer.verify;
  * @param snapshotCid  the CID the snapshotter computed
  * @param deadline     protocol-chain block number after which the submission is stale
  * @param signer       lower-case address recovered from the signature
- * @param protoJson    protobuf-JSON text of the submission, as it goes into batch documents
+ * @param protoJson    protobuf-JSON text of the submission (UTF-8), as it goes into batch documents; bytes, because
+ *                     Flink serializes long strings char by char
  */
 public record SignedSubmission(String submissionId, String peerId, long receivedAtMs, String dataMarket, long slotId,
                                long epochId, String projectId, String snapshotCid, long deadline, String signer,
-                               String protoJson) {
+                               byte[] protoJson) {
 
     public boolean isSimulation() {
         return epochId == 0;

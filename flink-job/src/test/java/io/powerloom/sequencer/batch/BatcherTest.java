@@ -22,11 +22,12 @@ class BatcherTest {
 
     static ProjectEpochResult result(String project, String cid, int submissions) {
         String[] ids = new String[submissions];
-        String[] texts = new String[submissions];
+        byte[][] texts = new byte[submissions][];
         long[] slots = new long[submissions];
         for (int i = 0; i < submissions; i++) {
             ids[i] = Snapshotters.id(project + "/" + i);
-            texts[i] = "{\"request\":{\"slotId\":\"" + i + "\",\"projectId\":\"" + project + "\"}}";
+            texts[i] = ("{\"request\":{\"slotId\":\"" + i + "\",\"projectId\":\"" + project + "\"}}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
             slots[i] = i;
         }
         return new ProjectEpochResult(Snapshotters.MARKET, 9, project, true, cid, submissions, submissions, new String[] {cid},

@@ -53,7 +53,7 @@ class ParseAndRecoverTest {
         assertThat(s.epochId()).isEqualTo(12);
         assertThat(s.projectId()).isEqualTo("p1");
         assertThat(s.dataMarket()).isEqualTo(MARKET);
-        assertThat(s.protoJson()).contains("\"slotId\":\"7\"");
+        assertThat(new String(s.protoJson(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"slotId\":\"7\"");
         assertThat(rejected()).isEmpty();
     }
 

@@ -64,7 +64,7 @@ class SlotRulesTest {
         register(7, address(8), true, 2000);
         submit(signed("old-owner", 7, 1, "p", "c", 1500));
         SignedSubmission byOldAfterChange = new SignedSubmission("old-owner-late", "peer", 2500, signed("x", 7, 1, "p", "c", 0).dataMarket(),
-                7, 1, "p2", "c", 1_000_000, address(7), "{}");
+                7, 1, "p2", "c", 1_000_000, address(7), new byte[0]);
         submit(byOldAfterChange);
         watermark(h, 3000);
         assertThat(acceptedIds()).containsExactly("old-owner");
@@ -79,7 +79,7 @@ class SlotRulesTest {
         submit(signed("unregistered", 5, 1, "p", "c", 1000));
         submit(signed("inactive", 9, 1, "p", "c", 1000));
         SignedSubmission forged = new SignedSubmission("forged", "peer", 1000, signed("x", 7, 1, "p", "c", 0).dataMarket(), 7, 1,
-                "p", "c", 1_000_000, address(8), "{}");
+                "p", "c", 1_000_000, address(8), new byte[0]);
         submit(forged);
         // registered only after the submission was received
         register(11, address(11), true, 5000);
@@ -114,9 +114,9 @@ class SlotRulesTest {
         h.processBroadcastElement(ChainEvent.block(500, 100), 500);
         h.processBroadcastElement(ChainEvent.block(1500, 120), 1500);
         SignedSubmission base = signed("x", 7, 1, "p", "c", 0);
-        submit(new SignedSubmission("fresh", "peer", 1000, base.dataMarket(), 7, 1, "p", "c", 96, address(7), "{}"));
-        submit(new SignedSubmission("stale", "peer", 1000, base.dataMarket(), 7, 1, "p2", "c", 94, address(7), "{}"));
-        submit(new SignedSubmission("stale-later", "peer", 1600, base.dataMarket(), 7, 2, "p", "c", 110, address(7), "{}"));
+        submit(new SignedSubmission("fresh", "peer", 1000, base.dataMarket(), 7, 1, "p", "c", 96, address(7), new byte[0]));
+        submit(new SignedSubmission("stale", "peer", 1000, base.dataMarket(), 7, 1, "p2", "c", 94, address(7), new byte[0]));
+        submit(new SignedSubmission("stale-later", "peer", 1600, base.dataMarket(), 7, 2, "p", "c", 110, address(7), new byte[0]));
         watermark(h, 2000);
         assertThat(acceptedIds()).containsExactly("fresh");
         assertThat(rejectedIds(h, SlotRules.REJECTED)).containsExactly("stale", "stale-later");
