@@ -15,7 +15,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
 import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
-import org.apache.flink.streaming.util.retryable.RetryPredicates;
 
 import io.powerloom.sequencer.anchor.AnchorOutcome;
 import io.powerloom.sequencer.anchor.AuditBatch;
@@ -23,6 +22,7 @@ import io.powerloom.sequencer.anchor.ChainCommit;
 import io.powerloom.sequencer.anchor.EndEpoch;
 import io.powerloom.sequencer.anchor.EpochCompletion;
 import io.powerloom.sequencer.anchor.IpfsUpload;
+import io.powerloom.sequencer.anchor.ipfs.IpfsException;
 import io.powerloom.sequencer.batch.Batcher;
 import io.powerloom.sequencer.batch.EpochBatcher;
 import io.powerloom.sequencer.batch.SubmissionBatch;
@@ -155,7 +155,7 @@ public final class SequencerPipeline {
             AsyncRetryStrategy<SubmissionBatch> retry =
                     new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<SubmissionBatch>(
                             20, 200L, 10_000L, 2.0d)
-                            .ifException(RetryPredicates.HAS_EXCEPTION_PREDICATE)
+                            .ifException(IpfsException::retryableCause) // node down or busy: retry; a wrong CID: fail loudly
                             .build();
             DataStream<SubmissionBatch> uploaded = AsyncDataStream
                     .unorderedWaitWithRetry(batches, new IpfsUpload(ipfs, ipfsTimeout), timeout, TimeUnit.MILLISECONDS,
