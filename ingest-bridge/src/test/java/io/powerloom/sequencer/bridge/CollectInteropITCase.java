@@ -93,6 +93,10 @@ class CollectInteropITCase {
         String circuit = bridge.host().circuitAddresses().get(0);
         assertThat(circuit).isEqualTo(relayAddr + "/p2p-circuit/p2p/" + bridge.host().peerId());
         String health = get("/healthz");
+        for (int i = 0; i < 200 && !health.startsWith("200"); i++) { // ready once Kafka acknowledged a heartbeat
+            Thread.sleep(50);
+            health = get("/healthz");
+        }
         assertThat(health).startsWith("200\nready").contains("relay " + relayAddr + " ok RESERVED");
         assertThat(get("/metrics")).contains("sequencer_bridge_relay_reservation{relay=\"" + relayAddr + "\"} 1\n");
         collectAndVerify(circuit, "Ed25519", 40);

@@ -122,7 +122,14 @@ class IngestBridgeITCase {
              Libp2pHost edClient = Libp2pHost.builder().identity(Keys.generateEd25519()).build()) {
             bridgePeer = bridge.host().peerId().toString();
             String target = bridge.host().listenAddresses().get(0);
-            assertThat(get("http://127.0.0.1:" + bridge.httpPort() + "/healthz")).startsWith("200\nready");
+            String healthz = "http://127.0.0.1:" + bridge.httpPort() + "/healthz";
+            await(() -> {
+                try {
+                    return get(healthz).startsWith("200\nready"); // ready once Kafka acknowledged a heartbeat
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(20), "/healthz ready");
 
             List<OutboundStream> good = new ArrayList<>();
             List<Ends> goodEnds = new ArrayList<>();
