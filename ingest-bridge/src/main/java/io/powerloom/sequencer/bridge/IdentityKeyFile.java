@@ -1,6 +1,5 @@
 package io.powerloom.sequencer.bridge;
 
-import io.powerloom.sequencer.bridge.libp2p.Libp2pException;
 import io.powerloom.sequencer.bridge.libp2p.crypto.Keys;
 import io.powerloom.sequencer.bridge.libp2p.crypto.PrivateKey;
 import java.io.IOException;
@@ -29,7 +28,7 @@ public final class IdentityKeyFile {
                 byte[] bytes = Files.readAllBytes(file);
                 try {
                     return Keys.decodePrivateKey(bytes);
-                } catch (Libp2pException | IllegalArgumentException e) {
+                } catch (RuntimeException e) { // Libp2pException or a parse error of any kind
                     throw new IllegalStateException("identity key file " + file + " does not hold a libp2p private key: "
                             + e.getMessage(), e);
                 }

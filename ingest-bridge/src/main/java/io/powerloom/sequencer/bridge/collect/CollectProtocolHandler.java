@@ -238,7 +238,7 @@ public final class CollectProtocolHandler implements StreamHandler {
             }
             s.pending.poll().release();
         }
-        releasePending(s);
+        releasePendingIfFailed(s);
     }
 
     private void onResume(StreamContext ctx) {
@@ -259,11 +259,11 @@ public final class CollectProtocolHandler implements StreamHandler {
         s.failed = true;
         LOG.debug("resetting /collect stream {} of {}: {}", s.ctx.id(), s.peerId, e.getMessage());
         s.ctx.reset();
-        releasePending(s);
+        releasePendingIfFailed(s);
         release(s);
     }
 
-    private static void releasePending(CollectStream s) {
+    private static void releasePendingIfFailed(CollectStream s) {
         if (s.failed) {
             ByteBuf b;
             while ((b = s.pending.poll()) != null) {

@@ -78,6 +78,9 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.kafkaLinger().toMillis());
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        // metadata waits (start-up, a missing topic) fail within 10 s instead of 60 s; backpressure keeps the
+        // buffer far from full, so send() does not block on memory
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.putAll(config.kafkaProducerOverrides());
