@@ -381,6 +381,15 @@ public final class BatchCommitClient implements AutoCloseable {
         return id;
     }
 
+    /** Transactions of the signer already mined (its nonce at the latest block). */
+    private long minedNonceCount(Signer signer) throws CommitException {
+        var r = rpc.send("eth_getTransactionCount", () -> web3j.ethGetTransactionCount(signer.address(), DefaultBlockParameterName.LATEST).send());
+        if (r.hasError()) {
+            throw new CommitException(Reason.RPC_UNAVAILABLE, "eth_getTransactionCount: " + r.getError().getMessage());
+        }
+        return r.getTransactionCount().longValueExact();
+    }
+
     private void resync(Signer signer) throws CommitException {
         var r = rpc.send("eth_getTransactionCount", () -> web3j.ethGetTransactionCount(signer.address(), DefaultBlockParameterName.PENDING).send());
         if (r.hasError()) {
@@ -441,14 +450,15 @@ public final class BatchCommitClient implements AutoCloseable {
                         continue;
                     }
                     case NONCE_USED -> {
+                        long mined = minedNonceCount(signer);
                         TransactionReceipt mine = findReceipt(hashes);
                         if (mine != null) {
                             return new Sent(mine, signed);
                         }
                         metrics.nonceResyncs.incrementAndGet();
                         resync(signer);
-                        if (signed == 1) {
-                            return new Sent(null, signed); // never ours: start over with a fresh nonce
+                        if (signed == 1 || mined > nonce) {
+                            return new Sent(null, signed); // used by a transaction not ours: start over
                         }
                         raw = null; // an earlier version of ours may still be mined; keep polling
                     }
@@ -474,6 +484,17 @@ public final class BatchCommitClient implements AutoCloseable {
                         + " after " + config.commitTimeout() + " (" + hashes.size() + " versions sent)");
             }
             if (now - lastSend > config.stuckAfter().toNanos()) {
+                long mined = minedNonceCount(signer);
+                TransactionReceipt late = findReceipt(hashes);
+                if (late != null) {
+                    return new Sent(late, signed);
+                }
+                if (mined > nonce) {
+                    // the nonce was mined, but not with a version of ours: another sender replaced it
+                    metrics.nonceResyncs.incrementAndGet();
+                    resync(signer);
+                    return new Sent(null, signed);
+                }
                 if (bumps < config.maxFeeBumps()) {
                     bumps++;
                     metrics.feeBumps.incrementAndGet();

@@ -368,8 +368,9 @@ class BatchCommitClientITCase {
         for (int i = 0; i < 40; i++) {
             batches.add(batch(market, 1 + i % 2, "twin" + i, 1));
         }
-        try (BatchCommitClient a = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get);
-             BatchCommitClient b = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
+        CommitClientConfig shared = config(CHAIN.anvil().rpcUrl()).stuckAfter(Duration.ofSeconds(2)).build();
+        try (BatchCommitClient a = BatchCommitClient.create(shared, env::get);
+             BatchCommitClient b = BatchCommitClient.create(shared, env::get)) {
             List<CompletableFuture<CommitResult>> futures = new ArrayList<>();
             for (int i = 0; i < batches.size(); i++) {
                 futures.add((i % 2 == 0 ? a : b).submitBatch(batches.get(i)));
