@@ -282,7 +282,10 @@ public final class LocalNetwork implements AutoCloseable {
         b.put("libp2p.listen", "/ip4/127.0.0.1/tcp/" + FreePorts.next());
         b.put("libp2p.relays", relay.multiaddr());
         b.put("http.listen", "127.0.0.1:" + FreePorts.next());
-        b.put("kafka.producer.max.block.ms", "10000"); // a stop never waits a minute for a broker that is gone
+        // a stop never waits minutes for a broker that is already gone (Ctrl-C in a terminal reaches it too)
+        b.put("kafka.producer.max.block.ms", "10000");
+        b.put("kafka.producer.request.timeout.ms", "10000");
+        b.put("kafka.producer.delivery.timeout.ms", "15000");
         b.put("shutdown.timeout", "10s");
         mkdirs(data.resolve("bridge"));
         bridge = IngestBridge.start(BridgeConfig.of(b));
@@ -303,6 +306,7 @@ public final class LocalNetwork implements AutoCloseable {
                 .startBlock(deployment.deployBlock().longValue())
                 .confirmations(1)
                 .pollInterval(Duration.ofMillis(500))
+                .rpcTimeout(Duration.ofSeconds(5))
                 .chainTopic(Topics.PROTOCOL_CHAIN)
                 .slotsTopic(Topics.PROTOCOL_CHAIN)
                 .transactionalId("local-chain-watcher")

@@ -199,6 +199,7 @@ public final class SnapshotterFleet implements AutoCloseable {
         Connection connection;
         final List<OutboundStream> streams = new ArrayList<>();
         int next;
+        volatile boolean closed;
 
         Node(long slotId) {
             this.slotId = slotId;
@@ -213,7 +214,7 @@ public final class SnapshotterFleet implements AutoCloseable {
         synchronized void connect() {
             Exception last = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
+            while (!closed && System.nanoTime() < deadline) {
                 try {
                     streams.clear();
                     connection = host.dial(target).get(20, TimeUnit.SECONDS);
@@ -221,6 +222,9 @@ public final class SnapshotterFleet implements AutoCloseable {
                         streams.add(connection.openStream(CollectProtocolHandler.PROTOCOL).get(20, TimeUnit.SECONDS));
                     }
                     return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("snapshotter " + slotId + ": interrupted while connecting", e);
                 } catch (Exception e) {
                     last = e;
                     LOG.warn("snapshotter {}: dial {} failed, retrying: {}", slotId, target, e.toString());
@@ -228,11 +232,12 @@ public final class SnapshotterFleet implements AutoCloseable {
                         Thread.sleep(500);
                     } catch (InterruptedException ie) {
                         Thread.currentThread().interrupt();
-                        break;
+                        throw new IllegalStateException("snapshotter " + slotId + ": interrupted while connecting", ie);
                     }
                 }
             }
-            throw new IllegalStateException("snapshotter " + slotId + " cannot reach the bridge at " + target + ": " + last, last);
+            throw new IllegalStateException("snapshotter " + slotId + " cannot reach the bridge at " + target
+                    + (closed ? " (closed)" : ": " + last), last);
         }
 
         synchronized void send(long epoch, Planned p) {
@@ -248,7 +253,7 @@ public final class SnapshotterFleet implements AutoCloseable {
                             .computeIfAbsent(p.fault(), k -> new AtomicLong()).incrementAndGet();
                     return;
                 } catch (Exception e) {
-                    if (Thread.currentThread().isInterrupted()) {
+                    if (closed || Thread.currentThread().isInterrupted()) {
                         return;
                     }
                     LOG.warn("snapshotter {}: write failed ({}), reconnecting", slotId, e.toString());
@@ -258,7 +263,9 @@ public final class SnapshotterFleet implements AutoCloseable {
             sendFailures.incrementAndGet();
         }
 
-        synchronized void close() {
+        /** Not synchronized: a send stuck in a dial must not hold up the stop (closing the host ends the dial). */
+        void close() {
+            closed = true;
             try {
                 host.close();
             } catch (RuntimeException e) {
