@@ -300,7 +300,7 @@ public final class LocalNetwork implements AutoCloseable {
         say("ingest bridge up: peer " + bridge.host().peerId() + ", reachable at " + bridge.host().circuitAddresses().get(0)
                 + "; metrics http://127.0.0.1:" + bridge.httpPort() + "/metrics");
 
-        // the job reads slot registrations from the protocol-chain topic: the watcher writes them there too
+        // slot registrations go to the compacted slots topic and, for the job, to the protocol-chain topic
         ChainWatcher watcher = new ChainWatcher(ChainWatcherConfig.builder(anvil.rpcUrl(), deployment.contractAddress(),
                         kafka.bootstrapServers())
                 .startBlock(deployment.deployBlock().longValue())
@@ -308,7 +308,7 @@ public final class LocalNetwork implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(500))
                 .rpcTimeout(Duration.ofSeconds(5))
                 .chainTopic(Topics.PROTOCOL_CHAIN)
-                .slotsTopic(Topics.PROTOCOL_CHAIN)
+                .slotsTopic(Topics.SLOTS)
                 .transactionalId("local-chain-watcher")
                 .build());
         watcher.start();
