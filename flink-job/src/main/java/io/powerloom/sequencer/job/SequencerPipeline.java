@@ -155,7 +155,8 @@ public final class SequencerPipeline {
             AsyncRetryStrategy<SubmissionBatch> retry =
                     new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<SubmissionBatch>(
                             20, 200L, 10_000L, 2.0d)
-                            .ifException(IpfsException::retryableCause) // node down or busy: retry; a wrong CID: fail loudly
+                            // node down or busy: retry; a wrong CID: fail loudly (the predicate ships with the job graph)
+                            .ifException((java.util.function.Predicate<Throwable> & java.io.Serializable) IpfsException::retryableCause)
                             .build();
             DataStream<SubmissionBatch> uploaded = AsyncDataStream
                     .unorderedWaitWithRetry(batches, new IpfsUpload(ipfs, ipfsTimeout), timeout, TimeUnit.MILLISECONDS,

@@ -1,0 +1,52 @@
+package io.powerloom.sequencer.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job graph in every anchor mode: it builds, every operator is named and has a uid (the web UI and savepoint
+ * compatibility depend on them), and every function serializes (the job graph ships to the cluster).
+ */
+class SequencerPipelineTest {
+
+    static StreamGraph graph(String mode) throws Exception {
+        Map<String, String> c = new HashMap<>();
+        c.put("sequencer.data-markets", Snapshotters.MARKET);
+        c.put("sequencer.chain.protocol-state", Snapshotters.PROTOCOL_STATE);
+        c.put("sequencer.anchor.mode", mode);
+        c.put("sequencer.chain.signer-key-env-vars", "UNUSED_KEY");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SequencerJob.configure(env, SequencerJob.config(c));
+        return env.getStreamGraph();
+    }
+
+    @Test
+    void everyModeBuildsWithNamedUidOperatorsThatSerialize() throws Exception {
+        for (String mode : List.of("commit", "audit", "none")) {
+            StreamGraph g = graph(mode);
+            List<String> names = new ArrayList<>();
+            for (StreamNode node : g.getStreamNodes()) {
+                names.add(node.getOperatorName());
+                assertThat(node.getTransformationUID()).as(mode + ": uid of " + node.getOperatorName()).isNotBlank();
+                if (node.getOperatorFactory() != null) {
+                    InstantiationUtil.serializeObject(node.getOperatorFactory()); // throws if a function does not serialize
+                }
+            }
+            assertThat(names).as(mode).contains("verify: decode and recover signer", "verify: slot owner, deadline, epoch limit",
+                    "finalize: consensus per project and epoch", "batch: epoch into sorted batches");
+            if (mode.equals("commit")) {
+                assertThat(names).contains("anchor: upload to IPFS", "anchor: commit batch on chain", "anchor: endBatchSubmissions");
+            }
+        }
+    }
+}
