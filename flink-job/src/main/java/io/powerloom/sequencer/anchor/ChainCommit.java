@@ -3,50 +3,29 @@ package io.powerloom.sequencer.anchor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
-import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 import io.powerloom.sequencer.batch.SubmissionBatch;
 import io.powerloom.sequencer.chain.commit.BatchCommit;
-import io.powerloom.sequencer.chain.commit.BatchCommitClient;
 import io.powerloom.sequencer.chain.commit.CommitClientConfig;
 import io.powerloom.sequencer.chain.commit.CommitResult;
 import io.powerloom.sequencer.protocol.crypto.Hex;
 
 /**
  * Anchor, part 2: commits an uploaded batch on chain with {@code submitSubmissionBatch} through the
- * {@link BatchCommitClient} (several signers, nonces, fee bumps, receipts), never blocking the task thread.
+ * {@link io.powerloom.sequencer.chain.commit.BatchCommitClient} (several signers, nonces, fee bumps, receipts), never
+ * blocking the task thread.
  *
  * <p>Idempotent: the client first checks on chain whether the batch's CIDs are already stored, so a batch re-sent after
  * a restore (async I/O re-issues in-flight elements from the checkpoint) or a replay is reported
  * {@code ALREADY_DONE} and no transaction is sent.
  */
-public class ChainCommit extends RichAsyncFunction<SubmissionBatch, AnchorOutcome> {
+public class ChainCommit extends ChainAsyncFunction<SubmissionBatch> {
     private static final long serialVersionUID = 1L;
 
-    private final CommitClientConfig config;
-    private transient BatchCommitClient client;
-    private transient AnchorMetrics metrics;
-
     public ChainCommit(CommitClientConfig config) {
-        this.config = config;
-    }
-
-    @Override
-    public void open(OpenContext openContext) {
-        client = SharedCommitClients.acquire(config);
-        metrics = new AnchorMetrics(getRuntimeContext().getMetricGroup(), "batches");
-    }
-
-    @Override
-    public void close() {
-        if (client != null) {
-            SharedCommitClients.release(config);
-            client = null;
-        }
+        super(config, "batches");
     }
 
     @Override
@@ -62,25 +41,17 @@ public class ChainCommit extends RichAsyncFunction<SubmissionBatch, AnchorOutcom
         }
         call.whenComplete((r, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                Throwable cause = cause(error);
                 result.completeExceptionally(new IllegalStateException("commit of batch " + b.batchCid() + " (epoch "
                         + Long.toUnsignedString(b.epochId()) + ", batch " + b.batchIndex() + ") failed: " + cause.getMessage(), cause));
                 return;
             }
-            AnchorOutcome o = outcome(b, r);
+            long latency = r.txHash() == null || b.closedAtWallMs() <= 0 ? -1
+                    : Math.max(0, System.currentTimeMillis() - b.closedAtWallMs());
+            AnchorOutcome o = AnchorOutcome.forBatch(b, status(r), r.txHash(), r.blockNumber(), null, latency);
             metrics.record(o);
             result.complete(List.of(o));
         });
-    }
-
-    static AnchorOutcome outcome(SubmissionBatch b, CommitResult r) {
-        AnchorOutcome.Status status = switch (r.status()) {
-            case COMMITTED -> AnchorOutcome.Status.COMMITTED;
-            case ALREADY_DONE -> AnchorOutcome.Status.ALREADY_DONE;
-            case DELAYED -> AnchorOutcome.Status.DELAYED;
-        };
-        long latency = r.txHash() == null || b.closedAtWallMs() <= 0 ? -1 : Math.max(0, System.currentTimeMillis() - b.closedAtWallMs());
-        return AnchorOutcome.forBatch(b, status, r.txHash(), r.blockNumber(), null, latency);
     }
 
     @Override
@@ -91,6 +62,6 @@ public class ChainCommit extends RichAsyncFunction<SubmissionBatch, AnchorOutcom
 
     @Override
     public String toString() {
-        return "ChainCommit" + Arrays.asList(config.rpcUrl(), config.protocolStateAddress());
+        return "ChainCommit" + Arrays.asList(config().rpcUrl(), config().protocolStateAddress());
     }
 }
