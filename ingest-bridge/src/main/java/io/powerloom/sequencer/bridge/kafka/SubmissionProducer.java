@@ -48,6 +48,8 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
     private final BridgeMetrics metrics;
     private final Object stampLock = new Object();
     private final AtomicLong lastAckMs = new AtomicLong();
+    private final AtomicLong lastWarnMs = new AtomicLong();
+    private final AtomicLong suppressedWarnings = new AtomicLong();
     private volatile List<Integer> partitions = List.of();
 
     /** Wraps an existing producer (tests hand in their own). */
@@ -81,6 +83,11 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
         // metadata waits (start-up, a missing topic) fail within 10 s instead of 60 s; backpressure keeps the
         // buffer far from full, so send() does not block on memory
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        // send() runs on libp2p event loops and must not block. Kafka 4's default "rebootstrap" forgets the
+        // cluster metadata when every broker is unreachable, after which each send() waits max.block.ms for
+        // metadata. With "none" the known partitions stay cached: during an outage records wait in the producer
+        // (bounded by the in-flight marks, retried until delivery.timeout.ms) and the streams pause.
+        p.put("metadata.recovery.strategy", "none");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.putAll(config.kafkaProducerOverrides());
@@ -199,15 +206,27 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
                     listener.onAcked(System.nanoTime() - start);
                 } else {
                     metrics.produceErrors.increment();
-                    LOG.warn("send to {} failed: {}", record.topic(), error.toString());
+                    warnRateLimited("send to " + record.topic() + " failed: " + error);
                     listener.onFailed(error);
                 }
             });
         } catch (RuntimeException e) {
             // serialization, buffer exhausted (max.block.ms), producer closed: report like an async failure
             metrics.produceErrors.increment();
-            LOG.warn("send to {} refused: {}", record.topic(), e.toString());
+            warnRateLimited("send to " + record.topic() + " refused: " + e);
             listener.onFailed(e);
+        }
+    }
+
+    /** Logs at most one warning a second (a broker outage fails every send), with the number suppressed. */
+    private void warnRateLimited(String message) {
+        long now = System.currentTimeMillis();
+        long last = lastWarnMs.get();
+        if (now - last >= 1000 && lastWarnMs.compareAndSet(last, now)) {
+            long suppressed = suppressedWarnings.getAndSet(0);
+            LOG.warn("{}{}", message, suppressed == 0 ? "" : " (" + suppressed + " more failures in the last second)");
+        } else {
+            suppressedWarnings.incrementAndGet();
         }
     }
 
