@@ -1,6 +1,5 @@
 package io.powerloom.sequencer.anchor;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -62,6 +61,6 @@ public class ChainCommit extends ChainAsyncFunction<SubmissionBatch> {
 
     @Override
     public String toString() {
-        return "ChainCommit" + Arrays.asList(config().rpcUrl(), config().protocolStateAddress());
+        return "ChainCommit[" + config() + "]"; // the config's toString hides the RPC URL's credentials
     }
 }
