@@ -79,13 +79,15 @@ public final class SequencerBenchmark {
         int batchSize = Integer.parseInt(opt.getOrDefault("batch-size", "250"));
         int parallelism = Integer.parseInt(opt.getOrDefault("parallelism", "2"));
         boolean anchor = !"false".equals(opt.get("anchor"));
+        int blockTime = Integer.parseInt(opt.getOrDefault("anvil-block-time", "0"));
         long total = (long) epochs * projects * slots;
-        System.out.printf(Locale.ROOT, "benchmark: %d epochs x %d projects x %d slots = %,d submissions, batch size %d, parallelism %d, %d cores%n",
-                epochs, projects, slots, total, batchSize, parallelism, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "benchmark: %d epochs x %d projects x %d slots = %,d submissions, batch size %d, parallelism %d, "
+                + "anchor %s, Anvil block time %s, %d cores%n", epochs, projects, slots, total, batchSize, parallelism, anchor,
+                blockTime > 0 ? blockTime + " s" : "automine", Runtime.getRuntime().availableProcessors());
 
         Path work = TempDirs.create("sequencer-bench-");
         try (KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka")).maxHeap("1g").build().start();
-             Anvil anvil = Anvil.builder().chainId(Snapshotters.CHAIN_ID).gasLimit(2_000_000_000L).start();
+             Anvil anvil = anvil(blockTime);
              IpfsNode ipfs = IpfsNode.start(work.resolve("ipfs"))) {
             String bootstrap = kafka.bootstrapServers();
             Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
@@ -213,6 +215,15 @@ public final class SequencerBenchmark {
             TempDirs.deleteRecursively(work);
         }
         System.exit(0);
+    }
+
+    /** Anvil with room for big batches; with a block time, many commits share a block (one state root each block). */
+    static Anvil anvil(int blockTimeSeconds) {
+        Anvil.Builder b = Anvil.builder().chainId(Snapshotters.CHAIN_ID).gasLimit(2_000_000_000L).pruneHistory(true);
+        if (blockTimeSeconds > 0) {
+            b.blockTimeSeconds(blockTimeSeconds);
+        }
+        return b.start();
     }
 
     static long percentile(List<Long> sorted, int p) {

@@ -167,6 +167,7 @@ public final class Anvil implements AutoCloseable {
         private long chainId = 31337;
         private Integer blockTimeSeconds;
         private Long gasLimit;
+        private boolean pruneHistory;
         private int accounts = 10;
         private Duration startTimeout = Duration.ofSeconds(20);
 
@@ -188,6 +189,15 @@ public final class Anvil implements AutoCloseable {
                 throw new IllegalArgumentException("gas limit too small: " + gas);
             }
             this.gasLimit = gas;
+            return this;
+        }
+
+        /**
+         * Keep no historical states ({@code --prune-history}): a long benchmark's state stays small, but calls against
+         * old blocks then fail (use the latest block).
+         */
+        public Builder pruneHistory(boolean prune) {
+            this.pruneHistory = prune;
             return this;
         }
 
@@ -250,6 +260,9 @@ public final class Anvil implements AutoCloseable {
                     "--chain-id", Long.toString(chainId),
                     "--accounts", Integer.toString(accounts),
                     "--config-out", config.toString()));
+            if (pruneHistory) {
+                command.add("--prune-history");
+            }
             if (gasLimit != null) {
                 command.add("--gas-limit");
                 command.add(Long.toString(gasLimit));
