@@ -66,6 +66,7 @@ public final class SequencerJob {
     public static CommitClientConfig commitClientConfig(SequencerConfig cfg) {
         CommitClientConfig.Builder b = CommitClientConfig.builder(cfg.get(SequencerConfig.RPC_URL), cfg.protocolState())
                 .chainId(cfg.get(SequencerConfig.CHAIN_ID))
+                .receiptPollInterval(cfg.get(SequencerConfig.RECEIPT_POLL))
                 .commitTimeout(cfg.get(SequencerConfig.ANCHOR_TIMEOUT).minus(Duration.ofSeconds(5)));
         SequencerConfig.list(cfg.get(SequencerConfig.SIGNER_KEY_FILES)).forEach(b::signerKeyFile);
         SequencerConfig.list(cfg.get(SequencerConfig.SIGNER_KEY_ENV_VARS)).forEach(b::signerKeyEnvVar);

@@ -175,6 +175,7 @@ public final class SequencerBenchmark {
             c.put("sequencer.ipfs.api-url", ipfs.apiUri().toString());
             c.put("sequencer.anchor.mode", anchor ? "commit" : "none");
             c.put("sequencer.checkpoint-interval", "5 s");
+            c.put("sequencer.chain.receipt-poll-interval", opt.getOrDefault("receipt-poll", "50 ms"));
             Configuration conf = new Configuration();
             conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
             conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
