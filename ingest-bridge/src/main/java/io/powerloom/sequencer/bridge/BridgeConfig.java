@@ -378,21 +378,31 @@ public final class BridgeConfig {
     }
 
     private Duration duration(String key) {
-        String s = string(key).toLowerCase(Locale.ROOT);
+        String s = string(key);
         try {
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
-            } else if (s.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1).trim()));
-            } else if (s.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1).trim()));
-            } else if (s.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1).trim()));
-            }
-            return Duration.ofMillis(Long.parseLong(s));
+            return parseDuration(s, java.time.temporal.ChronoUnit.MILLIS);
         } catch (NumberFormatException e) {
-            throw new ConfigException(key, "not a duration (e.g. 250ms, 1s, 2m): '" + s + "'");
+            throw new ConfigException(key, "not a duration (e.g. 250ms, 1s, 2m): '" + s.trim().toLowerCase(Locale.ROOT) + "'");
         }
+    }
+
+    /**
+     * Parses {@code 250ms}, {@code 1s}, {@code 2m}, {@code 1h}; a bare number is in {@code bareUnit}.
+     *
+     * @throws NumberFormatException when the text is not such a duration
+     */
+    public static Duration parseDuration(String text, java.time.temporal.TemporalUnit bareUnit) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        if (s.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
+        } else if (s.endsWith("s")) {
+            return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+        } else if (s.endsWith("m")) {
+            return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+        } else if (s.endsWith("h")) {
+            return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+        }
+        return Duration.of(Long.parseLong(s), bareUnit);
     }
 
     private int intSize(String key) {

@@ -139,18 +139,8 @@ public record LocalNetworkOptions(int slots, int projects, int fullNodes, double
      * @throws OptionsException when {@code text} is none of these
      */
     public static Duration duration(String option, String text) {
-        String s = text.trim().toLowerCase(Locale.ROOT);
         try {
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
-            } else if (s.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1).trim()));
-            } else if (s.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1).trim()));
-            } else if (s.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1).trim()));
-            }
-            return Duration.ofSeconds(Long.parseLong(s));
+            return io.powerloom.sequencer.bridge.BridgeConfig.parseDuration(text, java.time.temporal.ChronoUnit.SECONDS);
         } catch (NumberFormatException e) {
             throw new OptionsException(option, "not a duration (e.g. 500ms, 150s, 3m): '" + text + "'");
         }
