@@ -3,7 +3,6 @@ package io.powerloom.sequencer.local;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
