@@ -91,10 +91,8 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         }
 
         EpochTimers plus(long timer) {
-            for (long t : timers) {
-                if (t == timer) {
-                    return this;
-                }
+            if (contains(timers, timer)) {
+                return this;
             }
             long[] more = Arrays.copyOf(timers, timers.length + 1);
             more[timers.length] = timer;
@@ -109,7 +107,7 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         epochs = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("epochs", Types.LONG, Types.POJO(EpochTimers.class)));
         var group = getRuntimeContext().getMetricGroup();
-        metrics = new VerifyMetrics(group);
+        metrics = VerifyMetrics.finalizeStage(group);
         finalized = group.counter("finalized");
         unfinalized = group.counter("unfinalized");
         matchingWinner = group.counter("submissions_matching_winner");

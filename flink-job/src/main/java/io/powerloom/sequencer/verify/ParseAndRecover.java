@@ -48,7 +48,7 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
     @Override
     public void open(OpenContext openContext) {
         domain = new Eip712Domain(chainId, protocolState);
-        metrics = new VerifyMetrics(getRuntimeContext().getMetricGroup());
+        metrics = VerifyMetrics.decodeAndRecover(getRuntimeContext().getMetricGroup());
         heartbeats = getRuntimeContext().getMetricGroup().counter("heartbeats");
     }
 
@@ -63,7 +63,7 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
     }
 
     private void verify(CollectedRecord in, Context ctx, Collector<SignedSubmission> out) {
-        metrics.received.inc();
+        metrics.received();
         long eventTime = ctx.timestamp() == null ? in.receivedAtMs() : ctx.timestamp();
         SnapshotSubmission s;
         try {

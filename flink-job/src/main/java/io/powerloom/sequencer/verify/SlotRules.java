@@ -84,7 +84,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
                 new MapStateDescriptor<>("epoch-counts", Types.LONG, Types.POJO(EpochCount.class)));
         lastSimulation = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("last-simulation", Types.POJO(SignedSubmission.class)));
-        metrics = new VerifyMetrics(getRuntimeContext().getMetricGroup());
+        metrics = VerifyMetrics.slotRules(getRuntimeContext().getMetricGroup());
         simulations = getRuntimeContext().getMetricGroup().counter("simulations");
     }
 

@@ -7,27 +7,55 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * Counters an operator asks about, registered on an operator's metric group: {@code received}, {@code accepted} and
- * {@code rejected_<reason>} for every {@link RejectReason} (so a reason that never happened shows 0, not nothing).
+ * The counts one stage keeps, registered on its operator's metric group: {@code rejected_<reason>} for every reason
+ * the stage can reject for (so a reason that never happened shows 0, not nothing), plus {@code received} or
+ * {@code accepted} where the stage is where submissions enter or leave verification. Each stage registers only its
+ * own counters, so the web UI never shows a count an operator cannot produce.
  */
 public final class VerifyMetrics {
-    final Counter received;
-    final Counter accepted;
+    private final Counter received;
+    private final Counter accepted;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
 
-    public VerifyMetrics(MetricGroup group) {
-        received = group.counter("received");
-        accepted = group.counter("accepted");
-        for (RejectReason reason : RejectReason.values()) {
+    private VerifyMetrics(MetricGroup group, boolean countsReceived, boolean countsAccepted, RejectReason... reasons) {
+        received = countsReceived ? group.counter("received") : null;
+        accepted = countsAccepted ? group.counter("accepted") : null;
+        for (RejectReason reason : reasons) {
             rejected.put(reason, group.counter(reason.metricName()));
         }
     }
 
-    public void rejected(RejectReason reason) {
-        rejected.get(reason).inc();
+    /** Decode and recover: what arrives, and what is rejected before the slot registry is consulted. */
+    public static VerifyMetrics decodeAndRecover(MetricGroup group) {
+        return new VerifyMetrics(group, true, false, RejectReason.UNDECODABLE_RECORD, RejectReason.MALFORMED_SUBMISSION,
+                RejectReason.BAD_SIGNATURE, RejectReason.UNKNOWN_DATA_MARKET, RejectReason.FLAGGED_SIGNER);
+    }
+
+    /** Slot rules: what passes every verify rule, and the slot, deadline and limit rejections. */
+    public static VerifyMetrics slotRules(MetricGroup group) {
+        return new VerifyMetrics(group, false, true, RejectReason.SLOT_NOT_REGISTERED, RejectReason.SLOT_INACTIVE,
+                RejectReason.SIGNER_NOT_SLOT_OWNER, RejectReason.DEADLINE_PASSED, RejectReason.SLOT_EPOCH_LIMIT);
+    }
+
+    /** Finalize: the window and last-wins rejections. */
+    public static VerifyMetrics finalizeStage(MetricGroup group) {
+        return new VerifyMetrics(group, false, false, RejectReason.REPLACED, RejectReason.LATE, RejectReason.EARLY,
+                RejectReason.UNKNOWN_EPOCH);
+    }
+
+    public void received() {
+        received.inc();
     }
 
     public void accepted() {
         accepted.inc();
+    }
+
+    public void rejected(RejectReason reason) {
+        Counter c = rejected.get(reason);
+        if (c == null) {
+            throw new IllegalStateException("this stage does not count " + reason);
+        }
+        c.inc();
     }
 }
