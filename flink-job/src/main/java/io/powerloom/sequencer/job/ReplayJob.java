@@ -180,7 +180,8 @@ public final class ReplayJob {
         return mismatches;
     }
 
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+    /** Every committed record of {@code topic}, from the start of each partition to its end when called. */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -26,11 +26,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.web3j.crypto.Credentials;
@@ -50,6 +47,7 @@ import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.ipfs.IpfsNode;
 import io.powerloom.sequencer.infra.kafka.KafkaBroker;
 import io.powerloom.sequencer.job.SequencerConfig;
+import io.powerloom.sequencer.job.ReplayJob;
 import io.powerloom.sequencer.job.SequencerJob;
 import io.powerloom.sequencer.job.Snapshotters;
 import io.powerloom.sequencer.protocol.cid.Cid;
@@ -192,7 +190,7 @@ public final class SequencerBenchmark {
             Map<Long, Long> latencyPerEpoch = new TreeMap<>();
             int batches = 0;
             ObjectMapper json = new ObjectMapper();
-            for (ConsumerRecord<byte[], byte[]> r : readAll(bootstrap, "batches")) {
+            for (ConsumerRecord<byte[], byte[]> r : ReplayJob.readAll(bootstrap, "batches")) {
                 JsonNode n = json.readTree(r.value());
                 if ("batch".equals(n.get("type").asText())) {
                     batches++;
@@ -201,7 +199,7 @@ public final class SequencerBenchmark {
                     }
                 }
             }
-            int finalized = readAll(bootstrap, "finalized").size();
+            int finalized = ReplayJob.readAll(bootstrap, "finalized").size();
             System.out.printf(Locale.ROOT, "job: %,d submissions -> %,d project results, %,d batches in %.1f s: %,.0f submissions/s end to end%n",
                     total, finalized, batches, seconds, total / seconds);
             if (!latencyPerEpoch.isEmpty()) {
@@ -241,24 +239,6 @@ public final class SequencerBenchmark {
         p.put("compression.type", "lz4");
         p.put("buffer.memory", Long.toString(256L << 20));
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("isolation.level", "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
     }
 
     static Map<String, String> options(String[] args) {
