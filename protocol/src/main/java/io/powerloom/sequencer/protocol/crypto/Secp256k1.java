@@ -118,7 +118,7 @@ public final class Secp256k1 {
         if (pub65.length != 65 || pub65[0] != 4) {
             throw new IllegalArgumentException("expected a 65-byte uncompressed public key");
         }
-        byte[] h = Keccak256.hash(Arrays.copyOfRange(pub65, 1, 65));
+        byte[] h = Keccak256.hash(pub65, 1, 64);
         return Hex.encode0x(Arrays.copyOfRange(h, 12, 32));
     }
 
