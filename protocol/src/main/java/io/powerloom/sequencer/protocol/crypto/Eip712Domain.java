@@ -31,12 +31,30 @@ public record Eip712Domain(long chainId, String verifyingContract) implements ja
         return Separators.of(this).clone();
     }
 
-    /** Cache of computed separators, so the hot path does not rehash per submission. */
+    /**
+     * Cache of computed separators, so the hot path does not rehash per submission. A job uses one
+     * domain, so the last domain looked up is kept in front of the map: a hit costs a reference compare
+     * (or, for an equal domain deserialized into another instance, a long and a 42-char string compare)
+     * instead of the record's hashCode/equals and a map probe.
+     */
     static final class Separators {
         private static final java.util.concurrent.ConcurrentHashMap<Eip712Domain, byte[]> CACHE =
                 new java.util.concurrent.ConcurrentHashMap<>();
 
+        /** Immutable (final fields), so a racy read of {@link #last} always sees a complete entry. */
+        private record Last(Eip712Domain domain, byte[] separator) {
+        }
+
+        private static Last last;
+
         static byte[] of(Eip712Domain d) {
+            Last l = last;
+            if (l != null) {
+                Eip712Domain ld = l.domain;
+                if (ld == d || (ld.chainId == d.chainId && ld.verifyingContract.equals(d.verifyingContract))) {
+                    return l.separator;
+                }
+            }
             byte[] s = CACHE.get(d);
             if (s == null) {
                 if (CACHE.size() > 1024) {
@@ -44,6 +62,7 @@ public record Eip712Domain(long chainId, String verifyingContract) implements ja
                 }
                 s = CACHE.computeIfAbsent(d, Separators::compute);
             }
+            last = new Last(d, s);
             return s;
         }
 

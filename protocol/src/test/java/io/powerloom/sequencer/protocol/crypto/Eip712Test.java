@@ -87,6 +87,44 @@ class Eip712Test {
         assertThat(d.separator()).isEqualTo(new Eip712Domain(1, "0x000000000000000000000000000000000000dEaD").separator());
     }
 
+    /** The digest as the spec composes it, from multi-part hashes (the implementation before the fast path). */
+    private static byte[] referenceDigest(Eip712Domain d, Request r) {
+        byte[] struct = Keccak256.hash(Keccak256.hash(Eip712.REQUEST_TYPE.getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                Eip712.uint256(r.slotId()), Eip712.uint256(r.deadline()),
+                Keccak256.hash(r.snapshotCid().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                Eip712.uint256(r.epochId()),
+                Keccak256.hash(r.projectId().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(Eip712.hashStruct(r)).isEqualTo(struct);
+        return Keccak256.hash(new byte[] {0x19, 0x01}, d.separator(), struct);
+    }
+
+    @Test
+    void fastPathMatchesReferenceCompositionAndCacheKeepsDomainsApart() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(712);
+        Eip712Domain a = new Eip712Domain(104, "0x3B5A0FB70ef68B5dd677C7d614dFB89961f97401");
+        Eip712Domain aCopy = new Eip712Domain(104, "0x3b5a0fb70ef68b5dd677c7d614dfb89961f97401");
+        Eip712Domain b = new Eip712Domain(-1L, "0x3b5a0fb70ef68b5dd677c7d614dfb89961f97401");
+        Eip712Domain c = new Eip712Domain(104, "0x000000000000000000000000000000000000dead");
+        Eip712Domain[] domains = {a, b, aCopy, c, a, a, c, b};
+        String alphabet = "abcXYZ019:_-é€\uD83D\uDE00\uD800";
+        for (int i = 0; i < 500; i++) {
+            StringBuilder cid = new StringBuilder();
+            StringBuilder project = new StringBuilder();
+            for (int k = rnd.nextInt(0, 300); k > 0; k--) {
+                cid.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            }
+            for (int k = rnd.nextInt(0, 300); k > 0; k--) {
+                project.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            }
+            Request r = new Request(rnd.nextLong(), rnd.nextLong(), cid.toString(), rnd.nextLong(), project.toString());
+            Eip712Domain d = domains[i % domains.length];
+            assertThat(Eip712.digest(d, r)).isEqualTo(referenceDigest(d, r));
+        }
+        assertThat(a.separator()).isEqualTo(aCopy.separator());
+        assertThat(a.separator()).isNotEqualTo(b.separator());
+        assertThat(a.separator()).isNotEqualTo(c.separator());
+    }
+
     private static String typedDataJson(JsonNode v) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
