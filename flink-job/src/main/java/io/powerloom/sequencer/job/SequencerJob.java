@@ -3,6 +3,8 @@ package io.powerloom.sequencer.job;
 import java.time.Duration;
 import java.util.Map;
 
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -23,6 +25,10 @@ import io.powerloom.sequencer.verify.RejectedSubmission;
 public final class SequencerJob {
     private SequencerJob() {}
 
+    /** Flink's {@code RocksDBOptions.TIMER_SERVICE_FACTORY}, by key: the RocksDB jar is the cluster's, not ours. */
+    static final ConfigOption<String> ROCKSDB_TIMERS =
+            ConfigOptions.key("state.backend.rocksdb.timer-service.factory").stringType().noDefaultValue();
+
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SequencerConfig cfg = SequencerConfig.resolve(Configuration.fromMap(env.getConfiguration().toMap()), args, System.getenv());
@@ -32,6 +38,13 @@ public final class SequencerJob {
 
     /** Checkpointing and the whole job graph with Kafka in and out. */
     public static void configure(StreamExecutionEnvironment env, SequencerConfig cfg) {
+        if (env.getConfiguration().getOptional(ROCKSDB_TIMERS).isEmpty()) {
+            // timers live on the heap (and in every checkpoint): a few per project and slot per open epoch, while
+            // RocksDB timers cost a serialization and a cache look-up on every registration
+            Configuration timers = new Configuration();
+            timers.set(ROCKSDB_TIMERS, "HEAP");
+            env.configure(timers);
+        }
         env.enableCheckpointing(cfg.get(SequencerConfig.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         SequencerPipeline.build(env, cfg, kafkaInputs(cfg), kafkaOutputs(cfg), anchoring(cfg));
     }

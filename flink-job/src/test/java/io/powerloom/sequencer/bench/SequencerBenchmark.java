@@ -182,9 +182,12 @@ public final class SequencerBenchmark {
             conf.setString("io.tmp.dirs", work.resolve("flink-tmp").toString());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             SequencerJob.configure(env, SequencerJob.config(c));
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpuStart = os.getProcessCpuTime();
             long jobStart = System.nanoTime();
             env.execute("sequencer-benchmark");
             double seconds = (System.nanoTime() - jobStart) / 1e9;
+            double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
 
             // ---- results ----
             Map<Long, Long> latencyPerEpoch = new TreeMap<>();
@@ -202,6 +205,8 @@ public final class SequencerBenchmark {
             int finalized = ReplayJob.readAll(bootstrap, "finalized").size();
             System.out.printf(Locale.ROOT, "job: %,d submissions -> %,d project results, %,d batches in %.1f s: %,.0f submissions/s end to end%n",
                     total, finalized, batches, seconds, total / seconds);
+            System.out.printf(Locale.ROOT, "job JVM CPU: %.1f s = %.0f us per submission (the broker's own JVM not included)%n",
+                    cpuSeconds, cpuSeconds * 1e6 / total);
             if (!latencyPerEpoch.isEmpty()) {
                 List<Long> l = new ArrayList<>(latencyPerEpoch.values());
                 l.sort(Long::compare);
