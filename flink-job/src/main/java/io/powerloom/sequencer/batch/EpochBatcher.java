@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -36,7 +37,7 @@ public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResul
 
     @Override
     public void open(OpenContext openContext) {
-        results = getRuntimeContext().getListState(new ListStateDescriptor<>("results", Types.POJO(ProjectEpochResult.class)));
+        results = getRuntimeContext().getListState(new ListStateDescriptor<>("results", TypeInformation.of(ProjectEpochResult.class)));
         batches = getRuntimeContext().getMetricGroup().counter("batches");
         epochs = getRuntimeContext().getMetricGroup().counter("epochs_batched");
     }

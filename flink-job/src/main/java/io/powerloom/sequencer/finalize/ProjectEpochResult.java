@@ -1,5 +1,7 @@
 package io.powerloom.sequencer.finalize;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * The outcome of consensus for one project in one epoch, written to the finalized topic and fed to batching.
  *
@@ -19,6 +21,7 @@ package io.powerloom.sequencer.finalize;
  * @param windowCloseMs        event time the window closed
  * @param closedAtWallMs       wall clock when the job closed the window (for latency only; never written to Kafka)
  */
+@TypeInfo(ProjectEpochResultSerializer.Factory.class)
 public record ProjectEpochResult(String dataMarket, long epochId, String projectId, boolean finalized, String snapshotCid,
                                  int winnerCount, int totalCount, String[] cids, int[] cidCounts, String[] submissionIds,
                                  byte[][] submissions, long[] slotIds, long windowOpenMs, long windowCloseMs,

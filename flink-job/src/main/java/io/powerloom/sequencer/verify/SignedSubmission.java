@@ -1,5 +1,7 @@
 package io.powerloom.sequencer.verify;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * A submission that decoded and whose EIP-712 signer was recovered; not yet checked against the slot registry.
  *
@@ -16,6 +18,7 @@ package io.powerloom.sequencer.verify;
  * @param protoJson    protobuf-JSON text of the submission (UTF-8), as it goes into batch documents; bytes, because
  *                     Flink serializes long strings char by char
  */
+@TypeInfo(SignedSubmissionSerializer.Factory.class)
 public record SignedSubmission(String submissionId, String peerId, long receivedAtMs, String dataMarket, long slotId,
                                long epochId, String projectId, String snapshotCid, long deadline, String signer,
                                byte[] protoJson) {

@@ -10,6 +10,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -78,12 +79,12 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     @Override
     public void open(OpenContext openContext) {
         pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending", Types.LONG, Types.POJO(SignedSubmission.class)));
+                new MapStateDescriptor<>("pending", Types.LONG, TypeInformation.of(SignedSubmission.class)));
         pendingCounts = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-counts", Types.LONG, Types.INT));
         epochCounts = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("epoch-counts", Types.LONG, Types.POJO(EpochCount.class)));
         lastSimulation = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("last-simulation", Types.POJO(SignedSubmission.class)));
+                new ValueStateDescriptor<>("last-simulation", TypeInformation.of(SignedSubmission.class)));
         metrics = VerifyMetrics.slotRules(getRuntimeContext().getMetricGroup());
         simulations = getRuntimeContext().getMetricGroup().counter("simulations");
     }
