@@ -1,5 +1,7 @@
 package io.powerloom.sequencer.protocol.records;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.powerloom.sequencer.protocol.json.Json;
 import io.powerloom.sequencer.protocol.json.JsonWriter;
@@ -17,6 +19,11 @@ import java.math.BigInteger;
  *
  * <p>All {@code long} fields are written and read as <b>unsigned</b> 64-bit integers; {@code int}
  * fields must be in 0..2^31-1.
+ *
+ * <p>Submissions-topic records (the per-submission hot path) are first decoded in one streaming pass
+ * ({@link #streamSubmissionTopic}); whenever that pass meets anything it does not handle itself
+ * (any error, a {@code null}, a uint64 of 2^63 or more, ...), the record is decoded again through the
+ * Jackson tree, which accepts and rejects exactly as before and names the problem.
  */
 public final class RecordCodec {
 
@@ -117,6 +124,26 @@ public final class RecordCodec {
 
     /** Decodes a value of the submissions topic (a submission or a heartbeat). */
     public static SubmissionTopicRecord decodeSubmissionTopic(byte[] value) throws RecordFormatException {
+        SubmissionTopicRecord fast = streamSubmissionTopic(value, null);
+        return fast != null ? fast : treeDecodeSubmissionTopic(value);
+    }
+
+    public static SubmissionEnvelope decodeSubmissionEnvelope(byte[] value) throws RecordFormatException {
+        if (streamSubmissionTopic(value, "submission") instanceof SubmissionEnvelope fast) {
+            return fast;
+        }
+        return treeDecodeSubmissionEnvelope(value);
+    }
+
+    public static Heartbeat decodeHeartbeat(byte[] value) throws RecordFormatException {
+        if (streamSubmissionTopic(value, "heartbeat") instanceof Heartbeat fast) {
+            return fast;
+        }
+        return treeDecodeHeartbeat(value);
+    }
+
+    /** {@link #decodeSubmissionTopic} through the Jackson tree (the fallback and the tests' reference). */
+    static SubmissionTopicRecord treeDecodeSubmissionTopic(byte[] value) throws RecordFormatException {
         JsonNode n = parse(value);
         String type = type(n);
         return switch (type) {
@@ -127,13 +154,13 @@ public final class RecordCodec {
         };
     }
 
-    public static SubmissionEnvelope decodeSubmissionEnvelope(byte[] value) throws RecordFormatException {
+    static SubmissionEnvelope treeDecodeSubmissionEnvelope(byte[] value) throws RecordFormatException {
         JsonNode n = parse(value);
         expectType(n, "submission");
         return submissionEnvelope(n);
     }
 
-    public static Heartbeat decodeHeartbeat(byte[] value) throws RecordFormatException {
+    static Heartbeat treeDecodeHeartbeat(byte[] value) throws RecordFormatException {
         JsonNode n = parse(value);
         expectType(n, "heartbeat");
         return heartbeat(n);
@@ -168,6 +195,190 @@ public final class RecordCodec {
         JsonNode n = parse(value);
         expectType(n, "slot");
         return slotAssignment(n);
+    }
+
+    /**
+     * One streaming pass over a submissions-topic record, without building a tree: the record, or
+     * {@code null} when this pass cannot vouch for the result, and the caller must decode through the
+     * tree ({@link #parse} and friends) to get the record or the error exactly as before.
+     *
+     * <p>It returns a record only where the tree decoder returns the same record: the whole document
+     * is read, including the check for trailing tokens; the same parser (same factory, duplicate-key
+     * detection, stream constraints) sees every token; every scalar, unknown ones included, is
+     * materialized as the tree would (text, big integers, doubles), so a constraint the tree would trip
+     * over makes this pass bail out too; known fields must have exactly the accepted JSON type. Unusual
+     * but valid values (a uint64 of 2^63 or more, a known field of another record type with an
+     * unexpected JSON type) also bail out; the tree then accepts them.
+     *
+     * @param expectedType {@code "submission"}, {@code "heartbeat"}, or {@code null} for either
+     */
+    static SubmissionTopicRecord streamSubmissionTopic(byte[] value, String expectedType) {
+        if (value == null || value.length == 0) {
+            return null;
+        }
+        boolean version = false;
+        String type = null;
+        String submissionId = null;
+        String peerId = null;
+        String bridgeId = null;
+        String submission = null;
+        long receivedAtMs = 0;
+        long partition = 0;
+        long sequence = 0;
+        boolean hasReceivedAtMs = false;
+        boolean hasPartition = false;
+        boolean hasSequence = false;
+        try (JsonParser p = Json.FACTORY.createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String name;
+            while ((name = p.nextFieldName()) != null) {
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "v" -> {
+                        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
+                                || p.getIntValue() != VERSION) {
+                            return null;
+                        }
+                        version = true;
+                    }
+                    case "type" -> {
+                        if (t != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        type = p.getText();
+                    }
+                    case "submissionId" -> {
+                        if (t != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        submissionId = p.getText();
+                    }
+                    case "peerId" -> {
+                        if (t != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        peerId = p.getText();
+                    }
+                    case "bridgeId" -> {
+                        if (t != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        bridgeId = p.getText();
+                    }
+                    case "submission" -> {
+                        if (t != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        submission = p.getText();
+                    }
+                    case "receivedAtMs" -> {
+                        if ((receivedAtMs = smallUint64(p, t)) < 0) {
+                            return null;
+                        }
+                        hasReceivedAtMs = true;
+                    }
+                    case "partition" -> {
+                        if ((partition = smallUint64(p, t)) < 0) {
+                            return null;
+                        }
+                        hasPartition = true;
+                    }
+                    case "sequence" -> {
+                        if ((sequence = smallUint64(p, t)) < 0) {
+                            return null;
+                        }
+                        hasSequence = true;
+                    }
+                    default -> {
+                        if (!skipValue(p, t)) {
+                            return null;
+                        }
+                    }
+                }
+            }
+            // nextFieldName() returned null, so the root object is closed; the tree reader refuses trailing tokens
+            if (p.nextToken() != null) {
+                return null;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // the tree decoder reports it
+        }
+        if (!version || type == null || (expectedType != null && !expectedType.equals(type))) {
+            return null;
+        }
+        try {
+            switch (type) {
+                case "submission":
+                    if (submissionId == null || peerId == null || !hasReceivedAtMs || bridgeId == null
+                            || submission == null) {
+                        return null;
+                    }
+                    return new SubmissionEnvelope(submissionId, peerId, receivedAtMs, bridgeId, submission);
+                case "heartbeat":
+                    if (!hasReceivedAtMs || bridgeId == null || !hasPartition || partition > Integer.MAX_VALUE
+                            || !hasSequence) {
+                        return null;
+                    }
+                    return new Heartbeat(receivedAtMs, bridgeId, (int) partition, sequence);
+                default:
+                    return null;
+            }
+        } catch (IllegalArgumentException e) {
+            return null; // the tree decoder reports it
+        }
+    }
+
+    /**
+     * The current value as an unsigned integer below 2^63, or -1 when it is anything else (not an
+     * integer, negative, or too large for this pass).
+     */
+    private static long smallUint64(JsonParser p, JsonToken t) throws java.io.IOException {
+        if (t != JsonToken.VALUE_NUMBER_INT) {
+            return -1;
+        }
+        JsonParser.NumberType nt = p.getNumberType();
+        if (nt != JsonParser.NumberType.INT && nt != JsonParser.NumberType.LONG) {
+            return -1;
+        }
+        long v = p.getLongValue();
+        return v < 0 ? -1 : v;
+    }
+
+    /**
+     * Reads past the value starting at token {@code t}, materializing every scalar in it as the tree
+     * reader would (text, BigInteger for integers beyond long, double for non-integers), so that it
+     * fails wherever the tree reader fails. (With Jackson 2.18 the stream constraints on number and
+     * string length are already checked while tokenizing, so this is a guard against that changing;
+     * unknown fields are rare, so it costs nothing on the hot path.) Returns false at an unexpected
+     * end of input.
+     */
+    private static boolean skipValue(JsonParser p, JsonToken t) throws java.io.IOException {
+        int depth = 0;
+        while (true) {
+            if (t == null) {
+                return false;
+            }
+            switch (t) {
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                case VALUE_STRING -> p.getText();
+                case VALUE_NUMBER_INT -> {
+                    if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                        p.getBigIntegerValue();
+                    }
+                }
+                case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+                default -> {
+                    // field names, true, false, null: nothing to materialize
+                }
+            }
+            if (depth == 0) {
+                return true;
+            }
+            t = p.nextToken();
+        }
     }
 
     private static SlotAssignment slotAssignment(JsonNode n) throws RecordFormatException {
