@@ -129,81 +129,53 @@ public final class JsonWriter {
         }
     }
 
-    /**
-     * For each ASCII char, how {@link Style#MINIMAL} writes it: 0 raw, else the char after the
-     * backslash ({@code b f n r t " \\} short forms, {@code u} for {@code &#92;u00XX}).
-     */
-    private static final byte[] ESCAPE_MINIMAL = new byte[128];
-    /** As {@link #ESCAPE_MINIMAL}, for {@link Style#GO_ENCODING_JSON} ({@code < > &} also as {@code u}). */
-    private static final byte[] ESCAPE_GO = new byte[128];
-
-    static {
-        for (int c = 0; c < 0x20; c++) {
-            ESCAPE_MINIMAL[c] = 'u';
-        }
-        ESCAPE_MINIMAL['\b'] = 'b';
-        ESCAPE_MINIMAL['\f'] = 'f';
-        ESCAPE_MINIMAL['\n'] = 'n';
-        ESCAPE_MINIMAL['\r'] = 'r';
-        ESCAPE_MINIMAL['\t'] = 't';
-        ESCAPE_MINIMAL['"'] = '"';
-        ESCAPE_MINIMAL['\\'] = '\\';
-        System.arraycopy(ESCAPE_MINIMAL, 0, ESCAPE_GO, 0, 128);
-        ESCAPE_GO['<'] = 'u';
-        ESCAPE_GO['>'] = 'u';
-        ESCAPE_GO['&'] = 'u';
-    }
-
-    /**
-     * Appends {@code s} as a JSON string. Runs of chars that need no escaping are appended in bulk;
-     * ASCII is classified by a table, and above ASCII only surrogates (and, in Go style, U+2028/U+2029)
-     * need attention.
-     */
     private void appendString(String s) {
-        final StringBuilder out = this.out;
-        final boolean go = style == Style.GO_ENCODING_JSON;
-        final byte[] table = go ? ESCAPE_GO : ESCAPE_MINIMAL;
-        final int n = s.length();
         out.append('"');
+        final boolean go = style == Style.GO_ENCODING_JSON;
+        final int n = s.length();
         int start = 0;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            int esc;
-            if (c < 128) {
-                esc = table[c];
-                if (esc == 0) {
-                    continue;
+            String shortForm = null;
+            boolean unicodeEscape = false;
+            if (c < 0x20) {
+                switch (c) {
+                    case '\b' -> shortForm = "\\b";
+                    case '\f' -> shortForm = "\\f";
+                    case '\n' -> shortForm = "\\n";
+                    case '\r' -> shortForm = "\\r";
+                    case '\t' -> shortForm = "\\t";
+                    default -> unicodeEscape = true;
                 }
-            } else if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
-                if (c <= Character.MAX_HIGH_SURROGATE && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (c == '"') {
+                shortForm = "\\\"";
+            } else if (c == '\\') {
+                shortForm = "\\\\";
+            } else if (go && (c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029')) {
+                unicodeEscape = true;
+            } else if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < n
+                        && Character.isLowSurrogate(s.charAt(i + 1));
+                if (paired) {
                     i++; // keep the pair, it is valid UTF-16
                     continue;
                 }
                 out.append(s, start, i).append("\\ufffd");
                 start = i + 1;
                 continue;
-            } else if (go && (c == '\u2028' || c == '\u2029')) {
-                esc = 'u';
             } else {
                 continue;
             }
-            if (i > start) {
-                out.append(s, start, i);
-            }
-            out.append('\\');
-            if (esc == 'u') {
-                out.append('u').append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+            out.append(s, start, i);
+            if (shortForm != null) {
+                out.append(shortForm);
+            } else if (unicodeEscape) {
+                out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
                         .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
-            } else {
-                out.append((char) esc);
             }
             start = i + 1;
         }
-        if (start == 0) {
-            out.append(s);
-        } else {
-            out.append(s, start, n);
-        }
+        out.append(s, start, n);
         out.append('"');
     }
 }

@@ -7,12 +7,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** JsonWriter's string escaping against the char-by-char algorithm it replaced. */
+/**
+ * JsonWriter's string escaping against a frozen copy of the reference algorithm (the current one), so
+ * that any future fast path must stay byte-identical.
+ */
 class JsonWriterTest {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    /** The previous JsonWriter.appendString, verbatim apart from being static. */
+    /** JsonWriter.appendString as of this test's writing, verbatim apart from being static. */
     static String reference(String s, JsonWriter.Style style) {
         StringBuilder out = new StringBuilder();
         out.append('"');
