@@ -244,6 +244,12 @@ public final class BatchCommitClient implements AutoCloseable {
             try {
                 EthEstimateGas est = rpc.send("eth_estimateGas", () -> web3j.ethEstimateGas(
                         Transaction.createEthCallTransaction(signer.address(), config.protocolStateAddress(), data)).send());
+                if (est.hasError() && !RevertCodes.isRevert(est.getError())) {
+                    // the node could not run the estimate (not a revert): try again until the commit timeout
+                    LOG.debug("{}: gas estimation failed ({}), trying again", what, est.getError().getMessage());
+                    RpcRetry.sleep(50);
+                    continue;
+                }
                 if (est.hasError()) {
                     Optional<String> code = RevertCodes.code(est.getError());
                     if (code.isPresent() && (code.get().equals("E25") || code.get().equals("E43"))) {
@@ -315,25 +321,47 @@ public final class BatchCommitClient implements AutoCloseable {
         return "true".equals(r.get(0));
     }
 
-    /** eth_call of several view functions in one JSON-RPC batch; each result as its first return value's string. */
+    /** Times a batch of view calls is read again when a call fails without reverting (a node's transient error). */
+    static final int VIEW_READ_ATTEMPTS = 5;
+
+    /**
+     * eth_call of several view functions in one JSON-RPC batch; each result as its first return value's string. A call
+     * that fails without an execution revert (e.g. "header not found" behind a load balancer, or a node that pruned the
+     * state of the block "latest" named a moment earlier) is read again; only a revert is final.
+     */
     @SuppressWarnings({"rawtypes", "unchecked"})
     private List<String> callAll(String what, List<org.web3j.abi.datatypes.Function> functions) throws CommitException {
-        BatchResponse resp = rpc.send(what, () -> batchOf(functions).send());
-        List<String> out = new ArrayList<>();
-        List<? extends Response<?>> responses = resp.getResponses();
-        if (responses.size() != functions.size()) {
-            throw new CommitException(Reason.RPC_UNAVAILABLE, what + ": endpoint answered " + responses.size()
-                    + " of " + functions.size() + " batched calls");
-        }
-        for (int i = 0; i < functions.size(); i++) {
-            EthCall call = (EthCall) responses.get(i);
-            if (call.hasError()) {
-                throw new CommitException(Reason.REVERTED, what + " read failed: " + call.getError().getMessage());
+        for (int attempt = 1; ; attempt++) {
+            BatchResponse resp = rpc.send(what, () -> batchOf(functions).send());
+            List<? extends Response<?>> responses = resp.getResponses();
+            if (responses.size() != functions.size()) {
+                throw new CommitException(Reason.RPC_UNAVAILABLE, what + ": endpoint answered " + responses.size()
+                        + " of " + functions.size() + " batched calls");
             }
-            List<Type> decoded = FunctionReturnDecoder.decode(call.getValue(), functions.get(i).getOutputParameters());
-            out.add(decoded.isEmpty() ? "" : String.valueOf(decoded.get(0).getValue()));
+            List<String> out = new ArrayList<>();
+            Response.Error transientError = null;
+            for (int i = 0; i < functions.size() && transientError == null; i++) {
+                EthCall call = (EthCall) responses.get(i);
+                if (call.hasError()) {
+                    if (RevertCodes.isRevert(call.getError())) {
+                        throw new CommitException(Reason.REVERTED, what + " read reverted: " + call.getError().getMessage());
+                    }
+                    transientError = call.getError();
+                    continue;
+                }
+                List<Type> decoded = FunctionReturnDecoder.decode(call.getValue(), functions.get(i).getOutputParameters());
+                out.add(decoded.isEmpty() ? "" : String.valueOf(decoded.get(0).getValue()));
+            }
+            if (transientError == null) {
+                return out;
+            }
+            if (attempt >= VIEW_READ_ATTEMPTS) {
+                throw new CommitException(Reason.RPC_UNAVAILABLE, what + " read failed " + attempt + " times: "
+                        + transientError.getMessage());
+            }
+            LOG.debug("{} read failed ({}), reading again", what, transientError.getMessage());
+            RpcRetry.sleep(25L << attempt);
         }
-        return out;
     }
 
     private BatchRequest batchOf(List<org.web3j.abi.datatypes.Function> functions) {

@@ -34,6 +34,15 @@ final class RevertCodes {
         return Optional.empty();
     }
 
+    /** Whether the error is an execution revert (final), not a node's failure to run the call (transient). */
+    static boolean isRevert(Response.Error error) {
+        if (error == null) {
+            return false;
+        }
+        String msg = error.getMessage();
+        return reason(error).isPresent() || (msg != null && msg.toLowerCase().contains("revert"));
+    }
+
     /** The first E-code (e.g. {@code E25}) of a revert reason, if any. */
     static Optional<String> code(Response.Error error) {
         return reason(error).flatMap(r -> {

@@ -38,4 +38,13 @@ class RevertCodesTest {
         assertThat(RevertCodes.code(error("nonce too low: E25 is not a code here", null))).isEmpty();
         assertThat(RevertCodes.code(null)).isEmpty();
     }
+
+    @Test
+    void revertsAreFinalNodeFailuresAreNot() {
+        assertThat(RevertCodes.isRevert(error("execution reverted", E25))).isTrue();
+        assertThat(RevertCodes.isRevert(error("execution reverted", "0x"))).isTrue();
+        assertThat(RevertCodes.isRevert(error("BlockOutOfRangeError: block height is 44 but requested was 43", null))).isFalse();
+        assertThat(RevertCodes.isRevert(error("header not found", null))).isFalse();
+        assertThat(RevertCodes.isRevert(null)).isFalse();
+    }
 }
