@@ -237,13 +237,19 @@ public final class BatchCommitClient implements AutoCloseable {
                 throw new CommitException(Reason.TIMEOUT, what + ": not committed within " + config.commitTimeout()
                         + " (nonces kept being taken by another sender?)");
             }
+            long t0 = System.nanoTime();
             if (alreadyDone.done()) {
                 return new CommitResult(Status.ALREADY_DONE, null, -1, since(start), attempts);
             }
             Signer signer = signers.acquire();
             try {
+                long t1 = System.nanoTime();
                 EthEstimateGas est = rpc.send("eth_estimateGas", () -> web3j.ethEstimateGas(
                         Transaction.createEthCallTransaction(signer.address(), config.protocolStateAddress(), data)).send());
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("{}: chain checked in {} ms, gas estimated in {} ms", what, (t1 - t0) / 1_000_000,
+                            (System.nanoTime() - t1) / 1_000_000);
+                }
                 if (est.hasError() && !RevertCodes.isRevert(est.getError())) {
                     // the node could not run the estimate (not a revert): try again until the commit timeout
                     LOG.debug("{}: gas estimation failed ({}), trying again", what, est.getError().getMessage());
@@ -272,6 +278,7 @@ public final class BatchCommitClient implements AutoCloseable {
                 }
                 TransactionReceipt r = sent.receipt;
                 long block = r.getBlockNumber().longValueExact();
+                LOG.debug("{}: receipt for block {} after {} ms", what, block, since(start).toMillis());
                 if (r.isStatusOK()) {
                     Status s = isBatch && hasDelayedEvent(r) ? Status.DELAYED : Status.COMMITTED;
                     return new CommitResult(s, r.getTransactionHash(), block, since(start), attempts);
@@ -301,6 +308,12 @@ public final class BatchCommitClient implements AutoCloseable {
     private boolean batchAlreadyOnChain(BatchCommit b) throws CommitException {
         if (b.projectIds().isEmpty() || b.projectIds().size() != b.snapshotCids().size()) {
             return false; // let the contract give its verdict (E23/E24)
+        }
+        // the usual case is a fresh batch: one read of its first project tells, before reading all of them
+        String first = callAll("maxSnapshotsCid", List.of(
+                ProtocolStateAbi.maxSnapshotsCid(b.dataMarket(), b.projectIds().get(0), b.epochId()))).get(0);
+        if (!b.snapshotCids().get(0).equals(first)) {
+            return false;
         }
         List<org.web3j.abi.datatypes.Function> calls = new ArrayList<>();
         for (String pid : b.projectIds()) {
