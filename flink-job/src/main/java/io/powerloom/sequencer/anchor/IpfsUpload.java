@@ -1,5 +1,8 @@
 package io.powerloom.sequencer.anchor;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +23,7 @@ import io.powerloom.sequencer.batch.SubmissionBatch;
  */
 public class IpfsUpload extends RichAsyncFunction<SubmissionBatch, SubmissionBatch> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(IpfsUpload.class);
 
     private final String apiUrl;
     private final Duration timeout;
@@ -41,6 +45,7 @@ public class IpfsUpload extends RichAsyncFunction<SubmissionBatch, SubmissionBat
 
     @Override
     public void asyncInvoke(SubmissionBatch b, ResultFuture<SubmissionBatch> result) {
+        long start = System.nanoTime();
         client.addAndPinVerified(b.document()).whenComplete((cid, error) -> {
             if (error != null) {
                 failures.inc();
@@ -53,6 +58,9 @@ public class IpfsUpload extends RichAsyncFunction<SubmissionBatch, SubmissionBat
                         + b.batchIndex() + " of epoch " + Long.toUnsignedString(b.epochId()) + ", expected " + b.batchCid()));
             } else {
                 uploaded.inc();
+                LOG.debug("batch {} of epoch {} ({} bytes) uploaded and pinned in {} ms, {} ms after the close", b.batchIndex(),
+                        Long.toUnsignedString(b.epochId()), b.document().length, (System.nanoTime() - start) / 1_000_000,
+                        System.currentTimeMillis() - b.closedAtWallMs());
                 result.complete(List.of(b));
             }
         });

@@ -11,6 +11,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.powerloom.sequencer.finalize.ProjectEpochResult;
 
@@ -20,6 +22,7 @@ import io.powerloom.sequencer.finalize.ProjectEpochResult;
  * cuts them into batches with {@link Batcher} and clears its state.
  */
 public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResult, SubmissionBatch> {
+    private static final Logger LOG = LoggerFactory.getLogger(EpochBatcher.class);
     private static final long serialVersionUID = 1L;
 
     private final Batcher batcher;
@@ -64,9 +67,14 @@ public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResul
             return;
         }
         epochs.inc();
+        long start = System.nanoTime();
+        int n = 0;
         for (SubmissionBatch b : batcher.batch(ready)) {
             batches.inc();
             out.collect(b);
+            n++;
         }
+        LOG.debug("epoch {}: {} project results in {} batches, built in {} ms", Long.toUnsignedString(ready.get(0).epochId()),
+                ready.size(), n, (System.nanoTime() - start) / 1_000_000);
     }
 }

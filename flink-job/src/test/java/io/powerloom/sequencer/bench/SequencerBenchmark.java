@@ -199,6 +199,11 @@ public final class SequencerBenchmark {
                     batches++;
                     if (n.has("commitLatencyMs")) {
                         latencyPerEpoch.merge(n.get("epochId").asLong(), n.get("commitLatencyMs").asLong(), Math::max);
+                        if (epochs <= 3) { // small runs: show how one epoch's batches spread over time and blocks
+                            System.out.printf(Locale.ROOT, "  epoch %d batch %d: mined in block %d, %d ms after the close%n",
+                                    n.get("epochId").asLong(), n.path("batchIndex").asInt(), n.path("blockNumber").asLong(),
+                                    n.get("commitLatencyMs").asLong());
+                        }
                     }
                 }
             }
