@@ -118,6 +118,11 @@ public final class SequencerConfig implements Serializable {
     public static final ConfigOption<Duration> RECEIPT_POLL = ConfigOptions.key("sequencer.chain.receipt-poll-interval")
             .durationType().defaultValue(Duration.ofMillis(250))
             .withDescription("How often the commit client polls for a sent transaction's receipt.");
+    public static final ConfigOption<Long> GAS_PER_PROJECT = ConfigOptions.key("sequencer.chain.gas-per-project")
+            .longType().defaultValue(0L)
+            .withDescription("0: estimate each batch commit's gas first, as production does. Above 0: send a batch's "
+                    + "first attempt without an estimate, with gas limit 300,000 + projects x this (a revert is then "
+                    + "estimated to learn its reason); saves the node executing every batch twice.");
     public static final ConfigOption<Integer> ANCHOR_CAPACITY = ConfigOptions.key("sequencer.anchor.max-in-flight")
             .intType().defaultValue(64).withDescription("Batches in flight per anchor subtask (IPFS and chain).");
     public static final ConfigOption<Duration> ANCHOR_TIMEOUT = ConfigOptions.key("sequencer.anchor.timeout")
@@ -251,7 +256,7 @@ public final class SequencerConfig implements Serializable {
                 KAFKA_GROUP, TRANSACTIONAL_PREFIX, START_FROM, STOP_AT, OUT_OF_ORDERNESS, DATA_MARKETS, FULL_NODES, FLAGGED,
                 PER_SLOT_EPOCH_LIMIT, DEADLINE_CHECK, DEADLINE_TOLERANCE, QUOTA_RETENTION, MIN_COUNT, MIN_SHARE, EARLY_GRACE,
                 RELEASE_WAIT, DEFAULT_WINDOW_SECONDS, BATCH_SIZE, BATCH_MAX_BYTES, ANCHOR_MODE, IPFS_API, IPFS_TIMEOUT, RPC_URL,
-                CHAIN_ID, PROTOCOL_STATE, REPLAY_EPOCHS, SIGNER_KEY_FILES, SIGNER_KEY_ENV_VARS, RECEIPT_POLL, ANCHOR_CAPACITY, ANCHOR_TIMEOUT, CHECKPOINT_INTERVAL);
+                CHAIN_ID, PROTOCOL_STATE, REPLAY_EPOCHS, SIGNER_KEY_FILES, SIGNER_KEY_ENV_VARS, RECEIPT_POLL, GAS_PER_PROJECT, ANCHOR_CAPACITY, ANCHOR_TIMEOUT, CHECKPOINT_INTERVAL);
     }
 
     @Override

@@ -80,6 +80,7 @@ public final class SequencerJob {
         CommitClientConfig.Builder b = CommitClientConfig.builder(cfg.get(SequencerConfig.RPC_URL), cfg.protocolState())
                 .chainId(cfg.get(SequencerConfig.CHAIN_ID))
                 .receiptPollInterval(cfg.get(SequencerConfig.RECEIPT_POLL))
+                .gasPerProject(cfg.get(SequencerConfig.GAS_PER_PROJECT))
                 .commitTimeout(cfg.get(SequencerConfig.ANCHOR_TIMEOUT).minus(Duration.ofSeconds(5)));
         SequencerConfig.list(cfg.get(SequencerConfig.SIGNER_KEY_FILES)).forEach(b::signerKeyFile);
         SequencerConfig.list(cfg.get(SequencerConfig.SIGNER_KEY_ENV_VARS)).forEach(b::signerKeyEnvVar);

@@ -174,6 +174,7 @@ public final class SequencerBenchmark {
             c.put("sequencer.anchor.mode", anchor ? "commit" : "none");
             c.put("sequencer.checkpoint-interval", "5 s");
             c.put("sequencer.chain.receipt-poll-interval", opt.getOrDefault("receipt-poll", "50 ms"));
+            c.put("sequencer.chain.gas-per-project", opt.getOrDefault("gas-per-project", "0"));
             Configuration conf = new Configuration();
             conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
             conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);

@@ -207,7 +207,7 @@ public final class BatchCommitClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new CommitException(Reason.INVALID_INPUT, batch + ": " + e.getMessage(), e);
         }
-        return commit(start, data, () -> batchAlreadyOnChain(batch), batch.toString(), true);
+        return commit(start, data, () -> batchAlreadyOnChain(batch), batch.toString(), batch.projectIds().size());
     }
 
     private CommitResult doEndBatchSubmissions(String dataMarket, long epochId, long start) throws CommitException {
@@ -218,7 +218,7 @@ public final class BatchCommitClient implements AutoCloseable {
             throw new CommitException(Reason.INVALID_INPUT, e.getMessage(), e);
         }
         String what = "endBatchSubmissions(" + dataMarket + ", " + epochId + ")";
-        return commit(start, data, () -> endAlreadyOnChain(dataMarket, epochId), what, false);
+        return commit(start, data, () -> endAlreadyOnChain(dataMarket, epochId), what, 0);
     }
 
     @FunctionalInterface
@@ -227,8 +227,10 @@ public final class BatchCommitClient implements AutoCloseable {
     }
 
     /** Check → estimate → send → await; repeated when our transaction reverted or its nonce was taken. */
-    private CommitResult commit(long start, String data, OnChainCheck alreadyDone, String what, boolean isBatch)
+    /** {@code projects}: a batch's project count, 0 for {@code endBatchSubmissions}. */
+    private CommitResult commit(long start, String data, OnChainCheck alreadyDone, String what, int projects)
             throws CommitException {
+        boolean isBatch = projects > 0;
         int attempts = 0;
         int reverted = 0;
         long deadline = start + config.commitTimeout().toNanos();
@@ -244,6 +246,28 @@ public final class BatchCommitClient implements AutoCloseable {
             Signer signer = signers.acquire();
             try {
                 long t1 = System.nanoTime();
+                if (isBatch && reverted == 0 && config.gasPerProject() > 0) {
+                    // no estimate: the gas a batch needs grows with its projects; if it reverts anyway, the next
+                    // round estimates and so learns the contract's reason (E25/E43 = already done)
+                    BigInteger gasLimit = BigInteger.valueOf(CommitClientConfig.BATCH_BASE_GAS)
+                            .add(BigInteger.valueOf(config.gasPerProject()).multiply(BigInteger.valueOf(projects)));
+                    LOG.debug("{}: chain checked in {} ms, gas limit {} without estimate", what, (t1 - t0) / 1_000_000, gasLimit);
+                    Sent sent = sendAndAwait(signer, data, gasLimit, start);
+                    attempts += sent.signed;
+                    if (sent.receipt == null) {
+                        RpcRetry.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 200));
+                        continue;
+                    }
+                    TransactionReceipt r = sent.receipt;
+                    if (r.isStatusOK()) {
+                        Status s = hasDelayedEvent(r) ? Status.DELAYED : Status.COMMITTED;
+                        return new CommitResult(s, r.getTransactionHash(), r.getBlockNumber().longValueExact(), since(start), attempts);
+                    }
+                    reverted++;
+                    LOG.info("{}: transaction {} sent without estimate reverted in block {}; estimating to learn why", what,
+                            r.getTransactionHash(), r.getBlockNumber());
+                    continue;
+                }
                 EthEstimateGas est = rpc.send("eth_estimateGas", () -> web3j.ethEstimateGas(
                         Transaction.createEthCallTransaction(signer.address(), config.protocolStateAddress(), data)).send());
                 if (LOG.isDebugEnabled()) {

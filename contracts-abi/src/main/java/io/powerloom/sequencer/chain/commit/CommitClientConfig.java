@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param feeBumpPercent         fee increase of a replacement (same nonce); at least 10 (nodes demand +10%)
  * @param maxFeeBumps            replacements per commit before it only waits
  * @param gasLimitMultiplier     gas limit = estimate × this
+ * @param gasPerProject          0: estimate every batch's gas first (as production does); above 0: a batch's first
+ *                               attempt skips the estimate and sends with gas limit
+ *                               {@value #BATCH_BASE_GAS} + projects × this (a revert is then estimated, for its reason)
  * @param receiptPollInterval    how often receipts are polled
  * @param stuckAfter             no receipt for this long: send a replacement with bumped fees
  * @param commitTimeout          give up a commit (retryably) after this long
@@ -46,6 +49,7 @@ public record CommitClientConfig(
         int feeBumpPercent,
         int maxFeeBumps,
         double gasLimitMultiplier,
+        long gasPerProject,
         Duration receiptPollInterval,
         Duration stuckAfter,
         Duration commitTimeout,
@@ -56,6 +60,9 @@ public record CommitClientConfig(
         Duration httpTimeout) implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /** Gas of a batch commit besides its projects (intrinsic gas, calldata head, event, bookkeeping). */
+    public static final long BATCH_BASE_GAS = 300_000;
 
     public CommitClientConfig {
         Objects.requireNonNull(rpcUrl, "rpcUrl");
@@ -74,6 +81,9 @@ public record CommitClientConfig(
         }
         if (feeBumpPercent < 10) {
             throw new IllegalArgumentException("feeBumpPercent must be >= 10 (nodes refuse smaller replacements), got " + feeBumpPercent);
+        }
+        if (gasPerProject < 0) {
+            throw new IllegalArgumentException("gasPerProject must be >= 0 (0 = estimate), got " + gasPerProject);
         }
         if (maxFeeBumps < 0 || maxConcurrentCommits < 1 || gasLimitMultiplier < 1.0) {
             throw new IllegalArgumentException("maxFeeBumps >= 0, maxConcurrentCommits >= 1, gasLimitMultiplier >= 1 required");
@@ -138,6 +148,7 @@ public record CommitClientConfig(
         private int feeBumpPercent = 20;
         private int maxFeeBumps = 5;
         private double gasLimitMultiplier = 1.25;
+        private long gasPerProject = 0;
         private Duration receiptPollInterval = Duration.ofMillis(250);
         private Duration stuckAfter = Duration.ofSeconds(30);
         private Duration commitTimeout = Duration.ofMinutes(10);
@@ -168,6 +179,8 @@ public record CommitClientConfig(
         public Builder maxFeeBumps(int v) { maxFeeBumps = v; return this; }
         /** Default 1.25. */
         public Builder gasLimitMultiplier(double v) { gasLimitMultiplier = v; return this; }
+        /** Default 0: estimate gas before every batch commit. */
+        public Builder gasPerProject(long v) { gasPerProject = v; return this; }
         /** Default 250 ms. */
         public Builder receiptPollInterval(Duration v) { receiptPollInterval = v; return this; }
         /** Default 30 s. */
@@ -187,7 +200,7 @@ public record CommitClientConfig(
 
         public CommitClientConfig build() {
             return new CommitClientConfig(rpcUrl, chainId, protocolStateAddress, keyFiles, keyEnvVars, priorityFeeWei,
-                    baseFeeMultiplier, feeBumpPercent, maxFeeBumps, gasLimitMultiplier, receiptPollInterval, stuckAfter,
+                    baseFeeMultiplier, feeBumpPercent, maxFeeBumps, gasLimitMultiplier, gasPerProject, receiptPollInterval, stuckAfter,
                     commitTimeout, rpcRetryInitialBackoff, rpcRetryMaxBackoff, rpcPatience, maxConcurrentCommits,
                     httpTimeout);
         }

@@ -283,6 +283,29 @@ class BatchCommitClientITCase {
     }
 
     @Test
+    void withoutGasEstimatesBatchesCommitAndRevertsStillTellTheirReason() throws Exception {
+        String market = newMarket(10_000, 1);
+        try (BatchCommitClient client = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).gasPerProject(120_000).build(),
+                env::get)) {
+            BatchCommit ok = batch(market, 1, "noestimate", 40);
+            CommitResult r = client.submitBatch(ok).get(60, TimeUnit.SECONDS);
+            assertThat(r.status()).isEqualTo(Status.COMMITTED);
+            assertThat(r.attempts()).isEqualTo(1);
+            assertThat(onChainCid(market, ok.projectIds().get(39), 1)).isEqualTo(ok.snapshotCids().get(39));
+            long gasUsed = web3j.ethGetTransactionReceipt(r.txHash()).send().getTransactionReceipt().orElseThrow()
+                    .getGasUsed().longValueExact();
+            assertThat(gasUsed).isLessThan(CommitClientConfig.BATCH_BASE_GAS + 120_000L * 40);
+
+            // sent without an estimate, this batch reverts on chain (E25); the estimate that follows names the reason
+            BatchCommit clash = new BatchCommit(market, "bafyclash", 1, List.of(ok.projectIds().get(0), "fresh"),
+                    List.of("bafkreidifferent", "bafkreifresh"), new byte[32]);
+            CommitResult again = client.submitBatch(clash).get(60, TimeUnit.SECONDS);
+            assertThat(again.status()).isEqualTo(Status.ALREADY_DONE);
+            assertThat(onChainCid(market, "fresh", 1)).isEmpty();
+        }
+    }
+
+    @Test
     void batchAfterTheWindowIsDelayed() throws Exception {
         String market = newMarket(2, 1);
         CHAIN.anvil().mine(5);
