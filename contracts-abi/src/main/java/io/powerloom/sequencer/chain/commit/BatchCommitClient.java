@@ -246,52 +246,39 @@ public final class BatchCommitClient implements AutoCloseable {
             Signer signer = signers.acquire();
             try {
                 long t1 = System.nanoTime();
+                BigInteger gasLimit;
                 if (isBatch && reverted == 0 && config.gasPerProject() > 0) {
                     // no estimate: the gas a batch needs grows with its projects; if it reverts anyway, the next
                     // round estimates and so learns the contract's reason (E25/E43 = already done)
-                    BigInteger gasLimit = BigInteger.valueOf(CommitClientConfig.BATCH_BASE_GAS)
+                    gasLimit = BigInteger.valueOf(CommitClientConfig.BATCH_BASE_GAS)
                             .add(BigInteger.valueOf(config.gasPerProject()).multiply(BigInteger.valueOf(projects)));
                     LOG.debug("{}: chain checked in {} ms, gas limit {} without estimate", what, (t1 - t0) / 1_000_000, gasLimit);
-                    Sent sent = sendAndAwait(signer, data, gasLimit, start);
-                    attempts += sent.signed;
-                    if (sent.receipt == null) {
-                        RpcRetry.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 200));
+                } else {
+                    EthEstimateGas est = rpc.send("eth_estimateGas", () -> web3j.ethEstimateGas(
+                            Transaction.createEthCallTransaction(signer.address(), config.protocolStateAddress(), data)).send());
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug("{}: chain checked in {} ms, gas estimated in {} ms", what, (t1 - t0) / 1_000_000,
+                                (System.nanoTime() - t1) / 1_000_000);
+                    }
+                    if (est.hasError() && !RevertCodes.isRevert(est.getError())) {
+                        // the node could not run the estimate (not a revert): try again until the commit timeout
+                        LOG.debug("{}: gas estimation failed ({}), trying again", what, est.getError().getMessage());
+                        RpcRetry.sleep(50);
                         continue;
                     }
-                    TransactionReceipt r = sent.receipt;
-                    if (r.isStatusOK()) {
-                        Status s = hasDelayedEvent(r) ? Status.DELAYED : Status.COMMITTED;
-                        return new CommitResult(s, r.getTransactionHash(), r.getBlockNumber().longValueExact(), since(start), attempts);
+                    if (est.hasError()) {
+                        Optional<String> code = RevertCodes.code(est.getError());
+                        if (code.isPresent() && (code.get().equals("E25") || code.get().equals("E43"))) {
+                            return new CommitResult(Status.ALREADY_DONE, null, -1, since(start), attempts);
+                        }
+                        Reason reason = code.map(Reason::ofRevertCode).orElse(Reason.REVERTED);
+                        throw new CommitException(reason, what + " rejected by gas estimation: "
+                                + RevertCodes.reason(est.getError()).orElse(est.getError().getMessage()));
                     }
-                    reverted++;
-                    LOG.info("{}: transaction {} sent without estimate reverted in block {}; estimating to learn why", what,
-                            r.getTransactionHash(), r.getBlockNumber());
-                    continue;
+                    gasLimit = new java.math.BigDecimal(est.getAmountUsed())
+                            .multiply(java.math.BigDecimal.valueOf(config.gasLimitMultiplier()))
+                            .toBigInteger();
                 }
-                EthEstimateGas est = rpc.send("eth_estimateGas", () -> web3j.ethEstimateGas(
-                        Transaction.createEthCallTransaction(signer.address(), config.protocolStateAddress(), data)).send());
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug("{}: chain checked in {} ms, gas estimated in {} ms", what, (t1 - t0) / 1_000_000,
-                            (System.nanoTime() - t1) / 1_000_000);
-                }
-                if (est.hasError() && !RevertCodes.isRevert(est.getError())) {
-                    // the node could not run the estimate (not a revert): try again until the commit timeout
-                    LOG.debug("{}: gas estimation failed ({}), trying again", what, est.getError().getMessage());
-                    RpcRetry.sleep(50);
-                    continue;
-                }
-                if (est.hasError()) {
-                    Optional<String> code = RevertCodes.code(est.getError());
-                    if (code.isPresent() && (code.get().equals("E25") || code.get().equals("E43"))) {
-                        return new CommitResult(Status.ALREADY_DONE, null, -1, since(start), attempts);
-                    }
-                    Reason reason = code.map(Reason::ofRevertCode).orElse(Reason.REVERTED);
-                    throw new CommitException(reason, what + " rejected by gas estimation: "
-                            + RevertCodes.reason(est.getError()).orElse(est.getError().getMessage()));
-                }
-                BigInteger gasLimit = new java.math.BigDecimal(est.getAmountUsed())
-                        .multiply(java.math.BigDecimal.valueOf(config.gasLimitMultiplier()))
-                        .toBigInteger();
                 Sent sent = sendAndAwait(signer, data, gasLimit, start);
                 attempts += sent.signed;
                 if (sent.receipt == null) {
@@ -308,7 +295,8 @@ public final class BatchCommitClient implements AutoCloseable {
                     return new CommitResult(s, r.getTransactionHash(), block, since(start), attempts);
                 }
                 reverted++;
-                LOG.info("{}: transaction {} reverted on chain in block {}; checking again", what, r.getTransactionHash(), block);
+                LOG.info("{}: transaction {} reverted on chain in block {}; checking again (with a gas estimate, which names "
+                        + "the reason)", what, r.getTransactionHash(), block);
             } finally {
                 signer.release();
             }
