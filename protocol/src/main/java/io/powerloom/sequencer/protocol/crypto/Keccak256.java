@@ -69,30 +69,7 @@ public final class Keccak256 {
      * output may overlap the input: all input is read before any output is written.
      */
     public static void hash(byte[] in, int off, int len, byte[] out, int outOff) {
-        Objects.checkFromIndexSize(off, len, in.length);
-        Objects.checkFromIndexSize(outOff, DIGEST_LENGTH, out.length);
-        long[] s = new long[25];
-        while (len >= RATE) {
-            for (int i = 0; i < RATE_LANES; i++) {
-                s[i] ^= (long) LONG_LE.get(in, off + 8 * i);
-            }
-            permute(s);
-            off += RATE;
-            len -= RATE;
-        }
-        // the last block (0..135 bytes): whole lanes, then the tail bytes with the 0x01 pad byte
-        int lane = 0;
-        for (; len >= 8; lane++, off += 8, len -= 8) {
-            s[lane] ^= (long) LONG_LE.get(in, off);
-        }
-        long tail = 0;
-        for (int j = 0; j < len; j++) {
-            tail |= (in[off + j] & 0xFFL) << (8 * j);
-        }
-        s[lane] ^= tail | (0x01L << (8 * len));
-        s[RATE_LANES - 1] ^= 0x80L << 56;
-        permute(s);
-        squeeze(s, out, outOff);
+        new Keccak256().update(in, off, len).digest(out, outOff); // all input is absorbed before output is written
     }
 
     // ------------------------------------------------------------------ incremental
