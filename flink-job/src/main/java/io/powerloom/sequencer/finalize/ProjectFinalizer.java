@@ -4,15 +4,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -31,8 +34,10 @@ import io.powerloom.sequencer.verify.VerifyMetrics;
  * valid submissions (the last one per slot inside the window wins) are counted and {@link Consensus} picks the CID; submissions outside the
  * window are rejected as {@code LATE}/{@code EARLY}, submissions for an epoch never released as {@code UNKNOWN_EPOCH}.
  *
- * <p>Like {@code SlotRules}, every decision is taken in an event-time timer using only events stamped at or before the
- * timer, so a replay decides the same. After an epoch is decided its state and timers are gone.
+ * <p>Every decision is taken in an event-time timer using only events stamped at or before the timer, so a replay
+ * decides the same. A submission costs one append to the project's list (a RocksDB merge, no read) and, usually, the
+ * re-arming of its window's close timer; the list is read once, when the window closes. After an epoch is decided its
+ * state and timers are gone.
  */
 public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, SignedSubmission, ChainEvent, ProjectEpochResult> {
     private static final long serialVersionUID = 1L;
@@ -57,9 +62,16 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
     private final long releaseWaitMs;
     private final long defaultWindowMs;
 
-    /** {@code epoch:slot} → the slot's submissions for the epoch, in arrival order (last in-window one wins). */
-    private transient MapState<String, SlotSubmissions> submissions;
-    /** epoch → first submission time and the timers registered for it. */
+    /**
+     * The project's submissions of every open epoch, in arrival order. Appending is a RocksDB merge (no read), and
+     * an epoch's submissions are read once, at its close.
+     */
+    private transient ListState<SignedSubmission> submissions;
+    /**
+     * Epochs whose release was not known (or whose window had closed) when a submission arrived: the timers armed for
+     * them, so that deciding the epoch can delete them. The usual case, a submission inside a known window, arms only
+     * the window's close timer, which is consumed by firing, and writes nothing here.
+     */
     private transient MapState<Long, EpochTimers> epochs;
 
     private transient VerifyMetrics metrics;
@@ -75,37 +87,24 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         this.defaultWindowMs = defaultWindowMs;
     }
 
-    /** One slot's submissions for one project and epoch, in arrival order (Kafka order: the bridge keys by slot). */
-    public record SlotSubmissions(SignedSubmission[] list) {
-        SlotSubmissions plus(SignedSubmission s) {
-            SignedSubmission[] more = Arrays.copyOf(list, list.length + 1);
-            more[list.length] = s;
-            return new SlotSubmissions(more);
-        }
-    }
-
-    /** Per epoch: when the first submission arrived and which timers exist for it. */
-    public record EpochTimers(long firstSeenMs, long[] timers) {
-        EpochTimers minus(long timer) {
-            return new EpochTimers(firstSeenMs, Arrays.stream(timers).filter(t -> t != timer).toArray());
-        }
-
+    /** Timers armed for one epoch outside the usual path (see {@link #epochs}). */
+    public record EpochTimers(long[] timers) {
         EpochTimers plus(long timer) {
             if (contains(timers, timer)) {
                 return this;
             }
             long[] more = Arrays.copyOf(timers, timers.length + 1);
             more[timers.length] = timer;
-            return new EpochTimers(firstSeenMs, more);
+            return new EpochTimers(more);
         }
     }
 
     @Override
     public void open(OpenContext openContext) {
-        submissions = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("submissions", Types.STRING, Types.POJO(SlotSubmissions.class)));
+        submissions = getRuntimeContext().getListState(
+                new ListStateDescriptor<>("submissions", TypeInformation.of(SignedSubmission.class)));
         epochs = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("epochs", Types.LONG, Types.POJO(EpochTimers.class)));
+                new MapStateDescriptor<>("epoch-timers", Types.LONG, Types.POJO(EpochTimers.class)));
         var group = getRuntimeContext().getMetricGroup();
         metrics = VerifyMetrics.finalizeStage(group);
         finalized = group.counter("finalized");
@@ -116,28 +115,22 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
 
     @Override
     public void processElement(SignedSubmission s, ReadOnlyContext ctx, Collector<ProjectEpochResult> out) throws Exception {
-        String key = Long.toUnsignedString(s.epochId()) + ":" + Long.toUnsignedString(s.slotId());
-        SlotSubmissions previous = submissions.get(key);
-        submissions.put(key, previous == null ? new SlotSubmissions(new SignedSubmission[] {s}) : previous.plus(s));
-
-        EpochTimers timers = epochs.get(s.epochId());
-        if (timers == null) {
-            timers = new EpochTimers(s.receivedAtMs(), new long[0]);
-            timers = arm(ctx, timers, s.receivedAtMs() + releaseWaitMs);
-        }
+        submissions.add(s);
         EpochRelease release = ctx.getBroadcastState(RELEASES).get(EpochRelease.key(s.dataMarket(), s.epochId()));
-        if (release != null && release.removedAtMs() == Long.MAX_VALUE) {
-            // the release is (probably) valid: the close timer decides; if it is not yet valid then, it re-arms
-            timers = arm(ctx, timers, Math.max(release.closeMs(), s.receivedAtMs()));
+        if (release != null && release.removedAtMs() == Long.MAX_VALUE && s.receivedAtMs() <= release.closeMs()) {
+            // the usual case: the close timer decides (if the release is not valid by then, it re-arms)
+            ctx.timerService().registerEventTimeTimer(release.closeMs());
         } else {
-            timers = arm(ctx, timers, s.receivedAtMs());
+            // unknown or retracted release, or a late submission: look again once the watermark passes its receive time
+            arm(ctx, s.epochId(), s.receivedAtMs());
         }
-        epochs.put(s.epochId(), timers);
     }
 
-    private EpochTimers arm(ReadOnlyContext ctx, EpochTimers timers, long at) {
+    /** Arms a timer for {@code epoch} outside the usual path and remembers it. */
+    private void arm(ReadOnlyContext ctx, long epoch, long at) throws Exception {
         ctx.timerService().registerEventTimeTimer(at);
-        return timers.plus(at);
+        EpochTimers known = epochs.get(epoch);
+        epochs.put(epoch, known == null ? new EpochTimers(new long[] {at}) : known.plus(at));
     }
 
     @Override
@@ -176,66 +169,85 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<ProjectEpochResult> out) throws Exception {
-        List<Long> done = new ArrayList<>();
+        // the open epochs' submissions, each epoch's in arrival order
+        Map<Long, List<SignedSubmission>> byEpoch = new TreeMap<>(Long::compareUnsigned);
+        Iterable<SignedSubmission> all = submissions.get();
+        if (all != null) {
+            for (SignedSubmission s : all) {
+                byEpoch.computeIfAbsent(s.epochId(), k -> new ArrayList<>()).add(s);
+            }
+        }
         ReadOnlyBroadcastState<String, EpochRelease> releases = ctx.getBroadcastState(RELEASES);
         String[] keyParts = splitKey(ctx.getCurrentKey());
         String market = keyParts[0];
         String project = keyParts[1];
-        List<Map.Entry<Long, EpochTimers>> updated = new ArrayList<>();
-        for (Map.Entry<Long, EpochTimers> entry : epochs.entries()) {
+        List<SignedSubmission> open = new ArrayList<>();
+        boolean changed = false;
+        for (Map.Entry<Long, List<SignedSubmission>> entry : byEpoch.entrySet()) {
             long epoch = entry.getKey();
-            EpochTimers timers = entry.getValue().minus(t);
+            List<SignedSubmission> list = entry.getValue();
             EpochRelease release = releases.get(EpochRelease.key(market, epoch));
             if (release != null && release.validAt(t)) {
                 if (t >= release.closeMs()) {
-                    decide(ctx, out, market, project, epoch, release);
-                    done.add(epoch);
-                    updated.add(Map.entry(epoch, timers));
+                    decide(ctx, out, market, project, epoch, release, list);
+                    done(ctx, epoch, t);
+                    changed = true;
                     continue;
                 }
-                if (!contains(timers.timers(), release.closeMs())) {
-                    ctx.timerService().registerEventTimeTimer(release.closeMs());
-                    timers = timers.plus(release.closeMs());
-                }
-            } else if (t >= timers.firstSeenMs() + releaseWaitMs) {
-                rejectAll(ctx, epoch, release == null ? "epoch was never released"
-                        : "epoch release was retracted or seen only after " + t);
-                done.add(epoch);
+                ctx.timerService().registerEventTimeTimer(release.closeMs()); // fires once, however often it is armed
             } else {
-                long recheck = Math.min(t + RECHECK_MS, timers.firstSeenMs() + releaseWaitMs);
-                if (!contains(timers.timers(), recheck)) {
-                    ctx.timerService().registerEventTimeTimer(recheck);
-                    timers = timers.plus(recheck);
+                long firstSeen = Long.MAX_VALUE;
+                for (SignedSubmission s : list) {
+                    firstSeen = Math.min(firstSeen, s.receivedAtMs());
                 }
-            }
-            updated.add(Map.entry(epoch, timers));
-        }
-        for (Map.Entry<Long, EpochTimers> entry : updated) {
-            epochs.put(entry.getKey(), entry.getValue());
-        }
-        for (long epoch : done) {
-            EpochTimers timers = epochs.get(epoch);
-            for (long timer : timers.timers()) {
-                if (timer != t) {
-                    ctx.timerService().deleteEventTimeTimer(timer);
+                if (t >= firstSeen + releaseWaitMs) {
+                    for (SignedSubmission s : list) {
+                        reject(ctx, s, RejectReason.UNKNOWN_EPOCH, release == null ? "epoch was never released"
+                                : "epoch release was retracted or seen only after " + t);
+                    }
+                    done(ctx, epoch, t);
+                    changed = true;
+                    continue;
                 }
+                arm(ctx, epoch, Math.min(t + RECHECK_MS, firstSeen + releaseWaitMs));
             }
-            epochs.remove(epoch);
+            open.addAll(list);
         }
-        if (epochs.isEmpty()) { // nothing open for this project: drop its state entirely
-            epochs.clear();
+        if (open.isEmpty()) { // nothing open for this project: drop its state entirely
             submissions.clear();
+            epochs.clear();
+        } else if (changed) {
+            submissions.update(open);
         }
     }
 
+    /** The epoch is decided: delete the timers armed for it outside the usual path. */
+    private void done(OnTimerContext ctx, long epoch, long firing) throws Exception {
+        EpochTimers timers = epochs.get(epoch);
+        if (timers == null) {
+            return;
+        }
+        for (long timer : timers.timers()) {
+            if (timer != firing) {
+                ctx.timerService().deleteEventTimeTimer(timer);
+            }
+        }
+        epochs.remove(epoch);
+    }
+
     private void decide(OnTimerContext ctx, Collector<ProjectEpochResult> out, String market, String project, long epoch,
-                        EpochRelease release) throws Exception {
+                        EpochRelease release, List<SignedSubmission> arrived) throws Exception {
         long open = release.observedAtMs();
         long close = release.closeMs();
-        List<SignedSubmission> valid = new ArrayList<>();
-        for (SlotSubmissions slot : takeEpoch(epoch)) {
+        // per slot, in arrival order (Kafka order: the bridge keys by slot); slots in ID order
+        Map<Long, List<SignedSubmission>> bySlot = new TreeMap<>(Long::compareUnsigned);
+        for (SignedSubmission s : arrived) {
+            bySlot.computeIfAbsent(s.slotId(), k -> new ArrayList<>(2)).add(s);
+        }
+        List<SignedSubmission> valid = new ArrayList<>(bySlot.size());
+        for (List<SignedSubmission> slot : bySlot.values()) {
             SignedSubmission winner = null;
-            for (SignedSubmission s : slot.list()) {
+            for (SignedSubmission s : slot) {
                 if (s.receivedAtMs() > close) {
                     reject(ctx, s, RejectReason.LATE, "received " + (s.receivedAtMs() - close) + " ms after the window closed");
                 } else if (s.receivedAtMs() < open - earlyGraceMs) {
@@ -283,29 +295,6 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         out.collect(new ProjectEpochResult(market, epoch, project, outcome.quorum(), outcome.quorum() ? outcome.winner() : null,
                 outcome.winnerCount(), outcome.total(), cids, cidCounts, ids, texts, slots, open, close,
                 System.currentTimeMillis()));
-    }
-
-    private void rejectAll(OnTimerContext ctx, long epoch, String detail) throws Exception {
-        for (SlotSubmissions slot : takeEpoch(epoch)) {
-            for (SignedSubmission s : slot.list()) {
-                reject(ctx, s, RejectReason.UNKNOWN_EPOCH, detail);
-            }
-        }
-    }
-
-    /** Removes and returns the epoch's submissions. */
-    private List<SlotSubmissions> takeEpoch(long epoch) throws Exception {
-        String prefix = Long.toUnsignedString(epoch) + ":";
-        List<SlotSubmissions> taken = new ArrayList<>();
-        Iterator<Map.Entry<String, SlotSubmissions>> it = submissions.iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, SlotSubmissions> e = it.next();
-            if (e.getKey().startsWith(prefix)) {
-                taken.add(e.getValue());
-                it.remove();
-            }
-        }
-        return taken;
     }
 
     private void reject(ReadOnlyContext ctx, SignedSubmission s, RejectReason reason, String detail) {

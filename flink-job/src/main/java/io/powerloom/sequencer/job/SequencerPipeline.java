@@ -89,7 +89,7 @@ public final class SequencerPipeline {
                         cfg.flaggedSigners()))
                 .name("verify: decode and recover signer").uid("verify-recover");
 
-        BroadcastStream<ChainEvent> registry = chain.broadcast(SlotRules.SLOTS, SlotRules.BLOCKS);
+        BroadcastStream<ChainEvent> registry = chain.broadcast(SlotRules.SLOTS, SlotRules.BLOCKS, SlotRules.FRONTIER);
         SingleOutputStreamOperator<SignedSubmission> verified = signed
                 .keyBy(SignedSubmission::slotId, Types.LONG)
                 .connect(registry)

@@ -10,6 +10,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -21,13 +22,16 @@ import org.apache.flink.util.OutputTag;
  * Verify, part 2, keyed by slot ID and connected to the broadcast protocol-chain stream: the signer must be the
  * snapshotter registered for the slot (and the slot active) when the submission was received, its deadline must not
  * have passed (beyond a tolerance) by the protocol-chain head seen then, and the slot gets at most
- * {@code perSlotEpochLimit} submissions per epoch across projects unless its snapshotter is a full node. Simulation
- * submissions (epoch 0) are recorded as the slot's last simulation and go no further.
+ * {@code perSlotEpochLimit} submissions per epoch across projects unless its snapshotter is a full node (full nodes
+ * are not counted). Simulation submissions (epoch 0) are recorded as the slot's last simulation and go no further.
  *
- * <p><b>Determinism.</b> Submissions and chain events interleave differently on every run, so nothing is decided when
- * a submission arrives: it waits in keyed state until the watermark passes its receive time (an event-time timer).
- * By then every chain event stamped at or before that time has been seen, so the decision depends only on the log.
- * Within a slot, submissions are judged in arrival order, which is Kafka order because the bridge keys by slot.
+ * <p><b>Determinism.</b> A slot's submissions are judged one by one in arrival order, which is Kafka order because the
+ * bridge keys by slot, and each only once every protocol-chain event stamped at or before its receive time has been
+ * seen, so the decision depends only on the log, not on how the two inputs interleave. The chain topic is one
+ * totally ordered partition, so that is known as soon as a chain event stamped later has arrived (the
+ * {@link #FRONTIER}), or once the watermark passes the receive time. While the chain is ahead, as in any replay or
+ * backlog, a submission is judged on arrival; otherwise it waits in a per-slot queue for a timer at its receive time,
+ * and everything behind it in the queue waits too, so the order never changes.
  */
 public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmission, ChainEvent, SignedSubmission> {
     private static final long serialVersionUID = 1L;
@@ -40,11 +44,15 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     /** Broadcast: the single entry {@code "head"} → protocol-chain heads over time. */
     public static final MapStateDescriptor<String, BlockHistory> BLOCKS =
             new MapStateDescriptor<>("block-heads", Types.STRING, Types.POJO(BlockHistory.class));
+    /**
+     * Broadcast: the single entry {@code "seen"} → the latest protocol-chain event time seen. Every chain event stamped
+     * before it has been seen too.
+     */
+    public static final MapStateDescriptor<String, Long> FRONTIER =
+            new MapStateDescriptor<>("chain-frontier", Types.STRING, Types.LONG);
 
     /** Timers are rounded up to this granularity, so a busy slot does not get one timer per millisecond. */
     static final long TIMER_GRANULARITY_MS = 100;
-    /** Submissions of one slot that can wait for one timer (a hard bound far above any real rate). */
-    static final int MAX_PER_TIMER = 1_000_000;
 
     private final int perSlotEpochLimit;
     private final Set<String> fullNodes;
@@ -52,17 +60,15 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     private final long deadlineToleranceBlocks;
     private final long quotaRetentionMs;
 
-    /**
-     * Submissions waiting for the watermark, one entry each under {@link #pendingKey(long, int)} (the timer that will
-     * judge them and their arrival position), so a full node sending thousands per epoch costs O(1) per submission.
-     */
+    /** Submissions waiting for the chain, by queue position (see {@link #queue}). */
     private transient MapState<Long, SignedSubmission> pending;
-    /** Timer → how many submissions wait for it. */
-    private transient MapState<Long, Integer> pendingCounts;
+    /** The slot's wait queue: {@code [head, tail)} positions in {@link #pending}; absent when nothing waits. */
+    private transient ValueState<long[]> queue;
     private transient MapState<Long, EpochCount> epochCounts;
     private transient ValueState<SignedSubmission> lastSimulation;
     private transient VerifyMetrics metrics;
     private transient Counter simulations;
+    private transient Counter waited;
 
     public SlotRules(int perSlotEpochLimit, Set<String> fullNodes, boolean deadlineCheck, long deadlineToleranceBlocks,
                      long quotaRetentionMs) {
@@ -80,27 +86,45 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     public void open(OpenContext openContext) {
         pending = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("pending", Types.LONG, TypeInformation.of(SignedSubmission.class)));
-        pendingCounts = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-counts", Types.LONG, Types.INT));
+        queue = getRuntimeContext().getState(new ValueStateDescriptor<>("queue", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         epochCounts = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("epoch-counts", Types.LONG, Types.POJO(EpochCount.class)));
         lastSimulation = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("last-simulation", TypeInformation.of(SignedSubmission.class)));
         metrics = VerifyMetrics.slotRules(getRuntimeContext().getMetricGroup());
         simulations = getRuntimeContext().getMetricGroup().counter("simulations");
+        waited = getRuntimeContext().getMetricGroup().counter("submissions_waited_for_chain");
     }
 
     @Override
     public void processElement(SignedSubmission s, ReadOnlyContext ctx, Collector<SignedSubmission> out) throws Exception {
-        long timer = roundUp(s.receivedAtMs());
-        Integer waiting = pendingCounts.get(timer);
-        int position = waiting == null ? 0 : waiting;
-        pending.put(pendingKey(timer, position), s);
-        pendingCounts.put(timer, position + 1);
-        ctx.timerService().registerEventTimeTimer(timer);
+        long[] q = queue.value();
+        if (q == null && s.receivedAtMs() < frontier(ctx)) {
+            judge(s, ctx, out);
+            return;
+        }
+        if (q == null) {
+            q = new long[2];
+        }
+        pending.put(q[1], s);
+        q[1]++;
+        queue.update(q);
+        waited.inc();
+        ctx.timerService().registerEventTimeTimer(roundUp(s.receivedAtMs()));
+    }
+
+    private static long frontier(ReadOnlyContext ctx) throws Exception {
+        Long seen = ctx.getBroadcastState(FRONTIER).get("seen");
+        return seen == null ? Long.MIN_VALUE : seen;
     }
 
     @Override
     public void processBroadcastElement(ChainEvent e, Context ctx, Collector<SignedSubmission> out) throws Exception {
+        var frontier = ctx.getBroadcastState(FRONTIER);
+        Long seen = frontier.get("seen");
+        if (seen == null || e.observedAtMs() > seen) {
+            frontier.put("seen", e.observedAtMs());
+        }
         switch (e.kind()) {
             case SLOT -> {
                 var registry = ctx.getBroadcastState(SLOTS);
@@ -118,17 +142,24 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SignedSubmission> out) throws Exception {
-        Integer waiting = pendingCounts.get(timestamp);
-        if (waiting != null) {
-            for (int i = 0; i < waiting; i++) { // in arrival order
-                long key = pendingKey(timestamp, i);
-                judge(pending.get(key), ctx, out);
-                pending.remove(key);
+        long[] q = queue.value();
+        if (q != null) {
+            // in arrival order, up to the first submission the chain has not caught up with yet (its own timer is later)
+            long frontier = frontier(ctx);
+            while (q[0] < q[1]) {
+                SignedSubmission s = pending.get(q[0]);
+                if (roundUp(s.receivedAtMs()) > timestamp && s.receivedAtMs() >= frontier) {
+                    break;
+                }
+                judge(s, ctx, out);
+                pending.remove(q[0]);
+                q[0]++;
             }
-            pendingCounts.remove(timestamp);
-            if (pendingCounts.isEmpty()) {
-                pendingCounts.clear();
+            if (q[0] == q[1]) {
+                queue.clear();
                 pending.clear();
+            } else {
+                queue.update(q);
             }
         }
         Iterator<Map.Entry<Long, EpochCount>> it = epochCounts.iterator();
@@ -142,7 +173,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         }
     }
 
-    private void judge(SignedSubmission s, OnTimerContext ctx, Collector<SignedSubmission> out) throws Exception {
+    private void judge(SignedSubmission s, ReadOnlyContext ctx, Collector<SignedSubmission> out) throws Exception {
         ReadOnlyBroadcastState<Long, SlotHistory> registry = ctx.getBroadcastState(SLOTS);
         SlotHistory history = registry.get(s.slotId());
         int idx = history == null ? -1 : history.indexAt(s.receivedAtMs());
@@ -174,9 +205,14 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
             simulations.inc();
             return;
         }
+        if (fullNodes.contains(s.signer())) { // exempt from the limit, so not counted
+            metrics.accepted();
+            out.collect(s);
+            return;
+        }
         EpochCount c = epochCounts.get(s.epochId());
         int count = c == null ? 0 : c.count();
-        if (count >= perSlotEpochLimit && !fullNodes.contains(s.signer())) {
+        if (count >= perSlotEpochLimit) {
             reject(ctx, s, RejectReason.SLOT_EPOCH_LIMIT,
                     "slot already sent " + count + " submissions in epoch " + Long.toUnsignedString(s.epochId()));
             return;
@@ -190,18 +226,9 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         out.collect(s);
     }
 
-    private void reject(OnTimerContext ctx, SignedSubmission s, RejectReason reason, String detail) {
+    private void reject(ReadOnlyContext ctx, SignedSubmission s, RejectReason reason, String detail) {
         metrics.rejected(reason);
         ctx.output(REJECTED, RejectedSubmission.of(s, reason, detail));
-    }
-
-    /** The state key of the {@code position}-th submission waiting for {@code timer} (a multiple of the granularity). */
-    static long pendingKey(long timer, int position) {
-        if (position >= MAX_PER_TIMER) {
-            throw new IllegalStateException("more than " + MAX_PER_TIMER + " submissions of one slot within "
-                    + TIMER_GRANULARITY_MS + " ms");
-        }
-        return (timer / TIMER_GRANULARITY_MS) * MAX_PER_TIMER + position;
     }
 
     static long roundUp(long t) {

@@ -195,4 +195,34 @@ class ProjectFinalizerTest {
         assertThat(r.cids()).containsExactly("a", "b");
         assertThat(r.cidCounts()).containsExactly(2, 2);
     }
+
+    @Test
+    void aReleaseRetractedAfterSubmissionsArrivedRejectsThemAndLeavesNothing() throws Exception {
+        release(5, 10_000);
+        submit("1", 1, 5, "p", "c", 11_000);
+        submit("2", 2, 5, "p", "c", 12_000);
+        h.processBroadcastElement(ChainEvent.epoch(13_000, MARKET, 5, WINDOW, 10, 1, true), 13_000);
+        watermark(h, 30_000);
+        assertThat(reasons(h, ProjectFinalizer.REJECTED)).as("waits for a release until firstSeen + wait").isEmpty();
+        watermark(h, 11_000 + WAIT);
+        assertThat(h.extractOutputValues()).isEmpty();
+        assertThat(reasons(h, ProjectFinalizer.REJECTED)).containsExactly(RejectReason.UNKNOWN_EPOCH, RejectReason.UNKNOWN_EPOCH);
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(keyedStateEntries(h)).isZero();
+    }
+
+    @Test
+    void anEpochClosingLeavesTheNextOneOpenInTheSameList() throws Exception {
+        release(5, 10_000);
+        release(6, 25_000);
+        submit("e5", 1, 5, "p", "a", 11_000);
+        submit("e6", 1, 6, "p", "b", 26_000);
+        watermark(h, 30_000);
+        assertThat(h.extractOutputValues()).singleElement().extracting(ProjectEpochResult::epochId).isEqualTo(5L);
+        assertThat(keyedStateEntries(h)).as("epoch 6's submission").isEqualTo(1);
+        watermark(h, 45_000);
+        assertThat(h.extractOutputValues()).extracting(ProjectEpochResult::snapshotCid).containsExactly("a", "b");
+        assertThat(keyedStateEntries(h)).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
 }

@@ -25,7 +25,7 @@ class SlotRulesTest {
     private void open(Set<String> fullNodes) throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new SlotRules(2, fullNodes, true, 5, RETENTION), SignedSubmission::slotId, Types.LONG,
-                SlotRules.SLOTS, SlotRules.BLOCKS);
+                SlotRules.SLOTS, SlotRules.BLOCKS, SlotRules.FRONTIER);
     }
 
     @AfterEach
@@ -135,6 +135,59 @@ class SlotRulesTest {
         assertThat(h.numEventTimeTimers()).as("the counter's expiry").isEqualTo(1);
         watermark(h, 1000 + RETENTION + 100);
         assertThat(keyedStateEntries(h)).as("only the last simulation is left").isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void judgesOnArrivalWhenTheChainIsAlreadyPastTheReceiveTime() throws Exception {
+        open(Set.of());
+        register(7, address(7), true, 100);
+        h.processBroadcastElement(ChainEvent.block(5000, 100), 5000);
+        submit(signed("a", 7, 1, "p", "c", 1000));
+        assertThat(acceptedIds()).as("every chain event up to 1000 is known: no wait").containsExactly("a");
+        assertThat(keyedStateEntries(h)).as("only the epoch counter").isEqualTo(1);
+    }
+
+    /** The same slot's submissions, with the chain ahead of them all or behind them, give the same decisions. */
+    @Test
+    void theEpochLimitFollowsArrivalOrderWhetherTheChainIsAheadOrBehind() throws Exception {
+        List<String> ahead = limitRun(true);
+        List<String> behind = limitRun(false);
+        assertThat(behind).isEqualTo(ahead);
+        assertThat(ahead).containsExactly("accepted:late-stamp", "accepted:early-stamp-1", "rejected:early-stamp-2");
+    }
+
+    private List<String> limitRun(boolean chainAhead) throws Exception {
+        open(Set.of());
+        register(7, address(7), true, 0);
+        h.processBroadcastElement(ChainEvent.block(chainAhead ? 10_000 : 1500, 100), chainAhead ? 10_000 : 1500);
+        // stamped out of order: the first to arrive waits (behind the chain) and the two after it must wait behind it
+        submit(signed("late-stamp", 7, 1, "p1", "c", 2000));
+        submit(signed("early-stamp-1", 7, 1, "p2", "c", 1000));
+        submit(signed("early-stamp-2", 7, 1, "p3", "c", 1100));
+        if (!chainAhead) {
+            watermark(h, 1100);
+            assertThat(acceptedIds()).as("waiting behind the first arrival").isEmpty();
+        }
+        watermark(h, 2000);
+        List<String> decisions = new java.util.ArrayList<>();
+        acceptedIds().forEach(id -> decisions.add("accepted:" + id));
+        rejectedIds(h, SlotRules.REJECTED).forEach(id -> decisions.add("rejected:" + id));
+        assertThat(keyedStateEntries(h)).as("the queue is gone; the epoch counter stays").isEqualTo(1);
+        h.close();
+        return decisions;
+    }
+
+    @Test
+    void fullNodesAreNotCounted() throws Exception {
+        open(Set.of(address(8)));
+        register(8, address(8), true, 0);
+        h.processBroadcastElement(ChainEvent.block(10_000, 100), 10_000);
+        for (int i = 0; i < 5; i++) {
+            submit(signed("s8-" + i, 8, 1, "p" + i, "c", 1000 + i));
+        }
+        assertThat(acceptedIds()).hasSize(5);
+        assertThat(keyedStateEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }
 }
