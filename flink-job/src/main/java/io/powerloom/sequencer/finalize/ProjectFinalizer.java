@@ -12,9 +12,10 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -29,7 +30,8 @@ import io.powerloom.sequencer.verify.SignedSubmission;
 import io.powerloom.sequencer.verify.VerifyMetrics;
 
 /**
- * Finalize: keyed by (data market, project ID), connected to the broadcast epoch releases. Each epoch's window opens
+ * Finalize: keyed by (data market, epoch, project ID), that is by project with one key per epoch window, and connected
+ * to the broadcast epoch releases. Each epoch's window opens
  * when its release was seen and closes {@code snapshotSubmissionWindow} later, all in event time. At the close the
  * valid submissions (the last one per slot inside the window wins) are counted and {@link Consensus} picks the CID; submissions outside the
  * window are rejected as {@code LATE}/{@code EARLY}, submissions for an epoch never released as {@code UNKNOWN_EPOCH}.
@@ -63,16 +65,16 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
     private final long defaultWindowMs;
 
     /**
-     * The project's submissions of every open epoch, in arrival order. Appending is a RocksDB merge (no read), and
-     * an epoch's submissions are read once, at its close.
+     * This window's submissions, in arrival order. Appending is a RocksDB merge (no read); the list is read once, when
+     * the window closes.
      */
     private transient ListState<SignedSubmission> submissions;
     /**
-     * Epochs whose release was not known (or whose window had closed) when a submission arrived: the timers armed for
-     * them, so that deciding the epoch can delete them. The usual case, a submission inside a known window, arms only
-     * the window's close timer, which is consumed by firing, and writes nothing here.
+     * Timers armed while the release was not known (or after the window had closed), so that deciding can delete
+     * them. The usual case, a submission inside a known window, arms only the close timer, which is consumed by
+     * firing, and writes nothing here.
      */
-    private transient MapState<Long, EpochTimers> epochs;
+    private transient ValueState<long[]> extraTimers;
 
     private transient VerifyMetrics metrics;
     private transient Counter finalized;
@@ -87,24 +89,12 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         this.defaultWindowMs = defaultWindowMs;
     }
 
-    /** Timers armed for one epoch outside the usual path (see {@link #epochs}). */
-    public record EpochTimers(long[] timers) {
-        EpochTimers plus(long timer) {
-            if (contains(timers, timer)) {
-                return this;
-            }
-            long[] more = Arrays.copyOf(timers, timers.length + 1);
-            more[timers.length] = timer;
-            return new EpochTimers(more);
-        }
-    }
-
     @Override
     public void open(OpenContext openContext) {
         submissions = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("submissions", TypeInformation.of(SignedSubmission.class)));
-        epochs = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("epoch-timers", Types.LONG, Types.POJO(EpochTimers.class)));
+        extraTimers = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("extra-timers", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         var group = getRuntimeContext().getMetricGroup();
         metrics = VerifyMetrics.finalizeStage(group);
         finalized = group.counter("finalized");
@@ -122,15 +112,21 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
             ctx.timerService().registerEventTimeTimer(release.closeMs());
         } else {
             // unknown or retracted release, or a late submission: look again once the watermark passes its receive time
-            arm(ctx, s.epochId(), s.receivedAtMs());
+            armExtra(ctx, s.receivedAtMs());
         }
     }
 
-    /** Arms a timer for {@code epoch} outside the usual path and remembers it. */
-    private void arm(ReadOnlyContext ctx, long epoch, long at) throws Exception {
+    /** Arms a timer outside the usual path and remembers it. */
+    private void armExtra(ReadOnlyContext ctx, long at) throws Exception {
+        long[] known = extraTimers.value();
+        if (known == null) {
+            extraTimers.update(new long[] {at});
+        } else if (!contains(known, at)) {
+            long[] more = Arrays.copyOf(known, known.length + 1);
+            more[known.length] = at;
+            extraTimers.update(more);
+        }
         ctx.timerService().registerEventTimeTimer(at);
-        EpochTimers known = epochs.get(epoch);
-        epochs.put(epoch, known == null ? new EpochTimers(new long[] {at}) : known.plus(at));
     }
 
     @Override
@@ -169,70 +165,64 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<ProjectEpochResult> out) throws Exception {
-        // the open epochs' submissions, each epoch's in arrival order
-        Map<Long, List<SignedSubmission>> byEpoch = new TreeMap<>(Long::compareUnsigned);
-        Iterable<SignedSubmission> all = submissions.get();
-        if (all != null) {
-            for (SignedSubmission s : all) {
-                byEpoch.computeIfAbsent(s.epochId(), k -> new ArrayList<>()).add(s);
-            }
+        Iterable<SignedSubmission> stored = submissions.get();
+        List<SignedSubmission> arrived = new ArrayList<>();
+        if (stored != null) {
+            stored.forEach(arrived::add);
         }
-        ReadOnlyBroadcastState<String, EpochRelease> releases = ctx.getBroadcastState(RELEASES);
         String[] keyParts = splitKey(ctx.getCurrentKey());
         String market = keyParts[0];
-        String project = keyParts[1];
-        List<SignedSubmission> open = new ArrayList<>();
-        boolean changed = false;
-        for (Map.Entry<Long, List<SignedSubmission>> entry : byEpoch.entrySet()) {
-            long epoch = entry.getKey();
-            List<SignedSubmission> list = entry.getValue();
-            EpochRelease release = releases.get(EpochRelease.key(market, epoch));
+        long epoch = Long.parseUnsignedLong(keyParts[1]);
+        String project = keyParts[2];
+        if (!arrived.isEmpty()) {
+            EpochRelease release = ctx.getBroadcastState(RELEASES).get(EpochRelease.key(market, epoch));
             if (release != null && release.validAt(t)) {
-                if (t >= release.closeMs()) {
-                    decide(ctx, out, market, project, epoch, release, list);
-                    done(ctx, epoch, t);
-                    changed = true;
-                    continue;
+                if (t < release.closeMs()) {
+                    ctx.timerService().registerEventTimeTimer(release.closeMs());
+                    return;
                 }
-                ctx.timerService().registerEventTimeTimer(release.closeMs()); // fires once, however often it is armed
+                decide(ctx, out, market, project, epoch, release, arrived);
             } else {
+                // no valid release at t (none seen, one stamped later, or retracted): wait for one, up to a limit
                 long firstSeen = Long.MAX_VALUE;
-                for (SignedSubmission s : list) {
+                for (SignedSubmission s : arrived) {
                     firstSeen = Math.min(firstSeen, s.receivedAtMs());
                 }
-                if (t >= firstSeen + releaseWaitMs) {
-                    for (SignedSubmission s : list) {
-                        reject(ctx, s, RejectReason.UNKNOWN_EPOCH, release == null ? "epoch was never released"
-                                : "epoch release was retracted or seen only after " + t);
-                    }
-                    done(ctx, epoch, t);
-                    changed = true;
-                    continue;
+                if (t < firstSeen + releaseWaitMs) {
+                    armExtra(ctx, Math.min(t + RECHECK_MS, firstSeen + releaseWaitMs));
+                    return;
                 }
-                arm(ctx, epoch, Math.min(t + RECHECK_MS, firstSeen + releaseWaitMs));
-            }
-            open.addAll(list);
-        }
-        if (open.isEmpty()) { // nothing open for this project: drop its state entirely
-            submissions.clear();
-            epochs.clear();
-        } else if (changed) {
-            submissions.update(open);
-        }
-    }
-
-    /** The epoch is decided: delete the timers armed for it outside the usual path. */
-    private void done(OnTimerContext ctx, long epoch, long firing) throws Exception {
-        EpochTimers timers = epochs.get(epoch);
-        if (timers == null) {
-            return;
-        }
-        for (long timer : timers.timers()) {
-            if (timer != firing) {
-                ctx.timerService().deleteEventTimeTimer(timer);
+                String detail = release == null ? "epoch was never released" : "epoch release was retracted or seen only after " + t;
+                List<SignedSubmission> notYet = new ArrayList<>();
+                for (SignedSubmission s : arrived) {
+                    if (s.receivedAtMs() <= t) {
+                        reject(ctx, s, RejectReason.UNKNOWN_EPOCH, detail);
+                    } else {
+                        notYet.add(s); // stamped after t: judged at its own time, whenever it happened to arrive
+                    }
+                }
+                if (!notYet.isEmpty()) {
+                    submissions.update(notYet);
+                    long next = Long.MAX_VALUE;
+                    for (SignedSubmission s : notYet) {
+                        next = Math.min(next, s.receivedAtMs());
+                    }
+                    armExtra(ctx, next);
+                    return;
+                }
             }
         }
-        epochs.remove(epoch);
+        // decided (or nothing left): drop the window's state and any other timer armed for it
+        long[] extra = extraTimers.value();
+        if (extra != null) {
+            for (long timer : extra) {
+                if (timer != t) {
+                    ctx.timerService().deleteEventTimeTimer(timer);
+                }
+            }
+            extraTimers.clear();
+        }
+        submissions.clear();
     }
 
     private void decide(OnTimerContext ctx, Collector<ProjectEpochResult> out, String market, String project, long epoch,
@@ -311,13 +301,15 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         return false;
     }
 
-    /** The key of this stage: {@code market|project}. */
-    public static String key(String dataMarket, String projectId) {
-        return dataMarket + "|" + projectId;
+    /** The key of this stage, one project's window: {@code market|epoch|project}. */
+    public static String key(SignedSubmission s) {
+        return s.dataMarket() + "|" + Long.toUnsignedString(s.epochId()) + "|" + s.projectId();
     }
 
+    /** {@code [market, epoch, project]}; market and epoch hold no bar, the project ID may. */
     static String[] splitKey(String key) {
         int bar = key.indexOf('|');
-        return new String[] {key.substring(0, bar), key.substring(bar + 1)};
+        int bar2 = key.indexOf('|', bar + 1);
+        return new String[] {key.substring(0, bar), key.substring(bar + 1, bar2), key.substring(bar2 + 1)};
     }
 }

@@ -101,7 +101,7 @@ public final class SequencerPipeline {
         // ---- 2. finalize ----
         BroadcastStream<ChainEvent> releases = chain.broadcast(ProjectFinalizer.RELEASES);
         SingleOutputStreamOperator<ProjectEpochResult> results = verified
-                .keyBy(s -> ProjectFinalizer.key(s.dataMarket(), s.projectId()), Types.STRING)
+                .keyBy(ProjectFinalizer::key, Types.STRING)
                 .connect(releases)
                 .process(new ProjectFinalizer(new Consensus(cfg.get(SequencerConfig.MIN_COUNT), cfg.get(SequencerConfig.MIN_SHARE)),
                         cfg.get(SequencerConfig.EARLY_GRACE).toMillis(), cfg.get(SequencerConfig.RELEASE_WAIT).toMillis(),

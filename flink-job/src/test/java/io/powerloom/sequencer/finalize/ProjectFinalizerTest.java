@@ -31,7 +31,7 @@ class ProjectFinalizerTest {
     void open() throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new ProjectFinalizer(new Consensus(1, 0), GRACE, WAIT, 120_000),
-                s -> ProjectFinalizer.key(s.dataMarket(), s.projectId()), Types.STRING, ProjectFinalizer.RELEASES);
+                ProjectFinalizer::key, Types.STRING, ProjectFinalizer.RELEASES);
     }
 
     @AfterEach
@@ -182,7 +182,7 @@ class ProjectFinalizerTest {
         h.close();
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new ProjectFinalizer(new Consensus(2, 0.6), GRACE, WAIT, 120_000),
-                s -> ProjectFinalizer.key(s.dataMarket(), s.projectId()), Types.STRING, ProjectFinalizer.RELEASES);
+                ProjectFinalizer::key, Types.STRING, ProjectFinalizer.RELEASES);
         release(5, 10_000);
         submit("1", 1, 5, "p", "a", 11_000);
         submit("2", 2, 5, "p", "a", 11_000);
@@ -212,7 +212,7 @@ class ProjectFinalizerTest {
     }
 
     @Test
-    void anEpochClosingLeavesTheNextOneOpenInTheSameList() throws Exception {
+    void anEpochClosingLeavesTheNextOneOpen() throws Exception {
         release(5, 10_000);
         release(6, 25_000);
         submit("e5", 1, 5, "p", "a", 11_000);
