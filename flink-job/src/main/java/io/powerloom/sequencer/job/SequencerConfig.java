@@ -54,6 +54,11 @@ public final class SequencerConfig implements Serializable {
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("sequencer.watermark.out-of-orderness")
             .durationType().defaultValue(Duration.ofMillis(500))
             .withDescription("Bounded out-of-orderness of receive timestamps within one Kafka partition.");
+    public static final ConfigOption<Duration> MAX_DRIFT = ConfigOptions.key("sequencer.watermark.max-drift")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("Watermark alignment: how far (event time) one submissions partition may read ahead of the "
+                    + "slowest before it is paused. Bounds the windows a replay or backlog holds open in state when the "
+                    + "bridge's slot-keyed partitions are uneven; 0 turns alignment off.");
 
     // ---- verify ----
     public static final ConfigOption<String> DATA_MARKETS = ConfigOptions.key("sequencer.data-markets")
@@ -253,7 +258,7 @@ public final class SequencerConfig implements Serializable {
     /** All options, for documentation and environment overrides. */
     public static List<ConfigOption<?>> allOptions() {
         return Arrays.asList(KAFKA_BOOTSTRAP, TOPIC_SUBMISSIONS, TOPIC_CHAIN, TOPIC_FINALIZED, TOPIC_BATCHES, TOPIC_REJECTED,
-                KAFKA_GROUP, TRANSACTIONAL_PREFIX, START_FROM, STOP_AT, OUT_OF_ORDERNESS, DATA_MARKETS, FULL_NODES, FLAGGED,
+                KAFKA_GROUP, TRANSACTIONAL_PREFIX, START_FROM, STOP_AT, OUT_OF_ORDERNESS, MAX_DRIFT, DATA_MARKETS, FULL_NODES, FLAGGED,
                 PER_SLOT_EPOCH_LIMIT, DEADLINE_CHECK, DEADLINE_TOLERANCE, QUOTA_RETENTION, MIN_COUNT, MIN_SHARE, EARLY_GRACE,
                 RELEASE_WAIT, DEFAULT_WINDOW_SECONDS, BATCH_SIZE, BATCH_MAX_BYTES, ANCHOR_MODE, IPFS_API, IPFS_TIMEOUT, RPC_URL,
                 CHAIN_ID, PROTOCOL_STATE, REPLAY_EPOCHS, SIGNER_KEY_FILES, SIGNER_KEY_ENV_VARS, RECEIPT_POLL, GAS_PER_PROJECT, ANCHOR_CAPACITY, ANCHOR_TIMEOUT, CHECKPOINT_INTERVAL);

@@ -76,7 +76,9 @@ public final class SequencerPipeline {
     public static void build(StreamExecutionEnvironment env, SequencerConfig cfg, Inputs in, Outputs out, Anchoring anchoring) {
         // ---- sources, with event time from the log ----
         DataStream<CollectedRecord> submissions = env
-                .fromSource(in.submissions(), submissionWatermarks(cfg.get(SequencerConfig.OUT_OF_ORDERNESS)), "source: submissions")
+                .fromSource(in.submissions(),
+                        submissionWatermarks(cfg.get(SequencerConfig.OUT_OF_ORDERNESS), cfg.get(SequencerConfig.MAX_DRIFT)),
+                        "source: submissions")
                 .uid("source-submissions");
         DataStream<ChainEvent> chain = env
                 .fromSource(in.chain(), chainWatermarks(), "source: protocol-chain")
@@ -135,10 +137,13 @@ public final class SequencerPipeline {
                 .sinkTo(out.rejected()).name("sink: rejected").uid("sink-rejected");
     }
 
-    static WatermarkStrategy<CollectedRecord> submissionWatermarks(Duration outOfOrderness) {
+    static WatermarkStrategy<CollectedRecord> submissionWatermarks(Duration outOfOrderness, Duration maxDrift) {
         // heartbeats from the bridge reach every partition, so per-partition watermarks advance from the log alone
-        return WatermarkStrategy.<CollectedRecord>forBoundedOutOfOrderness(outOfOrderness)
+        WatermarkStrategy<CollectedRecord> strategy = WatermarkStrategy.<CollectedRecord>forBoundedOutOfOrderness(outOfOrderness)
                 .withTimestampAssigner((r, kafkaTs) -> r.receivedAtMs());
+        // a replay reads partitions as fast as it can; without alignment the busiest (slot-keyed) partition sets the
+        // watermark while the others run ahead, and every window in between stays open in state
+        return maxDrift.isZero() ? strategy : strategy.withWatermarkAlignment("submissions", maxDrift, Duration.ofSeconds(1));
     }
 
     static WatermarkStrategy<ChainEvent> chainWatermarks() {
