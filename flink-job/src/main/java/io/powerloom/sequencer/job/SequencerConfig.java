@@ -55,7 +55,7 @@ public final class SequencerConfig implements Serializable {
             .durationType().defaultValue(Duration.ofMillis(500))
             .withDescription("Bounded out-of-orderness of receive timestamps within one Kafka partition.");
     public static final ConfigOption<Duration> MAX_DRIFT = ConfigOptions.key("sequencer.watermark.max-drift")
-            .durationType().defaultValue(Duration.ofSeconds(30))
+            .durationType().defaultValue(Duration.ofMinutes(2))
             .withDescription("Watermark alignment: how far (event time) one submissions partition may read ahead of the "
                     + "slowest before it is paused. Bounds the windows a replay or backlog holds open in state when the "
                     + "bridge's slot-keyed partitions are uneven; 0 turns alignment off.");

@@ -137,13 +137,19 @@ public final class SequencerPipeline {
                 .sinkTo(out.rejected()).name("sink: rejected").uid("sink-rejected");
     }
 
+    /**
+     * How often the source readers compare watermarks. A replay reads event time far faster than it passes, so this
+     * must be short next to the drift, or the pauses, not the CPU, set the replay's pace.
+     */
+    static final Duration ALIGNMENT_UPDATE = Duration.ofMillis(200);
+
     static WatermarkStrategy<CollectedRecord> submissionWatermarks(Duration outOfOrderness, Duration maxDrift) {
         // heartbeats from the bridge reach every partition, so per-partition watermarks advance from the log alone
         WatermarkStrategy<CollectedRecord> strategy = WatermarkStrategy.<CollectedRecord>forBoundedOutOfOrderness(outOfOrderness)
                 .withTimestampAssigner((r, kafkaTs) -> r.receivedAtMs());
         // a replay reads partitions as fast as it can; without alignment the busiest (slot-keyed) partition sets the
         // watermark while the others run ahead, and every window in between stays open in state
-        return maxDrift.isZero() ? strategy : strategy.withWatermarkAlignment("submissions", maxDrift, Duration.ofSeconds(1));
+        return maxDrift.isZero() ? strategy : strategy.withWatermarkAlignment("submissions", maxDrift, ALIGNMENT_UPDATE);
     }
 
     static WatermarkStrategy<ChainEvent> chainWatermarks() {
