@@ -58,7 +58,8 @@ public final class SequencerConfig implements Serializable {
             .durationType().defaultValue(Duration.ofMinutes(2))
             .withDescription("Watermark alignment: how far (event time) one submissions partition may read ahead of the "
                     + "slowest before it is paused. Bounds the windows a replay or backlog holds open in state when the "
-                    + "bridge's slot-keyed partitions are uneven; 0 turns alignment off.");
+                    + "bridge's slot-keyed partitions are uneven; 0 turns alignment off. Bounded replays (stop-at) run "
+                    + "without it (a connector bug, FLINK-39728).");
 
     // ---- verify ----
     public static final ConfigOption<String> DATA_MARKETS = ConfigOptions.key("sequencer.data-markets")

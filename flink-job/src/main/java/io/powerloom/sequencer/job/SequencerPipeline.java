@@ -77,7 +77,7 @@ public final class SequencerPipeline {
         // ---- sources, with event time from the log ----
         DataStream<CollectedRecord> submissions = env
                 .fromSource(in.submissions(),
-                        submissionWatermarks(cfg.get(SequencerConfig.OUT_OF_ORDERNESS), cfg.get(SequencerConfig.MAX_DRIFT)),
+                        submissionWatermarks(cfg.get(SequencerConfig.OUT_OF_ORDERNESS), alignmentDrift(cfg)),
                         "source: submissions")
                 .uid("source-submissions");
         DataStream<ChainEvent> chain = env
@@ -142,6 +142,16 @@ public final class SequencerPipeline {
      * must be short next to the drift, or the pauses, not the CPU, set the replay's pace.
      */
     static final Duration ALIGNMENT_UPDATE = Duration.ofMillis(200);
+
+    /**
+     * The watermark alignment drift, or zero (off) for a bounded replay ({@code sequencer.kafka.stop-at}): the Kafka
+     * connector (5.0.0-2.2) can try to pause a partition that has just reached its stop offset and fail the task
+     * ("No current assignment for partition", FLINK-39728, fixed upstream after that release). An unbounded run never
+     * finishes a partition.
+     */
+    static Duration alignmentDrift(SequencerConfig cfg) {
+        return "none".equals(cfg.get(SequencerConfig.STOP_AT)) ? cfg.get(SequencerConfig.MAX_DRIFT) : Duration.ZERO;
+    }
 
     static WatermarkStrategy<CollectedRecord> submissionWatermarks(Duration outOfOrderness, Duration maxDrift) {
         // heartbeats from the bridge reach every partition, so per-partition watermarks advance from the log alone

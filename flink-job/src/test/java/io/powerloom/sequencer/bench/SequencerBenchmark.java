@@ -22,12 +22,16 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.web3j.crypto.Credentials;
@@ -52,6 +56,7 @@ import io.powerloom.sequencer.job.SequencerJob;
 import io.powerloom.sequencer.job.Snapshotters;
 import io.powerloom.sequencer.protocol.cid.Cid;
 import io.powerloom.sequencer.protocol.crypto.Secp256k1;
+import io.powerloom.sequencer.protocol.records.ChainBlock;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import io.powerloom.sequencer.protocol.records.Heartbeat;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
@@ -61,8 +66,8 @@ import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
 /**
  * End-to-end benchmark of the job with real components: a Kafka broker in its own JVM, Anvil with the contract, the
  * IPFS node. Pre-fills Kafka with signed submissions ({@code --epochs} x {@code --projects} x {@code --slots}), runs the
- * job over them (verify, finalize, batch, upload to IPFS, commit on chain, end each epoch) and reports sustained
- * throughput and, per epoch, the time from the job closing the window to the last commit mined; then the single-core
+ * job over them unbounded, as production catches up on a backlog (verify, finalize, batch, upload to IPFS, commit on
+ * chain, end each epoch), stops it once every batch record is committed to Kafka, and reports sustained throughput and, per epoch, the time from the job closing the window to the last commit mined; then the single-core
  * native signature-recovery rate measured in the same run.
  *
  * <pre>mvn -B -pl flink-job -am -Pbench -DskipTests verify -Dbench.args="--epochs 100 --projects 2000 --slots 5"</pre>
@@ -154,6 +159,11 @@ public final class SequencerBenchmark {
                         System.out.printf(Locale.ROOT, "  pre-filled %,d submissions%n", sent.get());
                     }
                 }
+                // the chain watcher keeps reporting heads; one after the last window lets the chain's watermark pass it
+                var head = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send().getBlock();
+                long headAt = t0 + epochs * spacing + 31_000;
+                producer.send(new ProducerRecord<>("protocol-chain", null, headAt, "block", RecordCodec.encode(
+                        new ChainBlock(head.getNumber().longValue(), head.getHash(), head.getTimestamp().longValue(), headAt))));
                 producer.flush();
             }
             System.out.printf(Locale.ROOT, "pre-fill: %,d submissions in %.1f s%n", total, (System.nanoTime() - fillStart) / 1e9);
@@ -162,7 +172,8 @@ public final class SequencerBenchmark {
             Map<String, String> c = new HashMap<>();
             c.put("sequencer.kafka.bootstrap-servers", bootstrap);
             c.put("sequencer.kafka.start-from", "earliest");
-            c.put("sequencer.kafka.stop-at", "latest");
+            // unbounded, as in production catching up on a backlog; the run ends when every batch is in Kafka
+            c.put("sequencer.kafka.stop-at", "none");
             c.put("sequencer.data-markets", Snapshotters.MARKET);
             c.put("sequencer.verify.full-nodes", String.join(",", snapshotters));
             c.put("sequencer.batch.size", Integer.toString(batchSize));
@@ -186,9 +197,12 @@ public final class SequencerBenchmark {
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpuStart = os.getProcessCpuTime();
             long jobStart = System.nanoTime();
-            env.execute("sequencer-benchmark");
+            JobClient job = env.executeAsync("sequencer-benchmark");
+            int batchesPerEpoch = (projects + batchSize - 1) / batchSize;
+            waitForOutputs(bootstrap, (long) epochs * batchesPerEpoch, anchor ? epochs : 0, job);
             double seconds = (System.nanoTime() - jobStart) / 1e9;
             double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+            job.cancel().get();
 
             // ---- results ----
             Map<Long, Long> latencyPerEpoch = new TreeMap<>();
@@ -225,6 +239,39 @@ public final class SequencerBenchmark {
             TempDirs.deleteRecursively(work);
         }
         System.exit(0);
+    }
+
+    /**
+     * Reads the batches topic (committed transactions only) until it holds {@code batches} batch records and
+     * {@code ends} epoch-end records; fails if the job ends first.
+     */
+    static void waitForOutputs(String bootstrap, long batches, long ends, JobClient job) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("isolation.level", "read_committed");
+        p.put("auto.offset.reset", "earliest");
+        p.put("enable.auto.commit", "false");
+        ObjectMapper json = new ObjectMapper();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor("batches").stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).collect(Collectors.toList());
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long seenBatches = 0;
+            long seenEnds = 0;
+            while (seenBatches < batches || seenEnds < ends) {
+                if (job.getJobStatus().get().isGloballyTerminalState()) {
+                    throw new IllegalStateException("the job ended after " + seenBatches + " of " + batches + " batches");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if ("batch".equals(json.readTree(r.value()).get("type").asText())) {
+                        seenBatches++;
+                    } else {
+                        seenEnds++;
+                    }
+                }
+            }
+        }
     }
 
     /** Anvil with room for big batches; with a block time, many commits share a block (one state root each block). */

@@ -49,4 +49,15 @@ class SequencerPipelineTest {
             }
         }
     }
+
+    @Test
+    void watermarkAlignmentIsOnForUnboundedRunsOnly() {
+        Map<String, String> c = new HashMap<>();
+        c.put("sequencer.data-markets", Snapshotters.MARKET);
+        c.put("sequencer.chain.protocol-state", Snapshotters.PROTOCOL_STATE);
+        c.put("sequencer.watermark.max-drift", "90 s");
+        assertThat(SequencerPipeline.alignmentDrift(SequencerJob.config(c))).isEqualTo(java.time.Duration.ofSeconds(90));
+        c.put("sequencer.kafka.stop-at", "latest");
+        assertThat(SequencerPipeline.alignmentDrift(SequencerJob.config(c))).isZero();
+    }
 }
