@@ -225,4 +225,19 @@ class ProjectFinalizerTest {
         assertThat(keyedStateEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }
+
+    @Test
+    void anUnknownEpochRejectsOnlyWhatWasReceivedByThenWhateverArrivedEarly() throws Exception {
+        long later = 1_000 + WAIT + 5_000;
+        submit("early-orphan", 1, 99, "p", "c", 1_000);
+        submit("later", 2, 99, "p", "c", later); // read before the watermark reaches its time
+        watermark(h, 1_000 + WAIT);
+        assertThat(rejectedIds(h, ProjectFinalizer.REJECTED)).containsExactly("early-orphan");
+        release(99, later + 500); // seen within the early grace of the later submission
+        watermark(h, later + 500 + WINDOW);
+        assertThat(h.extractOutputValues()).singleElement()
+                .satisfies(r -> assertThat(r.submissionIds()).containsExactly("later"));
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(keyedStateEntries(h)).isZero();
+    }
 }
