@@ -184,10 +184,7 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
                 decide(ctx, out, market, project, epoch, release, arrived);
             } else {
                 // no valid release at t (none seen, one stamped later, or retracted): wait for one, up to a limit
-                long firstSeen = Long.MAX_VALUE;
-                for (SignedSubmission s : arrived) {
-                    firstSeen = Math.min(firstSeen, s.receivedAtMs());
-                }
+                long firstSeen = earliestReceived(arrived);
                 if (t < firstSeen + releaseWaitMs) {
                     armExtra(ctx, Math.min(t + RECHECK_MS, firstSeen + releaseWaitMs));
                     return;
@@ -203,11 +200,7 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
                 }
                 if (!notYet.isEmpty()) {
                     submissions.update(notYet);
-                    long next = Long.MAX_VALUE;
-                    for (SignedSubmission s : notYet) {
-                        next = Math.min(next, s.receivedAtMs());
-                    }
-                    armExtra(ctx, next);
+                    armExtra(ctx, earliestReceived(notYet));
                     return;
                 }
             }
@@ -290,6 +283,14 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
     private void reject(ReadOnlyContext ctx, SignedSubmission s, RejectReason reason, String detail) {
         metrics.rejected(reason);
         ctx.output(REJECTED, RejectedSubmission.of(s, reason, detail));
+    }
+
+    private static long earliestReceived(List<SignedSubmission> list) {
+        long earliest = Long.MAX_VALUE;
+        for (SignedSubmission s : list) {
+            earliest = Math.min(earliest, s.receivedAtMs());
+        }
+        return earliest;
     }
 
     private static boolean contains(long[] values, long v) {
