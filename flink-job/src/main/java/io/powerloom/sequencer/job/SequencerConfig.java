@@ -126,9 +126,19 @@ public final class SequencerConfig implements Serializable {
             .withDescription("How often the commit client polls for a sent transaction's receipt.");
     public static final ConfigOption<Long> GAS_PER_PROJECT = ConfigOptions.key("sequencer.chain.gas-per-project")
             .longType().defaultValue(0L)
-            .withDescription("0: estimate each batch commit's gas first, as production does. Above 0: send a batch's "
-                    + "first attempt without an estimate, with gas limit 300,000 + projects x this (a revert is then "
-                    + "estimated to learn its reason); saves the node executing every batch twice.");
+            .withDescription("Above 0: send a batch's first attempt without an estimate, with gas limit 300,000 + "
+                    + "projects x this (a revert is then estimated to learn its reason). 0: see sequencer.chain.learn-gas.");
+    public static final ConfigOption<Integer> MAX_CONCURRENT_COMMITS = ConfigOptions.key("sequencer.chain.max-concurrent-commits")
+            .intType().defaultValue(128)
+            .withDescription("Commits the TaskManager's commit client works on at once (its own threads, shared by the "
+                    + "anchor subtasks there); more wait for a free one. Keep it at least max-in-flight x the anchor "
+                    + "subtasks per TaskManager.");
+    public static final ConfigOption<Boolean> LEARN_GAS = ConfigOptions.key("sequencer.chain.learn-gas")
+            .booleanType().defaultValue(true)
+            .withDescription("With gas-per-project 0: estimate batch commits only until one has mined, then send with the "
+                    + "gas limit learned from receipts (the highest gas per calldata byte seen, plus 300,000, times 1.25); "
+                    + "a revert is estimated to learn its reason. Saves the node executing every batch before it is "
+                    + "sent. false: estimate every batch commit first, as production does.");
     public static final ConfigOption<Integer> ANCHOR_CAPACITY = ConfigOptions.key("sequencer.anchor.max-in-flight")
             .intType().defaultValue(64).withDescription("Batches in flight per anchor subtask (IPFS and chain).");
     public static final ConfigOption<Duration> ANCHOR_TIMEOUT = ConfigOptions.key("sequencer.anchor.timeout")
@@ -262,7 +272,7 @@ public final class SequencerConfig implements Serializable {
                 KAFKA_GROUP, TRANSACTIONAL_PREFIX, START_FROM, STOP_AT, OUT_OF_ORDERNESS, MAX_DRIFT, DATA_MARKETS, FULL_NODES, FLAGGED,
                 PER_SLOT_EPOCH_LIMIT, DEADLINE_CHECK, DEADLINE_TOLERANCE, QUOTA_RETENTION, MIN_COUNT, MIN_SHARE, EARLY_GRACE,
                 RELEASE_WAIT, DEFAULT_WINDOW_SECONDS, BATCH_SIZE, BATCH_MAX_BYTES, ANCHOR_MODE, IPFS_API, IPFS_TIMEOUT, RPC_URL,
-                CHAIN_ID, PROTOCOL_STATE, REPLAY_EPOCHS, SIGNER_KEY_FILES, SIGNER_KEY_ENV_VARS, RECEIPT_POLL, GAS_PER_PROJECT, ANCHOR_CAPACITY, ANCHOR_TIMEOUT, CHECKPOINT_INTERVAL);
+                CHAIN_ID, PROTOCOL_STATE, REPLAY_EPOCHS, SIGNER_KEY_FILES, SIGNER_KEY_ENV_VARS, RECEIPT_POLL, GAS_PER_PROJECT, LEARN_GAS, MAX_CONCURRENT_COMMITS, ANCHOR_CAPACITY, ANCHOR_TIMEOUT, CHECKPOINT_INTERVAL);
     }
 
     @Override

@@ -81,6 +81,8 @@ public final class SequencerJob {
                 .chainId(cfg.get(SequencerConfig.CHAIN_ID))
                 .receiptPollInterval(cfg.get(SequencerConfig.RECEIPT_POLL))
                 .gasPerProject(cfg.get(SequencerConfig.GAS_PER_PROJECT))
+                .learnGas(cfg.get(SequencerConfig.LEARN_GAS))
+                .maxConcurrentCommits(cfg.get(SequencerConfig.MAX_CONCURRENT_COMMITS))
                 .commitTimeout(cfg.get(SequencerConfig.ANCHOR_TIMEOUT).minus(Duration.ofSeconds(5)));
         SequencerConfig.list(cfg.get(SequencerConfig.SIGNER_KEY_FILES)).forEach(b::signerKeyFile);
         SequencerConfig.list(cfg.get(SequencerConfig.SIGNER_KEY_ENV_VARS)).forEach(b::signerKeyEnvVar);

@@ -56,8 +56,10 @@ import org.web3j.utils.Numeric;
  * the same batch in one process share one future.
  *
  * <p><b>Transactions:</b> EIP-1559 (max fee = latest base fee × multiplier + priority fee), gas limit = estimate ×
- * multiplier, signed by the least busy signer of the {@link SignerPool} with its locally tracked nonce. Receipts are
- * polled; a transaction without receipt after {@code stuckAfter} is replaced (same nonce, fees +{@code feeBumpPercent}%,
+ * multiplier, signed by the least busy signer of the {@link SignerPool} with its locally tracked nonce; once a batch
+ * commit has mined, later ones skip the estimate and take the limit from the gas learned from receipts
+ * ({@link GasModel}, {@link CommitClientConfig#learnGas()}). Receipts are looked up once per new block (one shared
+ * {@code eth_blockNumber} poll, {@link BlockTicker}); a transaction without receipt after {@code stuckAfter} is replaced (same nonce, fees +{@code feeBumpPercent}%,
  * at least 10%). Transport failures are retried with back-off for {@code rpcPatience}, so an RPC outage delays commits
  * but loses none. "nonce too low" resynchronises the signer's nonce from the chain.
  */
@@ -72,6 +74,8 @@ public final class BatchCommitClient implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final Map<String, CompletableFuture<CommitResult>> inFlight = new ConcurrentHashMap<>();
     private final CommitMetrics metrics = new CommitMetrics();
+    private final GasModel gasModel;
+    private final BlockTicker blocks;
     private volatile long chainId;
     private volatile boolean closed;
 
@@ -88,6 +92,14 @@ public final class BatchCommitClient implements AutoCloseable {
         this.rpc = new RpcRetry(config.rpcRetryInitialBackoff(), config.rpcRetryMaxBackoff(), config.rpcPatience(),
                 metrics.rpcRetries::incrementAndGet);
         this.chainId = config.chainId();
+        this.gasModel = new GasModel(config.gasLimitMultiplier());
+        this.blocks = new BlockTicker(config.receiptPollInterval(), () -> {
+            var r = rpc.send("eth_blockNumber", () -> web3j.ethBlockNumber().send());
+            if (r.hasError()) {
+                throw new CommitException(Reason.RPC_UNAVAILABLE, "eth_blockNumber: " + r.getError().getMessage());
+            }
+            return r.getBlockNumber().longValueExact();
+        });
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.maxConcurrentCommits(), config.maxConcurrentCommits(),
                 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -247,13 +259,21 @@ public final class BatchCommitClient implements AutoCloseable {
             try {
                 long t1 = System.nanoTime();
                 BigInteger gasLimit;
+                long learned = isBatch && reverted == 0 && config.gasPerProject() == 0 && config.learnGas()
+                        ? gasModel.limit(GasModel.calldataBytes(data)) : -1;
                 if (isBatch && reverted == 0 && config.gasPerProject() > 0) {
                     // no estimate: the gas a batch needs grows with its projects; if it reverts anyway, the next
                     // round estimates and so learns the contract's reason (E25/E43 = already done)
                     gasLimit = BigInteger.valueOf(CommitClientConfig.BATCH_BASE_GAS)
                             .add(BigInteger.valueOf(config.gasPerProject()).multiply(BigInteger.valueOf(projects)));
                     LOG.debug("{}: chain checked in {} ms, gas limit {} without estimate", what, (t1 - t0) / 1_000_000, gasLimit);
+                } else if (learned > 0) {
+                    // the same, with the gas per calldata byte learned from earlier receipts of this client
+                    gasLimit = BigInteger.valueOf(learned);
+                    metrics.gasLearned.incrementAndGet();
+                    LOG.debug("{}: chain checked in {} ms, learned gas limit {}", what, (t1 - t0) / 1_000_000, gasLimit);
                 } else {
+                    metrics.gasEstimates.incrementAndGet();
                     EthEstimateGas est = rpc.send("eth_estimateGas", () -> web3j.ethEstimateGas(
                             Transaction.createEthCallTransaction(signer.address(), config.protocolStateAddress(), data)).send());
                     if (LOG.isDebugEnabled()) {
@@ -292,6 +312,9 @@ public final class BatchCommitClient implements AutoCloseable {
                 LOG.debug("{}: receipt for block {} after {} ms", what, block, since(start).toMillis());
                 if (r.isStatusOK()) {
                     Status s = isBatch && hasDelayedEvent(r) ? Status.DELAYED : Status.COMMITTED;
+                    if (s == Status.COMMITTED && isBatch && r.getGasUsed() != null) {
+                        gasModel.observe(r.getGasUsed().longValueExact(), GasModel.calldataBytes(data));
+                    }
                     return new CommitResult(s, r.getTransactionHash(), block, since(start), attempts);
                 }
                 reverted++;
@@ -469,6 +492,7 @@ public final class BatchCommitClient implements AutoCloseable {
         long lastSend = 0;
         long deadline = start + config.commitTimeout().toNanos();
         boolean mustSend = true;
+        long checkedBlock = blocks.latest(); // a transaction sent now is mined in a later block
         while (true) {
             if (mustSend) {
                 RawTransaction tx = RawTransaction.createTransaction(cid, BigInteger.valueOf(nonce), gasLimit,
@@ -527,9 +551,13 @@ public final class BatchCommitClient implements AutoCloseable {
                     }
                 }
             }
-            TransactionReceipt receipt = findReceipt(hashes);
-            if (receipt != null) {
-                return new Sent(receipt, signed);
+            long head = blocks.latest();
+            if (head > checkedBlock) { // look for the receipt once per new block
+                TransactionReceipt receipt = findReceipt(hashes);
+                if (receipt != null) {
+                    return new Sent(receipt, signed);
+                }
+                checkedBlock = head;
             }
             long now = System.nanoTime();
             if (now > deadline) {

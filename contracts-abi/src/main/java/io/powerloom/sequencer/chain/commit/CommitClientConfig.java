@@ -29,6 +29,9 @@ import java.util.Objects;
  * @param gasPerProject          0: estimate every batch's gas first (as production does); above 0: a batch's first
  *                               attempt skips the estimate and sends with gas limit
  *                               {@value #BATCH_BASE_GAS} + projects × this (a revert is then estimated, for its reason)
+ * @param learnGas               with {@code gasPerProject} 0: once a batch commit has mined, later batches skip the
+ *                               estimate and take a limit from the gas per calldata byte learned from the receipts
+ *                               (see {@link GasModel}); false: estimate every batch, as production does
  * @param receiptPollInterval    how often receipts are polled
  * @param stuckAfter             no receipt for this long: send a replacement with bumped fees
  * @param commitTimeout          give up a commit (retryably) after this long
@@ -50,6 +53,7 @@ public record CommitClientConfig(
         int maxFeeBumps,
         double gasLimitMultiplier,
         long gasPerProject,
+        boolean learnGas,
         Duration receiptPollInterval,
         Duration stuckAfter,
         Duration commitTimeout,
@@ -149,6 +153,7 @@ public record CommitClientConfig(
         private int maxFeeBumps = 5;
         private double gasLimitMultiplier = 1.25;
         private long gasPerProject = 0;
+        private boolean learnGas = true;
         private Duration receiptPollInterval = Duration.ofMillis(250);
         private Duration stuckAfter = Duration.ofSeconds(30);
         private Duration commitTimeout = Duration.ofMinutes(10);
@@ -179,8 +184,10 @@ public record CommitClientConfig(
         public Builder maxFeeBumps(int v) { maxFeeBumps = v; return this; }
         /** Default 1.25. */
         public Builder gasLimitMultiplier(double v) { gasLimitMultiplier = v; return this; }
-        /** Default 0: estimate gas before every batch commit. */
+        /** Default 0: no fixed gas per project (the limit is learned or estimated, see {@link #learnGas}). */
         public Builder gasPerProject(long v) { gasPerProject = v; return this; }
+        /** Default true: estimate batches only until one has mined, then use the learned gas per calldata byte. */
+        public Builder learnGas(boolean v) { learnGas = v; return this; }
         /** Default 250 ms. */
         public Builder receiptPollInterval(Duration v) { receiptPollInterval = v; return this; }
         /** Default 30 s. */
@@ -200,7 +207,7 @@ public record CommitClientConfig(
 
         public CommitClientConfig build() {
             return new CommitClientConfig(rpcUrl, chainId, protocolStateAddress, keyFiles, keyEnvVars, priorityFeeWei,
-                    baseFeeMultiplier, feeBumpPercent, maxFeeBumps, gasLimitMultiplier, gasPerProject, receiptPollInterval, stuckAfter,
+                    baseFeeMultiplier, feeBumpPercent, maxFeeBumps, gasLimitMultiplier, gasPerProject, learnGas, receiptPollInterval, stuckAfter,
                     commitTimeout, rpcRetryInitialBackoff, rpcRetryMaxBackoff, rpcPatience, maxConcurrentCommits,
                     httpTimeout);
         }

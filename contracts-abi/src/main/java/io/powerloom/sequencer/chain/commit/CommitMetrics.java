@@ -14,6 +14,8 @@ public final class CommitMetrics {
     final AtomicLong feeBumps = new AtomicLong();
     final AtomicLong nonceResyncs = new AtomicLong();
     final AtomicLong rpcRetries = new AtomicLong();
+    final AtomicLong gasEstimates = new AtomicLong();
+    final AtomicLong gasLearned = new AtomicLong();
 
     /** All counters by name. */
     public Map<String, Long> snapshot() {
@@ -26,6 +28,8 @@ public final class CommitMetrics {
         m.put("fee_bumps", feeBumps.get());
         m.put("nonce_resyncs", nonceResyncs.get());
         m.put("rpc_retries", rpcRetries.get());
+        m.put("gas_estimates", gasEstimates.get());
+        m.put("gas_learned", gasLearned.get());
         return m;
     }
 
@@ -34,6 +38,10 @@ public final class CommitMetrics {
     public long transactionsSent() { return transactionsSent.get(); }
     public long feeBumps() { return feeBumps.get(); }
     public long rpcRetries() { return rpcRetries.get(); }
+    /** Commits whose gas limit came from {@code eth_estimateGas}. */
+    public long gasEstimates() { return gasEstimates.get(); }
+    /** Batch commits sent with a limit from the learned gas model, without an estimate. */
+    public long gasLearned() { return gasLearned.get(); }
 
     @Override
     public String toString() {

@@ -306,6 +306,47 @@ class BatchCommitClientITCase {
     }
 
     @Test
+    void afterOneBatchHasMinedLaterOnesNeedNoEstimateAndRevertsStillTellTheirReason() throws Exception {
+        String market = newMarket(10_000, 1);
+        try (BatchCommitClient client = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
+            BatchCommit first = batch(market, 1, "learn1", 40);
+            assertThat(client.submitBatch(first).get(60, TimeUnit.SECONDS).status()).isEqualTo(Status.COMMITTED);
+            assertThat(client.metrics().gasEstimates()).isEqualTo(1);
+            assertThat(client.metrics().gasLearned()).isZero();
+
+            // twice the projects: the learned limit grows with the calldata, and the batch mines at the first attempt
+            BatchCommit second = batch(market, 1, "learn2", 80);
+            CommitResult r = client.submitBatch(second).get(60, TimeUnit.SECONDS);
+            assertThat(r.status()).isEqualTo(Status.COMMITTED);
+            assertThat(r.attempts()).isEqualTo(1);
+            assertThat(client.metrics().gasEstimates()).isEqualTo(1);
+            assertThat(client.metrics().gasLearned()).isEqualTo(1);
+            long limit = web3j.ethGetTransactionByHash(r.txHash()).send().getTransaction().orElseThrow().getGas().longValueExact();
+            long used = web3j.ethGetTransactionReceipt(r.txHash()).send().getTransactionReceipt().orElseThrow()
+                    .getGasUsed().longValueExact();
+            assertThat(limit).isGreaterThan(used).isLessThan(2 * used);
+            assertThat(onChainCid(market, second.projectIds().get(79), 1)).isEqualTo(second.snapshotCids().get(79));
+
+            // sent with a learned limit, this batch reverts on chain (E25); the estimate that follows names the reason
+            BatchCommit clash = new BatchCommit(market, "bafyclash-learned", 1, List.of(first.projectIds().get(0), "fresh-learned"),
+                    List.of("bafkreidifferent", "bafkreifresh"), new byte[32]);
+            assertThat(client.submitBatch(clash).get(60, TimeUnit.SECONDS).status()).isEqualTo(Status.ALREADY_DONE);
+            assertThat(client.metrics().gasLearned()).isEqualTo(2);
+            assertThat(client.metrics().gasEstimates()).isEqualTo(2);
+            assertThat(onChainCid(market, "fresh-learned", 1)).isEmpty();
+        }
+        // learn-gas off: every batch is estimated first, as production does
+        try (BatchCommitClient client = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).learnGas(false).build(), env::get)) {
+            for (String name : List.of("est1", "est2")) {
+                assertThat(client.submitBatch(batch(market, 1, name, 5)).get(60, TimeUnit.SECONDS).status())
+                        .isEqualTo(Status.COMMITTED);
+            }
+            assertThat(client.metrics().gasEstimates()).isEqualTo(2);
+            assertThat(client.metrics().gasLearned()).isZero();
+        }
+    }
+
+    @Test
     void batchAfterTheWindowIsDelayed() throws Exception {
         String market = newMarket(2, 1);
         CHAIN.anvil().mine(5);
