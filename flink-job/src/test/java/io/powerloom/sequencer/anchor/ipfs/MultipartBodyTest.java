@@ -66,4 +66,41 @@ class MultipartBodyTest {
         assertThatThrownBy(() -> MultipartBody.ofFile("f", "x--ok y".getBytes(UTF_8), "ok"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("occurs in the content");
     }
+
+    @Test
+    void indexOfFindsTheFirstOccurrenceAsANaiveSearchDoes() {
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 2_000; round++) {
+            // a small alphabet makes partial matches, repeats and overlaps common
+            byte[] haystack = new byte[random.nextInt(200)];
+            for (int i = 0; i < haystack.length; i++) {
+                haystack[i] = (byte) "-ab\r\n".charAt(random.nextInt(5));
+            }
+            byte[] needle = new byte[1 + random.nextInt(6)];
+            if (haystack.length >= needle.length && random.nextBoolean()) { // planted somewhere
+                int at = random.nextInt(haystack.length - needle.length + 1);
+                System.arraycopy(haystack, at, needle, 0, needle.length);
+            } else {
+                for (int i = 0; i < needle.length; i++) {
+                    needle[i] = (byte) "-ab\r\n".charAt(random.nextInt(5));
+                }
+            }
+            assertThat(MultipartBody.indexOf(haystack, needle)).as("round %d", round).isEqualTo(naiveIndexOf(haystack, needle));
+        }
+        byte[] big = new byte[1 << 20];
+        Arrays.fill(big, (byte) '-');
+        byte[] needle = "--X".getBytes(UTF_8);
+        assertThat(MultipartBody.indexOf(big, needle)).isEqualTo(-1);
+        big[big.length - 1] = 'X';
+        assertThat(MultipartBody.indexOf(big, needle)).isEqualTo(big.length - 3);
+    }
+
+    private static int naiveIndexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }
