@@ -32,6 +32,8 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024
 /** Largest chunk size accepted, as Kubo (1 MiB + the largest varint-framed header). */
 const MAX_CHUNK_BYTES = 1024 * 1024
 const DEFAULT_CHUNK_BYTES = 262144
+/** Multicodec of raw blocks (CIDv1 raw leaves, bafkrei…). */
+const RAW_CODEC = 0x55
 
 // ---------------------------------------------------------------- arguments
 
@@ -135,6 +137,20 @@ function intParam (params, name, dflt) {
 }
 
 async function readBody (req, limit) {
+  const declared = Number(req.headers['content-length'])
+  if (Number.isInteger(declared) && declared > limit) throw new RpcError(`request body larger than ${limit} bytes`, 1)
+  if (Number.isInteger(declared) && declared >= 0) {
+    // one buffer of the announced size, filled as the body arrives (no list of chunks to concatenate)
+    const body = Buffer.allocUnsafe(declared)
+    let filled = 0
+    for await (const chunk of req) {
+      if (filled + chunk.length > declared) throw new RpcError('request body longer than its Content-Length', 1)
+      chunk.copy(body, filled)
+      filled += chunk.length
+    }
+    if (filled !== declared) throw new RpcError('request body shorter than its Content-Length', 1)
+    return body
+  }
   const chunks = []
   let total = 0
   for await (const chunk of req) {
@@ -188,17 +204,18 @@ function parseMultipart (contentType, body) {
  */
 function fixedSizeChunker (chunkSize) {
   return async function * chunks (source) {
-    let pending = Buffer.alloc(0)
+    // views into the request's buffer where possible: the importer only reads the chunks
+    let pending = new Uint8Array(0)
     let emitted = false
     for await (const buf of source) {
-      pending = pending.length === 0 ? Buffer.from(buf) : Buffer.concat([pending, buf])
+      pending = pending.length === 0 ? buf : Buffer.concat([pending, buf])
       while (pending.length >= chunkSize) {
-        yield new Uint8Array(pending.subarray(0, chunkSize))
+        yield pending.subarray(0, chunkSize)
         emitted = true
         pending = pending.subarray(chunkSize)
       }
     }
-    if (!emitted || pending.length > 0) yield new Uint8Array(pending)
+    if (!emitted || pending.length > 0) yield pending
   }
 }
 
@@ -248,15 +265,16 @@ function commands (helia, identity) {
 
       const lines = []
       for (const file of files) {
-        const cid = await ufs.addBytes(new Uint8Array(file.content), {
+        const cid = await ufs.addBytes(file.content, {
           cidVersion,
           rawLeaves,
           reduceSingleLeafToSelf: true,
           chunker: fixedSizeChunker(chunkSize)
         })
         if (doPin) await pin(cid)
-        const stat = await ufs.stat(cid, { extended: true, offline: true })
-        lines.push(JSON.stringify({ Name: file.filename || cid.toString(), Hash: cid.toString(), Size: String(stat.dagSize) }))
+        // a single raw block is its own DAG: its size is the content's, no need to read it back
+        const size = cid.code === RAW_CODEC ? file.content.length : (await ufs.stat(cid, { extended: true, offline: true })).dagSize
+        lines.push(JSON.stringify({ Name: file.filename || cid.toString(), Hash: cid.toString(), Size: String(size) }))
       }
       const body = lines.join('\n') + '\n'
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) })
