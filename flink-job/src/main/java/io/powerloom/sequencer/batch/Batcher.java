@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.protocol.batch.BatchDocument;
@@ -14,7 +15,7 @@ import io.powerloom.sequencer.protocol.cid.Cid;
 /**
  * Cuts one epoch's finalized projects into batches, deterministically: projects sorted by ID, {@code batchSize}
  * projects per batch, batches numbered in that order; a batch whose document would exceed {@code maxDocumentBytes}
- * (one IPFS block) is halved until it fits. The same finalized epoch therefore always gives the same batches, the same
+ * (one IPFS block) is halved until it fits (decided from the documents' exact lengths before any is built). The same finalized epoch therefore always gives the same batches, the same
  * documents and the same CIDs.
  */
 public final class Batcher implements Serializable {
@@ -33,6 +34,17 @@ public final class Batcher implements Serializable {
 
     /** Batches for one (market, epoch); {@code results} may come in any order and must all be finalized. */
     public List<SubmissionBatch> batch(List<ProjectEpochResult> results) {
+        List<SubmissionBatch> batches = new ArrayList<>();
+        batch(results, batches::add);
+        return batches;
+    }
+
+    /**
+     * As {@link #batch(List)}, handing each batch to {@code out} as soon as it is built: the cut is decided first from
+     * the documents' exact lengths ({@link BatchDocument#jsonLength}), so every batch knows the epoch's batch count
+     * before the first document is built, and the first upload can start while the rest are being built.
+     */
+    public void batch(List<ProjectEpochResult> results, Consumer<SubmissionBatch> out) {
         List<ProjectEpochResult> sorted = new ArrayList<>(results);
         sorted.sort(Comparator.comparing(ProjectEpochResult::projectId));
         for (int i = 1; i < sorted.size(); i++) {
@@ -44,18 +56,15 @@ public final class Batcher implements Serializable {
         for (int from = 0; from < sorted.size(); from += batchSize) {
             split(sorted.subList(from, Math.min(sorted.size(), from + batchSize)), groups);
         }
-        List<SubmissionBatch> batches = new ArrayList<>(groups.size());
         for (int i = 0; i < groups.size(); i++) {
-            batches.add(build(groups.get(i), i, groups.size()));
+            out.accept(build(groups.get(i), i, groups.size()));
         }
-        return batches;
     }
 
     private void split(List<ProjectEpochResult> group, List<Group> into) {
-        BatchDocument doc = document(group);
-        byte[] json = doc.toJson();
-        if (json.length <= maxDocumentBytes) {
-            into.add(new Group(group, doc, json));
+        Lists lists = Lists.of(group);
+        if (lists.jsonLength() <= maxDocumentBytes) {
+            into.add(new Group(group, lists));
         } else if (group.size() > 1) {
             int half = group.size() / 2;
             split(group.subList(0, half), into);
@@ -66,32 +75,44 @@ public final class Batcher implements Serializable {
         }
     }
 
-    /** A batch's projects with its document, serialized once. */
-    private record Group(List<ProjectEpochResult> results, BatchDocument doc, byte[] json) {}
+    /** A batch's projects and its document's lists. */
+    private record Group(List<ProjectEpochResult> results, Lists lists) {}
 
-    private static BatchDocument document(List<ProjectEpochResult> group) {
-        List<String> ids = new ArrayList<>();
-        List<String> texts = new ArrayList<>();
-        List<String> pids = new ArrayList<>(group.size());
-        List<String> cids = new ArrayList<>(group.size());
-        for (ProjectEpochResult r : group) {
-            ids.addAll(Arrays.asList(r.submissionIds()));
-            for (byte[] text : r.submissions()) {
-                texts.add(new String(text, StandardCharsets.UTF_8));
+    /** The four lists of a batch document, in document order. */
+    private record Lists(List<String> ids, List<String> texts, List<String> pids, List<String> cids) {
+        static Lists of(List<ProjectEpochResult> group) {
+            List<String> ids = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
+            List<String> pids = new ArrayList<>(group.size());
+            List<String> cids = new ArrayList<>(group.size());
+            for (ProjectEpochResult r : group) {
+                ids.addAll(Arrays.asList(r.submissionIds()));
+                for (byte[] text : r.submissions()) {
+                    texts.add(new String(text, StandardCharsets.UTF_8));
+                }
+                pids.add(r.projectId());
+                cids.add(r.snapshotCid());
             }
-            pids.add(r.projectId());
-            cids.add(r.snapshotCid());
+            return new Lists(ids, texts, pids, cids);
         }
-        return BatchDocument.build(ids, texts, pids, cids);
+
+        long jsonLength() {
+            return BatchDocument.jsonLength(ids, texts, pids, cids);
+        }
+
+        BatchDocument document() {
+            return BatchDocument.build(ids, texts, pids, cids);
+        }
     }
 
     private static SubmissionBatch build(Group g, int index, int count) {
         ProjectEpochResult first = g.results().get(0);
-        BatchDocument doc = g.doc();
+        BatchDocument doc = g.lists().document();
+        byte[] json = doc.toJson();
         long closedAt = g.results().stream().mapToLong(ProjectEpochResult::closedAtWallMs).max().orElse(0);
         return new SubmissionBatch(first.dataMarket(), first.epochId(), index, count,
                 doc.pids().toArray(new String[0]), doc.cids().toArray(new String[0]),
-                doc.submissionIds().toArray(new String[0]), g.json(), Cid.rawLeavesV1(g.json()), doc.rootHash(),
+                doc.submissionIds().toArray(new String[0]), json, Cid.rawLeavesV1(json), doc.rootHash(),
                 doc.finalizedCidsRootHash(), first.windowCloseMs(), closedAt);
     }
 }

@@ -53,8 +53,10 @@ public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResul
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SubmissionBatch> out) throws Exception {
+        long timerAt = System.currentTimeMillis();
         List<ProjectEpochResult> ready = new ArrayList<>();
         List<ProjectEpochResult> later = new ArrayList<>();
+        long readStart = System.nanoTime();
         for (ProjectEpochResult r : results.get()) {
             (r.windowCloseMs() <= timestamp ? ready : later).add(r);
         }
@@ -68,13 +70,19 @@ public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResul
         }
         epochs.inc();
         long start = System.nanoTime();
-        int n = 0;
-        for (SubmissionBatch b : batcher.batch(ready)) {
+        int[] n = {0};
+        batcher.batch(ready, b -> { // each batch goes on to the upload as soon as it is built
             batches.inc();
             out.collect(b);
-            n++;
+            n[0]++;
+        });
+        if (LOG.isDebugEnabled()) {
+            long firstClose = ready.stream().mapToLong(ProjectEpochResult::closedAtWallMs).min().orElse(0);
+            long lastClose = ready.stream().mapToLong(ProjectEpochResult::closedAtWallMs).max().orElse(0);
+            LOG.debug("epoch {}: {} project results in {} batches, built in {} ms; finalize closed its windows over {} ms, "
+                    + "this timer fired {} ms after the first close, state read in {} ms",
+                    Long.toUnsignedString(ready.get(0).epochId()), ready.size(), n[0], (System.nanoTime() - start) / 1_000_000,
+                    lastClose - firstClose, timerAt - firstClose, start / 1_000_000 - readStart / 1_000_000);
         }
-        LOG.debug("epoch {}: {} project results in {} batches, built in {} ms", Long.toUnsignedString(ready.get(0).epochId()),
-                ready.size(), n, (System.nanoTime() - start) / 1_000_000);
     }
 }

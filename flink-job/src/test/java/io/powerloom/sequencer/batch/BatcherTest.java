@@ -95,6 +95,24 @@ class BatcherTest {
     }
 
     @Test
+    void theCutIsDecidedFromTheExactDocumentLengthAndStreamedInOrder() {
+        List<ProjectEpochResult> in = projects(8);
+        int whole = new Batcher(8, 1 << 20).batch(in).get(0).document().length;
+        assertThat(new Batcher(8, whole).batch(in)).hasSize(1); // a document of exactly the limit fits
+        assertThat(new Batcher(8, whole - 1).batch(in)).hasSize(2);
+        // the streaming form hands over the same batches, each already knowing the epoch's batch count
+        List<SubmissionBatch> listed = new Batcher(3, 1 << 20).batch(in);
+        List<SubmissionBatch> streamed = new ArrayList<>();
+        new Batcher(3, 1 << 20).batch(in, streamed::add);
+        assertThat(streamed).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(streamed.get(i).batchIndex()).isEqualTo(i);
+            assertThat(streamed.get(i).batchCount()).isEqualTo(3);
+            assertThat(streamed.get(i).batchCid()).isEqualTo(listed.get(i).batchCid());
+        }
+    }
+
+    @Test
     void refusesAProjectFinalizedTwice() {
         List<ProjectEpochResult> in = new ArrayList<>(projects(2));
         in.add(in.get(0));

@@ -77,6 +77,27 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
     }
 
     /**
+     * The length in bytes of {@link #toJson()} of the document these lists would make, without building it (no
+     * Merkle root, no JSON text): lets the batcher decide how to cut an epoch before it builds any document.
+     */
+    public static long jsonLength(List<String> submissionIds, List<String> submissions, List<String> pids, List<String> cids) {
+        final JsonWriter.Style style = JsonWriter.Style.MINIMAL;
+        long len = 2 + 4; // braces and the four commas between five members
+        len += arrayLength("submissionIDs", submissionIds) + arrayLength("submissions", submissions);
+        len += JsonWriter.encodedLength("roothash", style) + 1 + 2 + 66; // "roothash":"0x" + 64 hex digits
+        len += arrayLength("pids", pids) + arrayLength("cids", cids);
+        return len;
+    }
+
+    private static long arrayLength(String name, List<String> values) {
+        long len = JsonWriter.encodedLength(name, JsonWriter.Style.MINIMAL) + 1 + 2 + Math.max(0, values.size() - 1);
+        for (String v : values) {
+            len += JsonWriter.encodedLength(v, JsonWriter.Style.MINIMAL);
+        }
+        return len;
+    }
+
+    /**
      * Reads a batch document (key order is not enforced on input; unknown keys are refused).
      *
      * @throws BatchFormatException with the reason

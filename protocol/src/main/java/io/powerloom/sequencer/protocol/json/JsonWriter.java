@@ -123,6 +123,40 @@ public final class JsonWriter {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The number of UTF-8 bytes {@link #value(String)} writes for {@code s} in {@code style}, quotes included, computed
+     * without writing it: lets a caller size a document before building it.
+     */
+    public static int encodedLength(String s, Style style) {
+        final boolean go = style == Style.GO_ENCODING_JSON;
+        final int n = s.length();
+        int len = 2;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20) {
+                len += c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' ? 2 : 6;
+            } else if (c == '"' || c == '\\') {
+                len += 2;
+            } else if (c < 0x80) {
+                len += go && (c == '<' || c == '>' || c == '&') ? 6 : 1;
+            } else if (c < 0x800) {
+                len += 2;
+            } else if (go && (c == '\u2028' || c == '\u2029')) {
+                len += 6;
+            } else if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    len += 4; // a pair is one supplementary code point: 4 bytes of UTF-8
+                    i++;
+                } else {
+                    len += 6; // \ufffd
+                }
+            } else {
+                len += 3;
+            }
+        }
+        return len;
+    }
+
     private void comma() {
         if (needComma) {
             out.append(',');

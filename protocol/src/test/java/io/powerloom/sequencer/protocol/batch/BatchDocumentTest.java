@@ -80,4 +80,35 @@ class BatchDocumentTest {
         assertThatThrownBy(() -> new BatchDocument(List.of(), List.of(), root, List.of("p"), List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void lengthIsKnownBeforeTheDocumentIsBuilt() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        String alphabet = "ab\"\\\n\u0001<&\u00e9\u20ac\ud83d\ude00\ud800";
+        for (int round = 0; round < 300; round++) {
+            int projects = rnd.nextInt(0, 6);
+            List<String> ids = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
+            List<String> pids = new ArrayList<>();
+            List<String> cids = new ArrayList<>();
+            for (int p = 0; p < projects; p++) {
+                pids.add(random(rnd, alphabet));
+                cids.add(random(rnd, alphabet));
+                for (int k = rnd.nextInt(1, 4); k > 0; k--) {
+                    ids.add(random(rnd, alphabet));
+                    texts.add(random(rnd, alphabet));
+                }
+            }
+            BatchDocument d = BatchDocument.build(ids, texts, pids, cids);
+            assertThat(BatchDocument.jsonLength(ids, texts, pids, cids)).as("round %d", round).isEqualTo(d.toJson().length);
+        }
+    }
+
+    private static String random(java.util.SplittableRandom rnd, String alphabet) {
+        StringBuilder b = new StringBuilder();
+        for (int i = rnd.nextInt(0, 12); i > 0; i--) {
+            b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
 }

@@ -118,6 +118,8 @@ class JsonWriterTest {
             assertThat(written(s, style)).as("U+%04X", c).isEqualTo(reference(s, style));
             String framed = "ab" + (char) c + "cd";
             assertThat(written(framed, style)).as("ab U+%04X cd", c).isEqualTo(reference(framed, style));
+            assertThat(JsonWriter.encodedLength(framed, style)).as("length of ab U+%04X cd", c)
+                    .isEqualTo(utf8Length(written(framed, style)));
         }
     }
 
@@ -129,6 +131,7 @@ class JsonWriterTest {
             String s = randomString(rnd);
             assertThat(written(s, style)).as("%s", s.chars().mapToObj(c -> String.format("%04x", c)).toList())
                     .isEqualTo(reference(s, style));
+            assertThat(JsonWriter.encodedLength(s, style)).isEqualTo(utf8Length(written(s, style)));
         }
     }
 
@@ -141,6 +144,7 @@ class JsonWriterTest {
             "{\"request\":{\"slotId\":1,\"projectId\":\"a\\u003cb\"},\"signature\":\"ab\"}"};
         for (String s : cases) {
             assertThat(written(s, style)).isEqualTo(reference(s, style));
+            assertThat(JsonWriter.encodedLength(s, style)).as(s).isEqualTo(utf8Length(written(s, style)));
             // names go through the same escaping
             assertThat(new JsonWriter(style).beginObject().name(s).value(1).endObject().toText())
                     .isEqualTo("{" + reference(s, style) + ":1}");
@@ -153,5 +157,9 @@ class JsonWriterTest {
                 .isEqualTo("\"\\u003c\\u0026\\u003e\\u2028\\\"\\\\\\n\\u0001\\ufffd\"");
         assertThat(written("<&>\u2028\"\\\n\u0001\ud800", JsonWriter.Style.MINIMAL))
                 .isEqualTo("\"<&>\u2028\\\"\\\\\\n\\u0001\\ufffd\"");
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 }
