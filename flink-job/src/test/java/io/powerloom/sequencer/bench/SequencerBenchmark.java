@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -83,10 +82,17 @@ public final class SequencerBenchmark {
         int parallelism = Integer.parseInt(opt.getOrDefault("parallelism", "2"));
         boolean anchor = !"false".equals(opt.get("anchor"));
         int blockTime = Integer.parseInt(opt.getOrDefault("anvil-block-time", "0"));
+        boolean live = "true".equals(opt.get("live"));
+        long interval = Long.parseLong(opt.getOrDefault("epoch-interval", "20")) * 1000;
+        int warmup = live ? Integer.parseInt(opt.getOrDefault("warmup-epochs", "1")) : 0;
         long total = (long) epochs * projects * slots;
         System.out.printf(Locale.ROOT, "benchmark: %d epochs x %d projects x %d slots = %,d submissions, batch size %d, parallelism %d, "
                 + "anchor %s, Anvil block time %s, %d cores%n", epochs, projects, slots, total, batchSize, parallelism, anchor,
                 blockTime > 0 ? blockTime + " s" : "automine", Runtime.getRuntime().availableProcessors());
+        if (live) {
+            System.out.printf(Locale.ROOT, "live: an epoch released every %d s, its submissions sent as they arrive over 20 s, "
+                    + "heartbeats and block heads every second; the first %d epoch(s) warm the job up%n", interval / 1000, warmup);
+        }
 
         Path work = TempDirs.create("sequencer-bench-");
         try (KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka")).maxHeap("1g").build().start();
@@ -116,57 +122,59 @@ public final class SequencerBenchmark {
                         new NewTopic("rejected", 2, (short) 1))).all().get();
             }
             long fillStart = System.nanoTime();
-            try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
-                for (long slot = 1; slot <= slots; slot++) {
-                    producer.send(new ProducerRecord<>("protocol-chain", null, t0 - 1000, "slot",
-                            RecordCodec.encode(new SlotAssignment(slot, Snapshotters.address(slot), true, 1, t0 - 1000))));
-                }
-                for (long e = 1; e <= epochs; e++) {
-                    TransactionReceipt r = d.contract().releaseEpoch(Snapshotters.MARKET, BigInteger.valueOf((e - 1) * 10 + 1),
-                            BigInteger.valueOf(e * 10)).send();
-                    var ev = PowerloomProtocolState.getEpochReleasedEvents(r).get(0);
-                    long at = t0 + e * spacing;
-                    producer.send(new ProducerRecord<>("protocol-chain", null, at, Snapshotters.MARKET, RecordCodec.encode(
-                            new EpochReleased(Snapshotters.MARKET, e, ev.begin.longValue(), ev.end.longValue(), ev.timestamp.longValue(),
-                                    r.getBlockNumber().longValue(), r.getBlockHash(), r.getTransactionHash(),
-                                    ev.log.getLogIndex().intValue(), 30, 1_000_000, at, false))));
-                }
-                AtomicLong sent = new AtomicLong();
-                for (long e = 1; e <= epochs; e++) {
-                    long epoch = e;
-                    long release = t0 + e * spacing;
-                    List<ProducerRecord<String, byte[]>> records = LongStream.range(0, (long) projects * slots).parallel()
-                            .mapToObj(i -> {
-                                int p = (int) (i / slots);
-                                long slot = 1 + i % slots;
-                                long at = release + 1000 + (i * 20_000L) / ((long) projects * slots);
-                                String project = String.format("aggregate_pairContract_24h_trade_volume:0x%040x:UNISWAPV2", p + 1);
-                                String cid = Cid.rawLeavesV1((epoch + "/" + p).getBytes(StandardCharsets.UTF_8));
-                                String json = Snapshotters.json(Snapshotters.key(slot), slot, epoch, project, cid, 1_000_000,
-                                        Snapshotters.MARKET);
-                                String id = Snapshotters.id(epoch + "/" + p + "/" + slot);
-                                return new ProducerRecord<>("submissions", null, at, Long.toString(slot), RecordCodec.encode(
-                                        new SubmissionEnvelope(id, "12D3KooWBench", at, "bench", json)));
-                            }).collect(Collectors.toList());
-                    records.sort((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
-                    records.forEach(rec -> producer.send(rec));
-                    for (int part = 0; part < 4; part++) { // heartbeats move event time past the window on every partition
-                        long hb = release + 31_000;
-                        producer.send(new ProducerRecord<>("submissions", part, hb, "hb",
-                                RecordCodec.encode(new Heartbeat(hb, "bench", part, epoch))));
-                    }
-                    if (sent.addAndGet(records.size()) % 100_000 < records.size()) {
-                        System.out.printf(Locale.ROOT, "  pre-filled %,d submissions%n", sent.get());
-                    }
-                }
-                // the chain watcher keeps reporting heads; one after the last window lets the chain's watermark pass it
-                var head = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send().getBlock();
-                long headAt = t0 + epochs * spacing + 31_000;
-                producer.send(new ProducerRecord<>("protocol-chain", null, headAt, "block", RecordCodec.encode(
-                        new ChainBlock(head.getNumber().longValue(), head.getHash(), head.getTimestamp().longValue(), headAt))));
-                producer.flush();
+            List<EpochReleased> releases = new ArrayList<>();
+            for (long e = 1; e <= epochs; e++) {
+                TransactionReceipt r = d.contract().releaseEpoch(Snapshotters.MARKET, BigInteger.valueOf((e - 1) * 10 + 1),
+                        BigInteger.valueOf(e * 10)).send();
+                var ev = PowerloomProtocolState.getEpochReleasedEvents(r).get(0);
+                releases.add(new EpochReleased(Snapshotters.MARKET, e, ev.begin.longValue(), ev.end.longValue(), ev.timestamp.longValue(),
+                        r.getBlockNumber().longValue(), r.getBlockHash(), r.getTransactionHash(), ev.log.getLogIndex().intValue(), 30,
+                        1_000_000, 0, false));
             }
-            System.out.printf(Locale.ROOT, "pre-fill: %,d submissions in %.1f s%n", total, (System.nanoTime() - fillStart) / 1e9);
+            LiveFeed feed = null;
+            if (live) {
+                // signed up front (relative to the release), sent later at their receive times
+                List<List<ProducerRecord<String, byte[]>>> perEpoch = new ArrayList<>();
+                for (long e = 1; e <= epochs; e++) {
+                    perEpoch.add(submissionRecords(e, 0, projects, slots));
+                }
+                feed = new LiveFeed(producer(bootstrap, 5), web3j, releases, perEpoch, interval, slots);
+            } else {
+                try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 20)) {
+                    for (long slot = 1; slot <= slots; slot++) {
+                        producer.send(new ProducerRecord<>("protocol-chain", null, t0 - 1000, "slot",
+                                RecordCodec.encode(new SlotAssignment(slot, Snapshotters.address(slot), true, 1, t0 - 1000))));
+                    }
+                    for (EpochReleased rel : releases) {
+                        long at = t0 + rel.epochId() * spacing;
+                        producer.send(new ProducerRecord<>("protocol-chain", null, at, Snapshotters.MARKET,
+                                RecordCodec.encode(observedAt(rel, at))));
+                    }
+                    long sent = 0;
+                    for (long e = 1; e <= epochs; e++) {
+                        long release = t0 + e * spacing;
+                        List<ProducerRecord<String, byte[]>> records = submissionRecords(e, release, projects, slots);
+                        records.forEach(rec -> producer.send(rec));
+                        for (int part = 0; part < 4; part++) { // heartbeats move event time past the window on every partition
+                            long hb = release + 31_000;
+                            producer.send(new ProducerRecord<>("submissions", part, hb, "hb",
+                                    RecordCodec.encode(new Heartbeat(hb, "bench", part, e))));
+                        }
+                        sent += records.size();
+                        if (sent % 100_000 < records.size()) {
+                            System.out.printf(Locale.ROOT, "  pre-filled %,d submissions%n", sent);
+                        }
+                    }
+                    // the chain watcher keeps reporting heads; one after the last window lets the chain's watermark pass it
+                    var head = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send().getBlock();
+                    long headAt = t0 + epochs * spacing + 31_000;
+                    producer.send(new ProducerRecord<>("protocol-chain", null, headAt, "block", RecordCodec.encode(
+                            new ChainBlock(head.getNumber().longValue(), head.getHash(), head.getTimestamp().longValue(), headAt))));
+                    producer.flush();
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s: %,d submissions in %.1f s%n", live ? "signed" : "pre-fill", total,
+                    (System.nanoTime() - fillStart) / 1e9);
 
             // ---- run the job ----
             Map<String, String> c = new HashMap<>();
@@ -198,22 +206,36 @@ public final class SequencerBenchmark {
             long cpuStart = os.getProcessCpuTime();
             long jobStart = System.nanoTime();
             JobClient job = env.executeAsync("sequencer-benchmark");
+            if (feed != null) {
+                while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING) {
+                    Thread.sleep(100);
+                }
+                feed.start(System.currentTimeMillis() + 5000); // the tasks start a moment after the job does
+            }
             int batchesPerEpoch = (projects + batchSize - 1) / batchSize;
-            waitForOutputs(bootstrap, (long) epochs * batchesPerEpoch, anchor ? epochs : 0, job);
+            waitForOutputs(bootstrap, (long) epochs * batchesPerEpoch, anchor ? epochs : 0, job, feed);
             double seconds = (System.nanoTime() - jobStart) / 1e9;
             double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
             job.cancel().get();
+            if (feed != null) {
+                feed.close();
+            }
 
             // ---- results ----
             Map<Long, Long> latencyPerEpoch = new TreeMap<>();
+            Map<Long, Long> fromWindowEnd = new TreeMap<>(); // live: the window's end (event time = wall time) to the block
             int batches = 0;
             ObjectMapper json = new ObjectMapper();
             for (ConsumerRecord<byte[], byte[]> r : ReplayJob.readAll(bootstrap, "batches")) {
                 JsonNode n = json.readTree(r.value());
                 if ("batch".equals(n.get("type").asText())) {
                     batches++;
-                    if (n.has("commitLatencyMs")) {
+                    if (n.has("commitLatencyMs") && n.get("epochId").asLong() > warmup) {
                         latencyPerEpoch.merge(n.get("epochId").asLong(), n.get("commitLatencyMs").asLong(), Math::max);
+                        long seen = feed == null ? -1 : feed.blockSeenAt(n.path("blockNumber").asLong());
+                        if (seen > 0) {
+                            fromWindowEnd.merge(n.get("epochId").asLong(), seen - n.get("windowCloseMs").asLong(), Math::max);
+                        }
                         if (epochs <= 3) { // small runs: show how one epoch's batches spread over time and blocks
                             System.out.printf(Locale.ROOT, "  epoch %d batch %d: mined in block %d, %d ms after the close%n",
                                     n.get("epochId").asLong(), n.path("batchIndex").asInt(), n.path("blockNumber").asLong(),
@@ -223,15 +245,29 @@ public final class SequencerBenchmark {
                 }
             }
             int finalized = ReplayJob.readAll(bootstrap, "finalized").size();
-            System.out.printf(Locale.ROOT, "job: %,d submissions -> %,d project results, %,d batches in %.1f s: %,.0f submissions/s end to end%n",
-                    total, finalized, batches, seconds, total / seconds);
+            if (live) {
+                System.out.printf(Locale.ROOT, "job: %,d submissions -> %,d project results, %,d batches, live over %.1f s%n",
+                        total, finalized, batches, seconds);
+            } else {
+                System.out.printf(Locale.ROOT, "job: %,d submissions -> %,d project results, %,d batches in %.1f s: %,.0f submissions/s end to end%n",
+                        total, finalized, batches, seconds, total / seconds);
+            }
             System.out.printf(Locale.ROOT, "job JVM CPU: %.1f s = %.0f us per submission (the broker's own JVM not included)%n",
                     cpuSeconds, cpuSeconds * 1e6 / total);
             if (!latencyPerEpoch.isEmpty()) {
                 List<Long> l = new ArrayList<>(latencyPerEpoch.values());
                 l.sort(Long::compare);
-                System.out.printf(Locale.ROOT, "window close -> last commit mined, per epoch (%d epochs): p50 %d ms, p99 %d ms, max %d ms%n",
-                        l.size(), percentile(l, 50), percentile(l, 99), l.get(l.size() - 1));
+                System.out.printf(Locale.ROOT, "window close -> last commit mined, per epoch (%d epochs%s): p50 %d ms, p99 %d ms, max %d ms%n",
+                        l.size(), warmup > 0 ? " after " + warmup + " warm-up" : "", percentile(l, 50), percentile(l, 99),
+                        l.get(l.size() - 1));
+                System.out.println("  per epoch: " + latencyPerEpoch);
+            }
+            if (!fromWindowEnd.isEmpty()) {
+                List<Long> l = new ArrayList<>(fromWindowEnd.values());
+                l.sort(Long::compare);
+                System.out.printf(Locale.ROOT, "window end (release + submission window) -> block with the last commit first seen, "
+                        + "including the watermark's wait for heartbeats: p50 %d ms, p99 %d ms, max %d ms%n  per epoch: %s%n",
+                        percentile(l, 50), percentile(l, 99), l.get(l.size() - 1), fromWindowEnd);
             }
             System.out.printf(Locale.ROOT, "native signature recovery on one core: %,.0f/s%n", Secp256k1.benchmarkRecoveries(20_000));
             web3j.shutdown();
@@ -241,11 +277,179 @@ public final class SequencerBenchmark {
         System.exit(0);
     }
 
+
+    static EpochReleased observedAt(EpochReleased r, long at) {
+        return new EpochReleased(r.dataMarket(), r.epochId(), r.begin(), r.end(), r.chainTimestamp(), r.blockNumber(), r.blockHash(),
+                r.txHash(), r.logIndex(), r.snapshotSubmissionWindow(), r.batchSubmissionWindow(), at, r.removed());
+    }
+
+    /**
+     * One epoch's signed submissions as the bridge writes them (keyed by slot), received over the 20 s after
+     * {@code release + 1 s}, sorted by receive time.
+     */
+    static List<ProducerRecord<String, byte[]>> submissionRecords(long epoch, long release, int projects, int slots) {
+        List<ProducerRecord<String, byte[]>> records = LongStream.range(0, (long) projects * slots).parallel()
+                .mapToObj(i -> {
+                    int p = (int) (i / slots);
+                    long slot = 1 + i % slots;
+                    long at = release + 1000 + (i * 20_000L) / ((long) projects * slots);
+                    String project = String.format("aggregate_pairContract_24h_trade_volume:0x%040x:UNISWAPV2", p + 1);
+                    String cid = Cid.rawLeavesV1((epoch + "/" + p).getBytes(StandardCharsets.UTF_8));
+                    String json = Snapshotters.json(Snapshotters.key(slot), slot, epoch, project, cid, 1_000_000, Snapshotters.MARKET);
+                    String id = Snapshotters.id(epoch + "/" + p + "/" + slot);
+                    return new ProducerRecord<>("submissions", null, at, Long.toString(slot), RecordCodec.encode(
+                            new SubmissionEnvelope(id, "12D3KooWBench", at, "bench", json)));
+                }).collect(Collectors.toList());
+        records.sort((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
+        return records;
+    }
+
+    /**
+     * The live run's stand-in for the bridge and the chain watcher: sends each epoch's release and submissions at
+     * their wall-clock times, a heartbeat to every submissions partition and the latest block head every second, and
+     * notes when each block first appeared on the chain (polled every 25 ms), so that the time from a window's end to
+     * the block holding its last commit can be measured outside the job.
+     */
+    static final class LiveFeed implements AutoCloseable {
+        private final KafkaProducer<String, byte[]> producer;
+        private final Web3j web3j;
+        private final List<EpochReleased> releases;
+        private final List<List<ProducerRecord<String, byte[]>>> submissions;
+        private final long interval;
+        private final int slots;
+        private final Map<Long, Long> blockSeenAt = new java.util.concurrent.ConcurrentHashMap<>();
+        private final List<Thread> threads = new ArrayList<>();
+        private volatile boolean stop;
+        private volatile Throwable failure;
+        private long base;
+
+        LiveFeed(KafkaProducer<String, byte[]> producer, Web3j web3j, List<EpochReleased> releases,
+                 List<List<ProducerRecord<String, byte[]>>> submissions, long interval, int slots) {
+            this.producer = producer;
+            this.web3j = web3j;
+            this.releases = releases;
+            this.submissions = submissions;
+            this.interval = interval;
+            this.slots = slots;
+        }
+
+        /** Release time (wall clock) of epoch {@code e} (1-based). */
+        long releaseAt(long e) {
+            return base + (e - 1) * interval;
+        }
+
+        void start(long firstRelease) {
+            base = firstRelease;
+            long now = System.currentTimeMillis();
+            for (long slot = 1; slot <= slots; slot++) {
+                producer.send(new ProducerRecord<>("protocol-chain", null, now, "slot",
+                        RecordCodec.encode(new SlotAssignment(slot, Snapshotters.address(slot), true, 1, now))));
+            }
+            threads.add(new Thread(this::feed, "live-feed"));
+            threads.add(new Thread(this::watchBlocks, "live-blocks"));
+            threads.forEach(t -> {
+                t.setDaemon(true);
+                t.start();
+            });
+        }
+
+        private void feed() {
+            try {
+                // one time-ordered plan: (time, record); releases first at their instant
+                List<ProducerRecord<String, byte[]>> plan = new ArrayList<>();
+                for (int i = 0; i < releases.size(); i++) {
+                    long at = releaseAt(i + 1);
+                    plan.add(new ProducerRecord<>("protocol-chain", null, at, Snapshotters.MARKET,
+                            RecordCodec.encode(observedAt(releases.get(i), at))));
+                    for (ProducerRecord<String, byte[]> r : submissions.get(i)) {
+                        long t = r.timestamp() + at; // generated relative to a release at 0
+                        SubmissionEnvelope env = RecordCodec.decodeSubmissionEnvelope(r.value());
+                        plan.add(new ProducerRecord<>(r.topic(), null, t, r.key(), RecordCodec.encode(new SubmissionEnvelope(
+                                env.submissionId(), env.peerId(), t, env.bridgeId(), env.submission()))));
+                    }
+                    submissions.set(i, null);
+                }
+                plan.sort((a, b) -> Long.compare(a.timestamp(), b.timestamp())); // stable: a release precedes its epoch
+                long nextBeat = System.currentTimeMillis();
+                long seq = 0;
+                int next = 0;
+                while (!stop) {
+                    long now = System.currentTimeMillis();
+                    while (next < plan.size() && plan.get(next).timestamp() <= now) {
+                        producer.send(plan.get(next++));
+                    }
+                    if (now >= nextBeat) {
+                        for (int part = 0; part < 4; part++) {
+                            producer.send(new ProducerRecord<>("submissions", part, now, "hb",
+                                    RecordCodec.encode(new Heartbeat(now, "bench", part, seq))));
+                        }
+                        seq++;
+                        var head = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
+                                .send().getBlock();
+                        producer.send(new ProducerRecord<>("protocol-chain", null, now, "block", RecordCodec.encode(
+                                new ChainBlock(head.getNumber().longValue(), head.getHash(), head.getTimestamp().longValue(), now))));
+                        nextBeat += 1000;
+                    }
+                    long wake = Math.min(nextBeat, next < plan.size() ? plan.get(next).timestamp() : Long.MAX_VALUE);
+                    long sleep = wake - System.currentTimeMillis();
+                    if (sleep > 0) {
+                        Thread.sleep(Math.min(sleep, 50));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        private void watchBlocks() {
+            long last = -1;
+            while (!stop) {
+                try {
+                    long n = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+                    long now = System.currentTimeMillis();
+                    for (long b = last + 1; b <= n; b++) {
+                        blockSeenAt.putIfAbsent(b, now);
+                    }
+                    last = Math.max(last, n);
+                    Thread.sleep(25);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    failure = e;
+                    return;
+                }
+            }
+        }
+
+        /** Wall time the block was first seen, or -1. */
+        long blockSeenAt(long block) {
+            return blockSeenAt.getOrDefault(block, -1L);
+        }
+
+        void check() {
+            if (failure != null) {
+                throw new IllegalStateException("live feed failed: " + failure, failure);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            for (Thread t : threads) {
+                t.join(5000);
+            }
+            producer.close();
+        }
+    }
+
     /**
      * Reads the batches topic (committed transactions only) until it holds {@code batches} batch records and
      * {@code ends} epoch-end records; fails if the job ends first.
      */
-    static void waitForOutputs(String bootstrap, long batches, long ends, JobClient job) throws Exception {
+    static void waitForOutputs(String bootstrap, long batches, long ends, JobClient job, LiveFeed feed) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("isolation.level", "read_committed");
@@ -260,6 +464,9 @@ public final class SequencerBenchmark {
             long seenBatches = 0;
             long seenEnds = 0;
             while (seenBatches < batches || seenEnds < ends) {
+                if (feed != null) {
+                    feed.check();
+                }
                 if (job.getJobStatus().get().isGloballyTerminalState()) {
                     throw new IllegalStateException("the job ended after " + seenBatches + " of " + batches + " batches");
                 }
@@ -288,11 +495,11 @@ public final class SequencerBenchmark {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
     }
 
-    static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("acks", "1");
-        p.put("linger.ms", "20");
+        p.put("linger.ms", Integer.toString(lingerMs));
         p.put("batch.size", Integer.toString(512 * 1024));
         p.put("compression.type", "lz4");
         p.put("buffer.memory", Long.toString(256L << 20));
