@@ -46,7 +46,7 @@ public class IpfsUpload extends RichAsyncFunction<SubmissionBatch, SubmissionBat
     @Override
     public void asyncInvoke(SubmissionBatch b, ResultFuture<SubmissionBatch> result) {
         long start = System.nanoTime();
-        client.addAndPinVerified(b.document()).whenComplete((cid, error) -> {
+        client.addAndPinVerified(b.document(), b.batchCid()).whenComplete((cid, error) -> {
             if (error != null) {
                 failures.inc();
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

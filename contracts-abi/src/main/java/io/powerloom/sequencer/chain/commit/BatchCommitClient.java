@@ -59,7 +59,7 @@ import org.web3j.utils.Numeric;
  * multiplier, signed by the least busy signer of the {@link SignerPool} with its locally tracked nonce; once a batch
  * commit has mined, later ones skip the estimate and take the limit from the gas learned from receipts
  * ({@link GasModel}, {@link CommitClientConfig#learnGas()}). Receipts are looked up once per new block (one shared
- * {@code eth_blockNumber} poll, {@link BlockTicker}); a transaction without receipt after {@code stuckAfter} is replaced (same nonce, fees +{@code feeBumpPercent}%,
+ * {@code eth_getBlockByNumber} poll, {@link BlockTicker}, which also gives the base fee); a transaction without receipt after {@code stuckAfter} is replaced (same nonce, fees +{@code feeBumpPercent}%,
  * at least 10%). Transport failures are retried with back-off for {@code rpcPatience}, so an RPC outage delays commits
  * but loses none. "nonce too low" resynchronises the signer's nonce from the chain.
  */
@@ -94,11 +94,14 @@ public final class BatchCommitClient implements AutoCloseable {
         this.chainId = config.chainId();
         this.gasModel = new GasModel(config.gasLimitMultiplier());
         this.blocks = new BlockTicker(config.receiptPollInterval(), () -> {
-            var r = rpc.send("eth_blockNumber", () -> web3j.ethBlockNumber().send());
-            if (r.hasError()) {
-                throw new CommitException(Reason.RPC_UNAVAILABLE, "eth_blockNumber: " + r.getError().getMessage());
+            EthBlock latest = rpc.send("eth_getBlockByNumber", () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send());
+            if (latest.hasError() || latest.getBlock() == null) {
+                throw new CommitException(Reason.RPC_UNAVAILABLE, "latest block not available"
+                        + (latest.hasError() ? ": " + latest.getError().getMessage() : ""));
             }
-            return r.getBlockNumber().longValueExact();
+            BigInteger base = Optional.ofNullable(latest.getBlock().getBaseFeePerGasRaw()).map(Numeric::decodeQuantity)
+                    .orElse(BigInteger.ZERO);
+            return new BlockTicker.Head(latest.getBlock().getNumber().longValueExact(), base);
         });
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.maxConcurrentCommits(), config.maxConcurrentCommits(),
@@ -433,12 +436,9 @@ public final class BatchCommitClient implements AutoCloseable {
         }
     }
 
+    /** Fees from the latest block's base fee (the shared head, at most one poll interval old). */
     private Fees currentFees(BigInteger priority) throws CommitException {
-        EthBlock latest = rpc.send("eth_getBlockByNumber", () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send());
-        if (latest.hasError() || latest.getBlock() == null) {
-            throw new CommitException(Reason.RPC_UNAVAILABLE, "latest block not available");
-        }
-        BigInteger base = Optional.ofNullable(latest.getBlock().getBaseFeePerGasRaw()).map(Numeric::decodeQuantity).orElse(BigInteger.ZERO);
+        BigInteger base = blocks.head().baseFee();
         BigInteger maxFee = new java.math.BigDecimal(base).multiply(java.math.BigDecimal.valueOf(config.baseFeeMultiplier()))
                 .toBigInteger().add(priority);
         return new Fees(priority, maxFee);

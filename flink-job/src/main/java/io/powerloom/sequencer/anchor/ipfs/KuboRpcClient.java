@@ -193,12 +193,21 @@ public final class KuboRpcClient implements Serializable {
      */
     public CompletableFuture<String> addAndPinVerified(byte[] content) {
         Objects.requireNonNull(content, "content");
+        return addAndPinVerified(content, content.length > MAX_VERIFIED_SIZE ? null : Cid.rawLeavesV1(content));
+    }
+
+    /**
+     * As {@link #addAndPinVerified(byte[])}, with the content's {@link Cid#rawLeavesV1(byte[])} already computed by the
+     * caller (the batcher has it): spares hashing the document again on the caller's thread.
+     */
+    public CompletableFuture<String> addAndPinVerified(byte[] content, String expected) {
+        Objects.requireNonNull(content, "content");
         if (content.length > MAX_VERIFIED_SIZE) {
             return CompletableFuture.failedFuture(new IpfsException(IpfsException.Kind.CONTENT_TOO_LARGE,
                     "document of " + content.length + " bytes is larger than one IPFS block (" + MAX_VERIFIED_SIZE
                             + " bytes): the batcher must keep batch documents below that", false));
         }
-        String expected = Cid.rawLeavesV1(content);
+        Objects.requireNonNull(expected, "expected");
         return add(content, AddOptions.rawLeavesV1())
                 .thenCompose(actual -> {
                     if (!expected.equals(actual)) {
