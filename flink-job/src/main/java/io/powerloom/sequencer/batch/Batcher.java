@@ -1,7 +1,6 @@
 package io.powerloom.sequencer.batch;
 
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -11,6 +10,8 @@ import java.util.function.Consumer;
 import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.protocol.batch.BatchDocument;
 import io.powerloom.sequencer.protocol.cid.Cid;
+import io.powerloom.sequencer.protocol.json.Utf8Json;
+import io.powerloom.sequencer.protocol.merkle.IncrementalMerkleTree;
 
 /**
  * Cuts one epoch's finalized projects into batches, deterministically: projects sorted by ID, {@code batchSize}
@@ -78,17 +79,17 @@ public final class Batcher implements Serializable {
     /** A batch's projects and its document's lists. */
     private record Group(List<ProjectEpochResult> results, Lists lists) {}
 
-    /** The four lists of a batch document, in document order. */
-    private record Lists(List<String> ids, List<String> texts, List<String> pids, List<String> cids) {
+    /** The four lists of a batch document, in document order; the submission texts as valid UTF-8. */
+    private record Lists(List<String> ids, List<byte[]> texts, List<String> pids, List<String> cids) {
         static Lists of(List<ProjectEpochResult> group) {
             List<String> ids = new ArrayList<>();
-            List<String> texts = new ArrayList<>();
+            List<byte[]> texts = new ArrayList<>();
             List<String> pids = new ArrayList<>(group.size());
             List<String> cids = new ArrayList<>(group.size());
             for (ProjectEpochResult r : group) {
                 ids.addAll(Arrays.asList(r.submissionIds()));
                 for (byte[] text : r.submissions()) {
-                    texts.add(new String(text, StandardCharsets.UTF_8));
+                    texts.add(Utf8Json.normalize(text));
                 }
                 pids.add(r.projectId());
                 cids.add(r.snapshotCid());
@@ -97,22 +98,19 @@ public final class Batcher implements Serializable {
         }
 
         long jsonLength() {
-            return BatchDocument.jsonLength(ids, texts, pids, cids);
-        }
-
-        BatchDocument document() {
-            return BatchDocument.build(ids, texts, pids, cids);
+            return BatchDocument.jsonLengthUtf8(ids, texts, pids, cids);
         }
     }
 
     private static SubmissionBatch build(Group g, int index, int count) {
         ProjectEpochResult first = g.results().get(0);
-        BatchDocument doc = g.lists().document();
-        byte[] json = doc.toJson();
+        Lists l = g.lists();
+        String rootHash = IncrementalMerkleTree.rootHex(l.ids());
+        byte[] json = BatchDocument.toJson(l.ids(), l.texts(), rootHash, l.pids(), l.cids());
         long closedAt = g.results().stream().mapToLong(ProjectEpochResult::closedAtWallMs).max().orElse(0);
         return new SubmissionBatch(first.dataMarket(), first.epochId(), index, count,
-                doc.pids().toArray(new String[0]), doc.cids().toArray(new String[0]),
-                doc.submissionIds().toArray(new String[0]), json, Cid.rawLeavesV1(json), doc.rootHash(),
-                doc.finalizedCidsRootHash(), first.windowCloseMs(), closedAt);
+                l.pids().toArray(new String[0]), l.cids().toArray(new String[0]),
+                l.ids().toArray(new String[0]), json, Cid.rawLeavesV1(json), rootHash,
+                BatchDocument.finalizedCidsRootHash(l.cids()), first.windowCloseMs(), closedAt);
     }
 }

@@ -82,7 +82,7 @@ class BatchDocumentTest {
     }
 
     @Test
-    void lengthIsKnownBeforeTheDocumentIsBuilt() {
+    void writtenFromUtf8TextsAsFromStringsAndLengthKnownBeforehand() {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
         String alphabet = "ab\"\\\n\u0001<&\u00e9\u20ac\ud83d\ude00\ud800";
         for (int round = 0; round < 300; round++) {
@@ -100,7 +100,14 @@ class BatchDocumentTest {
                 }
             }
             BatchDocument d = BatchDocument.build(ids, texts, pids, cids);
-            assertThat(BatchDocument.jsonLength(ids, texts, pids, cids)).as("round %d", round).isEqualTo(d.toJson().length);
+            // the byte path from the texts' UTF-8 (as the batcher holds them) gives what the string path gives for
+            // the decoded texts, length included
+            List<byte[]> raw = texts.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+            List<String> decoded = raw.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+            byte[] viaStrings = BatchDocument.build(ids, decoded, pids, cids).toJson();
+            List<byte[]> utf8 = raw.stream().map(io.powerloom.sequencer.protocol.json.Utf8Json::normalize).toList();
+            assertThat(BatchDocument.toJson(ids, utf8, d.rootHash(), pids, cids)).as("round %d", round).isEqualTo(viaStrings);
+            assertThat(BatchDocument.jsonLengthUtf8(ids, utf8, pids, cids)).isEqualTo(viaStrings.length);
         }
     }
 
