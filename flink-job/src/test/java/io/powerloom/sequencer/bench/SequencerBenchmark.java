@@ -69,6 +69,10 @@ import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
  * chain, end each epoch), stops it once every batch record is committed to Kafka, and reports sustained throughput and, per epoch, the time from the job closing the window to the last commit mined; then the single-core
  * native signature-recovery rate measured in the same run.
  *
+ * <p>With {@code --live true} the job starts first and the benchmark plays the bridge and the chain watcher in real
+ * time (an epoch every {@code --epoch-interval} seconds, its submissions over 20 s, heartbeats and block heads every
+ * second): the latency of a warm job in production, after {@code --warmup-epochs}.
+ *
  * <pre>mvn -B -pl flink-job -am -Pbench -DskipTests verify -Dbench.args="--epochs 100 --projects 2000 --slots 5"</pre>
  */
 public final class SequencerBenchmark {
