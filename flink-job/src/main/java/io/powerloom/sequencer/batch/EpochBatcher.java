@@ -79,10 +79,10 @@ public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResul
         if (LOG.isDebugEnabled()) {
             long firstClose = ready.stream().mapToLong(ProjectEpochResult::closedAtWallMs).min().orElse(0);
             long lastClose = ready.stream().mapToLong(ProjectEpochResult::closedAtWallMs).max().orElse(0);
-            LOG.debug("epoch {}: {} project results in {} batches, built in {} ms; finalize closed its windows over {} ms, "
+            LOG.debug("epoch {}: {} project results in {} batches, built and handed on in {} ms; finalize closed its windows over {} ms, "
                     + "this timer fired {} ms after the first close, state read in {} ms",
                     Long.toUnsignedString(ready.get(0).epochId()), ready.size(), n[0], (System.nanoTime() - start) / 1_000_000,
-                    lastClose - firstClose, timerAt - firstClose, start / 1_000_000 - readStart / 1_000_000);
+                    lastClose - firstClose, timerAt - firstClose, (start - readStart) / 1_000_000);
         }
     }
 }
