@@ -90,12 +90,8 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
         List<byte[]> p = quoted(pids);
         List<byte[]> c = quoted(cids);
         byte[] root = quoted(rootHash);
-        long length = 2 + 4 + quotedArrayLength(NAME_IDS, ids) + NAME_SUBMISSIONS.length + 1 + 2
-                + Math.max(0, submissionsUtf8.size() - 1) + NAME_ROOTHASH.length + 1 + root.length
-                + quotedArrayLength(NAME_PIDS, p) + quotedArrayLength(NAME_CIDS, c);
-        for (byte[] t : submissionsUtf8) {
-            length += Utf8Json.quotedLength(t);
-        }
+        long length = 2 + 4 + quotedArrayLength(NAME_IDS, ids) + textsLength(submissionsUtf8)
+                + NAME_ROOTHASH.length + 1 + root.length + quotedArrayLength(NAME_PIDS, p) + quotedArrayLength(NAME_CIDS, c);
         if (length > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("batch document of " + length + " bytes");
         }
@@ -132,22 +128,25 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
     /** The length in bytes of {@link #toJson(List, List, String, List, List)} for these lists. */
     public static long jsonLengthUtf8(List<String> submissionIds, List<byte[]> submissionsUtf8, List<String> pids,
                                       List<String> cids) {
-        long len = 2 + 4 + NAME_ROOTHASH.length + 1 + 2 + 66; // braces, commas, "roothash":"0x…"
-        len += NAME_IDS.length + 1 + 2 + Math.max(0, submissionIds.size() - 1);
-        for (String v : submissionIds) {
+        return 2 + 4 + NAME_ROOTHASH.length + 1 + 2 + 66 // braces, commas, "roothash":"0x…"
+                + stringsLength(NAME_IDS, submissionIds) + textsLength(submissionsUtf8)
+                + stringsLength(NAME_PIDS, pids) + stringsLength(NAME_CIDS, cids);
+    }
+
+    /** {@code "name":[…]} of strings written by {@link JsonWriter}. */
+    private static long stringsLength(byte[] name, List<String> values) {
+        long len = name.length + 1 + 2 + Math.max(0, values.size() - 1);
+        for (String v : values) {
             len += JsonWriter.encodedLength(v, JsonWriter.Style.MINIMAL);
         }
-        len += NAME_SUBMISSIONS.length + 1 + 2 + Math.max(0, submissionsUtf8.size() - 1);
-        for (byte[] t : submissionsUtf8) {
+        return len;
+    }
+
+    /** {@code "submissions":[…]} of UTF-8 texts written by {@link Utf8Json}. */
+    private static long textsLength(List<byte[]> texts) {
+        long len = NAME_SUBMISSIONS.length + 1 + 2 + Math.max(0, texts.size() - 1);
+        for (byte[] t : texts) {
             len += Utf8Json.quotedLength(t);
-        }
-        len += NAME_PIDS.length + 1 + 2 + Math.max(0, pids.size() - 1);
-        for (String v : pids) {
-            len += JsonWriter.encodedLength(v, JsonWriter.Style.MINIMAL);
-        }
-        len += NAME_CIDS.length + 1 + 2 + Math.max(0, cids.size() - 1);
-        for (String v : cids) {
-            len += JsonWriter.encodedLength(v, JsonWriter.Style.MINIMAL);
         }
         return len;
     }
