@@ -52,11 +52,7 @@ public class IpfsUpload extends RichAsyncFunction<SubmissionBatch, SubmissionBat
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 result.completeExceptionally(new IllegalStateException("IPFS upload of batch " + b.batchCid() + " failed: "
                         + cause.getMessage(), cause));
-            } else if (!cid.equals(b.batchCid())) {
-                failures.inc();
-                result.completeExceptionally(new IllegalStateException("IPFS node returned CID " + cid + " for batch "
-                        + b.batchIndex() + " of epoch " + Long.toUnsignedString(b.epochId()) + ", expected " + b.batchCid()));
-            } else {
+            } else { // the client has checked the node's CID against the batch's (a mismatch is a non-retryable error)
                 uploaded.inc();
                 LOG.debug("batch {} of epoch {} ({} bytes) uploaded and pinned in {} ms, {} ms after the close", b.batchIndex(),
                         Long.toUnsignedString(b.epochId()), b.document().length, (System.nanoTime() - start) / 1_000_000,
