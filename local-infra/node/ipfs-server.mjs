@@ -97,9 +97,104 @@ async function loadOrCreateIdentity (repo) {
   return { key, peerId: peerIdFromPrivateKey(key) }
 }
 
+/** Bytes of recently written blocks kept in memory (see RecentBlocks). */
+const RECENT_BLOCK_BYTES = 64 * 1024 * 1024
+
+/**
+ * The file blockstore with the blocks written last kept in memory as well (write-through, oldest dropped first, at
+ * most RECENT_BLOCK_BYTES). Pinning walks a DAG just added and reads every block of it back; Kubo pins from the DAG it
+ * holds in memory, and this gives the same: the walk reads no file. Reads of anything else go to the disk.
+ */
+class RecentBlocks {
+  constructor (store, maxBytes) {
+    this.store = store
+    this.maxBytes = maxBytes
+    this.bytes = 0
+    this.recent = new Map() // multihash (base64) → block, in insertion order
+  }
+
+  static key (cid) {
+    return Buffer.from(cid.multihash.bytes).toString('base64')
+  }
+
+  remember (cid, block) {
+    if (!(block instanceof Uint8Array) || block.length > this.maxBytes) return
+    const k = RecentBlocks.key(cid)
+    if (this.recent.has(k)) return
+    this.recent.set(k, block)
+    this.bytes += block.length
+    for (const [old, b] of this.recent) {
+      if (this.bytes <= this.maxBytes) break
+      this.recent.delete(old)
+      this.bytes -= b.length
+    }
+  }
+
+  async open () { return this.store.open() }
+  async close () { return this.store.close() }
+
+  async put (cid, block, options) {
+    const key = await this.store.put(cid, block, options)
+    this.remember(cid, block)
+    return key
+  }
+
+  async * putMany (source, options) {
+    const pending = new Map() // kept once written
+    const written = this.store.putMany((async function * () {
+      for await (const pair of source) {
+        pending.set(RecentBlocks.key(pair.cid), pair.bytes)
+        yield pair
+      }
+    })(), options)
+    for await (const cid of written) {
+      const k = RecentBlocks.key(cid)
+      this.remember(cid, pending.get(k))
+      pending.delete(k)
+      yield cid
+    }
+  }
+
+  async * get (cid, options) {
+    const block = this.recent.get(RecentBlocks.key(cid))
+    if (block != null) {
+      yield block
+      return
+    }
+    yield * this.store.get(cid, options)
+  }
+
+  async * getMany (source, options) {
+    for await (const cid of source) yield { cid, bytes: this.get(cid, options) }
+  }
+
+  async has (cid, options) {
+    return this.recent.has(RecentBlocks.key(cid)) || this.store.has(cid, options)
+  }
+
+  async delete (cid, options) {
+    const k = RecentBlocks.key(cid)
+    const b = this.recent.get(k)
+    if (b != null) {
+      this.recent.delete(k)
+      this.bytes -= b.length
+    }
+    return this.store.delete(cid, options)
+  }
+
+  async * deleteMany (source, options) {
+    for await (const cid of source) {
+      await this.delete(cid, options)
+      yield cid
+    }
+  }
+
+  getAll (options) { return this.store.getAll(options) }
+}
+
 async function startHelia (repo) {
   await fs.mkdir(repo, { recursive: true })
-  const blockstore = new FsBlockstore(path.join(repo, 'blocks'))
+  const blockstore = new RecentBlocks(new FsBlockstore(path.join(repo, 'blocks')), RECENT_BLOCK_BYTES)
   const datastore = new FsDatastore(path.join(repo, 'datastore'))
   // createHeliaLight: no libp2p, no routers, no block brokers: everything stays on this machine
   const helia = createHeliaLight({ blockstore, datastore })

@@ -506,7 +506,12 @@ public final class BatchCommitClient implements AutoCloseable {
                 SendOutcome outcome = broadcast(raw);
                 lastSend = System.nanoTime();
                 switch (outcome) {
-                    case ACCEPTED -> raw = null;
+                    case ACCEPTED -> {
+                        raw = null;
+                        if (LOG.isDebugEnabled()) {
+                            LOG.debug("nonce {} sent, {} ms after the commit began", nonce, since(start).toMillis());
+                        }
+                    }
                     case REPLACEMENT_UNDERPRICED -> {
                         if (signed == 1) {
                             // our first version met a pending transaction not ours with this nonce (another process
