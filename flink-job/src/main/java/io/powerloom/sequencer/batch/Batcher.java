@@ -10,7 +10,6 @@ import java.util.function.Consumer;
 import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.protocol.batch.BatchDocument;
 import io.powerloom.sequencer.protocol.cid.Cid;
-import io.powerloom.sequencer.protocol.json.Utf8Json;
 import io.powerloom.sequencer.protocol.merkle.IncrementalMerkleTree;
 
 /**
@@ -42,7 +41,7 @@ public final class Batcher implements Serializable {
 
     /**
      * As {@link #batch(List)}, handing each batch to {@code out} as soon as it is built: the cut is decided first from
-     * the documents' exact lengths ({@link BatchDocument#jsonLength}), so every batch knows the epoch's batch count
+     * the documents' exact lengths ({@link BatchDocument#jsonLengthFromQuoted}), so every batch knows the epoch's batch count
      * before the first document is built, and the first upload can start while the rest are being built.
      */
     public void batch(List<ProjectEpochResult> results, Consumer<SubmissionBatch> out) {
@@ -79,7 +78,7 @@ public final class Batcher implements Serializable {
     /** A batch's projects and its document's lists. */
     private record Group(List<ProjectEpochResult> results, Lists lists) {}
 
-    /** The four lists of a batch document, in document order; the submission texts as valid UTF-8. */
+    /** The four lists of a batch document, in document order; the submission texts quoted, as results hold them. */
     private record Lists(List<String> ids, List<byte[]> texts, List<String> pids, List<String> cids) {
         static Lists of(List<ProjectEpochResult> group) {
             List<String> ids = new ArrayList<>();
@@ -88,9 +87,7 @@ public final class Batcher implements Serializable {
             List<String> cids = new ArrayList<>(group.size());
             for (ProjectEpochResult r : group) {
                 ids.addAll(Arrays.asList(r.submissionIds()));
-                for (byte[] text : r.submissions()) {
-                    texts.add(Utf8Json.normalize(text));
-                }
+                texts.addAll(Arrays.asList(r.submissions()));
                 pids.add(r.projectId());
                 cids.add(r.snapshotCid());
             }
@@ -98,7 +95,7 @@ public final class Batcher implements Serializable {
         }
 
         long jsonLength() {
-            return BatchDocument.jsonLengthUtf8(ids, texts, pids, cids);
+            return BatchDocument.jsonLengthFromQuoted(ids, texts, pids, cids);
         }
     }
 
@@ -106,7 +103,7 @@ public final class Batcher implements Serializable {
         ProjectEpochResult first = g.results().get(0);
         Lists l = g.lists();
         String rootHash = IncrementalMerkleTree.rootHex(l.ids());
-        byte[] json = BatchDocument.toJson(l.ids(), l.texts(), rootHash, l.pids(), l.cids());
+        byte[] json = BatchDocument.toJsonFromQuoted(l.ids(), l.texts(), rootHash, l.pids(), l.cids());
         long closedAt = g.results().stream().mapToLong(ProjectEpochResult::closedAtWallMs).max().orElse(0);
         return new SubmissionBatch(first.dataMarket(), first.epochId(), index, count,
                 l.pids().toArray(new String[0]), l.cids().toArray(new String[0]),

@@ -15,7 +15,7 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param cids                 distinct CIDs submitted, sorted
  * @param cidCounts            submissions per CID, aligned with {@code cids}
  * @param submissionIds        valid submissions' IDs, sorted by (slot, ID)
- * @param submissions          their protobuf-JSON texts (UTF-8), aligned
+ * @param submissions          their protobuf-JSON texts as quoted JSON strings (UTF-8), aligned
  * @param slotIds              their slots, aligned
  * @param windowOpenMs         event time the window opened (release seen)
  * @param windowCloseMs        event time the window closed

@@ -6,16 +6,18 @@ import java.util.Map;
 
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import io.powerloom.sequencer.job.serde.ImmutableRecordSerializer;
+import io.powerloom.sequencer.job.serde.LayoutSnapshot;
 import io.powerloom.sequencer.job.serde.RecordTypeInfo;
+import io.powerloom.sequencer.protocol.json.Utf8Json;
 
 /** Serializer of {@link ProjectEpochResult}: it crosses the shuffle to batching and waits in its state. */
-public final class ProjectEpochResultSerializer extends ImmutableRecordSerializer<ProjectEpochResult> {
+public class ProjectEpochResultSerializer extends ImmutableRecordSerializer<ProjectEpochResult> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -40,8 +42,13 @@ public final class ProjectEpochResultSerializer extends ImmutableRecordSerialize
     @Override
     public ProjectEpochResult deserialize(DataInputView in) throws IOException {
         return new ProjectEpochResult(readString(in), in.readLong(), readString(in), in.readBoolean(), readString(in),
-                in.readInt(), in.readInt(), readStrings(in), readInts(in), readStrings(in), readByteArrays(in), readLongs(in),
+                in.readInt(), in.readInt(), readStrings(in), readInts(in), readStrings(in), readTexts(in), readLongs(in),
                 in.readLong(), in.readLong(), in.readLong());
+    }
+
+    /** The submission texts as this layout stores them. */
+    byte[][] readTexts(DataInputView in) throws IOException {
+        return readByteArrays(in);
     }
 
     @Override
@@ -49,10 +56,44 @@ public final class ProjectEpochResultSerializer extends ImmutableRecordSerialize
         return new Snapshot();
     }
 
-    /** Version 1: the field layout above. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<ProjectEpochResult> {
-        public Snapshot() {
-            super(ProjectEpochResultSerializer::new);
+    /**
+     * Layout 3 (savepoints before submission texts were stored quoted): the same fields, the texts raw. Read only, to
+     * migrate such state: the texts are quoted as they are read.
+     */
+    static final class RawTextLayout extends ProjectEpochResultSerializer {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        byte[][] readTexts(DataInputView in) throws IOException {
+            byte[][] raw = readByteArrays(in);
+            if (raw != null) {
+                for (int i = 0; i < raw.length; i++) {
+                    raw[i] = raw[i] == null ? null : Utf8Json.quote(raw[i]);
+                }
+            }
+            return raw;
+        }
+
+        @Override
+        public void serialize(ProjectEpochResult r, DataOutputView out) {
+            throw new UnsupportedOperationException("layout 3 is only read, to migrate old state");
+        }
+    }
+
+    /** Layout 4: the fields above, the texts quoted. Layout 3 is migrated. */
+    public static final class Snapshot extends LayoutSnapshot<ProjectEpochResult> {
+        @Override
+        public int getCurrentVersion() {
+            return 4;
+        }
+
+        @Override
+        protected TypeSerializer<ProjectEpochResult> serializerFor(int version) {
+            return switch (version) {
+                case FIRST_LAYOUT -> new RawTextLayout();
+                case 4 -> new ProjectEpochResultSerializer();
+                default -> null;
+            };
         }
     }
 

@@ -262,7 +262,7 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         for (int i = 0; i < n; i++) {
             SignedSubmission s = valid.get(i);
             ids[i] = s.submissionId();
-            texts[i] = s.protoJson();
+            texts[i] = s.quotedProtoJson();
             slots[i] = s.slotId();
         }
         String[] cids = outcome.counts().keySet().toArray(new String[0]);

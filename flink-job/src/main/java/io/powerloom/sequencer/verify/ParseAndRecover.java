@@ -15,6 +15,7 @@ import io.powerloom.sequencer.protocol.crypto.Eip712;
 import io.powerloom.sequencer.protocol.crypto.Eip712Domain;
 import io.powerloom.sequencer.protocol.crypto.Secp256k1;
 import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
+import io.powerloom.sequencer.protocol.json.Utf8Json;
 import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
 import io.powerloom.sequencer.protocol.wire.WireFormatException;
 
@@ -97,7 +98,7 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
         }
         out.collect(new SignedSubmission(in.submissionId(), in.peerId(), eventTime, market, r.slotId(), r.epochId(),
                 r.projectId(), r.snapshotCid(), r.deadline(), signer,
-                SubmissionCodec.toProtoJson(s).getBytes(StandardCharsets.UTF_8)));
+                Utf8Json.quote(SubmissionCodec.toProtoJson(s).getBytes(StandardCharsets.UTF_8))));
     }
 
     private void reject(Context ctx, RejectedSubmission rejected) {

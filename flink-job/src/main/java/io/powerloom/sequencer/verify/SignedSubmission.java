@@ -15,13 +15,14 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param snapshotCid  the CID the snapshotter computed
  * @param deadline     protocol-chain block number after which the submission is stale
  * @param signer       lower-case address recovered from the signature
- * @param protoJson    protobuf-JSON text of the submission (UTF-8), as it goes into batch documents; bytes, because
- *                     Flink serializes long strings char by char
+ * @param quotedProtoJson protobuf-JSON text of the submission as the quoted JSON string batch documents hold (UTF-8,
+ *                     {@link io.powerloom.sequencer.protocol.json.Utf8Json#quote}): escaped once, when the submission
+ *                     arrives, so that building an epoch's batches at the window close only copies bytes
  */
 @TypeInfo(SignedSubmissionSerializer.Factory.class)
 public record SignedSubmission(String submissionId, String peerId, long receivedAtMs, String dataMarket, long slotId,
                                long epochId, String projectId, String snapshotCid, long deadline, String signer,
-                               byte[] protoJson) {
+                               byte[] quotedProtoJson) {
 
     public boolean isSimulation() {
         return epochId == 0;

@@ -6,16 +6,18 @@ import java.util.Map;
 
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import io.powerloom.sequencer.job.serde.ImmutableRecordSerializer;
+import io.powerloom.sequencer.job.serde.LayoutSnapshot;
 import io.powerloom.sequencer.job.serde.RecordTypeInfo;
+import io.powerloom.sequencer.protocol.json.Utf8Json;
 
 /** Serializer of {@link SignedSubmission}: it crosses two shuffles and sits in two operators' state. */
-public final class SignedSubmissionSerializer extends ImmutableRecordSerializer<SignedSubmission> {
+public class SignedSubmissionSerializer extends ImmutableRecordSerializer<SignedSubmission> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -30,13 +32,18 @@ public final class SignedSubmissionSerializer extends ImmutableRecordSerializer<
         writeString(out, s.snapshotCid());
         out.writeLong(s.deadline());
         writeString(out, s.signer());
-        writeBytes(out, s.protoJson());
+        writeBytes(out, s.quotedProtoJson());
     }
 
     @Override
     public SignedSubmission deserialize(DataInputView in) throws IOException {
         return new SignedSubmission(readString(in), readString(in), in.readLong(), readString(in), in.readLong(),
-                in.readLong(), readString(in), readString(in), in.readLong(), readString(in), readBytes(in));
+                in.readLong(), readString(in), readString(in), in.readLong(), readString(in), readText(in));
+    }
+
+    /** The last field as this layout stores it. */
+    byte[] readText(DataInputView in) throws IOException {
+        return readBytes(in);
     }
 
     @Override
@@ -44,10 +51,39 @@ public final class SignedSubmissionSerializer extends ImmutableRecordSerializer<
         return new Snapshot();
     }
 
-    /** Version 1: the field layout above. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<SignedSubmission> {
-        public Snapshot() {
-            super(SignedSubmissionSerializer::new);
+    /**
+     * Layout 3 (savepoints before the submission text was stored quoted): the same fields, the text raw. Read only, to
+     * migrate such state: the text is quoted as it is read.
+     */
+    static final class RawTextLayout extends SignedSubmissionSerializer {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        byte[] readText(DataInputView in) throws IOException {
+            byte[] raw = readBytes(in);
+            return raw == null ? null : Utf8Json.quote(raw);
+        }
+
+        @Override
+        public void serialize(SignedSubmission s, DataOutputView out) {
+            throw new UnsupportedOperationException("layout 3 is only read, to migrate old state");
+        }
+    }
+
+    /** Layout 4: the fields above, the text quoted. Layout 3 is migrated. */
+    public static final class Snapshot extends LayoutSnapshot<SignedSubmission> {
+        @Override
+        public int getCurrentVersion() {
+            return 4;
+        }
+
+        @Override
+        protected TypeSerializer<SignedSubmission> serializerFor(int version) {
+            return switch (version) {
+                case FIRST_LAYOUT -> new RawTextLayout();
+                case 4 -> new SignedSubmissionSerializer();
+                default -> null;
+            };
         }
     }
 

@@ -26,8 +26,8 @@ class BatcherTest {
         long[] slots = new long[submissions];
         for (int i = 0; i < submissions; i++) {
             ids[i] = Snapshotters.id(project + "/" + i);
-            texts[i] = ("{\"request\":{\"slotId\":\"" + i + "\",\"projectId\":\"" + project + "\"}}")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            texts[i] = io.powerloom.sequencer.protocol.json.Utf8Json.quote(("{\"request\":{\"slotId\":\"" + i
+                    + "\",\"projectId\":\"" + project + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             slots[i] = i;
         }
         return new ProjectEpochResult(Snapshotters.MARKET, 9, project, true, cid, submissions, submissions, new String[] {cid},

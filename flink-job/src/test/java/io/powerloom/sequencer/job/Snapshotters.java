@@ -57,7 +57,7 @@ public final class Snapshotters {
     /** An already verified submission, for stages after verify. */
     public static SignedSubmission signed(String id, long slot, long epoch, String project, String cid, long receivedAt) {
         return new SignedSubmission(id, "12D3KooWTest", receivedAt, MARKET, slot, epoch, project, cid, 1_000_000, address(slot),
-                ("{\"request\":{\"slotId\":\"" + slot + "\",\"epochId\":\"" + epoch + "\",\"projectId\":\"" + project
-                        + "\",\"snapshotCid\":\"" + cid + "\"}}").getBytes(StandardCharsets.UTF_8));
+                io.powerloom.sequencer.protocol.json.Utf8Json.quote(("{\"request\":{\"slotId\":\"" + slot + "\",\"epochId\":\""
+                        + epoch + "\",\"projectId\":\"" + project + "\",\"snapshotCid\":\"" + cid + "\"}}").getBytes(StandardCharsets.UTF_8)));
     }
 }

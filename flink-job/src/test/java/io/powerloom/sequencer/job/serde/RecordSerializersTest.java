@@ -45,10 +45,11 @@ class RecordSerializersTest {
     @Test
     void signedSubmissionRoundTripsWithNullsAndNonAscii() throws IOException {
         SignedSubmission s = new SignedSubmission("id-1", null, 1_795_531_170_123L, "0xmarket", -1L /* uint64 max */, 42,
-                "aggregate:0xpair:ÜNISWAP✓", "bafkreicid", 123_456, "0xsigner", "{\"a\":\"😀\"}".getBytes(StandardCharsets.UTF_8));
+                "aggregate:0xpair:ÜNISWAP✓", "bafkreicid", 123_456, "0xsigner",
+                io.powerloom.sequencer.protocol.json.Utf8Json.quote("{\"a\":\"😀\"}".getBytes(StandardCharsets.UTF_8)));
         SignedSubmission back = roundTrip(new SignedSubmissionSerializer(), s);
         assertThat(back).usingRecursiveComparison().isEqualTo(s);
-        assertThat(back.protoJson()).isEqualTo(s.protoJson());
+        assertThat(back.quotedProtoJson()).isEqualTo(s.quotedProtoJson());
 
         SignedSubmission empty = new SignedSubmission(null, null, 0, null, 0, 0, null, null, 0, null, null);
         assertThat(roundTrip(new SignedSubmissionSerializer(), empty)).usingRecursiveComparison().isEqualTo(empty);
@@ -77,5 +78,52 @@ class RecordSerializersTest {
         assertThat(c.isCompatibleAsIs()).isTrue();
         assertThat(new ProjectEpochResultSerializer().snapshotConfiguration().restoreSerializer())
                 .isEqualTo(new ProjectEpochResultSerializer());
+    }
+
+    /** A savepoint's snapshot of layout {@code version}, as Flink stores it (class name, version, no payload). */
+    private static <T> TypeSerializerSnapshot<T> storedSnapshot(Class<?> snapshotClass, int version) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeUTF(snapshotClass.getName());
+        out.writeInt(version);
+        return TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()),
+                RecordSerializersTest.class.getClassLoader());
+    }
+
+    @Test
+    void stateWithRawSubmissionTextsIsMigratedToQuotedTexts() throws IOException {
+        // layout 3 (the SimpleTypeSerializerSnapshot era) had the same fields with the text raw
+        byte[] raw = "{\"request\":{\"projectId\":\"p\u00e9\"}}".getBytes(StandardCharsets.UTF_8);
+        byte[] quoted = io.powerloom.sequencer.protocol.json.Utf8Json.quote(raw);
+        assertThat(new String(quoted, StandardCharsets.UTF_8)).isEqualTo("\"{\\\"request\\\":{\\\"projectId\\\":\\\"p\u00e9\\\"}}\"");
+
+        SignedSubmission old = new SignedSubmission("id", "peer", 1, "0xm", 2, 3, "p", "c", 4, "0xs", raw);
+        DataOutputSerializer layout3 = new DataOutputSerializer(64);
+        new SignedSubmissionSerializer().serialize(old, layout3); // the same bytes the old serializer wrote
+        TypeSerializerSnapshot<SignedSubmission> stored = storedSnapshot(SignedSubmissionSerializer.Snapshot.class, 3);
+        assertThat(new SignedSubmissionSerializer().snapshotConfiguration().resolveSchemaCompatibility(stored)
+                .isCompatibleAfterMigration()).isTrue();
+        SignedSubmission migrated = stored.restoreSerializer().deserialize(new DataInputDeserializer(layout3.getCopyOfBuffer()));
+        assertThat(migrated.quotedProtoJson()).isEqualTo(quoted);
+        assertThat(migrated.submissionId()).isEqualTo("id");
+        assertThat(migrated.signer()).isEqualTo("0xs");
+
+        ProjectEpochResult oldResult = new ProjectEpochResult("0xm", 7, "p", true, "c", 1, 1, new String[] {"c"}, new int[] {1},
+                new String[] {"id"}, new byte[][] {raw}, new long[] {2}, 1000, 2000, 3000);
+        DataOutputSerializer resultLayout3 = new DataOutputSerializer(64);
+        new ProjectEpochResultSerializer().serialize(oldResult, resultLayout3);
+        TypeSerializerSnapshot<ProjectEpochResult> storedResult = storedSnapshot(ProjectEpochResultSerializer.Snapshot.class, 3);
+        assertThat(new ProjectEpochResultSerializer().snapshotConfiguration().resolveSchemaCompatibility(storedResult)
+                .isCompatibleAfterMigration()).isTrue();
+        ProjectEpochResult migratedResult = storedResult.restoreSerializer()
+                .deserialize(new DataInputDeserializer(resultLayout3.getCopyOfBuffer()));
+        assertThat(migratedResult.submissions()).hasDimensions(1, quoted.length);
+        assertThat(migratedResult.submissions()[0]).isEqualTo(quoted);
+        assertThat(migratedResult.closedAtWallMs()).isEqualTo(3000);
+
+        // the current layout restores as is; an unknown one is refused
+        assertThat(new SignedSubmissionSerializer().snapshotConfiguration()
+                .resolveSchemaCompatibility(storedSnapshot(SignedSubmissionSerializer.Snapshot.class, 4)).isCompatibleAsIs()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> storedSnapshot(SignedSubmissionSerializer.Snapshot.class, 9))
+                .hasMessageContaining("unknown layout version 9");
     }
 }

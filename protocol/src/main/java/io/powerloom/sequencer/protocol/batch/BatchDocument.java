@@ -78,19 +78,26 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
     }
 
     /**
-     * {@link #toJson()} of the document these lists make, written straight from the submissions' UTF-8 bytes (see
-     * {@link Utf8Json}): byte for byte the same, without decoding and re-encoding 1 MB of text per batch.
+     * {@link #toJson()} of the document these lists make, from submissions that are already quoted JSON strings
+     * ({@link Utf8Json#quote}, done once when each submission arrives): byte for byte the same document, and building
+     * it only copies the submissions' bytes.
      *
-     * @param submissionsUtf8 the protobuf-JSON texts as valid UTF-8 ({@link Utf8Json#normalize})
-     * @param rootHash        {@code roothash}: the Merkle root over {@code submissionIds}
+     * @param quotedSubmissions the protobuf-JSON texts, each as {@link Utf8Json#quote} gives it
+     * @param rootHash          {@code roothash}: the Merkle root over {@code submissionIds}
+     * @throws IllegalArgumentException if a submission is not a quoted string
      */
-    public static byte[] toJson(List<String> submissionIds, List<byte[]> submissionsUtf8, String rootHash, List<String> pids,
-                                List<String> cids) {
+    public static byte[] toJsonFromQuoted(List<String> submissionIds, List<byte[]> quotedSubmissions, String rootHash,
+                                          List<String> pids, List<String> cids) {
+        for (byte[] q : quotedSubmissions) {
+            if (q.length < 2 || q[0] != '"' || q[q.length - 1] != '"') {
+                throw new IllegalArgumentException("a submission is not a quoted JSON string");
+            }
+        }
         List<byte[]> ids = quoted(submissionIds);
         List<byte[]> p = quoted(pids);
         List<byte[]> c = quoted(cids);
         byte[] root = quoted(rootHash);
-        long length = 2 + 4 + quotedArrayLength(NAME_IDS, ids) + textsLength(submissionsUtf8)
+        long length = 2 + 4 + quotedArrayLength(NAME_IDS, ids) + quotedArrayLength(NAME_SUBMISSIONS, quotedSubmissions)
                 + NAME_ROOTHASH.length + 1 + root.length + quotedArrayLength(NAME_PIDS, p) + quotedArrayLength(NAME_CIDS, c);
         if (length > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("batch document of " + length + " bytes");
@@ -100,16 +107,7 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
         out[pos++] = '{';
         pos = quotedArray(out, pos, NAME_IDS, ids);
         out[pos++] = ',';
-        pos = put(out, pos, NAME_SUBMISSIONS);
-        out[pos++] = ':';
-        out[pos++] = '[';
-        for (int i = 0; i < submissionsUtf8.size(); i++) {
-            if (i > 0) {
-                out[pos++] = ',';
-            }
-            pos = Utf8Json.write(submissionsUtf8.get(i), out, pos);
-        }
-        out[pos++] = ']';
+        pos = quotedArray(out, pos, NAME_SUBMISSIONS, quotedSubmissions);
         out[pos++] = ',';
         pos = put(out, pos, NAME_ROOTHASH);
         out[pos++] = ':';
@@ -125,11 +123,11 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
         return out;
     }
 
-    /** The length in bytes of {@link #toJson(List, List, String, List, List)} for these lists. */
-    public static long jsonLengthUtf8(List<String> submissionIds, List<byte[]> submissionsUtf8, List<String> pids,
-                                      List<String> cids) {
+    /** The length in bytes of {@link #toJsonFromQuoted} for these lists. */
+    public static long jsonLengthFromQuoted(List<String> submissionIds, List<byte[]> quotedSubmissions, List<String> pids,
+                                            List<String> cids) {
         return 2 + 4 + NAME_ROOTHASH.length + 1 + 2 + 66 // braces, commas, "roothash":"0x…"
-                + stringsLength(NAME_IDS, submissionIds) + textsLength(submissionsUtf8)
+                + stringsLength(NAME_IDS, submissionIds) + quotedArrayLength(NAME_SUBMISSIONS, quotedSubmissions)
                 + stringsLength(NAME_PIDS, pids) + stringsLength(NAME_CIDS, cids);
     }
 
@@ -138,15 +136,6 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
         long len = name.length + 1 + 2 + Math.max(0, values.size() - 1);
         for (String v : values) {
             len += JsonWriter.encodedLength(v, JsonWriter.Style.MINIMAL);
-        }
-        return len;
-    }
-
-    /** {@code "submissions":[…]} of UTF-8 texts written by {@link Utf8Json}. */
-    private static long textsLength(List<byte[]> texts) {
-        long len = NAME_SUBMISSIONS.length + 1 + 2 + Math.max(0, texts.size() - 1);
-        for (byte[] t : texts) {
-            len += Utf8Json.quotedLength(t);
         }
         return len;
     }

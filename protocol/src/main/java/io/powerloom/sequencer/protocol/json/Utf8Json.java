@@ -66,6 +66,18 @@ public final class Utf8Json {
         return true;
     }
 
+    /**
+     * {@code text} as a quoted JSON string (UTF-8, {@link JsonWriter.Style#MINIMAL} escapes): the bytes
+     * {@link JsonWriter#value(String)} gives for {@code new String(text, UTF_8)}. Malformed UTF-8 is first made valid
+     * as {@link #normalize} does.
+     */
+    public static byte[] quote(byte[] text) {
+        byte[] valid = normalize(text);
+        byte[] out = new byte[quotedLength(valid)];
+        write(valid, out, 0);
+        return out;
+    }
+
     /** Bytes {@link #write} produces for valid UTF-8 {@code text}, quotes included. */
     public static int quotedLength(byte[] text) {
         int len = 2 + text.length;

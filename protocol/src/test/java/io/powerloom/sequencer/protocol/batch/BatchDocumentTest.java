@@ -82,7 +82,7 @@ class BatchDocumentTest {
     }
 
     @Test
-    void writtenFromUtf8TextsAsFromStringsAndLengthKnownBeforehand() {
+    void writtenFromQuotedTextsAsFromStringsAndLengthKnownBeforehand() {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
         String alphabet = "ab\"\\\n\u0001<&\u00e9\u20ac\ud83d\ude00\ud800";
         for (int round = 0; round < 300; round++) {
@@ -105,10 +105,19 @@ class BatchDocumentTest {
             List<byte[]> raw = texts.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
             List<String> decoded = raw.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
             byte[] viaStrings = BatchDocument.build(ids, decoded, pids, cids).toJson();
-            List<byte[]> utf8 = raw.stream().map(io.powerloom.sequencer.protocol.json.Utf8Json::normalize).toList();
-            assertThat(BatchDocument.toJson(ids, utf8, d.rootHash(), pids, cids)).as("round %d", round).isEqualTo(viaStrings);
-            assertThat(BatchDocument.jsonLengthUtf8(ids, utf8, pids, cids)).isEqualTo(viaStrings.length);
+            List<byte[]> quoted = raw.stream().map(io.powerloom.sequencer.protocol.json.Utf8Json::quote).toList();
+            assertThat(BatchDocument.toJsonFromQuoted(ids, quoted, d.rootHash(), pids, cids)).as("round %d", round)
+                    .isEqualTo(viaStrings);
+            assertThat(BatchDocument.jsonLengthFromQuoted(ids, quoted, pids, cids)).isEqualTo(viaStrings.length);
         }
+    }
+
+    @Test
+    void submissionsThatAreNotQuotedStringsAreRefused() {
+        List<byte[]> raw = List.of("{\"request\":{}}".getBytes(StandardCharsets.UTF_8));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BatchDocument.toJsonFromQuoted(List.of("id"), raw,
+                        BatchDocument.build(List.of("id"), List.of("x"), List.of("p"), List.of("c")).rootHash(), List.of("p"), List.of("c")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a quoted JSON string");
     }
 
     private static String random(java.util.SplittableRandom rnd, String alphabet) {

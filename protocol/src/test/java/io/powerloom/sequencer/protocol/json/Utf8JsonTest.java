@@ -19,6 +19,7 @@ class Utf8JsonTest {
         byte[] valid = Utf8Json.normalize(bytes);
         byte[] out = new byte[Utf8Json.quotedLength(valid)];
         assertThat(Utf8Json.write(valid, out, 0)).isEqualTo(out.length);
+        assertThat(Utf8Json.quote(bytes)).isEqualTo(out);
         return out;
     }
 

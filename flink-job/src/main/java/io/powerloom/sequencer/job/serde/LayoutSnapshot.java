@@ -1,0 +1,63 @@
+package io.powerloom.sequencer.job.serde;
+
+import java.io.IOException;
+
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * The snapshot of a record serializer whose byte layout has versions: the snapshot records only the version, and a
+ * savepoint written with an older layout is read with that layout's serializer and rewritten with the current one
+ * (Flink's state migration), so an upgrade keeps its state.
+ *
+ * <p>Version 3 is the first layout: those serializers used Flink's {@code SimpleTypeSerializerSnapshot}, whose own
+ * version, 3, is what their savepoints hold, and which wrote nothing else.
+ */
+public abstract class LayoutSnapshot<T> implements TypeSerializerSnapshot<T> {
+    /** The layout of the serializers that had a {@code SimpleTypeSerializerSnapshot}. */
+    public static final int FIRST_LAYOUT = 3;
+
+    private int layout = getCurrentVersion();
+
+    /** The serializer that reads (and writes) layout {@code version}, or {@code null} if that layout is unknown. */
+    protected abstract TypeSerializer<T> serializerFor(int version);
+
+    /** The layout this snapshot describes. */
+    public int layout() {
+        return layout;
+    }
+
+    @Override
+    public void writeSnapshot(DataOutputView out) {
+        // the version, written by Flink beside the snapshot's class, is all there is
+    }
+
+    @Override
+    public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+        if (serializerFor(readVersion) == null) {
+            throw new IOException(getClass().getName() + ": unknown layout version " + readVersion);
+        }
+        layout = readVersion;
+    }
+
+    @Override
+    public TypeSerializer<T> restoreSerializer() {
+        return serializerFor(layout);
+    }
+
+    @Override
+    public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
+        if (old == null || old.getClass() != getClass()) {
+            return TypeSerializerSchemaCompatibility.incompatible();
+        }
+        int oldLayout = ((LayoutSnapshot<T>) old).layout;
+        if (oldLayout == getCurrentVersion()) {
+            return TypeSerializerSchemaCompatibility.compatibleAsIs();
+        }
+        return serializerFor(oldLayout) != null ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
+                : TypeSerializerSchemaCompatibility.incompatible();
+    }
+}
