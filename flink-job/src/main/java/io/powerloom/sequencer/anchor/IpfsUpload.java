@@ -18,7 +18,8 @@ import io.powerloom.sequencer.batch.SubmissionBatch;
 
 /**
  * Anchor, part 1: uploads a batch document to IPFS over the Kubo RPC API (CIDv1, raw leaves, pinned) without
- * blocking the task thread, and checks that the node's CID equals the one computed locally. Retries are the async
+ * blocking the task thread, and checks that the node's CID equals the one computed locally. The batch goes on to the
+ * commit without its document. Retries are the async
  * operator's (see the pipeline); a CID mismatch is not retried away: it fails loudly.
  */
 public class IpfsUpload extends RichAsyncFunction<SubmissionBatch, SubmissionBatch> {
@@ -57,7 +58,7 @@ public class IpfsUpload extends RichAsyncFunction<SubmissionBatch, SubmissionBat
                 LOG.debug("batch {} of epoch {} ({} bytes) uploaded and pinned in {} ms, {} ms after the close", b.batchIndex(),
                         Long.toUnsignedString(b.epochId()), b.document().length, (System.nanoTime() - start) / 1_000_000,
                         System.currentTimeMillis() - b.closedAtWallMs());
-                result.complete(List.of(b));
+                result.complete(List.of(b.withoutContent())); // the commit needs no document
             }
         });
     }

@@ -81,6 +81,12 @@ class BatcherTest {
         // all submissions of a project sit in the same batch, in project order
         assertThat(doc.submissionIds()).hasSize(1 + 2 + 3 + 1);
         assertThat(doc.submissions().get(0)).contains("project-000");
+
+        // what goes on to the commit once the document is on IPFS: everything the commit and its outcome use, no content
+        SubmissionBatch light = b.withoutContent();
+        assertThat(light.document()).isEmpty();
+        assertThat(light.submissionIds()).isEmpty();
+        assertThat(light).usingRecursiveComparison().ignoringFields("document", "submissionIds").isEqualTo(b);
     }
 
     @Test
