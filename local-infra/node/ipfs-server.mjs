@@ -10,6 +10,8 @@
 //   POST /api/v0/version                        -> {"Version":…}
 //
 // Errors are Kubo's: HTTP 500 (400 for a missing argument) with {"Message":…,"Code":0|1,"Type":"error"}.
+// Blocks are stored on disk; the last 64 MiB written are also kept in memory (RecentBlocks), so that pinning a DAG
+// just added reads no file back.
 //
 // Usage: node ipfs-server.mjs --repo <dir> [--port <port, 0 = any>] [--exit-on-stdin-close]
 // Prints one line "ipfs-server ready port=<port> id=<peer id>" on stdout once it accepts requests.
