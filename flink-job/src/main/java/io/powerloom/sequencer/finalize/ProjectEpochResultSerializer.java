@@ -6,7 +6,6 @@ import java.util.Map;
 
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -82,18 +81,8 @@ public class ProjectEpochResultSerializer extends ImmutableRecordSerializer<Proj
 
     /** Layout 4: the fields above, the texts quoted. Layout 3 is migrated. */
     public static final class Snapshot extends LayoutSnapshot<ProjectEpochResult> {
-        @Override
-        public int getCurrentVersion() {
-            return 4;
-        }
-
-        @Override
-        protected TypeSerializer<ProjectEpochResult> serializerFor(int version) {
-            return switch (version) {
-                case FIRST_LAYOUT -> new RawTextLayout();
-                case 4 -> new ProjectEpochResultSerializer();
-                default -> null;
-            };
+        public Snapshot() {
+            super(java.util.List.of(RawTextLayout::new, ProjectEpochResultSerializer::new));
         }
     }
 

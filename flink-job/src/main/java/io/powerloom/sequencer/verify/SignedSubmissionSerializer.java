@@ -6,7 +6,6 @@ import java.util.Map;
 
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -72,18 +71,8 @@ public class SignedSubmissionSerializer extends ImmutableRecordSerializer<Signed
 
     /** Layout 4: the fields above, the text quoted. Layout 3 is migrated. */
     public static final class Snapshot extends LayoutSnapshot<SignedSubmission> {
-        @Override
-        public int getCurrentVersion() {
-            return 4;
-        }
-
-        @Override
-        protected TypeSerializer<SignedSubmission> serializerFor(int version) {
-            return switch (version) {
-                case FIRST_LAYOUT -> new RawTextLayout();
-                case 4 -> new SignedSubmissionSerializer();
-                default -> null;
-            };
+        public Snapshot() {
+            super(java.util.List.of(RawTextLayout::new, SignedSubmissionSerializer::new));
         }
     }
 

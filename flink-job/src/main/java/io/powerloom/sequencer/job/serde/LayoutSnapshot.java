@@ -1,6 +1,8 @@
 package io.powerloom.sequencer.job.serde;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.function.Supplier;
 
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -20,10 +22,28 @@ public abstract class LayoutSnapshot<T> implements TypeSerializerSnapshot<T> {
     /** The layout of the serializers that had a {@code SimpleTypeSerializerSnapshot}. */
     public static final int FIRST_LAYOUT = 3;
 
-    private int layout = getCurrentVersion();
+    private final List<Supplier<TypeSerializer<T>>> layouts;
+    private int layout;
 
-    /** The serializer that reads (and writes) layout {@code version}, or {@code null} if that layout is unknown. */
-    protected abstract TypeSerializer<T> serializerFor(int version);
+    /**
+     * @param layouts the serializer of each layout, from {@link #FIRST_LAYOUT} on; the last is the current one, the
+     *                others only read, to migrate old state
+     */
+    protected LayoutSnapshot(List<Supplier<TypeSerializer<T>>> layouts) {
+        this.layouts = List.copyOf(layouts);
+        this.layout = getCurrentVersion();
+    }
+
+    @Override
+    public final int getCurrentVersion() {
+        return FIRST_LAYOUT + layouts.size() - 1;
+    }
+
+    /** The serializer of layout {@code version}, or {@code null} if that layout is unknown. */
+    private TypeSerializer<T> serializerFor(int version) {
+        int i = version - FIRST_LAYOUT;
+        return i >= 0 && i < layouts.size() ? layouts.get(i).get() : null;
+    }
 
     /** The layout this snapshot describes. */
     public int layout() {
