@@ -45,11 +45,6 @@ public abstract class LayoutSnapshot<T> implements TypeSerializerSnapshot<T> {
         return i >= 0 && i < layouts.size() ? layouts.get(i).get() : null;
     }
 
-    /** The layout this snapshot describes. */
-    public int layout() {
-        return layout;
-    }
-
     @Override
     public void writeSnapshot(DataOutputView out) {
         // the version, written by Flink beside the snapshot's class, is all there is
