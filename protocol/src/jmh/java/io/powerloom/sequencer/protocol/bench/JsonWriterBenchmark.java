@@ -50,6 +50,20 @@ public class JsonWriterBenchmark {
         return new JsonWriter(JsonWriter.Style.MINIMAL, 640).value(plain).toText();
     }
 
+    /** A submission's protojson quoted for a batch document by the writer, from the string. */
+    @Benchmark
+    public byte[] quoteProtoJsonWithWriter() {
+        String text = SubmissionCodec.toProtoJson(submission);
+        return new JsonWriter(JsonWriter.Style.MINIMAL, text.length() + 64).value(text).toBytes();
+    }
+
+    /** The same through its UTF-8 bytes ({@link io.powerloom.sequencer.protocol.json.Utf8Json#quote}). */
+    @Benchmark
+    public byte[] quoteProtoJsonFromUtf8() {
+        return io.powerloom.sequencer.protocol.json.Utf8Json.quote(
+                SubmissionCodec.toProtoJson(submission).getBytes(StandardCharsets.UTF_8));
+    }
+
     @Benchmark
     public String submissionToProtoJson() {
         return SubmissionCodec.toProtoJson(submission);
