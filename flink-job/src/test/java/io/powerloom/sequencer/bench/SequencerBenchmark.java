@@ -86,13 +86,15 @@ public final class SequencerBenchmark {
         int parallelism = Integer.parseInt(opt.getOrDefault("parallelism", "2"));
         boolean anchor = !"false".equals(opt.get("anchor"));
         int blockTime = Integer.parseInt(opt.getOrDefault("anvil-block-time", "0"));
+        boolean stateRoot = !"false".equals(opt.get("anvil-state-root"));
         boolean live = "true".equals(opt.get("live"));
         long interval = Long.parseLong(opt.getOrDefault("epoch-interval", "20")) * 1000;
         int warmup = live ? Integer.parseInt(opt.getOrDefault("warmup-epochs", "1")) : 0;
         long total = (long) epochs * projects * slots;
         System.out.printf(Locale.ROOT, "benchmark: %d epochs x %d projects x %d slots = %,d submissions, batch size %d, parallelism %d, "
-                + "anchor %s, Anvil block time %s, %d cores%n", epochs, projects, slots, total, batchSize, parallelism, anchor,
-                blockTime > 0 ? blockTime + " s" : "automine", Runtime.getRuntime().availableProcessors());
+                + "anchor %s, Anvil block time %s%s, %d cores%n", epochs, projects, slots, total, batchSize, parallelism, anchor,
+                blockTime > 0 ? blockTime + " s" : "automine", stateRoot ? "" : " (no state root)",
+                Runtime.getRuntime().availableProcessors());
         if (live) {
             System.out.printf(Locale.ROOT, "live: an epoch released every %d s, its submissions sent as they arrive over 20 s, "
                     + "heartbeats and block heads every second; the first %d epoch(s) warm the job up%n", interval / 1000, warmup);
@@ -100,7 +102,7 @@ public final class SequencerBenchmark {
 
         Path work = TempDirs.create("sequencer-bench-");
         try (KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka")).maxHeap("1g").build().start();
-             Anvil anvil = anvil(blockTime);
+             Anvil anvil = anvil(blockTime, stateRoot);
              IpfsNode ipfs = IpfsNode.start(work.resolve("ipfs"))) {
             String bootstrap = kafka.bootstrapServers();
             Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
@@ -485,9 +487,13 @@ public final class SequencerBenchmark {
         }
     }
 
-    /** Anvil with room for big batches; with a block time, many commits share a block (one state root each block). */
-    static Anvil anvil(int blockTimeSeconds) {
-        Anvil.Builder b = Anvil.builder().chainId(Snapshotters.CHAIN_ID).gasLimit(2_000_000_000L).pruneHistory(true);
+    /**
+     * Anvil with room for big batches; with a block time, many commits share a block. Without the state root, Anvil
+     * does not rehash all storage every block (see {@link Anvil.Builder#skipStateRoot(boolean)}).
+     */
+    static Anvil anvil(int blockTimeSeconds, boolean stateRoot) {
+        Anvil.Builder b = Anvil.builder().chainId(Snapshotters.CHAIN_ID).gasLimit(2_000_000_000L).pruneHistory(true)
+                .skipStateRoot(!stateRoot);
         if (blockTimeSeconds > 0) {
             b.blockTimeSeconds(blockTimeSeconds);
         }

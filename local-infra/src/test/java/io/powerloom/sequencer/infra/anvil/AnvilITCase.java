@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Starts a real Anvil and exercises the helpers tests rely on. */
 class AnvilITCase {
     private static final long CHAIN_ID = 11169;
+    private static final String ZERO_ROOT = "0x" + "0".repeat(64);
 
     @RegisterExtension
     static final AnvilExtension CHAIN = new AnvilExtension(Anvil.builder().chainId(CHAIN_ID).accounts(4));
@@ -82,6 +83,31 @@ class AnvilITCase {
             Thread.sleep(2500);
             assertThat(timed.blockNumber()).isGreaterThanOrEqualTo(first + 2);
         }
+    }
+
+    @Test
+    void skippingTheStateRootKeepsExecutionAndStorage(Anvil anvil) {
+        // init code: SSTORE(7, 42), then return no runtime code
+        String init = "0x602a600755" + "00";
+        String plainRoot = storeAndReadRoot(anvil, init);
+        assertThat(plainRoot).as("an ordinary Anvil computes the root").isNotEqualTo(ZERO_ROOT);
+        try (Anvil forked = Anvil.builder().chainId(CHAIN_ID).accounts(2).skipStateRoot(true).start()) {
+            assertThat(AnvilRpc.quantity(forked.rpc().call("eth_chainId"))).isEqualTo(CHAIN_ID);
+            assertThat(forked.address(0)).isEqualToIgnoringCase(anvil.address(0));
+            assertThat(storeAndReadRoot(forked, init)).isEqualTo(ZERO_ROOT);
+        }
+    }
+
+    /** Deploys {@code init} from account 0, checks slot 7 holds 42, returns the mined block's state root. */
+    private static String storeAndReadRoot(Anvil chain, String init) {
+        String hash = chain.rpc().call("eth_sendTransaction", Map.of("from", chain.address(0), "data", init)).asText();
+        JsonNode receipt = chain.rpc().call("eth_getTransactionReceipt", hash);
+        assertThat(receipt.path("status").asText()).isEqualTo("0x1");
+        String contract = receipt.path("contractAddress").asText();
+        JsonNode slot = chain.rpc().call("eth_getStorageAt", contract, "0x7", "latest");
+        assertThat(AnvilRpc.quantity(slot)).isEqualTo(42);
+        return chain.rpc().call("eth_getBlockByHash", receipt.path("blockHash").asText(), false)
+                .path("stateRoot").asText();
     }
 
     @Test
