@@ -31,6 +31,7 @@ import io.powerloom.sequencer.collect.CollectedRecord;
 import io.powerloom.sequencer.finalize.Consensus;
 import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.finalize.ProjectFinalizer;
+import io.powerloom.sequencer.job.serde.KeyStringTypeInfo;
 import io.powerloom.sequencer.verify.ChainEvent;
 import io.powerloom.sequencer.verify.ParseAndRecover;
 import io.powerloom.sequencer.verify.RejectedSubmission;
@@ -103,7 +104,7 @@ public final class SequencerPipeline {
         // ---- 2. finalize ----
         BroadcastStream<ChainEvent> releases = chain.broadcast(ProjectFinalizer.RELEASES);
         SingleOutputStreamOperator<ProjectEpochResult> results = verified
-                .keyBy(ProjectFinalizer::key, Types.STRING)
+                .keyBy(ProjectFinalizer::key, KeyStringTypeInfo.INSTANCE)
                 .connect(releases)
                 .process(new ProjectFinalizer(new Consensus(cfg.get(SequencerConfig.MIN_COUNT), cfg.get(SequencerConfig.MIN_SHARE)),
                         cfg.get(SequencerConfig.EARLY_GRACE).toMillis(), cfg.get(SequencerConfig.RELEASE_WAIT).toMillis(),
@@ -124,7 +125,7 @@ public final class SequencerPipeline {
         // ---- 3. batch ----
         DataStream<SubmissionBatch> batches = decided
                 .filter(ProjectEpochResult::finalized).name("finalized only").uid("batch-filter-finalized")
-                .keyBy(r -> EpochBatcher.key(r.dataMarket(), r.epochId()), Types.STRING)
+                .keyBy(r -> EpochBatcher.key(r.dataMarket(), r.epochId()), KeyStringTypeInfo.INSTANCE)
                 .process(new EpochBatcher(new Batcher(cfg.get(SequencerConfig.BATCH_SIZE), cfg.get(SequencerConfig.BATCH_MAX_BYTES))))
                 .name("batch: epoch into sorted batches").uid("batch");
 
@@ -187,7 +188,7 @@ public final class SequencerPipeline {
                     .unorderedWait(uploaded, new ChainCommit(chain), timeout, TimeUnit.MILLISECONDS, capacity)
                     .name("anchor: commit batch on chain").uid("anchor-commit");
             DataStream<EpochCompletion.EpochReady> complete = committed
-                    .keyBy(o -> EpochBatcher.key(o.dataMarket(), o.epochId()), Types.STRING)
+                    .keyBy(o -> EpochBatcher.key(o.dataMarket(), o.epochId()), KeyStringTypeInfo.INSTANCE)
                     .process(new EpochCompletion())
                     .name("anchor: wait for all batches of the epoch").uid("anchor-epoch-complete");
             DataStream<AnchorOutcome> ended = AsyncDataStream
