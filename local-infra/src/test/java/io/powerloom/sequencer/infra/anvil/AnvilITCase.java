@@ -101,13 +101,30 @@ class AnvilITCase {
     /** Deploys {@code init} from account 0, checks slot 7 holds 42, returns the mined block's state root. */
     private static String storeAndReadRoot(Anvil chain, String init) {
         String hash = chain.rpc().call("eth_sendTransaction", Map.of("from", chain.address(0), "data", init)).asText();
-        JsonNode receipt = chain.rpc().call("eth_getTransactionReceipt", hash);
+        JsonNode receipt = receipt(chain, hash);
         assertThat(receipt.path("status").asText()).isEqualTo("0x1");
         String contract = receipt.path("contractAddress").asText();
         JsonNode slot = chain.rpc().call("eth_getStorageAt", contract, "0x7", "latest");
         assertThat(AnvilRpc.quantity(slot)).isEqualTo(42);
         return chain.rpc().call("eth_getBlockByHash", receipt.path("blockHash").asText(), false)
                 .path("stateRoot").asText();
+    }
+
+    /** The receipt of {@code hash}: Anvil mines on send, but may answer the receipt query just before it has. */
+    private static JsonNode receipt(Anvil chain, String hash) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        JsonNode receipt = chain.rpc().call("eth_getTransactionReceipt", hash);
+        while ((receipt == null || receipt.isNull()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            receipt = chain.rpc().call("eth_getTransactionReceipt", hash);
+        }
+        assertThat(receipt).as("receipt of %s", hash).isNotNull();
+        return receipt;
     }
 
     @Test
