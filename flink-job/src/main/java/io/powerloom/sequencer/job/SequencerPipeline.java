@@ -31,7 +31,7 @@ import io.powerloom.sequencer.collect.CollectedRecord;
 import io.powerloom.sequencer.finalize.Consensus;
 import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.finalize.ProjectFinalizer;
-import io.powerloom.sequencer.job.serde.KeyStringTypeInfo;
+import io.powerloom.sequencer.job.serde.KeyStringSerializer;
 import io.powerloom.sequencer.verify.ChainEvent;
 import io.powerloom.sequencer.verify.ParseAndRecover;
 import io.powerloom.sequencer.verify.RejectedSubmission;
@@ -104,7 +104,7 @@ public final class SequencerPipeline {
         // ---- 2. finalize ----
         BroadcastStream<ChainEvent> releases = chain.broadcast(ProjectFinalizer.RELEASES);
         SingleOutputStreamOperator<ProjectEpochResult> results = verified
-                .keyBy(ProjectFinalizer::key, KeyStringTypeInfo.INSTANCE)
+                .keyBy(ProjectFinalizer::key, KeyStringSerializer.TYPE_INFO)
                 .connect(releases)
                 .process(new ProjectFinalizer(new Consensus(cfg.get(SequencerConfig.MIN_COUNT), cfg.get(SequencerConfig.MIN_SHARE)),
                         cfg.get(SequencerConfig.EARLY_GRACE).toMillis(), cfg.get(SequencerConfig.RELEASE_WAIT).toMillis(),
@@ -125,7 +125,7 @@ public final class SequencerPipeline {
         // ---- 3. batch ----
         DataStream<SubmissionBatch> batches = decided
                 .filter(ProjectEpochResult::finalized).name("finalized only").uid("batch-filter-finalized")
-                .keyBy(r -> EpochBatcher.key(r.dataMarket(), r.epochId()), KeyStringTypeInfo.INSTANCE)
+                .keyBy(r -> EpochBatcher.key(r.dataMarket(), r.epochId()), KeyStringSerializer.TYPE_INFO)
                 .process(new EpochBatcher(new Batcher(cfg.get(SequencerConfig.BATCH_SIZE), cfg.get(SequencerConfig.BATCH_MAX_BYTES))))
                 .name("batch: epoch into sorted batches").uid("batch");
 
@@ -188,7 +188,7 @@ public final class SequencerPipeline {
                     .unorderedWait(uploaded, new ChainCommit(chain), timeout, TimeUnit.MILLISECONDS, capacity)
                     .name("anchor: commit batch on chain").uid("anchor-commit");
             DataStream<EpochCompletion.EpochReady> complete = committed
-                    .keyBy(o -> EpochBatcher.key(o.dataMarket(), o.epochId()), KeyStringTypeInfo.INSTANCE)
+                    .keyBy(o -> EpochBatcher.key(o.dataMarket(), o.epochId()), KeyStringSerializer.TYPE_INFO)
                     .process(new EpochCompletion())
                     .name("anchor: wait for all batches of the epoch").uid("anchor-epoch-complete");
             DataStream<AnchorOutcome> ended = AsyncDataStream

@@ -13,13 +13,24 @@ public final class RecordTypeInfo<T> extends TypeInformation<T> {
 
     private final Class<T> type;
     private final SerializableSupplier<TypeSerializer<T>> serializer;
+    private final boolean key;
 
     /** A supplier that Flink can ship with the job graph. */
     public interface SerializableSupplier<S> extends Supplier<S>, java.io.Serializable {}
 
     public RecordTypeInfo(Class<T> type, SerializableSupplier<TypeSerializer<T>> serializer) {
+        this(type, serializer, false);
+    }
+
+    private RecordTypeInfo(Class<T> type, SerializableSupplier<TypeSerializer<T>> serializer, boolean key) {
         this.type = type;
         this.serializer = serializer;
+        this.key = key;
+    }
+
+    /** Type information for a {@code keyBy} key of {@code type} with its own serializer. */
+    public static <T> RecordTypeInfo<T> forKey(Class<T> type, SerializableSupplier<TypeSerializer<T>> serializer) {
+        return new RecordTypeInfo<>(type, serializer, true);
     }
 
     @Override
@@ -49,7 +60,7 @@ public final class RecordTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public boolean isKeyType() {
-        return false;
+        return key;
     }
 
     @Override
@@ -64,12 +75,12 @@ public final class RecordTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public boolean equals(Object obj) {
-        return obj instanceof RecordTypeInfo<?> other && other.type == type;
+        return obj instanceof RecordTypeInfo<?> other && other.type == type && other.key == key;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(RecordTypeInfo.class, type);
+        return Objects.hash(RecordTypeInfo.class, type, key);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -77,7 +78,8 @@ class KeyStringSerializerTest {
         assertThat(current.resolveSchemaCompatibility(cast(LongSerializer.INSTANCE.snapshotConfiguration())).isIncompatible())
                 .isTrue();
         assertThat(current.restoreSerializer()).isSameAs(KeyStringSerializer.INSTANCE);
-        assertThat(KeyStringTypeInfo.INSTANCE.isKeyType()).isTrue();
+        assertThat(KeyStringSerializer.TYPE_INFO.isKeyType()).isTrue();
+        assertThat(KeyStringSerializer.TYPE_INFO.createSerializer(new SerializerConfigImpl())).isSameAs(KeyStringSerializer.INSTANCE);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
