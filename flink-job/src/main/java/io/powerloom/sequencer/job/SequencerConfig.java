@@ -153,6 +153,11 @@ public final class SequencerConfig implements Serializable {
     // ---- job ----
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("sequencer.checkpoint-interval")
             .durationType().defaultValue(Duration.ofSeconds(5)).withDescription("Checkpoint interval (exactly-once outputs commit then).");
+    public static final ConfigOption<Duration> CLOSE_BUFFER_TIMEOUT = ConfigOptions.key("sequencer.close-buffer-timeout")
+            .durationType().defaultValue(Duration.ofMillis(5))
+            .withDescription("Network buffer timeout of the stages from finalize on (finalize, batch, anchor): the longest "
+                    + "an epoch's last results, and the watermark that closes its batches, wait in a part-filled buffer. "
+                    + "The rest of the job keeps Flink's execution.buffer-timeout (100 ms by default).");
 
     private final Map<String, String> values;
 
@@ -272,7 +277,8 @@ public final class SequencerConfig implements Serializable {
                 KAFKA_GROUP, TRANSACTIONAL_PREFIX, START_FROM, STOP_AT, OUT_OF_ORDERNESS, MAX_DRIFT, DATA_MARKETS, FULL_NODES, FLAGGED,
                 PER_SLOT_EPOCH_LIMIT, DEADLINE_CHECK, DEADLINE_TOLERANCE, QUOTA_RETENTION, MIN_COUNT, MIN_SHARE, EARLY_GRACE,
                 RELEASE_WAIT, DEFAULT_WINDOW_SECONDS, BATCH_SIZE, BATCH_MAX_BYTES, ANCHOR_MODE, IPFS_API, IPFS_TIMEOUT, RPC_URL,
-                CHAIN_ID, PROTOCOL_STATE, REPLAY_EPOCHS, SIGNER_KEY_FILES, SIGNER_KEY_ENV_VARS, RECEIPT_POLL, GAS_PER_PROJECT, LEARN_GAS, MAX_CONCURRENT_COMMITS, ANCHOR_CAPACITY, ANCHOR_TIMEOUT, CHECKPOINT_INTERVAL);
+                CHAIN_ID, PROTOCOL_STATE, REPLAY_EPOCHS, SIGNER_KEY_FILES, SIGNER_KEY_ENV_VARS, RECEIPT_POLL, GAS_PER_PROJECT, LEARN_GAS, MAX_CONCURRENT_COMMITS, ANCHOR_CAPACITY, ANCHOR_TIMEOUT, CHECKPOINT_INTERVAL,
+                CLOSE_BUFFER_TIMEOUT);
     }
 
     @Override

@@ -75,6 +75,8 @@ public final class SequencerPipeline {
 
     /** Wires the whole job into {@code env}. */
     public static void build(StreamExecutionEnvironment env, SequencerConfig cfg, Inputs in, Outputs out, Anchoring anchoring) {
+        // from finalize on, records come in bursts at each close and then stop: flush part-filled buffers quickly
+        long closeBufferMs = cfg.get(SequencerConfig.CLOSE_BUFFER_TIMEOUT).toMillis();
         // ---- sources, with event time from the log ----
         DataStream<CollectedRecord> submissions = env
                 .fromSource(in.submissions(),
@@ -109,7 +111,8 @@ public final class SequencerPipeline {
                 .process(new ProjectFinalizer(new Consensus(cfg.get(SequencerConfig.MIN_COUNT), cfg.get(SequencerConfig.MIN_SHARE)),
                         cfg.get(SequencerConfig.EARLY_GRACE).toMillis(), cfg.get(SequencerConfig.RELEASE_WAIT).toMillis(),
                         cfg.get(SequencerConfig.DEFAULT_WINDOW_SECONDS) * 1000L))
-                .name("finalize: consensus per project and epoch").uid("finalize");
+                .name("finalize: consensus per project and epoch").uid("finalize")
+                .setBufferTimeout(closeBufferMs);
         DataStream<ProjectEpochResult> decided = results;
         long[] range = cfg.replayEpochs();
         if (range != null) { // a replay over an epoch range: epochs cut by the range's edges are left alone
@@ -118,16 +121,19 @@ public final class SequencerPipeline {
             decided = results
                     .filter(r -> Long.compareUnsigned(r.epochId(), first) >= 0 && Long.compareUnsigned(r.epochId(), last) <= 0)
                     .name("replay: epochs " + Long.toUnsignedString(first) + "-" + Long.toUnsignedString(last))
-                    .uid("replay-epoch-filter");
+                    .uid("replay-epoch-filter")
+                    .setBufferTimeout(closeBufferMs);
         }
         decided.sinkTo(out.finalized()).name("sink: finalized").uid("sink-finalized");
 
         // ---- 3. batch ----
         DataStream<SubmissionBatch> batches = decided
                 .filter(ProjectEpochResult::finalized).name("finalized only").uid("batch-filter-finalized")
+                .setBufferTimeout(closeBufferMs)
                 .keyBy(r -> EpochBatcher.key(r.dataMarket(), r.epochId()), KeyStringSerializer.TYPE_INFO)
                 .process(new EpochBatcher(new Batcher(cfg.get(SequencerConfig.BATCH_SIZE), cfg.get(SequencerConfig.BATCH_MAX_BYTES))))
-                .name("batch: epoch into sorted batches").uid("batch");
+                .name("batch: epoch into sorted batches").uid("batch")
+                .setBufferTimeout(closeBufferMs);
 
         // ---- 4. anchor ----
         anchoring.apply(batches).sinkTo(out.batches()).name("sink: batches").uid("sink-batches");
@@ -173,6 +179,7 @@ public final class SequencerPipeline {
         Duration ipfsTimeout = cfg.get(SequencerConfig.IPFS_TIMEOUT);
         long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
         int capacity = cfg.get(SequencerConfig.ANCHOR_CAPACITY);
+        long closeBufferMs = cfg.get(SequencerConfig.CLOSE_BUFFER_TIMEOUT).toMillis();
         return batches -> {
             AsyncRetryStrategy<SubmissionBatch> retry =
                     new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<SubmissionBatch>(
@@ -186,11 +193,13 @@ public final class SequencerPipeline {
                     .name("anchor: upload to IPFS").uid("anchor-ipfs");
             SingleOutputStreamOperator<AnchorOutcome> committed = AsyncDataStream
                     .unorderedWait(uploaded, new ChainCommit(chain), timeout, TimeUnit.MILLISECONDS, capacity)
-                    .name("anchor: commit batch on chain").uid("anchor-commit");
+                    .name("anchor: commit batch on chain").uid("anchor-commit")
+                    .setBufferTimeout(closeBufferMs);
             DataStream<EpochCompletion.EpochReady> complete = committed
                     .keyBy(o -> EpochBatcher.key(o.dataMarket(), o.epochId()), KeyStringSerializer.TYPE_INFO)
                     .process(new EpochCompletion())
-                    .name("anchor: wait for all batches of the epoch").uid("anchor-epoch-complete");
+                    .name("anchor: wait for all batches of the epoch").uid("anchor-epoch-complete")
+                    .setBufferTimeout(closeBufferMs);
             DataStream<AnchorOutcome> ended = AsyncDataStream
                     .unorderedWait(complete, new EndEpoch(chain), timeout, TimeUnit.MILLISECONDS, capacity)
                     .name("anchor: endBatchSubmissions").uid("anchor-end-epoch");
