@@ -21,6 +21,7 @@ import { unixfs } from '@helia/unixfs'
 import { FsBlockstore } from 'blockstore-fs'
 import { FsDatastore } from 'datastore-fs'
 import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import http from 'node:http'
@@ -331,6 +332,20 @@ function chunkerFrom (spec) {
 function commands (helia, identity) {
   const ufs = unixfs(helia)
 
+  /**
+   * Stores one file and returns its root CID, as Kubo's add with the same options. Content that fits in one raw leaf
+   * is that leaf (what the importer gives with reduceSingleLeafToSelf), hashed and stored directly, without the
+   * importer's machinery; anything else goes through the UnixFS importer.
+   */
+  async function addFile (content, cidVersion, rawLeaves, chunkSize) {
+    if (rawLeaves && content.length <= chunkSize) {
+      const cid = CID.createV1(RAW_CODEC, await sha256.digest(content))
+      await helia.blockstore.put(cid, content)
+      return cid
+    }
+    return ufs.addBytes(content, { cidVersion, rawLeaves, reduceSingleLeafToSelf: true, chunker: fixedSizeChunker(chunkSize) })
+  }
+
   async function isPinned (cid) {
     return helia.pins.isPinned(cid)
   }
@@ -362,12 +377,7 @@ function commands (helia, identity) {
 
       const lines = []
       for (const file of files) {
-        const cid = await ufs.addBytes(file.content, {
-          cidVersion,
-          rawLeaves,
-          reduceSingleLeafToSelf: true,
-          chunker: fixedSizeChunker(chunkSize)
-        })
+        const cid = await addFile(file.content, cidVersion, rawLeaves, chunkSize)
         if (doPin) await pin(cid)
         // a single raw block is its own DAG: its size is the content's, no need to read it back
         const size = cid.code === RAW_CODEC ? file.content.length : (await ufs.stat(cid, { extended: true, offline: true })).dagSize
