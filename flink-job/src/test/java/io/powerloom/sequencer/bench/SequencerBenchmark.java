@@ -229,6 +229,7 @@ public final class SequencerBenchmark {
 
             // ---- results ----
             Map<Long, Long> latencyPerEpoch = new TreeMap<>();
+            Map<Long, Long> warmupLatency = new TreeMap<>(); // reported apart: the JIT compiler is still busy then
             Map<Long, Long> fromWindowEnd = new TreeMap<>(); // live: the window's end (event time = wall time) to the block
             int batches = 0;
             ObjectMapper json = new ObjectMapper();
@@ -236,6 +237,9 @@ public final class SequencerBenchmark {
                 JsonNode n = json.readTree(r.value());
                 if ("batch".equals(n.get("type").asText())) {
                     batches++;
+                    if (n.has("commitLatencyMs") && n.get("epochId").asLong() <= warmup) {
+                        warmupLatency.merge(n.get("epochId").asLong(), n.get("commitLatencyMs").asLong(), Math::max);
+                    }
                     if (n.has("commitLatencyMs") && n.get("epochId").asLong() > warmup) {
                         latencyPerEpoch.merge(n.get("epochId").asLong(), n.get("commitLatencyMs").asLong(), Math::max);
                         long seen = feed == null ? -1 : feed.blockSeenAt(n.path("blockNumber").asLong());
@@ -267,6 +271,9 @@ public final class SequencerBenchmark {
                         l.size(), warmup > 0 ? " after " + warmup + " warm-up" : "", percentile(l, 50), percentile(l, 99),
                         l.get(l.size() - 1));
                 System.out.println("  per epoch: " + latencyPerEpoch);
+            }
+            if (!warmupLatency.isEmpty()) {
+                System.out.println("  warm-up epochs (not in the figures above): " + warmupLatency);
             }
             if (!fromWindowEnd.isEmpty()) {
                 List<Long> l = new ArrayList<>(fromWindowEnd.values());
