@@ -89,7 +89,7 @@ public final class SequencerBenchmark {
         boolean stateRoot = !"false".equals(opt.get("anvil-state-root"));
         boolean live = "true".equals(opt.get("live"));
         long interval = Long.parseLong(opt.getOrDefault("epoch-interval", "20")) * 1000;
-        int warmup = live ? Integer.parseInt(opt.getOrDefault("warmup-epochs", "1")) : 0;
+        int warmup = Integer.parseInt(opt.getOrDefault("warmup-epochs", live ? "1" : "0"));
         long total = (long) epochs * projects * slots;
         System.out.printf(Locale.ROOT, "benchmark: %d epochs x %d projects x %d slots = %,d submissions, batch size %d, parallelism %d, "
                 + "anchor %s, Anvil block time %s%s, %d cores%n", epochs, projects, slots, total, batchSize, parallelism, anchor,
@@ -211,6 +211,7 @@ public final class SequencerBenchmark {
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpuStart = os.getProcessCpuTime();
             long jobStart = System.nanoTime();
+            EpochProgress progress = live || warmup == 0 ? null : new EpochProgress(bootstrap, projects);
             JobClient job = env.executeAsync("sequencer-benchmark");
             if (feed != null) {
                 while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING) {
@@ -223,6 +224,9 @@ public final class SequencerBenchmark {
             double seconds = (System.nanoTime() - jobStart) / 1e9;
             double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
             job.cancel().get();
+            if (progress != null) {
+                progress.close();
+            }
             if (feed != null) {
                 feed.close();
             }
@@ -261,6 +265,13 @@ public final class SequencerBenchmark {
             } else {
                 System.out.printf(Locale.ROOT, "job: %,d submissions -> %,d project results, %,d batches in %.1f s: %,.0f submissions/s end to end%n",
                         total, finalized, batches, seconds, total / seconds);
+                long from = progress == null ? -1 : progress.doneAt(warmup);
+                long to = progress == null ? -1 : progress.doneAt(epochs);
+                if (from > 0 && to > from) {
+                    long after = (long) (epochs - warmup) * projects * slots;
+                    System.out.printf(Locale.ROOT, "sustained, after %d warm-up epochs: %,d submissions (epochs %d-%d) finalized in %.1f s: "
+                            + "%,.0f submissions/s%n", warmup, after, warmup + 1, epochs, (to - from) / 1e3, after * 1e3 / (to - from));
+                }
             }
             System.out.printf(Locale.ROOT, "job JVM CPU: %.1f s = %.0f us per submission (the broker's own JVM not included)%n",
                     cpuSeconds, cpuSeconds * 1e6 / total);
@@ -455,6 +466,79 @@ public final class SequencerBenchmark {
                 t.join(5000);
             }
             producer.close();
+        }
+    }
+
+    /**
+     * When each epoch's last project result left the job: reads the finalized topic uncommitted (the job writes every
+     * result at once; a {@code read_committed} reader sees it only after the next checkpoint), so that the rate after
+     * the JIT compiler's warm-up can be told apart from the whole run's.
+     */
+    static final class EpochProgress implements AutoCloseable {
+        private static final byte[] FIELD = "\"epochId\":".getBytes(StandardCharsets.US_ASCII);
+        private final Map<Long, Integer> results = new HashMap<>();
+        private final Map<Long, Long> doneAt = new java.util.concurrent.ConcurrentHashMap<>();
+        private final int projects;
+        private final Thread thread;
+        private volatile boolean stop;
+
+        EpochProgress(String bootstrap, int projects) {
+            this.projects = projects;
+            Properties p = new Properties();
+            p.put("bootstrap.servers", bootstrap);
+            p.put("isolation.level", "read_uncommitted");
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> parts = consumer.partitionsFor("finalized").stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).collect(Collectors.toList());
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            thread = new Thread(() -> {
+                try (consumer) {
+                    while (!stop) {
+                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                            long epoch = epochOf(r.value());
+                            if (results.merge(epoch, 1, Integer::sum) == this.projects) {
+                                doneAt.put(epoch, System.currentTimeMillis());
+                            }
+                        }
+                    }
+                }
+            }, "epoch-progress");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** The epoch of a finalized record ({@code "epochId":123} or {@code "epochId":"123"}), without a JSON parse. */
+        static long epochOf(byte[] json) {
+            outer:
+            for (int i = 0; i + FIELD.length < json.length; i++) {
+                for (int j = 0; j < FIELD.length; j++) {
+                    if (json[i + j] != FIELD[j]) {
+                        continue outer;
+                    }
+                }
+                int k = i + FIELD.length;
+                if (json[k] == '"') {
+                    k++;
+                }
+                long v = 0;
+                while (k < json.length && json[k] >= '0' && json[k] <= '9') {
+                    v = v * 10 + (json[k++] - '0');
+                }
+                return v;
+            }
+            throw new IllegalArgumentException("no epochId in a finalized record");
+        }
+
+        /** Wall time the epoch's last result was seen, or -1. */
+        long doneAt(long epoch) {
+            return doneAt.getOrDefault(epoch, -1L);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(5000);
         }
     }
 
