@@ -1,7 +1,7 @@
 package io.powerloom.sequencer.bridge;
 
-import io.powerloom.sequencer.bridge.libp2p.crypto.Keys;
-import io.powerloom.sequencer.bridge.libp2p.crypto.PrivateKey;
+import io.powerloom.sequencer.libp2p.crypto.Keys;
+import io.powerloom.sequencer.libp2p.crypto.PrivateKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,9 +3,9 @@ package io.powerloom.sequencer.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.powerloom.sequencer.bridge.libp2p.PeerId;
-import io.powerloom.sequencer.bridge.libp2p.crypto.Keys;
-import io.powerloom.sequencer.bridge.libp2p.crypto.PrivateKey;
+import io.powerloom.sequencer.libp2p.PeerId;
+import io.powerloom.sequencer.libp2p.crypto.Keys;
+import io.powerloom.sequencer.libp2p.crypto.PrivateKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

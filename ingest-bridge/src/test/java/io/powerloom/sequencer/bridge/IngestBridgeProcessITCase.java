@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
-import io.powerloom.sequencer.bridge.libp2p.Connection;
-import io.powerloom.sequencer.bridge.libp2p.Libp2pHost;
-import io.powerloom.sequencer.bridge.libp2p.OutboundStream;
-import io.powerloom.sequencer.bridge.libp2p.PeerId;
+import io.powerloom.sequencer.libp2p.Connection;
+import io.powerloom.sequencer.libp2p.Libp2pHost;
+import io.powerloom.sequencer.libp2p.OutboundStream;
+import io.powerloom.sequencer.libp2p.PeerId;
 import io.powerloom.sequencer.bridge.load.SignedSubmissions;
 import io.powerloom.sequencer.infra.FreePorts;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;

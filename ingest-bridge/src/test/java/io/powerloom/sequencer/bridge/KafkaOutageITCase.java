@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
-import io.powerloom.sequencer.bridge.libp2p.Connection;
-import io.powerloom.sequencer.bridge.libp2p.Libp2pHost;
-import io.powerloom.sequencer.bridge.libp2p.OutboundStream;
+import io.powerloom.sequencer.libp2p.Connection;
+import io.powerloom.sequencer.libp2p.Libp2pHost;
+import io.powerloom.sequencer.libp2p.OutboundStream;
 import io.powerloom.sequencer.bridge.load.SignedSubmissions;
 import io.powerloom.sequencer.infra.TempDirs;
 import io.powerloom.sequencer.infra.kafka.InProcessKafka;

@@ -15,7 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A script of {@code ingest-bridge/src/test/js} running under the pinned Node 22. It reports with stdout lines
+ * A script of {@code libp2p/src/test/js} (the js-libp2p peers the libp2p module tests against) running under the pinned Node 22. It reports with stdout lines
  * {@code TAG {json}}; {@link #await} returns the JSON of the next line with a tag. Closing stops the process.
  */
 final class NodeScript implements AutoCloseable {
@@ -52,13 +52,13 @@ final class NodeScript implements AutoCloseable {
 
     private static Path jsDir() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            for (Path c : List.of(p.resolve("src/test/js"), p.resolve("ingest-bridge/src/test/js"))) {
+            for (Path c : List.of(p.resolve("libp2p/src/test/js"), p.resolve("../libp2p/src/test/js"))) {
                 if (Files.isRegularFile(c.resolve("common.mjs"))) {
                     return c;
                 }
             }
         }
-        throw new IllegalStateException("cannot find ingest-bridge/src/test/js");
+        throw new IllegalStateException("cannot find libp2p/src/test/js");
     }
 
     /** The JSON of the next {@code tag} line; fails on an {@code ERROR} line or after {@code timeout}. */

@@ -2,9 +2,9 @@ package io.powerloom.sequencer.local;
 
 import io.netty.buffer.Unpooled;
 import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
-import io.powerloom.sequencer.bridge.libp2p.Connection;
-import io.powerloom.sequencer.bridge.libp2p.Libp2pHost;
-import io.powerloom.sequencer.bridge.libp2p.OutboundStream;
+import io.powerloom.sequencer.libp2p.Connection;
+import io.powerloom.sequencer.libp2p.Libp2pHost;
+import io.powerloom.sequencer.libp2p.OutboundStream;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.local.SimulatedSubmissions.Fault;
 import io.powerloom.sequencer.local.SimulatedSubmissions.Planned;

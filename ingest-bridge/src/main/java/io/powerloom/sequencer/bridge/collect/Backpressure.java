@@ -1,6 +1,6 @@
 package io.powerloom.sequencer.bridge.collect;
 
-import io.powerloom.sequencer.bridge.libp2p.StreamContext;
+import io.powerloom.sequencer.libp2p.StreamContext;
 import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,8 +2,8 @@ package io.powerloom.sequencer.bridge.collect;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.powerloom.sequencer.bridge.libp2p.PeerId;
-import io.powerloom.sequencer.bridge.libp2p.StreamContext;
+import io.powerloom.sequencer.libp2p.PeerId;
+import io.powerloom.sequencer.libp2p.StreamContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

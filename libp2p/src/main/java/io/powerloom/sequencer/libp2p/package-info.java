@@ -1,0 +1,62 @@
+/**
+ * A small libp2p host on Netty: the subset of libp2p that Powerloom's snapshotter peers (go-libp2p, js-libp2p)
+ * use to reach a sequencer, written against the libp2p specs.
+ *
+ * <ul>
+ *   <li>Transport: TCP (Netty NIO), dialing and listening.</li>
+ *   <li>Negotiation: multistream-select 1.0 ({@code /multistream/1.0.0}), both roles.</li>
+ *   <li>Security: Noise XX ({@code /noise}, Noise_XX_25519_ChaChaPoly_SHA256) with the libp2p handshake payload;
+ *       identity keys Ed25519 and secp256k1 (RSA verify only), see {@link io.powerloom.sequencer.libp2p.crypto}.</li>
+ *   <li>Multiplexing: yamux ({@code /yamux/1.0.0}) with per-stream flow control, both roles.</li>
+ *   <li>Services: identify ({@code /ipfs/id/1.0.0}) and ping ({@code /ipfs/ping/1.0.0}) responders.</li>
+ *   <li>Circuit relay v2, listening side: reservations on configured relays (renewed, re-established with backoff)
+ *       and relayed connections accepted through {@code /libp2p/circuit/relay/0.2.0/stop}; dialing
+ *       {@code <relay>/p2p-circuit/p2p/<id>} through {@code /hop} CONNECT.</li>
+ * </ul>
+ *
+ * <p>Entry point: {@link io.powerloom.sequencer.libp2p.Libp2pHost#builder()}. Applications handle inbound
+ * streams with a {@link io.powerloom.sequencer.libp2p.StreamHandler} per protocol and open outbound
+ * streams on a {@link io.powerloom.sequencer.libp2p.Connection}. Every callback runs on the connection's
+ * Netty event loop; every failure surfaces as a {@link io.powerloom.sequencer.libp2p.Libp2pException} with a
+ * {@link io.powerloom.sequencer.libp2p.Libp2pException.Kind}.
+ *
+ * <h2>Layers</h2>
+ * Each layer is a small state machine over a {@link io.powerloom.sequencer.libp2p.internal.transport.Link}
+ * (a byte pipe with a receiver), so the same code runs a connection on a TCP channel or inside a relay stream:
+ * {@code transport.TcpLink} → {@code multistream.MultistreamNegotiator} ({@code /noise}) →
+ * {@code noise.NoiseHandshake} → {@code noise.SecureLink} → multistream ({@code /yamux/1.0.0}) →
+ * {@code yamux.YamuxSession}/{@code YamuxStream} → multistream (application protocol) → your handler.
+ * {@code core.Upgrader} drives the first steps, {@code core.HostCore} owns the event loops, listeners, limits and
+ * counters, {@code relay.*} the circuit relay client.
+ *
+ * <h2>Threading</h2>
+ * A connection lives on one Netty event loop, and so do all its streams and a relayed connection running inside
+ * one of its streams. Handlers are called on that loop and must not block; {@link
+ * io.powerloom.sequencer.libp2p.StreamContext} methods may be called from any thread (they hop onto the
+ * loop).
+ *
+ * <h2>Flow control and memory</h2>
+ * yamux gives each stream a 256 KiB receive window; this host re-grants it once half was delivered to the
+ * handler. {@link io.powerloom.sequencer.libp2p.StreamContext#setReadPaused(boolean)} stops delivery and
+ * grants, so a paused stream holds at most 256 KiB and its sender stalls; the memory a peer can pin is thus
+ * bounded by {@code maxConnections × maxStreamsPerConnection × 256 KiB}: size those limits accordingly. Writes
+ * beyond the remote's window wait in the stream (their futures complete when sent).
+ *
+ * <h2>Hot path</h2>
+ * Received data is handed to handlers as slices of the decrypted Noise message (no copy); writes are gathered
+ * per event-loop turn and encrypted straight from the gathered buffers into one Noise message per 64 KiB
+ * (one reused JDK ChaCha20-Poly1305 {@code Cipher} per direction), then flushed once. Measured on the 2-core
+ * development machine with other builds running ({@code Libp2pThroughputITCase}): 1,000 streams of 500-byte
+ * messages at 20,000 msg/s over direct TCP with no loss, about 7–10 µs of CPU per message for sender and
+ * receiver together (so roughly 0.1 core for the receiving host at 20,000 msg/s), p50 latency about 1 ms when
+ * the machine is otherwise idle; through a single js-libp2p relay process 10,000 msg/s without loss (the Node
+ * relay saturates first, near 18,000 msg/s here).
+ *
+ * <h2>Not implemented</h2>
+ * TLS security, mplex, QUIC/WebSocket transports, identify push sending, our own keep-alive pings (we answer
+ * the peer's), ECDSA identities, RSA signing (RSA identities are verified only), Noise early data / muxer
+ * negotiation in the handshake extensions, and acting as a relay.
+ *
+ * <p>The package depends only on Netty, BouncyCastle and SLF4J, so other JVM projects can reuse it.
+ */
+package io.powerloom.sequencer.libp2p;
