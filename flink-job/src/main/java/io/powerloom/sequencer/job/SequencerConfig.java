@@ -329,6 +329,41 @@ public final class SequencerConfig implements Serializable {
                 .orElseThrow(() -> new IllegalArgumentException("sequencer.chain.protocol-state is required"));
     }
 
+    /**
+     * The settings that shape what the job decides and how it cuts batches: with other values, a replay of the same
+     * log gives other batches. The job writes them into every batch record (see
+     * {@link io.powerloom.sequencer.job.kafka.OutputRecords}), so an audit can take them from there. A new option that
+     * changes decisions belongs in this list.
+     */
+    public static final List<ConfigOption<?>> DECISION_OPTIONS = List.of(FULL_NODES, FLAGGED, PER_SLOT_EPOCH_LIMIT,
+            DEADLINE_CHECK, DEADLINE_TOLERANCE, MIN_COUNT, MIN_SHARE, EARLY_GRACE, RELEASE_WAIT, DEFAULT_WINDOW_SECONDS,
+            OUT_OF_ORDERNESS, BATCH_SIZE, BATCH_MAX_BYTES, CHAIN_ID, PROTOCOL_STATE);
+
+    /** {@link #DECISION_OPTIONS} with their values in a canonical text form (lists lower-case and sorted), by key. */
+    public java.util.SortedMap<String, String> decisionSettings() {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        Configuration conf = toConfiguration();
+        for (ConfigOption<?> option : DECISION_OPTIONS) {
+            // getOptional ignores defaults: the value in effect is the default when nothing is set
+            Object v = option.hasDefaultValue() ? conf.get(option) : conf.getOptional(option).orElse(null);
+            if (v == null) {
+                continue;
+            }
+            String text;
+            if (v instanceof Duration d) {
+                text = d.toMillis() + " ms";
+            } else if (option.equals(FULL_NODES) || option.equals(FLAGGED)) {
+                text = String.join(",", lowerSet(list((String) v)));
+            } else if (option.equals(PROTOCOL_STATE)) {
+                text = ((String) v).toLowerCase(Locale.ROOT);
+            } else {
+                text = String.valueOf(v);
+            }
+            out.put(option.key(), text);
+        }
+        return out;
+    }
+
     /** A list value: items separated by commas or semicolons, blanks dropped. */
     public static List<String> list(String value) {
         return Arrays.stream(value.split("[,;]")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toList());

@@ -80,6 +80,19 @@ class SequencerConfigTest {
         assertThat(resolve("--sequencer.batch.size", "7").get(SequencerConfig.BATCH_SIZE)).isEqualTo(7);
     }
 
+    @Test
+    void decisionSettingsHoldTheValuesInEffectDefaultsIncluded() {
+        var s = SequencerJob.config(Map.of("sequencer.batch.size", "8", "sequencer.verify.full-nodes", "0xB,0xa",
+                "sequencer.chain.protocol-state", "0xABC")).decisionSettings();
+        assertThat(s).containsEntry("sequencer.batch.size", "8")
+                .containsEntry("sequencer.batch.max-document-bytes", Integer.toString(1 << 20))
+                .containsEntry("sequencer.verify.full-nodes", "0xa,0xb")
+                .containsEntry("sequencer.window.early-grace", "30000 ms")
+                .containsEntry("sequencer.chain.protocol-state", "0xabc");
+        assertThat(s.keySet()).containsExactlyInAnyOrderElementsOf(
+                SequencerConfig.DECISION_OPTIONS.stream().map(o -> o.key()).toList());
+    }
+
     private static SequencerConfig resolve(String... args) {
         return SequencerConfig.resolve(new Configuration(), args, Map.of());
     }

@@ -136,6 +136,9 @@ class StandaloneClusterITCase {
         ClusterScripts.Result r = cluster.submitExpectingFailure(JOB_JAR.toAbsolutePath(),
                 List.of("--sequencer.data-markets", MARKET, "--sequencer.batch.size"));
         assertThat(r.stderr()).contains("missing value for --sequencer.batch.size");
+        ClusterScripts.Result misspelled = cluster.submitExpectingFailure(JOB_JAR.toAbsolutePath(),
+                List.of("--sequencer.data-markets", MARKET, "--sequencer.batch.sise", "10"));
+        assertThat(misspelled.stderr()).contains("unknown setting sequencer.batch.sise").contains("sequencer.batch.size");
         assertThat(cluster.rest().get("jobs").path("jobs")).as("no job was created").isEmpty();
         assertThat(cluster.rest().get("jars").path("files")).as("the refused jar was removed again").isEmpty();
     }
@@ -215,8 +218,62 @@ class StandaloneClusterITCase {
         Map<String, JsonNode> batches = readBatches("r2");
         assertCommittedOnChain(batches, Set.of("COMMITTED", "ALREADY_DONE"));
 
+        // the metric identifiers as the REST API shows them (docs/operations.md, "Monitor", lists them this way)
+        JsonNode finalizeVertex = null;
+        for (JsonNode v : rest.job(second).path("vertices")) {
+            if (v.path("name").asText().contains("finalize: consensus per project and epoch")) {
+                finalizeVertex = v;
+            }
+        }
+        assertThat(finalizeVertex).isNotNull();
+        List<String> ids = new ArrayList<>();
+        rest.get("jobs/" + second + "/vertices/" + finalizeVertex.path("id").asText() + "/metrics")
+                .forEach(m -> ids.add(m.path("id").asText()));
+        System.out.println("finalize vertex metric ids: " + ids.stream().filter(i -> !i.contains("numRecords")
+                && !i.contains("Watermark") && !i.contains("numBytes") && !i.contains("Buffers")).sorted().toList());
+        assertThat(ids).contains("0.finalize__consensus_per_project_and_epoch.finalized",
+                "0.finalize__consensus_per_project_and_epoch.rejected_late");
+
         rest.cancel(second);
         assertThat(rest.awaitTerminal(second, Duration.ofMinutes(1))).isEqualTo("CANCELED");
+    }
+
+    @Test
+    @Order(4)
+    void aReplaySubmittedWithTheScriptsAuditsToTheEndAndTheClusterStaysUp() throws Exception {
+        // the live run r1 committed epochs 1-3 with batches of 8; the audit is not told the batch size
+        Map<String, String> live = new TreeMap<>(network.jobConfig("r1", BATCH_SIZE));
+        live.remove("sequencer.batch.size");
+        live.remove("sequencer.kafka.start-from");
+        live.remove("sequencer.kafka.stop-at");
+        List<String> args = new ArrayList<>(List.of("--mode", "audit", "--from", "epoch:1", "--to", "epoch:" + EPOCHS,
+                "--run-id", "cluster-audit"));
+        live.forEach((k, v) -> {
+            args.add("--" + k);
+            args.add(v);
+        });
+        ClusterScripts.Result r = cluster.replay(JOB_JAR.toAbsolutePath(), args, Duration.ofMinutes(3));
+        System.out.printf("replay.sh --url: %d ms%n%s%s", r.took().toMillis(), r.stdout(), r.stderr());
+        assertThat(r.stdout()).contains("replay audit: " + EPOCHS * expectedBatchesPerEpoch() + " batches {AUDIT_MATCH=")
+                .contains("MATCH (exit 0)");
+        assertThat(readKeyed("batches-r1-cluster-audit", 100, Duration.ofSeconds(5)).values())
+                .extracting(n -> n.path("status").asText()).containsOnly("AUDIT_MATCH");
+
+        // the cluster is still there: the same JobManager and TaskManager, the replay job FINISHED
+        assertThat(cluster.rest().overview().path("taskmanagers").asInt()).isEqualTo(1);
+        clusterPids.forEach((role, pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .as("%s (pid %d) alive after the replay", role, pid).isTrue());
+        assertThat(cluster.rest().get("jobs/overview").path("jobs")).filteredOn(j -> j.path("name").asText()
+                .equals("powerloom-sequencer-replay-cluster-audit"))
+                .singleElement().satisfies(j -> assertThat(j.path("state").asText()).isEqualTo("FINISHED"));
+
+        // a bad replay is refused at submission with the replay's one line, and leaves no job behind
+        List<String> bad = new ArrayList<>(args);
+        bad.set(bad.indexOf("--from") + 1, "epoch:abc");
+        ClusterScripts.ScriptFailedException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                ClusterScripts.ScriptFailedException.class, () -> cluster.replay(JOB_JAR.toAbsolutePath(), bad, Duration.ofMinutes(1)));
+        assertThat(refused.result().exitCode()).isEqualTo(1);
+        assertThat(refused.result().stderr()).contains("--from epoch:abc: expected epoch:<number>");
     }
 
     // ---------------------------------------------------------------- helpers
