@@ -364,6 +364,25 @@ public final class SequencerConfig implements Serializable {
         return out;
     }
 
+    /**
+     * The settings whose value in effect differs from the option's default (or that have none), by key, as given.
+     * For printing what a run was configured with.
+     */
+    public java.util.SortedMap<String, String> nonDefaults() {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        Configuration conf = toConfiguration();
+        for (ConfigOption<?> option : allOptions()) {
+            if (!values.containsKey(option.key())) {
+                continue;
+            }
+            Object v = conf.get(option);
+            if (!option.hasDefaultValue() || !java.util.Objects.equals(v, option.defaultValue())) {
+                out.put(option.key(), values.get(option.key()));
+            }
+        }
+        return out;
+    }
+
     /** A list value: items separated by commas or semicolons, blanks dropped. */
     public static List<String> list(String value) {
         return Arrays.stream(value.split("[,;]")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toList());

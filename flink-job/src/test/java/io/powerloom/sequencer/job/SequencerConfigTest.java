@@ -93,6 +93,14 @@ class SequencerConfigTest {
                 SequencerConfig.DECISION_OPTIONS.stream().map(o -> o.key()).toList());
     }
 
+    @Test
+    void nonDefaultsAreTheSettingsThatDifferFromTheirDefaults() {
+        var cfg = SequencerJob.config(Map.of("sequencer.batch.size", "50", "sequencer.consensus.min-share", "0.5",
+                "sequencer.data-markets", "0xab", "sequencer.checkpoint-interval", "5 s"));
+        assertThat(cfg.nonDefaults()).containsExactly(Map.entry("sequencer.consensus.min-share", "0.5"),
+                Map.entry("sequencer.data-markets", "0xab"));
+    }
+
     private static SequencerConfig resolve(String... args) {
         return SequencerConfig.resolve(new Configuration(), args, Map.of());
     }

@@ -276,6 +276,41 @@ class StandaloneClusterITCase {
         assertThat(refused.result().stderr()).contains("--from epoch:abc: expected epoch:<number>");
     }
 
+    @Test
+    @Order(5)
+    void theOperatorWalkThroughRunsAsWritten() throws Exception {
+        Path repo = ClusterScripts.locate().folder().getParent();
+        String readme = Files.readString(repo.resolve("flink-cluster").resolve("README.md"));
+        String block = readme.substring(readme.indexOf("<!-- walk-through:start -->"), readme.indexOf("<!-- walk-through:end -->"));
+        String script = block.substring(block.indexOf("```bash\n") + 8, block.lastIndexOf("```"));
+        createOutputTopics("wt");
+        Map<String, String> c = new TreeMap<>(network.jobConfig("wt", BATCH_SIZE));
+        c.put("sequencer.kafka.stop-at", "none");
+        c.remove("sequencer.checkpoint-interval");
+        String jobArgs = c.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+        assertThat(jobArgs).doesNotContain("  ").doesNotContainPattern("=[^ ]* [^-]");
+
+        ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(repo.toFile())
+                .redirectErrorStream(true);
+        pb.environment().put("URL", cluster.restUrl());
+        pb.environment().put("JAR", JOB_JAR.toAbsolutePath().toString());
+        pb.environment().put("JOB_ARGS", jobArgs);
+        Path log = Files.createTempFile("walk-through", ".log");
+        pb.redirectOutput(log.toFile());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        boolean done = p.waitFor(6, java.util.concurrent.TimeUnit.MINUTES);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(log);
+        System.out.printf("walk-through in %d ms:%n%s%n", (System.nanoTime() - t0) / 1_000_000, out);
+        assertThat(done).as(out).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("MATCH (exit 0)");
+        assertThat(cluster.rest().overview().path("taskmanagers").asInt()).isEqualTo(1);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Heartbeats into every submissions partition and a block head into the chain topic, stamped {@code at}. */
