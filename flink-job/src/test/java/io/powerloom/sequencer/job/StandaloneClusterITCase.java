@@ -111,6 +111,19 @@ class StandaloneClusterITCase {
         }
     }
 
+    /** A test that fails midway must not leave a job holding the cluster's slots for the next one. */
+    @org.junit.jupiter.api.AfterEach
+    void cancelWhatIsStillRunning() throws InterruptedException {
+        for (JsonNode j : cluster.rest().get("jobs/overview").path("jobs")) {
+            if (Set.of("RUNNING", "CREATED", "INITIALIZING", "RESTARTING").contains(j.path("state").asText())) {
+                String id = j.path("jid").asText();
+                System.out.println("cancelling job " + id + " left running");
+                cluster.rest().cancel(id);
+                cluster.rest().awaitTerminal(id, Duration.ofMinutes(1));
+            }
+        }
+    }
+
     /** Program arguments {@code --sequencer.<key> <value>} of one run, writing to its own output topics. */
     static List<String> programArgs(String run, String stopAt) {
         Map<String, String> c = new TreeMap<>(network.jobConfig(run, BATCH_SIZE));
@@ -227,8 +240,12 @@ class StandaloneClusterITCase {
         }
         assertThat(finalizeVertex).isNotNull();
         List<String> ids = new ArrayList<>();
-        rest.get("jobs/" + second + "/vertices/" + finalizeVertex.path("id").asText() + "/metrics")
-                .forEach(m -> ids.add(m.path("id").asText()));
+        long metricsDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (ids.isEmpty() && System.nanoTime() < metricsDeadline) { // fetched from the TaskManager every few seconds
+            rest.get("jobs/" + second + "/vertices/" + finalizeVertex.path("id").asText() + "/metrics")
+                    .forEach(m -> ids.add(m.path("id").asText()));
+            Thread.sleep(ids.isEmpty() ? 500 : 0);
+        }
         System.out.println("finalize vertex metric ids: " + ids.stream().filter(i -> !i.contains("numRecords")
                 && !i.contains("Watermark") && !i.contains("numBytes") && !i.contains("Buffers")).sorted().toList());
         assertThat(ids).contains("0.finalize__consensus_per_project_and_epoch.finalized",

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and {@code CMD}), run against the jar the build packages, with nothing else on the class path: it must come up
  * (answer {@code /healthz}). Its chain RPC is an address where nothing listens, so {@code /healthz} must report the
  * chain watcher not ready, naming the RPC, within the documented time ({@code chain.rpc.timeout} + 3 ×
- * {@code chain.poll.interval}).
+ * {@code chain.poll.interval}), while {@code /livez} stays 200.
  */
 class DockerfileEntryCommandITCase {
     @RegisterExtension
@@ -123,6 +123,9 @@ class DockerfileEntryCommandITCase {
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.body()).startsWith("not ready").contains("http://127.0.0.1:" + deadRpcPort)
                     .contains("kafka ok");
+            // still alive (the liveness probe): a failing dependency is no reason to restart the bridge
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/livez")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         } finally {
             bridge.destroy();
             if (!bridge.waitFor(30, TimeUnit.SECONDS)) {
