@@ -73,13 +73,7 @@ public final class ReplayJob {
 
     /** A parsed replay request. */
     public record Request(String mode, String from, String to, String market, String runId, boolean liveSettings,
-                          List<String> jobArgs) {
-
-        /** The request of the earlier API: run id {@code <mode>-<now>}, live settings. */
-        public Request(String mode, String from, String to, String market, List<String> jobArgs) {
-            this(mode, from, to, market, null, true, jobArgs);
-        }
-    }
+                          List<String> jobArgs) {}
 
     /** A checked, planned replay whose output topics exist. */
     public record Prepared(Request request, String runId, SequencerConfig config) {}
@@ -220,11 +214,7 @@ public final class ReplayJob {
         }
     }
 
-    /** The configuration of the replay: source bounds, epoch filter, anchor mode and its own output topics. */
-    public static SequencerConfig plan(Request r, SequencerConfig base, long now) {
-        return planned(r, base, now).config();
-    }
-
+    /** The replay's configuration: source bounds, epoch filter, anchor mode and its own output topics. */
     static Prepared planned(Request r, SequencerConfig base, long now) {
         Map<String, String> c = new HashMap<>(base.toConfiguration().toMap());
         boolean epochs = r.from().startsWith("epoch:") || r.to().startsWith("epoch:");
@@ -613,12 +603,14 @@ public final class ReplayJob {
         int pending = 0;
         Map<String, Integer> byStatus = new TreeMap<>();
         Map<String, Integer> pendingEpochs = new TreeMap<>();
+        JsonNode settings = null;
         for (ConsumerRecord<byte[], byte[]> rec : readAll(cfg.get(SequencerConfig.KAFKA_BOOTSTRAP), topic)) {
             JsonNode n = json.readTree(rec.value());
             String status = n.get("status").asText();
             byStatus.merge(status, 1, Integer::sum);
             if ("batch".equals(n.get("type").asText())) {
                 batches++;
+                settings = settings == null && n.path("settings").isObject() ? n.get("settings") : settings;
             }
             if ("AUDIT_MISMATCH".equals(status)) {
                 mismatches++;
@@ -631,6 +623,9 @@ public final class ReplayJob {
         }
         pendingEpochs.forEach((epoch, n) -> out.printf("PENDING epoch %s: %d batches not committed yet (the epoch is not "
                 + "complete on chain)%n", epoch, n));
+        if (settings != null) {
+            out.printf("the replay ran with %s%n", settings);
+        }
         Outcome o = new Outcome(batches, byStatus, mismatches, pending);
         out.printf("replay %s: %d batches %s; results in topic %s; %s (exit %d)%n", cfg.get(SequencerConfig.ANCHOR_MODE), batches,
                 byStatus, topic, mismatches > 0 ? "MISMATCH" : pending > 0 ? "PENDING" : "MATCH", o.exitCode());
