@@ -67,7 +67,8 @@ class StandaloneClusterITCase {
     static final int SUBMISSION_PARTITIONS = 4;
     static final long T0 = (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(2).toMillis();
     static final String MARKET = Snapshotters.MARKET;
-    static final Path JOB_JAR = Path.of("target", "flink-job-0.1.0-SNAPSHOT.jar");
+    /** The shaded job jar of this build ({@code -Djob.jar=...} runs the tests against another one). */
+    static final Path JOB_JAR = Path.of(System.getProperty("job.jar", "target/flink-job-0.1.0-SNAPSHOT.jar"));
 
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
