@@ -297,7 +297,14 @@ public final class ReplayJob {
         String market = r.market() != null ? r.market() : base.dataMarkets().size() == 1 ? base.dataMarkets().iterator().next() : null;
         long[] epochs = r.from().startsWith("epoch:") && r.to().startsWith("epoch:")
                 ? new long[] {Long.parseUnsignedLong(r.from().substring(6)), Long.parseUnsignedLong(r.to().substring(6))} : null;
-        Map<String, String> live = liveSettings(bootstrap, topic, market, epochs);
+        Long from = null;
+        if (epochs != null && market != null) {
+            EpochReleased first = releases(base, market).get(epochs[0]);
+            from = first == null ? null : first.observedAtMs();
+        } else if (r.from().startsWith("timestamp:")) {
+            from = Long.parseLong(r.from().substring(10));
+        }
+        Map<String, String> live = liveSettings(bootstrap, topic, market, epochs, from);
         if (live == null) {
             out.printf("%s: no batch record with settings in %s; using the given settings%n", r.mode(), topic);
             return base;
@@ -330,12 +337,17 @@ public final class ReplayJob {
      * The settings in the live job's batch records of {@code market} (any when null): those of an epoch in the range
      * when there is one, else of the latest epoch before it, else of the latest epoch; null when no record has any.
      */
-    static Map<String, String> liveSettings(String bootstrap, String topic, String market, long[] epochs) {
+    static Map<String, String> liveSettings(String bootstrap, String topic, String market, long[] epochs, Long fromMs) {
         ObjectMapper json = new ObjectMapper();
         JsonNode inRange = null;
         JsonNode before = null;
         JsonNode latest = null;
-        for (ConsumerRecord<byte[], byte[]> rec : readAll(bootstrap, topic)) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        if (fromMs != null) { // batch records carry their epoch's window close as timestamp: the range's start
+            records.addAll(readWindow(bootstrap, topic, fromMs));
+        }
+        records.addAll(readWindow(bootstrap, topic, null));
+        for (ConsumerRecord<byte[], byte[]> rec : records) {
             JsonNode n;
             try {
                 n = json.readTree(rec.value());
@@ -630,6 +642,49 @@ public final class ReplayJob {
         out.printf("replay %s: %d batches %s; results in topic %s; %s (exit %d)%n", cfg.get(SequencerConfig.ANCHOR_MODE), batches,
                 byStatus, topic, mismatches > 0 ? "MISMATCH" : pending > 0 ? "PENDING" : "MATCH", o.exitCode());
         return o;
+    }
+
+    /** Records read per partition when looking for the live job's settings: a bounded look, however long the topic. */
+    static final int SETTINGS_WINDOW = 2_000;
+
+    /**
+     * Up to {@link #SETTINGS_WINDOW} committed records per partition of {@code topic}: from the first at or after
+     * {@code fromMs}, or (null) the last ones.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> readWindow(String bootstrap, String topic, Long fromMs) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            consumer.partitionsFor(topic, CHECK_TIMEOUT).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
+            consumer.assign(parts);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            Map<TopicPartition, Long> stop = new HashMap<>();
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> at = fromMs == null ? Map.of()
+                    : consumer.offsetsForTimes(parts.stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> fromMs)));
+            for (TopicPartition tp : parts) {
+                long start = fromMs == null ? Math.max(begin.get(tp), end.get(tp) - SETTINGS_WINDOW)
+                        : at.get(tp) == null ? end.get(tp) : at.get(tp).offset();
+                consumer.seek(tp, start);
+                stop.put(tp, Math.min(end.get(tp), start + SETTINGS_WINDOW));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> consumer.position(tp) < stop.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+                    if (rec.offset() < stop.get(new TopicPartition(rec.topic(), rec.partition()))) {
+                        records.add(rec);
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new IllegalArgumentException("Kafka at " + bootstrap + " did not answer for topic " + topic + " within "
+                    + CHECK_TIMEOUT.toSeconds() + " s");
+        }
+        return records;
     }
 
     /** Every committed record of {@code topic}, from the start of each partition to its end when called. */

@@ -301,6 +301,10 @@ class StandaloneClusterITCase {
         String readme = Files.readString(repo.resolve("flink-cluster").resolve("README.md"));
         String block = readme.substring(readme.indexOf("<!-- walk-through:start -->"), readme.indexOf("<!-- walk-through:end -->"));
         String script = block.substring(block.indexOf("```bash\n") + 8, block.lastIndexOf("```"));
+        String operations = Files.readString(repo.resolve("docs").resolve("operations.md"));
+        assertThat(operations.substring(operations.indexOf("<!-- walk-through:start -->"),
+                operations.indexOf("<!-- walk-through:end -->"))).as("docs/operations.md shows the same walk-through")
+                .isEqualTo(block);
         createOutputTopics("wt");
         Map<String, String> c = new TreeMap<>(network.jobConfig("wt", BATCH_SIZE));
         c.put("sequencer.kafka.stop-at", "none");

@@ -235,6 +235,7 @@ public final class IngestBridge implements AutoCloseable {
         BridgeConfig config;
         try {
             config = BridgeConfig.load(file, System.getenv());
+            ChainWatcherSettings.checkKnownKeys(config);
         } catch (BridgeConfig.ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());
             System.exit(2);
