@@ -9,6 +9,7 @@
 # stops once the savepoint is complete; --drain first emits the final watermark, which flushes event-time windows:
 # use it only when the job will not be resumed). Both then poll /jobs/<id>/savepoints/<trigger id> and print the
 # savepoint location on standard output. --dir defaults to the cluster's execution.checkpointing.savepoint-dir.
+# It first waits (up to --timeout) until every task of the job is running, as a savepoint needs.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,6 +38,19 @@ done
 $DRAIN && ! $STOP && fail "--drain only goes with --stop"
 URL="${URL:-$(default_url)}"
 URL="${URL%/}"
+
+# a savepoint needs every task running: a job just submitted may still be deploying them
+deadline=$(( $(date +%s) + TIMEOUT ))
+while true; do
+  job_json="$(rest GET "$URL/jobs/$JOB")"
+  state="$(jq -r '.state' <<<"$job_json")"
+  case "$state" in
+    FINISHED|FAILED|CANCELED|SUSPENDED) fail "job $JOB is $state: no savepoint" ;;
+  esac
+  [[ "$state" == RUNNING && "$(jq '[.vertices[] | select(.status != "RUNNING")] | length' <<<"$job_json")" == 0 ]] && break
+  [[ $(date +%s) -lt $deadline ]] || fail "job $JOB still has tasks not running after ${TIMEOUT}s (state $state)"
+  sleep 0.5
+done
 
 FORMAT_TYPE="$(tr '[:lower:]' '[:upper:]' <<<"$FORMAT")"
 if $STOP; then

@@ -44,7 +44,9 @@ public record AnchorOutcome(String type, String dataMarket, long epochId, int ba
         /** Audit: the chain holds something else, or nothing. */
         AUDIT_MISMATCH,
         /** Anchoring is switched off. */
-        NOT_ANCHORED
+        NOT_ANCHORED,
+        /** Audit: the chain does not hold this batch, and the epoch is not complete on chain yet (still in flight). */
+        AUDIT_PENDING
     }
 
     public static AnchorOutcome forBatch(SubmissionBatch b, Status status, String txHash, long blockNumber, String detail,

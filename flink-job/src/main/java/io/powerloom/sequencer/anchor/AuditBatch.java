@@ -21,11 +21,14 @@ import io.powerloom.sequencer.protocol.crypto.Hex;
 /**
  * Audit mode of the anchor stage: instead of committing, compares each recomputed batch with what the protocol-state
  * contract holds — the batch CID among the epoch's committed batch CIDs, its finalized-CIDs Merkle root, and each
- * project's stored snapshot CID — and reports {@code AUDIT_MATCH} or {@code AUDIT_MISMATCH} with the differences.
+ * project's stored snapshot CID — and reports {@code AUDIT_MATCH} or {@code AUDIT_MISMATCH} with the differences, or
+ * {@code AUDIT_PENDING} when the chain does not hold the batch and the epoch is not complete there yet (still in flight).
  * Sends no transaction. Reads are asynchronous JSON-RPC calls.
  */
 public class AuditBatch extends RichAsyncFunction<SubmissionBatch, AnchorOutcome> {
     private static final long serialVersionUID = 1L;
+
+    private static final String PENDING = "pending: ";
 
     private final String rpcUrl;
     private final String protocolState;
@@ -43,7 +46,7 @@ public class AuditBatch extends RichAsyncFunction<SubmissionBatch, AnchorOutcome
         web3j = Web3j.build(new HttpService(rpcUrl));
         contract = PowerloomProtocolState.load(protocolState, web3j,
                 new ReadonlyTransactionManager(web3j, "0x0000000000000000000000000000000000000000"), new DefaultGasProvider());
-        metrics = new AnchorMetrics(getRuntimeContext().getMetricGroup(), "audit");
+        metrics = new AnchorMetrics(getRuntimeContext().getMetricGroup(), "batches", AnchorMetrics.AUDIT, false);
     }
 
     @Override
@@ -65,12 +68,18 @@ public class AuditBatch extends RichAsyncFunction<SubmissionBatch, AnchorOutcome
                     return cids;
                 });
         CompletableFuture<byte[]> root = contract.batchCidFinalizedRoot(b.dataMarket(), b.batchCid()).sendAsync();
+        CompletableFuture<Boolean> completed = contract.batchSubmissionsCompleted(b.dataMarket(), epoch).sendAsync();
         List<CompletableFuture<String>> stored = new ArrayList<>();
         for (String project : b.projectIds()) {
             stored.add(contract.maxSnapshotsCid(b.dataMarket(), project, epoch).sendAsync());
         }
         CompletableFuture.allOf(stored.toArray(new CompletableFuture[0])).thenCombine(batchCids, (ignored, cids) -> cids)
                 .thenCombine(root, (cids, onChainRoot) -> {
+                    if (!cids.contains(b.batchCid()) && !completed.join()) {
+                        // the epoch is still being committed (or not yet): nothing to compare yet
+                        return List.of(PENDING + "epoch " + Long.toUnsignedString(b.epochId()) + " is not complete on chain ("
+                                + cids.size() + " batches committed so far)");
+                    }
                     List<String> problems = new ArrayList<>();
                     if (!cids.contains(b.batchCid())) {
                         problems.add("batch CID " + b.batchCid() + " is not among the epoch's committed batches " + cids);
@@ -92,8 +101,16 @@ public class AuditBatch extends RichAsyncFunction<SubmissionBatch, AnchorOutcome
                                 + error.getMessage(), error));
                         return;
                     }
-                    AnchorOutcome o = AnchorOutcome.forBatch(b, problems.isEmpty() ? AnchorOutcome.Status.AUDIT_MATCH
-                            : AnchorOutcome.Status.AUDIT_MISMATCH, null, -1, problems.isEmpty() ? null : String.join("; ", problems), -1);
+                    AnchorOutcome.Status status;
+                    String detail;
+                    if (problems.size() == 1 && problems.get(0).startsWith(PENDING)) {
+                        status = AnchorOutcome.Status.AUDIT_PENDING;
+                        detail = problems.get(0).substring(PENDING.length());
+                    } else {
+                        status = problems.isEmpty() ? AnchorOutcome.Status.AUDIT_MATCH : AnchorOutcome.Status.AUDIT_MISMATCH;
+                        detail = problems.isEmpty() ? null : String.join("; ", problems);
+                    }
+                    AnchorOutcome o = AnchorOutcome.forBatch(b, status, null, -1, detail, -1);
                     metrics.record(o);
                     result.complete(List.of(o));
                 });

@@ -18,18 +18,20 @@ abstract class ChainAsyncFunction<IN> extends RichAsyncFunction<IN, AnchorOutcom
 
     private final CommitClientConfig config;
     private final String metricPrefix;
+    private final boolean commitLatency;
     protected transient BatchCommitClient client;
     protected transient AnchorMetrics metrics;
 
-    ChainAsyncFunction(CommitClientConfig config, String metricPrefix) {
+    ChainAsyncFunction(CommitClientConfig config, String metricPrefix, boolean commitLatency) {
         this.config = config;
         this.metricPrefix = metricPrefix;
+        this.commitLatency = commitLatency;
     }
 
     @Override
     public void open(OpenContext openContext) {
         client = SharedCommitClients.acquire(config);
-        metrics = new AnchorMetrics(getRuntimeContext().getMetricGroup(), metricPrefix);
+        metrics = new AnchorMetrics(getRuntimeContext().getMetricGroup(), metricPrefix, AnchorMetrics.COMMIT, commitLatency);
     }
 
     @Override

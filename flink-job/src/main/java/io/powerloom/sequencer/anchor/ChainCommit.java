@@ -24,7 +24,7 @@ public class ChainCommit extends ChainAsyncFunction<SubmissionBatch> {
     private static final long serialVersionUID = 1L;
 
     public ChainCommit(CommitClientConfig config) {
-        super(config, "batches");
+        super(config, "batches", true);
     }
 
     @Override

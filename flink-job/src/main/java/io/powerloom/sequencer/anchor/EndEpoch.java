@@ -14,7 +14,7 @@ public class EndEpoch extends ChainAsyncFunction<EpochCompletion.EpochReady> {
     private static final long serialVersionUID = 1L;
 
     public EndEpoch(CommitClientConfig config) {
-        super(config, "epochs");
+        super(config, "epochs", false);
     }
 
     @Override

@@ -197,7 +197,75 @@ public final class SequencerConfig implements Serializable {
                 merged.setString(option.key(), v);
             }
         }
-        return new SequencerConfig(merged.toMap());
+        SequencerConfig cfg = new SequencerConfig(merged.toMap());
+        cfg.validate();
+        return cfg;
+    }
+
+    /**
+     * Refuses any {@code sequencer.*} key that no option declares (naming the known ones), and any value that does not
+     * parse or is out of range. Called at start, so a misspelled key never silently falls back to a default.
+     *
+     * @throws IllegalArgumentException naming the key and the value
+     */
+    public void validate() {
+        Set<String> known = allOptions().stream().map(ConfigOption::key).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> unknown = values.keySet().stream().filter(k -> k.startsWith(PREFIX) && !known.contains(k))
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown setting" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+                    + "; known settings: " + String.join(", ", known));
+        }
+        Configuration conf = toConfiguration();
+        for (ConfigOption<?> option : allOptions()) {
+            Object value;
+            try {
+                value = conf.getOptional(option).orElse(null);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("bad value for " + option.key() + ": '" + values.get(option.key()) + "' ("
+                        + rootMessage(e) + ")", e);
+            }
+            String problem = value == null ? null : check(option, value);
+            if (problem != null) {
+                throw new IllegalArgumentException("bad value for " + option.key() + ": '" + values.get(option.key()) + "' "
+                        + problem);
+            }
+        }
+        replayEpochs();
+    }
+
+    /** What is wrong with a value that parsed, or null. */
+    private static String check(ConfigOption<?> option, Object value) {
+        if (value instanceof Integer i && i < 1 && !option.equals(PER_SLOT_EPOCH_LIMIT)) {
+            return "must be at least 1";
+        }
+        if (value instanceof Integer i && i < 0) {
+            return "must not be negative";
+        }
+        if (value instanceof Long l && l < 0) {
+            return "must not be negative";
+        }
+        if (value instanceof Duration d && d.isNegative()) {
+            return "must not be negative";
+        }
+        if (option.equals(MIN_SHARE) && !((Double) value >= 0.0 && (Double) value <= 1.0)) {
+            return "must be between 0 and 1";
+        }
+        if (option.equals(ANCHOR_MODE) && !Set.of("commit", "audit", "none").contains(value)) {
+            return "must be commit, audit or none";
+        }
+        if (option.equals(CHECKPOINT_INTERVAL) && ((Duration) value).toMillis() < 10) {
+            return "must be at least 10 ms";
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     public static SequencerConfig of(Configuration conf) {
@@ -261,6 +329,60 @@ public final class SequencerConfig implements Serializable {
                 .orElseThrow(() -> new IllegalArgumentException("sequencer.chain.protocol-state is required"));
     }
 
+    /**
+     * The settings that shape what the job decides and how it cuts batches: with other values, a replay of the same
+     * log gives other batches. The job writes them into every batch record (see
+     * {@link io.powerloom.sequencer.job.kafka.OutputRecords}), so an audit can take them from there. A new option that
+     * changes decisions belongs in this list.
+     */
+    public static final List<ConfigOption<?>> DECISION_OPTIONS = List.of(FULL_NODES, FLAGGED, PER_SLOT_EPOCH_LIMIT,
+            DEADLINE_CHECK, DEADLINE_TOLERANCE, MIN_COUNT, MIN_SHARE, EARLY_GRACE, RELEASE_WAIT, DEFAULT_WINDOW_SECONDS,
+            OUT_OF_ORDERNESS, BATCH_SIZE, BATCH_MAX_BYTES, CHAIN_ID, PROTOCOL_STATE);
+
+    /** {@link #DECISION_OPTIONS} with their values in a canonical text form (lists lower-case and sorted), by key. */
+    public java.util.SortedMap<String, String> decisionSettings() {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        Configuration conf = toConfiguration();
+        for (ConfigOption<?> option : DECISION_OPTIONS) {
+            // getOptional ignores defaults: the value in effect is the default when nothing is set
+            Object v = option.hasDefaultValue() ? conf.get(option) : conf.getOptional(option).orElse(null);
+            if (v == null) {
+                continue;
+            }
+            String text;
+            if (v instanceof Duration d) {
+                text = d.toMillis() + " ms";
+            } else if (option.equals(FULL_NODES) || option.equals(FLAGGED)) {
+                text = String.join(",", lowerSet(list((String) v)));
+            } else if (option.equals(PROTOCOL_STATE)) {
+                text = ((String) v).toLowerCase(Locale.ROOT);
+            } else {
+                text = String.valueOf(v);
+            }
+            out.put(option.key(), text);
+        }
+        return out;
+    }
+
+    /**
+     * The settings whose value in effect differs from the option's default (or that have none), by key, as given.
+     * For printing what a run was configured with.
+     */
+    public java.util.SortedMap<String, String> nonDefaults() {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        Configuration conf = toConfiguration();
+        for (ConfigOption<?> option : allOptions()) {
+            if (!values.containsKey(option.key())) {
+                continue;
+            }
+            Object v = conf.get(option);
+            if (!option.hasDefaultValue() || !java.util.Objects.equals(v, option.defaultValue())) {
+                out.put(option.key(), values.get(option.key()));
+            }
+        }
+        return out;
+    }
+
     /** A list value: items separated by commas or semicolons, blanks dropped. */
     public static List<String> list(String value) {
         return Arrays.stream(value.split("[,;]")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toList());
@@ -271,14 +393,34 @@ public final class SequencerConfig implements Serializable {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** All options, for documentation and environment overrides. */
+    /** The prefix of every key of the job. */
+    public static final String PREFIX = "sequencer.";
+
+    /**
+     * All options: every {@code public static final ConfigOption} declared in this class, in declaration order. A new
+     * option is known (to validation, environment overrides and the documentation test) by being declared here.
+     */
     public static List<ConfigOption<?>> allOptions() {
-        return Arrays.asList(KAFKA_BOOTSTRAP, TOPIC_SUBMISSIONS, TOPIC_CHAIN, TOPIC_FINALIZED, TOPIC_BATCHES, TOPIC_REJECTED,
-                KAFKA_GROUP, TRANSACTIONAL_PREFIX, START_FROM, STOP_AT, OUT_OF_ORDERNESS, MAX_DRIFT, DATA_MARKETS, FULL_NODES, FLAGGED,
-                PER_SLOT_EPOCH_LIMIT, DEADLINE_CHECK, DEADLINE_TOLERANCE, QUOTA_RETENTION, MIN_COUNT, MIN_SHARE, EARLY_GRACE,
-                RELEASE_WAIT, DEFAULT_WINDOW_SECONDS, BATCH_SIZE, BATCH_MAX_BYTES, ANCHOR_MODE, IPFS_API, IPFS_TIMEOUT, RPC_URL,
-                CHAIN_ID, PROTOCOL_STATE, REPLAY_EPOCHS, SIGNER_KEY_FILES, SIGNER_KEY_ENV_VARS, RECEIPT_POLL, GAS_PER_PROJECT, LEARN_GAS, MAX_CONCURRENT_COMMITS, ANCHOR_CAPACITY, ANCHOR_TIMEOUT, CHECKPOINT_INTERVAL,
-                CLOSE_BUFFER_TIMEOUT);
+        return ALL;
+    }
+
+    private static final List<ConfigOption<?>> ALL = declaredOptions(SequencerConfig.class);
+
+    /** The {@code public static final ConfigOption} fields of {@code holder}, in declaration order. */
+    static List<ConfigOption<?>> declaredOptions(Class<?> holder) {
+        List<ConfigOption<?>> out = new java.util.ArrayList<>();
+        for (java.lang.reflect.Field f : holder.getDeclaredFields()) {
+            int m = f.getModifiers();
+            if (f.getType() == ConfigOption.class && java.lang.reflect.Modifier.isStatic(m)
+                    && java.lang.reflect.Modifier.isPublic(m)) {
+                try {
+                    out.add((ConfigOption<?>) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     @Override

@@ -56,11 +56,12 @@ public final class SequencerJob {
     public static SequencerPipeline.Outputs kafkaOutputs(SequencerConfig cfg) {
         String bootstrap = cfg.get(SequencerConfig.KAFKA_BOOTSTRAP);
         String prefix = cfg.get(SequencerConfig.TRANSACTIONAL_PREFIX);
+        java.util.TreeMap<String, String> settings = new java.util.TreeMap<>(cfg.decisionSettings());
         return new SequencerPipeline.Outputs(
                 KafkaOutput.<ProjectEpochResult>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_FINALIZED), prefix + "-finalized",
                         OutputRecords::key, OutputRecords::value),
                 KafkaOutput.<AnchorOutcome>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_BATCHES), prefix + "-batches",
-                        OutputRecords::key, OutputRecords::value),
+                        OutputRecords::key, o -> OutputRecords.value(o, settings)),
                 KafkaOutput.<RejectedSubmission>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_REJECTED), prefix + "-rejected",
                         OutputRecords::key, OutputRecords::value));
     }

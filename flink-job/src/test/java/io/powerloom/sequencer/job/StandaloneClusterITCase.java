@@ -67,7 +67,8 @@ class StandaloneClusterITCase {
     static final int SUBMISSION_PARTITIONS = 4;
     static final long T0 = (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(2).toMillis();
     static final String MARKET = Snapshotters.MARKET;
-    static final Path JOB_JAR = Path.of("target", "flink-job-0.1.0-SNAPSHOT.jar");
+    /** The shaded job jar of this build ({@code -Djob.jar=...} runs the tests against another one). */
+    static final Path JOB_JAR = Path.of(System.getProperty("job.jar", "target/flink-job-0.1.0-SNAPSHOT.jar"));
 
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
@@ -111,6 +112,19 @@ class StandaloneClusterITCase {
         }
     }
 
+    /** A test that fails midway must not leave a job holding the cluster's slots for the next one. */
+    @org.junit.jupiter.api.AfterEach
+    void cancelWhatIsStillRunning() throws InterruptedException {
+        for (JsonNode j : cluster.rest().get("jobs/overview").path("jobs")) {
+            if (Set.of("RUNNING", "CREATED", "INITIALIZING", "RESTARTING").contains(j.path("state").asText())) {
+                String id = j.path("jid").asText();
+                System.out.println("cancelling job " + id + " left running");
+                cluster.rest().cancel(id);
+                cluster.rest().awaitTerminal(id, Duration.ofMinutes(1));
+            }
+        }
+    }
+
     /** Program arguments {@code --sequencer.<key> <value>} of one run, writing to its own output topics. */
     static List<String> programArgs(String run, String stopAt) {
         Map<String, String> c = new TreeMap<>(network.jobConfig(run, BATCH_SIZE));
@@ -136,6 +150,9 @@ class StandaloneClusterITCase {
         ClusterScripts.Result r = cluster.submitExpectingFailure(JOB_JAR.toAbsolutePath(),
                 List.of("--sequencer.data-markets", MARKET, "--sequencer.batch.size"));
         assertThat(r.stderr()).contains("missing value for --sequencer.batch.size");
+        ClusterScripts.Result misspelled = cluster.submitExpectingFailure(JOB_JAR.toAbsolutePath(),
+                List.of("--sequencer.data-markets", MARKET, "--sequencer.batch.sise", "10"));
+        assertThat(misspelled.stderr()).contains("unknown setting sequencer.batch.sise").contains("sequencer.batch.size");
         assertThat(cluster.rest().get("jobs").path("jobs")).as("no job was created").isEmpty();
         assertThat(cluster.rest().get("jars").path("files")).as("the refused jar was removed again").isEmpty();
     }
@@ -215,8 +232,105 @@ class StandaloneClusterITCase {
         Map<String, JsonNode> batches = readBatches("r2");
         assertCommittedOnChain(batches, Set.of("COMMITTED", "ALREADY_DONE"));
 
+        // the metric identifiers as the REST API shows them (docs/operations.md, "Monitor", lists them this way)
+        JsonNode finalizeVertex = null;
+        for (JsonNode v : rest.job(second).path("vertices")) {
+            if (v.path("name").asText().contains("finalize: consensus per project and epoch")) {
+                finalizeVertex = v;
+            }
+        }
+        assertThat(finalizeVertex).isNotNull();
+        List<String> ids = new ArrayList<>();
+        long metricsDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (ids.isEmpty() && System.nanoTime() < metricsDeadline) { // fetched from the TaskManager every few seconds
+            rest.get("jobs/" + second + "/vertices/" + finalizeVertex.path("id").asText() + "/metrics")
+                    .forEach(m -> ids.add(m.path("id").asText()));
+            Thread.sleep(ids.isEmpty() ? 500 : 0);
+        }
+        System.out.println("finalize vertex metric ids: " + ids.stream().filter(i -> !i.contains("numRecords")
+                && !i.contains("Watermark") && !i.contains("numBytes") && !i.contains("Buffers")).sorted().toList());
+        assertThat(ids).contains("0.finalize__consensus_per_project_and_epoch.finalized",
+                "0.finalize__consensus_per_project_and_epoch.rejected_late");
+
         rest.cancel(second);
         assertThat(rest.awaitTerminal(second, Duration.ofMinutes(1))).isEqualTo("CANCELED");
+    }
+
+    @Test
+    @Order(4)
+    void aReplaySubmittedWithTheScriptsAuditsToTheEndAndTheClusterStaysUp() throws Exception {
+        // the live run r1 committed epochs 1-3 with batches of 8; the audit is not told the batch size
+        Map<String, String> live = new TreeMap<>(network.jobConfig("r1", BATCH_SIZE));
+        live.remove("sequencer.batch.size");
+        live.remove("sequencer.kafka.start-from");
+        live.remove("sequencer.kafka.stop-at");
+        List<String> args = new ArrayList<>(List.of("--mode", "audit", "--from", "epoch:1", "--to", "epoch:" + EPOCHS,
+                "--run-id", "cluster-audit"));
+        live.forEach((k, v) -> {
+            args.add("--" + k);
+            args.add(v);
+        });
+        ClusterScripts.Result r = cluster.replay(JOB_JAR.toAbsolutePath(), args, Duration.ofMinutes(3));
+        System.out.printf("replay.sh --url: %d ms%n%s%s", r.took().toMillis(), r.stdout(), r.stderr());
+        assertThat(r.stdout()).contains("replay audit: " + EPOCHS * expectedBatchesPerEpoch() + " batches {AUDIT_MATCH=")
+                .contains("MATCH (exit 0)");
+        assertThat(readKeyed("batches-r1-cluster-audit", 100, Duration.ofSeconds(5)).values())
+                .extracting(n -> n.path("status").asText()).containsOnly("AUDIT_MATCH");
+
+        // the cluster is still there: the same JobManager and TaskManager, the replay job FINISHED
+        assertThat(cluster.rest().overview().path("taskmanagers").asInt()).isEqualTo(1);
+        clusterPids.forEach((role, pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .as("%s (pid %d) alive after the replay", role, pid).isTrue());
+        assertThat(cluster.rest().get("jobs/overview").path("jobs")).filteredOn(j -> j.path("name").asText()
+                .equals("powerloom-sequencer-replay-cluster-audit"))
+                .singleElement().satisfies(j -> assertThat(j.path("state").asText()).isEqualTo("FINISHED"));
+
+        // a bad replay is refused at submission with the replay's one line, and leaves no job behind
+        List<String> bad = new ArrayList<>(args);
+        bad.set(bad.indexOf("--from") + 1, "epoch:abc");
+        ClusterScripts.ScriptFailedException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                ClusterScripts.ScriptFailedException.class, () -> cluster.replay(JOB_JAR.toAbsolutePath(), bad, Duration.ofMinutes(1)));
+        assertThat(refused.result().exitCode()).isEqualTo(1);
+        assertThat(refused.result().stderr()).contains("--from epoch:abc: expected epoch:<number>");
+    }
+
+    @Test
+    @Order(5)
+    void theOperatorWalkThroughRunsAsWritten() throws Exception {
+        Path repo = ClusterScripts.locate().folder().getParent();
+        String readme = Files.readString(repo.resolve("flink-cluster").resolve("README.md"));
+        String block = readme.substring(readme.indexOf("<!-- walk-through:start -->"), readme.indexOf("<!-- walk-through:end -->"));
+        String script = block.substring(block.indexOf("```bash\n") + 8, block.lastIndexOf("```"));
+        String operations = Files.readString(repo.resolve("docs").resolve("operations.md"));
+        assertThat(operations.substring(operations.indexOf("<!-- walk-through:start -->"),
+                operations.indexOf("<!-- walk-through:end -->"))).as("docs/operations.md shows the same walk-through")
+                .isEqualTo(block);
+        createOutputTopics("wt");
+        Map<String, String> c = new TreeMap<>(network.jobConfig("wt", BATCH_SIZE));
+        c.put("sequencer.kafka.stop-at", "none");
+        c.remove("sequencer.checkpoint-interval");
+        String jobArgs = c.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+        assertThat(jobArgs).doesNotContain("  ").doesNotContainPattern("=[^ ]* [^-]");
+
+        ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(repo.toFile())
+                .redirectErrorStream(true);
+        pb.environment().put("URL", cluster.restUrl());
+        pb.environment().put("JAR", JOB_JAR.toAbsolutePath().toString());
+        pb.environment().put("JOB_ARGS", jobArgs);
+        Path log = Files.createTempFile("walk-through", ".log");
+        pb.redirectOutput(log.toFile());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        boolean done = p.waitFor(6, java.util.concurrent.TimeUnit.MINUTES);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(log);
+        System.out.printf("walk-through in %d ms:%n%s%n", (System.nanoTime() - t0) / 1_000_000, out);
+        assertThat(done).as(out).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("MATCH (exit 0)");
+        assertThat(cluster.rest().overview().path("taskmanagers").asInt()).isEqualTo(1);
     }
 
     // ---------------------------------------------------------------- helpers

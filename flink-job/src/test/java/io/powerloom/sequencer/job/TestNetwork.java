@@ -123,6 +123,11 @@ public final class TestNetwork {
                 cfg.get(SequencerConfig.TOPIC_REJECTED))) {
             kafka.createTopic(t, 2);
         }
+        return execute(run, parallelism, cfg);
+    }
+
+    /** Submits the job like {@link #submit}, to output topics that already exist. */
+    public JobClient execute(String run, int parallelism, SequencerConfig cfg) throws Exception {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);

@@ -87,7 +87,7 @@ class BridgeTemplateTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("p2p", 9100, "TCP"),
             org.assertj.core.groups.Tuple.tuple("http", 9102, "TCP"));
-    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
     assertThat(c.getLivenessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("http"));
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())

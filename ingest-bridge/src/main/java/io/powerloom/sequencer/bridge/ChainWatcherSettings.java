@@ -48,12 +48,8 @@ public final class ChainWatcherSettings {
      * @throws ConfigException naming the key when one is unknown, missing or malformed
      */
     public static ChainWatcherConfig from(BridgeConfig config) {
+        checkKnownKeys(config);
         Map<String, String> c = new HashMap<>(config.chainSettings());
-        for (String k : c.keySet()) {
-            if (!KEYS.contains(k)) {
-                throw new ConfigException("chain." + k, "unknown chain watcher key (known: chain." + KEYS + ")");
-            }
-        }
         ChainWatcherConfig.Builder b = ChainWatcherConfig.builder(required(c, "rpc.url"),
                 required(c, "protocol.state.address"), config.kafkaBootstrapServers());
         try {
@@ -99,6 +95,21 @@ public final class ChainWatcherSettings {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("chain.*", e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses an unknown {@code chain.*} key, also when the watcher is off (a misspelled {@code chain.rpc.url} must not
+     * silently leave it off).
+     *
+     * @throws ConfigException naming the key and the known ones
+     */
+    public static void checkKnownKeys(BridgeConfig config) {
+        for (String k : new java.util.TreeSet<>(config.chainSettings().keySet())) {
+            if (!KEYS.contains(k)) {
+                throw new ConfigException("chain." + k, "unknown chain watcher key (known: chain."
+                        + String.join(", chain.", new java.util.TreeSet<>(KEYS)) + ")");
+            }
         }
     }
 

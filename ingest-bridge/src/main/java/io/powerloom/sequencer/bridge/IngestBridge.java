@@ -138,7 +138,8 @@ public final class IngestBridge implements AutoCloseable {
 
     /**
      * The readiness conditions: libp2p host listening, Kafka acknowledging (heartbeats are acknowledged every
-     * interval, so a recent acknowledgement proves the broker reachable), a reservation on every configured relay.
+     * interval, so a recent acknowledgement proves the broker reachable), a reservation on every configured relay,
+     * and the chain watcher completing its cycles ({@link ChainWatcher#unreadyReason}).
      */
     public List<HealthCheck> health() {
         List<HealthCheck> checks = new ArrayList<>();
@@ -157,10 +158,9 @@ public final class IngestBridge implements AutoCloseable {
                 state.status() == ReservationState.Status.RESERVED,
                 state.status() + (state.lastError() == null ? "" : " (" + state.lastError() + ")"))));
         if (chainWatcher != null) {
-            Throwable failure = chainWatcher.failure();
-            checks.add(new HealthCheck("chain-watcher", chainWatcher.isRunning() && failure == null,
-                    failure != null ? "failed: " + failure.getMessage()
-                            : "lag " + chainWatcher.metrics().lag() + " blocks"));
+            String unready = chainWatcher.unreadyReason(System.currentTimeMillis());
+            checks.add(new HealthCheck("chain-watcher", unready == null, unready != null ? unready
+                    : "lag " + chainWatcher.metrics().lag() + " blocks, head " + chainWatcher.metrics().head()));
         }
         return checks;
     }
@@ -235,6 +235,7 @@ public final class IngestBridge implements AutoCloseable {
         BridgeConfig config;
         try {
             config = BridgeConfig.load(file, System.getenv());
+            ChainWatcherSettings.checkKnownKeys(config);
         } catch (BridgeConfig.ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());
             System.exit(2);

@@ -48,6 +48,14 @@ class ChainWatcherSettingsTest {
     }
 
     @Test
+    void aMisspelledChainKeyIsRefusedAlsoWhenTheWatcherIsOff() {
+        assertThatThrownBy(() -> ChainWatcherSettings.checkKnownKeys(BridgeConfig.of(Map.of("chain.rcp.url", "http://x"))))
+                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("chain.rcp.url")
+                .hasMessageContaining("chain.rpc.url");
+        ChainWatcherSettings.checkKnownKeys(BridgeConfig.of(Map.of("chain.confirmations", "3")));
+    }
+
+    @Test
     void unknownMissingAndMalformedKeysAreTypedErrors() {
         assertThatThrownBy(() -> ChainWatcherSettings.from(BridgeConfig.of(Map.of("chain.rpc.url", "http://x",
                 "chain.protocol.state.address", "0x" + "11".repeat(20), "chain.confirmation", "2"))))

@@ -13,6 +13,7 @@ import io.powerloom.sequencer.infra.TempDirs;
 import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.ipfs.IpfsNode;
 import io.powerloom.sequencer.infra.kafka.KafkaBroker;
+import io.powerloom.sequencer.job.SequencerConfig;
 import io.powerloom.sequencer.job.SequencerJob;
 import io.powerloom.sequencer.protocol.crypto.Eip712Domain;
 import io.powerloom.sequencer.protocol.crypto.Keccak256;
@@ -298,7 +299,8 @@ public final class LocalNetwork implements AutoCloseable {
             sleep(100);
         }
         say("ingest bridge up: peer " + bridge.host().peerId() + ", reachable at " + bridge.host().circuitAddresses().get(0)
-                + "; metrics http://127.0.0.1:" + bridge.httpPort() + "/metrics");
+                + "; health http://127.0.0.1:" + bridge.httpPort() + "/healthz, metrics http://127.0.0.1:"
+                + bridge.httpPort() + "/metrics");
 
         // slot registrations go to the compacted slots topic and, for the job, to the protocol-chain topic
         ChainWatcher watcher = new ChainWatcher(ChainWatcherConfig.builder(anvil.rpcUrl(), deployment.contractAddress(),
@@ -338,7 +340,11 @@ public final class LocalNetwork implements AutoCloseable {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(options.parallelism());
-        SequencerJob.configure(env, SequencerJob.config(jobConfig(data)));
+        SequencerConfig cfg = SequencerJob.config(jobConfig(data));
+        cfg.validate();
+        say("job settings other than the defaults (docs/configuration.md):");
+        cfg.nonDefaults().forEach((k, v) -> say("  " + k + " = " + v));
+        SequencerJob.configure(env, cfg);
         try {
             job = env.executeAsync("powerloom-sequencer (local network)");
         } catch (Exception e) {
@@ -347,6 +353,9 @@ public final class LocalNetwork implements AutoCloseable {
         track("Flink job", this::stopJob);
         awaitJobRunning(Duration.ofSeconds(120));
         say("Flink job running: web UI " + webUrl() + " (job " + job.getJobID() + ")");
+        say("job health and metrics: " + webUrl() + "/jobs/" + job.getJobID() + " (state), " + webUrl() + "/jobs/"
+                + job.getJobID() + "/checkpoints, " + webUrl() + "/jobs/" + job.getJobID()
+                + "/vertices/<vertex id>/metrics (operator metrics, docs/operations.md \"Monitor\")");
     }
 
     /** The job's {@code sequencer.*} settings. */

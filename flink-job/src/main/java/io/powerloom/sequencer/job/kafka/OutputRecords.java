@@ -1,6 +1,7 @@
 package io.powerloom.sequencer.job.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import io.powerloom.sequencer.anchor.AnchorOutcome;
 import io.powerloom.sequencer.finalize.ProjectEpochResult;
@@ -46,6 +47,15 @@ public final class OutputRecords {
     }
 
     public static byte[] value(AnchorOutcome o) {
+        return value(o, Map.of());
+    }
+
+    /**
+     * A batch outcome; batch records also carry {@code settings}: the job's decision settings
+     * ({@link io.powerloom.sequencer.job.SequencerConfig#decisionSettings()}), so that an audit can rebuild the same
+     * batches from the log without knowing how the live job was configured.
+     */
+    public static byte[] value(AnchorOutcome o, Map<String, String> settings) {
         JsonWriter w = start(AnchorOutcome.BATCH.equals(o.type()) ? "batch" : "epochEnd");
         w.name("dataMarket").value(o.dataMarket());
         w.name("epochId").unsignedValue(o.epochId());
@@ -69,6 +79,11 @@ public final class OutputRecords {
             w.name("detail").value(o.detail());
         }
         w.name("windowCloseMs").value(o.windowCloseMs());
+        if (o.batchCid() != null && !settings.isEmpty()) {
+            w.name("settings").beginObject();
+            settings.forEach((k, v) -> w.name(k).value(v));
+            w.endObject();
+        }
         if (o.commitLatencyMs() >= 0) {
             w.name("commitLatencyMs").value(o.commitLatencyMs());
         }

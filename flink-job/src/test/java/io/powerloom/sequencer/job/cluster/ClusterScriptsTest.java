@@ -41,7 +41,7 @@ class ClusterScriptsTest {
 
     @Test
     void everyScriptExplainsItselfWithHelp() {
-        for (String script : List.of("start-cluster.sh", "stop-cluster.sh", "submit-job.sh", "savepoint.sh")) {
+        for (String script : List.of("start-cluster.sh", "stop-cluster.sh", "submit-job.sh", "savepoint.sh", "replay.sh")) {
             ClusterScripts.Result r = SCRIPTS.run(script, List.of("--help"), TIMEOUT);
             assertThat(r.stdout()).as(script).contains("flink-cluster/" + script + " [").doesNotContain("set -euo");
         }
@@ -102,6 +102,19 @@ class ClusterScriptsTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void replayRefusesBadOptionsBeforeStartingAnything() throws IOException {
+        assertThat(failure("replay.sh")).contains("no replay arguments");
+        assertThat(failure("replay.sh", "--bogus")).contains("unknown option '--bogus'");
+        Path jar = Files.writeString(dir.resolve("job.jar"), "not really a jar");
+        assertThat(failure("replay.sh", "--jar", dir.resolve("nope.jar").toString(), "--", "--mode", "audit"))
+                .contains("no such jar");
+        assertThat(failure("replay.sh", "--jar", jar.toString(), "--", "--mode", "audti", "--from", "epoch:1"))
+                .contains("--mode must be audit or reanchor, was 'audti'");
+        assertThat(failure("replay.sh", "--jar", jar.toString(), "--parallelism", "0", "--", "--mode", "audit"))
+                .contains("--parallelism must be a positive number");
     }
 
     @Test

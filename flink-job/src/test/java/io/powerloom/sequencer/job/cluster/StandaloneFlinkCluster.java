@@ -111,6 +111,17 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code replay.sh --url <this cluster>} (ReplayJob submitted with submit-job.sh, then the report) and returns
+     * what it printed; fails unless it exits 0 (every batch matches, or was re-anchored).
+     */
+    public ClusterScripts.Result replay(Path jar, List<String> replayArgs, Duration timeout) {
+        List<String> args = new ArrayList<>(List.of("--url", restUrl(), "--jar", jar.toString(), "--parallelism", "2",
+                "--wait", Long.toString(timeout.toSeconds()), "--"));
+        args.addAll(replayArgs);
+        return scripts.run("replay.sh", args, timeout.plusMinutes(1));
+    }
+
     /** Stop-with-savepoint ({@code savepoint.sh --stop}); returns the savepoint location. */
     public String stopWithSavepoint(String jobId) {
         return scripts.run("savepoint.sh", List.of("--url", restUrl(), jobId, "--stop"), Duration.ofMinutes(3)).lastLine();

@@ -146,6 +146,41 @@ public final class ChainWatcher implements AutoCloseable {
         return failure;
     }
 
+    /**
+     * Why the watcher is not ready, or null when it is: it stopped (a fatal error), two cycles in a row failed (an RPC
+     * endpoint that refuses connections or answers errors: within about two poll intervals), or no cycle has completed
+     * for {@link #staleAfter()} (an endpoint that hangs until the RPC timeout).
+     */
+    public String unreadyReason(long nowMs) {
+        if (failure != null) {
+            return "failed: " + failure.getMessage();
+        }
+        if (!isRunning()) {
+            return "not running";
+        }
+        long since = nowMs - metrics.lastSuccessMs();
+        if (metrics.failureStreak() >= 2 || since > staleAfter().toMillis()) {
+            return metrics.failureStreak() + " cycles failed in a row, none completed for " + since + " ms (limit "
+                    + staleAfter().toMillis() + " ms); last error: " + metrics.lastError() + " (RPC "
+                    + redactedRpcUrl() + ")";
+        }
+        return null;
+    }
+
+    /** How long without a completed cycle makes the watcher unready: RPC timeout + 3 poll intervals. */
+    public java.time.Duration staleAfter() {
+        return config.rpcTimeout().plus(config.pollInterval().multipliedBy(3));
+    }
+
+    private String redactedRpcUrl() {
+        try {
+            java.net.URI u = java.net.URI.create(config.rpcUrl());
+            return u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "");
+        } catch (RuntimeException e) {
+            return "(unparseable URL)";
+        }
+    }
+
     public ChainWatcherMetrics metrics() {
         return metrics;
     }
@@ -163,6 +198,7 @@ public final class ChainWatcher implements AutoCloseable {
                     needsReopen = false;
                 }
                 more = cycle();
+                metrics.cycleSucceeded(System.currentTimeMillis());
                 backoffMs = config.pollInterval().toMillis();
             } catch (ChainWatcherException | ProducerFencedException | OutOfOrderSequenceException
                      | AuthorizationException fatal) {
@@ -171,12 +207,12 @@ public final class ChainWatcher implements AutoCloseable {
                 running = false;
                 return;
             } catch (KafkaException e) {
-                metrics.cycleFailures.incrementAndGet();
+                metrics.cycleFailed(e);
                 LOG.warn("Kafka failure, reopening the producer and re-reading progress in {} ms: {}", backoffMs, e.toString());
                 needsReopen = true;
                 backoffMs = Math.min(backoffMs * 2, 30_000);
             } catch (IOException | RuntimeException e) {
-                metrics.cycleFailures.incrementAndGet();
+                metrics.cycleFailed(e);
                 LOG.warn("chain read failed, retrying in {} ms: {}", backoffMs, e.toString());
                 LOG.debug("cycle failure", e);
                 backoffMs = Math.min(backoffMs * 2, 30_000);

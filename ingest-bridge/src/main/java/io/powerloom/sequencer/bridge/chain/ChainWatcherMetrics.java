@@ -19,6 +19,32 @@ public final class ChainWatcherMetrics {
     final AtomicLong reorgs = new AtomicLong();
     final AtomicLong cycleFailures = new AtomicLong();
     final AtomicLong windowFallbacks = new AtomicLong();
+    /** Wall time of the last cycle that completed (or of the start, before any). */
+    final AtomicLong lastSuccessMs = new AtomicLong(System.currentTimeMillis());
+    /** Cycles failed since the last one that completed. */
+    final AtomicLong failureStreak = new AtomicLong();
+    volatile String lastError;
+
+    void cycleSucceeded(long nowMs) {
+        lastSuccessMs.set(nowMs);
+        failureStreak.set(0);
+    }
+
+    void cycleFailed(Throwable e) {
+        cycleFailures.incrementAndGet();
+        failureStreak.incrementAndGet();
+        String m = e.getMessage();
+        lastError = e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.replace('\n', ' '));
+    }
+
+    /** Wall time of the last completed cycle, or of the start before any. */
+    public long lastSuccessMs() { return lastSuccessMs.get(); }
+
+    /** Cycles failed in a row since the last one that completed. */
+    public long failureStreak() { return failureStreak.get(); }
+
+    /** The error of the last failed cycle, or null. */
+    public String lastError() { return lastError; }
 
     /** Latest head block number seen on the chain (-1 before the first poll). */
     public long head() { return head.get(); }

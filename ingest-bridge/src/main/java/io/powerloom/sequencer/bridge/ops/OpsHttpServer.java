@@ -16,6 +16,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code GET /healthz}: 200 when every {@link HealthCheck} holds, else 503; the body lists each check as
  *       {@code name ok|FAIL detail} per line;</li>
+ *   <li>{@code GET /livez}: 200 {@code alive} while the process serves HTTP (a liveness probe: a dependency that
+ *       fails makes the bridge not ready, but restarting it would not bring the dependency back);</li>
  *   <li>{@code GET /metrics}: {@link BridgeMetrics#render()} in the Prometheus text format.</li>
  * </ul>
  */
@@ -34,6 +36,7 @@ public final class OpsHttpServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/metrics", ex -> respond(ex, 200, PrometheusText.CONTENT_TYPE, metrics.render()));
+        server.createContext("/livez", ex -> respond(ex, 200, "text/plain; charset=utf-8", "alive\n"));
         server.createContext("/healthz", ex -> {
             List<HealthCheck> checks = health.get();
             boolean ok = checks.stream().allMatch(HealthCheck::ok);
