@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.powerloom.sequencer.accounting.CountAudit;
 import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
@@ -37,6 +38,8 @@ import io.powerloom.sequencer.protocol.records.RecordCodec;
  * epochs are finalized, batched and anchored. {@code audit} recomputes every batch and compares it with the chain,
  * committing nothing; {@code reanchor} commits what is missing (the commit client skips what is already on chain).
  * Results go to fresh topics ({@code <batches>-<mode>-<time>} etc.), and a report is printed when the bounded job ends.
+ * With accounting on, the audit also compares the recomputed day counts with the chain ({@link CountAudit}); audit whole
+ * days (an epoch range from a day's first epoch), since a day the replay saw only in part is not finalized.
  * Exit code 0: all match (or re-anchored); 2: the audit found mismatches.
  */
 public final class ReplayJob {
@@ -118,7 +121,8 @@ public final class ReplayJob {
         }
         c.put(SequencerConfig.ANCHOR_MODE.key(), "audit".equals(r.mode()) ? "audit" : "commit");
         String suffix = "-" + r.mode() + "-" + now;
-        for (var topic : List.of(SequencerConfig.TOPIC_FINALIZED, SequencerConfig.TOPIC_BATCHES, SequencerConfig.TOPIC_REJECTED)) {
+        for (var topic : List.of(SequencerConfig.TOPIC_FINALIZED, SequencerConfig.TOPIC_BATCHES, SequencerConfig.TOPIC_REJECTED,
+                SequencerConfig.TOPIC_SLOT_COUNTS, SequencerConfig.TOPIC_DISCARDED)) {
             if (!base.toConfiguration().containsKey(topic.key()) || base.get(topic).equals(topic.defaultValue())) {
                 c.put(topic.key(), base.get(topic) + suffix);
             }
@@ -177,6 +181,10 @@ public final class ReplayJob {
             }
         }
         out.printf("replay %s: %d batches %s; results in topic %s%n", cfg.get(SequencerConfig.ANCHOR_MODE), batches, byStatus, topic);
+        if (cfg.get(SequencerConfig.ACCOUNTING_ENABLED) && "audit".equals(cfg.get(SequencerConfig.ANCHOR_MODE))) {
+            String counts = cfg.get(SequencerConfig.TOPIC_SLOT_COUNTS);
+            mismatches += CountAudit.report(readAll(cfg.get(SequencerConfig.KAFKA_BOOTSTRAP), counts), counts, out);
+        }
         return mismatches;
     }
 
