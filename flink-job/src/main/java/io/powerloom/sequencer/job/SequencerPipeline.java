@@ -291,14 +291,15 @@ public final class SequencerPipeline {
     }
 
     /**
-     * Accounting updates committed on chain through the TaskManager's commit client, in order per subtask (a day's
-     * final counts after its eligible-node count).
+     * Accounting updates committed on chain through the TaskManager's commit client, one update at a time: updates of
+     * one day sent concurrently by different signers could be mined out of order and move a count back (they are
+     * few: one per {@code update-every-epochs} epochs and one per day).
      */
     public static Accounting commitCounts(SequencerConfig cfg, CommitClientConfig chain) {
         long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
         int chunk = cfg.get(SequencerConfig.ACCOUNTING_CHUNK);
         return actions -> AsyncDataStream
-                .orderedWait(actions, new AccountingCommit(chain, chunk), timeout, TimeUnit.MILLISECONDS, 16)
+                .orderedWait(actions, new AccountingCommit(chain, chunk), timeout, TimeUnit.MILLISECONDS, 1)
                 .name("accounting: commit counts on chain").uid("accounting-commit");
     }
 
