@@ -153,10 +153,10 @@ public final class SequencerConfig implements Serializable {
 
     // ---- accounting (SPEC §10) ----
     public static final ConfigOption<Boolean> ACCOUNTING_ENABLED = ConfigOptions.key("sequencer.accounting.enabled")
-            .booleanType().defaultValue(true)
+            .booleanType().defaultValue(false)
             .withDescription("Count each slot's submissions that matched their project's finalized CID per day and "
                     + "commit the counts, the eligible-node count and the final counts on chain (anchor mode commit; "
-                    + "audit: compare with the chain; none: count only).");
+                    + "audit: compare with the chain; none: count only). Needs the slot-counts and discarded topics.");
     public static final ConfigOption<Integer> ACCOUNTING_UPDATE_EVERY = ConfigOptions.key("sequencer.accounting.update-every-epochs")
             .intType().defaultValue(10)
             .withDescription("Periodic update (updateSubmissionCounts) of the day's changed counts at the close of every "

@@ -25,6 +25,7 @@ class SequencerPipelineTest {
         c.put("sequencer.chain.protocol-state", Snapshotters.PROTOCOL_STATE);
         c.put("sequencer.anchor.mode", mode);
         c.put("sequencer.chain.signer-key-env-vars", "UNUSED_KEY");
+        c.put("sequencer.accounting.enabled", "true");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SequencerJob.configure(env, SequencerJob.config(c));
         return env.getStreamGraph();
@@ -60,12 +61,11 @@ class SequencerPipelineTest {
     }
 
     @Test
-    void accountingCanBeSwitchedOff() throws Exception {
+    void accountingIsOffUnlessSwitchedOn() throws Exception {
         Map<String, String> c = new HashMap<>();
         c.put("sequencer.data-markets", Snapshotters.MARKET);
         c.put("sequencer.chain.protocol-state", Snapshotters.PROTOCOL_STATE);
         c.put("sequencer.chain.signer-key-env-vars", "UNUSED_KEY");
-        c.put("sequencer.accounting.enabled", "false");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SequencerJob.configure(env, SequencerJob.config(c));
         assertThat(env.getStreamGraph().getStreamNodes()).noneMatch(n -> n.getOperatorName().startsWith("accounting"));
