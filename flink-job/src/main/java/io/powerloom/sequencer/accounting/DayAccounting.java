@@ -39,8 +39,10 @@ import io.powerloom.sequencer.verify.ChainEvent;
  * <ul>
  *   <li>every {@code updateEvery} epochs ({@code e % updateEvery == 0}), a {@link AccountingAction.Kind#PERIODIC}
  *       action with day {@code d}'s counts that changed since the last one, sorted by slot;</li>
- *   <li>{@code finalDelay} epochs after a day started, a {@link AccountingAction.Kind#FINAL} action for every earlier
- *       day still held: its eligible-node count (slots at or above the quota) and the eligible slots' final counts.
+ *   <li>{@code finalDelay} epochs after a day started, for every earlier day still held: a periodic action with the
+ *       last changes of its slots below the quota (so the chain ends the day with every slot's count), then a
+ *       {@link AccountingAction.Kind#FINAL} action: its eligible-node count (slots at or above the quota) and the
+ *       eligible slots' final counts.
  *       The day's state is then dropped: the action, in flight in the commit operator (and in its checkpoints), holds
  *       it until mined. A day is finalized only when this run counted it whole (it saw the close of the day's first
  *       epoch), so a replay from the middle of a day never sends that day's final counts.</li>
@@ -351,6 +353,9 @@ public class DayAccounting extends KeyedCoProcessFunction<String, ProjectTally, 
                 partialDays.inc(); // this run did not count the whole day: its final counts are not ours to send
                 continue;
             }
+            // the day's last counts of the slots below the quota (changed since its last periodic update), so that
+            // the chain ends the day with every slot's count, not only the eligible ones'
+            periodic(market, d, epoch, l, q, c -> c < q, out);
             int n = 0;
             for (long c : l.counts) {
                 if (c >= q) {
@@ -373,30 +378,40 @@ public class DayAccounting extends KeyedCoProcessFunction<String, ProjectTally, 
         }
         if (epoch % updateEvery == 0) {
             DayLedger l = ledgers.get(day);
-            if (l != null) {
-                int n = 0;
-                for (int j = 0; j < l.slots.length; j++) {
-                    if (l.counts[j] != l.sent[j]) {
-                        n++;
-                    }
-                }
-                if (n > 0) {
-                    long[] slots = new long[n];
-                    long[] counts = new long[n];
-                    int i = 0;
-                    for (int j = 0; j < l.slots.length; j++) {
-                        if (l.counts[j] != l.sent[j]) {
-                            slots[i] = l.slots[j];
-                            counts[i++] = l.counts[j];
-                            l.sent[j] = l.counts[j];
-                        }
-                    }
-                    ledgers.put(day, l);
-                    periodicUpdates.inc();
-                    out.collect(new AccountingAction(AccountingAction.Kind.PERIODIC, market, day, epoch, slots, counts, q,
-                            -1, System.currentTimeMillis()));
-                }
+            if (l != null && periodic(market, day, epoch, l, q, c -> true, out)) {
+                ledgers.put(day, l);
             }
         }
+    }
+
+    /**
+     * Emits a periodic action with the ledger's counts (of slots whose count passes {@code which}) that changed since
+     * they were last sent, and marks them sent; returns whether there was any.
+     */
+    private boolean periodic(String market, long day, long epoch, DayLedger l, long q,
+                             java.util.function.LongPredicate which, Collector<AccountingAction> out) {
+        int n = 0;
+        for (int j = 0; j < l.slots.length; j++) {
+            if (l.counts[j] != l.sent[j] && which.test(l.counts[j])) {
+                n++;
+            }
+        }
+        if (n == 0) {
+            return false;
+        }
+        long[] slots = new long[n];
+        long[] counts = new long[n];
+        int i = 0;
+        for (int j = 0; j < l.slots.length; j++) {
+            if (l.counts[j] != l.sent[j] && which.test(l.counts[j])) {
+                slots[i] = l.slots[j];
+                counts[i++] = l.counts[j];
+                l.sent[j] = l.counts[j];
+            }
+        }
+        periodicUpdates.inc();
+        out.collect(new AccountingAction(AccountingAction.Kind.PERIODIC, market, day, epoch, slots, counts, q, -1,
+                System.currentTimeMillis()));
+        return true;
     }
 }

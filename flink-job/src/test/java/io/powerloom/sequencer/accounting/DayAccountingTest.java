@@ -112,7 +112,9 @@ class DayAccountingTest {
                 "PERIODIC day 1 @2 slots [1, 2] counts [3, 1]",
                 // epoch 4 (day 2): day 2's counts
                 "PERIODIC day 2 @4 slots [1, 3] counts [1, 1]",
-                // epoch 6 = 4 + 2: day 1 ends (quota 2: slots 1 and 2 eligible, slot 3 has 1), then day 2's changes
+                // epoch 6 = 4 + 2: day 1 ends: first the last changes below the quota (slot 3 has 1), then the
+                // eligible-node count and the final counts (quota 2: slots 1 and 2), then day 2's changes
+                "PERIODIC day 1 @6 slots [3] counts [1]",
                 "FINAL day 1 @6 slots [1, 2] counts [3, 2] eligible 2",
                 "PERIODIC day 2 @6 slots [3] counts [2]",
                 "discarded 2");

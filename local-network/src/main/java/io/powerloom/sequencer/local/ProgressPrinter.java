@@ -191,6 +191,7 @@ public final class ProgressPrinter implements AutoCloseable {
             byTx.computeIfAbsent(group, k -> new ArrayList<>()).add(n);
         }
         for (List<JsonNode> g : byTx.values()) {
+            g.sort(java.util.Comparator.comparingLong(n -> n.path("slotId").asLong()));
             JsonNode first = g.get(0);
             String status = first.path("status").asText().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
             long min = Long.MAX_VALUE;

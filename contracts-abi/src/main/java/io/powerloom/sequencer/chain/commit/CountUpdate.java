@@ -42,8 +42,8 @@ public record CountUpdate(String dataMarket, long day, Kind kind, long[] slotIds
 
     /** Identity for de-duplication of concurrent calls in one process. */
     String key() {
-        return "counts/" + dataMarket.toLowerCase() + "/" + day + "/" + kind + "/" + Arrays.hashCode(slotIds) + "/"
-                + Arrays.hashCode(counts) + "/" + slotIds.length;
+        return "counts/" + dataMarket.toLowerCase() + "/" + day + "/" + kind + "/" + Arrays.toString(slotIds) + "/"
+                + Arrays.toString(counts);
     }
 
     @Override
