@@ -122,12 +122,12 @@ public class CountAudit extends RichAsyncFunction<AccountingAction, SlotCount> {
      *
      * @param records the replay's slot-counts topic, read committed
      */
-    public static int report(List<ConsumerRecord<byte[], byte[]>> records, String topic, PrintStream out) throws Exception {
+    public static int report(List<? extends ConsumerRecord<?, byte[]>> records, String topic, PrintStream out) throws Exception {
         ObjectMapper json = new ObjectMapper();
         Map<String, Integer> byStatus = new TreeMap<>();
         int mismatches = 0;
         int days = 0;
-        for (ConsumerRecord<byte[], byte[]> rec : records) {
+        for (ConsumerRecord<?, byte[]> rec : records) {
             JsonNode n = json.readTree(rec.value());
             String status = n.path("status").asText();
             byStatus.merge(status, 1, Integer::sum);
