@@ -133,6 +133,55 @@ class DayAccountingTest {
     }
 
     @Test
+    void aTallyForADayAlreadyFinalIsLateAndChangesNothing() throws Exception {
+        var h = harness(null);
+        for (Object[] r : input()) {
+            if (r[0] instanceof ChainEvent e) {
+                h.processElement2(new StreamRecord<>(e, (Long) r[1]));
+            } else {
+                h.processElement1(new StreamRecord<>((ProjectTally) r[0], (Long) r[1]));
+            }
+        }
+        h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(closed(7)));
+        h.processWatermark2(new org.apache.flink.streaming.api.watermark.Watermark(closed(7)));
+        int before = h.getOutput().size();
+        // a project of epoch 3 (day 1) decided only now, after day 1's final counts went out at epoch 6
+        h.processElement1(new StreamRecord<>(tally(3, "late", new long[] {1, 2, 3}, -1), closed(7) + 1));
+        h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(closed(8)));
+        h.processWatermark2(new org.apache.flink.streaming.api.watermark.Watermark(closed(8)));
+        assertThat(h.getOutput().stream().filter(o -> o instanceof StreamRecord<?>)).hasSizeLessThanOrEqualTo(before);
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> sr && sr.getValue() instanceof AccountingAction a) {
+                assertThat(a.day() != 1 || a.epochId() <= 6).as("no update of day 1 after its end: " + a).isTrue();
+            }
+        }
+        h.close();
+    }
+
+    @Test
+    void aRetractedDayStartIsForgotten() throws Exception {
+        var h = harness(null);
+        h.processElement2(new StreamRecord<>(ChainEvent.dayStarted(released(4), M, 2, 4, 4, false), released(4)));
+        h.processElement2(new StreamRecord<>(ChainEvent.dayStarted(released(4) + 5, M, 2, 4, 4, true), released(4) + 5));
+        for (long e = 1; e <= 4; e++) {
+            h.processElement2(new StreamRecord<>(ChainEvent.epoch(released(e), M, e, WINDOW, 100, e, false), released(e)));
+            h.processElement1(new StreamRecord<>(tally(e, "a", new long[] {1}, -1), closed(e)));
+        }
+        h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(closed(4)));
+        h.processWatermark2(new org.apache.flink.streaming.api.watermark.Watermark(closed(4)));
+        List<AccountingAction> actions = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> sr && sr.getValue() instanceof AccountingAction a) {
+                actions.add(a);
+            }
+        }
+        // the reorg took day 2's start away: epoch 4 still counts for day 1
+        assertThat(actions).extracting(AccountingAction::day).containsOnly(1L);
+        assertThat(actions.get(actions.size() - 1).counts()).containsExactly(4);
+        h.close();
+    }
+
+    @Test
     void recordsInStateAndOnTheWireArePojosNotKryo() {
         for (Class<?> c : List.of(ProjectTally.class, ChainEvent.class, AccountingAction.class, SlotCount.class,
                 DiscardedSubmission.class, DayLedger.class)) {
