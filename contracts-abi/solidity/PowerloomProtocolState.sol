@@ -33,6 +33,19 @@ pragma solidity 0.8.37;
  *   E29  slot unknown, or zero snapshotter address
  *   E30  epoch not released yet (epochId 0 or above the last released epoch)
  *   E43  batch submissions of the epoch are closed (after endBatchSubmissions)
+ *   E19  slotIds and submissionsList lengths differ (accounting updates)
+ *   E38  accounting update for a day that is neither the current nor the previous one
+ *   E48  a slot of the update was already rewarded for that day (its final count is on chain)
+ *   E21  also: a day size that gives zero epochs a day (updateDaySize)
+ *
+ * Snapshotter accounting (SPEC section 10), production's signatures and events with the data market as first
+ * argument: DAY_SIZE, SOURCE_CHAIN_BLOCK_TIME (seconds x 1e4), epochsInADay = DAY_SIZE / (block time x EPOCH_SIZE),
+ * dayCounter (from 1; releaseEpoch/forceSkipEpoch start a new day when epochId % epochsInADay == 1 && epochId > 1,
+ * emitting DayStartedEvent), dailySnapshotQuota (1000), updateSubmissionCounts (periodic absolute counts),
+ * updateEligibleNodesForDay, updateEligibleSubmissionCountsForDay (final counts; a slot at or above the quota is
+ * marked rewarded and emits DailyTaskCompletedEvent). Our additions: the views slotRewardedForDay and
+ * SOURCE_CHAIN_BLOCK_TIME, admin updateSourceChainBlockTime, and the events DailySnapshotQuotaUpdated and
+ * DaySizeUpdated so that a chain watcher sees parameter changes in order with the releases.
  */
 contract PowerloomProtocolState {
     /// Node (slot) record; the field order is production's PowerloomNodes.NodeInfo.
@@ -62,7 +75,18 @@ contract PowerloomProtocolState {
         uint256 currentEnd;
         address[] sequencers;
         mapping(address => uint256) sequencerIndexPlusOne;
+        // accounting (SPEC section 10)
+        uint256 daySize;
+        uint256 sourceChainBlockTime;
+        uint256 epochsInADay;
+        uint256 dayCounter;
+        uint256 dailySnapshotQuota;
     }
+
+    /// Production's defaults: a day of 86,400 s (x 1e4) and Ethereum's 12 s blocks (x 1e4).
+    uint256 private constant DEFAULT_DAY_SIZE = 864000000;
+    uint256 private constant DEFAULT_SOURCE_CHAIN_BLOCK_TIME = 120000;
+    uint256 private constant DEFAULT_DAILY_SNAPSHOT_QUOTA = 1000;
 
     /// What is known of one released epoch.
     struct EpochRecord {
@@ -80,6 +104,10 @@ contract PowerloomProtocolState {
     mapping(address => mapping(string => mapping(uint256 => string))) private snapshotCidOf;
     mapping(address => mapping(string => uint256)) private lastFinalizedEpochOf;
     mapping(address => mapping(string => bytes32)) private finalizedRootOfBatch;
+
+    mapping(address => mapping(uint256 => mapping(uint256 => uint256))) private submissionCounts; // dm, slot, day
+    mapping(address => mapping(uint256 => mapping(uint256 => bool))) private rewarded; // dm, slot, day
+    mapping(address => mapping(uint256 => uint256)) private eligibleNodes; // dm, day
 
     mapping(uint256 => NodeInfo) private nodes;
     uint256 private nodeCount;
@@ -101,6 +129,11 @@ contract PowerloomProtocolState {
     event DelayedBatchSubmitted(address indexed dataMarketAddress, string batchCid, uint256 indexed epochId,
         uint256 timestamp);
     event BatchSubmissionsCompleted(address indexed dataMarketAddress, uint256 indexed epochId, uint256 timestamp);
+    event DayStartedEvent(address indexed dataMarketAddress, uint256 dayId, uint256 timestamp);
+    event DailyTaskCompletedEvent(address indexed dataMarketAddress, address snapshotterAddress, uint256 slotId,
+        uint256 dayId, uint256 timestamp);
+    event DailySnapshotQuotaUpdated(address indexed dataMarketAddress, uint256 dailySnapshotQuota);
+    event DaySizeUpdated(address indexed dataMarketAddress, uint256 daySize, uint256 epochsInADay);
 
     modifier onlyOwner() {
         require(msg.sender == owner, "E03");
@@ -144,6 +177,11 @@ contract PowerloomProtocolState {
         m.snapshotSubmissionWindow = snapshotSubmissionWindow_;
         m.batchSubmissionWindow = batchSubmissionWindow_;
         m.epochManager = epochManager_;
+        m.daySize = DEFAULT_DAY_SIZE;
+        m.sourceChainBlockTime = DEFAULT_SOURCE_CHAIN_BLOCK_TIME;
+        m.epochsInADay = DEFAULT_DAY_SIZE / (DEFAULT_SOURCE_CHAIN_BLOCK_TIME * epochSize);
+        m.dayCounter = 1;
+        m.dailySnapshotQuota = DEFAULT_DAILY_SNAPSHOT_QUOTA;
         emit DataMarketCreated(dataMarket, epochSize, snapshotSubmissionWindow_, batchSubmissionWindow_, epochManager_);
     }
 
@@ -403,6 +441,119 @@ contract PowerloomProtocolState {
         return finalizedRootOfBatch[dataMarket][batchCid];
     }
 
+    // ------------------------------------------------------------------ snapshotter accounting (SPEC section 10)
+
+    /// Length of a day (seconds x 1e4, production's unit).
+    function DAY_SIZE(address dataMarket) external view returns (uint256) {
+        return markets[dataMarket].daySize;
+    }
+
+    /// Source-chain block time (seconds x 1e4).
+    function SOURCE_CHAIN_BLOCK_TIME(address dataMarket) external view returns (uint256) {
+        return markets[dataMarket].sourceChainBlockTime;
+    }
+
+    /// Epochs in a day: DAY_SIZE / (SOURCE_CHAIN_BLOCK_TIME x EPOCH_SIZE).
+    function epochsInADay(address dataMarket) external view returns (uint256) {
+        return markets[dataMarket].epochsInADay;
+    }
+
+    /// The current day (from 1).
+    function dayCounter(address dataMarket) external view returns (uint256) {
+        return markets[dataMarket].dayCounter;
+    }
+
+    /// Submissions a slot needs in a day to be eligible for its rewards.
+    function dailySnapshotQuota(address dataMarket) external view returns (uint256) {
+        return markets[dataMarket].dailySnapshotQuota;
+    }
+
+    /// Sets the daily snapshot quota.
+    function updateDailySnapshotQuota(address dataMarket, uint256 quota) external onlyOwner {
+        DataMarket storage m = markets[dataMarket];
+        require(m.exists, "E02");
+        m.dailySnapshotQuota = quota;
+        emit DailySnapshotQuotaUpdated(dataMarket, quota);
+    }
+
+    /// Sets DAY_SIZE and recomputes epochsInADay (which must stay above zero).
+    function updateDaySize(address dataMarket, uint256 daySize) external onlyOwner {
+        DataMarket storage m = markets[dataMarket];
+        require(m.exists, "E02");
+        uint256 perDay = daySize / (m.sourceChainBlockTime * m.epochSize);
+        require(perDay > 0, "E21");
+        m.daySize = daySize;
+        m.epochsInADay = perDay;
+        emit DaySizeUpdated(dataMarket, daySize, perDay);
+    }
+
+    /// Sets the source-chain block time (seconds x 1e4) and recomputes epochsInADay.
+    function updateSourceChainBlockTime(address dataMarket, uint256 blockTime) external onlyOwner {
+        DataMarket storage m = markets[dataMarket];
+        require(m.exists, "E02");
+        require(blockTime > 0, "E21");
+        uint256 perDay = m.daySize / (blockTime * m.epochSize);
+        require(perDay > 0, "E21");
+        m.sourceChainBlockTime = blockTime;
+        m.epochsInADay = perDay;
+        emit DaySizeUpdated(dataMarket, m.daySize, perDay);
+    }
+
+    /// Periodic update: absolute submission counts of slots for the current or the previous day.
+    function updateSubmissionCounts(address dataMarket, uint256[] calldata slotIds,
+        uint256[] calldata submissionsList, uint256 day) external activeMarket(dataMarket) onlySequencer(dataMarket) {
+        require(slotIds.length == submissionsList.length, "E19");
+        _requireAccountingDay(dataMarket, day);
+        for (uint256 i = 0; i < slotIds.length; i++) {
+            require(!rewarded[dataMarket][slotIds[i]][day], "E48");
+            submissionCounts[dataMarket][slotIds[i]][day] = submissionsList[i];
+        }
+    }
+
+    /// End of day, first step: how many slots met the quota on the day.
+    function updateEligibleNodesForDay(address dataMarket, uint256 day, uint256 eligibleNodes_)
+        external activeMarket(dataMarket) onlySequencer(dataMarket) {
+        _requireAccountingDay(dataMarket, day);
+        eligibleNodes[dataMarket][day] = eligibleNodes_;
+    }
+
+    /// End of day, second step: the eligible slots' final counts; each slot at the quota is rewarded once.
+    function updateEligibleSubmissionCountsForDay(address dataMarket, uint256[] calldata slotIds,
+        uint256[] calldata submissionsList, uint256 day) external activeMarket(dataMarket) onlySequencer(dataMarket) {
+        require(slotIds.length == submissionsList.length, "E19");
+        _requireAccountingDay(dataMarket, day);
+        uint256 quota = markets[dataMarket].dailySnapshotQuota;
+        for (uint256 i = 0; i < slotIds.length; i++) {
+            uint256 slotId = slotIds[i];
+            require(!rewarded[dataMarket][slotId][day], "E48");
+            submissionCounts[dataMarket][slotId][day] = submissionsList[i];
+            if (submissionsList[i] >= quota) {
+                rewarded[dataMarket][slotId][day] = true;
+                emit DailyTaskCompletedEvent(dataMarket, nodes[slotId].snapshotterAddress, slotId, day, block.timestamp);
+            }
+        }
+    }
+
+    /// A slot's submission count for a day, as last updated.
+    function slotSubmissionCount(address dataMarket, uint256 slotId, uint256 dayId) external view returns (uint256) {
+        return submissionCounts[dataMarket][slotId][dayId];
+    }
+
+    /// The eligible-node count committed for a day.
+    function eligibleNodesForDay(address dataMarket, uint256 dayId) external view returns (uint256) {
+        return eligibleNodes[dataMarket][dayId];
+    }
+
+    /// Whether the slot's count for the day meets the quota.
+    function checkSlotTaskStatusForDay(address dataMarket, uint256 slotId, uint256 day) external view returns (bool) {
+        return submissionCounts[dataMarket][slotId][day] >= markets[dataMarket].dailySnapshotQuota;
+    }
+
+    /// Whether the slot's final count for the day was committed (and rewarded); a further update reverts E48.
+    function slotRewardedForDay(address dataMarket, uint256 slotId, uint256 day) external view returns (bool) {
+        return rewarded[dataMarket][slotId][day];
+    }
+
     // ------------------------------------------------------------------ internals
 
     function _release(address dataMarket, uint256 begin, uint256 end, bool continuous)
@@ -418,6 +569,10 @@ contract PowerloomProtocolState {
         m.currentBegin = begin;
         m.currentEnd = end;
         epochs[dataMarket][m.epochIdCounter] = EpochRecord(block.timestamp, block.number, end);
+        if (m.epochIdCounter % m.epochsInADay == 1 && m.epochIdCounter > 1) {
+            m.dayCounter += 1;
+            emit DayStartedEvent(dataMarket, m.dayCounter, block.timestamp);
+        }
         emit EpochReleased(dataMarket, m.epochIdCounter, begin, end, block.timestamp);
     }
 
@@ -430,6 +585,11 @@ contract PowerloomProtocolState {
         if (epochId > lastFinalizedEpochOf[dataMarket][projectId]) {
             lastFinalizedEpochOf[dataMarket][projectId] = epochId;
         }
+    }
+
+    function _requireAccountingDay(address dataMarket, uint256 day) private view {
+        uint256 current = markets[dataMarket].dayCounter;
+        require(day == current || day + 1 == current, "E38");
     }
 
     function _requireReleased(address dataMarket, uint256 epochId) private view {

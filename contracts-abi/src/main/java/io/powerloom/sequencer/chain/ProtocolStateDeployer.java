@@ -109,6 +109,28 @@ public final class ProtocolStateDeployer {
         return slots;
     }
 
+    /** Source-chain block time a new market starts with (seconds x 1e4, the contract's default: 12 s). */
+    public static final long DEFAULT_SOURCE_CHAIN_BLOCK_TIME = 120_000;
+
+    /**
+     * Sets the market's day to {@code epochsPerDay} epochs ({@code updateDaySize} with DAY_SIZE = epochs x block time x
+     * epoch size, at the default block time).
+     */
+    public void setEpochsInADay(PowerloomProtocolState contract, DataMarketConfig market, long epochsPerDay) {
+        if (epochsPerDay < 1) {
+            throw new IllegalArgumentException("a day needs at least one epoch, got " + epochsPerDay);
+        }
+        BigInteger daySize = BigInteger.valueOf(epochsPerDay).multiply(BigInteger.valueOf(DEFAULT_SOURCE_CHAIN_BLOCK_TIME))
+                .multiply(BigInteger.valueOf(market.epochSize()));
+        send("updateDaySize " + market.dataMarket(), () -> contract.updateDaySize(market.dataMarket(), daySize).send());
+    }
+
+    /** Sets the market's daily snapshot quota. */
+    public void setDailySnapshotQuota(PowerloomProtocolState contract, String dataMarket, long quota) {
+        send("updateDailySnapshotQuota " + dataMarket,
+                () -> contract.updateDailySnapshotQuota(dataMarket, BigInteger.valueOf(quota)).send());
+    }
+
     /** Deploys the contract, creates the data market and registers the slots. */
     public ProtocolStateDeployment deploy(DataMarketConfig market, long firstSlotId, List<String> snapshotters) {
         PowerloomProtocolState contract = deployContract();

@@ -68,7 +68,21 @@ class ProtocolStateAbiTest {
             "lastSequencerFinalizedSnapshot(address,string)",
             "epochIdToBatchCids(address,uint256)",
             "batchSubmissionsCompleted(address,uint256)",
-            "batchCidFinalizedRoot(address,string)");
+            "batchCidFinalizedRoot(address,string)",
+            // snapshotter accounting (SPEC section 10)
+            "DAY_SIZE(address)",
+            "epochsInADay(address)",
+            "dayCounter(address)",
+            "dailySnapshotQuota(address)",
+            "updateDailySnapshotQuota(address,uint256)",
+            "updateDaySize(address,uint256)",
+            "updateSubmissionCounts(address,uint256[],uint256[],uint256)",
+            "updateEligibleNodesForDay(address,uint256,uint256)",
+            "updateEligibleSubmissionCountsForDay(address,uint256[],uint256[],uint256)",
+            "slotSubmissionCount(address,uint256,uint256)",
+            "eligibleNodesForDay(address,uint256)",
+            "checkSlotTaskStatusForDay(address,uint256,uint256)",
+            "slotRewardedForDay(address,uint256,uint256)");
 
     /** Events with their indexed parameters marked by '*'. */
     private static final List<String> EVENTS = List.of(
@@ -80,7 +94,11 @@ class ProtocolStateAbiTest {
             "SequencersUpdated(address*,address,bool)",
             "DataMarketCreated(address*,uint8,uint256,uint256,address)",
             "EpochManagerUpdated(address*,address)",
-            "OwnershipTransferred(address*,address*)");
+            "OwnershipTransferred(address*,address*)",
+            "DayStartedEvent(address*,uint256,uint256)",
+            "DailyTaskCompletedEvent(address*,address,uint256,uint256,uint256)",
+            "DailySnapshotQuotaUpdated(address*,uint256)",
+            "DaySizeUpdated(address*,uint256,uint256)");
 
     private static JsonNode abi;
 
@@ -124,6 +142,10 @@ class ProtocolStateAbiTest {
         assertThat(outputTypes(byName.get("batchCidFinalizedRoot"))).containsExactly("bytes32");
         assertThat(outputTypes(byName.get("batchSubmissionsCompleted"))).containsExactly("bool");
         assertThat(outputTypes(byName.get("slotSnapshotterMapping"))).containsExactly("address");
+        assertThat(outputTypes(byName.get("slotSubmissionCount"))).containsExactly("uint256");
+        assertThat(outputTypes(byName.get("eligibleNodesForDay"))).containsExactly("uint256");
+        assertThat(outputTypes(byName.get("checkSlotTaskStatusForDay"))).containsExactly("bool");
+        assertThat(outputTypes(byName.get("dayCounter"))).containsExactly("uint256");
     }
 
     @Test
@@ -146,7 +168,7 @@ class ProtocolStateAbiTest {
     void sourceRevertsWithEveryDocumentedCode() throws IOException {
         String source = Files.readString(Path.of("solidity", "PowerloomProtocolState.sol"));
         for (String code : List.of("E02", "E03", "E04", "E05", "E09", "E18", "E20", "E21", "E22", "E23", "E24",
-                "E25", "E29", "E30", "E43")) {
+                "E25", "E29", "E30", "E43", "E19", "E38", "E48")) {
             assertThat(source).contains("\"" + code + "\")");
         }
     }

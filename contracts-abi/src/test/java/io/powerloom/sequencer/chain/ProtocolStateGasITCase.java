@@ -74,6 +74,32 @@ class ProtocolStateGasITCase {
             }
             long endGas = asSequencer.endBatchSubmissions(dm, BigInteger.ONE).send().getGasUsed().longValueExact();
             report.append(String.format("endBatchSubmissions: %,d gas%n", endGas));
+
+            // accounting: chunks of 50 slots (production's chunk size), periodic then, on the next day, final
+            deployer.setDailySnapshotQuota(d.contract(), dm, 10);
+            List<BigInteger> slots = new ArrayList<>();
+            List<BigInteger> counts = new ArrayList<>();
+            for (int i = 1; i <= 50; i++) {
+                slots.add(BigInteger.valueOf(i));
+                counts.add(BigInteger.valueOf(10 + i));
+            }
+            long periodicGas = asSequencer.updateSubmissionCounts(dm, slots, counts, BigInteger.ONE).send()
+                    .getGasUsed().longValueExact();
+            d.contract().updateDaySize(dm, BigInteger.valueOf(120_000L * 10)).send(); // a day of one epoch...
+            d.contract().updateDaySize(dm, BigInteger.valueOf(2 * 120_000L * 10)).send(); // ...of two: epoch 3 starts day 2
+            d.contract().releaseEpoch(dm, BigInteger.valueOf(11), BigInteger.valueOf(20)).send();
+            TransactionReceipt dayStart = d.contract().releaseEpoch(dm, BigInteger.valueOf(21), BigInteger.valueOf(30)).send();
+            assertThat(PowerloomProtocolState.getDayStartedEventEvents(dayStart)).hasSize(1);
+            long eligibleGas = asSequencer.updateEligibleNodesForDay(dm, BigInteger.ONE, BigInteger.valueOf(50)).send()
+                    .getGasUsed().longValueExact();
+            TransactionReceipt fin = asSequencer.updateEligibleSubmissionCountsForDay(dm, slots, counts, BigInteger.ONE).send();
+            assertThat(PowerloomProtocolState.getDailyTaskCompletedEventEvents(fin)).hasSize(50);
+            long finalGas = fin.getGasUsed().longValueExact();
+            report.append(String.format("releaseEpoch starting a day: %,d gas; updateSubmissionCounts, 50 slots: %,d gas; "
+                    + "updateEligibleNodesForDay: %,d gas; updateEligibleSubmissionCountsForDay, 50 slots: %,d gas%n",
+                    dayStart.getGasUsed().longValueExact(), periodicGas, eligibleGas, finalGas));
+            assertThat(BigInteger.valueOf(finalGas).multiply(BigInteger.TWO)).as("50 final counts fit the gas limit twice over")
+                    .isLessThan(ProtocolStateDeployer.GAS_LIMIT);
             System.out.print(report);
             assertThat(deployGas).isLessThan(ProtocolStateDeployer.GAS_LIMIT.longValueExact());
         } finally {

@@ -498,6 +498,112 @@ class ProtocolStateITCase {
 
     private static final String ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
+    // ------------------------------------------------------------------ snapshotter accounting (SPEC section 10)
+
+    @Test
+    void daysStartOnReleaseAndForceSkipWhenTheEpochOpensADay() throws Exception {
+        String dm = newMarket();
+        // production's defaults: 86,400 s days of 12 s blocks, epochs of 10 blocks = 720 epochs a day
+        assertThat(asOwner.DAY_SIZE(dm).send()).isEqualTo(BigInteger.valueOf(864_000_000L));
+        assertThat(asOwner.epochsInADay(dm).send()).isEqualTo(BigInteger.valueOf(720));
+        assertThat(asOwner.dayCounter(dm).send()).isEqualTo(BigInteger.ONE);
+        assertThat(asOwner.dailySnapshotQuota(dm).send()).isEqualTo(BigInteger.valueOf(1000));
+
+        TransactionReceipt sized = asOwner.updateDaySize(dm, BigInteger.valueOf(3L * 120_000 * EPOCH_SIZE)).send();
+        assertThat(single(PowerloomProtocolState.getDaySizeUpdatedEvents(sized)).epochsInADay).isEqualTo(BigInteger.valueOf(3));
+        assertThat(asOwner.epochsInADay(dm).send()).isEqualTo(BigInteger.valueOf(3));
+        assertReverts("E21", owner, asOwner.updateDaySize(dm, BigInteger.ONE));
+        assertReverts("E03", stranger, asStranger.updateDaySize(dm, BigInteger.valueOf(864_000_000L)));
+        assertReverts("E03", stranger, asStranger.updateDailySnapshotQuota(dm, BigInteger.TEN));
+        TransactionReceipt quota = asOwner.updateDailySnapshotQuota(dm, BigInteger.TWO).send();
+        assertThat(single(PowerloomProtocolState.getDailySnapshotQuotaUpdatedEvents(quota)).dailySnapshotQuota)
+                .isEqualTo(BigInteger.TWO);
+
+        // epochs 1..3: day 1; epoch 4 (4 % 3 == 1) starts day 2; epoch 7 day 3 (through forceSkipEpoch)
+        for (int n = 1; n <= 3; n++) {
+            assertThat(PowerloomProtocolState.getDayStartedEventEvents(release(dm, n))).isEmpty();
+        }
+        TransactionReceipt fourth = release(dm, 4);
+        PowerloomProtocolState.DayStartedEventEventResponse day2 = single(PowerloomProtocolState.getDayStartedEventEvents(fourth));
+        assertThat(day2.dataMarketAddress).isEqualToIgnoringCase(dm);
+        assertThat(day2.dayId).isEqualTo(BigInteger.TWO);
+        assertThat(day2.timestamp).isEqualTo(blockTimestamp(fourth));
+        // the day starts before the epoch is released, in the same transaction (production's order)
+        assertThat(fourth.getLogs().get(0).getTopics().get(0)).isEqualTo(
+                org.web3j.abi.EventEncoder.encode(PowerloomProtocolState.DAYSTARTEDEVENT_EVENT));
+        release(dm, 5);
+        release(dm, 6);
+        TransactionReceipt skipped = asEpochManager.forceSkipEpoch(dm, BigInteger.valueOf(1001),
+                BigInteger.valueOf(1000 + EPOCH_SIZE)).send();
+        assertThat(single(PowerloomProtocolState.getDayStartedEventEvents(skipped)).dayId).isEqualTo(BigInteger.valueOf(3));
+        assertThat(asOwner.dayCounter(dm).send()).isEqualTo(BigInteger.valueOf(3));
+    }
+
+    @Test
+    void countsAreAbsoluteForTheCurrentOrPreviousDayAndFinalCountsRewardOnce() throws Exception {
+        String dm = newMarket();
+        asOwner.updateDaySize(dm, BigInteger.valueOf(2L * 120_000 * EPOCH_SIZE)).send();
+        asOwner.updateDailySnapshotQuota(dm, BigInteger.valueOf(3)).send();
+        List<BigInteger> slots = List.of(BigInteger.ONE, BigInteger.TWO, BigInteger.valueOf(3));
+        release(dm, 1);
+        asSequencer.updateSubmissionCounts(dm, slots, nums(1, 2, 0), BigInteger.ONE).send();
+        asSequencer2.updateSubmissionCounts(dm, slots.subList(0, 2), nums(4, 2), BigInteger.ONE).send();
+        assertThat(count(dm, 1, 1)).isEqualTo(4);
+        assertThat(count(dm, 2, 1)).isEqualTo(2);
+        assertThat(asOwner.checkSlotTaskStatusForDay(dm, BigInteger.ONE, BigInteger.ONE).send()).isTrue();
+        assertThat(asOwner.checkSlotTaskStatusForDay(dm, BigInteger.TWO, BigInteger.ONE).send()).isFalse();
+        assertReverts("E38", sequencer, asSequencer.updateSubmissionCounts(dm, slots, nums(1, 1, 1), BigInteger.TWO));
+        assertReverts("E38", sequencer, asSequencer.updateEligibleNodesForDay(dm, BigInteger.valueOf(3), BigInteger.ONE));
+        assertReverts("E19", sequencer, asSequencer.updateSubmissionCounts(dm, slots, nums(1, 1), BigInteger.ONE));
+        assertReverts("E04", stranger, asStranger.updateSubmissionCounts(dm, slots, nums(1, 1, 1), BigInteger.ONE));
+        assertReverts("E04", owner, asOwner.updateEligibleNodesForDay(dm, BigInteger.ONE, BigInteger.ONE));
+        assertReverts("E04", stranger,
+                asStranger.updateEligibleSubmissionCountsForDay(dm, slots, nums(5, 5, 5), BigInteger.ONE));
+
+        release(dm, 2);
+        release(dm, 3); // day 2 starts: day 1 is the previous day, still open for its final counts
+        assertThat(asOwner.dayCounter(dm).send()).isEqualTo(BigInteger.TWO);
+        asSequencer.updateEligibleNodesForDay(dm, BigInteger.ONE, BigInteger.ONE).send();
+        assertThat(asOwner.eligibleNodesForDay(dm, BigInteger.ONE).send()).isEqualTo(BigInteger.ONE);
+        TransactionReceipt fin = asSequencer.updateEligibleSubmissionCountsForDay(dm, slots.subList(0, 1), nums(5),
+                BigInteger.ONE).send();
+        PowerloomProtocolState.DailyTaskCompletedEventEventResponse done =
+                single(PowerloomProtocolState.getDailyTaskCompletedEventEvents(fin));
+        assertThat(done.dataMarketAddress).isEqualToIgnoringCase(dm);
+        assertThat(done.snapshotterAddress).isEqualToIgnoringCase(snapshotters.get(0));
+        assertThat(done.slotId).isEqualTo(BigInteger.ONE);
+        assertThat(done.dayId).isEqualTo(BigInteger.ONE);
+        assertThat(count(dm, 1, 1)).isEqualTo(5);
+        assertThat(asOwner.slotRewardedForDay(dm, BigInteger.ONE, BigInteger.ONE).send()).isTrue();
+        assertThat(asOwner.slotRewardedForDay(dm, BigInteger.TWO, BigInteger.ONE).send()).isFalse();
+        // a second final count, or a periodic one, for a rewarded slot: E48 (the sequencer treats it as done)
+        assertReverts("E48", sequencer2,
+                asSequencer2.updateEligibleSubmissionCountsForDay(dm, slots.subList(0, 1), nums(6), BigInteger.ONE));
+        assertReverts("E48", sequencer, asSequencer.updateSubmissionCounts(dm, slots.subList(0, 1), nums(7), BigInteger.ONE));
+        assertReverts("E19", sequencer,
+                asSequencer.updateEligibleSubmissionCountsForDay(dm, slots, nums(5), BigInteger.ONE));
+        // a final count below the quota is stored but rewards nothing
+        TransactionReceipt below = asSequencer.updateEligibleSubmissionCountsForDay(dm, slots.subList(1, 2), nums(2),
+                BigInteger.ONE).send();
+        assertThat(PowerloomProtocolState.getDailyTaskCompletedEventEvents(below)).isEmpty();
+        assertThat(asOwner.slotRewardedForDay(dm, BigInteger.TWO, BigInteger.ONE).send()).isFalse();
+
+        release(dm, 4);
+        release(dm, 5); // day 3: day 1 is closed
+        assertReverts("E38", sequencer,
+                asSequencer.updateEligibleSubmissionCountsForDay(dm, slots.subList(1, 2), nums(9), BigInteger.ONE));
+        assertReverts("E38", sequencer, asSequencer.updateEligibleNodesForDay(dm, BigInteger.ONE, BigInteger.TWO));
+        assertThat(count(dm, 1, 1)).isEqualTo(5);
+    }
+
+    private static List<BigInteger> nums(long... values) {
+        return java.util.Arrays.stream(values).mapToObj(BigInteger::valueOf).toList();
+    }
+
+    private static long count(String dm, long slot, long day) throws Exception {
+        return asOwner.slotSubmissionCount(dm, BigInteger.valueOf(slot), BigInteger.valueOf(day)).send().longValueExact();
+    }
+
     private static DataMarketConfig config(String dataMarket) {
         return new DataMarketConfig(dataMarket, EPOCH_SIZE, SNAPSHOT_WINDOW, BATCH_WINDOW, epochManager.getAddress(),
                 List.of(sequencer.getAddress(), sequencer2.getAddress()));

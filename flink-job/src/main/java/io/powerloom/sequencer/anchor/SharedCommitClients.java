@@ -10,7 +10,7 @@ import io.powerloom.sequencer.chain.commit.CommitClientConfig;
  * One {@link BatchCommitClient} per configuration per JVM, shared by every anchor subtask in a TaskManager: the
  * client tracks each signer's nonce, so two clients with the same keys in one process would race for nonces.
  */
-final class SharedCommitClients {
+public final class SharedCommitClients {
     private static final Map<CommitClientConfig, Entry> CLIENTS = new HashMap<>();
 
     private static final class Entry {
@@ -24,13 +24,13 @@ final class SharedCommitClients {
 
     private SharedCommitClients() {}
 
-    static synchronized BatchCommitClient acquire(CommitClientConfig config) {
+    public static synchronized BatchCommitClient acquire(CommitClientConfig config) {
         Entry e = CLIENTS.computeIfAbsent(config, c -> new Entry(BatchCommitClient.create(c)));
         e.users++;
         return e.client;
     }
 
-    static synchronized void release(CommitClientConfig config) {
+    public static synchronized void release(CommitClientConfig config) {
         Entry e = CLIENTS.get(config);
         if (e != null && --e.users == 0) {
             CLIENTS.remove(config);

@@ -45,6 +45,8 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<RejectedSubmission> REJECTED = new OutputTag<>("rejected-finalize") {};
+    /** Per decided project: matched and discarded submissions, for the accounting stage (when {@link #withTallies()}). */
+    public static final OutputTag<ProjectTally> TALLIES = new OutputTag<>("accounting-tallies") {};
 
     /** Broadcast: {@code market|epoch} → release. */
     public static final MapStateDescriptor<String, EpochRelease> RELEASES =
@@ -63,6 +65,7 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
     private final long earlyGraceMs;
     private final long releaseWaitMs;
     private final long defaultWindowMs;
+    private boolean tallies;
 
     /**
      * This window's submissions, in arrival order. Appending is a RocksDB merge (no read); the list is read once, when
@@ -87,6 +90,12 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         this.earlyGraceMs = earlyGraceMs;
         this.releaseWaitMs = releaseWaitMs;
         this.defaultWindowMs = defaultWindowMs;
+    }
+
+    /** Also emit a {@link ProjectTally} per decided project on {@link #TALLIES} (snapshotter accounting on). */
+    public ProjectFinalizer withTallies() {
+        this.tallies = true;
+        return this;
     }
 
     @Override
@@ -275,9 +284,42 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
             unfinalized.inc();
             discarded.inc(outcome.total());
         }
+        if (tallies) {
+            ctx.output(TALLIES, tally(market, epoch, project, outcome.quorum() ? outcome.winner() : null, valid, close));
+        }
         out.collect(new ProjectEpochResult(market, epoch, project, outcome.quorum(), outcome.quorum() ? outcome.winner() : null,
                 outcome.winnerCount(), outcome.total(), cids, cidCounts, ids, texts, slots, open, close,
                 System.currentTimeMillis()));
+    }
+
+    /** The accounting view of a decided project: {@code valid} is sorted by (slot, ID). */
+    static ProjectTally tally(String market, long epoch, String project, String winner, List<SignedSubmission> valid,
+                              long closeMs) {
+        int matched = 0;
+        for (SignedSubmission s : valid) {
+            if (s.snapshotCid().equals(winner)) {
+                matched++;
+            }
+        }
+        long[] slots = new long[matched];
+        int other = valid.size() - matched;
+        String[] ids = new String[other];
+        long[] otherSlots = new long[other];
+        String[] cids = new String[other];
+        long[] received = new long[other];
+        int m = 0;
+        int d = 0;
+        for (SignedSubmission s : valid) {
+            if (s.snapshotCid().equals(winner)) {
+                slots[m++] = s.slotId();
+            } else {
+                ids[d] = s.submissionId();
+                otherSlots[d] = s.slotId();
+                cids[d] = s.snapshotCid();
+                received[d++] = s.receivedAtMs();
+            }
+        }
+        return new ProjectTally(market, epoch, project, winner, slots, ids, otherSlots, cids, received, closeMs);
     }
 
     private void reject(ReadOnlyContext ctx, SignedSubmission s, RejectReason reason, String detail) {

@@ -40,6 +40,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.powerloom.sequencer.accounting.CountAudit;
 import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
@@ -64,6 +65,9 @@ import io.powerloom.sequencer.protocol.records.RecordCodec;
  * exits the JVM. Attached ({@code flink run}, local) it prints the report when the job ends; detached (REST) the
  * caller reports with {@link ReplayCommand} {@code --report}. {@link ReplayCommand} runs a replay in-process and
  * exits with {@link Outcome#exitCode()}: 0 all match (or re-anchored), 2 mismatch, 3 pending, 1 error.
+ *
+ * <p>With accounting on, the audit also compares the recomputed day counts with the chain ({@link CountAudit}); audit
+ * whole days (an epoch range from a day's first epoch), since a day the replay saw only in part is not finalized.
  */
 public final class ReplayJob {
     private ReplayJob() {}
@@ -258,7 +262,8 @@ public final class ReplayJob {
      */
     public static Map<String, String> outputs(SequencerConfig base, String runId) {
         Map<String, String> c = new LinkedHashMap<>();
-        for (var topic : List.of(SequencerConfig.TOPIC_FINALIZED, SequencerConfig.TOPIC_BATCHES, SequencerConfig.TOPIC_REJECTED)) {
+        for (var topic : List.of(SequencerConfig.TOPIC_FINALIZED, SequencerConfig.TOPIC_BATCHES, SequencerConfig.TOPIC_REJECTED,
+                SequencerConfig.TOPIC_SLOT_COUNTS, SequencerConfig.TOPIC_DISCARDED)) {
             c.put(topic.key(), base.get(topic) + "-" + runId);
         }
         c.put(SequencerConfig.KAFKA_GROUP.key(), base.get(SequencerConfig.KAFKA_GROUP) + "-" + runId);
@@ -637,6 +642,10 @@ public final class ReplayJob {
                 + "complete on chain)%n", epoch, n));
         if (settings != null) {
             out.printf("the replay ran with %s%n", settings);
+        }
+        if (cfg.get(SequencerConfig.ACCOUNTING_ENABLED) && "audit".equals(cfg.get(SequencerConfig.ANCHOR_MODE))) {
+            String counts = cfg.get(SequencerConfig.TOPIC_SLOT_COUNTS);
+            mismatches += CountAudit.report(readAll(cfg.get(SequencerConfig.KAFKA_BOOTSTRAP), counts), counts, out);
         }
         Outcome o = new Outcome(batches, byStatus, mismatches, pending);
         out.printf("replay %s: %d batches %s; results in topic %s; %s (exit %d)%n", cfg.get(SequencerConfig.ANCHOR_MODE), batches,

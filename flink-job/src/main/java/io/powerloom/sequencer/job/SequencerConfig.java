@@ -40,6 +40,12 @@ public final class SequencerConfig implements Serializable {
             .stringType().defaultValue("batches").withDescription("Batch records: CID, transaction, status; epoch completions.");
     public static final ConfigOption<String> TOPIC_REJECTED = ConfigOptions.key("sequencer.kafka.topics.rejected")
             .stringType().defaultValue("rejected").withDescription("Rejected submissions with their reason.");
+    public static final ConfigOption<String> TOPIC_SLOT_COUNTS = ConfigOptions.key("sequencer.kafka.topics.slot-counts")
+            .stringType().defaultValue("slot-counts")
+            .withDescription("Each slot's count per day as committed on chain, and each day's eligible-node count.");
+    public static final ConfigOption<String> TOPIC_DISCARDED = ConfigOptions.key("sequencer.kafka.topics.discarded")
+            .stringType().defaultValue("discarded")
+            .withDescription("Valid submissions whose CID did not match their project's finalized CID, with the winner.");
     public static final ConfigOption<String> KAFKA_GROUP = ConfigOptions.key("sequencer.kafka.group-id")
             .stringType().defaultValue("powerloom-sequencer").withDescription("Consumer group id (offsets are in checkpoints).");
     public static final ConfigOption<String> TRANSACTIONAL_PREFIX = ConfigOptions.key("sequencer.kafka.transactional-id-prefix")
@@ -144,6 +150,26 @@ public final class SequencerConfig implements Serializable {
     public static final ConfigOption<Duration> ANCHOR_TIMEOUT = ConfigOptions.key("sequencer.anchor.timeout")
             .durationType().defaultValue(Duration.ofMinutes(10))
             .withDescription("Give-up time for one batch upload or commit including retries; the job fails over after it.");
+
+    // ---- accounting (SPEC §10) ----
+    public static final ConfigOption<Boolean> ACCOUNTING_ENABLED = ConfigOptions.key("sequencer.accounting.enabled")
+            .booleanType().defaultValue(false)
+            .withDescription("Count each slot's submissions that matched their project's finalized CID per day and "
+                    + "commit the counts, the eligible-node count and the final counts on chain (anchor mode commit; "
+                    + "audit: compare with the chain; none: count only). Needs the slot-counts and discarded topics.");
+    public static final ConfigOption<Integer> ACCOUNTING_UPDATE_EVERY = ConfigOptions.key("sequencer.accounting.update-every-epochs")
+            .intType().defaultValue(10)
+            .withDescription("Periodic update (updateSubmissionCounts) of the day's changed counts at the close of every "
+                    + "epoch whose id is a multiple of this (production: 10).");
+    public static final ConfigOption<Integer> ACCOUNTING_FINAL_DELAY = ConfigOptions.key("sequencer.accounting.final-delay-epochs")
+            .intType().defaultValue(5)
+            .withDescription("Epochs after a day starts at whose close the previous day's eligible-node count and final "
+                    + "counts are committed (production: 5). Must exceed the submission window in epochs.");
+    public static final ConfigOption<Integer> ACCOUNTING_CHUNK = ConfigOptions.key("sequencer.accounting.chunk-size")
+            .intType().defaultValue(50).withDescription("Slots per accounting transaction (production: 50).");
+    public static final ConfigOption<Long> ACCOUNTING_DEFAULT_QUOTA = ConfigOptions.key("sequencer.accounting.default-daily-quota")
+            .longType().defaultValue(1000L)
+            .withDescription("Daily snapshot quota until the chain watcher reports one (the contract's initial value).");
 
     // ---- replay ----
     public static final ConfigOption<String> REPLAY_EPOCHS = ConfigOptions.key("sequencer.replay.epochs")
@@ -337,7 +363,8 @@ public final class SequencerConfig implements Serializable {
      */
     public static final List<ConfigOption<?>> DECISION_OPTIONS = List.of(FULL_NODES, FLAGGED, PER_SLOT_EPOCH_LIMIT,
             DEADLINE_CHECK, DEADLINE_TOLERANCE, MIN_COUNT, MIN_SHARE, EARLY_GRACE, RELEASE_WAIT, DEFAULT_WINDOW_SECONDS,
-            OUT_OF_ORDERNESS, BATCH_SIZE, BATCH_MAX_BYTES, CHAIN_ID, PROTOCOL_STATE);
+            OUT_OF_ORDERNESS, BATCH_SIZE, BATCH_MAX_BYTES, CHAIN_ID, PROTOCOL_STATE, ACCOUNTING_ENABLED, ACCOUNTING_UPDATE_EVERY,
+            ACCOUNTING_FINAL_DELAY, ACCOUNTING_CHUNK, ACCOUNTING_DEFAULT_QUOTA);
 
     /** {@link #DECISION_OPTIONS} with their values in a canonical text form (lists lower-case and sorted), by key. */
     public java.util.SortedMap<String, String> decisionSettings() {

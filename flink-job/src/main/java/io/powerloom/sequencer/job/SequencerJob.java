@@ -9,6 +9,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import io.powerloom.sequencer.accounting.DiscardedSubmission;
+import io.powerloom.sequencer.accounting.SlotCount;
 import io.powerloom.sequencer.anchor.AnchorOutcome;
 import io.powerloom.sequencer.chain.commit.CommitClientConfig;
 import io.powerloom.sequencer.finalize.ProjectEpochResult;
@@ -46,7 +48,7 @@ public final class SequencerJob {
             env.configure(timers);
         }
         env.enableCheckpointing(cfg.get(SequencerConfig.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        SequencerPipeline.build(env, cfg, kafkaInputs(cfg), kafkaOutputs(cfg), anchoring(cfg));
+        SequencerPipeline.build(env, cfg, kafkaInputs(cfg), kafkaOutputs(cfg), anchoring(cfg), accounting(cfg));
     }
 
     public static SequencerPipeline.Inputs kafkaInputs(SequencerConfig cfg) {
@@ -63,7 +65,23 @@ public final class SequencerJob {
                 KafkaOutput.<AnchorOutcome>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_BATCHES), prefix + "-batches",
                         OutputRecords::key, o -> OutputRecords.value(o, settings)),
                 KafkaOutput.<RejectedSubmission>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_REJECTED), prefix + "-rejected",
+                        OutputRecords::key, OutputRecords::value),
+                KafkaOutput.<SlotCount>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_SLOT_COUNTS), prefix + "-slot-counts",
+                        OutputRecords::key, OutputRecords::value),
+                KafkaOutput.<DiscardedSubmission>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_DISCARDED), prefix + "-discarded",
                         OutputRecords::key, OutputRecords::value));
+    }
+
+    /** The accounting stage per configuration: off, or following the anchor mode (commit, audit, none: count only). */
+    public static SequencerPipeline.Accounting accounting(SequencerConfig cfg) {
+        if (!cfg.get(SequencerConfig.ACCOUNTING_ENABLED)) {
+            return null;
+        }
+        return switch (cfg.get(SequencerConfig.ANCHOR_MODE)) {
+            case "commit" -> SequencerPipeline.commitCounts(cfg, commitClientConfig(cfg));
+            case "audit" -> SequencerPipeline.auditCounts(cfg);
+            default -> SequencerPipeline.countOnly();
+        };
     }
 
     public static SequencerPipeline.Anchoring anchoring(SequencerConfig cfg) {

@@ -16,6 +16,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
 import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
 
+import io.powerloom.sequencer.accounting.AccountingAction;
+import io.powerloom.sequencer.accounting.AccountingCommit;
+import io.powerloom.sequencer.accounting.CountAudit;
+import io.powerloom.sequencer.accounting.DayAccounting;
+import io.powerloom.sequencer.accounting.DiscardedSubmission;
+import io.powerloom.sequencer.accounting.SlotCount;
 import io.powerloom.sequencer.anchor.AnchorOutcome;
 import io.powerloom.sequencer.anchor.AuditBatch;
 import io.powerloom.sequencer.anchor.ChainCommit;
@@ -31,6 +37,7 @@ import io.powerloom.sequencer.collect.CollectedRecord;
 import io.powerloom.sequencer.finalize.Consensus;
 import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.finalize.ProjectFinalizer;
+import io.powerloom.sequencer.finalize.ProjectTally;
 import io.powerloom.sequencer.job.serde.KeyStringSerializer;
 import io.powerloom.sequencer.verify.ChainEvent;
 import io.powerloom.sequencer.verify.ParseAndRecover;
@@ -53,6 +60,9 @@ import io.powerloom.sequencer.verify.SlotRules;
  *                         anchor: IPFS upload (async) ──► commit on chain (async) ──► endBatchSubmissions
  *                                                                                │
  *                                                                   batches (Kafka); rejected (Kafka) from every stage
+ *  finalize ──tallies──► accounting: keyBy market, per (day, slot) counts ──► commit counts on chain (async)
+ *  protocol-chain ─ releases, day starts, quota ─┘          │                           │
+ *                                             discarded (Kafka)            slot-counts (Kafka)
  * </pre>
  *
  * Sources and sinks come from outside (Kafka in production, bounded ones in tests); {@link SequencerJob#main} only
@@ -63,8 +73,23 @@ public final class SequencerPipeline {
     /** The job's inputs. */
     public record Inputs(Source<CollectedRecord, ?, ?> submissions, Source<ChainEvent, ?, ?> chain) {}
 
-    /** The job's outputs. */
-    public record Outputs(Sink<ProjectEpochResult> finalized, Sink<AnchorOutcome> batches, Sink<RejectedSubmission> rejected) {}
+    /**
+     * The job's outputs; {@code slotCounts} and {@code discarded} (the accounting stage's) may be null: those records
+     * are then not written.
+     */
+    public record Outputs(Sink<ProjectEpochResult> finalized, Sink<AnchorOutcome> batches, Sink<RejectedSubmission> rejected,
+                          Sink<SlotCount> slotCounts, Sink<DiscardedSubmission> discarded) {
+
+        /** Outputs without the accounting topics. */
+        public Outputs(Sink<ProjectEpochResult> finalized, Sink<AnchorOutcome> batches, Sink<RejectedSubmission> rejected) {
+            this(finalized, batches, rejected, null, null);
+        }
+    }
+
+    /** What the accounting stage does with its updates: commit them on chain, audit them, or nothing. */
+    public interface Accounting extends Serializable {
+        DataStream<SlotCount> apply(DataStream<AccountingAction> actions);
+    }
 
     /** What the anchor stage does with each batch: commit it, audit it, or nothing. */
     public interface Anchoring extends Serializable {
@@ -73,8 +98,14 @@ public final class SequencerPipeline {
 
     private SequencerPipeline() {}
 
-    /** Wires the whole job into {@code env}. */
+    /** Wires the whole job into {@code env}, without snapshotter accounting. */
     public static void build(StreamExecutionEnvironment env, SequencerConfig cfg, Inputs in, Outputs out, Anchoring anchoring) {
+        build(env, cfg, in, out, anchoring, null);
+    }
+
+    /** Wires the whole job into {@code env}; {@code accounting} null leaves the accounting stage out. */
+    public static void build(StreamExecutionEnvironment env, SequencerConfig cfg, Inputs in, Outputs out, Anchoring anchoring,
+                             Accounting accounting) {
         // from finalize on, records come in bursts at each close and then stop: flush part-filled buffers quickly
         long closeBufferMs = cfg.get(SequencerConfig.CLOSE_BUFFER_TIMEOUT).toMillis();
         // ---- sources, with event time from the log ----
@@ -105,12 +136,17 @@ public final class SequencerPipeline {
 
         // ---- 2. finalize ----
         BroadcastStream<ChainEvent> releases = chain.broadcast(ProjectFinalizer.RELEASES);
+        ProjectFinalizer finalizer = new ProjectFinalizer(
+                new Consensus(cfg.get(SequencerConfig.MIN_COUNT), cfg.get(SequencerConfig.MIN_SHARE)),
+                cfg.get(SequencerConfig.EARLY_GRACE).toMillis(), cfg.get(SequencerConfig.RELEASE_WAIT).toMillis(),
+                cfg.get(SequencerConfig.DEFAULT_WINDOW_SECONDS) * 1000L);
+        if (accounting != null) {
+            finalizer.withTallies();
+        }
         SingleOutputStreamOperator<ProjectEpochResult> results = verified
                 .keyBy(ProjectFinalizer::key, KeyStringSerializer.TYPE_INFO)
                 .connect(releases)
-                .process(new ProjectFinalizer(new Consensus(cfg.get(SequencerConfig.MIN_COUNT), cfg.get(SequencerConfig.MIN_SHARE)),
-                        cfg.get(SequencerConfig.EARLY_GRACE).toMillis(), cfg.get(SequencerConfig.RELEASE_WAIT).toMillis(),
-                        cfg.get(SequencerConfig.DEFAULT_WINDOW_SECONDS) * 1000L))
+                .process(finalizer)
                 .name("finalize: consensus per project and epoch").uid("finalize")
                 .setBufferTimeout(closeBufferMs);
         DataStream<ProjectEpochResult> decided = results;
@@ -137,6 +173,39 @@ public final class SequencerPipeline {
 
         // ---- 4. anchor ----
         anchoring.apply(batches).sinkTo(out.batches()).name("sink: batches").uid("sink-batches");
+
+        // ---- 5. accounting (SPEC §10): counts per day and slot, committed on chain ----
+        if (accounting != null) {
+            DataStream<ProjectTally> tallies = results.getSideOutput(ProjectFinalizer.TALLIES);
+            if (range != null) {
+                long first = range[0];
+                long last = range[1];
+                tallies = tallies
+                        .filter(t -> Long.compareUnsigned(t.epochId(), first) >= 0 && Long.compareUnsigned(t.epochId(), last) <= 0)
+                        .name("replay: accounting epochs " + Long.toUnsignedString(first) + "-" + Long.toUnsignedString(last))
+                        .uid("replay-accounting-filter");
+            }
+            DataStream<ChainEvent> marketEvents = chain
+                    .filter(e -> e.kind() == ChainEvent.Kind.EPOCH_RELEASED || e.kind() == ChainEvent.Kind.DAY_STARTED
+                            || e.kind() == ChainEvent.Kind.QUOTA)
+                    .name("accounting: releases, day starts, quota").uid("accounting-chain-events")
+                    .setParallelism(1);
+            SingleOutputStreamOperator<AccountingAction> actions = tallies
+                    .keyBy(ProjectTally::dataMarket, KeyStringSerializer.TYPE_INFO)
+                    .connect(marketEvents.keyBy(ChainEvent::dataMarket, KeyStringSerializer.TYPE_INFO))
+                    .process(new DayAccounting(cfg.get(SequencerConfig.ACCOUNTING_UPDATE_EVERY),
+                            cfg.get(SequencerConfig.ACCOUNTING_FINAL_DELAY), cfg.get(SequencerConfig.ACCOUNTING_DEFAULT_QUOTA),
+                            cfg.get(SequencerConfig.DEFAULT_WINDOW_SECONDS) * 1000L, range))
+                    .name("accounting: counts per day and slot").uid("accounting-counts");
+            DataStream<SlotCount> counts = accounting.apply(actions);
+            if (out.slotCounts() != null) {
+                counts.sinkTo(out.slotCounts()).name("sink: slot-counts").uid("sink-slot-counts");
+            }
+            if (out.discarded() != null) {
+                actions.getSideOutput(DayAccounting.DISCARDED).sinkTo(out.discarded()).name("sink: discarded")
+                        .uid("sink-discarded");
+            }
+        }
 
         // ---- rejected, with reasons, from every stage ----
         signed.getSideOutput(ParseAndRecover.REJECTED)
@@ -219,6 +288,37 @@ public final class SequencerPipeline {
         return batches -> AsyncDataStream
                 .unorderedWait(batches, new AuditBatch(rpc, contract), timeout, TimeUnit.MILLISECONDS, capacity)
                 .name("anchor: audit against the chain").uid("anchor-audit");
+    }
+
+    /**
+     * Accounting updates committed on chain through the TaskManager's commit client, one update at a time: updates of
+     * one day sent concurrently by different signers could be mined out of order and move a count back (they are
+     * few: one per {@code update-every-epochs} epochs and one per day).
+     */
+    public static Accounting commitCounts(SequencerConfig cfg, CommitClientConfig chain) {
+        long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
+        int chunk = cfg.get(SequencerConfig.ACCOUNTING_CHUNK);
+        return actions -> AsyncDataStream
+                .orderedWait(actions, new AccountingCommit(chain, chunk), timeout, TimeUnit.MILLISECONDS, 1)
+                .name("accounting: commit counts on chain").uid("accounting-commit");
+    }
+
+    /** Accounting updates compared with what the chain holds; commits nothing. */
+    public static Accounting auditCounts(SequencerConfig cfg) {
+        long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
+        String rpc = cfg.get(SequencerConfig.RPC_URL);
+        String contract = cfg.protocolState();
+        return actions -> AsyncDataStream
+                .orderedWait(actions, new CountAudit(rpc, contract), timeout, TimeUnit.MILLISECONDS, 16)
+                .name("accounting: audit counts against the chain").uid("accounting-audit");
+    }
+
+    /** Count only (metrics); nothing goes to the chain or to the slot-counts topic. */
+    public static Accounting countOnly() {
+        return actions -> actions
+                .flatMap((AccountingAction a, org.apache.flink.util.Collector<SlotCount> c) -> { })
+                .returns(SlotCount.class)
+                .name("accounting: not committed").uid("accounting-none");
     }
 
     /** Finalize and batch only: every batch is reported {@code NOT_ANCHORED}. */

@@ -88,11 +88,13 @@ public final class SequencerBenchmark {
         int blockTime = Integer.parseInt(opt.getOrDefault("anvil-block-time", "0"));
         boolean stateRoot = !"false".equals(opt.get("anvil-state-root"));
         boolean live = "true".equals(opt.get("live"));
+        boolean accounting = "true".equals(opt.get("accounting"));
         long interval = Long.parseLong(opt.getOrDefault("epoch-interval", "20")) * 1000;
         int warmup = Integer.parseInt(opt.getOrDefault("warmup-epochs", live ? "1" : "0"));
         long total = (long) epochs * projects * slots;
         System.out.printf(Locale.ROOT, "benchmark: %d epochs x %d projects x %d slots = %,d submissions, batch size %d, parallelism %d, "
-                + "anchor %s, Anvil block time %s%s, %d cores%n", epochs, projects, slots, total, batchSize, parallelism, anchor,
+                + "anchor %s, accounting %s, Anvil block time %s%s, %d cores%n", epochs, projects, slots, total, batchSize,
+                parallelism, anchor, accounting,
                 blockTime > 0 ? blockTime + " s" : "automine", stateRoot ? "" : " (no state root)",
                 Runtime.getRuntime().availableProcessors());
         if (live) {
@@ -125,7 +127,8 @@ public final class SequencerBenchmark {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 admin.createTopics(List.of(new NewTopic("submissions", 4, (short) 1), new NewTopic("protocol-chain", 1, (short) 1),
                         new NewTopic("finalized", 2, (short) 1), new NewTopic("batches", 2, (short) 1),
-                        new NewTopic("rejected", 2, (short) 1))).all().get();
+                        new NewTopic("rejected", 2, (short) 1), new NewTopic("slot-counts", 2, (short) 1),
+                        new NewTopic("discarded", 2, (short) 1))).all().get();
             }
             long fillStart = System.nanoTime();
             List<EpochReleased> releases = new ArrayList<>();
@@ -197,6 +200,7 @@ public final class SequencerBenchmark {
             c.put("sequencer.chain.signer-key-files", keyFiles.stream().map(Path::toString).collect(Collectors.joining(",")));
             c.put("sequencer.ipfs.api-url", ipfs.apiUri().toString());
             c.put("sequencer.anchor.mode", anchor ? "commit" : "none");
+            c.put("sequencer.accounting.enabled", Boolean.toString(accounting));
             c.put("sequencer.checkpoint-interval", "5 s");
             c.put("sequencer.chain.receipt-poll-interval", opt.getOrDefault("receipt-poll", "50 ms"));
             c.put("sequencer.chain.gas-per-project", opt.getOrDefault("gas-per-project", "0"));

@@ -72,6 +72,43 @@ class ProjectFinalizerTest {
     }
 
     @Test
+    void withAccountingEachDecidedProjectTalliesMatchedSlotsAndDiscardedSubmissions() throws Exception {
+        h.close();
+        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new ProjectFinalizer(new Consensus(2, 0), GRACE, WAIT, 120_000).withTallies(),
+                ProjectFinalizer::key, Types.STRING, ProjectFinalizer.RELEASES);
+        release(5, 10_000);
+        submit("1", 1, 5, "p", "cid-a", 11_000);
+        submit("2", 2, 5, "p", "cid-b", 11_500);
+        submit("3", 3, 5, "p", "cid-b", 12_000);
+        submit("4", 4, 5, "q", "cid-x", 12_000); // q misses the quorum of 2: its one submission is discarded
+        watermark(h, 30_000);
+        var tallies = h.getSideOutput(ProjectFinalizer.TALLIES).stream().map(r -> r.getValue())
+                .sorted(java.util.Comparator.comparing(io.powerloom.sequencer.finalize.ProjectTally::projectId)).toList();
+        assertThat(tallies).hasSize(2);
+        var p = tallies.get(0);
+        assertThat(p.winningCid()).isEqualTo("cid-b");
+        assertThat(p.matchedSlots()).containsExactly(2, 3);
+        assertThat(p.discardedIds()).containsExactly("1");
+        assertThat(p.discardedSlots()).containsExactly(1);
+        assertThat(p.discardedCids()).containsExactly("cid-a");
+        assertThat(p.discardedReceivedAtMs()).containsExactly(11_000);
+        assertThat(p.windowCloseMs()).isEqualTo(30_000);
+        var q = tallies.get(1);
+        assertThat(q.winningCid()).isNull();
+        assertThat(q.matchedSlots()).isEmpty();
+        assertThat(q.discardedIds()).containsExactly("4");
+    }
+
+    @Test
+    void withoutAccountingNoTallies() throws Exception {
+        release(5, 10_000);
+        submit("1", 1, 5, "p", "cid-a", 11_000);
+        watermark(h, 30_000);
+        assertThat(h.getSideOutput(ProjectFinalizer.TALLIES)).isNullOrEmpty();
+    }
+
+    @Test
     void theResultCarriesTheWindowCloseAsItsTimestamp() throws Exception {
         release(5, 10_000);
         submit("1", 1, 5, "p", "c", 11_000);

@@ -25,6 +25,7 @@ class SequencerPipelineTest {
         c.put("sequencer.chain.protocol-state", Snapshotters.PROTOCOL_STATE);
         c.put("sequencer.anchor.mode", mode);
         c.put("sequencer.chain.signer-key-env-vars", "UNUSED_KEY");
+        c.put("sequencer.accounting.enabled", "true");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SequencerJob.configure(env, SequencerJob.config(c));
         return env.getStreamGraph();
@@ -47,7 +48,27 @@ class SequencerPipelineTest {
             if (mode.equals("commit")) {
                 assertThat(names).contains("anchor: upload to IPFS", "anchor: commit batch on chain", "anchor: endBatchSubmissions");
             }
+            assertThat(names).as(mode).contains("accounting: counts per day and slot",
+                    switch (mode) {
+                        case "commit" -> "accounting: commit counts on chain";
+                        case "audit" -> "accounting: audit counts against the chain";
+                        default -> "accounting: not committed";
+                    });
+            if (!mode.equals("none")) {
+                assertThat(names).as(mode).contains("sink: slot-counts: Writer", "sink: discarded: Writer");
+            }
         }
+    }
+
+    @Test
+    void accountingIsOffUnlessSwitchedOn() throws Exception {
+        Map<String, String> c = new HashMap<>();
+        c.put("sequencer.data-markets", Snapshotters.MARKET);
+        c.put("sequencer.chain.protocol-state", Snapshotters.PROTOCOL_STATE);
+        c.put("sequencer.chain.signer-key-env-vars", "UNUSED_KEY");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SequencerJob.configure(env, SequencerJob.config(c));
+        assertThat(env.getStreamGraph().getStreamNodes()).noneMatch(n -> n.getOperatorName().startsWith("accounting"));
     }
 
     @Test

@@ -164,7 +164,7 @@ public final class LocalNetwork implements AutoCloseable {
         startJob(data);
 
         progress = new ProgressPrinter(kafka.bootstrapServers(), Topics.FINALIZED, Topics.BATCHES, Topics.REJECTED,
-                BRIDGE_REJECTS_TOPIC, this::say, startedAtMs);
+                BRIDGE_REJECTS_TOPIC, Topics.SLOT_COUNTS, this::say, startedAtMs);
         progress.start();
         track("progress printer", progress);
 
@@ -234,13 +234,19 @@ public final class LocalNetwork implements AutoCloseable {
             snapshotters.add(SimulatedSubmissions.snapshotterAddress(s));
         }
         // deploy on automine (fast), then a block a second like a real protocol chain
-        deployment = new ProtocolStateDeployer(web3j, owner, CHAIN_ID).deploy(new DataMarketConfig(DATA_MARKET, EPOCH_SIZE,
-                options.windowSeconds(), BATCH_WINDOW_BLOCKS, owner.getAddress(), sequencers), 1, snapshotters);
+        ProtocolStateDeployer deployer = new ProtocolStateDeployer(web3j, owner, CHAIN_ID);
+        DataMarketConfig market = new DataMarketConfig(DATA_MARKET, EPOCH_SIZE, options.windowSeconds(), BATCH_WINDOW_BLOCKS,
+                owner.getAddress(), sequencers);
+        deployment = deployer.deploy(market, 1, snapshotters);
+        // a short day, so that day ends and their eligible nodes and final counts show within minutes
+        deployer.setEpochsInADay(deployment.contract(), market, options.epochsADay());
+        deployer.setDailySnapshotQuota(deployment.contract(), DATA_MARKET, options.dailyQuota());
         anvil.setAutomine(false);
         anvil.rpc().call("evm_setIntervalMining", 1);
         say("Anvil up: RPC " + anvil.rpcUrl() + " (chain id " + CHAIN_ID + ", a block a second); protocol state "
                 + deployment.contractAddress() + " (block " + deployment.deployBlock() + "), data market " + DATA_MARKET
-                + ", " + options.slots() + " slots registered");
+                + ", " + options.slots() + " slots registered, a day of " + options.epochsADay() + " epochs, daily quota "
+                + options.dailyQuota());
     }
 
     private void createTopics() {
@@ -255,6 +261,8 @@ public final class LocalNetwork implements AutoCloseable {
                     new NewTopic(Topics.FINALIZED, 2, (short) 1),
                     new NewTopic(Topics.BATCHES, 2, (short) 1),
                     new NewTopic(Topics.REJECTED, 2, (short) 1),
+                    new NewTopic(Topics.SLOT_COUNTS, 2, (short) 1),
+                    new NewTopic(Topics.DISCARDED, 2, (short) 1),
                     new NewTopic(BRIDGE_REJECTS_TOPIC, 1, (short) 1));
             for (NewTopic t : topics) {
                 try {
@@ -373,6 +381,14 @@ public final class LocalNetwork implements AutoCloseable {
         c.put("sequencer.verify.full-nodes", String.join(",", fullNodes));
         c.put("sequencer.window.default-seconds", Integer.toString(options.windowSeconds()));
         c.put("sequencer.batch.size", Integer.toString(options.batchSize()));
+        // snapshotter accounting on the short day: periodic counts four times a day, the day's end once its last
+        // windows have closed
+        long windowEpochs = (options.windowSeconds() * 1000L + options.epochInterval().toMillis() - 1)
+                / options.epochInterval().toMillis();
+        c.put("sequencer.accounting.enabled", "true");
+        c.put("sequencer.accounting.update-every-epochs", Integer.toString(Math.max(1, options.epochsADay() / 4)));
+        c.put("sequencer.accounting.final-delay-epochs", Long.toString(windowEpochs + 1));
+        c.put("sequencer.accounting.default-daily-quota", Long.toString(options.dailyQuota()));
         c.put("sequencer.chain.id", Long.toString(CHAIN_ID));
         c.put("sequencer.chain.protocol-state", deployment.contractAddress());
         c.put("sequencer.chain.rpc-url", anvil.rpcUrl());

@@ -21,10 +21,12 @@ import java.util.Map;
  * @param parallelism    parallelism of the Flink job
  * @param dataDir        where every component keeps its data (wiped at start)
  * @param seed           seed of the fault and timing choices
+ * @param epochsADay     epochs in a day of the data market (snapshotter accounting: a short day shows day ends soon)
+ * @param dailyQuota     the market's daily snapshot quota (submissions a slot needs in a day to be eligible)
  */
 public record LocalNetworkOptions(int slots, int projects, int fullNodes, double faultyShare, int windowSeconds,
                                   Duration epochInterval, Duration duration, int webPort, int batchSize, int parallelism,
-                                  Path dataDir, long seed) {
+                                  Path dataDir, long seed, int epochsADay, long dailyQuota) {
     /** Projects per epoch of a slot that is not a full node (the production per-slot limit is 2). */
     public static final int LIGHT_NODE_PROJECTS = 2;
 
@@ -41,6 +43,8 @@ public record LocalNetworkOptions(int slots, int projects, int fullNodes, double
         require(batchSize >= 1, "batch-size", "must be positive, got " + batchSize);
         require(parallelism >= 1 && parallelism <= 64, "parallelism", "must be 1..64, got " + parallelism);
         require(dataDir != null, "data-dir", "is required");
+        require(epochsADay >= 2 && epochsADay <= 100_000, "epochs-a-day", "must be 2..100000, got " + epochsADay);
+        require(dailyQuota >= 0, "daily-quota", "must not be negative, got " + dailyQuota);
     }
 
     /** The defaults: 10 slots (8 full nodes), 20 projects, 5% faulty, 20 s windows, an epoch every 25 s. */
@@ -65,6 +69,8 @@ public record LocalNetworkOptions(int slots, int projects, int fullNodes, double
                 "  --parallelism N      Flink job parallelism (default 2)",
                 "  --data-dir DIR       data of every component, wiped at start (default .run/local)",
                 "  --seed N             seed of the fault choices (default 1)",
+                "  --epochs-a-day N     epochs in a day of the market, for snapshotter accounting (default 20)",
+                "  --daily-quota N      submissions a slot needs in a day to be eligible (default 100)",
                 "  --help               this text");
     }
 
@@ -116,7 +122,9 @@ public record LocalNetworkOptions(int slots, int projects, int fullNodes, double
                 integer(v, "batch-size", 10),
                 integer(v, "parallelism", 2),
                 Path.of(v.getOrDefault("data-dir", ".run/local")),
-                v.containsKey("seed") ? longValue("seed", v.get("seed")) : 1L);
+                v.containsKey("seed") ? longValue("seed", v.get("seed")) : 1L,
+                integer(v, "epochs-a-day", 20),
+                v.containsKey("daily-quota") ? longValue("daily-quota", v.get("daily-quota")) : 100L);
     }
 
     /** Whether {@code --help} was among the arguments. */
@@ -130,7 +138,7 @@ public record LocalNetworkOptions(int slots, int projects, int fullNodes, double
     }
 
     private static final String KNOWN = "|slots|projects|full-nodes|faulty-share|window-seconds|epoch-interval|duration"
-            + "|web-port|batch-size|parallelism|data-dir|seed|help|";
+            + "|web-port|batch-size|parallelism|data-dir|seed|epochs-a-day|daily-quota|help|";
 
     /**
      * A duration: {@code 500ms}, {@code 150s}, {@code 3m}, {@code 1h}, or plain seconds.

@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * epoch 3 finalized: 20 projects (0 unfinalized), rejected: {LATE=1, SIGNER_NOT_SLOT_OWNER=2}
  * batch 1/2 of epoch 3 committed: cid=bafkrei… tx=0x…
  * epoch 3 completed: tx=0x…
+ * day 1: 8 eligible nodes (quota 100), committed at epoch 25: tx=0x…
+ * day 1 final counts committed: slots 1-8 (8 slots, counts 400..420) tx=0x…
+ * day 2 periodic counts committed at epoch 30: 10 slots tx=0x…
  * </pre>
  * An epoch's finalized line is printed once a poll brings no more finalized records for it; its rejection counts
  * are those seen so far for that epoch (bridge rejections carry no epoch and are counted as {@code bridge:<reason>}
@@ -47,6 +50,7 @@ public final class ProgressPrinter implements AutoCloseable {
     private final String batchesTopic;
     private final String rejectedTopic;
     private final String bridgeRejectsTopic;
+    private final String slotCountsTopic;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean started;
@@ -65,7 +69,7 @@ public final class ProgressPrinter implements AutoCloseable {
      * @param startedAtMs when the network started (the first committed batch is reported relative to it)
      */
     public ProgressPrinter(String bootstrapServers, String finalizedTopic, String batchesTopic, String rejectedTopic,
-                           String bridgeRejectsTopic, Consumer<String> out, long startedAtMs) {
+                           String bridgeRejectsTopic, String slotCountsTopic, Consumer<String> out, long startedAtMs) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -78,6 +82,7 @@ public final class ProgressPrinter implements AutoCloseable {
         this.finalizedTopic = finalizedTopic;
         this.batchesTopic = batchesTopic;
         this.rejectedTopic = rejectedTopic;
+        this.slotCountsTopic = slotCountsTopic;
         this.bridgeRejectsTopic = bridgeRejectsTopic;
         this.thread = new Thread(this::loop, "progress-printer");
         this.thread.setDaemon(true);
@@ -86,7 +91,7 @@ public final class ProgressPrinter implements AutoCloseable {
     /** Assigns every partition of the four topics from the beginning and starts printing. */
     public void start() {
         List<TopicPartition> parts = new ArrayList<>();
-        for (String t : List.of(finalizedTopic, batchesTopic, rejectedTopic, bridgeRejectsTopic)) {
+        for (String t : List.of(finalizedTopic, batchesTopic, rejectedTopic, bridgeRejectsTopic, slotCountsTopic)) {
             for (PartitionInfo pi : consumer.partitionsFor(t, Duration.ofSeconds(30))) {
                 parts.add(new TopicPartition(t, pi.partition()));
             }
@@ -134,13 +139,19 @@ public final class ProgressPrinter implements AutoCloseable {
                 records.forEach(ordered::add);
                 ordered.sort(java.util.Comparator.comparing((ConsumerRecord<String, byte[]> r) -> r.topic().equals(batchesTopic))
                         .thenComparing(r -> r.topic().equals(batchesTopic) ? batchOrder(r.key()) : ""));
+                List<JsonNode> counts = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> r : ordered) {
                     try {
+                        if (r.topic().equals(slotCountsTopic)) {
+                            counts.add(JSON.readTree(r.value()));
+                            continue;
+                        }
                         handle(r, touched);
                     } catch (Exception e) {
                         LOG.warn("cannot read {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
                     }
                 }
+                countLines(counts).forEach(out);
                 // an epoch whose finalized records stopped arriving is complete enough to print
                 for (Long epoch : new ArrayList<>(pendingEpochs)) {
                     if (!touched.contains(epoch)) {
@@ -158,6 +169,45 @@ public final class ProgressPrinter implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * Console lines of the slot-counts records of one poll: one per day's eligible-node count, one per accounting
+     * transaction (the slot records of one transaction, or of one update found already on chain, in one line).
+     */
+    static List<String> countLines(List<JsonNode> records) {
+        List<String> lines = new ArrayList<>();
+        Map<String, List<JsonNode>> byTx = new java.util.LinkedHashMap<>();
+        for (JsonNode n : records) {
+            String status = n.path("status").asText().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            if ("dayEligible".equals(n.path("type").asText())) {
+                lines.add("day " + n.path("day").asText() + ": " + n.path("eligibleNodes").asText() + " eligible nodes (quota "
+                        + n.path("quota").asText() + "), " + status + " at epoch " + n.path("epochId").asText() + ": tx="
+                        + n.path("txHash").asText("-") + (n.has("detail") ? " " + n.get("detail").asText() : ""));
+                continue;
+            }
+            String group = n.path("day").asText() + "|" + n.path("kind").asText() + "|" + n.path("epochId").asText() + "|"
+                    + n.path("status").asText() + "|" + n.path("txHash").asText("-");
+            byTx.computeIfAbsent(group, k -> new ArrayList<>()).add(n);
+        }
+        for (List<JsonNode> g : byTx.values()) {
+            g.sort(java.util.Comparator.comparingLong(n -> n.path("slotId").asLong()));
+            JsonNode first = g.get(0);
+            String status = first.path("status").asText().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (JsonNode n : g) {
+                min = Math.min(min, n.path("count").asLong());
+                max = Math.max(max, n.path("count").asLong());
+            }
+            boolean fin = "FINAL".equals(first.path("kind").asText());
+            lines.add("day " + first.path("day").asText() + (fin ? " final" : " periodic") + " counts " + status
+                    + " at epoch " + first.path("epochId").asText() + ": slots " + first.path("slotId").asText() + ".."
+                    + g.get(g.size() - 1).path("slotId").asText() + " (" + g.size() + " slots, counts " + min + ".." + max
+                    + ") tx=" + first.path("txHash").asText("-")
+                    + (first.has("detail") ? " " + first.get("detail").asText() : ""));
+        }
+        return lines;
     }
 
     /** Sort key of a batches record key {@code market|epoch|index-or-end}: epoch, then batches, then the epoch end. */

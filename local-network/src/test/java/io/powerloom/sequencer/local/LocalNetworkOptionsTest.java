@@ -20,6 +20,20 @@ class LocalNetworkOptionsTest {
         assertThat(o.duration()).isNull();
         assertThat(o.webPort()).isEqualTo(8081);
         assertThat(o.dataDir()).isEqualTo(Path.of(".run/local"));
+        assertThat(o.epochsADay()).isEqualTo(20);
+        assertThat(o.dailyQuota()).isEqualTo(100);
+    }
+
+    @Test
+    void aShortDayAndAQuotaForAccounting() {
+        LocalNetworkOptions o = LocalNetworkOptions.parse(new String[] {"--epochs-a-day", "6", "--daily-quota=12"});
+        assertThat(o.epochsADay()).isEqualTo(6);
+        assertThat(o.dailyQuota()).isEqualTo(12);
+        assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--epochs-a-day", "1"}))
+                .isInstanceOfSatisfying(LocalNetworkOptions.OptionsException.class,
+                        e -> assertThat(e.option()).isEqualTo("epochs-a-day"));
+        assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--daily-quota", "-1"}))
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class).hasMessageContaining("--daily-quota");
     }
 
     @Test

@@ -141,6 +141,46 @@ public final class BatchCommitClient implements AutoCloseable {
                 () -> doEndBatchSubmissions(dataMarket, epochId, calledAt));
     }
 
+    /**
+     * Sends one accounting update (SPEC §10): periodic counts with {@code updateSubmissionCounts}, final counts with
+     * {@code updateEligibleSubmissionCountsForDay}. Idempotent: a periodic update is {@link Status#ALREADY_DONE} when the
+     * chain holds at least these counts for every slot (counts only grow within a day, so sending would move them
+     * back); a final update when every slot is rewarded for the day, or holds this count below the quota. E48 (a slot
+     * already rewarded) on estimation is also done.
+     */
+    public CompletableFuture<CommitResult> updateSubmissionCounts(CountUpdate update) {
+        long calledAt = System.nanoTime();
+        return run(update.key(), () -> {
+            String data;
+            try {
+                if (update.slotIds().length != update.counts().length || update.slotIds().length == 0) {
+                    throw new IllegalArgumentException("slotIds and counts must be non-empty and aligned");
+                }
+                data = ProtocolStateAbi.updateCounts(update);
+            } catch (IllegalArgumentException e) {
+                throw new CommitException(Reason.INVALID_INPUT, update + ": " + e.getMessage(), e);
+            }
+            return commit(calledAt, data, () -> countsAlreadyOnChain(update), update.toString(), 0, ACCOUNTING_DONE_CODES);
+        });
+    }
+
+    /** Sends {@code updateEligibleNodesForDay}; {@link Status#ALREADY_DONE} when the chain holds this count for the day. */
+    public CompletableFuture<CommitResult> updateEligibleNodesForDay(String dataMarket, long day, long eligibleNodes) {
+        long calledAt = System.nanoTime();
+        return run("eligible/" + String.valueOf(dataMarket).toLowerCase() + "/" + day + "/" + eligibleNodes, () -> {
+            String data;
+            try {
+                data = ProtocolStateAbi.updateEligibleNodesForDay(dataMarket, day, eligibleNodes);
+            } catch (IllegalArgumentException e) {
+                throw new CommitException(Reason.INVALID_INPUT, e.getMessage(), e);
+            }
+            String what = "updateEligibleNodesForDay(" + dataMarket + ", " + day + ", " + eligibleNodes + ")";
+            return commit(calledAt, data, () -> Long.parseLong(callAll("eligibleNodesForDay",
+                    List.of(ProtocolStateAbi.eligibleNodesForDay(dataMarket, day))).get(0)) == eligibleNodes, what, 0,
+                    ACCOUNTING_DONE_CODES);
+        });
+    }
+
     /** Lower-case addresses of the signer accounts. */
     public List<String> signerAddresses() {
         return signers.addresses();
@@ -236,6 +276,15 @@ public final class BatchCommitClient implements AutoCloseable {
         return commit(start, data, () -> endAlreadyOnChain(dataMarket, epochId), what, 0);
     }
 
+    /** Revert codes of gas estimation that mean the work is on chain already. */
+    private static final java.util.Set<String> BATCH_DONE_CODES = java.util.Set.of("E25", "E43");
+    private static final java.util.Set<String> ACCOUNTING_DONE_CODES = java.util.Set.of("E48");
+
+    private CommitResult commit(long start, String data, OnChainCheck alreadyDone, String what, int projects)
+            throws CommitException {
+        return commit(start, data, alreadyDone, what, projects, BATCH_DONE_CODES);
+    }
+
     @FunctionalInterface
     private interface OnChainCheck {
         boolean done() throws CommitException;
@@ -243,8 +292,8 @@ public final class BatchCommitClient implements AutoCloseable {
 
     /** Check → estimate → send → await; repeated when our transaction reverted or its nonce was taken. */
     /** {@code projects}: a batch's project count, 0 for {@code endBatchSubmissions}. */
-    private CommitResult commit(long start, String data, OnChainCheck alreadyDone, String what, int projects)
-            throws CommitException {
+    private CommitResult commit(long start, String data, OnChainCheck alreadyDone, String what, int projects,
+            java.util.Set<String> doneCodes) throws CommitException {
         boolean isBatch = projects > 0;
         int attempts = 0;
         int reverted = 0;
@@ -291,7 +340,7 @@ public final class BatchCommitClient implements AutoCloseable {
                     }
                     if (est.hasError()) {
                         Optional<String> code = RevertCodes.code(est.getError());
-                        if (code.isPresent() && (code.get().equals("E25") || code.get().equals("E43"))) {
+                        if (code.isPresent() && doneCodes.contains(code.get())) {
                             return new CommitResult(Status.ALREADY_DONE, null, -1, since(start), attempts);
                         }
                         Reason reason = code.map(Reason::ofRevertCode).orElse(Reason.REVERTED);
@@ -364,6 +413,63 @@ public final class BatchCommitClient implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private boolean countsAlreadyOnChain(CountUpdate u) throws CommitException {
+        long[] slots = u.slotIds();
+        long[] counts = u.counts();
+        if (slots.length != counts.length) {
+            return false;
+        }
+        List<org.web3j.abi.datatypes.Function> calls = new ArrayList<>();
+        for (long slot : slots) {
+            calls.add(ProtocolStateAbi.slotSubmissionCount(u.dataMarket(), slot, u.day()));
+        }
+        if (u.kind() == CountUpdate.Kind.FINAL) {
+            for (long slot : slots) {
+                calls.add(ProtocolStateAbi.slotRewardedForDay(u.dataMarket(), slot, u.day()));
+            }
+            calls.add(ProtocolStateAbi.dailySnapshotQuota(u.dataMarket()));
+        }
+        List<String> r = callAll("accounting reads", calls);
+        int n = slots.length;
+        for (int i = 0; i < n; i++) {
+            java.math.BigInteger onChain = new java.math.BigInteger(r.get(i));
+            java.math.BigInteger ours = new java.math.BigInteger(Long.toUnsignedString(counts[i]));
+            if (u.kind() == CountUpdate.Kind.PERIODIC) {
+                if (onChain.compareTo(ours) < 0) {
+                    return false;
+                }
+            } else {
+                boolean rewarded = "true".equals(r.get(n + i));
+                java.math.BigInteger quota = new java.math.BigInteger(r.get(2 * n));
+                if (!rewarded && !(onChain.equals(ours) && ours.compareTo(quota) < 0)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads the counts the chain holds for {@code slots} on {@code day} (blocking; for audits and tests), with the
+     * slots' rewarded flags: {@code [counts..., rewarded (1/0)...]}.
+     */
+    public long[] readSlotCounts(String dataMarket, long day, long[] slots) throws CommitException {
+        List<org.web3j.abi.datatypes.Function> calls = new ArrayList<>();
+        for (long slot : slots) {
+            calls.add(ProtocolStateAbi.slotSubmissionCount(dataMarket, slot, day));
+        }
+        for (long slot : slots) {
+            calls.add(ProtocolStateAbi.slotRewardedForDay(dataMarket, slot, day));
+        }
+        List<String> r = callAll("accounting reads", calls);
+        long[] out = new long[2 * slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            out[i] = new java.math.BigInteger(r.get(i)).longValue();
+            out[slots.length + i] = "true".equals(r.get(slots.length + i)) ? 1 : 0;
+        }
+        return out;
     }
 
     private boolean endAlreadyOnChain(String dataMarket, long epochId) throws CommitException {

@@ -14,6 +14,10 @@ public class CommitException extends Exception {
         LENGTH_MISMATCH("E23", false),
         /** E24: the batch has no projects. */
         EMPTY_BATCH("E24", false),
+        /** E38: an accounting update for a day the contract no longer (or not yet) accepts. */
+        DAY_NOT_OPEN("E38", false),
+        /** E19: slotIds and counts differ in length. */
+        COUNTS_LENGTH_MISMATCH("E19", false),
         /** Another revert reason from the contract. */
         REVERTED(null, false),
         /** The input cannot be encoded (e.g. bad address, root hash not 32 bytes). */

@@ -63,6 +63,59 @@ final class ProtocolStateAbi {
                 List.of(new TypeReference<Bool>() {}));
     }
 
+    static String updateCounts(CountUpdate u) {
+        if (u.day() < 0) {
+            throw new IllegalArgumentException("day must be >= 0, got " + u.day());
+        }
+        return FunctionEncoder.encode(new Function(
+                u.kind() == CountUpdate.Kind.FINAL ? "updateEligibleSubmissionCountsForDay" : "updateSubmissionCounts",
+                List.of(address(u.dataMarket()), uints(u.slotIds()), uints(u.counts()),
+                        new Uint256(BigInteger.valueOf(u.day()))), List.of()));
+    }
+
+    static String updateEligibleNodesForDay(String dataMarket, long day, long eligibleNodes) {
+        if (day < 0 || eligibleNodes < 0) {
+            throw new IllegalArgumentException("day and eligibleNodes must be >= 0");
+        }
+        return FunctionEncoder.encode(new Function("updateEligibleNodesForDay", List.of(address(dataMarket),
+                new Uint256(BigInteger.valueOf(day)), new Uint256(BigInteger.valueOf(eligibleNodes))), List.of()));
+    }
+
+    static Function slotSubmissionCount(String dataMarket, long slotId, long day) {
+        return new Function("slotSubmissionCount", List.of(address(dataMarket), new Uint256(unsigned(slotId)),
+                new Uint256(BigInteger.valueOf(day))), List.of(new TypeReference<Uint256>() {}));
+    }
+
+    static Function slotRewardedForDay(String dataMarket, long slotId, long day) {
+        return new Function("slotRewardedForDay", List.of(address(dataMarket), new Uint256(unsigned(slotId)),
+                new Uint256(BigInteger.valueOf(day))), List.of(new TypeReference<Bool>() {}));
+    }
+
+    static Function eligibleNodesForDay(String dataMarket, long day) {
+        return new Function("eligibleNodesForDay", List.of(address(dataMarket), new Uint256(BigInteger.valueOf(day))),
+                List.of(new TypeReference<Uint256>() {}));
+    }
+
+    static Function dailySnapshotQuota(String dataMarket) {
+        return new Function("dailySnapshotQuota", List.of(address(dataMarket)), List.of(new TypeReference<Uint256>() {}));
+    }
+
+    static Function dayCounter(String dataMarket) {
+        return new Function("dayCounter", List.of(address(dataMarket)), List.of(new TypeReference<Uint256>() {}));
+    }
+
+    private static DynamicArray<Uint256> uints(long[] values) {
+        List<Uint256> list = new java.util.ArrayList<>(values.length);
+        for (long v : values) {
+            list.add(new Uint256(unsigned(v)));
+        }
+        return new DynamicArray<>(Uint256.class, list);
+    }
+
+    private static BigInteger unsigned(long v) {
+        return new BigInteger(Long.toUnsignedString(v));
+    }
+
     private static Address address(String hex) {
         if (hex == null || !hex.matches("0x[0-9a-fA-F]{40}")) {
             throw new IllegalArgumentException("not a 0x-prefixed 20-byte address: " + hex);

@@ -9,7 +9,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
 import io.powerloom.sequencer.protocol.records.ChainBlock;
+import io.powerloom.sequencer.protocol.records.DayStarted;
 import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
@@ -18,7 +20,8 @@ import io.powerloom.sequencer.protocol.records.SlotAssignment;
 import io.powerloom.sequencer.verify.ChainEvent;
 
 /**
- * Reads the chain watcher's protocol-chain topic: epoch releases, block heads and slot registrations. The topic is
+ * Reads the chain watcher's protocol-chain topic: epoch releases, block heads, slot registrations, day starts and
+ * accounting parameter changes. The topic is
  * written by our own watcher, so an unreadable record is logged and skipped (it cannot be a snapshotter's fault).
  */
 public class ChainTopicDeserializer implements KafkaRecordDeserializationSchema<ChainEvent> {
@@ -52,6 +55,16 @@ public class ChainTopicDeserializer implements KafkaRecordDeserializationSchema<
             return ChainEvent.epoch(e.observedAtMs(), e.dataMarket().toLowerCase(Locale.ROOT), e.epochId(),
                     Math.multiplyExact(e.snapshotSubmissionWindow(), 1000L), e.batchSubmissionWindow(), e.blockNumber(),
                     e.removed());
+        }
+        if (r instanceof DayStarted d) {
+            return ChainEvent.dayStarted(d.observedAtMs(), d.dataMarket().toLowerCase(Locale.ROOT), d.dayId(), d.epochId(),
+                    d.blockNumber(), d.removed());
+        }
+        if (r instanceof AccountingParameterUpdated a) {
+            String market = a.dataMarket().toLowerCase(Locale.ROOT);
+            return a.parameter() == AccountingParameterUpdated.Parameter.DAILY_SNAPSHOT_QUOTA
+                    ? ChainEvent.quota(a.observedAtMs(), market, a.value(), a.blockNumber(), a.removed())
+                    : ChainEvent.daySize(a.observedAtMs(), market, a.epochsInADay(), a.blockNumber(), a.removed());
         }
         ChainBlock b = (ChainBlock) r;
         return ChainEvent.block(b.observedAtMs(), b.number());

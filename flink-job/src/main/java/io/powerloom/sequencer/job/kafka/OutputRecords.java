@@ -3,14 +3,18 @@ package io.powerloom.sequencer.job.kafka;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import io.powerloom.sequencer.accounting.DiscardedSubmission;
+import io.powerloom.sequencer.accounting.SlotCount;
 import io.powerloom.sequencer.anchor.AnchorOutcome;
 import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.protocol.json.JsonWriter;
+import io.powerloom.sequencer.protocol.records.Topics;
 import io.powerloom.sequencer.verify.RejectedSubmission;
 
 /**
  * JSON of the job's output topics (version {@code "v":1}). Only what the log determines goes in (no wall-clock
- * times except measured commit latency on batch outcomes), so a replay writes the same finalized records.
+ * times except measured commit latency on batch outcomes), so a replay writes the same finalized records. The
+ * slot-counts and discarded formats are the ones agreed with the query service (docs/architecture.md).
  */
 public final class OutputRecords {
     private OutputRecords() {}
@@ -113,6 +117,62 @@ public final class OutputRecords {
             w.name("peerId").value(r.peerId());
         }
         w.name("receivedAtMs").value(r.receivedAtMs());
+        return w.endObject().toBytes();
+    }
+
+    /** slot-counts key: {@code <dataMarket>|<day>|<slotId>}, or {@code <dataMarket>|<day>|eligible}. */
+    public static byte[] key(SlotCount c) {
+        return utf8(c.isDayEligible() ? Topics.dayEligibleKey(c.dataMarket(), c.day())
+                : Topics.slotCountKey(c.dataMarket(), c.day(), c.slotId()));
+    }
+
+    public static byte[] value(SlotCount c) {
+        JsonWriter w;
+        if (c.isDayEligible()) {
+            w = start("dayEligible");
+            w.name("dataMarket").value(c.dataMarket());
+            w.name("day").unsignedValue(c.day());
+            w.name("eligibleNodes").unsignedValue(c.count());
+            w.name("quota").unsignedValue(c.quota());
+        } else {
+            w = start("slotCount");
+            w.name("dataMarket").value(c.dataMarket());
+            w.name("day").unsignedValue(c.day());
+            w.name("slotId").unsignedValue(c.slotId());
+            w.name("count").unsignedValue(c.count());
+            w.name("kind").value(c.kind().name());
+            w.name("eligible").value(c.eligible());
+        }
+        w.name("epochId").unsignedValue(c.epochId());
+        w.name("status").value(c.status());
+        if (c.txHash() != null) {
+            w.name("txHash").value(c.txHash());
+            w.name("blockNumber").value(c.blockNumber());
+        }
+        if (c.detail() != null) {
+            w.name("detail").value(c.detail());
+        }
+        return w.endObject().toBytes();
+    }
+
+    /** discarded key: the submission ID. */
+    public static byte[] key(DiscardedSubmission d) {
+        return utf8(d.submissionId());
+    }
+
+    public static byte[] value(DiscardedSubmission d) {
+        JsonWriter w = start("discarded");
+        w.name("dataMarket").value(d.dataMarket());
+        w.name("epochId").unsignedValue(d.epochId());
+        w.name("day").unsignedValue(d.day());
+        w.name("projectId").value(d.projectId());
+        w.name("slotId").unsignedValue(d.slotId());
+        w.name("submissionId").value(d.submissionId());
+        w.name("snapshotCid").value(d.snapshotCid());
+        if (d.winningCid() != null) {
+            w.name("winningCid").value(d.winningCid());
+        }
+        w.name("receivedAtMs").value(d.receivedAtMs());
         return w.endObject().toBytes();
     }
 

@@ -103,11 +103,13 @@ final class ChainReader implements AutoCloseable {
         return out;
     }
 
-    /** Logs of the two followed events emitted by the contract in blocks {@code from..to}. */
+    /** Logs of the followed events emitted by the contract in blocks {@code from..to}. */
     List<Log> logs(long from, long to) throws IOException {
         EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), contract);
-        filter.addOptionalTopics(ProtocolStateEvents.EPOCH_RELEASED_TOPIC, ProtocolStateEvents.SLOT_UPDATED_TOPIC);
+        filter.addOptionalTopics(ProtocolStateEvents.EPOCH_RELEASED_TOPIC, ProtocolStateEvents.SLOT_UPDATED_TOPIC,
+                ProtocolStateEvents.DAY_STARTED_TOPIC, ProtocolStateEvents.QUOTA_UPDATED_TOPIC,
+                ProtocolStateEvents.DAY_SIZE_UPDATED_TOPIC);
         EthLog r = check(web3j.ethGetLogs(filter).send(), "eth_getLogs");
         List<Log> logs = new ArrayList<>();
         for (EthLog.LogResult<?> lr : r.getLogs()) {

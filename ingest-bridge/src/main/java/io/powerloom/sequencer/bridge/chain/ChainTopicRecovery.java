@@ -65,6 +65,10 @@ final class ChainTopicRecovery {
                     state.apply(b);
                 } else if (r instanceof EpochReleased e) {
                     state.apply(e);
+                } else if (r instanceof io.powerloom.sequencer.protocol.records.DayStarted d) {
+                    state.apply(d);
+                } else if (r instanceof io.powerloom.sequencer.protocol.records.AccountingParameterUpdated a) {
+                    state.apply(a);
                 }
             }
             Long oldest = state.oldest();

@@ -5,6 +5,9 @@ import io.powerloom.sequencer.bridge.chain.ProtocolStateEvents.EpochLog;
 import io.powerloom.sequencer.bridge.chain.ProtocolStateEvents.SlotLog;
 import io.powerloom.sequencer.bridge.chain.ProtocolStateEvents.UndecodableLogException;
 import io.powerloom.sequencer.protocol.records.ChainBlock;
+import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
+import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
+import io.powerloom.sequencer.protocol.records.DayStarted;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.SlotAssignment;
@@ -49,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * corrected after reorgs. See {@code docs/chain.md}.
  *
  * <p>Every poll cycle reads the next confirmed blocks ({@code head - confirmations}, at most {@code maxBlockRange}),
- * their headers and the contract's {@code EpochReleased} / {@code SlotSnapshotterUpdated} logs, and writes, in one Kafka
+ * their headers and the contract's {@code EpochReleased} / {@code SlotSnapshotterUpdated} logs (and the accounting events
+ * {@code DayStartedEvent}, {@code DailySnapshotQuotaUpdated}, {@code DaySizeUpdated}), and writes, in one Kafka
  * transaction, per block in order: its {@link EpochReleased} records (with the market's windows read at that block) to
- * the protocol-chain topic, its {@link SlotAssignment} records to the slots topic, and one {@link ChainBlock} marker.
+ * the protocol-chain topic, its {@link DayStarted} and {@link AccountingParameterUpdated} records there too, its {@link SlotAssignment} records to the slots topic, and one {@link ChainBlock} marker.
  * The last committed {@link ChainBlock} is the progress marker a restart resumes after.
  *
  * <p>A reorg (the hash of the last processed block changed) is found by comparing the remembered hashes with the
@@ -289,10 +293,13 @@ public final class ChainWatcher implements AutoCloseable {
         List<Runnable> stateUpdates = new ArrayList<>();
         int epochs = 0;
         int slots = 0;
+        int days = 0;
+        int parameters = 0;
         for (BlockHeader b : blocks) {
             List<Log> logs = new ArrayList<>(logsByBlock.getOrDefault(b.number(), List.of()));
             logs.sort(Comparator.comparing(Log::getLogIndex));
-            for (Log log : logs) {
+            for (int li = 0; li < logs.size(); li++) {
+                Log log = logs.get(li);
                 if (!b.hash().equalsIgnoreCase(log.getBlockHash())) {
                     throw new IOException("log of block " + b.number() + " has hash " + log.getBlockHash()
                             + ", header has " + b.hash() + ": chain moved, retrying");
@@ -313,6 +320,21 @@ public final class ChainWatcher implements AutoCloseable {
                                 RecordCodec.encode(a)));
                         stateUpdates.add(() -> state.slotChanged(s.blockNumber(), s.slotId()));
                         slots++;
+                    } else if (ProtocolStateEvents.isDayStarted(log)) {
+                        DayStarted d = toRecord(ProtocolStateEvents.decodeDay(log), logs, li, now);
+                        out.add(new ProducerRecord<>(config.chainTopic(), null, now, d.dataMarket(), RecordCodec.encode(d)));
+                        stateUpdates.add(() -> state.apply(d));
+                        days++;
+                    } else if (ProtocolStateEvents.isParameterUpdated(log)) {
+                        ProtocolStateEvents.ParameterLog p = ProtocolStateEvents.decodeParameter(log);
+                        AccountingParameterUpdated a = new AccountingParameterUpdated(p.dataMarket(),
+                                p.quota() ? AccountingParameterUpdated.Parameter.DAILY_SNAPSHOT_QUOTA
+                                        : AccountingParameterUpdated.Parameter.DAY_SIZE,
+                                p.value(), p.epochsInADay(), p.blockNumber(), p.blockHash(), p.txHash(), p.logIndex(),
+                                now, false);
+                        out.add(new ProducerRecord<>(config.chainTopic(), null, now, a.dataMarket(), RecordCodec.encode(a)));
+                        stateUpdates.add(() -> state.apply(a));
+                        parameters++;
                     }
                 } catch (UndecodableLogException e) {
                     LOG.error("skipping an undecodable log in block {}: {}", b.number(), e.getMessage());
@@ -341,6 +363,8 @@ public final class ChainWatcher implements AutoCloseable {
         metrics.recordsWritten.addAndGet(out.size());
         metrics.epochsWritten.addAndGet(epochs);
         metrics.slotsWritten.addAndGet(slots);
+        metrics.daysWritten.addAndGet(days);
+        metrics.parametersWritten.addAndGet(parameters);
         metrics.blocksWritten.addAndGet(blocks.size());
         Long done = state.lastProcessed();
         metrics.processedBlock.set(done == null ? -1 : done);
@@ -359,6 +383,27 @@ public final class ChainWatcher implements AutoCloseable {
         }
         return new EpochReleased(e.dataMarket(), e.epochId(), e.begin(), e.end(), e.timestamp(), e.blockNumber(),
                 e.blockHash(), e.txHash(), e.logIndex(), windows[0], windows[1], now, false);
+    }
+
+    /**
+     * A day start, with the epoch whose release started it: the contract emits {@code DayStartedEvent} in that release's
+     * transaction, just before its {@code EpochReleased}.
+     */
+    private static DayStarted toRecord(ProtocolStateEvents.DayLog d, List<Log> logs, int index, long now)
+            throws UndecodableLogException {
+        for (int i = index + 1; i < logs.size(); i++) {
+            Log next = logs.get(i);
+            if (next.getTransactionHash() != null && next.getTransactionHash().equalsIgnoreCase(d.txHash())
+                    && ProtocolStateEvents.isEpochReleased(next)) {
+                EpochLog e = ProtocolStateEvents.decodeEpoch(next);
+                if (e.dataMarket().equals(d.dataMarket())) {
+                    return new DayStarted(d.dataMarket(), d.dayId(), e.epochId(), d.timestamp(), d.blockNumber(),
+                            d.blockHash(), d.txHash(), d.logIndex(), now, false);
+                }
+            }
+        }
+        throw new UndecodableLogException("DayStartedEvent in tx " + d.txHash() + " without the EpochReleased of its"
+                + " transaction");
     }
 
     /** The highest remembered block still on the canonical chain. */
@@ -385,6 +430,13 @@ public final class ChainWatcher implements AutoCloseable {
                     e.chainTimestamp(), e.blockNumber(), e.blockHash(), e.txHash(), e.logIndex(),
                     e.snapshotSubmissionWindow(), e.batchSubmissionWindow(), now, true);
             out.add(new ProducerRecord<>(config.chainTopic(), null, now, e.dataMarket(), RecordCodec.encode(retraction)));
+            metrics.retractions.incrementAndGet();
+        }
+        for (ChainTopicRecord r : state.accountingAfter(fork)) {
+            ChainTopicRecord retraction = r instanceof DayStarted d ? d.retracted(now)
+                    : ((AccountingParameterUpdated) r).retracted(now);
+            String key = r instanceof DayStarted d ? d.dataMarket() : ((AccountingParameterUpdated) r).dataMarket();
+            out.add(new ProducerRecord<>(config.chainTopic(), null, now, key, RecordCodec.encode(retraction)));
             metrics.retractions.incrementAndGet();
         }
         Set<Long> slots = new TreeSet<>(state.slotsAfter(fork));

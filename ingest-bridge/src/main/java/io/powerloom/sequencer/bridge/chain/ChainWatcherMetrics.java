@@ -14,6 +14,8 @@ public final class ChainWatcherMetrics {
     final AtomicLong recordsWritten = new AtomicLong();
     final AtomicLong epochsWritten = new AtomicLong();
     final AtomicLong slotsWritten = new AtomicLong();
+    final AtomicLong daysWritten = new AtomicLong();
+    final AtomicLong parametersWritten = new AtomicLong();
     final AtomicLong blocksWritten = new AtomicLong();
     final AtomicLong retractions = new AtomicLong();
     final AtomicLong reorgs = new AtomicLong();
@@ -73,6 +75,8 @@ public final class ChainWatcherMetrics {
         m.put("chain_records_written_total", recordsWritten());
         m.put("chain_epochs_written_total", epochsWritten.get());
         m.put("chain_slots_written_total", slotsWritten.get());
+        m.put("chain_days_written_total", daysWritten.get());
+        m.put("chain_accounting_parameters_written_total", parametersWritten.get());
         m.put("chain_blocks_written_total", blocksWritten.get());
         m.put("chain_retractions_total", retractions());
         m.put("chain_reorgs_total", reorgs());

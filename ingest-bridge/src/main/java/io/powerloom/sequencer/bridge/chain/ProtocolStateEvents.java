@@ -14,7 +14,8 @@ import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 /**
- * The two protocol-state events the watcher follows, their topic hashes and their decoding from raw logs
+ * The protocol-state events the watcher follows (epoch releases, slot changes, and the accounting events of SPEC §10:
+ * day starts, quota and day-size changes), their topic hashes and their decoding from raw logs
  * (SPEC §3 and the slot registry event).
  */
 final class ProtocolStateEvents {
@@ -26,8 +27,28 @@ final class ProtocolStateEvents {
     static final Event SLOT_SNAPSHOTTER_UPDATED = new Event("SlotSnapshotterUpdated", List.of(
             new TypeReference<Uint256>(true) {}, new TypeReference<Address>(true) {}, new TypeReference<Bool>() {}));
 
+    static final Event DAY_STARTED = new Event("DayStartedEvent", List.of(
+            new TypeReference<Address>(true) {}, new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}));
+    static final Event QUOTA_UPDATED = new Event("DailySnapshotQuotaUpdated", List.of(
+            new TypeReference<Address>(true) {}, new TypeReference<Uint256>() {}));
+    static final Event DAY_SIZE_UPDATED = new Event("DaySizeUpdated", List.of(
+            new TypeReference<Address>(true) {}, new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}));
+
     static final String EPOCH_RELEASED_TOPIC = EventEncoder.encode(EPOCH_RELEASED);
     static final String SLOT_UPDATED_TOPIC = EventEncoder.encode(SLOT_SNAPSHOTTER_UPDATED);
+    static final String DAY_STARTED_TOPIC = EventEncoder.encode(DAY_STARTED);
+    static final String QUOTA_UPDATED_TOPIC = EventEncoder.encode(QUOTA_UPDATED);
+    static final String DAY_SIZE_UPDATED_TOPIC = EventEncoder.encode(DAY_SIZE_UPDATED);
+
+    /** A {@code DayStartedEvent} log. */
+    record DayLog(String dataMarket, long dayId, long timestamp, long blockNumber, String blockHash, String txHash,
+                  int logIndex) {}
+
+    /**
+     * A {@code DailySnapshotQuotaUpdated} ({@code epochsInADay} 0) or {@code DaySizeUpdated} log.
+     */
+    record ParameterLog(String dataMarket, boolean quota, long value, long epochsInADay, long blockNumber,
+                        String blockHash, String txHash, int logIndex) {}
 
     /** An {@code EpochReleased} log. */
     record EpochLog(String dataMarket, long epochId, long begin, long end, long timestamp, long blockNumber,
@@ -47,6 +68,60 @@ final class ProtocolStateEvents {
 
     static boolean isEpochReleased(Log log) {
         return !log.getTopics().isEmpty() && EPOCH_RELEASED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
+    }
+
+    static boolean isDayStarted(Log log) {
+        return hasTopic(log, DAY_STARTED_TOPIC);
+    }
+
+    static boolean isParameterUpdated(Log log) {
+        return hasTopic(log, QUOTA_UPDATED_TOPIC) || hasTopic(log, DAY_SIZE_UPDATED_TOPIC);
+    }
+
+    private static boolean hasTopic(Log log, String topic) {
+        return !log.getTopics().isEmpty() && topic.equalsIgnoreCase(log.getTopics().get(0));
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static DayLog decodeDay(Log log) throws UndecodableLogException {
+        try {
+            if (log.getTopics().size() != 2) {
+                throw new UndecodableLogException("DayStartedEvent needs 2 topics, got " + log.getTopics().size());
+            }
+            List<Type> data = FunctionReturnDecoder.decode(log.getData(), (List) DAY_STARTED.getNonIndexedParameters());
+            if (data.size() != 2) {
+                throw new UndecodableLogException("DayStartedEvent data has " + data.size() + " values");
+            }
+            return new DayLog(topicAddress(log.getTopics().get(1)),
+                    ((BigInteger) data.get(0).getValue()).longValueExact(),
+                    ((BigInteger) data.get(1).getValue()).longValueExact(),
+                    log.getBlockNumber().longValueExact(), log.getBlockHash().toLowerCase(),
+                    log.getTransactionHash().toLowerCase(), log.getLogIndex().intValueExact());
+        } catch (ArithmeticException | IllegalArgumentException | NullPointerException e) {
+            throw new UndecodableLogException("bad DayStartedEvent log " + log.getTransactionHash() + ": " + e);
+        }
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static ParameterLog decodeParameter(Log log) throws UndecodableLogException {
+        boolean quota = hasTopic(log, QUOTA_UPDATED_TOPIC);
+        Event event = quota ? QUOTA_UPDATED : DAY_SIZE_UPDATED;
+        try {
+            if (log.getTopics().size() != 2) {
+                throw new UndecodableLogException(event.getName() + " needs 2 topics, got " + log.getTopics().size());
+            }
+            List<Type> data = FunctionReturnDecoder.decode(log.getData(), (List) event.getNonIndexedParameters());
+            if (data.size() != (quota ? 1 : 2)) {
+                throw new UndecodableLogException(event.getName() + " data has " + data.size() + " values");
+            }
+            return new ParameterLog(topicAddress(log.getTopics().get(1)), quota,
+                    ((BigInteger) data.get(0).getValue()).longValueExact(),
+                    quota ? 0 : ((BigInteger) data.get(1).getValue()).longValueExact(),
+                    log.getBlockNumber().longValueExact(), log.getBlockHash().toLowerCase(),
+                    log.getTransactionHash().toLowerCase(), log.getLogIndex().intValueExact());
+        } catch (ArithmeticException | IllegalArgumentException | NullPointerException e) {
+            throw new UndecodableLogException("bad " + event.getName() + " log " + log.getTransactionHash() + ": " + e);
+        }
     }
 
     static boolean isSlotUpdated(Log log) {

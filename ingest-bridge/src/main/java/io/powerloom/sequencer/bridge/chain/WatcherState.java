@@ -1,6 +1,9 @@
 package io.powerloom.sequencer.bridge.chain;
 
+import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
 import io.powerloom.sequencer.protocol.records.ChainBlock;
+import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
+import io.powerloom.sequencer.protocol.records.DayStarted;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,6 +26,8 @@ final class WatcherState {
     /** Live epoch releases by (blockHash, logIndex), in write order. */
     private final Map<String, EpochReleased> liveEpochs = new LinkedHashMap<>();
     private final TreeMap<Long, Set<Long>> slotsByBlock = new TreeMap<>();
+    /** Live day starts and accounting parameter changes by (blockHash, logIndex), in write order. */
+    private final Map<String, ChainTopicRecord> liveAccounting = new LinkedHashMap<>();
 
     WatcherState(int depth) {
         this.depth = depth;
@@ -54,7 +59,38 @@ final class WatcherState {
             long gone = hashes.pollFirstEntry().getKey();
             slotsByBlock.headMap(gone, true).clear();
             liveEpochs.values().removeIf(e -> e.blockNumber() <= gone);
+            liveAccounting.values().removeIf(r -> blockOf(r) <= gone);
         }
+    }
+
+    void apply(DayStarted d) {
+        String key = d.blockHash() + "/" + d.logIndex();
+        if (d.removed()) {
+            liveAccounting.remove(key);
+        } else {
+            liveAccounting.put(key, d);
+        }
+    }
+
+    void apply(AccountingParameterUpdated a) {
+        String key = a.blockHash() + "/" + a.logIndex();
+        if (a.removed()) {
+            liveAccounting.remove(key);
+        } else {
+            liveAccounting.put(key, a);
+        }
+    }
+
+    /** Live day starts and parameter changes in blocks after {@code fork} (orphaned by a reorg at {@code fork}). */
+    List<ChainTopicRecord> accountingAfter(long fork) {
+        return liveAccounting.values().stream().filter(r -> blockOf(r) > fork).toList();
+    }
+
+    private static long blockOf(ChainTopicRecord r) {
+        if (r instanceof DayStarted d) {
+            return d.blockNumber();
+        }
+        return ((AccountingParameterUpdated) r).blockNumber();
     }
 
     void apply(EpochReleased e) {
@@ -98,5 +134,6 @@ final class WatcherState {
         tail.clear();
         slotsByBlock.tailMap(fork, false).clear();
         liveEpochs.values().removeIf(e -> e.blockNumber() > fork);
+        liveAccounting.values().removeIf(r -> blockOf(r) > fork);
     }
 }

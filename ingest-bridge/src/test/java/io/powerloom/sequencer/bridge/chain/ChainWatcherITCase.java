@@ -11,6 +11,8 @@ import io.powerloom.sequencer.infra.anvil.AnvilExtension;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.protocol.records.ChainBlock;
 import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
+import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
+import io.powerloom.sequencer.protocol.records.DayStarted;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.SlotAssignment;
@@ -138,6 +140,10 @@ class ChainWatcherITCase {
                 assertThat(r.key()).isEqualTo(e.dataMarket());
             } else if (rec instanceof SlotAssignment s) {
                 assertThat(r.key()).isEqualTo(Topics.slotKey(s.slotId()));
+            } else if (rec instanceof DayStarted d) {
+                assertThat(r.key()).isEqualTo(d.dataMarket());
+            } else if (rec instanceof AccountingParameterUpdated a) {
+                assertThat(r.key()).isEqualTo(a.dataMarket());
             } else {
                 assertThat(r.key()).isEqualTo(Topics.BLOCK_KEY);
             }
@@ -239,6 +245,44 @@ class ChainWatcherITCase {
                         org.assertj.core.groups.Tuple.tuple(slotA, snapB, true));
         // the deployment's slots 1 and 2 were registered after the start block: they are there too, once
         assertThat(slotRecords(cfg.slotsTopic())).filteredOn(s -> s.slotId() == 1 || s.slotId() == 2).hasSize(2);
+    }
+
+    @Test
+    void dayStartsAndAccountingParametersReachTheTopicInOrderWithReleases() throws Exception {
+        DataMarketConfig m = market();
+        deployer.createDataMarket(asOwner, m);
+        String market = m.dataMarket();
+        ChainWatcherConfig cfg = config("days", 1).build();
+        ChainWatcher w = new ChainWatcher(cfg);
+        w.start();
+        deployer.setEpochsInADay(asOwner, m, 3);
+        deployer.setDailySnapshotQuota(asOwner, market, 7);
+        for (int e = 0; e < 7; e++) { // epochs 1..7: days start at epochs 4 and 7
+            release(market, 1 + 10L * e);
+        }
+        CHAIN.anvil().mine(1);
+        awaitCaughtUp(w, 1);
+        w.stop();
+        assertThat(w.failure()).isNull();
+
+        List<ChainTopicRecord> records = chainRecords(cfg.chainTopic()).stream().filter(r ->
+                r instanceof EpochReleased e ? e.dataMarket().equals(market)
+                        : r instanceof DayStarted d ? d.dataMarket().equals(market)
+                        : r instanceof AccountingParameterUpdated a && a.dataMarket().equals(market)).toList();
+        List<String> order = records.stream().map(r -> r instanceof EpochReleased e ? "epoch " + e.epochId()
+                : r instanceof DayStarted d ? "day " + d.dayId() + "@" + d.epochId()
+                : ((AccountingParameterUpdated) r).parameter() + "=" + ((AccountingParameterUpdated) r).value()).toList();
+        assertThat(order).containsExactly("DAY_SIZE=" + 3L * 120_000 * 10, "DAILY_SNAPSHOT_QUOTA=7",
+                "epoch 1", "epoch 2", "epoch 3", "day 2@4", "epoch 4", "epoch 5", "epoch 6", "day 3@7", "epoch 7");
+        AccountingParameterUpdated size = (AccountingParameterUpdated) records.get(0);
+        assertThat(size.epochsInADay()).isEqualTo(3);
+        DayStarted day2 = (DayStarted) records.get(5);
+        EpochReleased epoch4 = (EpochReleased) records.get(6);
+        assertThat(day2.txHash()).isEqualTo(epoch4.txHash());
+        assertThat(day2.chainTimestamp()).isEqualTo(epoch4.chainTimestamp());
+        assertThat(day2.removed()).isFalse();
+        assertThat(w.metrics().snapshot()).containsEntry("chain_days_written_total", 2L)
+                .containsEntry("chain_accounting_parameters_written_total", 2L);
     }
 
     @Test

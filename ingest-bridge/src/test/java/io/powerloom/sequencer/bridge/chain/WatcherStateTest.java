@@ -2,7 +2,9 @@ package io.powerloom.sequencer.bridge.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
 import io.powerloom.sequencer.protocol.records.ChainBlock;
+import io.powerloom.sequencer.protocol.records.DayStarted;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,24 @@ class WatcherStateTest {
         assertThat(s.rememberedNewestFirst()).containsExactly(5L, 4L, 3L);
         assertThat(s.hash(2)).isNull();
         assertThat(s.epochsAfter(0)).isEmpty(); // block 1 fell out of memory
+    }
+
+    @Test
+    void dayStartsAndParameterChangesAreRetractableLikeReleases() {
+        WatcherState s = new WatcherState(10);
+        DayStarted day = new DayStarted(DM, 2, 4, 1000, 3, hash(3, 'a'), hash(3, 'f'), 0, 5, false);
+        AccountingParameterUpdated quota = new AccountingParameterUpdated(DM,
+                AccountingParameterUpdated.Parameter.DAILY_SNAPSHOT_QUOTA, 9, 0, 2, hash(2, 'a'), hash(2, 'f'), 0, 5, false);
+        s.apply(quota);
+        s.apply(day);
+        s.apply(block(2, 'a'));
+        s.apply(block(3, 'a'));
+        assertThat(s.accountingAfter(1)).containsExactly(quota, day);
+        assertThat(s.accountingAfter(2)).containsExactly(day);
+        s.apply(day.retracted(6));
+        assertThat(s.accountingAfter(1)).containsExactly(quota);
+        s.truncateAfter(1);
+        assertThat(s.accountingAfter(0)).isEmpty();
     }
 
     @Test

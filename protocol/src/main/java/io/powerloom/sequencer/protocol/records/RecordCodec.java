@@ -91,10 +91,46 @@ public final class RecordCodec {
         return w.endObject().toBytes();
     }
 
-    /** Encodes either kind of protocol-chain record. */
+    public static byte[] encode(DayStarted r) {
+        JsonWriter w = start("dayStarted", 320);
+        w.name("dataMarket").value(r.dataMarket());
+        w.name("dayId").unsignedValue(r.dayId());
+        w.name("epochId").unsignedValue(r.epochId());
+        w.name("chainTimestamp").unsignedValue(r.chainTimestamp());
+        w.name("blockNumber").unsignedValue(r.blockNumber());
+        w.name("blockHash").value(r.blockHash());
+        w.name("txHash").value(r.txHash());
+        w.name("logIndex").value(r.logIndex());
+        w.name("observedAtMs").unsignedValue(r.observedAtMs());
+        w.name("removed").value(r.removed());
+        return w.endObject().toBytes();
+    }
+
+    public static byte[] encode(AccountingParameterUpdated r) {
+        JsonWriter w = start("accountingParameter", 320);
+        w.name("dataMarket").value(r.dataMarket());
+        w.name("parameter").value(r.parameter().wireName());
+        w.name("value").unsignedValue(r.value());
+        w.name("epochsInADay").unsignedValue(r.epochsInADay());
+        w.name("blockNumber").unsignedValue(r.blockNumber());
+        w.name("blockHash").value(r.blockHash());
+        w.name("txHash").value(r.txHash());
+        w.name("logIndex").value(r.logIndex());
+        w.name("observedAtMs").unsignedValue(r.observedAtMs());
+        w.name("removed").value(r.removed());
+        return w.endObject().toBytes();
+    }
+
+    /** Encodes any kind of protocol-chain record. */
     public static byte[] encode(ChainTopicRecord r) {
         if (r instanceof EpochReleased e) {
             return encode(e);
+        }
+        if (r instanceof DayStarted d) {
+            return encode(d);
+        }
+        if (r instanceof AccountingParameterUpdated a) {
+            return encode(a);
         }
         if (r instanceof SlotAssignment s) {
             return encode(s);
@@ -174,8 +210,10 @@ public final class RecordCodec {
             case "epochReleased" -> epochReleased(n);
             case "block" -> chainBlock(n);
             case "slot" -> slotAssignment(n);
-            default -> throw new RecordFormatException("type \"" + type
-                    + "\" does not belong on the protocol-chain topic (expected epochReleased, block or slot)");
+            case "dayStarted" -> dayStarted(n);
+            case "accountingParameter" -> accountingParameter(n);
+            default -> throw new RecordFormatException("type \"" + type + "\" does not belong on the protocol-chain topic"
+                    + " (expected epochReleased, block, slot, dayStarted or accountingParameter)");
         };
     }
 
@@ -413,6 +451,27 @@ public final class RecordCodec {
                     uint64(n, "observedAtMs"), bool(n, "removed"));
         } catch (IllegalArgumentException e) {
             throw new RecordFormatException("epochReleased: " + e.getMessage());
+        }
+    }
+
+    private static DayStarted dayStarted(JsonNode n) throws RecordFormatException {
+        try {
+            return new DayStarted(text(n, "dataMarket"), uint64(n, "dayId"), uint64(n, "epochId"),
+                    uint64(n, "chainTimestamp"), uint64(n, "blockNumber"), text(n, "blockHash"), text(n, "txHash"),
+                    int31(n, "logIndex"), uint64(n, "observedAtMs"), bool(n, "removed"));
+        } catch (IllegalArgumentException e) {
+            throw new RecordFormatException("dayStarted: " + e.getMessage());
+        }
+    }
+
+    private static AccountingParameterUpdated accountingParameter(JsonNode n) throws RecordFormatException {
+        try {
+            return new AccountingParameterUpdated(text(n, "dataMarket"),
+                    AccountingParameterUpdated.Parameter.ofWireName(text(n, "parameter")), uint64(n, "value"),
+                    uint64(n, "epochsInADay"), uint64(n, "blockNumber"), text(n, "blockHash"), text(n, "txHash"),
+                    int31(n, "logIndex"), uint64(n, "observedAtMs"), bool(n, "removed"));
+        } catch (IllegalArgumentException e) {
+            throw new RecordFormatException("accountingParameter: " + e.getMessage());
         }
     }
 

@@ -67,6 +67,37 @@ class RecordCodecTest {
     }
 
     @Test
+    void dayStartedAndAccountingParameterRoundTrip() throws Exception {
+        DayStarted d = new DayStarted(DM, 3, 41, 1732460000L, 555, H1, H2, 2, 1732460000999L, false);
+        byte[] enc = RecordCodec.encode((ChainTopicRecord) d);
+        assertThat(text(enc)).isEqualTo("{\"v\":1,\"type\":\"dayStarted\",\"dataMarket\":\"" + DM + "\","
+                + "\"dayId\":3,\"epochId\":41,\"chainTimestamp\":1732460000,\"blockNumber\":555,"
+                + "\"blockHash\":\"" + H1 + "\",\"txHash\":\"" + H2 + "\",\"logIndex\":2,"
+                + "\"observedAtMs\":1732460000999,\"removed\":false}");
+        assertThat(RecordCodec.decodeChainTopic(enc)).isEqualTo(d);
+        assertThat(RecordCodec.decodeChainTopic(RecordCodec.encode(d.retracted(7)))).isEqualTo(d.retracted(7));
+
+        AccountingParameterUpdated q = new AccountingParameterUpdated(DM,
+                AccountingParameterUpdated.Parameter.DAILY_SNAPSHOT_QUOTA, 400, 0, 556, H1, H2, 0, 1732460001000L, false);
+        byte[] qEnc = RecordCodec.encode((ChainTopicRecord) q);
+        assertThat(text(qEnc)).isEqualTo("{\"v\":1,\"type\":\"accountingParameter\",\"dataMarket\":\"" + DM + "\","
+                + "\"parameter\":\"dailySnapshotQuota\",\"value\":400,\"epochsInADay\":0,\"blockNumber\":556,"
+                + "\"blockHash\":\"" + H1 + "\",\"txHash\":\"" + H2 + "\",\"logIndex\":0,"
+                + "\"observedAtMs\":1732460001000,\"removed\":false}");
+        assertThat(RecordCodec.decodeChainTopic(qEnc)).isEqualTo(q);
+        AccountingParameterUpdated size = new AccountingParameterUpdated(DM,
+                AccountingParameterUpdated.Parameter.DAY_SIZE, 24_000_000, 20, 557, H1, H2, 1, 5, true);
+        assertThat(RecordCodec.decodeChainTopic(RecordCodec.encode(size))).isEqualTo(size);
+
+        String bad = text(qEnc).replace("dailySnapshotQuota", "rewardPool");
+        assertThatThrownBy(() -> RecordCodec.decodeChainTopic(bad.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(RecordFormatException.class).hasMessageContaining("rewardPool");
+        String noDay = text(enc).replace("\"dayId\":3,", "");
+        assertThatThrownBy(() -> RecordCodec.decodeChainTopic(noDay.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(RecordFormatException.class).hasMessageContaining("dayId");
+    }
+
+    @Test
     void chainBlockAndSlotRoundTrip() throws Exception {
         ChainBlock b = new ChainBlock(123, H1, 1732460000L, 1732460000500L);
         assertThat(text(RecordCodec.encode(b))).isEqualTo("{\"v\":1,\"type\":\"block\",\"number\":123,\"hash\":\""
