@@ -65,6 +65,10 @@ public final class QueryConfig {
                 "market assumed when a request names none (empty: the only market seen, if there is one)"});
         d.put("query.max.page.size", new String[] {"100", "largest page of a paged answer"});
         d.put("query.max.past.days", new String[] {"30", "largest pastDays a request may ask for"});
+        d.put("explorer.cid.url", new String[] {"https://ipfs.io/ipfs/{cid}",
+                "link the explorer makes for a CID ({cid} is replaced; empty: no link)"});
+        d.put("explorer.tx.url", new String[] {"",
+                "link the explorer makes for a protocol-chain transaction ({tx} is replaced; empty: no link)"});
         d.put("forward.timeout", new String[] {"5s", "time-out of a request forwarded to the instance holding a key"});
         d.put("startup.timeout", new String[] {"60s", "how long start-up waits for Kafka Streams to be running"});
         KEYS = Collections.unmodifiableMap(d);
@@ -220,6 +224,14 @@ public final class QueryConfig {
 
     public int maxPastDays() {
         return integer("query.max.past.days");
+    }
+
+    public String explorerCidUrl() {
+        return string("explorer.cid.url");
+    }
+
+    public String explorerTxUrl() {
+        return string("explorer.tx.url");
     }
 
     public Duration forwardTimeout() {

@@ -67,7 +67,8 @@ public final class QueryService implements AutoCloseable {
         LocalQueries local = new LocalQueries(streams, json);
         Cluster cluster = new Cluster(streams, self, local, json, metrics, config.forwardTimeout(),
                 config.operatorToken());
-        Queries queries = new Queries(cluster, json, config.maxPageSize(), config.defaultDataMarket());
+        Queries queries = new Queries(cluster, json, config.maxPageSize(), config.defaultDataMarket(),
+                config.explorerCidUrl(), config.explorerTxUrl());
         http.start(new HttpApi.Wiring(queries, local, metrics, () -> streams.state().name(), config.readToken(),
                 config.operatorToken(), config.maxBodyBytes(), config.maxPastDays(), self.host() + ":" + self.port()));
     }
@@ -167,7 +168,11 @@ public final class QueryService implements AutoCloseable {
     @Override
     public void close() {
         http.close();
-        streams.close(Duration.ofSeconds(20));
+        // leave the group at once, so that the partitions move to the other instances without waiting for the
+        // session time-out
+        streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(20)));
     }
 
     public static void main(String[] args) {

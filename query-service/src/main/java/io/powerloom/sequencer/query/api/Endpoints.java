@@ -124,7 +124,7 @@ public final class Endpoints {
             new Endpoint("GET", "/api/epoch", Audience.PUBLIC,
                     "One epoch: summary, every project (finalized or not, winning CID and its count, batch), "
                             + "every batch (CID, transaction, status, latency), rejections by reason",
-                    "{summary, projects, batches}", List.of(EPOCH, MARKET)),
+                    "{summary, projects, batches, slots (the slots that submitted)}", List.of(EPOCH, MARKET)),
             new Endpoint("GET", "/api/batch", Audience.PUBLIC,
                     "One batch of an epoch",
                     "the batch record: batchCid, rootHash, projectIds, snapshotCids, status, txHash, blockNumber, "
@@ -138,6 +138,9 @@ public final class Endpoints {
                             + "(awaiting its batch), pending (epoch not decided yet), replaced, rejected, discarded, "
                             + "unfinalized",
                     List.of(SLOT, new Param("epochID", Type.UINT, false, "epoch"), MARKET)),
+            new Endpoint("GET", "/api/config", Audience.PUBLIC,
+                    "Links the explorer makes (explorer.cid.url, explorer.tx.url)",
+                    "{cidUrl, txUrl}: templates with {cid} / {tx}, empty for none", List.of()),
             new Endpoint("GET", "/api/inputRejects", Audience.PUBLIC,
                     "Input that names no epoch: bridge rejects and undecodable records, counts and the latest ones",
                     "{bridgeRejected, jobRejectedWithoutEpoch, undecodable (counts by reason), recent}", List.of()));

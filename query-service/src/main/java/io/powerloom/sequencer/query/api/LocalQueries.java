@@ -72,6 +72,14 @@ public final class LocalQueries {
         out.set("summary", summary(pk));
         out.set("projects", prefix(pk, "p|", 0, Integer.MAX_VALUE).path("items"));
         out.set("batches", prefix(pk, "b|", 0, Integer.MAX_VALUE).path("items"));
+        ArrayNode slots = out.putArray("slots");
+        String markers = Keys.detail(pk, "a|");
+        try (KeyValueIterator<String, String> it = store(UpdateState.DETAILS).prefixScan(markers,
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (it.hasNext() && slots.size() < 2000) {
+                slots.add(Long.parseLong(it.next().key.substring(markers.length())));
+            }
+        }
         return out;
     }
 

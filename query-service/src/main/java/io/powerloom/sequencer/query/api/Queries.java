@@ -17,7 +17,11 @@ public final class Queries {
     private final int maxPageSize;
     private final String defaultMarket;
 
-    public Queries(Cluster cluster, ObjectMapper json, int maxPageSize, String defaultMarket) {
+    private final JsonNode explorerConfig;
+
+    public Queries(Cluster cluster, ObjectMapper json, int maxPageSize, String defaultMarket, String cidUrl,
+                   String txUrl) {
+        this.explorerConfig = json.createObjectNode().put("cidUrl", cidUrl).put("txUrl", txUrl);
         this.cluster = cluster;
         this.json = json;
         this.maxPageSize = maxPageSize;
@@ -44,6 +48,7 @@ public final class Queries {
             case "/api/epoch" -> epoch(p);
             case "/api/batch" -> batch(p);
             case "/api/slot" -> slot(p);
+            case "/api/config" -> explorerConfig;
             case "/api/inputRejects" -> cluster.ask(Keys.GLOBAL, "globalView", json.createObjectNode());
             default -> throw new ApiException(404, "no such endpoint: " + path);
         };
