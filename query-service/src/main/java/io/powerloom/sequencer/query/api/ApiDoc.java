@@ -26,7 +26,7 @@ public final class ApiDoc {
         b.append(openApi.path("info").path("description").asText()).append("\n\n");
         b.append("Tokens go in an `Authorization: Bearer <token>` header or in the body's `token` field. ")
                 .append("Node-runner endpoints need `auth.read.token` when one is configured; operator endpoints ")
-                .append("always need `auth.operator.token`. Views are public. See [query-service.md](query-service.md) ")
+                .append("always need `auth.operator.token`. Views are public. See [query-service/README.md](../query-service/README.md) ")
                 .append("for running the service and several instances.\n\n");
         b.append("| Method | Path | Who | What |\n|---|---|---|---|\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = openApi.path("paths").fields(); it.hasNext(); ) {
