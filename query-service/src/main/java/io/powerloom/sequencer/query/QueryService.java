@@ -64,7 +64,7 @@ public final class QueryService implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .REPLACE_THREAD;
         });
-        LocalQueries local = new LocalQueries(streams, json);
+        LocalQueries local = new LocalQueries(streams, json, config.partitions());
         Cluster cluster = new Cluster(streams, self, local, json, metrics, config.forwardTimeout(),
                 config.operatorToken());
         Queries queries = new Queries(cluster, json, config.maxPageSize(), config.defaultDataMarket(),

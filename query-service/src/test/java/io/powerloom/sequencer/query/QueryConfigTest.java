@@ -33,6 +33,14 @@ class QueryConfigTest {
     }
 
     @Test
+    void everyKeyIsDocumentedInTheModuleReadme() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        for (String key : QueryConfig.KEYS.keySet()) {
+            assertThat(readme).as("README.md documents " + key).contains("| `" + key + "` |");
+        }
+    }
+
+    @Test
     void environmentOverridesTheFileAndPassesStreamsSettingsThrough() {
         QueryConfig c = QueryConfig.load(null, Map.of("SEQUENCER_QUERY_AUTH_OPERATOR_TOKEN", "t",
                 "SEQUENCER_QUERY_KAFKA_STREAMS_NUM_STREAM_THREADS", "2", "UNRELATED", "x"));

@@ -309,6 +309,8 @@ class QueryServiceITCase {
         JsonNode epochs = ok(Http.get(base, "/api/epochs")).body();
         assertThat(epochs.size()).isEqualTo(2);
         assertThat(epochs.get(0).path("epoch").asInt()).isEqualTo(8);
+        assertThat(ok(Http.get(base, "/api/epochs?limit=1")).body().get(0).path("epoch").asInt()).isEqualTo(8);
+        assertThat(ok(Http.get(base, "/api/epochs?before=8")).body().get(0).path("epoch").asInt()).isEqualTo(7);
         JsonNode e7 = epochs.get(1);
         assertThat(e7.path("released").path("at").asLong()).isEqualTo(7_000);
         assertThat(e7.path("end").path("txHash").asText()).isEqualTo(T3);

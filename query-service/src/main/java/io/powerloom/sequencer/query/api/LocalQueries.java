@@ -26,10 +26,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class LocalQueries {
     private final KafkaStreams streams;
     private final ObjectMapper json;
+    private final int partitions;
 
-    public LocalQueries(KafkaStreams streams, ObjectMapper json) {
+    /** @param partitions partitions of the routed topic (the stores' partitions) */
+    public LocalQueries(KafkaStreams streams, ObjectMapper json, int partitions) {
         this.streams = streams;
         this.json = json;
+        this.partitions = partitions;
     }
 
     /** Runs {@code op} for partition key {@code pk} (null for the {@code *All} operations). */
@@ -160,13 +163,29 @@ public final class LocalQueries {
         return out;
     }
 
+    /**
+     * The latest {@code limit} epochs of each local partition (a range over all local partitions at once would
+     * concatenate them, not merge them; the caller merges).
+     */
     private JsonNode epochsAll(String market, long before, int limit) {
         String from = Keys.epoch(market, 0);
         String to = before > 0 ? Keys.epoch(market, before - 1) : "E|" + Keys.market(market) + "|~";
         ArrayNode out = json.createArrayNode();
-        try (KeyValueIterator<String, String> it = store(UpdateState.SUMMARIES).reverseRange(from, to)) {
-            while (it.hasNext() && out.size() < limit) {
-                out.add(parse(it.next().value));
+        for (int p = 0; p < partitions; p++) {
+            ReadOnlyKeyValueStore<String, String> store;
+            try {
+                store = streams.store(StoreQueryParameters.fromNameAndType(UpdateState.SUMMARIES,
+                        QueryableStoreTypes.<String, String>keyValueStore()).withPartition(p));
+            } catch (InvalidStateStoreException e) {
+                continue; // not a partition of this instance
+            }
+            int n = 0;
+            try (KeyValueIterator<String, String> it = store.reverseRange(from, to)) {
+                while (it.hasNext() && n++ < limit) {
+                    out.add(parse(it.next().value));
+                }
+            } catch (InvalidStateStoreException e) {
+                // moved away meanwhile: its new holder answers
             }
         }
         return out;
