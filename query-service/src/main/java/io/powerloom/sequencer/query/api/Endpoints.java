@@ -133,7 +133,7 @@ public final class Endpoints {
             new Endpoint("GET", "/api/slot", Audience.PUBLIC,
                     "One slot: its last submissions and days; with epochID, each of its submissions in that epoch "
                             + "with its fate",
-                    "{slot, submissions: [{submissionID, projectID, snapshotCID, receivedAtMs, fate, reason, detail, "
+                    "{slot, submissionCount, submissions (at most 1000): [{submissionID, projectID, snapshotCID, receivedAtMs, fate, reason, detail, "
                             + "winningCID, batchIndex, batchCID, txHash}]}; fate is one of batched, finalized "
                             + "(awaiting its batch), pending (epoch not decided yet), replaced, rejected, discarded, "
                             + "unfinalized",

@@ -24,6 +24,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * forwarded request and a local one are the same call.
  */
 public final class LocalQueries {
+    /**
+     * Most submissions of one slot in one epoch a per-slot view lists (a slot that floods an epoch gets them all
+     * rejected, and the view says how many there were).
+     */
+    static final int MAX_SLOT_SUBMISSIONS = 1000;
+
     private final KafkaStreams streams;
     private final ObjectMapper json;
     private final int partitions;
@@ -95,9 +101,10 @@ public final class LocalQueries {
         ReadOnlyKeyValueStore<String, String> details = store(UpdateState.DETAILS);
         Fates fates = new Fates(details, pk);
         ArrayNode items = json.createArrayNode();
-        scan(details, Keys.detail(pk, "s|" + Keys.num(slot) + "|"), 0, Integer.MAX_VALUE,
+        int total = scan(details, Keys.detail(pk, "s|" + Keys.num(slot) + "|"), 0, MAX_SLOT_SUBMISSIONS,
                 v -> items.add(fates.of((ObjectNode) parse(v))));
         ObjectNode out = json.createObjectNode();
+        out.put("total", total);
         out.set("submissions", items);
         out.set("epoch", summary(pk));
         return out;

@@ -261,6 +261,7 @@ public final class Queries {
                     json.createObjectNode().put("slotID", slot));
             out.put("dataMarketAddress", market);
             out.put("epochID", p.path("epochID").asLong());
+            out.put("submissionCount", r.path("total").asLong());
             out.set("submissions", r.path("submissions"));
             out.set("epoch", r.path("epoch"));
         } else {
