@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
@@ -35,10 +34,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * fixed rate (open loop: latency is measured from when each request was due, so a stall counts against it) and prints
  * the achieved rate and the latency percentiles.
  *
- * <pre>mvn -B -pl query-service -am -Pload verify -DskipTests -Dload.args="--seconds 30 --rate 2000"</pre>
+ * <pre>mvn -B -pl query-service -am -Pquery-load verify -DskipTests -Dload.args="--seconds 30 --rate 2000"</pre>
  * Options: {@code --seconds 30 --warmup-seconds 5 --rate 2000 --epochs 20 --slots 1000 --instances 1}.
  */
 public final class LocalQueryLoad {
+    /** Client threads, each on its own keep-alive connection. */
+    static final int WORKERS = 32;
+
     private LocalQueryLoad() {
     }
 
@@ -108,10 +110,22 @@ public final class LocalQueryLoad {
                 topics.add(new NewTopic(t, 2, (short) 1));
             }
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+            // a fresh topic answers NOT_LEADER for a moment: wait until every partition has its leader
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!admin.describeTopics(topics.stream().map(NewTopic::name).toList()).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).values().stream().flatMap(d -> d.partitions().stream())
+                    .allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics without a leader after 60 s");
+                }
+                Thread.sleep(100);
+            }
+            Thread.sleep(1000);
         }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
@@ -147,6 +161,11 @@ public final class LocalQueryLoad {
         }
     }
 
+    /**
+     * {@code rate} requests a second for {@code seconds}, from {@link #WORKERS} threads on as many keep-alive
+     * connections: request i is due at start + i/rate; a worker takes the next request, waits until it is due, sends
+     * it and records the time from when it was due to the answer (so time spent waiting for a free worker counts).
+     */
     private static void run(List<String> bases, int rate, int seconds, int epochs, int slots, boolean report)
             throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -154,42 +173,41 @@ public final class LocalQueryLoad {
         int total = rate * seconds;
         long[] latencyNanos = new long[total];
         AtomicLong errors = new AtomicLong();
-        AtomicLong done = new AtomicLong();
-        SplittableRandom random = new SplittableRandom(42);
+        AtomicLong next = new AtomicLong();
         long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        List<CompletableFuture<?>> inflight = new ArrayList<>();
-        for (int i = 0; i < total; i++) {
-            long due = start + i * interval;
-            long now;
-            while ((now = System.nanoTime()) < due) {
-                long wait = due - now;
-                if (wait > 200_000) {
-                    TimeUnit.NANOSECONDS.sleep(wait - 100_000);
-                } else {
-                    Thread.onSpinWait();
-                }
-            }
-            String base = bases.get(i % bases.size());
-            URI uri = URI.create(base + "/api/slot?slotID=" + (1 + random.nextInt(slots)) + "&epochID="
-                    + (1 + random.nextInt(epochs)) + "&dataMarketAddress=" + Planted.MARKET);
-            int index = i;
-            CompletableFuture<?> f = client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                            .GET().build(), HttpResponse.BodyHandlers.ofByteArray())
-                    .handle((r, t) -> {
-                        latencyNanos[index] = System.nanoTime() - due;
-                        if (t != null || r.statusCode() != 200) {
+        long start = System.nanoTime() + 10_000_000L;
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < WORKERS; w++) {
+            SplittableRandom random = new SplittableRandom(42 + w);
+            Thread t = new Thread(() -> {
+                int i;
+                while ((i = (int) next.getAndIncrement()) < total) {
+                    long due = start + i * interval;
+                    long wait;
+                    while ((wait = due - System.nanoTime()) > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    String base = bases.get(i % bases.size());
+                    URI uri = URI.create(base + "/api/slot?slotID=" + (1 + random.nextInt(slots)) + "&epochID="
+                            + (1 + random.nextInt(epochs)) + "&dataMarketAddress=" + Planted.MARKET);
+                    try {
+                        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                        if (r.statusCode() != 200) {
                             errors.incrementAndGet();
                         }
-                        done.incrementAndGet();
-                        return null;
-                    });
-            if ((i & 1023) == 0) {
-                inflight.removeIf(CompletableFuture::isDone);
-            }
-            inflight.add(f);
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    latencyNanos[i] = System.nanoTime() - due;
+                }
+            }, "load-" + w);
+            t.start();
+            workers.add(t);
         }
-        CompletableFuture.allOf(inflight.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        for (Thread t : workers) {
+            t.join();
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
         if (!report) {
             return;

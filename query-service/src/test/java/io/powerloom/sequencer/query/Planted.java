@@ -1,6 +1,9 @@
 package io.powerloom.sequencer.query;
 
+import io.powerloom.sequencer.anchor.AnchorOutcome;
 import io.powerloom.sequencer.bridge.kafka.RejectRecord;
+import io.powerloom.sequencer.finalize.ProjectEpochResult;
+import io.powerloom.sequencer.job.kafka.OutputRecords;
 import io.powerloom.sequencer.protocol.json.JsonWriter;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
@@ -8,14 +11,15 @@ import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
 import io.powerloom.sequencer.protocol.wire.Request;
 import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
 import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
+import io.powerloom.sequencer.verify.RejectReason;
+import io.powerloom.sequencer.verify.RejectedSubmission;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Input records exactly as their writers put them on Kafka. Submissions, releases and bridge rejects go through the
- * writers' own encoders (protocol {@code RecordCodec}/{@code SubmissionCodec}, the bridge's {@code RejectRecord}).
- * The job's records ({@code finalized}, {@code batches}, {@code rejected}) and the accounting topics are written
- * field for field as flink-job's {@code job/kafka/OutputRecords} and {@code ACCOUNTING-TOPICS.md} define them, with the
- * same {@code JsonWriter}: the job module is a shaded Flink jar, not usable as a test dependency here.
+ * Input records exactly as their writers put them on Kafka, through the writers' own encoders: protocol
+ * {@code RecordCodec}/{@code SubmissionCodec} (submissions, releases), the bridge's {@code RejectRecord}, the job's
+ * {@code OutputRecords} (finalized, batches, rejected). The accounting topics (issue 19, written in parallel) are
+ * written field for field as their agreed format defines them, with the job's {@code JsonWriter}.
  */
 final class Planted {
     static final String MARKET = "0x00000000000000000000000000000000000000aa";
@@ -43,92 +47,47 @@ final class Planted {
                 .encode();
     }
 
-    /** As OutputRecords.value(ProjectEpochResult). */
+    /** The job's own encoder: OutputRecords.value(ProjectEpochResult). */
     static byte[] finalized(long epoch, String project, boolean finalized, String cid, int winner, int total,
                             String[] cids, int[] counts, String[] sids) {
-        JsonWriter w = start("projectEpoch");
-        w.name("dataMarket").value(MARKET);
-        w.name("epochId").unsignedValue(epoch);
-        w.name("projectId").value(project);
-        w.name("status").value(finalized ? "FINALIZED" : "UNFINALIZED");
-        if (cid != null) {
-            w.name("snapshotCid").value(cid);
-        }
-        w.name("winnerCount").value(winner);
-        w.name("totalCount").value(total);
-        w.name("cidCounts").beginObject();
-        for (int i = 0; i < cids.length; i++) {
-            w.name(cids[i]).value(counts[i]);
-        }
-        w.endObject();
-        strings(w, "submissionIds", sids);
-        w.name("windowOpenMs").value(epoch * 1000);
-        w.name("windowCloseMs").value(epoch * 1000 + 20_000);
-        return w.endObject().toBytes();
+        return OutputRecords.value(result(epoch, project, finalized, cid, winner, total, cids, counts, sids));
     }
 
     static String finalizedKey(long epoch, String project) {
-        return MARKET + "|" + epoch + "|" + project;
+        return new String(OutputRecords.key(result(epoch, project, false, null, 0, 0, new String[0], new int[0],
+                new String[0])), StandardCharsets.UTF_8);
     }
 
-    /** As OutputRecords.value(AnchorOutcome) for a batch. */
+    private static ProjectEpochResult result(long epoch, String project, boolean finalized, String cid, int winner,
+                                             int total, String[] cids, int[] counts, String[] sids) {
+        return new ProjectEpochResult(MARKET, epoch, project, finalized, cid, winner, total, cids, counts, sids,
+                new byte[0][], new long[0], epoch * 1000, epoch * 1000 + 20_000, 0);
+    }
+
+    /** The job's own encoder: OutputRecords.value(AnchorOutcome) of a batch. */
     static byte[] batch(long epoch, int index, int count, String batchCid, String[] projects, String[] cids,
                         String status, String tx, long latencyMs) {
-        JsonWriter w = start("batch");
-        w.name("dataMarket").value(MARKET);
-        w.name("epochId").unsignedValue(epoch);
-        w.name("batchIndex").value(index);
-        w.name("batchCount").value(count);
-        w.name("batchCid").value(batchCid);
-        w.name("rootHash").value("0x" + "33".repeat(32));
-        w.name("finalizedCidsRootHash").value("0x" + "44".repeat(32));
-        strings(w, "projectIds", projects);
-        strings(w, "snapshotCids", cids);
-        w.name("status").value(status);
-        if (tx != null) {
-            w.name("txHash").value(tx);
-            w.name("blockNumber").value(1234);
-        }
-        w.name("windowCloseMs").value(epoch * 1000 + 20_000);
-        if (latencyMs >= 0) {
-            w.name("commitLatencyMs").value(latencyMs);
-        }
-        return w.endObject().toBytes();
+        return OutputRecords.value(new AnchorOutcome(AnchorOutcome.BATCH, MARKET, epoch, index, count, batchCid,
+                "0x" + "33".repeat(32), "0x" + "44".repeat(32), projects, cids, AnchorOutcome.Status.valueOf(status),
+                tx, tx == null ? -1 : 1234, null, epoch * 1000 + 20_000, latencyMs));
     }
 
-    /** As OutputRecords.value(AnchorOutcome) for an epoch end. */
+    static String batchKey(long epoch, int index) {
+        return new String(OutputRecords.key(new AnchorOutcome(AnchorOutcome.BATCH, MARKET, epoch, index, 1, "c", "r",
+                "f", new String[0], new String[0], AnchorOutcome.Status.COMMITTED, null, -1, null, 0, -1)),
+                StandardCharsets.UTF_8);
+    }
+
+    /** The job's own encoder: OutputRecords.value(AnchorOutcome) of an epoch end. */
     static byte[] epochEnd(long epoch, int count, String tx) {
-        JsonWriter w = start("epochEnd");
-        w.name("dataMarket").value(MARKET);
-        w.name("epochId").unsignedValue(epoch);
-        w.name("batchCount").value(count);
-        w.name("status").value("COMMITTED");
-        w.name("txHash").value(tx);
-        w.name("blockNumber").value(1240);
-        w.name("windowCloseMs").value(epoch * 1000 + 20_000);
-        w.name("commitLatencyMs").value(900);
-        return w.endObject().toBytes();
+        return OutputRecords.value(AnchorOutcome.forEpochEnd(MARKET, epoch, count, AnchorOutcome.Status.COMMITTED, tx,
+                1240, null, epoch * 1000 + 20_000, 900));
     }
 
-    /** As OutputRecords.value(RejectedSubmission); {@code slot}/{@code epoch} -1 when unknown. */
+    /** The job's own encoder: OutputRecords.value(RejectedSubmission); {@code slot}/{@code epoch} -1 when unknown. */
     static byte[] rejected(String sid, String reason, String market, long slot, long epoch, String project) {
-        JsonWriter w = start("rejected");
-        w.name("submissionId").value(sid);
-        w.name("reason").value(reason);
-        w.name("detail").value("planted " + reason);
-        if (market != null) {
-            w.name("dataMarket").value(market);
-        }
-        if (slot >= 0 || epoch >= 0) {
-            w.name("slotId").unsignedValue(slot);
-            w.name("epochId").unsignedValue(epoch);
-        }
-        if (project != null) {
-            w.name("projectId").value(project);
-        }
-        w.name("peerId").value("12D3KooWpeer");
-        w.name("receivedAtMs").value(5_000);
-        return w.endObject().toBytes();
+        return OutputRecords.value(new RejectedSubmission(sid, RejectReason.valueOf(reason), "planted " + reason,
+                market, slot, epoch, project, "12D3KooWpeer", 5_000));
     }
 
     /** ACCOUNTING-TOPICS.md: slot-counts, type slotCount. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.powerloom.sequencer.infra.TempDirs;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.query.Http.Answer;
+import io.powerloom.sequencer.verify.RejectReason;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,10 +39,14 @@ class QueryServiceITCase {
     static final String T1 = "0x" + "a1".repeat(32);
     static final String T2 = "0x" + "a2".repeat(32);
     static final String T3 = "0x" + "a3".repeat(32);
-    /** The reasons the job gives for a submission of a known epoch (REPLACED is planted on its own, slot 3). */
-    static final String[] EPOCH_REASONS = {"BAD_SIGNATURE", "SLOT_NOT_REGISTERED", "SLOT_INACTIVE",
-            "SIGNER_NOT_SLOT_OWNER", "FLAGGED_SIGNER", "DEADLINE_PASSED", "SLOT_EPOCH_LIMIT", "LATE", "EARLY",
-            "UNKNOWN_EPOCH"};
+    /**
+     * Every reason the job gives for a submission of a known epoch and market (REPLACED is planted on its own, slot
+     * 3; undecodable and malformed records and unknown markets have their own cases).
+     */
+    static final String[] EPOCH_REASONS = java.util.Arrays.stream(RejectReason.values())
+            .filter(r -> r != RejectReason.REPLACED && r != RejectReason.UNDECODABLE_RECORD
+                    && r != RejectReason.MALFORMED_SUBMISSION && r != RejectReason.UNKNOWN_DATA_MARKET)
+            .map(Enum::name).toArray(String[]::new);
 
     static Path dirA;
     static Path dirB;
@@ -91,9 +96,9 @@ class QueryServiceITCase {
                     "c3", 1, 1, new String[] {"c3"}, new int[] {1}, new String[] {"c2"})));
             job.send(new ProducerRecord<>("finalized", Planted.finalizedKey(7, "p3"), Planted.finalized(7, "p3", false,
                     null, 1, 1, new String[] {"c4"}, new int[] {1}, new String[] {"d1"})));
-            job.send(new ProducerRecord<>("batches", MARKET + "|7|0", Planted.batch(7, 0, 2, B0,
+            job.send(new ProducerRecord<>("batches", Planted.batchKey(7, 0), Planted.batch(7, 0, 2, B0,
                     new String[] {"p1"}, new String[] {"c1"}, "COMMITTED", T1, 1_500)));
-            job.send(new ProducerRecord<>("batches", MARKET + "|7|1", Planted.batch(7, 1, 2, B1,
+            job.send(new ProducerRecord<>("batches", Planted.batchKey(7, 1), Planted.batch(7, 1, 2, B1,
                     new String[] {"p2"}, new String[] {"c3"}, "DELAYED", T2, 90_000)));
             job.send(new ProducerRecord<>("batches", MARKET + "|7|end", Planted.epochEnd(7, 2, T3)));
             job.send(new ProducerRecord<>("discarded", "b1", Planted.discarded(7, 1, "p1", 2, "b1", "c2", "c1")));
@@ -152,7 +157,7 @@ class QueryServiceITCase {
             Http.await(() -> Http.get(base, "/api/epoch?epochID=7"),
                     r -> r.status() == 200 && r.body().path("summary").has("end")
                             && r.body().path("summary").path("discarded").asInt() == 2
-                            && r.body().path("summary").path("rejected").size() == 11, Duration.ofSeconds(30));
+                            && r.body().path("summary").path("rejected").size() == EPOCH_REASONS.length + 1, Duration.ofSeconds(30));
             Http.await(() -> Http.get(base, "/api/inputRejects"),
                     r -> r.body().path("jobRejectedWithoutEpoch").size() == 2
                             && r.body().path("bridgeRejected").size() == 1, Duration.ofSeconds(30));
@@ -251,12 +256,12 @@ class QueryServiceITCase {
                 .isEqualTo(2);
         assertThat(ok(Http.post(base, "/batchCount", op("\"epochID\":8"))).response().path("totalBatches").asInt())
                 .isZero();
-        // slots 1-4 and the ten rejected ones submitted in epoch 7
+        // slots 1-4 and one per rejected reason submitted in epoch 7
         assertThat(ok(Http.post(base, "/activeNodesCountByEpoch", op("\"epochID\":7,\"dataMarketAddress\":\""
-                + MARKET + "\""))).response().path("activeNodesCount").asInt()).isEqualTo(14);
+                + MARKET + "\""))).response().path("activeNodesCount").asInt()).isEqualTo(4 + EPOCH_REASONS.length);
 
         JsonNode details = ok(Http.post(base, "/epochSubmissionDetails", op("\"epochID\":7"))).response();
-        assertThat(details.path("epochSubmissionCount").asInt()).isEqualTo(15);
+        assertThat(details.path("epochSubmissionCount").asInt()).isEqualTo(5 + EPOCH_REASONS.length);
         Map<String, String> fates = new LinkedHashMap<>();
         details.path("submissions").forEach(s -> fates.put(s.path("submissionID").asText(), s.path("fate").asText()));
         assertThat(fates).containsEntry("a1", "batched").containsEntry("b1", "discarded")
