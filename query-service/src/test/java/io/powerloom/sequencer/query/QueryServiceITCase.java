@@ -397,6 +397,11 @@ class QueryServiceITCase {
         assertThat(Http.post(base, "/batchCount", op("\"epochID\":7,\"dataMarketAddress\":\"0x12\"")).status())
                 .isEqualTo(400);
         assertThat(Http.post(base, "/batchCount", "{not json").status()).isEqualTo(400);
+        Answer huge = Http.post(base, "/batchCount", op("\"epochID\":7,\"pad\":\"" + "x".repeat(70_000) + "\""));
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.response().asText()).isEqualTo("request body larger than 65536 bytes");
+        assertThat(Http.post(base, "/internal/ask", "{\"op\":\"epochSubmissions\",\"pk\":\"x\"}").status())
+                .as("instances authenticate each other with the operator token").isEqualTo(401);
         assertThat(Http.post(base, "/totalSubmissions", read("\"slotID\":1,\"pastDays\":0")).status()).isEqualTo(400);
         assertThat(Http.post(base, "/totalSubmissions", read("\"slotID\":1,\"pastDays\":31")).status()).isEqualTo(400);
         Answer noToken = Http.post(base, "/batchCount", "{\"epochID\":7}");

@@ -269,8 +269,13 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private int internal(HttpExchange ex) throws IOException {
-        if (!w.operatorToken().isEmpty()
-                && !same(String.valueOf(ex.getRequestHeaders().getFirst(Cluster.INTERNAL_HEADER)), w.operatorToken())) {
+        if (w.operatorToken().isEmpty()) {
+            // without a token, only instances on this machine may ask (operator data must not leak through here)
+            if (!ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
+                return error(ex, null, 403, "internal requests from other machines need auth.operator.token");
+            }
+        } else if (!same(String.valueOf(ex.getRequestHeaders().getFirst(Cluster.INTERNAL_HEADER)),
+                w.operatorToken())) {
             return error(ex, null, 401, "internal requests carry the operator token");
         }
         try {

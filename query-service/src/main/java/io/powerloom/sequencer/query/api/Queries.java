@@ -318,9 +318,22 @@ public final class Queries {
         if (!defaultMarket.isEmpty()) {
             return defaultMarket;
         }
+        long now = System.nanoTime();
+        String known = onlyMarket;
+        if (known != null && now - onlyMarketAt < MARKET_CACHE_NANOS) {
+            return known;
+        }
         JsonNode markets = markets();
-        return markets.size() == 1 ? markets.get(0).path("market").asText() : null;
+        String m = markets.size() == 1 ? markets.get(0).path("market").asText() : null;
+        onlyMarket = m;
+        onlyMarketAt = now;
+        return m;
     }
+
+    /** How long the only market seen is remembered (requests without a market would otherwise ask every instance). */
+    private static final long MARKET_CACHE_NANOS = 5_000_000_000L;
+    private volatile String onlyMarket;
+    private volatile long onlyMarketAt;
 
     private ObjectNode object(String field, long value) {
         return json.createObjectNode().put(field, value);
