@@ -175,6 +175,9 @@ public final class LocalQueryLoad {
         AtomicLong errors = new AtomicLong();
         AtomicLong next = new AtomicLong();
         long interval = 1_000_000_000L / rate;
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuBefore = os.getProcessCpuTime();
         long start = System.nanoTime() + 10_000_000L;
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < WORKERS; w++) {
@@ -209,15 +212,17 @@ public final class LocalQueryLoad {
             t.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        double cpuMsPerRequest = (os.getProcessCpuTime() - cpuBefore) / 1e6 / total;
         if (!report) {
             return;
         }
         long[] sorted = latencyNanos.clone();
         Arrays.sort(sorted);
         System.out.printf(Locale.ROOT, "per-slot queries: %d requests in %.1f s = %.0f req/s (target %d), "
-                        + "%d errors; latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; %d instance(s)%n",
+                        + "%d errors; latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; %d instance(s); "
+                        + "CPU of this JVM (service, client, Kafka Streams) %.3f ms per request%n",
                 total, elapsed, total / elapsed, rate, errors.get(), ms(sorted, 0.50), ms(sorted, 0.99),
-                ms(sorted, 0.999), sorted[sorted.length - 1] / 1e6, bases.size());
+                ms(sorted, 0.999), sorted[sorted.length - 1] / 1e6, bases.size(), cpuMsPerRequest);
     }
 
     private static double ms(long[] sorted, double q) {
