@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Writes {@code docs/query-api.md} from the OpenAPI document ({@link Endpoints#openApi}); {@code ApiDocTest} fails when
- * the committed file differs. Regenerate: {@code mvn -pl query-service -am compile exec:java
- * -Dexec.mainClass=io.powerloom.sequencer.query.api.ApiDoc -Dexec.args=docs/query-api.md} (or run {@link #main}).
+ * the committed file differs. Regenerate after a build ({@code mvn -pl query-service -am process-classes}), from the
+ * repository root: {@code java -cp query-service/target/classes:$(cat query-service/target/runtime-classpath.txt)
+ * io.powerloom.sequencer.query.api.ApiDoc docs/query-api.md}.
  */
 public final class ApiDoc {
     private ApiDoc() {

@@ -15,7 +15,7 @@ class ApiDocTest {
     void committedReferenceMatchesTheOpenApiDocument() throws Exception {
         String expected = ApiDoc.markdown(Endpoints.openApi(new ObjectMapper()));
         assertThat(Files.readString(DOC, StandardCharsets.UTF_8))
-                .as("docs/query-api.md is stale: regenerate it with ApiDoc.main (see its Javadoc)")
+                .as("docs/query-api.md is stale: regenerate it with ApiDoc.main (the command is in its Javadoc)")
                 .isEqualTo(expected);
     }
 
