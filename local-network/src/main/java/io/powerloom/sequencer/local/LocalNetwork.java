@@ -103,6 +103,7 @@ public final class LocalNetwork implements AutoCloseable {
     private JobClient job;
     private int webPort;
     private ProgressPrinter progress;
+    private QueryServiceProcess query;
     private SnapshotterFleet fleet;
     private EpochReleaser releaser;
 
@@ -137,7 +138,7 @@ public final class LocalNetwork implements AutoCloseable {
 
     private void startAll() {
         Path data = options.dataDir().toAbsolutePath();
-        for (String sub : List.of("kafka", "ipfs", "relay", "bridge", "flink", "keys")) {
+        for (String sub : List.of("kafka", "ipfs", "relay", "bridge", "flink", "keys", "query")) {
             TempDirs.deleteRecursively(data.resolve(sub));
         }
         mkdirs(data);
@@ -162,6 +163,7 @@ public final class LocalNetwork implements AutoCloseable {
 
         startBridgeAndWatcher(data);
         startJob(data);
+        startQueryService(data);
 
         progress = new ProgressPrinter(kafka.bootstrapServers(), Topics.FINALIZED, Topics.BATCHES, Topics.REJECTED,
                 BRIDGE_REJECTS_TOPIC, Topics.SLOT_COUNTS, this::say, startedAtMs);
@@ -187,6 +189,21 @@ public final class LocalNetwork implements AutoCloseable {
         releaser.start();
         say(String.format(Locale.ROOT, "all components up in %.1f s; an epoch every %d s, window %d s. Ctrl-C stops everything.",
                 (System.currentTimeMillis() - startedAtMs) / 1000.0, options.epochInterval().toSeconds(), options.windowSeconds()));
+        if (query != null) {
+            say("open the explorer: " + queryUrl() + "/explorer/");
+        }
+    }
+
+    /** The query service and explorer, in a JVM of its own; skipped (with a note) when its module is not built. */
+    private void startQueryService(Path data) {
+        String cp = QueryServiceProcess.classpath();
+        if (cp == null) {
+            say("query service not started: build the query-service module first (mvn -pl local-network -am install)");
+            return;
+        }
+        query = QueryServiceProcess.start(data.resolve("query"), kafka.bootstrapServers(), cp, Duration.ofSeconds(90));
+        track("query service", query);
+        say("query service up: explorer " + query.url() + "/explorer/, API " + query.url() + "/openapi.json");
     }
 
     /** Remembers a started component; when the network was closed meanwhile (Ctrl-C), stops it and gives up. */
@@ -451,6 +468,11 @@ public final class LocalNetwork implements AutoCloseable {
     /** The Flink web UI, {@code http://127.0.0.1:<port>}. */
     public String webUrl() {
         return "http://127.0.0.1:" + webPort;
+    }
+
+    /** The query service (API and explorer), {@code http://127.0.0.1:<port>}, or null when it was not started. */
+    public String queryUrl() {
+        return query == null ? null : query.url();
     }
 
     /** Anvil's JSON-RPC URL. */

@@ -1,0 +1,185 @@
+package io.powerloom.sequencer.query;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.powerloom.sequencer.query.api.Cluster;
+import io.powerloom.sequencer.query.api.HttpApi;
+import io.powerloom.sequencer.query.api.LocalQueries;
+import io.powerloom.sequencer.query.api.Queries;
+import io.powerloom.sequencer.query.state.QueryTopology;
+import io.powerloom.sequencer.query.state.RouteInput.Input;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The query service process: Kafka Streams materializes the sequencer's topics into RocksDB stores
+ * ({@link QueryTopology}) and {@link HttpApi} answers from them, forwarding to the instance that holds a key
+ * ({@link Cluster}). Several instances with the same {@code kafka.application.id} share the state.
+ *
+ * <p>Usage: {@code QueryService [config.properties]} (environment overrides, see {@link QueryConfig}).
+ */
+public final class QueryService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
+
+    private final QueryConfig config;
+    private final QueryMetrics metrics = new QueryMetrics();
+    private final HttpApi http;
+    private final KafkaStreams streams;
+    private final HostInfo self;
+
+    private QueryService(QueryConfig config) throws IOException {
+        this.config = config;
+        ObjectMapper json = new ObjectMapper();
+        InetSocketAddress listen = config.httpListen();
+        http = new HttpApi(listen, config.httpThreads(), json);
+        InetSocketAddress adv = config.advertised();
+        String host = adv != null ? adv.getHostString()
+                : ("0.0.0.0".equals(listen.getHostString()) ? "127.0.0.1" : listen.getHostString());
+        self = new HostInfo(host, adv != null ? adv.getPort() : http.port());
+        ensureTopics(config);
+        Files.createDirectories(config.stateDir());
+        streams = new KafkaStreams(QueryTopology.build(config, metrics), streamsProperties(config, self));
+        metrics.streamsState(() -> streams.state().name());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+        LocalQueries local = new LocalQueries(streams, json, config.partitions());
+        Cluster cluster = new Cluster(streams, self, local, json, metrics, config.forwardTimeout(),
+                config.operatorToken());
+        Queries queries = new Queries(cluster, json, config.maxPageSize(), config.defaultDataMarket(),
+                config.explorerCidUrl(), config.explorerTxUrl());
+        http.start(new HttpApi.Wiring(queries, local, metrics, () -> streams.state().name(), config.readToken(),
+                config.operatorToken(), config.maxBodyBytes(), config.maxPastDays(), self.host() + ":" + self.port()));
+    }
+
+    /** Starts an instance and waits until Kafka Streams runs (or {@code startup.timeout} passes). */
+    public static QueryService start(QueryConfig config) {
+        QueryService s;
+        try {
+            s = new QueryService(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the query service", e);
+        }
+        CountDownLatch running = new CountDownLatch(1);
+        s.streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        s.streams.start();
+        try {
+            if (!running.await(config.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Kafka Streams not running after {}; answering 503 until it is", config.startupTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("query service on http://{}:{}/ (state {})", s.self.host(), s.self.port(), s.streams.state());
+        return s;
+    }
+
+    static Properties streamsProperties(QueryConfig config, HostInfo self) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        // read_committed, and state changes committed with the consumed offsets: a restart loses and repeats nothing
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(16L << 20));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
+        p.putAll(config.streamsOverrides());
+        return p;
+    }
+
+    /** Creates the input topics that do not exist yet, so that the service can start before their writers. */
+    private static void ensureTopics(QueryConfig config) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (Input in : Input.values()) {
+                String t = QueryTopology.topic(config, in);
+                if (!existing.contains(t)) {
+                    missing.add(new NewTopic(t, java.util.Optional.empty(), java.util.Optional.empty()));
+                }
+            }
+            if (!missing.isEmpty()) {
+                LOG.info("creating input topics not there yet: {}", missing.stream().map(NewTopic::name).toList());
+                try {
+                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + ": " + e, e);
+        }
+    }
+
+    /** {@code host:port} this instance serves on. */
+    public String address() {
+        return self.host() + ":" + self.port();
+    }
+
+    /** The base URL of this instance, e.g. {@code http://127.0.0.1:8090}. */
+    public String url() {
+        return "http://" + address();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public QueryMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        // leave the group at once, so that the partitions move to the other instances without waiting for the
+        // session time-out
+        streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(20)));
+    }
+
+    public static void main(String[] args) {
+        QueryConfig config = QueryConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
+        QueryService s = start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(s::close, "query-shutdown"));
+        System.out.println("query service: " + s.url() + "/explorer/  (API: " + s.url() + "/openapi.json)");
+    }
+
+}

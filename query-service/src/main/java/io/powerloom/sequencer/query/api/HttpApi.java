@@ -1,0 +1,336 @@
+package io.powerloom.sequencer.query.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.powerloom.sequencer.query.QueryMetrics;
+import io.powerloom.sequencer.query.api.Endpoints.Audience;
+import io.powerloom.sequencer.query.api.Endpoints.Endpoint;
+import io.powerloom.sequencer.query.api.Endpoints.Param;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server (the JDK's): production's endpoints and the views from {@link Endpoints}, {@code /openapi.json},
+ * the explorer ({@code /explorer/}), {@code /health}, {@code /metrics} and the instances' {@code /internal/ask}.
+ * Every request is validated against the endpoint's parameters; errors answer a message, never a stack trace.
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final Pattern ADDRESS = Pattern.compile("^0x[0-9a-fA-F]{40}$");
+
+    /** What the server needs from the rest of the service. */
+    public record Wiring(Queries queries, LocalQueries local, QueryMetrics metrics, Supplier<String> streamsState,
+                         String readToken, String operatorToken, int maxBodyBytes, int maxPastDays,
+                         String instance) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ObjectMapper json;
+    private volatile Wiring w;
+    private final byte[] openApi;
+
+    /** Binds the port; nothing is served before {@link #start}. */
+    public HttpApi(InetSocketAddress listen, int threads, ObjectMapper json) throws IOException {
+        this.json = json;
+        this.openApi = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(Endpoints.openApi(json));
+        server = HttpServer.create(new InetSocketAddress(listen.getHostString(), listen.getPort()), 256);
+        executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "query-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+    }
+
+    public void start(Wiring wiring) {
+        this.w = wiring;
+        server.start();
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) {
+        long start = System.nanoTime();
+        String path = ex.getRequestURI().getPath();
+        String label = "other";
+        int status = 500;
+        try {
+            Endpoint e = Endpoints.find(path);
+            if (e != null) {
+                label = path;
+                status = endpoint(ex, e);
+            } else if (path.equals("/") || path.equals("/explorer")) {
+                label = "explorer";
+                ex.getResponseHeaders().set("Location", "/explorer/");
+                status = send(ex, 302, "text/plain", new byte[0]);
+            } else if (path.startsWith("/explorer/")) {
+                label = "explorer";
+                status = staticFile(ex, path.substring("/explorer/".length()));
+            } else if (path.equals("/openapi.json")) {
+                label = path;
+                status = send(ex, 200, "application/json", openApi);
+            } else if (path.equals("/health")) {
+                label = path;
+                String state = w.streamsState().get();
+                boolean up = "RUNNING".equals(state) || "REBALANCING".equals(state);
+                ObjectNode h = json.createObjectNode().put("status", up ? "UP" : "DOWN").put("streams", state)
+                        .put("instance", w.instance());
+                status = send(ex, up ? 200 : 503, "application/json", json.writeValueAsBytes(h));
+            } else if (path.equals("/metrics")) {
+                label = path;
+                status = send(ex, 200, "text/plain; version=0.0.4",
+                        w.metrics().prometheus().getBytes(StandardCharsets.UTF_8));
+            } else if (path.equals("/internal/ask")) {
+                label = path;
+                status = internal(ex);
+            } else {
+                label = "unknown";
+                status = error(ex, null, 404, "no such path: " + path);
+            }
+        } catch (RuntimeException | IOException t) {
+            LOG.warn("request {} failed", path, t);
+            try {
+                status = error(ex, null, 500, "internal error");
+            } catch (IOException | RuntimeException ignored) {
+                // the client is gone
+            }
+        } finally {
+            ex.close();
+            w.metrics().request(label, status, System.nanoTime() - start);
+        }
+    }
+
+    private int endpoint(HttpExchange ex, Endpoint e) throws IOException {
+        if (!e.method().equals(ex.getRequestMethod())) {
+            ex.getResponseHeaders().set("Allow", e.method());
+            return error(ex, e, 405, e.path() + " takes " + e.method());
+        }
+        try {
+            ObjectNode raw = "GET".equals(e.method()) ? queryString(ex) : body(ex);
+            authorize(ex, e, raw);
+            ObjectNode params = validate(e, raw);
+            JsonNode answer = w.queries().answer(e.path(), params);
+            if ("POST".equals(e.method())) {
+                ObjectNode env = json.createObjectNode();
+                env.putObject("info").put("success", true).set("response", answer);
+                env.put("requestID", UUID.randomUUID().toString());
+                return send(ex, 200, "application/json", json.writeValueAsBytes(env));
+            }
+            return send(ex, 200, "application/json", json.writeValueAsBytes(answer));
+        } catch (ApiException a) {
+            return error(ex, e, a.status(), a.getMessage());
+        }
+    }
+
+    private void authorize(HttpExchange ex, Endpoint e, ObjectNode raw) {
+        if (e.audience() == Audience.PUBLIC) {
+            return;
+        }
+        String token = raw.path("token").asText("");
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (header != null && header.startsWith("Bearer ")) {
+            token = header.substring(7).trim();
+        }
+        if (e.audience() == Audience.OPERATOR) {
+            if (w.operatorToken().isEmpty()) {
+                throw new ApiException(403, "operator endpoints are disabled: auth.operator.token is not set");
+            }
+            if (!same(token, w.operatorToken())) {
+                throw new ApiException(401, token.isEmpty() ? "operator token required" : "wrong token");
+            }
+        } else if (!w.readToken().isEmpty() && !same(token, w.readToken())
+                && !(!w.operatorToken().isEmpty() && same(token, w.operatorToken()))) {
+            throw new ApiException(401, token.isEmpty() ? "read token required" : "wrong token");
+        }
+    }
+
+    private static boolean same(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Checks every declared parameter; numbers become JSON numbers, addresses lower case. Unknown keys are ignored. */
+    private ObjectNode validate(Endpoint e, ObjectNode raw) {
+        ObjectNode p = json.createObjectNode();
+        for (Param d : e.params()) {
+            JsonNode v = raw.get(d.name());
+            if (v == null || v.isNull() || (v.isTextual() && v.asText().isEmpty())) {
+                if (d.required()) {
+                    throw new ApiException(400, d.name() + " is required");
+                }
+                continue;
+            }
+            switch (d.type()) {
+                case UINT -> {
+                    long n;
+                    if (v.isIntegralNumber() && v.canConvertToLong()) {
+                        n = v.asLong();
+                    } else if (v.isTextual() && v.asText().matches("[0-9]{1,18}")) {
+                        n = Long.parseLong(v.asText());
+                    } else {
+                        throw new ApiException(400, d.name() + " must be a non-negative integer, got " + v);
+                    }
+                    if (n < 0) {
+                        throw new ApiException(400, d.name() + " must be a non-negative integer, got " + n);
+                    }
+                    p.put(d.name(), n);
+                }
+                case ADDRESS -> {
+                    if (!v.isTextual() || !ADDRESS.matcher(v.asText()).matches()) {
+                        throw new ApiException(400, d.name() + " must be a 0x address of 40 hex digits, got " + v);
+                    }
+                    p.put(d.name(), v.asText().toLowerCase(Locale.ROOT));
+                }
+                default -> throw new IllegalStateException();
+            }
+        }
+        if (p.has("pastDays") && (p.path("pastDays").asLong() < 1 || p.path("pastDays").asLong() > w.maxPastDays())) {
+            throw new ApiException(400, "pastDays must be between 1 and " + w.maxPastDays());
+        }
+        if (p.has("page") && p.path("page").asLong() < 1) {
+            throw new ApiException(400, "page starts at 1");
+        }
+        if (p.has("limit") && (p.path("limit").asLong() < 1 || p.path("limit").asLong() > 200)) {
+            throw new ApiException(400, "limit must be between 1 and 200");
+        }
+        if (p.has("epochID") && p.path("epochID").asLong() == 0 && !"/api/slot".equals(e.path())) {
+            throw new ApiException(400, "epochID must be at least 1 (epoch 0 marks simulations)");
+        }
+        return p;
+    }
+
+    private ObjectNode body(HttpExchange ex) throws IOException {
+        byte[] b;
+        try (InputStream in = ex.getRequestBody()) {
+            b = in.readNBytes(w.maxBodyBytes() + 1);
+        }
+        if (b.length > w.maxBodyBytes()) {
+            throw new ApiException(413, "request body larger than " + w.maxBodyBytes() + " bytes");
+        }
+        if (b.length == 0) {
+            return json.createObjectNode();
+        }
+        JsonNode n;
+        try {
+            n = json.readTree(b);
+        } catch (IOException e) {
+            throw new ApiException(400, "body is not JSON");
+        }
+        if (n == null || !n.isObject()) {
+            throw new ApiException(400, "body must be a JSON object");
+        }
+        return (ObjectNode) n;
+    }
+
+    private ObjectNode queryString(HttpExchange ex) {
+        ObjectNode n = json.createObjectNode();
+        String q = ex.getRequestURI().getRawQuery();
+        if (q == null) {
+            return n;
+        }
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                try {
+                    n.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    throw new ApiException(400, "malformed query string");
+                }
+            }
+        }
+        return n;
+    }
+
+    private int internal(HttpExchange ex) throws IOException {
+        if (w.operatorToken().isEmpty()) {
+            // without a token, only instances on this machine may ask (operator data must not leak through here)
+            if (!ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
+                return error(ex, null, 403, "internal requests from other machines need auth.operator.token");
+            }
+        } else if (!same(String.valueOf(ex.getRequestHeaders().getFirst(Cluster.INTERNAL_HEADER)),
+                w.operatorToken())) {
+            return error(ex, null, 401, "internal requests carry the operator token");
+        }
+        try {
+            ObjectNode req = body(ex);
+            JsonNode params = req.path("params");
+            JsonNode result = w.local().run(req.path("op").asText(), req.hasNonNull("pk") ? req.path("pk").asText()
+                    : null, params.isObject() ? (ObjectNode) params : json.createObjectNode());
+            ObjectNode out = json.createObjectNode();
+            out.set("result", result);
+            return send(ex, 200, "application/json", json.writeValueAsBytes(out));
+        } catch (ApiException a) {
+            return error(ex, null, a.status(), a.getMessage());
+        } catch (IllegalArgumentException a) {
+            return error(ex, null, 400, a.getMessage());
+        }
+    }
+
+    private int staticFile(HttpExchange ex, String name) throws IOException {
+        if (name.isEmpty()) {
+            name = "index.html";
+        }
+        if (!name.matches("[a-z0-9_-]+\\.(html|js|css|svg)")) {
+            return error(ex, null, 404, "no such file");
+        }
+        try (InputStream in = HttpApi.class.getResourceAsStream("/explorer/" + name)) {
+            if (in == null) {
+                return error(ex, null, 404, "no such file");
+            }
+            String type = name.endsWith(".html") ? "text/html; charset=utf-8"
+                    : name.endsWith(".js") ? "text/javascript; charset=utf-8"
+                    : name.endsWith(".css") ? "text/css; charset=utf-8" : "image/svg+xml";
+            return send(ex, 200, type, in.readAllBytes());
+        }
+    }
+
+    private int error(HttpExchange ex, Endpoint e, int status, String message) throws IOException {
+        ObjectNode n = json.createObjectNode();
+        if (e != null && "POST".equals(e.method())) {
+            n.putObject("info").put("success", false).put("response", message);
+            n.put("requestID", UUID.randomUUID().toString());
+        } else {
+            n.put("error", message);
+        }
+        return send(ex, status, "application/json", json.writeValueAsBytes(n));
+    }
+
+    private static int send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+        return status;
+    }
+}

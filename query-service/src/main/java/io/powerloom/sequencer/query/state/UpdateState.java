@@ -1,0 +1,382 @@
+package io.powerloom.sequencer.query.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Applies routed events to the two stores (see {@link Keys}). Every update is an upsert or a counter bumped only when
+ * the fact is new (a submission ID seen for the first time, a reason set for the first time), so the state is the same
+ * whatever order the input topics interleave in. Kafka Streams runs this exactly once (changelogs and the consumed
+ * offsets commit in one transaction), so a restart neither loses nor repeats an update.
+ */
+public final class UpdateState implements Processor<String, byte[], Void, Void> {
+    /** Store of one JSON value per partition key. */
+    public static final String SUMMARIES = "query-summaries";
+    /** Store of {@code <partition key>|<sub key>} entries. */
+    public static final String DETAILS = "query-details";
+    /** How many records of input without an epoch are kept (the oldest go first); counts are kept for all. */
+    static final int RECENT_GLOBAL = 500;
+
+    private KeyValueStore<String, String> summaries;
+    private KeyValueStore<String, String> details;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        summaries = context.getStateStore(SUMMARIES);
+        details = context.getStateStore(DETAILS);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        String pk = record.key();
+        ObjectNode e;
+        try {
+            e = (ObjectNode) RouteInput.JSON.readTree(record.value());
+        } catch (IOException | ClassCastException ex) {
+            return; // written by RouteInput: cannot happen
+        }
+        ObjectNode sum = get(summaries, pk);
+        boolean changed = switch (pk.charAt(0)) {
+            case 'E' -> epoch(pk, sum, e);
+            case 'S' -> slot(pk, sum, e);
+            case 'D' -> day(pk, sum, e);
+            case 'M' -> market(sum, e);
+            default -> global(pk, sum, e);
+        };
+        if (changed) {
+            summaries.put(pk, sum.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- epoch
+
+    private boolean epoch(String pk, ObjectNode sum, ObjectNode e) {
+        String k = e.path("k").asText();
+        if (!sum.has("epoch")) {
+            String[] parts = pk.split("\\|", 3);
+            sum.put("market", parts[1]);
+            sum.put("epoch", Long.parseLong(parts[2]));
+        }
+        switch (k) {
+            case Event.SUBMISSION -> {
+                String dk = Keys.detail(pk, "s|" + Keys.num(e.path("slot").asLong()) + "|" + e.path("sid").asText());
+                ObjectNode entry = get(details, dk);
+                if (entry.has("at")) {
+                    return false;
+                }
+                fill(entry, e, "sid", "slot", "project", "cid", "peer", "nv");
+                entry.put("at", e.path("at").asLong());
+                details.put(dk, entry.toString());
+                inc(sum, "submissions");
+                String ak = Keys.detail(pk, "a|" + Keys.num(e.path("slot").asLong()));
+                if (details.get(ak) == null) {
+                    details.put(ak, "1");
+                    inc(sum, "activeSlots");
+                }
+                return true;
+            }
+            case Event.REJECTED -> {
+                String dk = Keys.detail(pk, "s|" + Keys.num(e.path("slot").asLong()) + "|" + e.path("sid").asText());
+                ObjectNode entry = get(details, dk);
+                if (entry.has("reason")) {
+                    return false;
+                }
+                fill(entry, e, "sid", "slot", "project", "peer");
+                entry.put("reason", e.path("reason").asText());
+                entry.put("detail", e.path("detail").asText());
+                if (!entry.has("rejectedAt")) {
+                    entry.put("rejectedAt", e.path("at").asLong());
+                }
+                details.put(dk, entry.toString());
+                ObjectNode reasons = sum.has("rejected") ? (ObjectNode) sum.get("rejected") : sum.putObject("rejected");
+                inc(reasons, e.path("reason").asText());
+                return true;
+            }
+            case Event.DISCARDED -> {
+                String dk = Keys.detail(pk, "s|" + Keys.num(e.path("slotId").asLong()) + "|"
+                        + e.path("submissionId").asText());
+                ObjectNode entry = get(details, dk);
+                if (entry.has("discarded")) {
+                    return false;
+                }
+                entry.put("discarded", true);
+                if (!entry.has("sid")) {
+                    entry.put("sid", e.path("submissionId").asText());
+                    entry.put("slot", e.path("slotId").asLong());
+                    entry.put("project", e.path("projectId").asText());
+                }
+                if (!entry.has("cid")) {
+                    entry.put("cid", e.path("snapshotCid").asText());
+                }
+                JsonNode w = e.get("winningCid");
+                if (w != null && !w.isNull()) {
+                    entry.put("winningCid", w.asText());
+                }
+                entry.put("day", e.path("day").asLong());
+                details.put(dk, entry.toString());
+                inc(sum, "discarded");
+                sum.put("day", e.path("day").asLong());
+                return true;
+            }
+            case Event.FINALIZED -> {
+                String dk = Keys.detail(pk, "p|" + e.path("projectId").asText());
+                ObjectNode old = get(details, dk);
+                ObjectNode p = e.deepCopy();
+                p.remove("k");
+                if (old.has("batchIndex")) {
+                    p.set("batchIndex", old.get("batchIndex"));
+                    p.set("batchCid", old.get("batchCid"));
+                }
+                details.put(dk, p.toString());
+                if (!old.has("status")) {
+                    inc(sum, "projects");
+                    inc(sum, "FINALIZED".equals(p.path("status").asText()) ? "finalizedProjects" : "unfinalizedProjects");
+                }
+                sum.put("windowOpenMs", p.path("windowOpenMs").asLong());
+                sum.put("windowCloseMs", p.path("windowCloseMs").asLong());
+                return true;
+            }
+            case Event.BATCH -> {
+                int index = e.path("batchIndex").asInt();
+                String dk = Keys.detail(pk, "b|" + String.format("%06d", index));
+                ObjectNode old = get(details, dk);
+                ObjectNode b = e.deepCopy();
+                b.remove("k");
+                details.put(dk, b.toString());
+                JsonNode projects = b.path("projectIds");
+                for (JsonNode project : projects) {
+                    String pkey = Keys.detail(pk, "p|" + project.asText());
+                    ObjectNode p = get(details, pkey);
+                    p.put("batchIndex", index);
+                    if (b.has("batchCid")) {
+                        p.put("batchCid", b.path("batchCid").asText());
+                    }
+                    details.put(pkey, p.toString());
+                }
+                if (!old.has("status")) {
+                    inc(sum, "batchesSeen");
+                }
+                sum.put("batchCount", b.path("batchCount").asInt());
+                ObjectNode statuses = sum.has("batchStatus") ? (ObjectNode) sum.get("batchStatus")
+                        : sum.putObject("batchStatus");
+                if (old.has("status")) {
+                    statuses.put(old.path("status").asText(), statuses.path(old.path("status").asText()).asInt() - 1);
+                }
+                inc(statuses, b.path("status").asText());
+                sum.put("windowCloseMs", b.path("windowCloseMs").asLong());
+                if (b.has("commitLatencyMs")) {
+                    long latency = b.path("commitLatencyMs").asLong();
+                    if (latency > sum.path("commitLatencyMs").asLong(-1)) {
+                        sum.put("commitLatencyMs", latency);
+                    }
+                }
+                return true;
+            }
+            case Event.EPOCH_END -> {
+                ObjectNode end = e.deepCopy();
+                end.remove("k");
+                sum.set("end", end);
+                sum.put("batchCount", e.path("batchCount").asInt());
+                return true;
+            }
+            case Event.RELEASE -> {
+                ObjectNode rel = e.deepCopy();
+                rel.remove("k");
+                rel.remove("market");
+                rel.remove("epoch");
+                sum.set("released", rel);
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- slot
+
+    private boolean slot(String pk, ObjectNode sum, ObjectNode e) {
+        if (!sum.has("slot")) {
+            sum.put("slot", Long.parseLong(pk.substring(2)));
+        }
+        switch (e.path("k").asText()) {
+            case Event.SUBMISSION -> {
+                String field = e.path("epoch").asLong() == 0 ? "lastSimulated" : "lastSnapshot";
+                long at = e.path("at").asLong();
+                if (sum.path(field).path("at").asLong(Long.MIN_VALUE) > at) {
+                    return false;
+                }
+                ObjectNode last = sum.putObject(field);
+                fill(last, e, "sid", "market", "epoch", "project", "cid", "nv", "peer");
+                last.put("at", at);
+                if (sum.path("nodeVersionAt").asLong(Long.MIN_VALUE) <= at) {
+                    sum.put("nodeVersionAt", at);
+                    if (e.has("nv")) {
+                        sum.put("nodeVersion", e.path("nv").asText());
+                    } else {
+                        sum.remove("nodeVersion");
+                    }
+                }
+                return true;
+            }
+            case Event.SLOT_COUNT -> {
+                String dk = Keys.detail(pk, "day|" + e.path("dataMarket").asText() + "|" + Keys.num(e.path("day").asLong()));
+                ObjectNode day = get(details, dk);
+                if (day.path("epochId").asLong(Long.MIN_VALUE) > e.path("epochId").asLong()) {
+                    return false; // counts are absolute: an older update does not replace a newer one
+                }
+                for (String f : new String[] {"count", "eligible", "kind", "status", "epochId", "txHash", "blockNumber",
+                        "detail"}) {
+                    if (e.has(f)) {
+                        day.set(f, e.get(f));
+                    } else {
+                        day.remove(f);
+                    }
+                }
+                day.put("day", e.path("day").asLong());
+                details.put(dk, day.toString());
+                return false;
+            }
+            case Event.DISCARDED -> {
+                String market = e.path("dataMarket").asText();
+                String dayNum = Keys.num(e.path("day").asLong());
+                String xk = Keys.detail(pk, "disc|" + market + "|" + dayNum + "|" + Keys.num(e.path("epochId").asLong())
+                        + "|" + e.path("submissionId").asText());
+                if (details.get(xk) != null) {
+                    return false;
+                }
+                ObjectNode x = e.deepCopy();
+                x.remove("k");
+                details.put(xk, x.toString());
+                String dk = Keys.detail(pk, "day|" + market + "|" + dayNum);
+                ObjectNode day = get(details, dk);
+                day.put("day", e.path("day").asLong());
+                inc(day, "discarded");
+                details.put(dk, day.toString());
+                return false;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- day, market, global
+
+    private boolean day(String pk, ObjectNode sum, ObjectNode e) {
+        if (!sum.has("day")) {
+            String[] parts = pk.split("\\|", 3);
+            sum.put("market", parts[1]);
+            sum.put("day", Long.parseLong(parts[2]));
+        }
+        switch (e.path("k").asText()) {
+            case Event.SLOT_COUNT -> {
+                String dk = Keys.detail(pk, "s|" + Keys.num(e.path("slotId").asLong()));
+                ObjectNode old = get(details, dk);
+                if (old.path("epochId").asLong(Long.MIN_VALUE) > e.path("epochId").asLong()) {
+                    return false;
+                }
+                ObjectNode c = e.deepCopy();
+                c.remove("k");
+                c.remove("dataMarket");
+                details.put(dk, c.toString());
+                if (!old.has("slotId")) {
+                    inc(sum, "slots");
+                }
+                boolean wasEligible = old.path("eligible").asBoolean(false);
+                boolean eligible = c.path("eligible").asBoolean(false);
+                if (wasEligible != eligible) {
+                    sum.put("eligibleSlots", sum.path("eligibleSlots").asLong() + (eligible ? 1 : -1));
+                }
+                return true;
+            }
+            case Event.DAY_ELIGIBLE -> {
+                ObjectNode c = e.deepCopy();
+                c.remove("k");
+                c.remove("dataMarket");
+                sum.set("eligibleCommit", c);
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private boolean market(ObjectNode sum, ObjectNode e) {
+        String k = e.path("k").asText();
+        String market = e.has("market") ? e.path("market").asText() : e.path("dataMarket").asText();
+        sum.put("market", Keys.market(market));
+        boolean changed = false;
+        if (Event.RELEASE.equals(k) && !e.path("removed").asBoolean()) {
+            long epoch = e.path("epoch").asLong();
+            if (epoch > sum.path("latestEpoch").asLong(0)) {
+                sum.put("latestEpoch", epoch);
+                changed = true;
+            }
+            if (!sum.has("firstEpoch")) {
+                sum.put("firstEpoch", epoch);
+                changed = true;
+            }
+        }
+        if (e.has("day")) {
+            long day = e.path("day").asLong();
+            if (day > sum.path("latestDay").asLong(0)) {
+                sum.put("latestDay", day);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private boolean global(String pk, ObjectNode sum, ObjectNode e) {
+        String k = e.path("k").asText();
+        String group = switch (k) {
+            case Event.BRIDGE_REJECTED -> "bridgeRejected";
+            case Event.REJECTED -> "jobRejectedWithoutEpoch";
+            default -> "undecodable";
+        };
+        ObjectNode counts = sum.has(group) ? (ObjectNode) sum.get(group) : sum.putObject(group);
+        inc(counts, Event.UNDECODABLE.equals(k) ? e.path("input").asText() : e.path("reason").asText());
+        long seq = sum.path("seq").asLong() + 1;
+        sum.put("seq", seq);
+        ObjectNode entry = e.deepCopy();
+        entry.put("group", group);
+        details.put(Keys.detail(pk, "r|" + Keys.num(seq)), entry.toString());
+        if (seq > RECENT_GLOBAL) {
+            details.delete(Keys.detail(pk, "r|" + Keys.num(seq - RECENT_GLOBAL)));
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static ObjectNode get(KeyValueStore<String, String> store, String key) {
+        String v = store.get(key);
+        if (v == null || v.length() < 2) {
+            return RouteInput.JSON.createObjectNode();
+        }
+        try {
+            return (ObjectNode) RouteInput.JSON.readTree(v);
+        } catch (IOException e) {
+            throw new IllegalStateException("store value is not JSON: " + key, e);
+        }
+    }
+
+    private static void fill(ObjectNode target, ObjectNode source, String... fields) {
+        for (String f : fields) {
+            if (source.has(f) && !target.has(f)) {
+                target.set(f, source.get(f));
+            }
+        }
+    }
+
+    private static void inc(ObjectNode n, String field) {
+        n.put(field, n.path(field).asLong() + 1);
+    }
+}
