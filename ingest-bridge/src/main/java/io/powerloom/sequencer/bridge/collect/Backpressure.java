@@ -113,11 +113,14 @@ public final class Backpressure {
         }
     }
 
-    /** Counts one send of {@code t}; pauses it (or all streams) when a high-water mark is reached. */
+    /**
+     * Counts one send of {@code t} (null: of no tracked stream, e.g. the reject record of a refused stream);
+     * pauses it (or all streams) when a high-water mark is reached.
+     */
     public void sent(Tracked t) {
         metrics.inFlight.incrementAndGet();
-        boolean streamChanged;
-        synchronized (t) {
+        boolean streamChanged = false;
+        if (t != null) synchronized (t) {
             int n = t.inFlight.incrementAndGet();
             streamChanged = !t.localPaused && n >= streamHigh;
             if (streamChanged) {
@@ -140,11 +143,11 @@ public final class Backpressure {
         }
     }
 
-    /** Counts one acknowledged (or failed) send of {@code t}; resumes reading below the low-water marks. */
+    /** Counts one acknowledged (or failed) send of {@code t} (or null); resumes reading below the low-water marks. */
     public void completed(Tracked t) {
         metrics.inFlight.decrementAndGet();
-        boolean streamChanged;
-        synchronized (t) {
+        boolean streamChanged = false;
+        if (t != null) synchronized (t) {
             int n = t.inFlight.decrementAndGet();
             streamChanged = t.localPaused && n <= streamLow;
             if (streamChanged) {

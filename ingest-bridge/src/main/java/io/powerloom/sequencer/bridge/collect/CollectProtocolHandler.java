@@ -77,6 +77,8 @@ public final class CollectProtocolHandler implements StreamHandler {
     private final Map<Long, CollectStream> streams = new ConcurrentHashMap<>();
     private final Map<PeerId, Integer> streamsPerPeer = new ConcurrentHashMap<>();
     private final AtomicInteger openStreams = new AtomicInteger();
+    /** Streams refused at open, by id, with the reason, until their reset (at most one event-loop task). */
+    private final Map<Long, String> refused = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
 
     /** State of one open {@code /collect} stream. */
@@ -121,7 +123,20 @@ public final class CollectProtocolHandler implements StreamHandler {
         if (refusal != null) {
             metrics.streamRefused(refusal);
             LOG.debug("refusing /collect stream {} of {}: {}", ctx.id(), ctx.remotePeer(), refusal);
-            ctx.reset();
+            // A go-libp2p collector negotiates lazily: its first submission arrived together with the protocol
+            // and is delivered right after onOpen, in the same event-loop task. Keep the stream until that task
+            // is done so that what it carried is recorded as refused, then reset it.
+            refused.put(ctx.id(), refusal);
+            EventLoop loop = ctx.eventLoop();
+            Runnable reset = () -> {
+                refused.remove(ctx.id());
+                ctx.reset();
+            };
+            if (loop == null) {
+                reset.run();
+            } else {
+                loop.execute(reset);
+            }
             return;
         }
         CollectStream s = new CollectStream(ctx, new CollectStreamDecoder(maxMessageBytes),
@@ -167,8 +182,15 @@ public final class CollectProtocolHandler implements StreamHandler {
     @Override
     public void onData(StreamContext ctx, ByteBuf data) {
         CollectStream s = streams.get(ctx.id());
-        if (s == null || s.failed) {
-            return; // refused or already failed: drop what is still arriving
+        if (s == null) {
+            String why = refused.get(ctx.id());
+            if (why != null) {
+                recordRefused(ctx, why, data);
+            }
+            return;
+        }
+        if (s.failed) {
+            return; // already failed: drop what is still arriving
         }
         metrics.bytes.add(data.readableBytes());
         if (!s.pending.isEmpty()) {
@@ -176,6 +198,37 @@ public final class CollectProtocolHandler implements StreamHandler {
         } else if (!decode(s, data)) {
             s.pending.add(data.retain());
             stopped(s);
+        }
+    }
+
+    /**
+     * Writes a {@code stream_refused} reject record for every submission that came with a refused stream's open
+     * (one record with the raw bytes when they do not decode), so that a refusal never loses a submission
+     * silently. Bounded: only what arrived before the reset, at most one yamux window.
+     */
+    private void recordRefused(StreamContext ctx, String why, ByteBuf data) {
+        String peer = ctx.remotePeer().toString();
+        String detail = "stream refused at open (" + why + ")";
+        CollectStreamDecoder decoder = new CollectStreamDecoder(maxMessageBytes);
+        int[] frames = {0};
+        int length = data.readableBytes();
+        try {
+            for (ByteBuffer part : data.nioBuffers()) {
+                decoder.feed(part, frame -> {
+                    frames[0]++;
+                    reject(null, peer, "stream_refused", detail, frame.submissionId(),
+                            RejectRecord.truncate(frame.json(), rejectRawMaxBytes), frame.json().length);
+                });
+            }
+            if (frames[0] > 0 && decoder.isIdle()) {
+                return;
+            }
+        } catch (WireFormatException e) {
+            // fall through: record the raw bytes
+        }
+        if (frames[0] == 0) {
+            reject(null, peer, "stream_refused", detail, null,
+                    ByteBufUtil.getBytes(data, data.readerIndex(), Math.min(length, rejectRawMaxBytes)), length);
         }
     }
 
@@ -353,11 +406,29 @@ public final class CollectProtocolHandler implements StreamHandler {
 
     private void reject(CollectStream s, String reason, String detail, String submissionId, byte[] raw,
                         int rawLength) {
+        reject(s.flow, s.peerId, reason, detail, submissionId, raw, rawLength);
+    }
+
+    /** Records a reject; it counts as in flight (of {@code flow}, or only globally when null) until acknowledged. */
+    private void reject(Backpressure.Tracked flow, String peerId, String reason, String detail, String submissionId,
+                        byte[] raw, int rawLength) {
         metrics.rejected(reason);
+        backpressure.sent(flow);
         try {
-            sink.sendReject(new RejectRecord(reason, detail, s.peerId, submissionId, sink.now(), bridgeId,
-                    raw, rawLength));
+            sink.sendReject(new RejectRecord(reason, detail, peerId, submissionId, sink.now(), bridgeId,
+                    raw, rawLength), new SendListener() {
+                        @Override
+                        public void onAcked(long latencyNanos) {
+                            backpressure.completed(flow);
+                        }
+
+                        @Override
+                        public void onFailed(Exception error) {
+                            backpressure.completed(flow);
+                        }
+                    });
         } catch (RuntimeException ex) {
+            backpressure.completed(flow);
             LOG.warn("could not record a reject ({}): {}", reason, ex.toString());
         }
     }
