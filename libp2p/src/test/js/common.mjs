@@ -39,7 +39,7 @@ export async function identity (opts) {
 }
 
 /** A js-libp2p node with TCP, Noise (or `encrypters`), yamux, identify and ping (plus `services`). */
-export async function createNode ({ privateKey, listen = [], services = {}, connectionManager = {}, encrypters }) {
+export async function createNode ({ privateKey, listen = [], services = {}, connectionManager = {}, encrypters, tcpOptions = {} }) {
   const { createLibp2p } = await load('libp2p')
   const { tcp } = await load('@libp2p/tcp')
   const { noise } = await load('@chainsafe/libp2p-noise')
@@ -50,7 +50,7 @@ export async function createNode ({ privateKey, listen = [], services = {}, conn
   return createLibp2p({
     privateKey,
     addresses: { listen },
-    transports: [tcp(), circuitRelayTransport()],
+    transports: [tcp(tcpOptions), circuitRelayTransport()],
     connectionEncrypters: encrypters ?? [noise()],
     streamMuxers: [yamux()],
     connectionManager: {

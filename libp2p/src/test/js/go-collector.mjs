@@ -18,7 +18,12 @@ const opts = args()
 const { multiaddr } = await load('@multiformats/multiaddr')
 const { tls } = await load('@libp2p/tls')
 const { noise } = await load('@chainsafe/libp2p-noise')
-const node = await createNode({ privateKey: await identity(opts), encrypters: [tls(), noise()] })
+const node = await createNode({
+  privateKey: await identity(opts),
+  encrypters: [tls(), noise()],
+  // --source-ip: dial from this local address (e.g. 127.0.0.2, to be another host on loopback)
+  tcpOptions: opts['source-ip'] ? { dialOpts: { localAddress: opts['source-ip'] } } : {}
+})
 const result = { peerId: node.peerId.toString() }
 
 /** A multistream-select message: unsigned varint length, then the text and a newline. */

@@ -84,12 +84,17 @@ public final class IngestBridge implements AutoCloseable {
                     .identity(identity)
                     .listen(config.libp2pListen())
                     .maxConnections(config.maxConnections())
+                    .maxConnectionsPerIp(config.maxConnectionsPerIp())
+                    .maxPendingHandshakesPerIp(config.maxPendingHandshakesPerIp())
+                    .idleConnectionTimeout(config.idleConnectionTimeout())
+                    .maxQueuedBytesPerConnection(config.maxQueuedBytesPerConnection())
                     .handle(CollectProtocolHandler.PROTOCOL, handler);
             config.relays().forEach(b::relay);
             Libp2pHost host = b.build();
             started.add(host);
             host.start().get(config.kafkaStartupTimeout().toMillis(), TimeUnit.MILLISECONDS);
             metrics.openConnections(() -> host.stats().openConnections());
+            metrics.extraGauges(() -> libp2pMetrics(host.stats()));
             metrics.relayReservations(() -> {
                 Map<String, Boolean> out = new LinkedHashMap<>();
                 host.reservations().forEach((relay, state) ->
@@ -134,6 +139,19 @@ public final class IngestBridge implements AutoCloseable {
             }
             throw new IllegalStateException("ingest bridge failed to start: " + e.getMessage(), e);
         }
+    }
+
+    /** The libp2p host's admission and queue counters, by metric name without the prefix. */
+    static Map<String, Long> libp2pMetrics(io.powerloom.sequencer.libp2p.HostStats s) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("libp2p_relayed_connections", (long) s.relayedConnections());
+        m.put("libp2p_connections_refused_total", s.rejectedConnections());
+        m.put("libp2p_connections_refused_per_ip_total", s.refusedPerIp());
+        m.put("libp2p_relayed_refused_total", s.refusedRelayed());
+        m.put("libp2p_connections_closed_idle_total", s.closedIdle());
+        m.put("libp2p_queued_bytes", s.queuedBytes());
+        m.put("libp2p_read_pauses_total", s.readPauses());
+        return m;
     }
 
     /**

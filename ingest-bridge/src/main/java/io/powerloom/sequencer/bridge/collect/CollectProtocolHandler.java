@@ -76,6 +76,8 @@ public final class CollectProtocolHandler implements StreamHandler {
     private final Backpressure backpressure;
     private final Map<Long, CollectStream> streams = new ConcurrentHashMap<>();
     private final Map<PeerId, Integer> streamsPerPeer = new ConcurrentHashMap<>();
+    private final Map<String, Integer> streamsPerIp = new ConcurrentHashMap<>();
+    private final int maxStreamsPerIp;
     private final AtomicInteger openStreams = new AtomicInteger();
     /** Streams refused at open, by id, with the reason, until their reset (at most one event-loop task). */
     private final Map<Long, String> refused = new ConcurrentHashMap<>();
@@ -110,6 +112,7 @@ public final class CollectProtocolHandler implements StreamHandler {
         this.maxMessageBytes = config.maxMessageBytes();
         this.maxStreams = config.maxStreams();
         this.maxStreamsPerPeer = config.maxStreamsPerPeer();
+        this.maxStreamsPerIp = config.maxStreamsPerIp();
         this.rejectRawMaxBytes = config.rejectRawMaxBytes();
         this.sink = sink;
         this.metrics = metrics;
@@ -167,7 +170,32 @@ public final class CollectProtocolHandler implements StreamHandler {
             openStreams.decrementAndGet();
             return "max_streams_per_peer";
         }
+        String ip = sourceIp(ctx);
+        if (ip != null) {
+            streamsPerIp.compute(ip, (k, n) -> {
+                int count = n == null ? 0 : n;
+                if (count >= maxStreamsPerIp) {
+                    over[0] = true;
+                    return n;
+                }
+                return count + 1;
+            });
+            if (over[0]) {
+                releasePeer(ctx.remotePeer());
+                openStreams.decrementAndGet();
+                return "max_streams_per_ip";
+            }
+        }
         return null;
+    }
+
+    /** The remote IP address of a direct connection (null when relayed: the address would be the relay's). */
+    static String sourceIp(StreamContext ctx) {
+        if (ctx.relayed() || !(ctx instanceof io.powerloom.sequencer.libp2p.OutboundStream o) || o.connection() == null) {
+            return null;
+        }
+        String[] parts = o.connection().remoteAddress().split("/");
+        return parts.length > 2 && (parts[1].equals("ip4") || parts[1].equals("ip6")) ? parts[2] : null;
     }
 
     private void releasePeer(PeerId peer) {
@@ -395,6 +423,10 @@ public final class CollectProtocolHandler implements StreamHandler {
         if (streams.remove(s.ctx.id(), s)) {
             backpressure.unregister(s.flow);
             releasePeer(s.ctx.remotePeer());
+            String ip = sourceIp(s.ctx);
+            if (ip != null) {
+                streamsPerIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+            }
             openStreams.decrementAndGet();
             metrics.openStreams.decrementAndGet();
         }

@@ -41,7 +41,7 @@ public final class BridgeMetrics {
     private final Map<String, LongAdder> streamsRefused = new ConcurrentHashMap<>();
     private volatile LongSupplier openConnections = () -> 0;
     private volatile Supplier<Map<String, Boolean>> relayReservations = Map::of;
-    private volatile Supplier<Map<String, Long>> extraGauges = Map::of;
+    private final java.util.List<Supplier<Map<String, Long>>> extraGauges = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Counts one rejected input under {@code reason} (a stable lower-case token). */
     public void rejected(String reason) {
@@ -82,10 +82,10 @@ public final class BridgeMetrics {
 
     /**
      * More single-value metrics owned by another part (the chain watcher's), by name without the prefix; names
-     * ending in {@code _total} are rendered as counters, others as gauges.
+     * ending in {@code _total} are rendered as counters, others as gauges. Each call adds one source.
      */
     public void extraGauges(Supplier<Map<String, Long>> source) {
-        this.extraGauges = source;
+        this.extraGauges.add(source);
     }
 
     /** The reservation state per relay now. */
@@ -127,7 +127,9 @@ public final class BridgeMetrics {
             t.sample(PREFIX + "produce_latency_quantile_seconds", Map.of("quantile", PrometheusText.format(q)),
                     produceLatency.quantileMillis(q) / 1000.0);
         }
-        for (Map.Entry<String, Long> e : new TreeMap<>(extraGauges.get()).entrySet()) {
+        Map<String, Long> extra = new TreeMap<>();
+        extraGauges.forEach(g -> extra.putAll(g.get()));
+        for (Map.Entry<String, Long> e : extra.entrySet()) {
             String name = PREFIX + e.getKey();
             if (e.getKey().endsWith("_total")) {
                 t.counter(name, e.getKey().replace('_', ' '), e.getValue());

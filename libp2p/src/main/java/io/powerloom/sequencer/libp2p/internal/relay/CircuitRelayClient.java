@@ -57,6 +57,11 @@ public final class CircuitRelayClient implements StreamHandler {
             answerAndClose(link, m.type() != CircuitMessages.STOP_CONNECT ? 401 : 400);
             return;
         }
+        if (!core.relayAllowed(((OutboundStream) stream).connection().remotePeer())) {
+            LOG.debug("refusing a relayed connection through {}: not a configured relay", ((OutboundStream) stream).connection().remotePeer());
+            answerAndClose(link, 202); // PERMISSION_DENIED
+            return;
+        }
         if (!core.hasConnectionCapacity()) {
             core.countRejected();
             answerAndClose(link, 201); // RESOURCE_LIMIT_EXCEEDED: the dialer learns why at once
