@@ -14,7 +14,8 @@ package io.powerloom.sequencer.libp2p;
  * @param closedIdle       inbound connections closed after the idle timeout with no stream
  * @param queuedBytes      bytes queued for sending on all TCP connections now
  * @param readPauses       times a TCP connection stopped reading because its send queue was full
+ * @param limitedCircuits  relayed connections whose relay announced a duration or data limit (they end early)
  */
 public record HostStats(int openConnections, int relayedConnections, int openStreams, long bytesIn,
                         long bytesOut, long rejectedConnections, long refusedPerIp, long refusedRelayed,
-                        long closedIdle, long queuedBytes, long readPauses) {}
+                        long closedIdle, long queuedBytes, long readPauses, long limitedCircuits) {}

@@ -88,6 +88,13 @@ public final class BridgeMetrics {
         this.extraGauges.add(source);
     }
 
+    private volatile Supplier<Map<String, long[]>> relayLimits = Map::of;
+
+    /** Where each relay's limit per relayed connection ({duration s, data bytes}, 0 = none) comes from. */
+    public void relayLimits(Supplier<Map<String, long[]>> source) {
+        this.relayLimits = source;
+    }
+
     /** The reservation state per relay now. */
     public Map<String, Boolean> relayReservations() {
         return relayReservations.get();
@@ -119,6 +126,13 @@ public final class BridgeMetrics {
         for (Map.Entry<String, Boolean> e : new TreeMap<>(relayReservations.get()).entrySet()) {
             t.sample(PREFIX + "relay_reservation", Map.of("relay", e.getKey()), e.getValue() ? 1 : 0);
         }
+        Map<String, long[]> limits = new TreeMap<>(relayLimits.get());
+        t.family(PREFIX + "relay_limit_duration", "gauge",
+                "Limit.duration the relay announced per relayed connection (0: none; seconds per the spec, js-libp2p sends ms)");
+        limits.forEach((relay, l) -> t.sample(PREFIX + "relay_limit_duration", Map.of("relay", relay), l[0]));
+        t.family(PREFIX + "relay_limit_data_bytes", "gauge",
+                "The relay's limit on the bytes of each relayed connection (0: none)");
+        limits.forEach((relay, l) -> t.sample(PREFIX + "relay_limit_data_bytes", Map.of("relay", relay), l[1]));
         t.histogram(PREFIX + "produce_latency_seconds", "Kafka send-to-acknowledgement latency of submissions",
                 produceLatency);
         t.family(PREFIX + "produce_latency_quantile_seconds", "gauge",

@@ -139,6 +139,16 @@ public final class HostCore {
 
     void countReadPause() { readPauses.increment(); }
 
+    private final LongAdder limitedCircuits = new LongAdder();
+
+    /** Counts a relayed connection that its relay delivered with a duration or data limit. */
+    public void countLimitedCircuit() { limitedCircuits.increment(); }
+
+    /** Streams open on {@code c} now (0 for a closed or foreign connection). */
+    public int streamCount(Connection c) {
+        return c instanceof ConnectionImpl impl && impl.isOpen() ? impl.session().streamCount() : 0;
+    }
+
     /** The TCP channels open now (tests). */
     Set<Channel> tcpChannels() { return tcpChannels; }
 
@@ -423,7 +433,7 @@ public final class HostCore {
     public HostStats stats() {
         return new HostStats(connections.size(), relayedConnections.get(), openStreams.get(), bytesIn.sum(),
                 bytesOut.sum(), rejected.sum(), refusedPerIp.sum(), refusedRelayed.sum(), closedIdle.sum(),
-                queuedBytes(), readPauses.sum());
+                queuedBytes(), readPauses.sum(), limitedCircuits.sum());
     }
 
     public boolean isClosed() {

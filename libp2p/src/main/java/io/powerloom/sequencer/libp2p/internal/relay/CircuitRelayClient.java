@@ -67,6 +67,11 @@ public final class CircuitRelayClient implements StreamHandler {
             answerAndClose(link, 201); // RESOURCE_LIMIT_EXCEEDED: the dialer learns why at once
             return;
         }
+        if (m.limitDurationSeconds() > 0 || m.limitDataBytes() > 0) {
+            core.countLimitedCircuit();
+            LOG.debug("relayed connection from {} is limited to {} s and {} bytes", m.peer(), m.limitDurationSeconds(),
+                    m.limitDataBytes());
+        }
         ByteBuf ok = link.alloc().buffer(8);
         CircuitMessages.writeFramed(ok, CircuitMessages.stopStatus(CircuitMessages.STATUS_OK));
         link.write(ok);
