@@ -65,6 +65,8 @@ public final class CollectProtocolHandler implements StreamHandler {
                 return t;
             });
     private static final Logger LOG = LoggerFactory.getLogger(CollectProtocolHandler.class);
+    /** Per event-loop thread: where off-heap slices are copied for decoding. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SLICE_BYTES]);
 
     private final String bridgeId;
     private final int maxMessageBytes;
@@ -293,12 +295,14 @@ public final class CollectProtocolHandler implements StreamHandler {
             int n = Math.min(SLICE_BYTES, data.readableBytes());
             ByteBuf slice = data.slice(data.readerIndex(), n);
             try {
-                if (slice.nioBufferCount() == 1) {
+                if (slice.hasArray()) {
                     s.decoder.feed(slice.nioBuffer(), frame -> onFrame(s, frame));
                 } else {
-                    for (ByteBuffer part : slice.nioBuffers()) {
-                        s.decoder.feed(part, frame -> onFrame(s, frame));
-                    }
+                    // copy off-heap bytes into this thread's scratch: a decoder given a direct buffer would keep
+                    // an 8 KiB scratch of its own, per stream (1.6 GB for 200,000 pooled streams)
+                    byte[] scratch = SCRATCH.get();
+                    slice.getBytes(slice.readerIndex(), scratch, 0, n);
+                    s.decoder.feed(ByteBuffer.wrap(scratch, 0, n), frame -> onFrame(s, frame));
                 }
             } catch (WireFormatException e) {
                 byte[] raw = ByteBufUtil.getBytes(slice, 0, Math.min(n, rejectRawMaxBytes));

@@ -21,6 +21,8 @@ final class StreamNegotiation implements YamuxStream.Receiver {
     private final CompletableFuture<OutboundStream> outbound;
     private boolean finished;
     private boolean started;
+    /** For a lazy outbound stream: the stream context already handed out, which takes over once negotiated. */
+    private StreamContextImpl lazy;
     private io.netty.util.concurrent.ScheduledFuture<?> timeout;
 
     private StreamNegotiation(ConnectionImpl connection, YamuxStream stream, String protocol,
@@ -77,12 +79,30 @@ final class StreamNegotiation implements YamuxStream.Receiver {
         n.negotiator.start();
     }
 
+    /**
+     * Opens {@code stream} lazily (go-multistream's lazy client): the context is handed out at once and its first
+     * write carries the header and the protocol; the remote's answer is checked as it arrives.
+     */
+    static void lazyOutbound(ConnectionImpl connection, YamuxStream stream, String protocol, StreamHandler handler,
+                             CompletableFuture<OutboundStream> future) {
+        StreamNegotiation n = new StreamNegotiation(connection, stream, protocol, handler, null);
+        StreamContextImpl ctx = new StreamContextImpl(connection, stream, protocol, handler, connection.core().nextStreamId());
+        ByteBuf prefix = stream.session().link().alloc().buffer(64);
+        MultistreamNegotiator.writeLine(prefix, MultistreamNegotiator.HEADER);
+        MultistreamNegotiator.writeLine(prefix, protocol);
+        ctx.firstWritePrefix(prefix);
+        n.lazy = ctx;
+        stream.receiver(n);
+        future.complete(ctx);
+        ctx.open();
+    }
+
     @Override
     public void onData(YamuxStream s, ByteBuf data) {
         if (finished) {
             return;
         }
-        if (outbound == null && !started && data.isReadable()) {
+        if (outbound == null && lazy == null && !started && data.isReadable()) {
             started = true;
             negotiator.start();
             startTimer();
@@ -98,6 +118,9 @@ final class StreamNegotiation implements YamuxStream.Receiver {
             if (outbound != null) {
                 outbound.completeExceptionally(e);
             }
+            if (lazy != null) {
+                lazy.onClose(stream, true);
+            }
             return;
         }
         if (!done) {
@@ -105,6 +128,18 @@ final class StreamNegotiation implements YamuxStream.Receiver {
         }
         finished = true;
         cancelTimer();
+        if (lazy != null) {
+            stream.receiver(lazy);
+            ByteBuf rest = negotiator.takeLeftover();
+            try {
+                if (rest.isReadable()) {
+                    lazy.onData(stream, rest);
+                }
+            } finally {
+                rest.release();
+            }
+            return;
+        }
         String protocol = negotiator.protocol();
         StreamHandler handler = outbound != null ? outboundHandler : connection.core().handler(protocol);
         StreamContextImpl ctx = new StreamContextImpl(connection, stream, protocol, handler, connection.core().nextStreamId());
@@ -132,6 +167,9 @@ final class StreamNegotiation implements YamuxStream.Receiver {
         cancelTimer();
         negotiator.release();
         stream.reset();
+        if (lazy != null) {
+            lazy.onClose(stream, reset);
+        }
         if (outbound != null) {
             outbound.completeExceptionally(new Libp2pException(Libp2pException.Kind.NEGOTIATION,
                     "stream " + (reset ? "reset" : "closed") + " before protocol negotiation finished"));
