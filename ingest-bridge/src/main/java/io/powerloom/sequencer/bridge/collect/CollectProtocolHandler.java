@@ -89,17 +89,24 @@ public final class CollectProtocolHandler implements StreamHandler {
     private static final class CollectStream {
         final StreamContext ctx;
         final String peerId;
-        final CollectStreamDecoder decoder;
+        /**
+         * Null between messages: go-libp2p collectors keep 100 mostly idle streams per connection, and a decoder
+         * holds a message buffer (1–2 KiB), so an idle stream drops it and the next bytes get a fresh one.
+         */
+        CollectStreamDecoder decoder;
         final Backpressure.Tracked flow;
-        /** Bytes read while paused (bounded by the yamux window), decoded in order on resume. */
-        final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+        /** Bytes read while paused (bounded by the yamux window), decoded in order on resume; usually empty. */
+        final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(1);
         boolean failed;
 
-        CollectStream(StreamContext ctx, CollectStreamDecoder decoder, Backpressure.Tracked flow) {
+        CollectStream(StreamContext ctx, Backpressure.Tracked flow) {
             this.ctx = ctx;
             this.peerId = ctx.remotePeer().toString();
-            this.decoder = decoder;
             this.flow = flow;
+        }
+
+        boolean idle() {
+            return decoder == null || decoder.isIdle();
         }
     }
 
@@ -144,8 +151,7 @@ public final class CollectProtocolHandler implements StreamHandler {
             }
             return;
         }
-        CollectStream s = new CollectStream(ctx, new CollectStreamDecoder(maxMessageBytes),
-                backpressure.register(ctx));
+        CollectStream s = new CollectStream(ctx, backpressure.register(ctx));
         streams.put(ctx.id(), s);
         metrics.openStreams.incrementAndGet();
     }
@@ -294,6 +300,9 @@ public final class CollectProtocolHandler implements StreamHandler {
             }
             int n = Math.min(SLICE_BYTES, data.readableBytes());
             ByteBuf slice = data.slice(data.readerIndex(), n);
+            if (s.decoder == null) {
+                s.decoder = new CollectStreamDecoder(maxMessageBytes);
+            }
             try {
                 if (slice.hasArray()) {
                     s.decoder.feed(slice.nioBuffer(), frame -> onFrame(s, frame));
@@ -309,6 +318,9 @@ public final class CollectProtocolHandler implements StreamHandler {
                 fail(s, e, raw, n);
             }
             data.skipBytes(n);
+        }
+        if (s.decoder != null && s.decoder.isIdle()) {
+            s.decoder = null; // between messages: nothing to keep
         }
         return true;
     }
@@ -404,7 +416,7 @@ public final class CollectProtocolHandler implements StreamHandler {
 
     /** The stream ended: reject a partial message, close our side, forget the stream. */
     private void finish(CollectStream s, boolean reset) {
-        if (!s.failed && !s.decoder.isIdle()) {
+        if (!s.failed && !s.idle()) {
             String how = reset ? "stream reset by the remote inside a message" : null;
             try {
                 if (how == null) {

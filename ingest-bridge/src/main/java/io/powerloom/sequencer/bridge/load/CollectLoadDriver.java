@@ -207,12 +207,36 @@ public final class CollectLoadDriver {
             Result r = push(o, o.submissions(), streams, jsons, metrics, connections.size(), signSeconds, "measured");
             System.out.printf(Locale.ROOT, "after the push: bridge holds %d streams; %s%n",
                     bridge.host().stats().openStreams(), heap());
+            if (o.goMode()) {
+                System.out.println(histogram(25));
+            }
             for (OutboundStream s : streams) {
                 s.close();
             }
             return r;
         } finally {
             clients.forEach(Libp2pHost::close);
+        }
+    }
+
+    /**
+     * The {@code top} largest classes of live objects (jcmd's {@code GC.class_histogram}), to tell the bridge's
+     * share of the heap from the load client's.
+     */
+    private static String histogram(int top) {
+        try {
+            javax.management.ObjectName name = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+            String h = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(name,
+                    "gcClassHistogram", new Object[] {null}, new String[] {String[].class.getName()});
+            String[] lines = h.split("\n");
+            StringBuilder out = new StringBuilder("live objects by class (largest first):\n");
+            for (int i = 0; i < Math.min(lines.length, top + 3); i++) {
+                out.append(lines[i]).append('\n');
+            }
+            out.append(lines[lines.length - 1]);
+            return out.toString();
+        } catch (Exception e) {
+            return "class histogram unavailable: " + e;
         }
     }
 
