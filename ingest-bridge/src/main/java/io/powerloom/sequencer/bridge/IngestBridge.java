@@ -254,7 +254,7 @@ public final class IngestBridge implements AutoCloseable {
         }
         heartbeats.close();
         heartbeats.tick(); // a last heartbeat round: event time moves past everything this bridge wrote
-        producer.flush();
+        producer.flush(timeout);
         producer.close(timeout);
         http.close();
         LOG.info("ingest bridge {} stopped: received {}, accepted {}, rejected {}", config.bridgeId(),

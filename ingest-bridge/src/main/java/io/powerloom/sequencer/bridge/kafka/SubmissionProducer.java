@@ -263,10 +263,22 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
 
     /** Blocks until every record handed over so far is acknowledged or failed. */
     public void flush() {
+        flush(Duration.ofDays(1));
+    }
+
+    /**
+     * Waits at most {@code timeout} for the sender thread to hand over what is queued (it may be blocked in
+     * {@code send} while the broker is away), then flushes the producer.
+     */
+    public void flush(Duration timeout) {
         try {
-            sender.submit(() -> { }).get();
+            sender.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("Kafka sends still queued after {}: not flushing", timeout);
+            return;
         } catch (ExecutionException | RejectedExecutionException ignored) {
             // closed: nothing more is handed over
         }
@@ -278,7 +290,11 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         sender.shutdown();
         try {
-            sender.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!sender.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                // a send blocked on a broker that is gone: interrupt it, drop what is still queued
+                int dropped = sender.shutdownNow().size();
+                LOG.warn("closing with {} Kafka sends still queued after {}", dropped, timeout);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
