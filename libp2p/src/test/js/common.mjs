@@ -38,8 +38,8 @@ export async function identity (opts) {
   return keys.generateKeyPair(opts['key-type'] ?? 'Ed25519')
 }
 
-/** A js-libp2p node with TCP, Noise, yamux, identify and ping (plus `services`). */
-export async function createNode ({ privateKey, listen = [], services = {}, connectionManager = {} }) {
+/** A js-libp2p node with TCP, Noise (or `encrypters`), yamux, identify and ping (plus `services`). */
+export async function createNode ({ privateKey, listen = [], services = {}, connectionManager = {}, encrypters, tcpOptions = {} }) {
   const { createLibp2p } = await load('libp2p')
   const { tcp } = await load('@libp2p/tcp')
   const { noise } = await load('@chainsafe/libp2p-noise')
@@ -50,8 +50,8 @@ export async function createNode ({ privateKey, listen = [], services = {}, conn
   return createLibp2p({
     privateKey,
     addresses: { listen },
-    transports: [tcp(), circuitRelayTransport()],
-    connectionEncrypters: [noise()],
+    transports: [tcp(tcpOptions), circuitRelayTransport()],
+    connectionEncrypters: encrypters ?? [noise()],
     streamMuxers: [yamux()],
     connectionManager: {
       inboundConnectionThreshold: 100000,

@@ -1,5 +1,6 @@
-// A circuit relay v2 server for the interop tests, with limits raised for long-lived pooled streams.
-// Usage: node relay.mjs --port <p> [--ttl-ms <reservation ttl>] ; prints `READY {"peerId","addrs"}`.
+// A circuit relay v2 server for the interop tests, without limits (long-lived pooled streams)
+// (--default-limits: js-libp2p's defaults instead, 2 minutes and 128 KiB per relayed connection).
+// Usage: node relay.mjs --port <p> [--ttl-ms <reservation ttl>] [--default-limits] ; prints `READY {"peerId","addrs"}`.
 import { args, createNode, emit, identity, load, stopOnSignal } from './common.mjs'
 
 const opts = args()
@@ -11,12 +12,13 @@ const node = await createNode({
     relay: circuitRelayServer({
       maxInboundHopStreams: 10000,
       maxOutboundStopStreams: 10000,
-      reservations: {
-        maxReservations: 1000,
-        reservationTtl: Number(opts['ttl-ms'] ?? 2 * 60 * 60 * 1000),
-        defaultDurationLimit: 24 * 60 * 60 * 1000,
-        defaultDataLimit: BigInt(1) << BigInt(40)
-      }
+      reservations: opts['default-limits']
+        ? { maxReservations: 1000 }
+        : {
+            maxReservations: 1000,
+            reservationTtl: Number(opts['ttl-ms'] ?? 2 * 60 * 60 * 1000),
+            applyDefaultLimit: false // no Limit at all: relayed connections are not "limited"
+          }
     })
   }
 })

@@ -1,6 +1,7 @@
 // The local network's js-libp2p circuit relay v2 (the relay snapshotters' local collectors dial through to reach
-// the sequencer's ingest bridge). Limits are raised for long-lived pooled /collect streams: a relayed connection
-// may carry 1 TiB for 24 h, and many connections a second from one host are accepted.
+// the sequencer's ingest bridge). No limits, for long-lived pooled /collect streams: a relayed connection with a
+// Limit is "limited" (go-libp2p collectors open no streams on it; the bridge reports it as not ready), and many
+// connections a second from one host are accepted.
 //
 // Usage: node relay.mjs --modules <node_modules dir> [--port <p, 0 = any>]
 // Prints one line `READY {"peerId":"12D3Koo…","addrs":["/ip4/127.0.0.1/tcp/<p>/p2p/12D3Koo…"]}` once listening.
@@ -64,8 +65,7 @@ const node = await createLibp2p({
       reservations: {
         maxReservations: 1000,
         reservationTtl: 2 * 60 * 60 * 1000,
-        defaultDurationLimit: 24 * 60 * 60 * 1000,
-        defaultDataLimit: BigInt(1) << BigInt(40)
+        applyDefaultLimit: false // no Limit: relayed connections are not "limited" (the bridge checks this)
       }
     })
   }

@@ -60,6 +60,7 @@ public final class BridgeConfig {
         d.put("collect.max.message.bytes", "64KiB");
         d.put("collect.max.streams", "20000");
         d.put("collect.max.streams.per.peer", "256");
+        d.put("collect.max.streams.per.ip", "2048");
         d.put("collect.stream.inflight.high", "64");
         d.put("collect.stream.inflight.low", "32");
         d.put("collect.global.inflight.high", "300");
@@ -69,6 +70,10 @@ public final class BridgeConfig {
         d.put("libp2p.listen", "/ip4/0.0.0.0/tcp/9100");
         d.put("libp2p.relays", "");
         d.put("libp2p.max.connections", "10000");
+        d.put("libp2p.max.connections.per.ip", "64");
+        d.put("libp2p.max.pending.handshakes.per.ip", "16");
+        d.put("libp2p.idle.connection.timeout", "2m");
+        d.put("libp2p.max.queued.bytes.per.connection", "256KiB");
         d.put("http.listen", "0.0.0.0:8080");
         d.put("shutdown.timeout", "20s");
         DEFAULTS = Collections.unmodifiableMap(d);
@@ -169,6 +174,13 @@ public final class BridgeConfig {
         requirePositive("collect.max.streams", maxStreams());
         requirePositive("collect.max.streams.per.peer", maxStreamsPerPeer());
         requirePositive("libp2p.max.connections", maxConnections());
+        requirePositive("collect.max.streams.per.ip", maxStreamsPerIp());
+        requirePositive("libp2p.max.connections.per.ip", maxConnectionsPerIp());
+        requirePositive("libp2p.max.pending.handshakes.per.ip", maxPendingHandshakesPerIp());
+        requirePositive("libp2p.max.queued.bytes.per.connection", maxQueuedBytesPerConnection());
+        if (idleConnectionTimeout().isNegative()) {
+            throw new ConfigException("libp2p.idle.connection.timeout", "must not be negative");
+        }
         requireWaterMarks("collect.stream.inflight", streamInFlightLow(), streamInFlightHigh());
         requireWaterMarks("collect.global.inflight", globalInFlightLow(), globalInFlightHigh());
         rejectRawMaxBytes();
@@ -257,6 +269,14 @@ public final class BridgeConfig {
         return integer("collect.max.streams.per.peer");
     }
 
+    /**
+     * Concurrent {@code /collect} streams from one IP address over its direct connections
+     * ({@code collect.max.streams.per.ip}); relayed streams are limited per peer only.
+     */
+    public int maxStreamsPerIp() {
+        return integer("collect.max.streams.per.ip");
+    }
+
     /** Un-acked sends of one stream at which its reading pauses. */
     public int streamInFlightHigh() {
         return integer("collect.stream.inflight.high");
@@ -300,6 +320,26 @@ public final class BridgeConfig {
     /** Connections (direct and relayed) the libp2p host keeps open at most ({@code libp2p.max.connections}). */
     public int maxConnections() {
         return integer("libp2p.max.connections");
+    }
+
+    /** Inbound direct connections from one IP address, established or in handshake ({@code libp2p.max.connections.per.ip}). */
+    public int maxConnectionsPerIp() {
+        return integer("libp2p.max.connections.per.ip");
+    }
+
+    /** Inbound connections from one IP address still in their handshake ({@code libp2p.max.pending.handshakes.per.ip}). */
+    public int maxPendingHandshakesPerIp() {
+        return integer("libp2p.max.pending.handshakes.per.ip");
+    }
+
+    /** An inbound direct connection with no stream for this long is closed; 0 = never ({@code libp2p.idle.connection.timeout}). */
+    public Duration idleConnectionTimeout() {
+        return duration("libp2p.idle.connection.timeout");
+    }
+
+    /** Queued outgoing bytes at which a connection stops reading ({@code libp2p.max.queued.bytes.per.connection}). */
+    public int maxQueuedBytesPerConnection() {
+        return intSize("libp2p.max.queued.bytes.per.connection");
     }
 
     /** Host and port of the health/metrics HTTP server ({@code http.listen}, port 0 = any free port). */

@@ -84,12 +84,23 @@ public final class IngestBridge implements AutoCloseable {
                     .identity(identity)
                     .listen(config.libp2pListen())
                     .maxConnections(config.maxConnections())
+                    .maxConnectionsPerIp(config.maxConnectionsPerIp())
+                    .maxPendingHandshakesPerIp(config.maxPendingHandshakesPerIp())
+                    .idleConnectionTimeout(config.idleConnectionTimeout())
+                    .maxQueuedBytesPerConnection(config.maxQueuedBytesPerConnection())
                     .handle(CollectProtocolHandler.PROTOCOL, handler);
             config.relays().forEach(b::relay);
             Libp2pHost host = b.build();
             started.add(host);
             host.start().get(config.kafkaStartupTimeout().toMillis(), TimeUnit.MILLISECONDS);
             metrics.openConnections(() -> host.stats().openConnections());
+            metrics.extraGauges(() -> libp2pMetrics(host.stats()));
+            metrics.relayLimits(() -> {
+                Map<String, long[]> out = new LinkedHashMap<>();
+                host.reservations().forEach((relay, state) ->
+                        out.put(relay, new long[] {state.limitDurationSeconds(), state.limitDataBytes()}));
+                return out;
+            });
             metrics.relayReservations(() -> {
                 Map<String, Boolean> out = new LinkedHashMap<>();
                 host.reservations().forEach((relay, state) ->
@@ -137,6 +148,37 @@ public final class IngestBridge implements AutoCloseable {
     }
 
     /**
+     * A relay is ready when we hold a reservation on it and it relays without limits: a limited relayed connection
+     * (go-libp2p's and js-libp2p's defaults: 2 minutes, 128 KiB) cuts pooled {@code /collect} streams, and
+     * go-libp2p collectors do not open streams on limited connections at all.
+     */
+    static HealthCheck relayCheck(String relay, ReservationState state) {
+        String detail = state.status() + (state.lastError() == null ? "" : " (" + state.lastError() + ")");
+        if (state.limited()) {
+            // Limit.duration is seconds in the circuit v2 spec; js-libp2p relays send milliseconds: show it as sent
+            detail += "; the relay limits each relayed connection (Limit.duration " + state.limitDurationSeconds()
+                    + ", Limit.data " + state.limitDataBytes() + " bytes): configure it without limits (go-libp2p: "
+                    + "relay.WithInfiniteLimits() or Resources.Limit = nil; js-libp2p: reservations.applyDefaultLimit = false)";
+        }
+        return new HealthCheck("relay " + relay, state.status() == ReservationState.Status.RESERVED && !state.limited(),
+                detail);
+    }
+
+    /** The libp2p host's admission and queue counters, by metric name without the prefix. */
+    static Map<String, Long> libp2pMetrics(io.powerloom.sequencer.libp2p.HostStats s) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("libp2p_relayed_connections", (long) s.relayedConnections());
+        m.put("libp2p_connections_refused_total", s.rejectedConnections());
+        m.put("libp2p_connections_refused_per_ip_total", s.refusedPerIp());
+        m.put("libp2p_relayed_refused_total", s.refusedRelayed());
+        m.put("libp2p_connections_closed_idle_total", s.closedIdle());
+        m.put("libp2p_queued_bytes", s.queuedBytes());
+        m.put("libp2p_read_pauses_total", s.readPauses());
+        m.put("libp2p_limited_circuits_total", s.limitedCircuits());
+        return m;
+    }
+
+    /**
      * The readiness conditions: libp2p host listening, Kafka acknowledging (heartbeats are acknowledged every
      * interval, so a recent acknowledgement proves the broker reachable), a reservation on every configured relay,
      * and the chain watcher completing its cycles ({@link ChainWatcher#unreadyReason}).
@@ -154,9 +196,7 @@ public final class IngestBridge implements AutoCloseable {
         if (config.relays().isEmpty()) {
             checks.add(new HealthCheck("relays", true, "no relays configured"));
         }
-        reservations.forEach((relay, state) -> checks.add(new HealthCheck("relay " + relay,
-                state.status() == ReservationState.Status.RESERVED,
-                state.status() + (state.lastError() == null ? "" : " (" + state.lastError() + ")"))));
+        reservations.forEach((relay, state) -> checks.add(relayCheck(relay, state)));
         if (chainWatcher != null) {
             String unready = chainWatcher.unreadyReason(System.currentTimeMillis());
             checks.add(new HealthCheck("chain-watcher", unready == null, unready != null ? unready
@@ -214,7 +254,7 @@ public final class IngestBridge implements AutoCloseable {
         }
         heartbeats.close();
         heartbeats.tick(); // a last heartbeat round: event time moves past everything this bridge wrote
-        producer.flush();
+        producer.flush(timeout);
         producer.close(timeout);
         http.close();
         LOG.info("ingest bridge {} stopped: received {}, accepted {}, rejected {}", config.bridgeId(),

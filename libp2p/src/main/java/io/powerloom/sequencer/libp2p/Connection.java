@@ -27,6 +27,14 @@ public interface Connection {
      */
     CompletableFuture<OutboundStream> openStream(String protocol, StreamHandler handler);
 
+    /**
+     * Opens a stream the way go-libp2p's lazy multistream-select client (go-multistream v0.5) does: the yamux SYN
+     * goes out now, the multistream header and {@code protocol} go out together with the first write, in one
+     * frame; the future completes at once. The remote's answer is checked when it arrives: if it refuses the
+     * protocol the stream is reset and {@code handler} sees a reset.
+     */
+    CompletableFuture<OutboundStream> openStreamLazy(String protocol, StreamHandler handler);
+
     /** Whether the connection is still usable. */
     boolean isOpen();
 

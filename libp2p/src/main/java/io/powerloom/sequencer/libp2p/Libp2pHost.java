@@ -43,6 +43,12 @@ public final class Libp2pHost implements AutoCloseable {
         this.config = config;
         this.core = new HostCore(config.identity(), config.maxConnections(), config.maxStreamsPerConnection(),
                 config.handshakeTimeout(), config.keepAlive(), config.eventLoopThreads());
+        core.admission(new HostCore.Admission(config.maxConnectionsPerIp(), config.maxPendingHandshakesPerIp(),
+                config.idleConnectionTimeout(), config.maxQueuedBytesPerConnection()));
+        // relayed connections only through the relays we hold reservations on
+        java.util.Set<PeerId> relayIds = new java.util.HashSet<>();
+        config.relays().forEach(r -> relayIds.add(r.peerId()));
+        core.allowRelaysFrom(relayIds);
         this.relayClient = new CircuitRelayClient(core);
         IdentifyService identify = new IdentifyService(core, config.agentVersion(), this::announcedAddresses);
         core.handle(IdentifyService.PROTOCOL_ID, identify);
@@ -154,7 +160,9 @@ public final class Libp2pHost implements AutoCloseable {
     /** Configuration gathered by the {@link Builder}. */
     record Config(PrivateKey identity, List<Multiaddr> listen, List<Multiaddr> relays,
                   Map<String, StreamHandler> handlers, int maxConnections, int maxStreamsPerConnection,
-                  int eventLoopThreads, Duration handshakeTimeout, Duration keepAlive, String agentVersion) {}
+                  int eventLoopThreads, Duration handshakeTimeout, Duration keepAlive, String agentVersion,
+                  int maxConnectionsPerIp, int maxPendingHandshakesPerIp, Duration idleConnectionTimeout,
+                  int maxQueuedBytesPerConnection) {}
 
     /** Builds a {@link Libp2pHost}. */
     public static final class Builder {
@@ -168,8 +176,50 @@ public final class Libp2pHost implements AutoCloseable {
         private Duration handshakeTimeout = Duration.ofSeconds(15);
         private Duration keepAlive = Duration.ofSeconds(15);
         private String agentVersion = "powerloom-sequencer-libp2p/0.1";
+        private int maxConnectionsPerIp = 64;
+        private int maxPendingHandshakesPerIp = 16;
+        private Duration idleConnectionTimeout = Duration.ofMinutes(2);
+        private int maxQueuedBytesPerConnection = 256 * 1024;
 
         private Builder() {}
+
+        /**
+         * Most inbound direct connections (established plus in handshake) from one IP address; more are refused
+         * at accept, so one host cannot take every slot. Default 64.
+         */
+        public Builder maxConnectionsPerIp(int max) {
+            this.maxConnectionsPerIp = positive(max, "maxConnectionsPerIp");
+            return this;
+        }
+
+        /** Most inbound connections from one IP address still in their handshake. Default 16. */
+        public Builder maxPendingHandshakesPerIp(int max) {
+            this.maxPendingHandshakesPerIp = positive(max, "maxPendingHandshakesPerIp");
+            return this;
+        }
+
+        /**
+         * An inbound direct connection with no stream open for this long is closed (default 2 min;
+         * {@code Duration.ZERO}: never). A go-libp2p collector keeps its pooled streams open, so only peers that
+         * connect and do nothing are closed.
+         */
+        public Builder idleConnectionTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "idleConnectionTimeout must not be negative");
+            }
+            this.idleConnectionTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Bytes queued for sending on one TCP connection at which it stops reading until half of them drained
+         * (default 256 KiB). Everything a peer can make us send (pongs, window updates, resets, acknowledgements)
+         * answers what it sent, so a peer that never reads cannot make us queue much more than this.
+         */
+        public Builder maxQueuedBytesPerConnection(int bytes) {
+            this.maxQueuedBytesPerConnection = positive(bytes, "maxQueuedBytesPerConnection");
+            return this;
+        }
 
         /** The identity key (Ed25519 or secp256k1); default: a fresh Ed25519 key. */
         public Builder identity(PrivateKey key) {
@@ -265,7 +315,8 @@ public final class Libp2pHost implements AutoCloseable {
             PrivateKey key = identity != null ? identity : Keys.generateEd25519();
             return new Libp2pHost(new Config(key, List.copyOf(listen), List.copyOf(relays),
                     Map.copyOf(handlers), maxConnections, maxStreamsPerConnection, eventLoopThreads,
-                    handshakeTimeout, keepAlive, agentVersion));
+                    handshakeTimeout, keepAlive, agentVersion, maxConnectionsPerIp, maxPendingHandshakesPerIp,
+                    idleConnectionTimeout, maxQueuedBytesPerConnection));
         }
 
         private static int positive(int v, String name) {

@@ -6,8 +6,14 @@
  *   <li>Transport: TCP (Netty NIO), dialing and listening.</li>
  *   <li>Negotiation: multistream-select 1.0 ({@code /multistream/1.0.0}), both roles.</li>
  *   <li>Security: Noise XX ({@code /noise}, Noise_XX_25519_ChaChaPoly_SHA256) with the libp2p handshake payload;
- *       identity keys Ed25519 and secp256k1 (RSA verify only), see {@link io.powerloom.sequencer.libp2p.crypto}.</li>
- *   <li>Multiplexing: yamux ({@code /yamux/1.0.0}) with per-stream flow control, both roles.</li>
+ *       identity keys Ed25519, secp256k1 and RSA (2048–8192 bits), key files in the forms go-libp2p, js-libp2p and
+ *       Powerloom's nodes keep them, see {@link io.powerloom.sequencer.libp2p.crypto}.</li>
+ *   <li>Multiplexing: yamux ({@code /yamux/1.0.0}) with per-stream flow control, both roles; inbound streams that
+ *       stay silent (go-libp2p's lazily negotiated pooled streams) live as long as their connection, and
+ *       {@link io.powerloom.sequencer.libp2p.Connection#openStreamLazy} opens streams that way.</li>
+ *   <li>Admission: per-IP caps on connections and handshakes, an idle timeout, relayed connections only through
+ *       the configured relays, and a bound on the bytes queued for one peer (reading stops while it is
+ *       exceeded).</li>
  *   <li>Services: identify ({@code /ipfs/id/1.0.0}) and ping ({@code /ipfs/ping/1.0.0}) responders.</li>
  *   <li>Circuit relay v2, listening side: reservations on configured relays (renewed, re-established with backoff)
  *       and relayed connections accepted through {@code /libp2p/circuit/relay/0.2.0/stop}; dialing
@@ -39,7 +45,9 @@
  * yamux gives each stream a 256 KiB receive window; this host re-grants it once half was delivered to the
  * handler. {@link io.powerloom.sequencer.libp2p.StreamContext#setReadPaused(boolean)} stops delivery and
  * grants, so a paused stream holds at most 256 KiB and its sender stalls; the memory a peer can pin is thus
- * bounded by {@code maxConnections × maxStreamsPerConnection × 256 KiB}: size those limits accordingly. Writes
+ * bounded by {@code maxConnections × maxStreamsPerConnection × 256 KiB}: size those limits accordingly. What a
+ * peer can make this host send (answers to its pings, window updates, resets) is bounded per TCP connection by
+ * {@code maxQueuedBytesPerConnection}: the connection stops reading while more is queued. Writes
  * beyond the remote's window wait in the stream (their futures complete when sent).
  *
  * <h2>Hot path</h2>
@@ -54,8 +62,8 @@
  *
  * <h2>Not implemented</h2>
  * TLS security, mplex, QUIC/WebSocket transports, identify push sending, our own keep-alive pings (we answer
- * the peer's), ECDSA identities, RSA signing (RSA identities are verified only), Noise early data / muxer
- * negotiation in the handshake extensions, and acting as a relay.
+ * the peer's), ECDSA identities, Noise early data / muxer negotiation in the handshake extensions (peers offering
+ * TLS first fall back to Noise), and acting as a relay.
  *
  * <p>The package depends only on Netty, BouncyCastle and SLF4J, so other JVM projects can reuse it.
  */

@@ -74,6 +74,31 @@ class Libp2pHostTest {
     }
 
     @Test
+    void aLazyStreamSendsNothingUntilItsFirstWriteThenCarriesHeaderProtocolAndDataTogether() throws Exception {
+        start(10, 10);
+        Connection c = dial();
+        Recorder back = new Recorder(false, false);
+        OutboundStream s = c.openStreamLazy("/test/echo", back).get(10, TimeUnit.SECONDS);
+        Thread.sleep(300);
+        assertThat(echo.opened).as("nothing negotiated before the first write").isEmpty();
+        byte[] payload = Recorder.pattern(3000, 2);
+        s.write(Unpooled.wrappedBuffer(payload));
+        s.write(Unpooled.wrappedBuffer(payload));
+        s.close();
+        Recorder.Received atServer = echo.stream(0).get(10, TimeUnit.SECONDS);
+        byte[] twice = new byte[6000];
+        System.arraycopy(payload, 0, twice, 0, 3000);
+        System.arraycopy(payload, 0, twice, 3000, 3000);
+        assertThat(atServer.bytes()).isEqualTo(twice);
+        // the echo comes back after the server's multistream answer, which the lazy stream consumed
+        assertThat(back.stream(0).get(10, TimeUnit.SECONDS).bytes()).isEqualTo(twice);
+
+        OutboundStream refused = c.openStreamLazy("/test/unknown", back).get(10, TimeUnit.SECONDS);
+        refused.write(Unpooled.wrappedBuffer(payload));
+        assertThat(back.stream(1).get(10, TimeUnit.SECONDS).reset()).as("refused protocol: reset").isTrue();
+    }
+
+    @Test
     void pausedReaderStallsTheWriterUntilResumed() throws Exception {
         start(10, 10);
         Connection c = dial();

@@ -173,11 +173,12 @@ public final class LocalNetwork implements AutoCloseable {
         SimulatedSubmissions subs = new SimulatedSubmissions(new Eip712Domain(CHAIN_ID, deployment.contractAddress()),
                 DATA_MARKET, options.slots(), options.fullNodes(), options.projects(), options.faultyShare());
         fleet = new SnapshotterFleet(web3j, deployment.contractAddress(), DATA_MARKET, relay.multiaddr(),
-                bridge.host().peerId().toString(), subs, options.slots(), options.windowSeconds(),
+                bridge.host().listenAddresses().get(0), bridge.host().peerId().toString(), subs, options.slots(), options.windowSeconds(),
                 deployment.deployBlock().longValue(), options.seed());
         track("snapshotter nodes", fleet);
         fleet.start();
-        say(options.slots() + " snapshotter nodes connected through the relay (" + options.fullNodes() + " full nodes, "
+        say(options.slots() + " snapshotter nodes connected (" + fleet.directNodes() + " directly to the bridge, the others "
+                + "through the relay; " + options.fullNodes() + " full nodes, "
                 + options.projects() + " projects, faulty share " + options.faultyShare() + ")");
 
         PowerloomProtocolState asEpochManager = ProtocolStateDeployer.load(deployment.contractAddress(), web3j,
@@ -308,6 +309,9 @@ public final class LocalNetwork implements AutoCloseable {
         b.put("libp2p.listen", "/ip4/127.0.0.1/tcp/" + FreePorts.next());
         b.put("libp2p.relays", relay.multiaddr());
         b.put("http.listen", "127.0.0.1:" + FreePorts.next());
+        // every simulated node dials from 127.0.0.1: the per-IP caps must let all of them in
+        b.put("libp2p.max.connections.per.ip", Integer.toString(options.slots() + 16));
+        b.put("collect.max.streams.per.ip", Integer.toString(options.slots() * 4 + 64));
         // a stop never waits minutes for a broker that is already gone (Ctrl-C in a terminal reaches it too)
         b.put("kafka.producer.max.block.ms", "10000");
         b.put("kafka.producer.request.timeout.ms", "10000");

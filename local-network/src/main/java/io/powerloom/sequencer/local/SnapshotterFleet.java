@@ -34,8 +34,10 @@ import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * The simulated snapshotter nodes. Each slot is one node with its own libp2p host, which (like a local collector)
- * keeps one relayed connection to the sequencer ({@code <relay>/p2p-circuit/p2p/<bridge>}) and a small pool of
- * {@code /collect} streams, and writes several submissions one after another on each stream.
+ * keeps one connection to the sequencer and a small pool of {@code /collect} streams, and writes several
+ * submissions one after another on each stream. Both paths a local collector can take are used: even slots dial
+ * the bridge's listener directly (as go-libp2p collectors on mainnet do, {@code /ip4/…/tcp/…/p2p/<bridge>}), odd
+ * slots go through the relay ({@code <relay>/p2p-circuit/p2p/<bridge>}).
  *
  * <p>The fleet watches the protocol-state contract for {@code EpochReleased} events of its data market (polling
  * {@code eth_getLogs}); for every release each node plans its submissions ({@link SimulatedSubmissions#plan}) with
@@ -49,7 +51,8 @@ public final class SnapshotterFleet implements AutoCloseable {
     private final Web3j web3j;
     private final String contractAddress;
     private final String dataMarket;
-    private final String target;
+    private final String relayedTarget;
+    private final String directTarget;
     private final SimulatedSubmissions submissions;
     private final int slots;
     private final int windowSeconds;
@@ -68,15 +71,18 @@ public final class SnapshotterFleet implements AutoCloseable {
 
     /**
      * @param relayAddress  the relay's multiaddr (ending in {@code /p2p/<relay id>})
+     * @param directAddress the bridge's listen multiaddr (ending in {@code /p2p/<bridge id>})
      * @param bridgePeerId  the ingest bridge's peer ID
      * @param fromBlock     first block to look for releases in (the deployment block)
      */
-    public SnapshotterFleet(Web3j web3j, String contractAddress, String dataMarket, String relayAddress, String bridgePeerId,
+    public SnapshotterFleet(Web3j web3j, String contractAddress, String dataMarket, String relayAddress,
+                            String directAddress, String bridgePeerId,
                             SimulatedSubmissions submissions, int slots, int windowSeconds, long fromBlock, long seed) {
         this.web3j = web3j;
         this.contractAddress = contractAddress;
         this.dataMarket = dataMarket.toLowerCase(Locale.ROOT);
-        this.target = relayAddress + "/p2p-circuit/p2p/" + bridgePeerId;
+        this.relayedTarget = relayAddress + "/p2p-circuit/p2p/" + bridgePeerId;
+        this.directTarget = directAddress;
         this.submissions = submissions;
         this.slots = slots;
         this.windowSeconds = windowSeconds;
@@ -192,9 +198,15 @@ public final class SnapshotterFleet implements AutoCloseable {
         }
     }
 
-    /** One snapshotter node: a libp2p host with a relayed connection to the bridge and a pool of streams. */
+    /** How many nodes dial the bridge directly (the others go through the relay). */
+    public int directNodes() {
+        return slots / 2;
+    }
+
+    /** One snapshotter node: a libp2p host with a direct or relayed connection to the bridge and a pool of streams. */
     private final class Node {
         final long slotId;
+        final String target;
         final Libp2pHost host;
         Connection connection;
         final List<OutboundStream> streams = new ArrayList<>();
@@ -203,6 +215,7 @@ public final class SnapshotterFleet implements AutoCloseable {
 
         Node(long slotId) {
             this.slotId = slotId;
+            this.target = slotId % 2 == 0 ? directTarget : relayedTarget;
             this.host = Libp2pHost.builder().eventLoopThreads(1).agentVersion("local-network-snapshotter/" + slotId).build();
             try {
                 host.start().get(30, TimeUnit.SECONDS);

@@ -64,6 +64,9 @@ class LocalNetworkITCase {
                     (net.progress().firstCommitAtMs() - t0) / 1000.0, net.fleet().sent(), net.progress().rejectedTotals());
             assertThat(net.progress().completedEpochs()).as("completed epochs; console:\n%s", String.join("\n", console))
                     .isGreaterThanOrEqualTo(2);
+            // both paths of a local collector: two nodes dial the bridge directly, two through the relay
+            assertThat(net.bridge().host().stats().relayedConnections()).as("relayed connections").isEqualTo(2);
+            assertThat(net.bridge().host().stats().openConnections()).as("all connections").isGreaterThanOrEqualTo(4);
 
             // on chain: epoch 1's batches are there, with the CIDs honest snapshotters computed, and the epoch is closed
             Web3j web3j = Web3j.build(new HttpService(net.rpcUrl()));

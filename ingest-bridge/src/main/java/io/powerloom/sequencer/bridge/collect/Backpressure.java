@@ -16,6 +16,9 @@ import java.util.function.Consumer;
  *   <li>with {@code globalHigh} un-acked sends over all streams every stream stops reading; they resume once at
  *       most {@code globalLow} remain.</li>
  * </ul>
+ * The global pause is applied to a stream when it next delivers data (the decoder checks {@link #shouldPause}
+ * first and keeps the bytes), not by visiting every stream: with go-libp2p collectors' pools of 100 mostly idle
+ * streams per connection there are hundreds of thousands of them. A resume visits only the streams that paused.
  * A paused stream grants no yamux window, so its sender stalls after at most one window (256 KiB). Frames
  * already read when the mark is crossed are still sent, so a count can exceed its mark by what one read
  * delivers. Thread-safe: sends are counted on event loops, acknowledgements on the producer's I/O thread.
@@ -31,6 +34,8 @@ public final class Backpressure {
     private final AtomicInteger global = new AtomicInteger();
     private final Object globalLock = new Object();
     private final Map<Long, Tracked> streams = new ConcurrentHashMap<>();
+    /** Streams whose reading is paused now (the only ones a global resume has to visit). */
+    private final java.util.Set<Tracked> pausedNow = ConcurrentHashMap.newKeySet();
     private volatile boolean globalPaused;
 
     /**
@@ -104,6 +109,7 @@ public final class Backpressure {
     /** Stops tracking a stream; its sends still in flight are still counted until acknowledged. */
     public void unregister(Tracked t) {
         streams.remove(t.ctx.id());
+        pausedNow.remove(t);
         synchronized (t) {
             t.closed = true;
             if (t.readPaused) {
@@ -113,11 +119,14 @@ public final class Backpressure {
         }
     }
 
-    /** Counts one send of {@code t}; pauses it (or all streams) when a high-water mark is reached. */
+    /**
+     * Counts one send of {@code t} (null: of no tracked stream, e.g. the reject record of a refused stream);
+     * pauses it (or all streams) when a high-water mark is reached.
+     */
     public void sent(Tracked t) {
         metrics.inFlight.incrementAndGet();
-        boolean streamChanged;
-        synchronized (t) {
+        boolean streamChanged = false;
+        if (t != null) synchronized (t) {
             int n = t.inFlight.incrementAndGet();
             streamChanged = !t.localPaused && n >= streamHigh;
             if (streamChanged) {
@@ -135,16 +144,14 @@ public final class Backpressure {
                 globalPaused = true;
             }
         }
-        if (globalChanged) {
-            applyAll();
-        }
+        // a global pause reaches each stream when it next delivers data (shouldPause → refresh)
     }
 
-    /** Counts one acknowledged (or failed) send of {@code t}; resumes reading below the low-water marks. */
+    /** Counts one acknowledged (or failed) send of {@code t} (or null); resumes reading below the low-water marks. */
     public void completed(Tracked t) {
         metrics.inFlight.decrementAndGet();
-        boolean streamChanged;
-        synchronized (t) {
+        boolean streamChanged = false;
+        if (t != null) synchronized (t) {
             int n = t.inFlight.decrementAndGet();
             streamChanged = t.localPaused && n <= streamLow;
             if (streamChanged) {
@@ -211,7 +218,7 @@ public final class Backpressure {
     }
 
     private void applyAllNow() {
-        for (Tracked t : streams.values()) {
+        for (Tracked t : pausedNow) {
             apply(t);
         }
     }
@@ -222,6 +229,11 @@ public final class Backpressure {
             boolean want = !t.closed && (t.localPaused || globalPaused);
             if (want != t.readPaused) {
                 t.readPaused = want;
+                if (want) {
+                    pausedNow.add(t);
+                } else {
+                    pausedNow.remove(t);
+                }
                 metrics.pausedStreams.addAndGet(want ? 1 : -1);
                 t.ctx.setReadPaused(want);
                 resumed = !want;

@@ -65,6 +65,8 @@ public final class CollectProtocolHandler implements StreamHandler {
                 return t;
             });
     private static final Logger LOG = LoggerFactory.getLogger(CollectProtocolHandler.class);
+    /** Per event-loop thread: where off-heap slices are copied for decoding. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SLICE_BYTES]);
 
     private final String bridgeId;
     private final int maxMessageBytes;
@@ -76,24 +78,35 @@ public final class CollectProtocolHandler implements StreamHandler {
     private final Backpressure backpressure;
     private final Map<Long, CollectStream> streams = new ConcurrentHashMap<>();
     private final Map<PeerId, Integer> streamsPerPeer = new ConcurrentHashMap<>();
+    private final Map<String, Integer> streamsPerIp = new ConcurrentHashMap<>();
+    private final int maxStreamsPerIp;
     private final AtomicInteger openStreams = new AtomicInteger();
+    /** Streams refused at open, by id, with the reason, until their reset (at most one event-loop task). */
+    private final Map<Long, String> refused = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
 
     /** State of one open {@code /collect} stream. */
     private static final class CollectStream {
         final StreamContext ctx;
         final String peerId;
-        final CollectStreamDecoder decoder;
+        /**
+         * Null between messages: go-libp2p collectors keep 100 mostly idle streams per connection, and a decoder
+         * holds a message buffer (1–2 KiB), so an idle stream drops it and the next bytes get a fresh one.
+         */
+        CollectStreamDecoder decoder;
         final Backpressure.Tracked flow;
-        /** Bytes read while paused (bounded by the yamux window), decoded in order on resume. */
-        final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+        /** Bytes read while paused (bounded by the yamux window), decoded in order on resume; usually empty. */
+        final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(1);
         boolean failed;
 
-        CollectStream(StreamContext ctx, CollectStreamDecoder decoder, Backpressure.Tracked flow) {
+        CollectStream(StreamContext ctx, Backpressure.Tracked flow) {
             this.ctx = ctx;
             this.peerId = ctx.remotePeer().toString();
-            this.decoder = decoder;
             this.flow = flow;
+        }
+
+        boolean idle() {
+            return decoder == null || decoder.isIdle();
         }
     }
 
@@ -108,6 +121,7 @@ public final class CollectProtocolHandler implements StreamHandler {
         this.maxMessageBytes = config.maxMessageBytes();
         this.maxStreams = config.maxStreams();
         this.maxStreamsPerPeer = config.maxStreamsPerPeer();
+        this.maxStreamsPerIp = config.maxStreamsPerIp();
         this.rejectRawMaxBytes = config.rejectRawMaxBytes();
         this.sink = sink;
         this.metrics = metrics;
@@ -121,11 +135,23 @@ public final class CollectProtocolHandler implements StreamHandler {
         if (refusal != null) {
             metrics.streamRefused(refusal);
             LOG.debug("refusing /collect stream {} of {}: {}", ctx.id(), ctx.remotePeer(), refusal);
-            ctx.reset();
+            // A go-libp2p collector negotiates lazily: its first submission arrived together with the protocol
+            // and is delivered right after onOpen, in the same event-loop task. Keep the stream until that task
+            // is done so that what it carried is recorded as refused, then reset it.
+            refused.put(ctx.id(), refusal);
+            EventLoop loop = ctx.eventLoop();
+            Runnable reset = () -> {
+                refused.remove(ctx.id());
+                ctx.reset();
+            };
+            if (loop == null) {
+                reset.run();
+            } else {
+                loop.execute(reset);
+            }
             return;
         }
-        CollectStream s = new CollectStream(ctx, new CollectStreamDecoder(maxMessageBytes),
-                backpressure.register(ctx));
+        CollectStream s = new CollectStream(ctx, backpressure.register(ctx));
         streams.put(ctx.id(), s);
         metrics.openStreams.incrementAndGet();
     }
@@ -152,7 +178,32 @@ public final class CollectProtocolHandler implements StreamHandler {
             openStreams.decrementAndGet();
             return "max_streams_per_peer";
         }
+        String ip = sourceIp(ctx);
+        if (ip != null) {
+            streamsPerIp.compute(ip, (k, n) -> {
+                int count = n == null ? 0 : n;
+                if (count >= maxStreamsPerIp) {
+                    over[0] = true;
+                    return n;
+                }
+                return count + 1;
+            });
+            if (over[0]) {
+                releasePeer(ctx.remotePeer());
+                openStreams.decrementAndGet();
+                return "max_streams_per_ip";
+            }
+        }
         return null;
+    }
+
+    /** The remote IP address of a direct connection (null when relayed: the address would be the relay's). */
+    static String sourceIp(StreamContext ctx) {
+        if (ctx.relayed() || !(ctx instanceof io.powerloom.sequencer.libp2p.OutboundStream o) || o.connection() == null) {
+            return null;
+        }
+        String[] parts = o.connection().remoteAddress().split("/");
+        return parts.length > 2 && (parts[1].equals("ip4") || parts[1].equals("ip6")) ? parts[2] : null;
     }
 
     private void releasePeer(PeerId peer) {
@@ -167,8 +218,15 @@ public final class CollectProtocolHandler implements StreamHandler {
     @Override
     public void onData(StreamContext ctx, ByteBuf data) {
         CollectStream s = streams.get(ctx.id());
-        if (s == null || s.failed) {
-            return; // refused or already failed: drop what is still arriving
+        if (s == null) {
+            String why = refused.get(ctx.id());
+            if (why != null) {
+                recordRefused(ctx, why, data);
+            }
+            return;
+        }
+        if (s.failed) {
+            return; // already failed: drop what is still arriving
         }
         metrics.bytes.add(data.readableBytes());
         if (!s.pending.isEmpty()) {
@@ -176,6 +234,37 @@ public final class CollectProtocolHandler implements StreamHandler {
         } else if (!decode(s, data)) {
             s.pending.add(data.retain());
             stopped(s);
+        }
+    }
+
+    /**
+     * Writes a {@code stream_refused} reject record for every submission that came with a refused stream's open
+     * (one record with the raw bytes when they do not decode), so that a refusal never loses a submission
+     * silently. Bounded: only what arrived before the reset, at most one yamux window.
+     */
+    private void recordRefused(StreamContext ctx, String why, ByteBuf data) {
+        String peer = ctx.remotePeer().toString();
+        String detail = "stream refused at open (" + why + ")";
+        CollectStreamDecoder decoder = new CollectStreamDecoder(maxMessageBytes);
+        int[] frames = {0};
+        int length = data.readableBytes();
+        try {
+            for (ByteBuffer part : data.nioBuffers()) {
+                decoder.feed(part, frame -> {
+                    frames[0]++;
+                    reject(null, peer, "stream_refused", detail, frame.submissionId(),
+                            RejectRecord.truncate(frame.json(), rejectRawMaxBytes), frame.json().length);
+                });
+            }
+            if (frames[0] > 0 && decoder.isIdle()) {
+                return;
+            }
+        } catch (WireFormatException e) {
+            // fall through: record the raw bytes
+        }
+        if (frames[0] == 0) {
+            reject(null, peer, "stream_refused", detail, null,
+                    ByteBufUtil.getBytes(data, data.readerIndex(), Math.min(length, rejectRawMaxBytes)), length);
         }
     }
 
@@ -211,19 +300,27 @@ public final class CollectProtocolHandler implements StreamHandler {
             }
             int n = Math.min(SLICE_BYTES, data.readableBytes());
             ByteBuf slice = data.slice(data.readerIndex(), n);
+            if (s.decoder == null) {
+                s.decoder = new CollectStreamDecoder(maxMessageBytes);
+            }
             try {
-                if (slice.nioBufferCount() == 1) {
+                if (slice.hasArray()) {
                     s.decoder.feed(slice.nioBuffer(), frame -> onFrame(s, frame));
                 } else {
-                    for (ByteBuffer part : slice.nioBuffers()) {
-                        s.decoder.feed(part, frame -> onFrame(s, frame));
-                    }
+                    // copy off-heap bytes into this thread's scratch: a decoder given a direct buffer would keep
+                    // an 8 KiB scratch of its own, per stream (1.6 GB for 200,000 pooled streams)
+                    byte[] scratch = SCRATCH.get();
+                    slice.getBytes(slice.readerIndex(), scratch, 0, n);
+                    s.decoder.feed(ByteBuffer.wrap(scratch, 0, n), frame -> onFrame(s, frame));
                 }
             } catch (WireFormatException e) {
                 byte[] raw = ByteBufUtil.getBytes(slice, 0, Math.min(n, rejectRawMaxBytes));
                 fail(s, e, raw, n);
             }
             data.skipBytes(n);
+        }
+        if (s.decoder != null && s.decoder.isIdle()) {
+            s.decoder = null; // between messages: nothing to keep
         }
         return true;
     }
@@ -319,7 +416,7 @@ public final class CollectProtocolHandler implements StreamHandler {
 
     /** The stream ended: reject a partial message, close our side, forget the stream. */
     private void finish(CollectStream s, boolean reset) {
-        if (!s.failed && !s.decoder.isIdle()) {
+        if (!s.failed && !s.idle()) {
             String how = reset ? "stream reset by the remote inside a message" : null;
             try {
                 if (how == null) {
@@ -342,6 +439,10 @@ public final class CollectProtocolHandler implements StreamHandler {
         if (streams.remove(s.ctx.id(), s)) {
             backpressure.unregister(s.flow);
             releasePeer(s.ctx.remotePeer());
+            String ip = sourceIp(s.ctx);
+            if (ip != null) {
+                streamsPerIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+            }
             openStreams.decrementAndGet();
             metrics.openStreams.decrementAndGet();
         }
@@ -353,11 +454,29 @@ public final class CollectProtocolHandler implements StreamHandler {
 
     private void reject(CollectStream s, String reason, String detail, String submissionId, byte[] raw,
                         int rawLength) {
+        reject(s.flow, s.peerId, reason, detail, submissionId, raw, rawLength);
+    }
+
+    /** Records a reject; it counts as in flight (of {@code flow}, or only globally when null) until acknowledged. */
+    private void reject(Backpressure.Tracked flow, String peerId, String reason, String detail, String submissionId,
+                        byte[] raw, int rawLength) {
         metrics.rejected(reason);
+        backpressure.sent(flow);
         try {
-            sink.sendReject(new RejectRecord(reason, detail, s.peerId, submissionId, sink.now(), bridgeId,
-                    raw, rawLength));
+            sink.sendReject(new RejectRecord(reason, detail, peerId, submissionId, sink.now(), bridgeId,
+                    raw, rawLength), new SendListener() {
+                        @Override
+                        public void onAcked(long latencyNanos) {
+                            backpressure.completed(flow);
+                        }
+
+                        @Override
+                        public void onFailed(Exception error) {
+                            backpressure.completed(flow);
+                        }
+                    });
         } catch (RuntimeException ex) {
+            backpressure.completed(flow);
             LOG.warn("could not record a reject ({}): {}", reason, ex.toString());
         }
     }

@@ -9,17 +9,20 @@ import io.powerloom.sequencer.bridge.kafka.SendListener;
  */
 public interface SubmissionSink {
     /**
-     * Sends one valid submission; {@code listener} is told once when it is acknowledged or failed.
+     * Hands over one valid submission without blocking (called on libp2p event loops); {@code listener} is
+     * told once when it is acknowledged or failed.
      *
      * @param slotId         the slot ID parsed from the submission (unsigned)
      * @param submissionJson the submission's JSON text exactly as received
-     * @return the receive time ({@code receivedAtMs}) stamped on the record
      */
-    long sendSubmission(String submissionId, String peerId, long slotId, String submissionJson,
+    void sendSubmission(String submissionId, String peerId, long slotId, String submissionJson,
                         SendListener listener);
 
-    /** Records one rejected input (best effort). */
-    void sendReject(RejectRecord reject);
+    /**
+     * Records one rejected input without blocking; {@code listener} is told once when it is acknowledged or
+     * failed, so that rejects count against the same in-flight bounds as submissions.
+     */
+    void sendReject(RejectRecord reject, SendListener listener);
 
     /** The bridge clock now (epoch ms), for reject records. */
     long now();

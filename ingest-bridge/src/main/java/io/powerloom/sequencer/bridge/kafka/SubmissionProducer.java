@@ -10,6 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * the record is handed to the producer under one lock shared by all record kinds. Kafka keeps the append order of
  * one producer per partition, so within a partition the records of one bridge never go back in time: a
  * heartbeat stamped T is never followed by a submission of the same bridge stamped before T.
+ *
+ * <p><b>Never on an event loop.</b> {@code KafkaProducer.send} can block (metadata, a full buffer) for up to
+ * {@code max.block.ms}; a libp2p event loop held that long misses yamux ping deadlines and every session on it is
+ * dropped. Submissions and rejects are therefore handed to one sender thread ({@code kafka-send}) through a
+ * queue; the queue holds only records counted as in flight, so the collect path's backpressure marks bound it.
  */
 public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
     /** Key of heartbeat records. */
@@ -51,6 +61,7 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
     private final AtomicLong lastWarnMs = new AtomicLong();
     private final AtomicLong suppressedWarnings = new AtomicLong();
     private volatile List<Integer> partitions = List.of();
+    private final ExecutorService sender;
 
     /** Wraps an existing producer (tests hand in their own). */
     public SubmissionProducer(Producer<byte[], byte[]> producer, String submissionsTopic, String rejectsTopic,
@@ -61,6 +72,11 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
         this.bridgeId = bridgeId;
         this.clock = clock;
         this.metrics = metrics;
+        this.sender = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kafka-send-" + bridgeId);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Creates the Kafka producer from the configuration. */
@@ -136,32 +152,42 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
     }
 
     /**
-     * Sends one submission. {@code receivedAtMs} is stamped here from the bridge clock.
+     * Sends one submission from the sender thread; {@code receivedAtMs} is stamped there from the bridge clock.
      *
      * @param slotId         the slot ID parsed from the submission (the record key, decimal)
      * @param submissionJson the submission's JSON text exactly as received
-     * @return the receive time stamped on the record
      */
     @Override
-    public long sendSubmission(String submissionId, String peerId, long slotId, String submissionJson,
+    public void sendSubmission(String submissionId, String peerId, long slotId, String submissionJson,
                                SendListener listener) {
-        byte[] key = Long.toUnsignedString(slotId).getBytes(StandardCharsets.US_ASCII);
-        synchronized (stampLock) {
-            long now = clock.now();
-            byte[] value = RecordCodec.encode(new SubmissionEnvelope(submissionId, peerId, now, bridgeId,
-                    submissionJson));
-            send(new ProducerRecord<>(submissionsTopic, null, now, key, value), listener);
-            return now;
-        }
+        handOff(() -> {
+            byte[] key = Long.toUnsignedString(slotId).getBytes(StandardCharsets.US_ASCII);
+            synchronized (stampLock) {
+                long now = clock.now();
+                byte[] value = RecordCodec.encode(new SubmissionEnvelope(submissionId, peerId, now, bridgeId,
+                        submissionJson));
+                send(new ProducerRecord<>(submissionsTopic, null, now, key, value), listener);
+            }
+        }, listener);
     }
 
-    /** Sends one reject record (fire and forget; failures are counted and logged). */
+    /** Sends one reject record from the sender thread (failures are counted and logged). */
     @Override
-    public void sendReject(RejectRecord reject) {
-        byte[] key = reject.peerId().getBytes(StandardCharsets.UTF_8);
-        synchronized (stampLock) {
-            send(new ProducerRecord<>(rejectsTopic, null, reject.receivedAtMs(), key, reject.encode()),
-                    SendListener.NONE);
+    public void sendReject(RejectRecord reject, SendListener listener) {
+        handOff(() -> {
+            byte[] key = reject.peerId().getBytes(StandardCharsets.UTF_8);
+            synchronized (stampLock) {
+                send(new ProducerRecord<>(rejectsTopic, null, reject.receivedAtMs(), key, reject.encode()), listener);
+            }
+        }, listener);
+    }
+
+    private void handOff(Runnable send, SendListener listener) {
+        try {
+            sender.execute(send);
+        } catch (RejectedExecutionException e) { // closed
+            metrics.produceErrors.increment();
+            listener.onFailed(e);
         }
     }
 
@@ -237,12 +263,42 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
 
     /** Blocks until every record handed over so far is acknowledged or failed. */
     public void flush() {
+        flush(Duration.ofDays(1));
+    }
+
+    /**
+     * Waits at most {@code timeout} for the sender thread to hand over what is queued (it may be blocked in
+     * {@code send} while the broker is away), then flushes the producer.
+     */
+    public void flush(Duration timeout) {
+        try {
+            sender.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("Kafka sends still queued after {}: not flushing", timeout);
+            return;
+        } catch (ExecutionException | RejectedExecutionException ignored) {
+            // closed: nothing more is handed over
+        }
         producer.flush();
     }
 
-    /** Flushes and closes, waiting at most {@code timeout}. */
+    /** Hands over what is queued, then flushes and closes, waiting at most {@code timeout}. */
     public void close(Duration timeout) {
-        producer.close(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        sender.shutdown();
+        try {
+            if (!sender.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                // a send blocked on a broker that is gone: interrupt it, drop what is still queued
+                int dropped = sender.shutdownNow().size();
+                LOG.warn("closing with {} Kafka sends still queued after {}", dropped, timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     @Override

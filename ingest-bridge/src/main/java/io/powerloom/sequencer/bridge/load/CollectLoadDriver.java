@@ -37,6 +37,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  * The topics must exist ({@code --topic}, {@code --rejects-topic}); {@code LocalCollectLoad} (test sources,
  * {@code mvn -pl ingest-bridge -am -Pload verify}) starts a local broker, creates them and runs this driver.
+ *
+ * <p>{@code --mode go} runs the load as Powerloom's go-libp2p local collectors do: {@code --collectors} direct
+ * connections (one per collector, spread over {@code --client-hosts} client hosts), each with a pool of
+ * {@code --streams-per-collector} (100) {@code /collect} streams opened lazily (yamux SYN at once; multistream
+ * header, protocol and the first submission in one later write, see
+ * {@link io.powerloom.sequencer.libp2p.Connection#openStreamLazy}), one submission per write. The pools are held
+ * open before the push, and the JVM's heap is reported after opening them and after the push (bridge and client
+ * share the JVM: the figure bounds the bridge's).
  */
 public final class CollectLoadDriver {
     private CollectLoadDriver() {}
@@ -44,7 +52,8 @@ public final class CollectLoadDriver {
     /** Command-line options. */
     public record Options(String bootstrap, String topic, String rejectsTopic, int connections, int streams,
                           long submissions, long warmup, int distinct, int slots, int perWrite, int maxOutstanding,
-                          Duration timeout, boolean progress, Map<String, String> bridgeOverrides) {
+                          Duration timeout, boolean progress, Map<String, String> bridgeOverrides, boolean goMode,
+                          int streamsPerCollector, int clientHosts) {
         /** Parses {@code --name value} pairs; unknown names are an error. */
         public static Options parse(String[] args) {
             Map<String, String> m = new HashMap<>();
@@ -65,14 +74,24 @@ public final class CollectLoadDriver {
                     m.put(name, value);
                 }
             }
+            String mode = req(m, "mode", "pooled");
+            if (!mode.equals("pooled") && !mode.equals("go")) {
+                throw new IllegalArgumentException("--mode is pooled or go, got " + mode);
+            }
+            boolean go = mode.equals("go");
+            int perCollector = num(m, "streams-per-collector", 100);
+            int collectors = go ? num(m, "collectors", 2000) : 0;
+            int connections = go ? collectors : num(m, "connections", 4);
+            int streams = go ? collectors * perCollector : num(m, "streams", 1000);
             Options o = new Options(req(m, "bootstrap", null), req(m, "topic", "submissions"),
-                    req(m, "rejects-topic", "submissions-rejected"), num(m, "connections", 4),
-                    num(m, "streams", 1000), Long.parseLong(req(m, "submissions", "200000")),
+                    req(m, "rejects-topic", "submissions-rejected"), connections,
+                    streams, Long.parseLong(req(m, "submissions", "200000")),
                     Long.parseLong(req(m, "warmup", "50000")),
-                    num(m, "distinct", 20000), num(m, "slots", 5000), num(m, "per-write", 4),
+                    num(m, "distinct", 20000), num(m, "slots", 5000), num(m, "per-write", go ? 1 : 4),
                     num(m, "max-outstanding", 20000),
                     Duration.ofSeconds(num(m, "timeout-seconds", 300)),
-                    Boolean.parseBoolean(req(m, "progress", "true")), bridge);
+                    Boolean.parseBoolean(req(m, "progress", "true")), bridge, go, perCollector,
+                    num(m, "client-hosts", go ? 8 : 1));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options: " + m.keySet());
             }
@@ -135,27 +154,50 @@ public final class CollectLoadDriver {
         cfg.put("http.listen", "127.0.0.1:0");
         cfg.put("collect.max.streams.per.peer", Integer.toString(o.streams() + 16));
         cfg.put("collect.max.streams", Integer.toString(o.streams() + 16));
+        // every client dials from 127.0.0.1: the per-IP caps must let all of them in
+        cfg.put("collect.max.streams.per.ip", Integer.toString(o.streams() + 16));
+        cfg.put("libp2p.max.connections.per.ip", Integer.toString(o.connections() + 16));
+        cfg.put("libp2p.max.pending.handshakes.per.ip", Integer.toString(Math.max(16, o.connections())));
+        cfg.put("libp2p.max.connections", Integer.toString(Math.max(10_000, o.connections() + 16)));
         cfg.putAll(o.bridgeOverrides());
         BridgeConfig config = BridgeConfig.of(cfg);
 
-        try (IngestBridge bridge = IngestBridge.start(config);
-             Libp2pHost client = Libp2pHost.builder().maxStreamsPerConnection(o.streams() + 16).build()) {
-            client.start().get(30, TimeUnit.SECONDS);
+        List<Libp2pHost> clients = new ArrayList<>();
+        try (IngestBridge bridge = IngestBridge.start(config)) {
+            for (int h = 0; h < o.clientHosts(); h++) {
+                Libp2pHost client = Libp2pHost.builder().maxStreamsPerConnection(o.goMode()
+                        ? o.streamsPerCollector() + 16 : o.streams() + 16).build();
+                clients.add(client);
+                client.start().get(30, TimeUnit.SECONDS);
+            }
             String target = bridge.host().listenAddresses().get(0);
             List<Connection> connections = new ArrayList<>();
             for (int c = 0; c < o.connections(); c++) {
-                connections.add(dialWithRetry(client, target));
+                connections.add(dialWithRetry(clients.get(c % clients.size()), target));
             }
             List<CompletableFuture<OutboundStream>> opening = new ArrayList<>();
             for (int s = 0; s < o.streams(); s++) {
-                opening.add(connections.get(s % connections.size()).openStream(CollectProtocolHandler.PROTOCOL));
+                if (o.goMode()) { // collector c's pool: streams c*100 .. c*100+99 on connection c
+                    opening.add(connections.get(s / o.streamsPerCollector())
+                            .openStreamLazy(CollectProtocolHandler.PROTOCOL, io.powerloom.sequencer.libp2p.StreamHandler.DISCARD));
+                } else {
+                    opening.add(connections.get(s % connections.size()).openStream(CollectProtocolHandler.PROTOCOL));
+                }
             }
             List<OutboundStream> streams = new ArrayList<>();
             for (CompletableFuture<OutboundStream> f : opening) {
                 streams.add(f.get(60, TimeUnit.SECONDS));
             }
-            System.out.printf(Locale.ROOT, "%d streams open over %d connections to %s%n", streams.size(),
-                    connections.size(), target);
+            System.out.printf(Locale.ROOT, "%d streams open over %d connections to %s%s%n", streams.size(),
+                    connections.size(), target, o.goMode() ? " (go collectors: lazy pools, nothing sent yet)" : "");
+            if (o.goMode()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (bridge.host().stats().openStreams() < streams.size() && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                System.out.printf(Locale.ROOT, "bridge holds %d streams; %s%n", bridge.host().stats().openStreams(),
+                        heap());
+            }
 
             BridgeMetrics metrics = bridge.metrics();
             if (o.warmup() > 0) {
@@ -163,11 +205,47 @@ public final class CollectLoadDriver {
                 System.out.println("WARMUP " + w);
             }
             Result r = push(o, o.submissions(), streams, jsons, metrics, connections.size(), signSeconds, "measured");
+            System.out.printf(Locale.ROOT, "after the push: bridge holds %d streams; %s%n",
+                    bridge.host().stats().openStreams(), heap());
+            if (o.goMode()) {
+                System.out.println(histogram(25));
+            }
             for (OutboundStream s : streams) {
                 s.close();
             }
             return r;
+        } finally {
+            clients.forEach(Libp2pHost::close);
         }
+    }
+
+    /**
+     * The {@code top} largest classes of live objects (jcmd's {@code GC.class_histogram}), to tell the bridge's
+     * share of the heap from the load client's.
+     */
+    private static String histogram(int top) {
+        try {
+            javax.management.ObjectName name = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+            String h = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(name,
+                    "gcClassHistogram", new Object[] {null}, new String[] {String[].class.getName()});
+            String[] lines = h.split("\n");
+            StringBuilder out = new StringBuilder("live objects by class (largest first):\n");
+            for (int i = 0; i < Math.min(lines.length, top + 3); i++) {
+                out.append(lines[i]).append('\n');
+            }
+            out.append(lines[lines.length - 1]);
+            return out.toString();
+        } catch (Exception e) {
+            return "class histogram unavailable: " + e;
+        }
+    }
+
+    /** Used heap after a full GC (the bridge's and the load client's: they share this JVM). */
+    private static String heap() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return String.format(Locale.ROOT, "JVM heap used after GC %d MiB (max %d MiB)",
+                (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
     }
 
     /** One push of {@code total} submissions spread over the streams; waits until Kafka acknowledged them all. */
@@ -361,7 +439,8 @@ public final class CollectLoadDriver {
             System.err.println("usage: CollectLoadDriver --bootstrap host:port [--topic submissions] "
                     + "[--rejects-topic submissions-rejected] [--streams 1000] [--connections 4] "
                     + "[--submissions 200000] [--warmup 50000] [--distinct 20000] [--slots 5000] [--per-write 4] [--max-outstanding 20000] "
-                    + "[--timeout-seconds 300] [--progress true] [--bridge key=value ...]");
+                    + "[--timeout-seconds 300] [--progress true] [--bridge key=value ...] "
+                    + "[--mode pooled|go] [--collectors 2000] [--streams-per-collector 100] [--client-hosts 8]");
             System.exit(2);
             return;
         }

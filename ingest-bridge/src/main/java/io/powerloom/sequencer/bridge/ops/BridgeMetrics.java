@@ -41,7 +41,7 @@ public final class BridgeMetrics {
     private final Map<String, LongAdder> streamsRefused = new ConcurrentHashMap<>();
     private volatile LongSupplier openConnections = () -> 0;
     private volatile Supplier<Map<String, Boolean>> relayReservations = Map::of;
-    private volatile Supplier<Map<String, Long>> extraGauges = Map::of;
+    private final java.util.List<Supplier<Map<String, Long>>> extraGauges = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Counts one rejected input under {@code reason} (a stable lower-case token). */
     public void rejected(String reason) {
@@ -82,10 +82,17 @@ public final class BridgeMetrics {
 
     /**
      * More single-value metrics owned by another part (the chain watcher's), by name without the prefix; names
-     * ending in {@code _total} are rendered as counters, others as gauges.
+     * ending in {@code _total} are rendered as counters, others as gauges. Each call adds one source.
      */
     public void extraGauges(Supplier<Map<String, Long>> source) {
-        this.extraGauges = source;
+        this.extraGauges.add(source);
+    }
+
+    private volatile Supplier<Map<String, long[]>> relayLimits = Map::of;
+
+    /** Where each relay's limit per relayed connection ({duration s, data bytes}, 0 = none) comes from. */
+    public void relayLimits(Supplier<Map<String, long[]>> source) {
+        this.relayLimits = source;
     }
 
     /** The reservation state per relay now. */
@@ -119,6 +126,13 @@ public final class BridgeMetrics {
         for (Map.Entry<String, Boolean> e : new TreeMap<>(relayReservations.get()).entrySet()) {
             t.sample(PREFIX + "relay_reservation", Map.of("relay", e.getKey()), e.getValue() ? 1 : 0);
         }
+        Map<String, long[]> limits = new TreeMap<>(relayLimits.get());
+        t.family(PREFIX + "relay_limit_duration", "gauge",
+                "Limit.duration the relay announced per relayed connection (0: none; seconds per the spec, js-libp2p sends ms)");
+        limits.forEach((relay, l) -> t.sample(PREFIX + "relay_limit_duration", Map.of("relay", relay), l[0]));
+        t.family(PREFIX + "relay_limit_data_bytes", "gauge",
+                "The relay's limit on the bytes of each relayed connection (0: none)");
+        limits.forEach((relay, l) -> t.sample(PREFIX + "relay_limit_data_bytes", Map.of("relay", relay), l[1]));
         t.histogram(PREFIX + "produce_latency_seconds", "Kafka send-to-acknowledgement latency of submissions",
                 produceLatency);
         t.family(PREFIX + "produce_latency_quantile_seconds", "gauge",
@@ -127,7 +141,9 @@ public final class BridgeMetrics {
             t.sample(PREFIX + "produce_latency_quantile_seconds", Map.of("quantile", PrometheusText.format(q)),
                     produceLatency.quantileMillis(q) / 1000.0);
         }
-        for (Map.Entry<String, Long> e : new TreeMap<>(extraGauges.get()).entrySet()) {
+        Map<String, Long> extra = new TreeMap<>();
+        extraGauges.forEach(g -> extra.putAll(g.get()));
+        for (Map.Entry<String, Long> e : extra.entrySet()) {
             String name = PREFIX + e.getKey();
             if (e.getKey().endsWith("_total")) {
                 t.counter(name, e.getKey().replace('_', ' '), e.getValue());

@@ -17,16 +17,19 @@ final class RecordingSink implements SubmissionSink {
     long clock = 1_700_000_000_000L;
 
     @Override
-    public synchronized long sendSubmission(String submissionId, String peerId, long slotId, String submissionJson,
+    public synchronized void sendSubmission(String submissionId, String peerId, long slotId, String submissionJson,
                                             SendListener listener) {
         sent.add(new Sent(submissionId, peerId, slotId, submissionJson));
         pending.add(listener);
-        return clock;
     }
 
+    /** Rejects are acknowledged at once (tests of acknowledgements look at submissions). */
     @Override
-    public synchronized void sendReject(RejectRecord reject) {
-        rejects.add(reject);
+    public void sendReject(RejectRecord reject, SendListener listener) {
+        synchronized (this) {
+            rejects.add(reject);
+        }
+        listener.onAcked(1_000);
     }
 
     @Override

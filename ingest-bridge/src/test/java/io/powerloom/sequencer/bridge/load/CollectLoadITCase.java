@@ -41,4 +41,25 @@ class CollectLoadITCase {
         }
         assertThat(ids).hasSize(6000);
     }
+
+    @Test
+    void goCollectorModeHoldsLazyPoolsAndDeliversEverySubmissionOnce() throws Exception {
+        KAFKA.createTopic("load-go", 4);
+        KAFKA.createTopic("load-go-rejects", 1);
+        CollectLoadDriver.Result r = CollectLoadDriver.run(CollectLoadDriver.Options.parse(new String[] {
+                "--bootstrap", KAFKA.bootstrapServers(), "--topic", "load-go", "--rejects-topic", "load-go-rejects",
+                "--mode", "go", "--collectors", "20", "--client-hosts", "2", "--submissions", "4000",
+                "--warmup", "0", "--distinct", "300", "--progress", "false"}));
+        assertThat(r.connections()).isEqualTo(20);
+        assertThat(r.streams()).isEqualTo(2000);
+        assertThat(r.accepted()).isEqualTo(4000);
+        assertThat(r.rejected()).isZero();
+        Set<String> ids = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> rec : KAFKA.readAll("load-go", 4000 + 100, Duration.ofSeconds(30))) {
+            if (RecordCodec.decodeSubmissionTopic(rec.value()) instanceof SubmissionEnvelope env) {
+                assertThat(ids.add(env.submissionId())).as("no duplicates").isTrue();
+            }
+        }
+        assertThat(ids).hasSize(4000);
+    }
 }

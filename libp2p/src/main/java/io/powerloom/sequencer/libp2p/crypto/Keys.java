@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Creates and decodes libp2p identity keys (protobuf {@code PublicKey}/{@code PrivateKey} of the peer-id spec).
- * Ed25519 and secp256k1 can sign and verify; other types are refused with a typed error.
+ * Ed25519, secp256k1 and RSA (2048 to 8192 bits) can sign and verify; ECDSA is refused with a typed error.
  */
 public final class Keys {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -25,6 +25,21 @@ public final class Keys {
     /** A fresh random secp256k1 key. */
     public static PrivateKey generateSecp256k1() {
         return Secp256k1Keys.Private.generate(RANDOM);
+    }
+
+    /** A fresh random RSA key of {@code bits} (2048 to 8192) bits, the kind the Go sequencer identifies with. */
+    public static PrivateKey generateRsa(int bits) {
+        return RsaKeys.generate(bits, RANDOM);
+    }
+
+    /** A fresh random key of {@code type} (RSA: 2048 bits). */
+    public static PrivateKey generate(KeyType type) {
+        return switch (type) {
+            case ED25519 -> generateEd25519();
+            case SECP256K1 -> generateSecp256k1();
+            case RSA -> generateRsa(2048);
+            default -> throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "cannot generate " + type + " keys");
+        };
     }
 
     /** The Ed25519 key with this 32-byte seed. */
@@ -54,6 +69,7 @@ public final class Keys {
                 yield ed25519(Arrays.copyOf(data, 32));
             }
             case SECP256K1 -> secp256k1(data);
+            case RSA -> RsaKeys.decodePkcs1(data);
             default -> throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
                     "unsupported private key type " + type);
         };
@@ -67,7 +83,7 @@ public final class Keys {
         return switch (type) {
             case ED25519 -> new Ed25519Keys.Public(data);
             case SECP256K1 -> Secp256k1Keys.Public.of(data);
-            case RSA -> new RsaPublicKey(data);
+            case RSA -> new RsaKeys.Public(data);
             default -> throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
                     "unsupported public key type " + type);
         };

@@ -51,12 +51,25 @@ final class ConnectionImpl implements Connection, YamuxSession.Listener {
 
     @Override
     public CompletableFuture<OutboundStream> openStream(String protocol, StreamHandler handler) {
+        return open(protocol, handler, false);
+    }
+
+    @Override
+    public CompletableFuture<OutboundStream> openStreamLazy(String protocol, StreamHandler handler) {
+        return open(protocol, handler, true);
+    }
+
+    private CompletableFuture<OutboundStream> open(String protocol, StreamHandler handler, boolean lazy) {
         CompletableFuture<OutboundStream> f = new CompletableFuture<>();
         Runnable open = () -> {
             try {
                 YamuxStream s = session.openStream();
                 core.streamOpened();
-                StreamNegotiation.outbound(this, s, protocol, handler, f);
+                if (lazy) {
+                    StreamNegotiation.lazyOutbound(this, s, protocol, handler, f);
+                } else {
+                    StreamNegotiation.outbound(this, s, protocol, handler, f);
+                }
             } catch (Libp2pException e) {
                 f.completeExceptionally(e);
             }

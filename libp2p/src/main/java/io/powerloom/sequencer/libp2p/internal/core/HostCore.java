@@ -62,6 +62,15 @@ public final class HostCore {
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final AtomicLong streamIds = new AtomicLong();
+    private final Set<Channel> tcpChannels = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> pendingPerIp = new ConcurrentHashMap<>();
+    private final LongAdder refusedPerIp = new LongAdder();
+    private final LongAdder closedIdle = new LongAdder();
+    private final LongAdder refusedRelayed = new LongAdder();
+    private final LongAdder readPauses = new LongAdder();
+    private volatile Admission admission = Admission.NONE;
+    private volatile Set<PeerId> allowedRelays;
     private volatile boolean closed;
 
     /**
@@ -86,6 +95,74 @@ public final class HostCore {
     public EventLoopGroup group() { return group; }
 
     int maxStreamsPerConnection() { return maxStreamsPerConnection; }
+
+    /**
+     * Per-source limits on inbound direct connections; call before listening.
+     *
+     * @param maxConnectionsPerIp       established plus pending connections from one IP address
+     * @param maxPendingPerIp           connections from one IP address still in their handshake
+     * @param idleTimeout               an inbound direct connection with no stream open for this long is closed
+     *                                  ({@code Duration.ZERO}: never)
+     * @param maxQueuedBytes            bytes queued for sending on one TCP connection at which it stops reading
+     *                                  until they drain (what a peer that never reads can make us hold)
+     */
+    public record Admission(int maxConnectionsPerIp, int maxPendingPerIp, Duration idleTimeout, int maxQueuedBytes) {
+        static final Admission NONE = new Admission(Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ZERO, 256 * 1024);
+    }
+
+    public void admission(Admission a) {
+        this.admission = a;
+    }
+
+    /** Relayed connections are accepted only through these relays (null: through any). */
+    public void allowRelaysFrom(Set<PeerId> relays) {
+        this.allowedRelays = relays == null ? null : Set.copyOf(relays);
+    }
+
+    /** Whether {@code relay} may deliver relayed connections to us; counts a refusal. */
+    public boolean relayAllowed(PeerId relay) {
+        Set<PeerId> allowed = allowedRelays;
+        if (allowed == null || allowed.contains(relay)) {
+            return true;
+        }
+        refusedRelayed.increment();
+        return false;
+    }
+
+    /** Watches a TCP channel: its queued bytes count in the stats, and it stops reading while unwritable. */
+    void watch(Channel ch) {
+        int high = Math.max(2, admission.maxQueuedBytes());
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(high / 2, high));
+        tcpChannels.add(ch);
+        ch.closeFuture().addListener(f -> tcpChannels.remove(ch));
+    }
+
+    void countReadPause() { readPauses.increment(); }
+
+    private final LongAdder limitedCircuits = new LongAdder();
+
+    /** Counts a relayed connection that its relay delivered with a duration or data limit. */
+    public void countLimitedCircuit() { limitedCircuits.increment(); }
+
+    /** Streams open on {@code c} now (0 for a closed or foreign connection). */
+    public int streamCount(Connection c) {
+        return c instanceof ConnectionImpl impl && impl.isOpen() ? impl.session().streamCount() : 0;
+    }
+
+    /** The TCP channels open now (tests). */
+    Set<Channel> tcpChannels() { return tcpChannels; }
+
+    /** Bytes queued for sending on all TCP channels (Netty's outbound buffers). */
+    long queuedBytes() {
+        long n = 0;
+        for (Channel ch : tcpChannels) {
+            io.netty.channel.ChannelOutboundBuffer b = ch.unsafe().outboundBuffer();
+            if (b != null) {
+                n += b.totalPendingWriteBytes();
+            }
+        }
+        return n;
+    }
 
     /** Registers {@code handler} for inbound streams of {@code protocol}. */
     public void handle(String protocol, StreamHandler handler) {
@@ -112,11 +189,14 @@ public final class HostCore {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // one socket read per turn: bounds what a peer's bytes can make us answer before reading pauses
+                .childOption(ChannelOption.MAX_MESSAGES_PER_READ, 1)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        TcpLink link = new TcpLink(ch);
+                        TcpLink link = new TcpLink(ch, HostCore.this::countReadPause);
                         ch.pipeline().addLast(link);
+                        watch(ch);
                         ch.eventLoop().execute(() -> accept(link));
                     }
                 });
@@ -141,10 +221,33 @@ public final class HostCore {
         return List.copyOf(boundAddresses);
     }
 
+    /**
+     * Admits or refuses an inbound TCP connection. The per-IP checks are not atomic across event loops: at most
+     * one connection per event loop beyond a limit can slip through at the same instant.
+     */
     private void accept(TcpLink link) {
+        String ip = ((InetSocketAddress) link.channel().remoteAddress()).getAddress().getHostAddress();
+        String refusal = null;
         if (closed || connections.size() + pendingConnections.get() >= maxConnections) {
+            refusal = "limit of " + maxConnections + " connections";
+        } else {
+            Admission a = admission;
+            AtomicInteger pending = pendingPerIp.computeIfAbsent(ip, k -> new AtomicInteger());
+            AtomicInteger established = connectionsPerIp.computeIfAbsent(ip, k -> new AtomicInteger());
+            if (pending.get() >= a.maxPendingPerIp()) {
+                refusal = "limit of " + a.maxPendingPerIp() + " pending handshakes from " + ip;
+            } else if (pending.get() + established.get() >= a.maxConnectionsPerIp()) {
+                refusal = "limit of " + a.maxConnectionsPerIp() + " connections from " + ip;
+            }
+            if (refusal != null) {
+                refusedPerIp.increment();
+                forget(pendingPerIp, ip);
+                forget(connectionsPerIp, ip);
+            }
+        }
+        if (refusal != null) {
             rejected.increment();
-            LOG.debug("refusing inbound connection from {}: limit of {} connections", link.remoteAddress(), maxConnections);
+            LOG.debug("refusing inbound connection from {}: {}", link.remoteAddress(), refusal);
             link.receiver(new Link.Receiver() { // frees whatever arrived early
                 @Override public void onData(io.netty.buffer.ByteBuf data) {}
                 @Override public void onClose(Throwable cause) {}
@@ -152,7 +255,58 @@ public final class HostCore {
             link.channel().close();
             return;
         }
-        track(Upgrader.start(this, link, false, null, false, handshakeTimeout), link.remoteAddress());
+        pendingPerIp.computeIfAbsent(ip, k -> new AtomicInteger()).incrementAndGet();
+        track(Upgrader.start(this, link, false, null, false, handshakeTimeout), link.remoteAddress())
+                .whenComplete((c, e) -> {
+                    // on the link's event loop; count the connection before the handshake slot is freed
+                    if (c != null) {
+                        connectionsPerIp.computeIfAbsent(ip, k -> new AtomicInteger()).incrementAndGet();
+                        c.closeFuture().whenComplete((v, x) -> release(connectionsPerIp, ip));
+                        watchIdle(c);
+                    }
+                    release(pendingPerIp, ip);
+                });
+    }
+
+    private static void release(Map<String, AtomicInteger> counts, String ip) {
+        AtomicInteger n = counts.get(ip);
+        if (n != null) {
+            n.decrementAndGet();
+            forget(counts, ip);
+        }
+    }
+
+    /** Drops a per-IP counter that reached zero (so that the maps hold only sources with connections). */
+    private static void forget(Map<String, AtomicInteger> counts, String ip) {
+        counts.computeIfPresent(ip, (k, n) -> n.get() <= 0 ? null : n);
+    }
+
+    /** Closes {@code c} once it has had no stream for the idle timeout (checked every half timeout). */
+    private void watchIdle(ConnectionImpl c) {
+        Duration idle = admission.idleTimeout();
+        if (idle.isZero() || idle.isNegative()) {
+            return;
+        }
+        long idleNs = idle.toNanos();
+        long[] since = {System.nanoTime()};
+        long period = Math.max(1, idle.toMillis() / 2);
+        io.netty.util.concurrent.ScheduledFuture<?>[] task = new io.netty.util.concurrent.ScheduledFuture<?>[1];
+        task[0] = c.session().eventLoop().scheduleAtFixedRate(() -> {
+            if (!c.isOpen()) {
+                task[0].cancel(false);
+                return;
+            }
+            long now = System.nanoTime();
+            if (c.session().streamCount() > 0) {
+                since[0] = now;
+            } else if (now - since[0] >= idleNs) {
+                task[0].cancel(false);
+                closedIdle.increment();
+                LOG.debug("closing {}: no stream for {}", c, idle);
+                c.close();
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+        c.closeFuture().whenComplete((v, e) -> task[0].cancel(false));
     }
 
     /** Dials {@code /ip4|ip6|dns4/<host>/tcp/<port>[/p2p/<id>]} and upgrades the connection. */
@@ -173,11 +327,13 @@ public final class HostCore {
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.MAX_MESSAGES_PER_READ, 1)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) handshakeTimeout.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new TcpLink(ch));
+                        ch.pipeline().addLast(new TcpLink(ch, HostCore.this::countReadPause));
+                        watch(ch);
                     }
                 });
         ChannelFuture connect = b.connect(addr.host(), addr.tcpPort());
@@ -276,7 +432,8 @@ public final class HostCore {
 
     public HostStats stats() {
         return new HostStats(connections.size(), relayedConnections.get(), openStreams.get(), bytesIn.sum(),
-                bytesOut.sum(), rejected.sum());
+                bytesOut.sum(), rejected.sum(), refusedPerIp.sum(), refusedRelayed.sum(), closedIdle.sum(),
+                queuedBytes(), readPauses.sum(), limitedCircuits.sum());
     }
 
     public boolean isClosed() {

@@ -22,6 +22,8 @@ final class StreamContextImpl implements OutboundStream, YamuxStream.Receiver {
     private final long id;
     private StreamHandler handler;
     private boolean countBytes = true;
+    /** Sent in front of the first write, in the same frame (a lazily negotiated stream's header and protocol). */
+    private ByteBuf firstWritePrefix;
 
     StreamContextImpl(ConnectionImpl connection, YamuxStream stream, String protocol, StreamHandler handler, long id) {
         this.connection = connection;
@@ -35,6 +37,19 @@ final class StreamContextImpl implements OutboundStream, YamuxStream.Receiver {
     void takeOver(StreamHandler newHandler) {
         this.handler = newHandler;
         this.countBytes = false;
+    }
+
+    void firstWritePrefix(ByteBuf prefix) {
+        this.firstWritePrefix = prefix;
+    }
+
+    private void writeOnLoop(ByteBuf data, CompletableFuture<Void> f) {
+        ByteBuf prefix = firstWritePrefix;
+        if (prefix != null) {
+            firstWritePrefix = null;
+            data = stream.session().link().alloc().compositeBuffer(2).addComponents(true, prefix, data);
+        }
+        stream.write(data, f);
     }
 
     YamuxStream yamux() {
@@ -65,10 +80,10 @@ final class StreamContextImpl implements OutboundStream, YamuxStream.Receiver {
             connection.core().addBytesOut(data.readableBytes());
         }
         if (eventLoop().inEventLoop()) {
-            stream.write(data, f);
+            writeOnLoop(data, f);
         } else {
             try {
-                eventLoop().execute(() -> stream.write(data, f));
+                eventLoop().execute(() -> writeOnLoop(data, f));
             } catch (RuntimeException e) {
                 data.release();
                 f.completeExceptionally(new Libp2pException(Libp2pException.Kind.CLOSED, "event loop is shut down", e));
@@ -126,6 +141,10 @@ final class StreamContextImpl implements OutboundStream, YamuxStream.Receiver {
 
     @Override
     public void onClose(YamuxStream s, boolean reset) {
+        if (firstWritePrefix != null) { // never written
+            firstWritePrefix.release();
+            firstWritePrefix = null;
+        }
         try {
             handler.onClose(this, reset);
         } catch (RuntimeException e) {

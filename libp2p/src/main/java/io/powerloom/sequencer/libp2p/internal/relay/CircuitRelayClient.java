@@ -57,10 +57,20 @@ public final class CircuitRelayClient implements StreamHandler {
             answerAndClose(link, m.type() != CircuitMessages.STOP_CONNECT ? 401 : 400);
             return;
         }
+        if (!core.relayAllowed(((OutboundStream) stream).connection().remotePeer())) {
+            LOG.debug("refusing a relayed connection through {}: not a configured relay", ((OutboundStream) stream).connection().remotePeer());
+            answerAndClose(link, 202); // PERMISSION_DENIED
+            return;
+        }
         if (!core.hasConnectionCapacity()) {
             core.countRejected();
             answerAndClose(link, 201); // RESOURCE_LIMIT_EXCEEDED: the dialer learns why at once
             return;
+        }
+        if (m.limitDurationSeconds() > 0 || m.limitDataBytes() > 0) {
+            core.countLimitedCircuit();
+            LOG.debug("relayed connection from {} is limited to {} s and {} bytes", m.peer(), m.limitDurationSeconds(),
+                    m.limitDataBytes());
         }
         ByteBuf ok = link.alloc().buffer(8);
         CircuitMessages.writeFramed(ok, CircuitMessages.stopStatus(CircuitMessages.STATUS_OK));

@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one reservation on one relay: dials the relay, reserves, renews before expiry on the same connection,
- * and when the relay drops the connection, refuses, or does not answer within the exchange timeout, closes the
- * connection and retries on a new one with exponential backoff (0.5 s doubling up to 30 s). All state changes
- * run on one event loop.
+ * and when the relay drops the connection, refuses, or does not answer within the exchange timeout, retries with
+ * exponential backoff (0.5 s doubling up to 30 s). A failed renewal on a connection that carries relayed
+ * connections keeps that connection (closing it would cut every live circuit) and retries on it; a connection
+ * without circuits is closed and the retry dials afresh. All state changes run on one event loop.
  */
 public final class RelayReservation {
     private static final Logger LOG = LoggerFactory.getLogger(RelayReservation.class);
@@ -27,7 +28,7 @@ public final class RelayReservation {
     private final CircuitRelayClient client;
     private final Multiaddr relay;
     private final EventLoop loop;
-    private volatile ReservationState state = new ReservationState(ReservationState.Status.CONNECTING, null, 0, 0, null);
+    private volatile ReservationState state = new ReservationState(ReservationState.Status.CONNECTING, null, 0, 0, null, 0, 0);
     private Connection connection;
     private ScheduledFuture<?> timer;
     private boolean stopped;
@@ -60,7 +61,8 @@ public final class RelayReservation {
             if (timer != null) {
                 timer.cancel(false);
             }
-            state = new ReservationState(ReservationState.Status.STOPPED, null, state.attempts(), state.renewals(), state.lastError());
+            state = new ReservationState(ReservationState.Status.STOPPED, null, state.attempts(), state.renewals(), state.lastError(),
+                    state.limitDurationSeconds(), state.limitDataBytes());
             if (connection != null) {
                 connection.close();
             }
@@ -75,7 +77,8 @@ public final class RelayReservation {
             reserve();
             return;
         }
-        state = new ReservationState(ReservationState.Status.CONNECTING, null, state.attempts(), state.renewals(), state.lastError());
+        state = new ReservationState(ReservationState.Status.CONNECTING, null, state.attempts(), state.renewals(), state.lastError(),
+                state.limitDurationSeconds(), state.limitDataBytes());
         core.dialDirect(relay).whenComplete((c, e) -> loop.execute(() -> {
             if (e != null) {
                 failed(e);
@@ -106,8 +109,12 @@ public final class RelayReservation {
             long remaining = Math.max(0, expireMs - nowMs);
             long delay = renewDelayMs(remaining);
             state = new ReservationState(ReservationState.Status.RESERVED, Instant.ofEpochMilli(expireMs), 0,
-                    state.renewals() + 1, null);
+                    state.renewals() + 1, null, m.limitDurationSeconds(), m.limitDataBytes());
             LOG.info("reserved on relay {} until {} (renewing in {} s)", relay, state.expires(), delay / 1000);
+            if (state.limited()) {
+                LOG.warn("relay {} limits every relayed connection to {} s and {} bytes: pooled /collect streams will be "
+                        + "cut; configure the relay without limits", relay, m.limitDurationSeconds(), m.limitDataBytes());
+            }
             schedule(delay, this::connect);
         }));
     }
@@ -126,7 +133,8 @@ public final class RelayReservation {
             return;
         }
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (connection != null) {
+        boolean keep = connection != null && connection.isOpen() && core.streamCount(connection) > 0;
+        if (connection != null && !keep) {
             // a relay that stopped answering may still hold the TCP connection open: start over on a new one
             Connection stale = connection;
             connection = null;
@@ -134,7 +142,17 @@ public final class RelayReservation {
         }
         int attempts = state.attempts() + 1;
         long delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(16, attempts - 1));
-        state = new ReservationState(ReservationState.Status.BACKOFF, null, attempts, state.renewals(), String.valueOf(cause.getMessage()));
+        // a reservation that has not expired yet still holds while the renewal is retried
+        boolean stillValid = state.expires() != null && state.expires().isAfter(Instant.now());
+        state = new ReservationState(stillValid ? ReservationState.Status.RESERVED : ReservationState.Status.BACKOFF,
+                stillValid ? state.expires() : null, attempts, state.renewals(), String.valueOf(cause.getMessage()),
+                state.limitDurationSeconds(), state.limitDataBytes());
+        if (keep) {
+            LOG.warn("renewing the reservation on relay {} failed (attempt {}): {}; keeping the connection and its "
+                    + "circuits, retrying in {} ms", relay, attempts, cause.getMessage(), delay);
+            schedule(delay, this::connect);
+            return;
+        }
         LOG.warn("reservation on relay {} failed (attempt {}): {}; retrying in {} ms", relay, attempts, cause.getMessage(), delay);
         schedule(delay, this::connect);
     }

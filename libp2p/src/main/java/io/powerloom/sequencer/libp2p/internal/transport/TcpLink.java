@@ -22,8 +22,16 @@ public final class TcpLink extends ChannelInboundHandlerAdapter implements Link 
     private boolean closed;
     private boolean inactive;
 
+    private final Runnable onReadPause;
+
     public TcpLink(Channel channel) {
+        this(channel, () -> { });
+    }
+
+    /** @param onReadPause told each time reading stops because the send queue is full */
+    public TcpLink(Channel channel, Runnable onReadPause) {
         this.channel = channel;
+        this.onReadPause = onReadPause;
     }
 
     public Channel channel() {
@@ -112,6 +120,30 @@ public final class TcpLink extends ChannelInboundHandlerAdapter implements Link 
         } finally {
             buf.release();
         }
+    }
+
+    /**
+     * After a read, once what it caused is written (the secure layer flushes in a task queued during the read):
+     * a full send queue stops reading, so a peer that does not read what we answer cannot make us queue more.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        channel.eventLoop().execute(this::pauseIfUnwritable);
+    }
+
+    private void pauseIfUnwritable() {
+        if (!channel.isWritable() && channel.isActive() && channel.config().isAutoRead()) {
+            channel.config().setAutoRead(false);
+            onReadPause.run();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (channel.isWritable() && !channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
