@@ -96,6 +96,14 @@ public final class GossipSub implements AutoCloseable {
         router.addConnection(connection);
     }
 
+    /**
+     * Stops (or resumes) reading all inbound pubsub streams: backpressure for a slow sink. Paused senders stall at
+     * their flow-control window; nothing is dropped.
+     */
+    public void setInboundPaused(boolean paused) {
+        router.setInboundPaused(paused);
+    }
+
     /** The peer's current score (0 for unknown peers). */
     public double score(PeerId peer) {
         return router.score(peer);

@@ -77,6 +77,8 @@ public final class GossipRouter {
     private final ConcurrentLinkedQueue<Seen> seenOrder = new ConcurrentLinkedQueue<>();
     private final Map<PeerId, PeerScore> scores = new ConcurrentHashMap<>();
     private volatile RejectionListener rejectionListener = r -> { };
+    private final Set<StreamContext> inboundStreams = ConcurrentHashMap.newKeySet();
+    private volatile boolean inboundPaused;
 
     // Router thread only.
     private final Map<PeerId, PeerState> peers = new HashMap<>();
@@ -233,6 +235,17 @@ public final class GossipRouter {
         run(() -> attach(c));
     }
 
+    /**
+     * Stops (or resumes) reading every inbound pubsub stream, e.g. while the application's sink is behind; a paused
+     * stream grants no flow-control window, so its sender stalls instead of us buffering.
+     */
+    public void setInboundPaused(boolean paused) {
+        inboundPaused = paused;
+        for (StreamContext s : inboundStreams) {
+            s.setReadPaused(paused);
+        }
+    }
+
     public double score(PeerId peer) {
         PeerScore s = scores.get(peer);
         return s == null ? 0 : s.score();
@@ -273,6 +286,12 @@ public final class GossipRouter {
         @Override
         public void onOpen(StreamContext stream) {
             cumulation = new Cumulation(io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+            if (inbound) {
+                inboundStreams.add(stream);
+                if (inboundPaused) {
+                    stream.setReadPaused(true);
+                }
+            }
             if (inbound && stream instanceof OutboundStream os) {
                 Connection c = os.connection();
                 run(() -> {
@@ -327,6 +346,7 @@ public final class GossipRouter {
 
         @Override
         public void onClose(StreamContext stream, boolean reset) {
+            inboundStreams.remove(stream);
             if (cumulation != null) {
                 cumulation.release();
             }
