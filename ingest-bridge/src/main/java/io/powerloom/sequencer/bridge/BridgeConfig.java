@@ -69,6 +69,13 @@ public final class BridgeConfig {
         d.put("libp2p.listen", "/ip4/0.0.0.0/tcp/9100");
         d.put("libp2p.relays", "");
         d.put("libp2p.max.connections", "10000");
+        d.put("gossip.enabled", "false");
+        d.put("gossip.topic.prefix", "/powerloom/snapshot-submissions");
+        d.put("gossip.bootstrap.peers", "");
+        d.put("gossip.rendezvous", "powerloom-snapshot-submissions");
+        d.put("gossip.heartbeat", "700ms");
+        d.put("gossip.prune.backoff", "5m");
+        d.put("gossip.max.message.bytes", "1MiB");
         d.put("http.listen", "0.0.0.0:8080");
         d.put("shutdown.timeout", "20s");
         DEFAULTS = Collections.unmodifiableMap(d);
@@ -175,6 +182,14 @@ public final class BridgeConfig {
         httpListen();
         shutdownTimeout();
         kafkaStartupTimeout();
+        gossipEnabled();
+        requirePositive("gossip.heartbeat", gossipHeartbeat().toMillis());
+        requirePositive("gossip.max.message.bytes", gossipMaxMessageBytes());
+        gossipPruneBackoff();
+        if (!gossipTopicPrefix().startsWith("/") || gossipTopicPrefix().endsWith("/")) {
+            throw new ConfigException("gossip.topic.prefix",
+                    "expected a path like /powerloom/snapshot-submissions, got '" + gossipTopicPrefix() + "'");
+        }
         for (String topic : List.of("kafka.topic.submissions", "kafka.topic.rejects", "kafka.bootstrap.servers")) {
             if (string(topic).isEmpty()) {
                 throw new ConfigException(topic, "must not be empty");
@@ -290,6 +305,45 @@ public final class BridgeConfig {
     /** Listen multiaddr of the libp2p host ({@code libp2p.listen}). */
     public String libp2pListen() {
         return string("libp2p.listen");
+    }
+
+    /** Whether the gossipsub source runs ({@code gossip.enabled}). */
+    public boolean gossipEnabled() {
+        String s = string("gossip.enabled");
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new ConfigException("gossip.enabled", "expected true or false, got '" + s + "'");
+        }
+        return Boolean.parseBoolean(s);
+    }
+
+    /** The gossipsub topic prefix ({@code gossip.topic.prefix}). */
+    public String gossipTopicPrefix() {
+        return string("gossip.topic.prefix");
+    }
+
+    /** Multiaddrs of the gossipsub/DHT bootstrap peers ({@code gossip.bootstrap.peers}). */
+    public List<String> gossipBootstrapPeers() {
+        return list("gossip.bootstrap.peers");
+    }
+
+    /** The DHT rendezvous string ({@code gossip.rendezvous}). */
+    public String gossipRendezvous() {
+        return string("gossip.rendezvous");
+    }
+
+    /** GossipSub heartbeat interval ({@code gossip.heartbeat}). */
+    public Duration gossipHeartbeat() {
+        return duration("gossip.heartbeat");
+    }
+
+    /** GossipSub prune backoff ({@code gossip.prune.backoff}). */
+    public Duration gossipPruneBackoff() {
+        return duration("gossip.prune.backoff");
+    }
+
+    /** Largest gossipsub RPC frame accepted ({@code gossip.max.message.bytes}). */
+    public int gossipMaxMessageBytes() {
+        return intSize("gossip.max.message.bytes");
     }
 
     /** Relay multiaddrs to hold reservations on ({@code libp2p.relays}). */

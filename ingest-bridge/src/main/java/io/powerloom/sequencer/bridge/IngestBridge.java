@@ -6,6 +6,9 @@ import io.powerloom.sequencer.bridge.kafka.HeartbeatEmitter;
 import io.powerloom.sequencer.bridge.kafka.ReceiveClock;
 import io.powerloom.sequencer.bridge.kafka.SubmissionProducer;
 import io.powerloom.sequencer.libp2p.Libp2pHost;
+import io.powerloom.sequencer.libp2p.pubsub.GossipSub;
+import io.powerloom.sequencer.bridge.gossip.GossipSettings;
+import io.powerloom.sequencer.bridge.gossip.GossipSource;
 import io.powerloom.sequencer.libp2p.ReservationState;
 import io.powerloom.sequencer.libp2p.crypto.PrivateKey;
 import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
@@ -48,6 +51,8 @@ public final class IngestBridge implements AutoCloseable {
     private final HeartbeatEmitter heartbeats;
     private final ChainWatcher chainWatcher;
     private final OpsHttpServer http;
+    private GossipSub gossip;
+    private GossipSource gossipSource;
     private final Object closeLock = new Object();
     private boolean closed;
 
@@ -86,9 +91,33 @@ public final class IngestBridge implements AutoCloseable {
                     .maxConnections(config.maxConnections())
                     .handle(CollectProtocolHandler.PROTOCOL, handler);
             config.relays().forEach(b::relay);
+            GossipSettings gossipSettings = GossipSettings.from(config);
+            GossipSub gossip = null;
+            GossipSource gossipSource = null;
+            if (gossipSettings.enabled()) {
+                gossip = new GossipSub(identity, gossipSettings.params());
+                gossip.install(b);
+                gossipSource = new GossipSource(gossipSettings, producer, metrics, config.bridgeId(),
+                        config.maxMessageBytes(), config.rejectRawMaxBytes(), config.globalInFlightHigh(),
+                        config.globalInFlightLow());
+            }
             Libp2pHost host = b.build();
             started.add(host);
             host.start().get(config.kafkaStartupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (gossip != null) {
+                started.add(gossip);
+                gossip.start(host);
+                gossipSource.attach(gossip);
+                for (String peer : gossipSettings.bootstrapPeers()) {
+                    gossip.connect(peer).whenComplete((id, e) -> {
+                        if (e != null) {
+                            LOG.warn("gossipsub bootstrap peer {} not reachable: {}", peer, e.toString());
+                        } else {
+                            LOG.info("gossipsub connected to bootstrap peer {}", id);
+                        }
+                    });
+                }
+            }
             metrics.openConnections(() -> host.stats().openConnections());
             metrics.relayReservations(() -> {
                 Map<String, Boolean> out = new LinkedHashMap<>();
@@ -112,9 +141,34 @@ public final class IngestBridge implements AutoCloseable {
                 LOG.warn("chain.* settings without chain.rpc.url: the chain watcher is not started");
             }
 
+            if (gossip != null) {
+                GossipSub g = gossip;
+                GossipSource src = gossipSource;
+                ChainWatcher watcher = chainWatcher;
+                metrics.extraGauges(() -> {
+                    Map<String, Long> out = new LinkedHashMap<>(watcher == null ? Map.of() : watcher.metrics().snapshot());
+                    var st = g.stats();
+                    out.put("gossip_peers", (long) st.peers());
+                    out.put("gossip_mesh_peers", (long) st.meshPeers());
+                    out.put("gossip_messages_received_total", st.received());
+                    out.put("gossip_messages_delivered_total", st.delivered());
+                    out.put("gossip_messages_duplicate_total", st.duplicates());
+                    out.put("gossip_messages_rejected_total", st.rejected());
+                    out.put("gossip_messages_forwarded_total", st.forwarded());
+                    out.put("gossip_rpcs_graylisted_total", st.graylisted());
+                    out.put("gossip_rpcs_dropped_total", st.dropped());
+                    out.put("gossip_heartbeats_total", src.heartbeats.sum());
+                    out.put("gossip_live_snapshotters", src.livePeers(60_000));
+                    out.put("gossip_submissions_accepted_total", src.accepted.sum());
+                    return out;
+                });
+            }
+
             IngestBridge[] self = new IngestBridge[1];
             OpsHttpServer http = new OpsHttpServer(config.httpListen(), metrics, () -> self[0].health());
             self[0] = new IngestBridge(config, metrics, producer, handler, host, heartbeats, chainWatcher, http);
+            self[0].gossip = gossip;
+            self[0].gossipSource = gossipSource;
             LOG.info("ingest bridge {} up: peer {} listening on {}, relays {}, metrics on :{}", config.bridgeId(),
                     host.peerId(), host.listenAddresses(), config.relays(), http.port());
             return self[0];
@@ -180,6 +234,16 @@ public final class IngestBridge implements AutoCloseable {
         return handler;
     }
 
+    /** The gossipsub router, or null when {@code gossip.enabled} is false. */
+    public GossipSub gossip() {
+        return gossip;
+    }
+
+    /** The gossipsub source, or null when {@code gossip.enabled} is false. */
+    public GossipSource gossipSource() {
+        return gossipSource;
+    }
+
     /** The port of the health/metrics HTTP server. */
     public int httpPort() {
         return http.port();
@@ -197,6 +261,9 @@ public final class IngestBridge implements AutoCloseable {
         Duration timeout = config.shutdownTimeout();
         LOG.info("ingest bridge {} shutting down", config.bridgeId());
         handler.stopAccepting();
+        if (gossip != null) {
+            gossip.close();
+        }
         try {
             host.close();
         } catch (RuntimeException e) {

@@ -18,6 +18,17 @@ public interface SubmissionSink {
     long sendSubmission(String submissionId, String peerId, long slotId, String submissionJson,
                         SendListener listener);
 
+    /**
+     * Sends one valid submission read from a gossipsub message (origin {@code gossipsub}, with its message id).
+     *
+     * @param peerId the neighbour that delivered the message
+     * @return the receive time stamped on the record
+     */
+    default long sendGossipSubmission(String submissionId, String peerId, String messageId, long slotId,
+                                      String submissionJson, SendListener listener) {
+        throw new UnsupportedOperationException("this sink takes /collect submissions only");
+    }
+
     /** Records one rejected input (best effort). */
     void sendReject(RejectRecord reject);
 

@@ -155,6 +155,20 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
         }
     }
 
+    /** Sends one gossipsub submission: the same record as {@code /collect}, with origin and message id. */
+    @Override
+    public long sendGossipSubmission(String submissionId, String peerId, String messageId, long slotId,
+                                     String submissionJson, SendListener listener) {
+        byte[] key = Long.toUnsignedString(slotId).getBytes(StandardCharsets.US_ASCII);
+        synchronized (stampLock) {
+            long now = clock.now();
+            byte[] value = RecordCodec.encode(new SubmissionEnvelope(submissionId, peerId, now, bridgeId,
+                    submissionJson, SubmissionEnvelope.ORIGIN_GOSSIPSUB, messageId));
+            send(new ProducerRecord<>(submissionsTopic, null, now, key, value), listener);
+            return now;
+        }
+    }
+
     /** Sends one reject record (fire and forget; failures are counted and logged). */
     @Override
     public void sendReject(RejectRecord reject) {
