@@ -8,6 +8,9 @@
 //   {"cmd":"mesh","topic":t}                        -> MESH {"peers":[...]}
 //   {"cmd":"connect","addr":a}                      -> CONNECTED {"peer"}
 //   {"cmd":"provide","key":rendezvous}              -> PROVIDED {"key"}
+//   {"cmd":"findProviders","key":rendezvous}        -> PROVIDERS {"peers":[...]}
+// With --discover rendezvous the node looks up the rendezvous providers every second and dials new ones (as a go
+// node's routing discovery does), so a peer that advertises the rendezvous joins the mesh.
 import { createInterface } from 'node:readline'
 import { createHash } from 'node:crypto'
 import { args, createNode, emit, identity, load } from './common.mjs'
@@ -57,10 +60,35 @@ pubsub.addEventListener('gossipsub:message', (evt) => {
 for (const a of (opts.connect ? String(opts.connect).split(',') : [])) {
   await node.dial(multiaddr(a))
 }
+if (node.services.dht && opts.connect) {
+  // the DHT learns a server peer only once identify has run on the connection
+  for (let i = 0; i < 100 && (node.services.dht.routingTable?.size ?? 1) === 0; i++) {
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
 if (opts.provide && node.services.dht) {
   const key = rendezvousCid(String(opts.provide))
   // eslint-disable-next-line no-unused-vars
   for await (const _ of node.services.dht.provide(key)) { /* drain */ }
+}
+async function providers (key) {
+  const out = []
+  for await (const ev of node.services.dht.findProviders(rendezvousCid(key))) {
+    if (ev.name === 'PROVIDER') for (const p of ev.providers) out.push(p)
+  }
+  return out
+}
+if (opts.discover && node.services.dht) {
+  const key = String(opts.discover)
+  const timer = setInterval(async () => {
+    try {
+      for (const p of await providers(key)) {
+        if (p.id.equals(node.peerId) || node.getConnections(p.id).length > 0) continue
+        await node.dial(p.multiaddrs.length > 0 ? p.multiaddrs : p.id).catch(() => {})
+      }
+    } catch { /* next round */ }
+  }, 1000)
+  timer.unref?.()
 }
 emit('READY', { peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })
 
@@ -82,6 +110,8 @@ rl.on('line', async (line) => {
       // eslint-disable-next-line no-unused-vars
       for await (const _ of node.services.dht.provide(rendezvousCid(c.key))) { /* drain */ }
       emit('PROVIDED', { key: c.key })
+    } else if (c.cmd === 'findProviders') {
+      emit('PROVIDERS', { peers: (await providers(c.key)).map(p => p.id.toString()) })
     }
   } catch (e) {
     emit('ERROR', { message: String(e?.stack ?? e) })

@@ -59,7 +59,19 @@ public final class GossipSub implements AutoCloseable {
 
     private CompletableFuture<Connection> dial(String multiaddr) {
         Libp2pHost h = host;
-        return h == null ? CompletableFuture.failedFuture(new IllegalStateException("not started")) : h.dial(multiaddr);
+        if (h == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not started"));
+        }
+        try {
+            PeerId peer = io.powerloom.sequencer.libp2p.Multiaddr.parse(multiaddr).peerId();
+            List<Connection> open = peer == null ? List.of() : h.connectionsTo(peer);
+            if (!open.isEmpty()) {
+                return CompletableFuture.completedFuture(open.get(open.size() - 1));
+            }
+        } catch (Libp2pException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return h.dial(multiaddr);
     }
 
     /** This router's peer id. */
