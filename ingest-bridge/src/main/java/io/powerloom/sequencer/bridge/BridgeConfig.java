@@ -73,6 +73,8 @@ public final class BridgeConfig {
         d.put("gossip.topic.prefix", "/powerloom/snapshot-submissions");
         d.put("gossip.bootstrap.peers", "");
         d.put("gossip.rendezvous", "powerloom-snapshot-submissions");
+        d.put("gossip.discovery.interval", "30s");
+        d.put("gossip.max.peers", "64");
         d.put("gossip.heartbeat", "700ms");
         d.put("gossip.prune.backoff", "5m");
         d.put("gossip.max.message.bytes", "1MiB");
@@ -186,6 +188,8 @@ public final class BridgeConfig {
         requirePositive("gossip.heartbeat", gossipHeartbeat().toMillis());
         requirePositive("gossip.max.message.bytes", gossipMaxMessageBytes());
         gossipPruneBackoff();
+        requirePositive("gossip.discovery.interval", gossipDiscoveryInterval().toMillis());
+        requirePositive("gossip.max.peers", gossipMaxPeers());
         if (!gossipTopicPrefix().startsWith("/") || gossipTopicPrefix().endsWith("/")) {
             throw new ConfigException("gossip.topic.prefix",
                     "expected a path like /powerloom/snapshot-submissions, got '" + gossipTopicPrefix() + "'");
@@ -329,6 +333,16 @@ public final class BridgeConfig {
     /** The DHT rendezvous string ({@code gossip.rendezvous}). */
     public String gossipRendezvous() {
         return string("gossip.rendezvous");
+    }
+
+    /** How often the rendezvous providers are looked up ({@code gossip.discovery.interval}). */
+    public Duration gossipDiscoveryInterval() {
+        return duration("gossip.discovery.interval");
+    }
+
+    /** Most peers discovery starts pubsub with ({@code gossip.max.peers}). */
+    public int gossipMaxPeers() {
+        return integer("gossip.max.peers");
     }
 
     /** GossipSub heartbeat interval ({@code gossip.heartbeat}). */

@@ -9,6 +9,7 @@ import io.powerloom.sequencer.libp2p.Libp2pHost;
 import io.powerloom.sequencer.libp2p.pubsub.GossipSub;
 import io.powerloom.sequencer.bridge.gossip.GossipSettings;
 import io.powerloom.sequencer.bridge.gossip.GossipSource;
+import io.powerloom.sequencer.bridge.gossip.GossipDiscovery;
 import io.powerloom.sequencer.libp2p.ReservationState;
 import io.powerloom.sequencer.libp2p.crypto.PrivateKey;
 import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
@@ -53,6 +54,7 @@ public final class IngestBridge implements AutoCloseable {
     private final OpsHttpServer http;
     private GossipSub gossip;
     private GossipSource gossipSource;
+    private GossipDiscovery gossipDiscovery;
     private final Object closeLock = new Object();
     private boolean closed;
 
@@ -94,6 +96,7 @@ public final class IngestBridge implements AutoCloseable {
             GossipSettings gossipSettings = GossipSettings.from(config);
             GossipSub gossip = null;
             GossipSource gossipSource = null;
+            GossipDiscovery gossipDiscovery = null;
             if (gossipSettings.enabled()) {
                 gossip = new GossipSub(identity, gossipSettings.params());
                 gossip.install(b);
@@ -108,15 +111,10 @@ public final class IngestBridge implements AutoCloseable {
                 started.add(gossip);
                 gossip.start(host);
                 gossipSource.attach(gossip);
-                for (String peer : gossipSettings.bootstrapPeers()) {
-                    gossip.connect(peer).whenComplete((id, e) -> {
-                        if (e != null) {
-                            LOG.warn("gossipsub bootstrap peer {} not reachable: {}", peer, e.toString());
-                        } else {
-                            LOG.info("gossipsub connected to bootstrap peer {}", id);
-                        }
-                    });
-                }
+                gossipDiscovery = new GossipDiscovery(gossipSettings, host, gossip,
+                        config.gossipDiscoveryInterval(), config.gossipMaxPeers());
+                started.add(gossipDiscovery);
+                gossipDiscovery.start();
             }
             metrics.openConnections(() -> host.stats().openConnections());
             metrics.relayReservations(() -> {
@@ -169,6 +167,7 @@ public final class IngestBridge implements AutoCloseable {
             self[0] = new IngestBridge(config, metrics, producer, handler, host, heartbeats, chainWatcher, http);
             self[0].gossip = gossip;
             self[0].gossipSource = gossipSource;
+            self[0].gossipDiscovery = gossipDiscovery;
             LOG.info("ingest bridge {} up: peer {} listening on {}, relays {}, metrics on :{}", config.bridgeId(),
                     host.peerId(), host.listenAddresses(), config.relays(), http.port());
             return self[0];
@@ -244,6 +243,11 @@ public final class IngestBridge implements AutoCloseable {
         return gossipSource;
     }
 
+    /** The gossipsub discovery (bootstrap, DHT rendezvous), or null when {@code gossip.enabled} is false. */
+    public GossipDiscovery gossipDiscovery() {
+        return gossipDiscovery;
+    }
+
     /** The port of the health/metrics HTTP server. */
     public int httpPort() {
         return http.port();
@@ -261,6 +265,9 @@ public final class IngestBridge implements AutoCloseable {
         Duration timeout = config.shutdownTimeout();
         LOG.info("ingest bridge {} shutting down", config.bridgeId());
         handler.stopAccepting();
+        if (gossipDiscovery != null) {
+            gossipDiscovery.close();
+        }
         if (gossip != null) {
             gossip.close();
         }

@@ -91,6 +91,7 @@ class GossipSubInteropITCase {
         assertEquals(sent, got.keySet());
         got.forEach((k, v) -> assertEquals(1, v.get(), "delivered once: " + k));
         assertTrue(gossip.stats().delivered() >= 100);
+        assertEquals(0, gossip.stats().rejected(), "nothing a js node sends is refused");
 
         gossip.publish(TOPIC, "from-java".getBytes(StandardCharsets.UTF_8));
         for (JsPeer p : peers) {

@@ -336,6 +336,7 @@ public final class GossipRouter {
                     }
                 }
             } catch (Libp2pException e) {
+                LOG.info("malformed pubsub frame from {}: {}", stream.remotePeer(), e.getMessage());
                 refuse(stream.remotePeer(), Rejection.Reason.MALFORMED_RPC, null, null, null, data.readableBytes());
                 in.skipBytes(in.readableBytes());
                 stream.reset();
@@ -359,6 +360,7 @@ public final class GossipRouter {
         try {
             rpc = Rpc.decode(frame);
         } catch (RuntimeException e) {
+            LOG.info("malformed pubsub RPC of {} bytes from {}: {}", frame.length, from, e.getMessage());
             refuse(from, Rejection.Reason.MALFORMED_RPC, null, null, null, frame.length);
             return false;
         }
