@@ -273,11 +273,13 @@ public final class GossipRouter {
 
     // ---------------------------------------------------------------- inbound (event loops)
 
-    /** Reads length-prefixed RPC frames of one stream. */
+    /**
+     * Reads length-prefixed RPC frames. One instance serves every inbound stream of a protocol (the host keeps one
+     * handler per protocol), so the per-stream parsing state lives in {@link FrameState}, by stream id.
+     */
     private final class FrameReader implements StreamHandler {
         private final boolean inbound;
-        private Cumulation cumulation;
-        private long frameLength = -1;
+        private final Map<Long, FrameState> states = new ConcurrentHashMap<>();
 
         FrameReader(boolean inbound) {
             this.inbound = inbound;
@@ -285,7 +287,7 @@ public final class GossipRouter {
 
         @Override
         public void onOpen(StreamContext stream) {
-            cumulation = new Cumulation(io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+            states.put(stream.id(), new FrameState());
             if (inbound) {
                 inboundStreams.add(stream);
                 if (inboundPaused) {
@@ -305,10 +307,14 @@ public final class GossipRouter {
 
         @Override
         public void onData(StreamContext stream, ByteBuf data) {
-            ByteBuf in = cumulation.begin(data);
+            FrameState st = states.get(stream.id());
+            if (st == null) {
+                return; // reset by us already
+            }
+            ByteBuf in = st.cumulation.begin(data);
             try {
                 while (true) {
-                    if (frameLength < 0) {
+                    if (st.frameLength < 0) {
                         int mark = in.readerIndex();
                         long len = Varint.read(in);
                         if (len == Varint.INCOMPLETE) {
@@ -317,41 +323,52 @@ public final class GossipRouter {
                         }
                         if (len > params.maxMessageSize()) {
                             refuse(stream.remotePeer(), Rejection.Reason.OVERSIZED, null, null, null, len);
-                            in.skipBytes(in.readableBytes());
-                            stream.reset();
+                            abort(stream, st, in);
                             return;
                         }
-                        frameLength = len;
+                        st.frameLength = len;
                     }
-                    if (in.readableBytes() < frameLength) {
+                    if (in.readableBytes() < st.frameLength) {
                         break;
                     }
-                    byte[] frame = new byte[(int) frameLength];
+                    byte[] frame = new byte[(int) st.frameLength];
                     in.readBytes(frame);
-                    frameLength = -1;
+                    st.frameLength = -1;
                     if (!onFrame(stream.remotePeer(), frame)) {
-                        in.skipBytes(in.readableBytes());
-                        stream.reset();
+                        abort(stream, st, in);
                         return;
                     }
                 }
+                st.cumulation.end(in);
             } catch (Libp2pException e) {
                 LOG.info("malformed pubsub frame from {}: {}", stream.remotePeer(), e.getMessage());
                 refuse(stream.remotePeer(), Rejection.Reason.MALFORMED_RPC, null, null, null, data.readableBytes());
-                in.skipBytes(in.readableBytes());
-                stream.reset();
-            } finally {
-                cumulation.end(in);
+                abort(stream, st, in);
             }
+        }
+
+        private void abort(StreamContext stream, FrameState st, ByteBuf in) {
+            in.skipBytes(in.readableBytes());
+            if (states.remove(stream.id()) != null) {
+                st.cumulation.release();
+            }
+            stream.reset();
         }
 
         @Override
         public void onClose(StreamContext stream, boolean reset) {
             inboundStreams.remove(stream);
-            if (cumulation != null) {
-                cumulation.release();
+            FrameState st = states.remove(stream.id());
+            if (st != null) {
+                st.cumulation.release();
             }
         }
+    }
+
+    /** Parsing state of one stream. */
+    private static final class FrameState {
+        final Cumulation cumulation = new Cumulation(io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+        long frameLength = -1;
     }
 
     /** Handles one RPC from {@code from}; false when the stream should be reset. */
