@@ -98,6 +98,10 @@ public final class LocalNetwork implements AutoCloseable {
     private ProtocolStateDeployment deployment;
     private IpfsNode ipfs;
     private RelayProcess relay;
+    private BootstrapProcess bootstrap;
+    /** The gossipsub topic prefix and rendezvous of the local network. */
+    static final String GOSSIP_PREFIX = "/powerloom/snapshot-submissions";
+    static final String GOSSIP_RENDEZVOUS = "powerloom-local-network";
     private IngestBridge bridge;
     private JobClient job;
     private int webPort;
@@ -153,6 +157,9 @@ public final class LocalNetwork implements AutoCloseable {
             relay = RelayProcess.start(data.resolve("relay"));
             track("relay", relay);
             say("libp2p circuit relay up: " + relay.multiaddr());
+            bootstrap = BootstrapProcess.start(data.resolve("bootstrap"));
+            track("gossipsub bootstrap node", bootstrap);
+            say("gossipsub/DHT bootstrap node up: " + bootstrap.multiaddr());
         } finally {
             kafka = joinKafka(kafkaStarting);
         }
@@ -172,8 +179,10 @@ public final class LocalNetwork implements AutoCloseable {
         fleet = new SnapshotterFleet(web3j, deployment.contractAddress(), DATA_MARKET, relay.multiaddr(),
                 bridge.host().peerId().toString(), subs, options.slots(), options.windowSeconds(),
                 deployment.deployBlock().longValue(), options.seed());
+        fleet.withGossip(new SnapshotterFleet.GossipTarget(bootstrap.multiaddr(), GOSSIP_RENDEZVOUS, GOSSIP_PREFIX));
         track("snapshotter nodes", fleet);
         fleet.start();
+        say("submit paths: " + fleet.nodesByPath() + " (gossipsub only, /collect only, both)");
         say(options.slots() + " snapshotter nodes connected through the relay (" + options.fullNodes() + " full nodes, "
                 + options.projects() + " projects, faulty share " + options.faultyShare() + ")");
 
@@ -281,6 +290,11 @@ public final class LocalNetwork implements AutoCloseable {
         b.put("libp2p.identity.key.file", data.resolve("bridge/identity.key").toString());
         b.put("libp2p.listen", "/ip4/127.0.0.1/tcp/" + FreePorts.next());
         b.put("libp2p.relays", relay.multiaddr());
+        b.put("gossip.enabled", "true");
+        b.put("gossip.topic.prefix", GOSSIP_PREFIX);
+        b.put("gossip.rendezvous", GOSSIP_RENDEZVOUS);
+        b.put("gossip.bootstrap.peers", bootstrap.multiaddr());
+        b.put("gossip.discovery.interval", "2s");
         b.put("http.listen", "127.0.0.1:" + FreePorts.next());
         // a stop never waits minutes for a broker that is already gone (Ctrl-C in a terminal reaches it too)
         b.put("kafka.producer.max.block.ms", "10000");
