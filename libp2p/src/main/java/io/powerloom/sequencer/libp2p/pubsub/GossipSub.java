@@ -98,6 +98,28 @@ public final class GossipSub implements AutoCloseable {
         return router.publish(topic, data);
     }
 
+    /**
+     * Signs a message for {@code topic} now, to publish later with {@link #publish(Prepared)} (a load driver signs
+     * ahead so that the measured run spends no CPU on the publishers' signatures).
+     */
+    public Prepared prepare(String topic, byte[] data) {
+        return new Prepared(router.sign(topic, data));
+    }
+
+    /** Publishes a prepared message; returns the hex message id. */
+    public String publish(Prepared message) {
+        return router.publishSigned(message.message);
+    }
+
+    /** A message signed by this router and not yet published. */
+    public static final class Prepared {
+        private final io.powerloom.sequencer.libp2p.internal.pubsub.Rpc.Message message;
+
+        private Prepared(io.powerloom.sequencer.libp2p.internal.pubsub.Rpc.Message message) {
+            this.message = message;
+        }
+    }
+
     /** Dials a peer ({@code .../p2p/<id>}) and starts pubsub with it; completes with its peer id. */
     public CompletableFuture<PeerId> connect(String multiaddr) {
         return router.connect(multiaddr);

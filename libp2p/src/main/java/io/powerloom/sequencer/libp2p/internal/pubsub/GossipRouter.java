@@ -192,12 +192,22 @@ public final class GossipRouter {
 
     /** Signs and publishes {@code data}; returns the hex message id. */
     public String publish(String topic, byte[] data) {
+        return publishSigned(sign(topic, data));
+    }
+
+    /** A message signed by us with the next seqno, ready for {@link #publishSigned} (e.g. prepared ahead of time). */
+    public Rpc.Message sign(String topic, byte[] data) {
         byte[] seq = ByteBuffer.allocate(8).putLong(seqno.incrementAndGet()).array();
         Rpc.Message unsigned = new Rpc.Message(selfBytes, data, seq, topic, null, null);
         byte[] signature = identity.sign(concat(SIGN_PREFIX, unsigned.signedBytes()));
         byte[] key = self.publicKey() == null ? identity.publicKey().toProtobuf() : null;
-        Rpc.Message m = new Rpc.Message(selfBytes, data, seq, topic, signature, key);
-        String id = Rpc.id(concat(selfBytes, seq));
+        return new Rpc.Message(selfBytes, data, seq, topic, signature, key);
+    }
+
+    /** Publishes a message {@link #sign} made; returns the hex message id. */
+    public String publishSigned(Rpc.Message m) {
+        String topic = m.topic();
+        String id = Rpc.id(concat(m.from(), m.seqno()));
         markSeen(id);
         published.increment();
         run(() -> {
@@ -219,7 +229,7 @@ public final class GossipRouter {
                 }
             }
         });
-        return HexFormat.of().formatHex(concat(selfBytes, seq));
+        return HexFormat.of().formatHex(concat(m.from(), m.seqno()));
     }
 
     /** Dials {@code multiaddr} and starts pubsub with the peer. */
@@ -312,6 +322,7 @@ public final class GossipRouter {
                 return; // reset by us already
             }
             ByteBuf in = st.cumulation.begin(data);
+            List<Runnable> work = new ArrayList<>(4);
             try {
                 while (true) {
                     if (st.frameLength < 0) {
@@ -334,7 +345,7 @@ public final class GossipRouter {
                     byte[] frame = new byte[(int) st.frameLength];
                     in.readBytes(frame);
                     st.frameLength = -1;
-                    if (!onFrame(stream.remotePeer(), frame)) {
+                    if (!onFrame(stream.remotePeer(), frame, work)) {
                         abort(stream, st, in);
                         return;
                     }
@@ -344,6 +355,19 @@ public final class GossipRouter {
                 LOG.info("malformed pubsub frame from {}: {}", stream.remotePeer(), e.getMessage());
                 refuse(stream.remotePeer(), Rejection.Reason.MALFORMED_RPC, null, null, null, data.readableBytes());
                 abort(stream, st, in);
+            } finally {
+                // one hand-over to the router thread per read, not per frame
+                if (work.size() == 1) {
+                    run(work.get(0));
+                } else if (!work.isEmpty()) {
+                    run(() -> work.forEach(r -> {
+                        try {
+                            r.run();
+                        } catch (RuntimeException e) {
+                            LOG.error("gossipsub router task failed", e);
+                        }
+                    }));
+                }
             }
         }
 
@@ -372,7 +396,7 @@ public final class GossipRouter {
     }
 
     /** Handles one RPC from {@code from}; false when the stream should be reset. */
-    private boolean onFrame(PeerId from, byte[] frame) {
+    private boolean onFrame(PeerId from, byte[] frame, List<Runnable> work) {
         Rpc rpc;
         try {
             rpc = Rpc.decode(frame);
@@ -393,7 +417,7 @@ public final class GossipRouter {
             }
         }
         if (!rpc.subscriptions().isEmpty() || rpc.control() != null && !rpc.control().isEmpty() || !accepted.isEmpty()) {
-            run(() -> routerHandle(from, rpc, accepted));
+            work.add(() -> routerHandle(from, rpc, accepted));
         }
         return true;
     }
