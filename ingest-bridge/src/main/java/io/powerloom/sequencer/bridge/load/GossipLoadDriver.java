@@ -52,6 +52,11 @@ public final class GossipLoadDriver {
 
     public static Result run(String bootstrap, int publishers, long submissions, long warmup, int distinct,
                              int maxOutstanding, Map<String, String> bridgeOverrides) throws Exception {
+        if (maxOutstanding >= GossipSubParams.powerloom().maxPendingWrites()) {
+            // one publisher may hold all of them, and its queue to the bridge drops beyond maxPendingWrites RPCs
+            throw new IllegalArgumentException("--max-outstanding must be below the router's per-peer queue of "
+                    + GossipSubParams.powerloom().maxPendingWrites());
+        }
         List<byte[]> jsons = SignedSubmissions.generate(distinct, Math.min(distinct, 5000),
                 Runtime.getRuntime().availableProcessors());
         List<byte[]> envelopes = new ArrayList<>();
