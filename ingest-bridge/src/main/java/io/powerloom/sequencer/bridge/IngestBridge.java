@@ -202,6 +202,13 @@ public final class IngestBridge implements AutoCloseable {
         boolean kafkaOk = producer.lastAckMs() > 0 && sinceAck <= allowed;
         checks.add(new HealthCheck("kafka", kafkaOk, producer.lastAckMs() == 0 ? "no acknowledgement yet"
                 : "last acknowledgement " + sinceAck + " ms ago (limit " + allowed + " ms)"));
+        if (gossip != null) {
+            var st = gossip.stats();
+            boolean needsPeers = !config.gossipBootstrapPeers().isEmpty();
+            checks.add(new HealthCheck("gossipsub", !needsPeers || st.peers() > 0, st.peers() + " pubsub peers, "
+                    + st.meshPeers() + " in our meshes, rendezvous " + (gossipDiscovery != null
+                    && gossipDiscovery.advertised() ? "advertised" : "not advertised yet")));
+        }
         Map<String, ReservationState> reservations = host.reservations();
         if (config.relays().isEmpty()) {
             checks.add(new HealthCheck("relays", true, "no relays configured"));

@@ -109,6 +109,11 @@ class GossipInteropITCase {
             assertThat(direct).as("publisher %d is not our neighbour", i).doesNotContain(id);
         }
         assertThat(bridge.gossipDiscovery().advertised()).isTrue();
+        assertThat(bridge.health()).anySatisfy(h -> {
+            assertThat(h.name()).isEqualTo("gossipsub");
+            assertThat(h.ok()).isTrue();
+            assertThat(h.detail()).contains("rendezvous advertised");
+        });
         Thread.sleep(1500); // js meshes settle
 
         Map<String, String> expected = new HashMap<>();
