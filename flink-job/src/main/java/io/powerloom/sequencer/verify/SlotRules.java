@@ -25,6 +25,13 @@ import org.apache.flink.util.OutputTag;
  * {@code perSlotEpochLimit} submissions per epoch across projects unless its snapshotter is a full node (full nodes
  * are not counted). Simulation submissions (epoch 0) are recorded as the slot's last simulation and go no further.
  *
+ * <p><b>One submission, whatever the path.</b> The same signed submission (same request — epoch, project, CID,
+ * deadline — and the same signer, in the same market) can arrive more than once: over {@code /collect} and gossipsub,
+ * or twice by gossip. The first accepted copy counts toward the limit and goes on to consensus; later copies are
+ * dropped here (counted as {@code submissions_duplicate}), before any other check, so they neither count nor get
+ * rejected. A different submission of the slot for the same project is not a copy and still replaces the earlier one
+ * in finalize. The accepted requests are kept per slot until the epoch's quota expires.
+ *
  * <p><b>Determinism.</b> A slot's submissions are judged one by one in arrival order, which is Kafka order because the
  * bridge keys by slot, and each only once every protocol-chain event stamped at or before its receive time has been
  * seen, so the decision depends only on the log, not on how the two inputs interleave. The chain topic is one
@@ -66,6 +73,9 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     private transient ValueState<long[]> queue;
     private transient MapState<Long, EpochCount> epochCounts;
     private transient ValueState<SignedSubmission> lastSimulation;
+    /** Accepted submissions' identities ({@link #identity}) → when they are forgotten (event time). */
+    private transient MapState<String, Long> accepted;
+    private transient Counter duplicates;
     private transient VerifyMetrics metrics;
     private transient Counter simulations;
     private transient Counter waited;
@@ -91,6 +101,9 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
                 new MapStateDescriptor<>("epoch-counts", Types.LONG, Types.POJO(EpochCount.class)));
         lastSimulation = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("last-simulation", TypeInformation.of(SignedSubmission.class)));
+        accepted = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("accepted-submissions", Types.STRING, Types.LONG));
+        duplicates = getRuntimeContext().getMetricGroup().counter("submissions_duplicate");
         metrics = VerifyMetrics.slotRules(getRuntimeContext().getMetricGroup());
         simulations = getRuntimeContext().getMetricGroup().counter("simulations");
         waited = getRuntimeContext().getMetricGroup().counter("submissions_waited_for_chain");
@@ -171,9 +184,29 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         if (epochCounts.isEmpty()) {
             epochCounts.clear(); // drop the key's (empty) map, not just its entries
         }
+        Iterator<Map.Entry<String, Long>> seen = accepted.iterator();
+        while (seen.hasNext()) {
+            if (seen.next().getValue() <= timestamp) {
+                seen.remove();
+            }
+        }
+        if (accepted.isEmpty()) {
+            accepted.clear();
+        }
+    }
+
+    /** What makes two copies the same signed submission (the slot is the key). */
+    static String identity(SignedSubmission s) {
+        return s.dataMarket() + '|' + Long.toUnsignedString(s.epochId()) + '|' + s.projectId() + '|' + s.snapshotCid()
+                + '|' + Long.toUnsignedString(s.deadline()) + '|' + s.signer();
     }
 
     private void judge(SignedSubmission s, ReadOnlyContext ctx, Collector<SignedSubmission> out) throws Exception {
+        String identity = s.isSimulation() ? null : identity(s);
+        if (identity != null && accepted.contains(identity)) {
+            duplicates.inc();
+            return;
+        }
         ReadOnlyBroadcastState<Long, SlotHistory> registry = ctx.getBroadcastState(SLOTS);
         SlotHistory history = registry.get(s.slotId());
         int idx = history == null ? -1 : history.indexAt(s.receivedAtMs());
@@ -206,6 +239,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
             return;
         }
         if (fullNodes.contains(s.signer())) { // exempt from the limit, so not counted
+            remember(identity, roundUp(s.receivedAtMs() + quotaRetentionMs), ctx);
             metrics.accepted();
             out.collect(s);
             return;
@@ -222,8 +256,14 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         if (c == null) {
             ctx.timerService().registerEventTimeTimer(expiresAt);
         }
+        remember(identity, expiresAt, ctx);
         metrics.accepted();
         out.collect(s);
+    }
+
+    private void remember(String identity, long expiresAt, ReadOnlyContext ctx) throws Exception {
+        accepted.put(identity, expiresAt);
+        ctx.timerService().registerEventTimeTimer(expiresAt); // the same timestamp twice is one timer
     }
 
     private void reject(ReadOnlyContext ctx, SignedSubmission s, RejectReason reason, String detail) {

@@ -108,6 +108,34 @@ class SlotRulesTest {
     }
 
     @Test
+    void theSameSignedSubmissionHeardTwiceCountsOnceAndADifferentOneStillCounts() throws Exception {
+        open(Set.of(address(8)));
+        register(7, address(7), true, 0);
+        register(8, address(8), true, 0);
+        SignedSubmission a = signed("a-collect", 7, 1, "p1", "c1", 1000);
+        submit(a);
+        // the same request and signature again, by gossipsub (another id, another delivering peer), twice
+        submit(new SignedSubmission("a-gossip", "peer-x", 1001, a.dataMarket(), 7, 1, "p1", "c1", a.deadline(),
+                a.signer(), a.quotedProtoJson()));
+        submit(new SignedSubmission("a-gossip-again", "peer-y", 1002, a.dataMarket(), 7, 1, "p1", "c1", a.deadline(),
+                a.signer(), a.quotedProtoJson()));
+        submit(signed("b-other-cid", 7, 1, "p1", "c2", 1003));
+        submit(signed("c-third", 7, 1, "p2", "c1", 1004));
+        // a full node is not counted, but its duplicates still reach consensus only once
+        SignedSubmission f = signed("f", 8, 1, "p1", "c1", 1000);
+        submit(f);
+        submit(new SignedSubmission("f-gossip", "peer-z", 1001, f.dataMarket(), 8, 1, "p1", "c1", f.deadline(),
+                f.signer(), f.quotedProtoJson()));
+        watermark(h, 2000);
+        assertThat(acceptedIds()).containsExactlyInAnyOrder("a-collect", "b-other-cid", "f");
+        assertThat(rejectedIds(h, SlotRules.REJECTED)).containsExactly("c-third");
+        assertThat(reasons(h, SlotRules.REJECTED)).containsOnly(RejectReason.SLOT_EPOCH_LIMIT);
+        watermark(h, 2000 + RETENTION + 100);
+        assertThat(keyedStateEntries(h)).as("no per-epoch state outlives the retention").isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void deadlineMustNotHavePassedWhenReceived() throws Exception {
         open(Set.of());
         register(7, address(7), true, 0);
@@ -131,8 +159,8 @@ class SlotRulesTest {
         submit(signed("real", 7, 3, "p", "c", 1000));
         watermark(h, 1000);
         assertThat(acceptedIds()).containsExactly("real");
-        assertThat(keyedStateEntries(h)).as("last simulation + epoch counter").isEqualTo(2);
-        assertThat(h.numEventTimeTimers()).as("the counter's expiry").isEqualTo(1);
+        assertThat(keyedStateEntries(h)).as("last simulation + epoch counter + accepted requests").isEqualTo(3);
+        assertThat(h.numEventTimeTimers()).as("the counter's (and accepted requests') expiry").isEqualTo(1);
         watermark(h, 1000 + RETENTION + 100);
         assertThat(keyedStateEntries(h)).as("only the last simulation is left").isEqualTo(1);
         assertThat(h.numEventTimeTimers()).isZero();
@@ -145,7 +173,7 @@ class SlotRulesTest {
         h.processBroadcastElement(ChainEvent.block(5000, 100), 5000);
         submit(signed("a", 7, 1, "p", "c", 1000));
         assertThat(acceptedIds()).as("every chain event up to 1000 is known: no wait").containsExactly("a");
-        assertThat(keyedStateEntries(h)).as("only the epoch counter").isEqualTo(1);
+        assertThat(keyedStateEntries(h)).as("only the epoch counter and accepted requests").isEqualTo(2);
     }
 
     /** The same slot's submissions, with the chain ahead of them all or behind them, give the same decisions. */
@@ -173,7 +201,7 @@ class SlotRulesTest {
         List<String> decisions = new java.util.ArrayList<>();
         acceptedIds().forEach(id -> decisions.add("accepted:" + id));
         rejectedIds(h, SlotRules.REJECTED).forEach(id -> decisions.add("rejected:" + id));
-        assertThat(keyedStateEntries(h)).as("the queue is gone; the epoch counter stays").isEqualTo(1);
+        assertThat(keyedStateEntries(h)).as("the queue is gone; the epoch counter and accepted requests stay").isEqualTo(2);
         h.close();
         return decisions;
     }
@@ -187,6 +215,9 @@ class SlotRulesTest {
             submit(signed("s8-" + i, 8, 1, "p" + i, "c", 1000 + i));
         }
         assertThat(acceptedIds()).hasSize(5);
+        assertThat(keyedStateEntries(h)).as("no counter, only the accepted requests (for de-duplication)").isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).as("their expiry (61,000 and, rounded up, 61,100)").isEqualTo(2);
+        watermark(h, 1004 + RETENTION + 100);
         assertThat(keyedStateEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }

@@ -74,6 +74,15 @@ public final class BridgeConfig {
         d.put("libp2p.max.pending.handshakes.per.ip", "16");
         d.put("libp2p.idle.connection.timeout", "2m");
         d.put("libp2p.max.queued.bytes.per.connection", "256KiB");
+        d.put("gossip.enabled", "false");
+        d.put("gossip.topic.prefix", "/powerloom/snapshot-submissions");
+        d.put("gossip.bootstrap.peers", "");
+        d.put("gossip.rendezvous", "powerloom-snapshot-submissions");
+        d.put("gossip.discovery.interval", "30s");
+        d.put("gossip.max.peers", "64");
+        d.put("gossip.heartbeat", "700ms");
+        d.put("gossip.prune.backoff", "5m");
+        d.put("gossip.max.message.bytes", "1MiB");
         d.put("http.listen", "0.0.0.0:8080");
         d.put("shutdown.timeout", "20s");
         DEFAULTS = Collections.unmodifiableMap(d);
@@ -187,6 +196,16 @@ public final class BridgeConfig {
         httpListen();
         shutdownTimeout();
         kafkaStartupTimeout();
+        gossipEnabled();
+        requirePositive("gossip.heartbeat", gossipHeartbeat().toMillis());
+        requirePositive("gossip.max.message.bytes", gossipMaxMessageBytes());
+        gossipPruneBackoff();
+        requirePositive("gossip.discovery.interval", gossipDiscoveryInterval().toMillis());
+        requirePositive("gossip.max.peers", gossipMaxPeers());
+        if (!gossipTopicPrefix().startsWith("/") || gossipTopicPrefix().endsWith("/")) {
+            throw new ConfigException("gossip.topic.prefix",
+                    "expected a path like /powerloom/snapshot-submissions, got '" + gossipTopicPrefix() + "'");
+        }
         for (String topic : List.of("kafka.topic.submissions", "kafka.topic.rejects", "kafka.bootstrap.servers")) {
             if (string(topic).isEmpty()) {
                 throw new ConfigException(topic, "must not be empty");
@@ -310,6 +329,55 @@ public final class BridgeConfig {
     /** Listen multiaddr of the libp2p host ({@code libp2p.listen}). */
     public String libp2pListen() {
         return string("libp2p.listen");
+    }
+
+    /** Whether the gossipsub source runs ({@code gossip.enabled}). */
+    public boolean gossipEnabled() {
+        String s = string("gossip.enabled");
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new ConfigException("gossip.enabled", "expected true or false, got '" + s + "'");
+        }
+        return Boolean.parseBoolean(s);
+    }
+
+    /** The gossipsub topic prefix ({@code gossip.topic.prefix}). */
+    public String gossipTopicPrefix() {
+        return string("gossip.topic.prefix");
+    }
+
+    /** Multiaddrs of the gossipsub/DHT bootstrap peers ({@code gossip.bootstrap.peers}). */
+    public List<String> gossipBootstrapPeers() {
+        return list("gossip.bootstrap.peers");
+    }
+
+    /** The DHT rendezvous string ({@code gossip.rendezvous}). */
+    public String gossipRendezvous() {
+        return string("gossip.rendezvous");
+    }
+
+    /** How often the rendezvous providers are looked up ({@code gossip.discovery.interval}). */
+    public Duration gossipDiscoveryInterval() {
+        return duration("gossip.discovery.interval");
+    }
+
+    /** Most peers discovery starts pubsub with ({@code gossip.max.peers}). */
+    public int gossipMaxPeers() {
+        return integer("gossip.max.peers");
+    }
+
+    /** GossipSub heartbeat interval ({@code gossip.heartbeat}). */
+    public Duration gossipHeartbeat() {
+        return duration("gossip.heartbeat");
+    }
+
+    /** GossipSub prune backoff ({@code gossip.prune.backoff}). */
+    public Duration gossipPruneBackoff() {
+        return duration("gossip.prune.backoff");
+    }
+
+    /** Largest gossipsub RPC frame accepted ({@code gossip.max.message.bytes}). */
+    public int gossipMaxMessageBytes() {
+        return intSize("gossip.max.message.bytes");
     }
 
     /** Relay multiaddrs to hold reservations on ({@code libp2p.relays}). */

@@ -6,6 +6,10 @@ import io.powerloom.sequencer.bridge.kafka.HeartbeatEmitter;
 import io.powerloom.sequencer.bridge.kafka.ReceiveClock;
 import io.powerloom.sequencer.bridge.kafka.SubmissionProducer;
 import io.powerloom.sequencer.libp2p.Libp2pHost;
+import io.powerloom.sequencer.libp2p.pubsub.GossipSub;
+import io.powerloom.sequencer.bridge.gossip.GossipSettings;
+import io.powerloom.sequencer.bridge.gossip.GossipSource;
+import io.powerloom.sequencer.bridge.gossip.GossipDiscovery;
 import io.powerloom.sequencer.libp2p.ReservationState;
 import io.powerloom.sequencer.libp2p.crypto.PrivateKey;
 import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
@@ -48,6 +52,9 @@ public final class IngestBridge implements AutoCloseable {
     private final HeartbeatEmitter heartbeats;
     private final ChainWatcher chainWatcher;
     private final OpsHttpServer http;
+    private GossipSub gossip;
+    private GossipSource gossipSource;
+    private GossipDiscovery gossipDiscovery;
     private final Object closeLock = new Object();
     private boolean closed;
 
@@ -90,9 +97,29 @@ public final class IngestBridge implements AutoCloseable {
                     .maxQueuedBytesPerConnection(config.maxQueuedBytesPerConnection())
                     .handle(CollectProtocolHandler.PROTOCOL, handler);
             config.relays().forEach(b::relay);
+            GossipSettings gossipSettings = GossipSettings.from(config);
+            GossipSub gossip = null;
+            GossipSource gossipSource = null;
+            GossipDiscovery gossipDiscovery = null;
+            if (gossipSettings.enabled()) {
+                gossip = new GossipSub(identity, gossipSettings.params());
+                gossip.install(b);
+                gossipSource = new GossipSource(gossipSettings, producer, metrics, config.bridgeId(),
+                        config.maxMessageBytes(), config.rejectRawMaxBytes(), config.globalInFlightHigh(),
+                        config.globalInFlightLow());
+            }
             Libp2pHost host = b.build();
             started.add(host);
             host.start().get(config.kafkaStartupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (gossip != null) {
+                started.add(gossip);
+                gossip.start(host);
+                gossipSource.attach(gossip);
+                gossipDiscovery = new GossipDiscovery(gossipSettings, host, gossip,
+                        config.gossipDiscoveryInterval(), config.gossipMaxPeers());
+                started.add(gossipDiscovery);
+                gossipDiscovery.start();
+            }
             metrics.openConnections(() -> host.stats().openConnections());
             metrics.extraGauges(() -> libp2pMetrics(host.stats()));
             metrics.relayLimits(() -> {
@@ -123,9 +150,35 @@ public final class IngestBridge implements AutoCloseable {
                 LOG.warn("chain.* settings without chain.rpc.url: the chain watcher is not started");
             }
 
+            if (gossip != null) {
+                GossipSub g = gossip;
+                GossipSource src = gossipSource;
+                ChainWatcher watcher = chainWatcher;
+                metrics.extraGauges(() -> {
+                    Map<String, Long> out = new LinkedHashMap<>(watcher == null ? Map.of() : watcher.metrics().snapshot());
+                    var st = g.stats();
+                    out.put("gossip_peers", (long) st.peers());
+                    out.put("gossip_mesh_peers", (long) st.meshPeers());
+                    out.put("gossip_messages_received_total", st.received());
+                    out.put("gossip_messages_delivered_total", st.delivered());
+                    out.put("gossip_messages_duplicate_total", st.duplicates());
+                    out.put("gossip_messages_rejected_total", st.rejected());
+                    out.put("gossip_messages_forwarded_total", st.forwarded());
+                    out.put("gossip_rpcs_graylisted_total", st.graylisted());
+                    out.put("gossip_rpcs_dropped_total", st.dropped());
+                    out.put("gossip_heartbeats_total", src.heartbeats.sum());
+                    out.put("gossip_live_snapshotters", src.livePeers(60_000));
+                    out.put("gossip_submissions_accepted_total", src.accepted.sum());
+                    return out;
+                });
+            }
+
             IngestBridge[] self = new IngestBridge[1];
             OpsHttpServer http = new OpsHttpServer(config.httpListen(), metrics, () -> self[0].health());
             self[0] = new IngestBridge(config, metrics, producer, handler, host, heartbeats, chainWatcher, http);
+            self[0].gossip = gossip;
+            self[0].gossipSource = gossipSource;
+            self[0].gossipDiscovery = gossipDiscovery;
             LOG.info("ingest bridge {} up: peer {} listening on {}, relays {}, metrics on :{}", config.bridgeId(),
                     host.peerId(), host.listenAddresses(), config.relays(), http.port());
             return self[0];
@@ -192,6 +245,13 @@ public final class IngestBridge implements AutoCloseable {
         boolean kafkaOk = producer.lastAckMs() > 0 && sinceAck <= allowed;
         checks.add(new HealthCheck("kafka", kafkaOk, producer.lastAckMs() == 0 ? "no acknowledgement yet"
                 : "last acknowledgement " + sinceAck + " ms ago (limit " + allowed + " ms)"));
+        if (gossip != null) {
+            var st = gossip.stats();
+            boolean needsPeers = !config.gossipBootstrapPeers().isEmpty();
+            checks.add(new HealthCheck("gossipsub", !needsPeers || st.peers() > 0, st.peers() + " pubsub peers, "
+                    + st.meshPeers() + " in our meshes, rendezvous " + (gossipDiscovery != null
+                    && gossipDiscovery.advertised() ? "advertised" : "not advertised yet")));
+        }
         Map<String, ReservationState> reservations = host.reservations();
         if (config.relays().isEmpty()) {
             checks.add(new HealthCheck("relays", true, "no relays configured"));
@@ -220,6 +280,21 @@ public final class IngestBridge implements AutoCloseable {
         return handler;
     }
 
+    /** The gossipsub router, or null when {@code gossip.enabled} is false. */
+    public GossipSub gossip() {
+        return gossip;
+    }
+
+    /** The gossipsub source, or null when {@code gossip.enabled} is false. */
+    public GossipSource gossipSource() {
+        return gossipSource;
+    }
+
+    /** The gossipsub discovery (bootstrap, DHT rendezvous), or null when {@code gossip.enabled} is false. */
+    public GossipDiscovery gossipDiscovery() {
+        return gossipDiscovery;
+    }
+
     /** The port of the health/metrics HTTP server. */
     public int httpPort() {
         return http.port();
@@ -237,6 +312,12 @@ public final class IngestBridge implements AutoCloseable {
         Duration timeout = config.shutdownTimeout();
         LOG.info("ingest bridge {} shutting down", config.bridgeId());
         handler.stopAccepting();
+        if (gossipDiscovery != null) {
+            gossipDiscovery.close();
+        }
+        if (gossip != null) {
+            gossip.close();
+        }
         try {
             host.close();
         } catch (RuntimeException e) {

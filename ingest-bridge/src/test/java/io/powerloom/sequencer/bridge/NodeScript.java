@@ -62,6 +62,12 @@ final class NodeScript implements AutoCloseable {
     }
 
     /** The JSON of the next {@code tag} line; fails on an {@code ERROR} line or after {@code timeout}. */
+    /** Writes one command line to the script's stdin. */
+    void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     String await(String tag, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> seen = new ArrayList<>();

@@ -142,6 +142,11 @@ public final class Libp2pHost implements AutoCloseable {
         return m.isCircuit() ? relayClient.dial(m) : core.dialDirect(m);
     }
 
+    /** Open connections to {@code peer} (direct or relayed), newest last. */
+    public List<Connection> connectionsTo(PeerId peer) {
+        return core.connectionsTo(peer);
+    }
+
     /** Current counters. */
     public HostStats stats() {
         return core.stats();

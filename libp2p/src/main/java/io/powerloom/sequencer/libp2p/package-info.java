@@ -15,6 +15,9 @@
  *       the configured relays, and a bound on the bytes queued for one peer (reading stops while it is
  *       exceeded).</li>
  *   <li>Services: identify ({@code /ipfs/id/1.0.0}) and ping ({@code /ipfs/ping/1.0.0}) responders.</li>
+ *   <li>PubSub: a GossipSub v1.2 router ({@code /meshsub/1.2.0}, {@code 1.1.0}, {@code 1.0.0}) with StrictSign,
+ *       in {@link io.powerloom.sequencer.libp2p.pubsub}; a Kademlia DHT client ({@code /ipfs/kad/1.0.0}) for
+ *       bootstrap and rendezvous discovery, in {@link io.powerloom.sequencer.libp2p.kad}.</li>
  *   <li>Circuit relay v2, listening side: reservations on configured relays (renewed, re-established with backoff)
  *       and relayed connections accepted through {@code /libp2p/circuit/relay/0.2.0/stop}; dialing
  *       {@code <relay>/p2p-circuit/p2p/<id>} through {@code /hop} CONNECT.</li>

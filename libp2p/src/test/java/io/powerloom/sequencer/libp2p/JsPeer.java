@@ -72,6 +72,12 @@ final class JsPeer implements AutoCloseable {
         throw new IllegalStateException("cannot find libp2p/src/test/js from " + p);
     }
 
+    /** Writes one command line to the peer's stdin. */
+    void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     /** Waits for the next line tagged {@code tag} (or ERROR) and returns its JSON. */
     String await(String tag, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

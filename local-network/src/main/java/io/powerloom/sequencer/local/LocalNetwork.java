@@ -99,6 +99,10 @@ public final class LocalNetwork implements AutoCloseable {
     private ProtocolStateDeployment deployment;
     private IpfsNode ipfs;
     private RelayProcess relay;
+    private BootstrapProcess bootstrap;
+    /** The gossipsub topic prefix and rendezvous of the local network. */
+    static final String GOSSIP_PREFIX = "/powerloom/snapshot-submissions";
+    static final String GOSSIP_RENDEZVOUS = "powerloom-local-network";
     private IngestBridge bridge;
     private JobClient job;
     private int webPort;
@@ -155,6 +159,9 @@ public final class LocalNetwork implements AutoCloseable {
             relay = RelayProcess.start(data.resolve("relay"));
             track("relay", relay);
             say("libp2p circuit relay up: " + relay.multiaddr());
+            bootstrap = BootstrapProcess.start(data.resolve("bootstrap"));
+            track("gossipsub bootstrap node", bootstrap);
+            say("gossipsub/DHT bootstrap node up: " + bootstrap.multiaddr());
         } finally {
             kafka = joinKafka(kafkaStarting);
         }
@@ -175,10 +182,12 @@ public final class LocalNetwork implements AutoCloseable {
         fleet = new SnapshotterFleet(web3j, deployment.contractAddress(), DATA_MARKET, relay.multiaddr(),
                 bridge.host().listenAddresses().get(0), bridge.host().peerId().toString(), subs, options.slots(), options.windowSeconds(),
                 deployment.deployBlock().longValue(), options.seed());
+        fleet.withGossip(new SnapshotterFleet.GossipTarget(bootstrap.multiaddr(), GOSSIP_RENDEZVOUS, GOSSIP_PREFIX));
         track("snapshotter nodes", fleet);
         fleet.start();
-        say(options.slots() + " snapshotter nodes connected (" + fleet.directNodes() + " directly to the bridge, the others "
-                + "through the relay; " + options.fullNodes() + " full nodes, "
+        say("submit paths: " + fleet.nodesByPath() + " (gossipsub only, /collect only, both)");
+        say(options.slots() + " snapshotter nodes connected (" + fleet.directNodes() + " /collect nodes directly to the bridge, "
+                + "the other /collect nodes through the relay; " + options.fullNodes() + " full nodes, "
                 + options.projects() + " projects, faulty share " + options.faultyShare() + ")");
 
         PowerloomProtocolState asEpochManager = ProtocolStateDeployer.load(deployment.contractAddress(), web3j,
@@ -308,6 +317,11 @@ public final class LocalNetwork implements AutoCloseable {
         b.put("libp2p.identity.key.file", data.resolve("bridge/identity.key").toString());
         b.put("libp2p.listen", "/ip4/127.0.0.1/tcp/" + FreePorts.next());
         b.put("libp2p.relays", relay.multiaddr());
+        b.put("gossip.enabled", "true");
+        b.put("gossip.topic.prefix", GOSSIP_PREFIX);
+        b.put("gossip.rendezvous", GOSSIP_RENDEZVOUS);
+        b.put("gossip.bootstrap.peers", bootstrap.multiaddr());
+        b.put("gossip.discovery.interval", "2s");
         b.put("http.listen", "127.0.0.1:" + FreePorts.next());
         // every simulated node dials from 127.0.0.1: the per-IP caps must let all of them in
         b.put("libp2p.max.connections.per.ip", Integer.toString(options.slots() + 16));

@@ -101,13 +101,19 @@ class LocalNetworkITCase {
             }
             long planted = 0;
             for (long epoch = 1; epoch <= 2; epoch++) {
-                Map<String, Integer> expected = expectedRejections(net.fleet().sent(epoch));
+                Map<String, Integer> expected = expectedRejections(net.fleet().sent(epoch), net.fleet().sentDistinct(epoch));
                 planted += expected.values().stream().mapToInt(Integer::intValue).sum();
                 assertThat(net.progress().rejectedOfEpoch(epoch)).as("rejections of epoch %d", epoch).isEqualTo(expected);
             }
             assertThat(planted).as("faults planted in epochs 1 and 2").isPositive();
             assertThat(net.progress().rejectedTotals().getOrDefault("bridge:missing_field", 0L))
-                    .isEqualTo(net.fleet().sent().get(Fault.MALFORMED));
+                    .isEqualTo(net.fleet().sentVia("collect").getOrDefault(Fault.MALFORMED, 0L));
+            assertThat(net.progress().rejectedTotals().getOrDefault("bridge:gossip_missing_field", 0L))
+                    .isEqualTo(net.fleet().sentVia("gossip").getOrDefault(Fault.MALFORMED, 0L));
+            // slot 3 publishes by gossipsub only, slot 2 by both paths, slots 1 and 4 by /collect only
+            assertThat(net.fleet().nodesByPath()).containsEntry(SnapshotterFleet.SubmitPath.GOSSIP, 1L)
+                    .containsEntry(SnapshotterFleet.SubmitPath.BOTH, 1L).containsEntry(SnapshotterFleet.SubmitPath.COLLECT, 2L);
+            assertThat(net.fleet().sentVia("gossip").values().stream().mapToLong(Long::longValue).sum()).isPositive();
             Set<String> jobReasons = net.progress().rejectedTotals().keySet().stream()
                     .filter(r -> !r.startsWith("bridge:")).collect(Collectors.toSet());
             assertThat(FAULT_REASONS).containsAll(jobReasons);
@@ -127,9 +133,13 @@ class LocalNetworkITCase {
     }
 
     /** The job's rejections the planted faults of one epoch must cause (malformed ones stop at the bridge). */
-    static Map<String, Integer> expectedRejections(Map<Fault, Long> sent) {
+    static Map<String, Integer> expectedRejections(Map<Fault, Long> sent, Map<Fault, Long> distinct) {
         Map<String, Integer> m = new TreeMap<>();
-        sent.forEach((fault, n) -> {
+        // forged and unregistered copies are refused before de-duplication, once per copy; a late submission passes
+        // verify once (its copy is dropped there) and is rejected as LATE once
+        Map<Fault, Long> counted = new java.util.EnumMap<>(sent);
+        counted.put(Fault.LATE, distinct.getOrDefault(Fault.LATE, 0L));
+        counted.forEach((fault, n) -> {
             String reason = switch (fault) {
                 case FORGED_SIGNATURE -> "SIGNER_NOT_SLOT_OWNER";
                 case UNREGISTERED_SLOT -> "SLOT_NOT_REGISTERED";
@@ -144,12 +154,14 @@ class LocalNetworkITCase {
     }
 
     static boolean faultsMatch(LocalNetwork net, long epoch) {
-        return net.progress().rejectedOfEpoch(epoch).equals(expectedRejections(net.fleet().sent(epoch)));
+        return net.progress().rejectedOfEpoch(epoch).equals(expectedRejections(net.fleet().sent(epoch), net.fleet().sentDistinct(epoch)));
     }
 
     static boolean malformedMatch(LocalNetwork net) {
         return net.progress().rejectedTotals().getOrDefault("bridge:missing_field", 0L)
-                .equals(net.fleet().sent().get(Fault.MALFORMED));
+                .equals(net.fleet().sentVia("collect").getOrDefault(Fault.MALFORMED, 0L))
+                && net.progress().rejectedTotals().getOrDefault("bridge:gossip_missing_field", 0L)
+                .equals(net.fleet().sentVia("gossip").getOrDefault(Fault.MALFORMED, 0L));
     }
 
     static List<ProcessHandle> children() {

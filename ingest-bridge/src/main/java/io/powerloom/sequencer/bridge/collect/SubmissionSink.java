@@ -24,6 +24,17 @@ public interface SubmissionSink {
      */
     void sendReject(RejectRecord reject, SendListener listener);
 
+    /**
+     * Sends one valid submission read from a gossipsub message (origin {@code gossipsub}, with its message id),
+     * without blocking, like {@link #sendSubmission}.
+     *
+     * @param peerId the neighbour that delivered the message
+     */
+    default void sendGossipSubmission(String submissionId, String peerId, String messageId, long slotId,
+                                      String submissionJson, SendListener listener) {
+        throw new UnsupportedOperationException("this sink takes /collect submissions only");
+    }
+
     /** The bridge clock now (epoch ms), for reject records. */
     long now();
 }

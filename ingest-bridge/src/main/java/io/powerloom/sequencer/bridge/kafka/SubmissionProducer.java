@@ -171,6 +171,21 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
         }, listener);
     }
 
+    /** Sends one gossipsub submission from the sender thread: the same record as {@code /collect}, with origin and message id. */
+    @Override
+    public void sendGossipSubmission(String submissionId, String peerId, String messageId, long slotId,
+                                     String submissionJson, SendListener listener) {
+        handOff(() -> {
+            byte[] key = Long.toUnsignedString(slotId).getBytes(StandardCharsets.US_ASCII);
+            synchronized (stampLock) {
+                long now = clock.now();
+                byte[] value = RecordCodec.encode(new SubmissionEnvelope(submissionId, peerId, now, bridgeId,
+                        submissionJson, SubmissionEnvelope.ORIGIN_GOSSIPSUB, messageId));
+                send(new ProducerRecord<>(submissionsTopic, null, now, key, value), listener);
+            }
+        }, listener);
+    }
+
     /** Sends one reject record from the sender thread (failures are counted and logged). */
     @Override
     public void sendReject(RejectRecord reject, SendListener listener) {

@@ -44,6 +44,13 @@ public final class RecordCodec {
         w.name("receivedAtMs").unsignedValue(r.receivedAtMs());
         w.name("bridgeId").value(r.bridgeId());
         w.name("submission").value(r.submission());
+        if (!SubmissionEnvelope.ORIGIN_COLLECT.equals(r.origin())) {
+            // written only off the /collect path, so /collect records stay byte for byte what they were
+            w.name("origin").value(r.origin());
+            if (r.messageId() != null) {
+                w.name("messageId").value(r.messageId());
+            }
+        }
         return w.endObject().toBytes();
     }
 
@@ -260,6 +267,8 @@ public final class RecordCodec {
         String peerId = null;
         String bridgeId = null;
         String submission = null;
+        String origin = SubmissionEnvelope.ORIGIN_COLLECT;
+        String messageId = null;
         long receivedAtMs = 0;
         long partition = 0;
         long sequence = 0;
@@ -311,6 +320,18 @@ public final class RecordCodec {
                         }
                         submission = p.getText();
                     }
+                    case "origin" -> {
+                        if (t != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        origin = p.getText();
+                    }
+                    case "messageId" -> {
+                        if (t != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        messageId = p.getText();
+                    }
                     case "receivedAtMs" -> {
                         if ((receivedAtMs = smallUint64(p, t)) < 0) {
                             return null;
@@ -353,7 +374,8 @@ public final class RecordCodec {
                             || submission == null) {
                         return null;
                     }
-                    return new SubmissionEnvelope(submissionId, peerId, receivedAtMs, bridgeId, submission);
+                    return new SubmissionEnvelope(submissionId, peerId, receivedAtMs, bridgeId, submission, origin,
+                            messageId);
                 case "heartbeat":
                     if (!hasReceivedAtMs || bridgeId == null || !hasPartition || partition > Integer.MAX_VALUE
                             || !hasSequence) {
@@ -430,8 +452,15 @@ public final class RecordCodec {
 
     private static SubmissionEnvelope submissionEnvelope(JsonNode n) throws RecordFormatException {
         try {
+            JsonNode origin = n.get("origin");
+            JsonNode messageId = n.get("messageId");
+            if (origin != null && !origin.isTextual() || messageId != null && !messageId.isTextual()) {
+                throw new RecordFormatException("submission: origin and messageId must be strings");
+            }
             return new SubmissionEnvelope(text(n, "submissionId"), text(n, "peerId"), uint64(n, "receivedAtMs"),
-                    text(n, "bridgeId"), text(n, "submission"));
+                    text(n, "bridgeId"), text(n, "submission"),
+                    origin == null ? SubmissionEnvelope.ORIGIN_COLLECT : origin.asText(),
+                    messageId == null ? null : messageId.asText());
         } catch (IllegalArgumentException e) {
             throw new RecordFormatException("submission: " + e.getMessage());
         }

@@ -39,6 +39,23 @@ class RecordCodecTest {
     }
 
     @Test
+    void gossipsubEnvelopeCarriesOriginAndMessageIdAndRoundTrips() throws Exception {
+        SubmissionEnvelope e = new SubmissionEnvelope("0024ab/1", "12D3KooWfwd", 1732460000000L, "bridge-0", "{}",
+                SubmissionEnvelope.ORIGIN_GOSSIPSUB, "0024ab");
+        byte[] enc = RecordCodec.encode(e);
+        assertThat(text(enc)).endsWith(",\"submission\":\"{}\",\"origin\":\"gossipsub\",\"messageId\":\"0024ab\"}");
+        assertThat(RecordCodec.decodeSubmissionEnvelope(enc)).isEqualTo(e);
+        assertThat(RecordCodec.treeDecodeSubmissionEnvelope(enc)).isEqualTo(e);
+        // a record without origin (every record written before) reads as /collect
+        SubmissionEnvelope old = RecordCodec.decodeSubmissionEnvelope(bytes("{\"v\":1,\"type\":\"submission\","
+                + "\"submissionId\":\"x\",\"peerId\":\"p\",\"receivedAtMs\":1,\"bridgeId\":\"b\",\"submission\":\"{}\"}"));
+        assertThat(old.origin()).isEqualTo(SubmissionEnvelope.ORIGIN_COLLECT);
+        assertThat(old.messageId()).isNull();
+        assertThatThrownBy(() -> RecordCodec.decodeSubmissionEnvelope(bytes(text(enc).replace("gossipsub", "carrier-pigeon"))))
+                .isInstanceOf(RecordFormatException.class);
+    }
+
+    @Test
     void heartbeatRoundTrip() throws Exception {
         Heartbeat h = new Heartbeat(1732460000123L, "bridge-1", 3, 17);
         byte[] enc = RecordCodec.encode(h);
