@@ -55,7 +55,7 @@ public final class QueryConfig {
         d.put("http.listen", new String[] {"0.0.0.0:8090", "address of the HTTP API and the explorer"});
         d.put("http.advertised", new String[] {"",
                 "host:port other instances use to reach this one (default: the listen address, 127.0.0.1 for 0.0.0.0)"});
-        d.put("http.threads", new String[] {"16", "threads serving HTTP requests"});
+        d.put("http.threads", new String[] {"16", "handler threads running requests (I/O runs on two Netty event loops)"});
         d.put("http.max.body.bytes", new String[] {"65536", "largest request body accepted"});
         d.put("auth.read.token", new String[] {"",
                 "token of the node-runner endpoints (empty: open to anyone)"});

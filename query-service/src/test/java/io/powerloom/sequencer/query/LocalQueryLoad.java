@@ -178,6 +178,9 @@ public final class LocalQueryLoad {
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpuBefore = os.getProcessCpuTime();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> threadCpuBefore = threadCpu(threads);
+        AtomicLong workerCpu = new AtomicLong();
         long start = System.nanoTime() + 10_000_000L;
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < WORKERS; w++) {
@@ -204,6 +207,7 @@ public final class LocalQueryLoad {
                     }
                     latencyNanos[i] = System.nanoTime() - due;
                 }
+                workerCpu.addAndGet(threads.getCurrentThreadCpuTime());
             }, "load-" + w);
             t.start();
             workers.add(t);
@@ -212,7 +216,23 @@ public final class LocalQueryLoad {
             t.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double cpuMsPerRequest = (os.getProcessCpuTime() - cpuBefore) / 1e6 / total;
+        long processCpu = os.getProcessCpuTime() - cpuBefore;
+        double cpuMsPerRequest = processCpu / 1e6 / total;
+        // CPU of the JVM's threads by role: the load client (its workers and the JDK HttpClient's threads), the
+        // service's HTTP threads, Kafka Streams' and the Kafka clients' threads; the rest is GC, JIT and others
+        Map<String, Long> byRole = new java.util.TreeMap<>();
+        byRole.put("client", workerCpu.get());
+        Map<Long, Long> after = threadCpu(threads);
+        for (java.lang.management.ThreadInfo ti : threads.getThreadInfo(after.keySet().stream()
+                .mapToLong(Long::longValue).toArray())) {
+            if (ti == null) {
+                continue;
+            }
+            long used = after.get(ti.getThreadId()) - threadCpuBefore.getOrDefault(ti.getThreadId(), 0L);
+            byRole.merge(role(ti.getThreadName()), Math.max(0, used), Long::sum);
+        }
+        long java = byRole.values().stream().mapToLong(Long::longValue).sum();
+        byRole.put("gc, jit, other", Math.max(0, processCpu - java));
         if (!report) {
             return;
         }
@@ -223,6 +243,35 @@ public final class LocalQueryLoad {
                         + "CPU of this JVM (service, client, Kafka Streams) %.3f ms per request%n",
                 total, elapsed, total / elapsed, rate, errors.get(), ms(sorted, 0.50), ms(sorted, 0.99),
                 ms(sorted, 0.999), sorted[sorted.length - 1] / 1e6, bases.size(), cpuMsPerRequest);
+        StringBuilder b = new StringBuilder("  CPU per request by role:");
+        byRole.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.3f ms;", k, v / 1e6 / total)));
+        System.out.println(b);
+    }
+
+    /** The role of a thread of this JVM, by its name. */
+    static String role(String name) {
+        if (name.startsWith("load-") || name.startsWith("HttpClient")) {
+            return "client";
+        }
+        if (name.startsWith("query-http") || name.startsWith("HTTP-Dispatcher") || name.startsWith("netty")) {
+            return "service http";
+        }
+        if (name.contains("StreamThread") || name.contains("kafka") || name.contains("producer")
+                || name.contains("consumer") || name.contains("admin")) {
+            return "kafka streams";
+        }
+        return "other java";
+    }
+
+    private static Map<Long, Long> threadCpu(java.lang.management.ThreadMXBean threads) {
+        Map<Long, Long> out = new java.util.HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long t = threads.getThreadCpuTime(id);
+            if (t >= 0) {
+                out.put(id, t);
+            }
+        }
+        return out;
     }
 
     private static double ms(long[] sorted, double q) {
