@@ -2,6 +2,7 @@ package io.powerloom.sequencer.query;
 
 import io.powerloom.sequencer.infra.TempDirs;
 import io.powerloom.sequencer.infra.kafka.KafkaBroker;
+import io.powerloom.sequencer.protocol.records.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,10 +104,10 @@ public final class LocalQueryLoad {
         a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(a)) {
             List<NewTopic> topics = new ArrayList<>();
-            topics.add(new NewTopic("submissions", 4, (short) 1));
-            topics.add(new NewTopic("protocol-chain", 1, (short) 1));
-            for (String t : List.of("finalized", "batches", "rejected", "submissions-rejected", "slot-counts",
-                    "discarded")) {
+            topics.add(new NewTopic(Topics.SUBMISSIONS, 4, (short) 1));
+            topics.add(new NewTopic(Topics.PROTOCOL_CHAIN, 1, (short) 1));
+            for (String t : List.of(Topics.FINALIZED, Topics.BATCHES, Topics.REJECTED, "submissions-rejected",
+                    Topics.SLOT_COUNTS, Topics.DISCARDED)) {
                 topics.add(new NewTopic(t, 2, (short) 1));
             }
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
@@ -130,7 +131,7 @@ public final class LocalQueryLoad {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int e = 1; e <= epochs; e++) {
-                producer.send(new ProducerRecord<>("protocol-chain", Planted.MARKET, Planted.release(e, e * 1000L)));
+                producer.send(new ProducerRecord<>(Topics.PROTOCOL_CHAIN, Planted.MARKET, Planted.release(e, e * 1000L)));
                 String[] projects = new String[10];
                 String[] cids = new String[10];
                 for (int pr = 0; pr < 10; pr++) {
@@ -142,19 +143,19 @@ public final class LocalQueryLoad {
                     boolean discarded = s % 10 == 3;
                     String sid = "s-" + e + "-" + s;
                     String cid = discarded ? "bafy-other" : cids[pr];
-                    producer.send(new ProducerRecord<>("submissions", Integer.toString(s),
+                    producer.send(new ProducerRecord<>(Topics.SUBMISSIONS, Integer.toString(s),
                             Planted.submission(sid, s, e, projects[pr], cid, "v2.2.0", e * 1000L + s)));
                     if (discarded) {
-                        producer.send(new ProducerRecord<>("discarded", sid,
+                        producer.send(new ProducerRecord<>(Topics.DISCARDED, sid,
                                 Planted.discarded(e, 1, projects[pr], s, sid, cid, cids[pr])));
                     }
                 }
                 for (int pr = 0; pr < 10; pr++) {
-                    producer.send(new ProducerRecord<>("finalized", Planted.finalizedKey(e, projects[pr]),
+                    producer.send(new ProducerRecord<>(Topics.FINALIZED, Planted.finalizedKey(e, projects[pr]),
                             Planted.finalized(e, projects[pr], true, cids[pr], slots / 10, slots / 10,
                                     new String[] {cids[pr]}, new int[] {slots / 10}, new String[0])));
                 }
-                producer.send(new ProducerRecord<>("batches", Planted.MARKET + "|" + e + "|0",
+                producer.send(new ProducerRecord<>(Topics.BATCHES, Planted.MARKET + "|" + e + "|0",
                         Planted.batch(e, 0, 1, "bafy-batch-" + e, projects, cids, "COMMITTED", Planted.TX, 1200)));
             }
             producer.flush();
