@@ -68,7 +68,6 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
     void prune(long streamTimeMs) {
         long horizon = streamTimeMs - retentionDays * DAY_MS;
         java.util.List<String> gone = new java.util.ArrayList<>();
-        java.util.List<String> slots = new java.util.ArrayList<>();
         try (org.apache.kafka.streams.state.KeyValueIterator<String, String> it = summaries.all()) {
             while (it.hasNext()) {
                 String pk = it.next().key;
@@ -78,8 +77,6 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                     if (t != null && Long.parseLong(t) < horizon) {
                         gone.add(pk);
                     }
-                } else if (kind == 'S') {
-                    slots.add(pk);
                 }
             }
         }
@@ -94,26 +91,30 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
             keys.forEach(details::delete);
             summaries.delete(pk);
         }
-        for (String pk : slots) {
-            pruneSlotDays(pk);
-        }
+        pruneSlotDays();
     }
 
-    /** A slot's {@code day|<market>|<day>} and {@code disc|<market>|<day>|…} entries of days too far back. */
-    private void pruneSlotDays(String pk) {
+    /**
+     * Slots' {@code day|<market>|<day>} and {@code disc|<market>|<day>|…} entries of days more than
+     * {@code retentionDays} before the slot's latest day in that market (a slot may have these entries without a
+     * summary: they are found in the details store).
+     */
+    private void pruneSlotDays() {
         java.util.Map<String, Long> latest = new java.util.HashMap<>();
         java.util.List<String[]> entries = new java.util.ArrayList<>();
-        for (String sub : new String[] {"day|", "disc|"}) {
-            try (org.apache.kafka.streams.state.KeyValueIterator<String, String> it = details.prefixScan(
-                    Keys.detail(pk, sub), new org.apache.kafka.common.serialization.StringSerializer())) {
-                while (it.hasNext()) {
-                    String key = it.next().key;
-                    String[] parts = key.substring(pk.length() + 1).split("\\|", 4); // kind, market, day, rest
-                    if (parts.length >= 3) {
-                        long day = Long.parseLong(parts[2]);
-                        latest.merge(parts[1], day, Math::max);
-                        entries.add(new String[] {key, parts[1], parts[2]});
-                    }
+        int slotKey = Keys.slot(0).length();
+        try (org.apache.kafka.streams.state.KeyValueIterator<String, String> it = details.range("S|", "S|~")) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                if (key.length() <= slotKey + 1) {
+                    continue;
+                }
+                String[] parts = key.substring(slotKey + 1).split("\\|", 4); // kind, market, day, rest
+                if (parts.length >= 3 && (parts[0].equals("day") || parts[0].equals("disc"))) {
+                    String slotMarket = key.substring(0, slotKey) + "|" + parts[1];
+                    long day = Long.parseLong(parts[2]);
+                    latest.merge(slotMarket, day, Math::max);
+                    entries.add(new String[] {key, slotMarket, parts[2]});
                 }
             }
         }
