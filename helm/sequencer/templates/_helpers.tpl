@@ -208,3 +208,8 @@ Checks on values shared by the job and the bridge. Renders nothing; fails with a
 {{- fail (printf "bridge.service.type must be LoadBalancer, NodePort or ClusterIP, got %q" .Values.bridge.service.type) -}}
 {{- end -}}
 {{- end -}}
+
+{{/* Name of the query service's Deployment, Service and ConfigMap. */}}
+{{- define "sequencer.query.name" -}}
+{{- printf "%s-query" (include "sequencer.fullname" .) -}}
+{{- end -}}

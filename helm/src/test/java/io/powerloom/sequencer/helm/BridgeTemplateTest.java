@@ -248,6 +248,8 @@ class BridgeTemplateTest {
           bootstrapServers: kafka-0.kafka.data:9092
         job:
           enabled: false
+        query:
+          enabled: false
         bridge:
           id: bridge-collect-2
           chainWatcher:

@@ -2,6 +2,7 @@ package io.powerloom.sequencer.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
@@ -67,5 +68,24 @@ class DockerfilesMatchChartTest {
         .contains("*", "!flink-job/target/flink-job-*.jar");
     assertThat(Files.readAllLines(DOCKER.resolve("ingest-bridge/Dockerfile.dockerignore")))
         .contains("*", "!ingest-bridge/target/ingest-bridge-*.jar");
+  }
+
+  @Test
+  void queryImageRunsAsTheChartsNonRootUserOnTheChartsPortWithTheChartsPaths() throws IOException {
+    String df = dockerfile("query-service");
+    Deployment deployment = CHART.render().get(Deployment.class, "Deployment", "pl-sequencer-query");
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    Container c = pod.getContainers().get(0);
+
+    assertThat(argDefault(df, "JRE_IMAGE")).startsWith("eclipse-temurin:17.").doesNotContain("latest");
+    assertThat(df).containsPattern("(?m)^USER " + pod.getSecurityContext().getRunAsUser() + ":"
+        + pod.getSecurityContext().getRunAsGroup() + "$");
+    assertThat(df).containsPattern("(?m)^EXPOSE " + c.getPorts().get(0).getContainerPort() + "$");
+    assertThat(df).contains("io.powerloom.sequencer.query.QueryService");
+    assertThat(df).contains("CMD [\"" + c.getArgs().get(0) + "\"]");
+    String stateMount = c.getVolumeMounts().stream().filter(m -> m.getName().equals("state")).findFirst()
+        .orElseThrow().getMountPath();
+    assertThat(df).containsPattern("(?m)^VOLUME " + Pattern.quote(stateMount) + "$");
+    assertThat(df).containsPattern("(?m)^WORKDIR " + Pattern.quote(stateMount) + "$");
   }
 }

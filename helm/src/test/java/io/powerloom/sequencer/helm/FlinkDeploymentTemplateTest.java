@@ -267,7 +267,10 @@ class FlinkDeploymentTemplateTest {
         "ConfigMap/pl-sequencer-bridge",
         "Deployment/pl-sequencer-bridge",
         "Service/pl-sequencer-bridge-p2p",
-        "Service/pl-sequencer-bridge-metrics");
+        "Service/pl-sequencer-bridge-metrics",
+        "ConfigMap/pl-sequencer-query",
+        "Deployment/pl-sequencer-query",
+        "Service/pl-sequencer-query");
     assertThat(defaults.documents()).allSatisfy(doc ->
         assertThat(doc.at("/metadata/labels/app.kubernetes.io~1instance").asText()).isEqualTo(ChartRenderer.RELEASE));
     assertThat(List.of(defaults.text())).noneMatch(t -> t.contains(":latest"));

@@ -1,5 +1,7 @@
 package io.powerloom.sequencer.query;
 
+import io.powerloom.sequencer.protocol.records.Topics;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
@@ -41,21 +43,21 @@ public final class QueryConfig {
         d.put("kafka.bootstrap.servers", new String[] {"localhost:9092", "Kafka brokers"});
         d.put("kafka.application.id", new String[] {"sequencer-query",
                 "Kafka Streams application id: instances with the same id share the state"});
-        d.put("kafka.topic.submissions", new String[] {"submissions", "bridge: submissions and heartbeats"});
-        d.put("kafka.topic.protocol-chain", new String[] {"protocol-chain", "chain watcher: epoch releases"});
-        d.put("kafka.topic.finalized", new String[] {"finalized", "job: one record per project and epoch"});
-        d.put("kafka.topic.batches", new String[] {"batches", "job: batch and epoch-end outcomes"});
-        d.put("kafka.topic.rejected", new String[] {"rejected", "job: rejected submissions with a reason"});
+        d.put("kafka.topic.submissions", new String[] {Topics.SUBMISSIONS, "bridge: submissions and heartbeats"});
+        d.put("kafka.topic.protocol-chain", new String[] {Topics.PROTOCOL_CHAIN, "chain watcher: epoch releases"});
+        d.put("kafka.topic.finalized", new String[] {Topics.FINALIZED, "job: one record per project and epoch"});
+        d.put("kafka.topic.batches", new String[] {Topics.BATCHES, "job: batch and epoch-end outcomes"});
+        d.put("kafka.topic.rejected", new String[] {Topics.REJECTED, "job: rejected submissions with a reason"});
         d.put("kafka.topic.bridge-rejects", new String[] {"submissions-rejected", "bridge: rejected /collect input"});
-        d.put("kafka.topic.slot-counts", new String[] {"slot-counts", "job accounting: slot counts, eligible nodes"});
-        d.put("kafka.topic.discarded", new String[] {"discarded", "job accounting: discarded submissions"});
+        d.put("kafka.topic.slot-counts", new String[] {Topics.SLOT_COUNTS, "job accounting: slot counts, eligible nodes"});
+        d.put("kafka.topic.discarded", new String[] {Topics.DISCARDED, "job accounting: discarded submissions"});
         d.put("kafka.partitions", new String[] {"4",
                 "partitions of the internal routed topic: the unit by which state spreads over instances"});
         d.put("state.dir", new String[] {"query-state", "folder of this instance's RocksDB stores"});
         d.put("http.listen", new String[] {"0.0.0.0:8090", "address of the HTTP API and the explorer"});
         d.put("http.advertised", new String[] {"",
                 "host:port other instances use to reach this one (default: the listen address, 127.0.0.1 for 0.0.0.0)"});
-        d.put("http.threads", new String[] {"16", "threads serving HTTP requests"});
+        d.put("http.threads", new String[] {"16", "handler threads running requests (I/O runs on two Netty event loops)"});
         d.put("http.max.body.bytes", new String[] {"65536", "largest request body accepted"});
         d.put("auth.read.token", new String[] {"",
                 "token of the node-runner endpoints (empty: open to anyone)"});
@@ -64,6 +66,10 @@ public final class QueryConfig {
         d.put("query.data-market", new String[] {"",
                 "market assumed when a request names none (empty: the only market seen, if there is one)"});
         d.put("query.max.page.size", new String[] {"100", "largest page of a paged answer"});
+        d.put("retention.days", new String[] {"45", "epochs and days unchanged for this many days (of the input's "
+                + "time) are removed from the stores, and a slot's per-day entries this many days before its latest "
+                + "day; 0 keeps everything"});
+        d.put("retention.check.interval", new String[] {"10m", "how often, in the input's time, retention runs"});
         d.put("query.max.past.days", new String[] {"30", "largest pastDays a request may ask for"});
         d.put("explorer.cid.url", new String[] {"https://ipfs.io/ipfs/{cid}",
                 "link the explorer makes for a CID ({cid} is replaced; empty: no link)"});
@@ -152,6 +158,13 @@ public final class QueryConfig {
         positive("http.max.body.bytes", maxBodyBytes());
         positive("query.max.page.size", maxPageSize());
         positive("query.max.past.days", maxPastDays());
+        if (retentionDays() < 0 || (retentionDays() > 0 && retentionDays() <= maxPastDays())) {
+            throw new IllegalArgumentException("retention.days must be 0 (keep everything) or more than "
+                    + "query.max.past.days (" + maxPastDays() + "), got " + retentionDays());
+        }
+        if (retentionCheckInterval().isNegative() || retentionCheckInterval().isZero()) {
+            throw new IllegalArgumentException("retention.check.interval must be positive");
+        }
         positive("forward.timeout", forwardTimeout().toMillis());
         positive("startup.timeout", startupTimeout().toMillis());
         httpListen();
@@ -220,6 +233,14 @@ public final class QueryConfig {
 
     public int maxPageSize() {
         return integer("query.max.page.size");
+    }
+
+    public int retentionDays() {
+        return integer("retention.days");
+    }
+
+    public Duration retentionCheckInterval() {
+        return duration("retention.check.interval");
     }
 
     public int maxPastDays() {

@@ -45,6 +45,8 @@ public final class QueryService implements AutoCloseable {
     private final HttpApi http;
     private final KafkaStreams streams;
     private final HostInfo self;
+    private final LocalQueries local;
+    private final Cluster cluster;
 
     private QueryService(QueryConfig config) throws IOException {
         this.config = config;
@@ -64,8 +66,8 @@ public final class QueryService implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .REPLACE_THREAD;
         });
-        LocalQueries local = new LocalQueries(streams, json, config.partitions());
-        Cluster cluster = new Cluster(streams, self, local, json, metrics, config.forwardTimeout(),
+        local = new LocalQueries(streams, json, config.partitions());
+        cluster = new Cluster(streams, self, local, json, metrics, config.forwardTimeout(),
                 config.operatorToken());
         Queries queries = new Queries(cluster, json, config.maxPageSize(), config.defaultDataMarket(),
                 config.explorerCidUrl(), config.explorerTxUrl());
@@ -83,6 +85,8 @@ public final class QueryService implements AutoCloseable {
         }
         CountDownLatch running = new CountDownLatch(1);
         s.streams.setStateListener((now, before) -> {
+            s.cluster.forgetRoutes();
+            s.local.forgetStores();
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }

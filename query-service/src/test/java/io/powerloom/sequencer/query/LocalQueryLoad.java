@@ -2,6 +2,7 @@ package io.powerloom.sequencer.query;
 
 import io.powerloom.sequencer.infra.TempDirs;
 import io.powerloom.sequencer.infra.kafka.KafkaBroker;
+import io.powerloom.sequencer.protocol.records.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,10 +104,10 @@ public final class LocalQueryLoad {
         a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(a)) {
             List<NewTopic> topics = new ArrayList<>();
-            topics.add(new NewTopic("submissions", 4, (short) 1));
-            topics.add(new NewTopic("protocol-chain", 1, (short) 1));
-            for (String t : List.of("finalized", "batches", "rejected", "submissions-rejected", "slot-counts",
-                    "discarded")) {
+            topics.add(new NewTopic(Topics.SUBMISSIONS, 4, (short) 1));
+            topics.add(new NewTopic(Topics.PROTOCOL_CHAIN, 1, (short) 1));
+            for (String t : List.of(Topics.FINALIZED, Topics.BATCHES, Topics.REJECTED, "submissions-rejected",
+                    Topics.SLOT_COUNTS, Topics.DISCARDED)) {
                 topics.add(new NewTopic(t, 2, (short) 1));
             }
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
@@ -130,7 +131,7 @@ public final class LocalQueryLoad {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int e = 1; e <= epochs; e++) {
-                producer.send(new ProducerRecord<>("protocol-chain", Planted.MARKET, Planted.release(e, e * 1000L)));
+                producer.send(new ProducerRecord<>(Topics.PROTOCOL_CHAIN, Planted.MARKET, Planted.release(e, e * 1000L)));
                 String[] projects = new String[10];
                 String[] cids = new String[10];
                 for (int pr = 0; pr < 10; pr++) {
@@ -142,19 +143,19 @@ public final class LocalQueryLoad {
                     boolean discarded = s % 10 == 3;
                     String sid = "s-" + e + "-" + s;
                     String cid = discarded ? "bafy-other" : cids[pr];
-                    producer.send(new ProducerRecord<>("submissions", Integer.toString(s),
+                    producer.send(new ProducerRecord<>(Topics.SUBMISSIONS, Integer.toString(s),
                             Planted.submission(sid, s, e, projects[pr], cid, "v2.2.0", e * 1000L + s)));
                     if (discarded) {
-                        producer.send(new ProducerRecord<>("discarded", sid,
+                        producer.send(new ProducerRecord<>(Topics.DISCARDED, sid,
                                 Planted.discarded(e, 1, projects[pr], s, sid, cid, cids[pr])));
                     }
                 }
                 for (int pr = 0; pr < 10; pr++) {
-                    producer.send(new ProducerRecord<>("finalized", Planted.finalizedKey(e, projects[pr]),
+                    producer.send(new ProducerRecord<>(Topics.FINALIZED, Planted.finalizedKey(e, projects[pr]),
                             Planted.finalized(e, projects[pr], true, cids[pr], slots / 10, slots / 10,
                                     new String[] {cids[pr]}, new int[] {slots / 10}, new String[0])));
                 }
-                producer.send(new ProducerRecord<>("batches", Planted.MARKET + "|" + e + "|0",
+                producer.send(new ProducerRecord<>(Topics.BATCHES, Planted.MARKET + "|" + e + "|0",
                         Planted.batch(e, 0, 1, "bafy-batch-" + e, projects, cids, "COMMITTED", Planted.TX, 1200)));
             }
             producer.flush();
@@ -178,6 +179,9 @@ public final class LocalQueryLoad {
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpuBefore = os.getProcessCpuTime();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> threadCpuBefore = threadCpu(threads);
+        AtomicLong workerCpu = new AtomicLong();
         long start = System.nanoTime() + 10_000_000L;
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < WORKERS; w++) {
@@ -204,6 +208,7 @@ public final class LocalQueryLoad {
                     }
                     latencyNanos[i] = System.nanoTime() - due;
                 }
+                workerCpu.addAndGet(threads.getCurrentThreadCpuTime());
             }, "load-" + w);
             t.start();
             workers.add(t);
@@ -212,7 +217,23 @@ public final class LocalQueryLoad {
             t.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double cpuMsPerRequest = (os.getProcessCpuTime() - cpuBefore) / 1e6 / total;
+        long processCpu = os.getProcessCpuTime() - cpuBefore;
+        double cpuMsPerRequest = processCpu / 1e6 / total;
+        // CPU of the JVM's threads by role: the load client (its workers and the JDK HttpClient's threads), the
+        // service's HTTP threads, Kafka Streams' and the Kafka clients' threads; the rest is GC, JIT and others
+        Map<String, Long> byRole = new java.util.TreeMap<>();
+        byRole.put("client", workerCpu.get());
+        Map<Long, Long> after = threadCpu(threads);
+        for (java.lang.management.ThreadInfo ti : threads.getThreadInfo(after.keySet().stream()
+                .mapToLong(Long::longValue).toArray())) {
+            if (ti == null) {
+                continue;
+            }
+            long used = after.get(ti.getThreadId()) - threadCpuBefore.getOrDefault(ti.getThreadId(), 0L);
+            byRole.merge(role(ti.getThreadName()), Math.max(0, used), Long::sum);
+        }
+        long java = byRole.values().stream().mapToLong(Long::longValue).sum();
+        byRole.put("gc, jit, other", Math.max(0, processCpu - java));
         if (!report) {
             return;
         }
@@ -223,6 +244,35 @@ public final class LocalQueryLoad {
                         + "CPU of this JVM (service, client, Kafka Streams) %.3f ms per request%n",
                 total, elapsed, total / elapsed, rate, errors.get(), ms(sorted, 0.50), ms(sorted, 0.99),
                 ms(sorted, 0.999), sorted[sorted.length - 1] / 1e6, bases.size(), cpuMsPerRequest);
+        StringBuilder b = new StringBuilder("  CPU per request by role:");
+        byRole.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.3f ms;", k, v / 1e6 / total)));
+        System.out.println(b);
+    }
+
+    /** The role of a thread of this JVM, by its name. */
+    static String role(String name) {
+        if (name.startsWith("load-") || name.startsWith("HttpClient")) {
+            return "client";
+        }
+        if (name.startsWith("query-http") || name.startsWith("HTTP-Dispatcher") || name.startsWith("netty")) {
+            return "service http";
+        }
+        if (name.contains("StreamThread") || name.contains("kafka") || name.contains("producer")
+                || name.contains("consumer") || name.contains("admin")) {
+            return "kafka streams";
+        }
+        return "other java";
+    }
+
+    private static Map<Long, Long> threadCpu(java.lang.management.ThreadMXBean threads) {
+        Map<Long, Long> out = new java.util.HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long t = threads.getThreadCpuTime(id);
+            if (t >= 0) {
+                out.put(id, t);
+            }
+        }
+        return out;
     }
 
     private static double ms(long[] sorted, double q) {

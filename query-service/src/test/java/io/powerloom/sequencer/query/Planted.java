@@ -4,7 +4,11 @@ import io.powerloom.sequencer.anchor.AnchorOutcome;
 import io.powerloom.sequencer.bridge.kafka.RejectRecord;
 import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.job.kafka.OutputRecords;
-import io.powerloom.sequencer.protocol.json.JsonWriter;
+import io.powerloom.sequencer.accounting.AccountingAction;
+import io.powerloom.sequencer.accounting.DiscardedSubmission;
+import io.powerloom.sequencer.accounting.SlotCount;
+import io.powerloom.sequencer.protocol.records.DayStarted;
+import io.powerloom.sequencer.protocol.records.Topics;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
@@ -18,8 +22,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Input records exactly as their writers put them on Kafka, through the writers' own encoders: protocol
  * {@code RecordCodec}/{@code SubmissionCodec} (submissions, releases), the bridge's {@code RejectRecord}, the job's
- * {@code OutputRecords} (finalized, batches, rejected). The accounting topics (issue 19, written in parallel) are
- * written field for field as their agreed format defines them, with the job's {@code JsonWriter}.
+ * {@code OutputRecords} (finalized, batches, rejected, and the accounting topics' slot counts and discarded
+ * submissions), the chain watcher's {@code DayStarted}. Topic names are protocol {@code Topics}'.
  */
 final class Planted {
     static final String MARKET = "0x00000000000000000000000000000000000000aa";
@@ -90,70 +94,41 @@ final class Planted {
                 market, slot, epoch, project, "12D3KooWpeer", 5_000));
     }
 
-    /** ACCOUNTING-TOPICS.md: slot-counts, type slotCount. */
+    /** The job's own encoder: OutputRecords.value(SlotCount) of a slot's count for a day. */
     static byte[] slotCount(long day, long slot, long count, boolean eligible, long epoch, String kind) {
-        JsonWriter w = start("slotCount");
-        w.name("dataMarket").value(MARKET);
-        w.name("day").unsignedValue(day);
-        w.name("slotId").unsignedValue(slot);
-        w.name("count").unsignedValue(count);
-        w.name("kind").value(kind);
-        w.name("eligible").value(eligible);
-        w.name("epochId").unsignedValue(epoch);
-        w.name("status").value("COMMITTED");
-        w.name("txHash").value(TX);
-        w.name("blockNumber").value(123);
-        return w.endObject().toBytes();
+        return OutputRecords.value(new SlotCount(MARKET, day, slot, count, AccountingAction.Kind.valueOf(kind),
+                eligible, 3, epoch, SlotCount.COMMITTED, TX, 123, null, 0));
     }
 
     static String slotCountKey(long day, long slot) {
-        return MARKET + "|" + day + "|" + slot;
+        return Topics.slotCountKey(MARKET, day, slot);
     }
 
-    /** ACCOUNTING-TOPICS.md: slot-counts, type dayEligible. */
+    /** The job's own encoder: OutputRecords.value(SlotCount) of a day's eligible-node count. */
     static byte[] dayEligible(long day, long eligibleNodes, long epoch) {
-        JsonWriter w = start("dayEligible");
-        w.name("dataMarket").value(MARKET);
-        w.name("day").unsignedValue(day);
-        w.name("eligibleNodes").unsignedValue(eligibleNodes);
-        w.name("quota").value(3);
-        w.name("epochId").unsignedValue(epoch);
-        w.name("status").value("COMMITTED");
-        w.name("txHash").value(TX);
-        w.name("blockNumber").value(124);
-        return w.endObject().toBytes();
+        return OutputRecords.value(new SlotCount(MARKET, day, -1, eligibleNodes, AccountingAction.Kind.FINAL, false,
+                3, epoch, SlotCount.COMMITTED, TX, 124, null, 0));
     }
 
-    /** ACCOUNTING-TOPICS.md: discarded; {@code winningCid} null when the project did not finalize. */
+    static String dayEligibleKey(long day) {
+        return Topics.dayEligibleKey(MARKET, day);
+    }
+
+    /** The job's own encoder: OutputRecords.value(DiscardedSubmission); {@code winning} null when not finalized. */
     static byte[] discarded(long epoch, long day, String project, long slot, String sid, String cid, String winning) {
-        JsonWriter w = start("discarded");
-        w.name("dataMarket").value(MARKET);
-        w.name("epochId").unsignedValue(epoch);
-        w.name("day").unsignedValue(day);
-        w.name("projectId").value(project);
-        w.name("slotId").unsignedValue(slot);
-        w.name("submissionId").value(sid);
-        w.name("snapshotCid").value(cid);
-        if (winning != null) {
-            w.name("winningCid").value(winning);
-        }
-        w.name("receivedAtMs").value(5_000);
-        return w.endObject().toBytes();
+        return OutputRecords.value(new DiscardedSubmission(MARKET, epoch, day, project, slot, sid, cid, winning,
+                5_000));
     }
 
-    private static JsonWriter start(String type) {
-        JsonWriter w = new JsonWriter(JsonWriter.Style.MINIMAL, 256);
-        w.beginObject();
-        w.name("v").value(1);
-        w.name("type").value(type);
-        return w;
+    /** The chain watcher's own encoder: RecordCodec.encode(DayStarted). */
+    static byte[] dayStarted(long day, long epoch, long observedAtMs) {
+        return RecordCodec.encode(new DayStarted(MARKET, day, epoch, observedAtMs / 1000, epoch + 1000, BLOCK_HASH, TX,
+                1, observedAtMs, false));
     }
 
-    private static void strings(JsonWriter w, String name, String[] values) {
-        w.name(name).beginArray();
-        for (String v : values) {
-            w.value(v);
-        }
-        w.endArray();
+    /** The chain watcher's retraction of a day start (a reorg removed it). */
+    static byte[] dayStartedRetracted(long day, long epoch, long observedAtMs) {
+        return RecordCodec.encode(new DayStarted(MARKET, day, epoch, observedAtMs / 1000, epoch + 1000, BLOCK_HASH, TX,
+                1, observedAtMs, false).retracted(observedAtMs));
     }
 }

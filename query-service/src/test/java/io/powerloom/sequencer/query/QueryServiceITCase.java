@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.powerloom.sequencer.infra.TempDirs;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
+import io.powerloom.sequencer.protocol.records.Topics;
 import io.powerloom.sequencer.query.Http.Answer;
 import io.powerloom.sequencer.verify.RejectReason;
 import java.nio.charset.StandardCharsets;
@@ -53,16 +54,16 @@ class QueryServiceITCase {
 
     @BeforeAll
     static void plant() throws Exception {
-        for (String t : List.of("protocol-chain", "finalized", "batches", "rejected", "submissions-rejected",
-                "slot-counts", "discarded")) {
-            KAFKA.createTopic(t, t.equals("protocol-chain") ? 1 : 2);
+        for (String t : List.of(Topics.PROTOCOL_CHAIN, Topics.FINALIZED, Topics.BATCHES, Topics.REJECTED,
+                "submissions-rejected", Topics.SLOT_COUNTS, Topics.DISCARDED)) {
+            KAFKA.createTopic(t, t.equals(Topics.PROTOCOL_CHAIN) ? 1 : 2);
         }
-        KAFKA.createTopic("submissions", 4);
+        KAFKA.createTopic(Topics.SUBMISSIONS, 4);
         dirA = TempDirs.create("query-a-");
         dirB = TempDirs.create("query-b-");
 
-        send("protocol-chain", MARKET, Planted.release(7, 7_000));
-        send("protocol-chain", MARKET, Planted.release(8, 8_000));
+        send(Topics.PROTOCOL_CHAIN, MARKET, Planted.release(7, 7_000));
+        send(Topics.PROTOCOL_CHAIN, MARKET, Planted.release(8, 8_000));
         sub("sim1", 1, 0, "p1", "bafysim", "v2.1.0", 3_000);
         sub("a1", 1, 7, "p1", "c1", "v2.1.0", 7_100);
         sub("b1", 2, 7, "p1", "c2", null, 7_200);
@@ -74,46 +75,46 @@ class QueryServiceITCase {
             sub("r-" + EPOCH_REASONS[i], 10 + i, 7, "p9", "cx", null, 7_600);
         }
         send("submissions-rejected", "12D3KooWbad", Planted.bridgeReject("oversized", "12D3KooWbad"));
-        send("finalized", "garbage", "not json".getBytes(StandardCharsets.UTF_8));
+        send(Topics.FINALIZED, "garbage", "not json".getBytes(StandardCharsets.UTF_8));
 
         try (KafkaProducer<String, byte[]> job = KAFKA.newTransactionalProducer("job-tx")) {
             job.beginTransaction();
-            job.send(new ProducerRecord<>("rejected", "c1", Planted.rejected("c1", "REPLACED", MARKET, 3, 7, "p2")));
+            job.send(new ProducerRecord<>(Topics.REJECTED, "c1", Planted.rejected("c1", "REPLACED", MARKET, 3, 7, "p2")));
             for (int i = 0; i < EPOCH_REASONS.length; i++) {
                 String sid = "r-" + EPOCH_REASONS[i];
-                job.send(new ProducerRecord<>("rejected", sid,
+                job.send(new ProducerRecord<>(Topics.REJECTED, sid,
                         Planted.rejected(sid, EPOCH_REASONS[i], MARKET, 10 + i, 7, "p9")));
             }
-            job.send(new ProducerRecord<>("rejected", "kafka:0:5",
+            job.send(new ProducerRecord<>(Topics.REJECTED, "kafka:0:5",
                     Planted.rejected("kafka:0:5", "UNDECODABLE_RECORD", null, -1, -1, null)));
-            job.send(new ProducerRecord<>("rejected", "m1",
+            job.send(new ProducerRecord<>(Topics.REJECTED, "m1",
                     Planted.rejected("m1", "MALFORMED_SUBMISSION", null, -1, -1, null)));
-            job.send(new ProducerRecord<>("rejected", "u1", Planted.rejected("u1", "UNKNOWN_DATA_MARKET",
+            job.send(new ProducerRecord<>(Topics.REJECTED, "u1", Planted.rejected("u1", "UNKNOWN_DATA_MARKET",
                     "0x00000000000000000000000000000000000000bb", 9, 7, "p1")));
-            job.send(new ProducerRecord<>("finalized", Planted.finalizedKey(7, "p1"), Planted.finalized(7, "p1", true,
+            job.send(new ProducerRecord<>(Topics.FINALIZED, Planted.finalizedKey(7, "p1"), Planted.finalized(7, "p1", true,
                     "c1", 1, 2, new String[] {"c1", "c2"}, new int[] {1, 1}, new String[] {"a1", "b1"})));
-            job.send(new ProducerRecord<>("finalized", Planted.finalizedKey(7, "p2"), Planted.finalized(7, "p2", true,
+            job.send(new ProducerRecord<>(Topics.FINALIZED, Planted.finalizedKey(7, "p2"), Planted.finalized(7, "p2", true,
                     "c3", 1, 1, new String[] {"c3"}, new int[] {1}, new String[] {"c2"})));
-            job.send(new ProducerRecord<>("finalized", Planted.finalizedKey(7, "p3"), Planted.finalized(7, "p3", false,
+            job.send(new ProducerRecord<>(Topics.FINALIZED, Planted.finalizedKey(7, "p3"), Planted.finalized(7, "p3", false,
                     null, 1, 1, new String[] {"c4"}, new int[] {1}, new String[] {"d1"})));
-            job.send(new ProducerRecord<>("batches", Planted.batchKey(7, 0), Planted.batch(7, 0, 2, B0,
+            job.send(new ProducerRecord<>(Topics.BATCHES, Planted.batchKey(7, 0), Planted.batch(7, 0, 2, B0,
                     new String[] {"p1"}, new String[] {"c1"}, "COMMITTED", T1, 1_500)));
-            job.send(new ProducerRecord<>("batches", Planted.batchKey(7, 1), Planted.batch(7, 1, 2, B1,
+            job.send(new ProducerRecord<>(Topics.BATCHES, Planted.batchKey(7, 1), Planted.batch(7, 1, 2, B1,
                     new String[] {"p2"}, new String[] {"c3"}, "DELAYED", T2, 90_000)));
-            job.send(new ProducerRecord<>("batches", MARKET + "|7|end", Planted.epochEnd(7, 2, T3)));
-            job.send(new ProducerRecord<>("discarded", "b1", Planted.discarded(7, 1, "p1", 2, "b1", "c2", "c1")));
-            job.send(new ProducerRecord<>("discarded", "d1", Planted.discarded(7, 1, "p3", 4, "d1", "c4", null)));
-            job.send(new ProducerRecord<>("slot-counts", Planted.slotCountKey(1, 1),
+            job.send(new ProducerRecord<>(Topics.BATCHES, MARKET + "|7|end", Planted.epochEnd(7, 2, T3)));
+            job.send(new ProducerRecord<>(Topics.DISCARDED, "b1", Planted.discarded(7, 1, "p1", 2, "b1", "c2", "c1")));
+            job.send(new ProducerRecord<>(Topics.DISCARDED, "d1", Planted.discarded(7, 1, "p3", 4, "d1", "c4", null)));
+            job.send(new ProducerRecord<>(Topics.SLOT_COUNTS, Planted.slotCountKey(1, 1),
                     Planted.slotCount(1, 1, 3, true, 7, "PERIODIC")));
-            job.send(new ProducerRecord<>("slot-counts", Planted.slotCountKey(1, 3),
+            job.send(new ProducerRecord<>(Topics.SLOT_COUNTS, Planted.slotCountKey(1, 3),
                     Planted.slotCount(1, 3, 1, false, 7, "PERIODIC")));
-            job.send(new ProducerRecord<>("slot-counts", MARKET + "|1|eligible", Planted.dayEligible(1, 1, 8)));
-            job.send(new ProducerRecord<>("slot-counts", Planted.slotCountKey(2, 1),
+            job.send(new ProducerRecord<>(Topics.SLOT_COUNTS, Planted.dayEligibleKey(1), Planted.dayEligible(1, 1, 8)));
+            job.send(new ProducerRecord<>(Topics.SLOT_COUNTS, Planted.slotCountKey(2, 1),
                     Planted.slotCount(2, 1, 1, false, 8, "PERIODIC")));
             job.commitTransaction();
             // a transaction the job aborted (e.g. a failed checkpoint): read_committed must never show it
             job.beginTransaction();
-            job.send(new ProducerRecord<>("finalized", Planted.finalizedKey(7, "aborted"), Planted.finalized(7,
+            job.send(new ProducerRecord<>(Topics.FINALIZED, Planted.finalizedKey(7, "aborted"), Planted.finalized(7,
                     "aborted", true, "cz", 1, 1, new String[] {"cz"}, new int[] {1}, new String[] {"zz"})));
             job.flush();
             job.abortTransaction();
@@ -143,7 +144,7 @@ class QueryServiceITCase {
     }
 
     static void sub(String sid, long slot, long epoch, String project, String cid, String nv, long at) {
-        send("submissions", Long.toString(slot), Planted.submission(sid, slot, epoch, project, cid, nv, at));
+        send(Topics.SUBMISSIONS, Long.toString(slot), Planted.submission(sid, slot, epoch, project, cid, nv, at));
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import io.powerloom.sequencer.query.state.Keys;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -38,6 +40,11 @@ public final class Cluster {
     private final String internalToken;
     private final HttpClient http;
     private final Serializer<String> keySerializer = Serdes.String().serializer();
+    /**
+     * Where each partition of the stores is, as Kafka Streams last said: asked once per partition, forgotten on every
+     * state change (a rebalance passes through REBALANCING), so a request does no metadata lookup of its own.
+     */
+    private final AtomicReferenceArray<KeyQueryMetadata> routes;
 
     public Cluster(KafkaStreams streams, HostInfo self, LocalQueries local, ObjectMapper json, QueryMetrics metrics,
                    Duration timeout, String internalToken) {
@@ -48,6 +55,7 @@ public final class Cluster {
         this.metrics = metrics;
         this.timeout = timeout;
         this.internalToken = internalToken;
+        this.routes = new AtomicReferenceArray<>(local.partitions());
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -55,16 +63,29 @@ public final class Cluster {
         return self;
     }
 
+    /** Forgets where the partitions are (called on every state change of Kafka Streams). */
+    public void forgetRoutes() {
+        for (int p = 0; p < routes.length(); p++) {
+            routes.set(p, null);
+        }
+    }
+
     /** Runs {@code op} on the instance holding {@code pk}. */
     public JsonNode ask(String pk, String op, ObjectNode params) {
-        KeyQueryMetadata md;
-        try {
-            md = streams.queryMetadataForKey(UpdateState.SUMMARIES, pk, keySerializer);
-        } catch (IllegalStateException e) {
-            throw new ApiException(503, "the service is starting or rebalancing, retry");
-        }
-        if (md == null || md == KeyQueryMetadata.NOT_AVAILABLE || md.activeHost() == null) {
-            throw new ApiException(503, "the instance holding this key is not known yet, retry");
+        int partition = Keys.partition(pk, routes.length());
+        KeyQueryMetadata md = routes.get(partition);
+        if (md == null) {
+            try {
+                md = streams.queryMetadataForKey(UpdateState.SUMMARIES, pk, keySerializer);
+            } catch (IllegalStateException e) {
+                throw new ApiException(503, "the service is starting or rebalancing, retry");
+            }
+            if (md == null || md == KeyQueryMetadata.NOT_AVAILABLE || md.activeHost() == null) {
+                throw new ApiException(503, "the instance holding this key is not known yet, retry");
+            }
+            if (md.partition() == partition && streams.state() == KafkaStreams.State.RUNNING) {
+                routes.set(partition, md);
+            }
         }
         if (md.activeHost().equals(self)) {
             return local.run(op, pk, params);

@@ -3,30 +3,55 @@ package io.powerloom.sequencer.query.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.powerloom.sequencer.query.QueryMetrics;
 import io.powerloom.sequencer.query.api.Endpoints.Audience;
 import io.powerloom.sequencer.query.api.Endpoints.Endpoint;
 import io.powerloom.sequencer.query.api.Endpoints.Param;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server (the JDK's): production's endpoints and the views from {@link Endpoints}, {@code /openapi.json},
+ * The HTTP server (Netty: a few event loops read and write every connection, keep-alive, with TCP_NODELAY; requests
+ * run on {@code http.threads} handler threads, so a read forwarded to another instance blocks no connection but its
+ * own): production's endpoints and the views from {@link Endpoints}, {@code /openapi.json},
  * the explorer ({@code /explorer/}), {@code /health}, {@code /metrics} and the instances' {@code /internal/ask}.
  * Every request is validated against the endpoint's parameters; errors answer a message, never a stack trace.
  */
@@ -40,8 +65,16 @@ public final class HttpApi implements AutoCloseable {
                          String instance) {
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    /** Largest body Netty collects before the service looks at it (larger ones answer 413 at once). */
+    private static final int MAX_AGGREGATED = 1 << 20;
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final EventExecutorGroup handlers;
+    private final Channel server;
+    /** Open connections, closed before the event loops stop (their pipelines are torn down on both executors). */
+    private final io.netty.channel.group.ChannelGroup connections =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private final ObjectMapper json;
     private volatile Wiring w;
     private final byte[] openApi;
@@ -50,45 +83,145 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi(InetSocketAddress listen, int threads, ObjectMapper json) throws IOException {
         this.json = json;
         this.openApi = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(Endpoints.openApi(json));
-        server = HttpServer.create(new InetSocketAddress(listen.getHostString(), listen.getPort()), 256);
-        executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "query-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        boss = new NioEventLoopGroup(1, daemons("query-http-accept"));
+        workers = new NioEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()),
+                daemons("query-http-io"));
+        handlers = new DefaultEventExecutorGroup(threads, daemons("query-http"));
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
+                                new HttpObjectAggregator(MAX_AGGREGATED));
+                        ch.pipeline().addLast(handlers, new SimpleChannelInboundHandler<FullHttpRequest>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                                handle(new Exchange(ctx, req));
+                            }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                LOG.debug("connection failed", cause);
+                                ctx.close();
+                            }
+                        });
+                    }
+                });
+        try {
+            server = b.bind(listen.getHostString(), listen.getPort()).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IOException("interrupted while binding " + listen, e);
+        } catch (RuntimeException e) {
+            close();
+            throw new IOException("cannot bind " + listen + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemons(String name) {
+        return new io.netty.util.concurrent.DefaultThreadFactory(name, true);
     }
 
     public void start(Wiring wiring) {
         this.w = wiring;
-        server.start();
     }
 
     /** The port actually bound. */
     public int port() {
-        return server.getAddress().getPort();
+        return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        if (server != null) {
+            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        // close the connections while their event loops and handler threads still run (a connection's teardown
+        // passes through both), then stop the loops and, last, the handler threads
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        handlers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 
-    private void handle(HttpExchange ex) {
+    /** One request and its answer (the answer is written once, by {@link #send}). */
+    private static final class Exchange {
+        final ChannelHandlerContext ctx;
+        final FullHttpRequest req;
+        final io.netty.handler.codec.http.HttpHeaders out = new io.netty.handler.codec.http.DefaultHttpHeaders();
+        private URI uri;
+
+        Exchange(ChannelHandlerContext ctx, FullHttpRequest req) {
+            this.ctx = ctx;
+            this.req = req;
+        }
+
+        String method() {
+            return req.method().name();
+        }
+
+        URI uri() {
+            if (uri == null) {
+                try {
+                    uri = new URI(req.uri());
+                } catch (URISyntaxException e) {
+                    throw new ApiException(400, "malformed request target");
+                }
+            }
+            return uri;
+        }
+
+        String header(String name) {
+            return req.headers().get(name);
+        }
+
+        boolean fromLoopback() {
+            return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                    && a.getAddress().isLoopbackAddress();
+        }
+
+        void send(int status, String type, byte[] body) {
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                    body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+            r.headers().set(out);
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+            r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            HttpUtil.setContentLength(r, body.length);
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            HttpUtil.setKeepAlive(r, keepAlive);
+            if (keepAlive) {
+                ctx.writeAndFlush(r);
+            } else {
+                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+
+    private void handle(Exchange ex) {
+        if (w == null) {
+            ex.send(503, "application/json", "{\"error\":\"starting\"}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         long start = System.nanoTime();
-        String path = ex.getRequestURI().getPath();
+        String path = "?";
         String label = "other";
         int status = 500;
         try {
+            path = ex.uri().getPath();
+            if (path == null) {
+                throw new ApiException(400, "malformed request target");
+            }
             Endpoint e = Endpoints.find(path);
             if (e != null) {
                 label = path;
                 status = endpoint(ex, e);
             } else if (path.equals("/") || path.equals("/explorer")) {
                 label = "explorer";
-                ex.getResponseHeaders().set("Location", "/explorer/");
+                ex.out.set("Location", "/explorer/");
                 status = send(ex, 302, "text/plain", new byte[0]);
             } else if (path.startsWith("/explorer/")) {
                 label = "explorer";
@@ -114,22 +247,23 @@ public final class HttpApi implements AutoCloseable {
                 label = "unknown";
                 status = error(ex, null, 404, "no such path: " + path);
             }
+        } catch (ApiException a) {
+            status = error(ex, null, a.status(), a.getMessage());
         } catch (RuntimeException | IOException t) {
             LOG.warn("request {} failed", path, t);
             try {
                 status = error(ex, null, 500, "internal error");
-            } catch (IOException | RuntimeException ignored) {
+            } catch (RuntimeException ignored) {
                 // the client is gone
             }
         } finally {
-            ex.close();
             w.metrics().request(label, status, System.nanoTime() - start);
         }
     }
 
-    private int endpoint(HttpExchange ex, Endpoint e) throws IOException {
-        if (!e.method().equals(ex.getRequestMethod())) {
-            ex.getResponseHeaders().set("Allow", e.method());
+    private int endpoint(Exchange ex, Endpoint e) throws IOException {
+        if (!e.method().equals(ex.method())) {
+            ex.out.set("Allow", e.method());
             return error(ex, e, 405, e.path() + " takes " + e.method());
         }
         try {
@@ -149,12 +283,12 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private void authorize(HttpExchange ex, Endpoint e, ObjectNode raw) {
+    private void authorize(Exchange ex, Endpoint e, ObjectNode raw) {
         if (e.audience() == Audience.PUBLIC) {
             return;
         }
         String token = raw.path("token").asText("");
-        String header = ex.getRequestHeaders().getFirst("Authorization");
+        String header = ex.header("Authorization");
         if (header != null && header.startsWith("Bearer ")) {
             token = header.substring(7).trim();
         }
@@ -225,14 +359,13 @@ public final class HttpApi implements AutoCloseable {
         return p;
     }
 
-    private ObjectNode body(HttpExchange ex) throws IOException {
-        byte[] b;
-        try (InputStream in = ex.getRequestBody()) {
-            b = in.readNBytes(w.maxBodyBytes() + 1);
-        }
-        if (b.length > w.maxBodyBytes()) {
+    private ObjectNode body(Exchange ex) throws IOException {
+        ByteBuf content = ex.req.content();
+        if (content.readableBytes() > w.maxBodyBytes()) {
             throw new ApiException(413, "request body larger than " + w.maxBodyBytes() + " bytes");
         }
+        byte[] b = new byte[content.readableBytes()];
+        content.getBytes(content.readerIndex(), b);
         if (b.length == 0) {
             return json.createObjectNode();
         }
@@ -248,9 +381,9 @@ public final class HttpApi implements AutoCloseable {
         return (ObjectNode) n;
     }
 
-    private ObjectNode queryString(HttpExchange ex) {
+    private ObjectNode queryString(Exchange ex) {
         ObjectNode n = json.createObjectNode();
-        String q = ex.getRequestURI().getRawQuery();
+        String q = ex.uri().getRawQuery();
         if (q == null) {
             return n;
         }
@@ -268,13 +401,13 @@ public final class HttpApi implements AutoCloseable {
         return n;
     }
 
-    private int internal(HttpExchange ex) throws IOException {
+    private int internal(Exchange ex) throws IOException {
         if (w.operatorToken().isEmpty()) {
             // without a token, only instances on this machine may ask (operator data must not leak through here)
-            if (!ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
+            if (!ex.fromLoopback()) {
                 return error(ex, null, 403, "internal requests from other machines need auth.operator.token");
             }
-        } else if (!same(String.valueOf(ex.getRequestHeaders().getFirst(Cluster.INTERNAL_HEADER)),
+        } else if (!same(String.valueOf(ex.header(Cluster.INTERNAL_HEADER)),
                 w.operatorToken())) {
             return error(ex, null, 401, "internal requests carry the operator token");
         }
@@ -293,7 +426,7 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private int staticFile(HttpExchange ex, String name) throws IOException {
+    private int staticFile(Exchange ex, String name) throws IOException {
         if (name.isEmpty()) {
             name = "index.html";
         }
@@ -311,7 +444,7 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private int error(HttpExchange ex, Endpoint e, int status, String message) throws IOException {
+    private int error(Exchange ex, Endpoint e, int status, String message) {
         ObjectNode n = json.createObjectNode();
         if (e != null && "POST".equals(e.method())) {
             n.putObject("info").put("success", false).put("response", message);
@@ -319,18 +452,15 @@ public final class HttpApi implements AutoCloseable {
         } else {
             n.put("error", message);
         }
-        return send(ex, status, "application/json", json.writeValueAsBytes(n));
+        try {
+            return send(ex, status, "application/json", json.writeValueAsBytes(n));
+        } catch (IOException io) {
+            throw new java.io.UncheckedIOException(io);
+        }
     }
 
-    private static int send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        }
+    private static int send(Exchange ex, int status, String type, byte[] body) {
+        ex.send(status, type, body);
         return status;
     }
 }

@@ -10,6 +10,7 @@ import io.powerloom.sequencer.query.state.UpdateState;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -34,15 +35,41 @@ public final class LocalQueries {
     private final ObjectMapper json;
     private final int partitions;
 
+    /**
+     * Handles of this instance's stores, one per store and partition (index {@code partition}; the last one is the
+     * store over all local partitions): asked of Kafka Streams once, forgotten on every state change or when a
+     * handle fails, so a read goes straight to one partition's RocksDB.
+     */
+    private final AtomicReferenceArray<ReadOnlyKeyValueStore<String, String>> summaries;
+    private final AtomicReferenceArray<ReadOnlyKeyValueStore<String, String>> details;
+    /** The partition key of the operation running on this thread. */
+    private final ThreadLocal<String> current = new ThreadLocal<>();
+
     /** @param partitions partitions of the routed topic (the stores' partitions) */
     public LocalQueries(KafkaStreams streams, ObjectMapper json, int partitions) {
         this.streams = streams;
         this.json = json;
         this.partitions = partitions;
+        this.summaries = new AtomicReferenceArray<>(partitions + 1);
+        this.details = new AtomicReferenceArray<>(partitions + 1);
+    }
+
+    /** Partitions of the stores. */
+    int partitions() {
+        return partitions;
+    }
+
+    /** Forgets the store handles (called on every state change of Kafka Streams). */
+    public void forgetStores() {
+        for (int p = 0; p <= partitions; p++) {
+            summaries.set(p, null);
+            details.set(p, null);
+        }
     }
 
     /** Runs {@code op} for partition key {@code pk} (null for the {@code *All} operations). */
     public JsonNode run(String op, String pk, ObjectNode params) {
+        current.set(pk);
         try {
             return switch (op) {
                 case "summary" -> summary(pk);
@@ -64,12 +91,29 @@ public final class LocalQueries {
                 default -> throw new IllegalArgumentException("unknown operation " + op);
             };
         } catch (InvalidStateStoreException e) {
+            forgetStores();
             throw new ApiException(503, "state is being restored or rebalanced, retry: " + e.getMessage());
+        } finally {
+            current.remove();
         }
     }
 
+    /** The store {@code name}: the partition of the running operation's key, or all local partitions. */
     ReadOnlyKeyValueStore<String, String> store(String name) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+        String pk = current.get();
+        int p = pk == null ? partitions : Keys.partition(pk, partitions);
+        AtomicReferenceArray<ReadOnlyKeyValueStore<String, String>> handles =
+                UpdateState.SUMMARIES.equals(name) ? summaries : details;
+        ReadOnlyKeyValueStore<String, String> s = handles.get(p);
+        if (s == null) {
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, String>> q =
+                    StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore());
+            s = streams.store(p == partitions ? q : q.withPartition(p));
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                handles.set(p, s);
+            }
+        }
+        return s;
     }
 
     private JsonNode summary(String pk) {

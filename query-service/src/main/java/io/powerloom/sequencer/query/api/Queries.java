@@ -286,7 +286,8 @@ public final class Queries {
 
     private long latestDay(String market) {
         JsonNode m = cluster.ask(Keys.marketKey(market), "summary", json.createObjectNode());
-        long day = m.path("latestDay").asLong(0);
+        // the chain's current day (DayStarted) where the chain watcher reported one, else the latest day counted
+        long day = m.path("currentDay").asLong(m.path("latestDay").asLong(0));
         if (day == 0) {
             throw new ApiException(404, "no day counted yet for market " + market);
         }

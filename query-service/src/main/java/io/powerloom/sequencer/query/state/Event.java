@@ -16,6 +16,8 @@ public final class Event {
     public static final String EPOCH_END = "end";
     /** An epoch release from the chain watcher. */
     public static final String RELEASE = "rel";
+    /** The chain watcher's DayStarted (the market's current day), or its retraction. */
+    public static final String DAY_STARTED = "dayStart";
     /** A slot count of the accounting stage. */
     public static final String SLOT_COUNT = "count";
     /** A day's eligible-nodes commit of the accounting stage. */

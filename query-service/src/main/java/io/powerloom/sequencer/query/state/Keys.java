@@ -49,6 +49,16 @@ public final class Keys {
         return "M|" + market(market);
     }
 
+    /**
+     * The partition of the routed topic (and so of the stores) that holds {@code partitionKey}: what Kafka's
+     * producer picks for a keyed record without a partitioner (murmur2 of the UTF-8 key), so that a read can go
+     * straight to one partition's store.
+     */
+    public static int partition(String partitionKey, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                partitionKey.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+    }
+
     /** {@code <partition key>|<sub key>}. */
     public static String detail(String partitionKey, String sub) {
         return partitionKey + "|" + sub;

@@ -57,7 +57,8 @@ public final class QueryTopology {
                 Serdes.String(), Serdes.String()));
         all.repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(ROUTED)
                         .withNumberOfPartitions(config.partitions()))
-                .process(UpdateState::new, Named.as("update-state"), UpdateState.SUMMARIES, UpdateState.DETAILS);
+                .process(() -> new UpdateState(config.retentionDays(), config.retentionCheckInterval()),
+                        Named.as("update-state"), UpdateState.SUMMARIES, UpdateState.DETAILS);
         return b.build();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
+import io.powerloom.sequencer.protocol.records.DayStarted;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.RecordFormatException;
@@ -136,14 +137,25 @@ public final class RouteInput implements Processor<byte[], byte[], String, byte[
 
     private static void chain(byte[] value, List<Routed> out) throws BadInput {
         JsonNode n = tree(value);
-        if (!"epochReleased".equals(n.path("type").asText())) {
-            return; // blocks, slots, and record types of later writers (e.g. day starts) are not needed here
+        String type = n.path("type").asText();
+        if (!"epochReleased".equals(type) && !"dayStarted".equals(type)) {
+            return; // blocks, slot assignments and record types of later writers are not needed here
         }
         ChainTopicRecord r;
         try {
             r = RecordCodec.decodeChainTopic(value);
         } catch (RecordFormatException e) {
             throw new BadInput("protocol-chain record: " + e.getMessage());
+        }
+        if (r instanceof DayStarted d) {
+            ObjectNode e = JSON.createObjectNode();
+            e.put("k", Event.DAY_STARTED);
+            e.put("market", d.dataMarket());
+            e.put("startedDay", d.dayId());
+            e.put("epoch", d.epochId());
+            e.put("removed", d.removed());
+            out.add(new Routed(Keys.marketKey(d.dataMarket()), e));
+            return;
         }
         EpochReleased rel = (EpochReleased) r;
         ObjectNode e = JSON.createObjectNode();

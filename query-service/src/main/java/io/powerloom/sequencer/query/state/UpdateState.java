@@ -22,13 +22,107 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
     /** How many records of input without an epoch are kept (the oldest go first); counts are kept for all. */
     static final int RECENT_GLOBAL = 500;
 
+    /** Sub key of the details store holding when an epoch or day key last changed (no view's prefix matches it). */
+    static final String TOUCHED = "~touched";
+    private static final long DAY_MS = 86_400_000L;
+
+    private final int retentionDays;
+    private final java.time.Duration retentionCheck;
     private KeyValueStore<String, String> summaries;
     private KeyValueStore<String, String> details;
+    private ProcessorContext<Void, Void> context;
+
+    /** Keeps everything (no retention). */
+    public UpdateState() {
+        this(0, java.time.Duration.ofMinutes(10));
+    }
+
+    /**
+     * @param retentionDays  epochs and days not updated for this many days of stream time are removed, and a slot's
+     *                       per-day entries more than this many days older than its latest day; 0 keeps everything
+     * @param retentionCheck how often (in stream time) the stores are checked
+     */
+    public UpdateState(int retentionDays, java.time.Duration retentionCheck) {
+        this.retentionDays = retentionDays;
+        this.retentionCheck = retentionCheck;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         summaries = context.getStateStore(SUMMARIES);
         details = context.getStateStore(DETAILS);
+        if (retentionDays > 0) {
+            // stream time, not wall-clock time: the same input leaves the same state, whenever it is replayed
+            context.schedule(retentionCheck, org.apache.kafka.streams.processor.PunctuationType.STREAM_TIME,
+                    this::prune);
+        }
+    }
+
+    /**
+     * Removes epochs and days (their summary and every detail entry) whose last change is older than the horizon in
+     * stream time, and each slot's per-day entries (counts, discarded submissions) of days more than
+     * {@code retentionDays} before the slot's latest day. Markets, slots' summaries and the bounded input-without-epoch
+     * records stay.
+     */
+    void prune(long streamTimeMs) {
+        long horizon = streamTimeMs - retentionDays * DAY_MS;
+        java.util.List<String> gone = new java.util.ArrayList<>();
+        try (org.apache.kafka.streams.state.KeyValueIterator<String, String> it = summaries.all()) {
+            while (it.hasNext()) {
+                String pk = it.next().key;
+                char kind = pk.charAt(0);
+                if (kind == 'E' || kind == 'D') {
+                    String t = details.get(Keys.detail(pk, TOUCHED));
+                    if (t != null && Long.parseLong(t) < horizon) {
+                        gone.add(pk);
+                    }
+                }
+            }
+        }
+        for (String pk : gone) {
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            try (org.apache.kafka.streams.state.KeyValueIterator<String, String> it = details.prefixScan(pk + "|",
+                    new org.apache.kafka.common.serialization.StringSerializer())) {
+                while (it.hasNext()) {
+                    keys.add(it.next().key);
+                }
+            }
+            keys.forEach(details::delete);
+            summaries.delete(pk);
+        }
+        pruneSlotDays();
+    }
+
+    /**
+     * Slots' {@code day|<market>|<day>} and {@code disc|<market>|<day>|…} entries of days more than
+     * {@code retentionDays} before the slot's latest day in that market (a slot may have these entries without a
+     * summary: they are found in the details store).
+     */
+    private void pruneSlotDays() {
+        java.util.Map<String, Long> latest = new java.util.HashMap<>();
+        java.util.List<String[]> entries = new java.util.ArrayList<>();
+        int slotKey = Keys.slot(0).length();
+        try (org.apache.kafka.streams.state.KeyValueIterator<String, String> it = details.range("S|", "S|~")) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                if (key.length() <= slotKey + 1) {
+                    continue;
+                }
+                String[] parts = key.substring(slotKey + 1).split("\\|", 4); // kind, market, day, rest
+                if (parts.length >= 3 && (parts[0].equals("day") || parts[0].equals("disc"))) {
+                    String slotMarket = key.substring(0, slotKey) + "|" + parts[1];
+                    long day = Long.parseLong(parts[2]);
+                    latest.merge(slotMarket, day, Math::max);
+                    entries.add(new String[] {key, slotMarket, parts[2]});
+                }
+            }
+        }
+        for (String[] e : entries) {
+            if (Long.parseLong(e[2]) < latest.get(e[1]) - retentionDays) {
+                details.delete(e[0]);
+            }
+        }
     }
 
     @Override
@@ -41,6 +135,9 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
             return; // written by RouteInput: cannot happen
         }
         ObjectNode sum = get(summaries, pk);
+        if (retentionDays > 0 && (pk.charAt(0) == 'E' || pk.charAt(0) == 'D')) {
+            details.put(Keys.detail(pk, TOUCHED), Long.toString(record.timestamp()));
+        }
         boolean changed = switch (pk.charAt(0)) {
             case 'E' -> epoch(pk, sum, e);
             case 'S' -> slot(pk, sum, e);
@@ -323,6 +420,40 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                 sum.put("firstEpoch", epoch);
                 changed = true;
             }
+        }
+        if (Event.DAY_STARTED.equals(k)) {
+            // the chain's current day: the latest day start seen; a retracted one is forgotten (the day before it,
+            // if its start was seen, is current again)
+            long day = e.path("startedDay").asLong();
+            ObjectNode starts = sum.has("dayStarts") ? (ObjectNode) sum.get("dayStarts") : sum.putObject("dayStarts");
+            if (e.path("removed").asBoolean()) {
+                if (starts.remove(Long.toString(day)) == null) {
+                    return false;
+                }
+            } else {
+                starts.put(Long.toString(day), e.path("epoch").asLong());
+            }
+            // keep the latest few starts only: retractions go back a few blocks, not days
+            while (starts.size() > 8) {
+                String oldest = null;
+                for (java.util.Iterator<String> it = starts.fieldNames(); it.hasNext(); ) {
+                    String f = it.next();
+                    if (oldest == null || Long.parseLong(f) < Long.parseLong(oldest)) {
+                        oldest = f;
+                    }
+                }
+                starts.remove(oldest);
+            }
+            long current = 0;
+            for (java.util.Iterator<String> it = starts.fieldNames(); it.hasNext(); ) {
+                current = Math.max(current, Long.parseLong(it.next()));
+            }
+            if (current > 0) {
+                sum.put("currentDay", current);
+            } else {
+                sum.remove("currentDay");
+            }
+            return true;
         }
         if (e.has("day")) {
             long day = e.path("day").asLong();

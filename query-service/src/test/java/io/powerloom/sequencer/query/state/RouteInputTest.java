@@ -44,4 +44,18 @@ class RouteInputTest {
         assertThat(Keys.epoch(M, 9).compareTo(Keys.epoch(M, 10))).isNegative();
         assertThat(Keys.num(-1L)).isEqualTo("18446744073709551615");
     }
+
+    @Test
+    void aDayStartGoesToItsMarketAndARetractionSaysSo() throws Exception {
+        io.powerloom.sequencer.protocol.records.DayStarted d = new io.powerloom.sequencer.protocol.records.DayStarted(
+                M, 5, 500, 1_700_000_000L, 1234, "0x" + "11".repeat(32), "0x" + "22".repeat(32), 0, 1_000, false);
+        List<Routed> r = RouteInput.route(Input.PROTOCOL_CHAIN, M.getBytes(StandardCharsets.UTF_8),
+                io.powerloom.sequencer.protocol.records.RecordCodec.encode(d), 0);
+        assertThat(r).extracting(Routed::partitionKey).containsExactly(Keys.marketKey(M));
+        assertThat(r.get(0).event().path("startedDay").asLong()).isEqualTo(5);
+        assertThat(r.get(0).event().path("removed").asBoolean()).isFalse();
+        List<Routed> gone = RouteInput.route(Input.PROTOCOL_CHAIN, M.getBytes(StandardCharsets.UTF_8),
+                io.powerloom.sequencer.protocol.records.RecordCodec.encode(d.retracted(2_000)), 0);
+        assertThat(gone.get(0).event().path("removed").asBoolean()).isTrue();
+    }
 }
