@@ -137,6 +137,7 @@ public final class TestNetwork {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
+        SequencerJob.prepare(cfg, System.out); // as SequencerJob.main: the missing output topics (accounting's) created
         SequencerJob.configure(env, cfg);
         return env.executeAsync("sequencer-" + run);
     }
