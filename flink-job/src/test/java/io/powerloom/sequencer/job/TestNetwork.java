@@ -99,6 +99,8 @@ public final class TestNetwork {
         c.put("sequencer.kafka.topics.finalized", "finalized-" + run);
         c.put("sequencer.kafka.topics.batches", "batches-" + run);
         c.put("sequencer.kafka.topics.rejected", "rejected-" + run);
+        c.put("sequencer.kafka.topics.slot-counts", "slot-counts-" + run); // accounting's, created by the job at start
+        c.put("sequencer.kafka.topics.discarded", "discarded-" + run);
         c.put("sequencer.kafka.group-id", "sequencer-" + run);
         c.put("sequencer.kafka.transactional-id-prefix", "sequencer-" + run);
         c.put("sequencer.kafka.start-from", "earliest");
