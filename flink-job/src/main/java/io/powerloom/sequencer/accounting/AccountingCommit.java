@@ -23,8 +23,9 @@ import io.powerloom.sequencer.chain.commit.CountUpdate;
  * {@code updateEligibleNodesForDay}, then, once that is mined, the eligible slots' final counts in chunks
  * ({@code updateEligibleSubmissionCountsForDay}). Never blocks the task thread.
  *
- * <p>Idempotent: the client checks the chain before each transaction (and treats E48 as done), so an action re-issued
- * after a restore (async I/O keeps in-flight actions in its checkpoint) or replayed sends nothing already there. A
+ * <p>Idempotent: the client checks the chain before each transaction (and treats E48 as done), once the transactions a
+ * killed TaskManager left pending have mined, so an action re-issued after a restore (async I/O keeps in-flight actions
+ * in its checkpoint) or replayed sends nothing already there. A
  * refusal by the contract (E38 day closed, E04 not a sequencer) is reported {@code FAILED} with its reason on the
  * slot-counts topic and does not stop the job; a chain outage beyond the client's patience fails the job over, and
  * the action is retried.

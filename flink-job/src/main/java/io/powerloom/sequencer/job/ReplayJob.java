@@ -13,12 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -26,21 +23,18 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.powerloom.sequencer.accounting.CountAudit;
+import io.powerloom.sequencer.job.kafka.TopicCheck;
 import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
@@ -73,7 +67,7 @@ public final class ReplayJob {
     private ReplayJob() {}
 
     /** How long each check of an external component may take before the replay gives up. */
-    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration CHECK_TIMEOUT = TopicCheck.TIMEOUT;
 
     /** A parsed replay request. */
     public record Request(String mode, String from, String to, String market, String runId, boolean liveSettings,
@@ -199,10 +193,8 @@ public final class ReplayJob {
         base.dataMarkets();
         base.protocolState();
         String bootstrap = base.get(SequencerConfig.KAFKA_BOOTSTRAP);
-        try (Admin admin = admin(bootstrap)) {
-            Map<String, TopicDescription> inputs = describe(admin, bootstrap, List.of(
-                    Map.entry(SequencerConfig.TOPIC_SUBMISSIONS.key(), base.get(SequencerConfig.TOPIC_SUBMISSIONS)),
-                    Map.entry(SequencerConfig.TOPIC_CHAIN.key(), base.get(SequencerConfig.TOPIC_CHAIN))));
+        try (Admin admin = TopicCheck.admin(bootstrap)) {
+            Map<String, TopicDescription> inputs = TopicCheck.describe(admin, bootstrap, TopicCheck.inputs(base));
             checkRpc(base.get(SequencerConfig.RPC_URL), base.get(SequencerConfig.CHAIN_ID));
             if ("reanchor".equals(r.mode())) {
                 checkIpfs(base.get(SequencerConfig.IPFS_API));
@@ -210,7 +202,9 @@ public final class ReplayJob {
             SequencerConfig settled = r.liveSettings() ? withLiveSettings(r, base, admin, out) : base;
             Prepared p = planned(r, settled, now);
             int partitions = inputs.get(base.get(SequencerConfig.TOPIC_SUBMISSIONS)).partitions().size();
-            createOutputTopics(admin, p.config(), partitions, out);
+            // the replay always creates its own topics: they are named after its run id
+            TopicCheck.createMissing(admin, bootstrap, TopicCheck.outputs(p.config()), Optional.of(partitions), true,
+                    "replay", out);
             out.printf("replay %s (%s %s .. %s): results in topics %s, %s, %s%n", p.runId(), r.mode(), r.from(), r.to(),
                     p.config().get(SequencerConfig.TOPIC_BATCHES), p.config().get(SequencerConfig.TOPIC_FINALIZED),
                     p.config().get(SequencerConfig.TOPIC_REJECTED));
@@ -295,7 +289,7 @@ public final class ReplayJob {
     static SequencerConfig withLiveSettings(Request r, SequencerConfig base, Admin admin, PrintStream out) {
         String topic = base.get(SequencerConfig.TOPIC_BATCHES);
         String bootstrap = base.get(SequencerConfig.KAFKA_BOOTSTRAP);
-        if (!topicExists(admin, bootstrap, topic)) {
+        if (!TopicCheck.listTopics(admin, bootstrap).contains(topic)) {
             out.printf("%s: the live batches topic %s does not exist; using the given settings%n", r.mode(), topic);
             return base;
         }
@@ -389,109 +383,6 @@ public final class ReplayJob {
 
     // ------------------------------------------------------------------ checks of the components
 
-    static Admin admin(String bootstrap) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis());
-        return Admin.create(p);
-    }
-
-    /** Describes the topics (setting key → topic name); fails naming each missing one, or the unreachable broker. */
-    static Map<String, TopicDescription> describe(Admin admin, String bootstrap, List<Map.Entry<String, String>> topics) {
-        try {
-            admin.describeCluster().clusterId().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalArgumentException("Kafka at " + bootstrap + " (sequencer.kafka.bootstrap-servers) does not answer "
-                    + "within " + CHECK_TIMEOUT.toSeconds() + " s: " + message(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-        Map<String, TopicDescription> out = new HashMap<>();
-        List<String> missing = new ArrayList<>();
-        for (Map.Entry<String, String> t : topics) {
-            try {
-                out.put(t.getValue(), admin.describeTopics(List.of(t.getValue())).allTopicNames()
-                        .get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(t.getValue()));
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                    missing.add(t.getValue() + " (" + t.getKey() + ")");
-                } else {
-                    throw new IllegalArgumentException("cannot describe topic " + t.getValue() + " at " + bootstrap + ": " + message(e));
-                }
-            } catch (TimeoutException e) {
-                throw new IllegalArgumentException("Kafka at " + bootstrap + " did not describe topic " + t.getValue()
-                        + " within " + CHECK_TIMEOUT.toSeconds() + " s");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("input topic" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-                    + " missing at " + bootstrap);
-        }
-        return out;
-    }
-
-    static boolean topicExists(Admin admin, String bootstrap, String topic) {
-        try {
-            return admin.listTopics().names().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).contains(topic);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalArgumentException("Kafka at " + bootstrap + " does not list its topics: " + message(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /**
-     * Creates the replay's output topics that do not exist yet, with as many partitions as the submissions topic and
-     * the broker's default replication; fails naming them when the broker refuses.
-     */
-    static void createOutputTopics(Admin admin, SequencerConfig cfg, int partitions, PrintStream out) {
-        String bootstrap = cfg.get(SequencerConfig.KAFKA_BOOTSTRAP);
-        List<String> wanted = List.of(cfg.get(SequencerConfig.TOPIC_FINALIZED), cfg.get(SequencerConfig.TOPIC_BATCHES),
-                cfg.get(SequencerConfig.TOPIC_REJECTED));
-        Set<String> existing;
-        try {
-            existing = admin.listTopics().names().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalArgumentException("Kafka at " + bootstrap + " does not list its topics: " + message(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-        List<NewTopic> create = new ArrayList<>();
-        for (String t : wanted) {
-            if (!existing.contains(t)) {
-                create.add(new NewTopic(t, java.util.Optional.of(partitions), java.util.Optional.empty()));
-            }
-        }
-        if (create.isEmpty()) {
-            return;
-        }
-        List<String> names = create.stream().map(NewTopic::name).toList();
-        admin.createTopics(create).values().forEach((name, f) -> {
-            try {
-                f.get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalArgumentException("cannot create the replay's output topics " + names + " at "
-                            + bootstrap + ": " + message(e) + "; create them or let the replay's user create topics");
-                }
-            } catch (TimeoutException e) {
-                throw new IllegalArgumentException("Kafka at " + bootstrap + " did not create the replay's output topics "
-                        + names + " within " + CHECK_TIMEOUT.toSeconds() + " s");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        });
-        out.printf("created output topics %s (%d partitions)%n", names, partitions);
-    }
-
     /** {@code eth_chainId} within {@link #CHECK_TIMEOUT}; the node must answer with the configured chain id. */
     static void checkRpc(String rpcUrl, long chainId) {
         String shown = redact(rpcUrl);
@@ -553,15 +444,7 @@ public final class ReplayJob {
     }
 
     private static String message(Throwable e) {
-        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        String m = t.getMessage();
-        if (m == null || m.isBlank()) {
-            m = t.getClass().getSimpleName();
-            if (t.getCause() != null && t.getCause().getMessage() != null) {
-                m += " (" + t.getCause().getMessage() + ")";
-            }
-        }
-        return m.replace('\n', ' ');
+        return TopicCheck.message(e);
     }
 
     private static String abbreviate(String s) {

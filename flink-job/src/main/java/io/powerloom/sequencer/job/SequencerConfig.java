@@ -46,6 +46,12 @@ public final class SequencerConfig implements Serializable {
     public static final ConfigOption<String> TOPIC_DISCARDED = ConfigOptions.key("sequencer.kafka.topics.discarded")
             .stringType().defaultValue("discarded")
             .withDescription("Valid submissions whose CID did not match their project's finalized CID, with the winner.");
+    public static final ConfigOption<Boolean> CREATE_TOPICS = ConfigOptions.key("sequencer.kafka.create-topics")
+            .booleanType().defaultValue(true)
+            .withDescription("At start (on the submitting client, before the job graph is built), create the output "
+                    + "topics that do not exist (finalized, batches, rejected; with accounting on also slot-counts and "
+                    + "discarded) with as many partitions as the submissions topic and the broker's default replication. "
+                    + "false: refuse to start, naming the missing ones (for brokers where the job may not create topics).");
     public static final ConfigOption<String> KAFKA_GROUP = ConfigOptions.key("sequencer.kafka.group-id")
             .stringType().defaultValue("powerloom-sequencer").withDescription("Consumer group id (offsets are in checkpoints).");
     public static final ConfigOption<String> TRANSACTIONAL_PREFIX = ConfigOptions.key("sequencer.kafka.transactional-id-prefix")
@@ -153,10 +159,12 @@ public final class SequencerConfig implements Serializable {
 
     // ---- accounting (SPEC §10) ----
     public static final ConfigOption<Boolean> ACCOUNTING_ENABLED = ConfigOptions.key("sequencer.accounting.enabled")
-            .booleanType().defaultValue(false)
+            .booleanType().defaultValue(true)
             .withDescription("Count each slot's submissions that matched their project's finalized CID per day and "
                     + "commit the counts, the eligible-node count and the final counts on chain (anchor mode commit; "
-                    + "audit: compare with the chain; none: count only). Needs the slot-counts and discarded topics.");
+                    + "audit: compare with the chain; none: count only): what pays the snapshotters. Writes the "
+                    + "slot-counts and discarded topics (created at start, see sequencer.kafka.create-topics). false: "
+                    + "the stage is left out of the job graph.");
     public static final ConfigOption<Integer> ACCOUNTING_UPDATE_EVERY = ConfigOptions.key("sequencer.accounting.update-every-epochs")
             .intType().defaultValue(10)
             .withDescription("Periodic update (updateSubmissionCounts) of the day's changed counts at the close of every "

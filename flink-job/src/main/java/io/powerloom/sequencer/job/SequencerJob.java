@@ -17,6 +17,7 @@ import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.job.kafka.KafkaInputs;
 import io.powerloom.sequencer.job.kafka.KafkaOutput;
 import io.powerloom.sequencer.job.kafka.OutputRecords;
+import io.powerloom.sequencer.job.kafka.TopicCheck;
 import io.powerloom.sequencer.verify.RejectedSubmission;
 
 /**
@@ -34,8 +35,19 @@ public final class SequencerJob {
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SequencerConfig cfg = SequencerConfig.resolve(Configuration.fromMap(env.getConfiguration().toMap()), args, System.getenv());
+        prepare(cfg, System.out);
         configure(env, cfg);
         env.execute("powerloom-sequencer");
+    }
+
+    /**
+     * The checks at start, on the client before the graph is built: Kafka answers and every output topic exists; the
+     * missing ones are created, or with {@code sequencer.kafka.create-topics false} refused (see {@link TopicCheck}).
+     *
+     * @throws IllegalArgumentException one line naming the unreachable broker or the missing topics
+     */
+    public static void prepare(SequencerConfig cfg, java.io.PrintStream out) {
+        TopicCheck.ensureOutputs(cfg, out);
     }
 
     /** Checkpointing and the whole job graph with Kafka in and out. */

@@ -47,6 +47,8 @@ import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.anvil.AnvilExtension;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
+import io.powerloom.sequencer.job.ReplayCommand;
+import io.powerloom.sequencer.job.ReplayJob;
 import io.powerloom.sequencer.job.SequencerConfig;
 import io.powerloom.sequencer.job.SequencerJob;
 import io.powerloom.sequencer.job.SequencerPipeline;
@@ -70,8 +72,10 @@ import io.powerloom.sequencer.protocol.records.Topics;
  * <ul>
  *   <li>the counts on chain equal the counts computed here, independently, from the same planted input;</li>
  *   <li>each day's eligible-node count and final counts are committed once (one transaction each, one
- *       {@code DailyTaskCompletedEvent} per eligible slot);</li>
- *   <li>a replay of the same log afterwards gives the same counts and sends no transaction at all.</li>
+ *       {@code DailyTaskCompletedEvent} per eligible slot), also when the TaskManager is killed while day 1's
+ *       final-count and day 2's eligible-node transaction wait in the mempool (mining paused);</li>
+ *   <li>a replay of the same log afterwards gives the same counts and sends no transaction at all;</li>
+ *   <li>the replay's audit through {@link ReplayCommand} reports a count changed on chain and exits with 2.</li>
  * </ul>
  */
 class AccountingITCase {
@@ -180,11 +184,18 @@ class AccountingITCase {
     }
 
     Map<String, String> jobConfig(String run, boolean bounded) {
+        for (String t : List.of("finalized", "batches", "rejected", "slot-counts", "discarded")) {
+            KAFKA.createTopic(t + "-" + run, 2);
+        }
+        return config(run, bounded);
+    }
+
+    /** The job's settings for run {@code run}: its outputs in topics suffixed with the run. */
+    Map<String, String> config(String run, boolean bounded) {
         Map<String, String> c = new HashMap<>();
         c.put("sequencer.kafka.bootstrap-servers", KAFKA.bootstrapServers());
         for (String t : List.of("finalized", "batches", "rejected", "slot-counts", "discarded")) {
             c.put("sequencer.kafka.topics." + t, t + "-" + run);
-            KAFKA.createTopic(t + "-" + run, 2);
         }
         c.put("sequencer.kafka.group-id", "sequencer-" + run);
         c.put("sequencer.kafka.transactional-id-prefix", "sequencer-" + run);
@@ -391,8 +402,15 @@ class AccountingITCase {
             feed.between(e, t + SPACING_MS / 2);
             Thread.sleep(SPACING_MS / 2);
             if (e == 6) {
-                cluster.terminateTaskManager(0).get();
-                cluster.startTaskManager();
+                killTaskManager(cluster);
+            }
+            // epoch 7's close sends day 1's eligible-node count, then its final counts; epoch 11's, day 2's: the
+            // TaskManager is killed while day 1's final-count and day 2's eligible-node transaction are in flight
+            if (e == 7) {
+                killWhileInFlight(cluster, feed, t, FINAL_COUNTS);
+            }
+            if (e == 11) {
+                killWhileInFlight(cluster, feed, t, ELIGIBLE_NODES);
             }
         }
         for (int i = 0; i < 6; i++) { // the last windows close and day 3's final counts go out
@@ -438,6 +456,15 @@ class AccountingITCase {
         assertThat(eligibleTxs).containsOnlyKeys(1L, 2L, 3L);
         assertThat(finalTxs).containsOnlyKeys(1L, 2L, 3L);
         Map<String, Long> live = slotCounts("live");
+        Map<String, String> status = new TreeMap<>();
+        for (ConsumerRecord<String, byte[]> r : KAFKA.readAll("slot-counts-live", Integer.MAX_VALUE, Duration.ofSeconds(4))) {
+            JsonNode n = JSON.readTree(r.value());
+            status.put(n.get("day").asText() + "/" + ("dayEligible".equals(n.get("type").asText()) ? "eligible"
+                    : n.get("slotId").asText() + "/" + n.get("kind").asText()), n.get("status").asText());
+        }
+        // the updates in flight at the kills were re-issued by the restarted job and found on chain
+        assertThat(status).as("statuses").containsEntry("1/1/FINAL", SlotCount.ALREADY_DONE)
+                .containsEntry("2/eligible", SlotCount.ALREADY_DONE).containsEntry("3/eligible", SlotCount.COMMITTED);
         assertThat(live).containsEntry("1/eligible", 2L).containsEntry("2/eligible", 1L).containsEntry("3/eligible", 2L)
                 .containsEntry("1/1/FINAL@7", 8L).containsEntry("2/1/FINAL@11", 8L).containsEntry("3/3/FINAL@15", 8L);
         var discarded = KAFKA.readAll("discarded-live", Integer.MAX_VALUE, Duration.ofSeconds(3));
@@ -453,16 +480,103 @@ class AccountingITCase {
         Map<String, Long> replay = slotCounts("replay");
         assertThat(replay).isEqualTo(live);
 
-        // ---- run 3: an audit of the same log after one count on chain was changed: exactly that one is reported ----
+        // ---- run 3: the replay's audit (ReplayCommand, as replay.sh runs it) after one count on chain was changed:
+        //      exactly that one is reported, and the exit code says mismatch ----
         ProtocolStateDeployer.load(deployment.contractAddress(), web3j, sequencer, Snapshotters.CHAIN_ID)
                 .updateSubmissionCounts(MARKET, List.of(BigInteger.ONE), List.of(BigInteger.ZERO), BigInteger.valueOf(4)).send();
-        submit("audit", 1, true, true).getJobExecutionResult().get();
-        var audit = KAFKA.readAll("slot-counts-audit", Integer.MAX_VALUE, Duration.ofSeconds(4));
-        assertThat(audit).hasSize(live.size());
-        java.io.ByteArrayOutputStream report = new java.io.ByteArrayOutputStream();
-        int mismatches = CountAudit.report(audit, "slot-counts-audit", new java.io.PrintStream(report, true, StandardCharsets.UTF_8));
-        assertThat(mismatches).as(report.toString(StandardCharsets.UTF_8)).isEqualTo(1);
-        assertThat(report.toString(StandardCharsets.UTF_8))
-                .contains("COUNT MISMATCH day 4 slot 1 (PERIODIC): recomputed 4, chain holds 0, less than recomputed");
+        Map<String, String> base = new TreeMap<>(config("live", true));
+        base.remove("sequencer.kafka.start-from");
+        base.remove("sequencer.kafka.stop-at");
+        List<String> args = new ArrayList<>(List.of("--parallelism", "1", "--mode", "audit", "--from", "epoch:1", "--to",
+                "epoch:" + EPOCHS, "--run-id", "audit"));
+        base.forEach((k, v) -> {
+            args.add("--" + k);
+            args.add(v);
+        });
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = ReplayCommand.run(args.toArray(new String[0]), Map.of(),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        String report = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(report).isEqualTo(ReplayJob.EXIT_MISMATCH);
+        assertThat(report).contains("COUNT MISMATCH day 4 slot 1 (PERIODIC): recomputed 4, chain holds 0, less than recomputed")
+                .doesNotContain("MISMATCH epoch");
+        assertThat(report.lines().filter(l -> l.startsWith("COUNT MISMATCH")).count()).as(report).isEqualTo(1);
+        assertThat(nonce()).as("the audit sends no transaction").isEqualTo(nonceBefore + 1);
+    }
+
+    static final String ELIGIBLE_NODES = selector("updateEligibleNodesForDay(address,uint256,uint256)");
+    static final String FINAL_COUNTS = selector("updateEligibleSubmissionCountsForDay(address,uint256[],uint256[],uint256)");
+    static final String PERIODIC = selector("updateSubmissionCounts(address,uint256[],uint256[],uint256)");
+
+    /**
+     * The TaskManager killed while a transaction of a day's final update is in flight: mining is paused, the
+     * transactions before the one of {@code killAt} are mined one block at a time, and the TaskManager is killed while
+     * that one waits in the mempool. The restarted job re-issues the update; it must decide from the chain, once that
+     * transaction mined, and send nothing a second time (the checks at the end count the transactions per day). The
+     * contract takes a second {@code updateEligibleNodesForDay} without complaint, so only the client's decision keeps
+     * that one from going out twice; a second final count would revert with E48.
+     *
+     * @param t the epoch's release time: block heads and heartbeats just before the next release close its window
+     */
+    void killWhileInFlight(MiniCluster cluster, Feeder feed, long t, String killAt) throws Exception {
+        Anvil anvil = ANVIL.anvil();
+        anvil.setAutomine(false);
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            boolean killed = false;
+            while (!killed) {
+                assertThat(System.nanoTime()).as("the final-count transaction pending within 60 s").isLessThan(deadline);
+                closeWindow(feed, t);
+                List<String> pending = pendingInputs();
+                if (pending.stream().anyMatch(i -> i.startsWith(killAt))) {
+                    killTaskManager(cluster);
+                    killed = true;
+                } else if (!pending.isEmpty()) {
+                    anvil.mine(1); // the eligible-node count (or a periodic update) mines; the final counts follow
+                    assertThat(pending).allMatch(i -> i.startsWith(ELIGIBLE_NODES) || i.startsWith(PERIODIC));
+                } else {
+                    Thread.sleep(100);
+                }
+            }
+            // the restarted job re-issues the final update; give it time to (wrongly) send it again
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < until && pendingInputs().stream().filter(i -> i.startsWith(killAt)).count() < 2) {
+                closeWindow(feed, t);
+                Thread.sleep(200);
+            }
+        } finally {
+            anvil.setAutomine(true);
+            anvil.mine(1);
+        }
+    }
+
+    /** A block head and heartbeats that close the window of the epoch released at {@code t}, before the next one. */
+    static void closeWindow(Feeder feed, long t) throws Exception {
+        feed.head(t + SPACING_MS - 100);
+        feed.heartbeats(t + SPACING_MS + 50);
+        feed.producer.flush();
+    }
+
+    /** The MiniCluster's index of the running TaskManager: each one started is appended to its list. */
+    int taskManager;
+
+    /** Kills the running TaskManager and starts a new one (the job restores from its last checkpoint). */
+    void killTaskManager(MiniCluster cluster) throws Exception {
+        cluster.terminateTaskManager(taskManager).get();
+        cluster.startTaskManager();
+        taskManager++;
+    }
+
+    static String selector(String signature) {
+        return org.web3j.crypto.Hash.sha3String(signature).substring(0, 10);
+    }
+
+    /** The input of every transaction in Anvil's mempool. */
+    List<String> pendingInputs() {
+        List<String> out = new ArrayList<>();
+        JsonNode pool = ANVIL.anvil().rpc().call("txpool_content").path("pending");
+        pool.forEach(bySender -> bySender.forEach(tx -> out.add(tx.path("input").asText())));
+        return out;
     }
 }

@@ -88,7 +88,7 @@ public final class SequencerBenchmark {
         int blockTime = Integer.parseInt(opt.getOrDefault("anvil-block-time", "0"));
         boolean stateRoot = !"false".equals(opt.get("anvil-state-root"));
         boolean live = "true".equals(opt.get("live"));
-        boolean accounting = "true".equals(opt.get("accounting"));
+        boolean accounting = !"false".equals(opt.get("accounting")); // on by default, as in the job
         long interval = Long.parseLong(opt.getOrDefault("epoch-interval", "20")) * 1000;
         int warmup = Integer.parseInt(opt.getOrDefault("warmup-epochs", live ? "1" : "0"));
         long total = (long) epochs * projects * slots;

@@ -61,14 +61,24 @@ class SequencerPipelineTest {
     }
 
     @Test
-    void accountingIsOffUnlessSwitchedOn() throws Exception {
+    void accountingIsOnByDefaultAndLeftOutWhenSwitchedOff() throws Exception {
         Map<String, String> c = new HashMap<>();
         c.put("sequencer.data-markets", Snapshotters.MARKET);
         c.put("sequencer.chain.protocol-state", Snapshotters.PROTOCOL_STATE);
         c.put("sequencer.chain.signer-key-env-vars", "UNUSED_KEY");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        SequencerJob.configure(env, SequencerJob.config(c));
-        assertThat(env.getStreamGraph().getStreamNodes()).noneMatch(n -> n.getOperatorName().startsWith("accounting"));
+        StreamExecutionEnvironment on = StreamExecutionEnvironment.getExecutionEnvironment();
+        SequencerJob.configure(on, SequencerJob.config(c));
+        assertThat(on.getStreamGraph().getStreamNodes()).extracting(n -> n.getOperatorName())
+                .contains("accounting: counts per day and slot", "accounting: commit counts on chain");
+        assertThat(io.powerloom.sequencer.job.kafka.TopicCheck.outputs(SequencerJob.config(c)))
+                .containsValues("slot-counts", "discarded");
+
+        c.put("sequencer.accounting.enabled", "false");
+        StreamExecutionEnvironment off = StreamExecutionEnvironment.getExecutionEnvironment();
+        SequencerJob.configure(off, SequencerJob.config(c));
+        assertThat(off.getStreamGraph().getStreamNodes()).noneMatch(n -> n.getOperatorName().startsWith("accounting"));
+        assertThat(io.powerloom.sequencer.job.kafka.TopicCheck.outputs(SequencerJob.config(c)))
+                .doesNotContainValue("slot-counts").containsValues("finalized", "batches", "rejected");
     }
 
     @Test

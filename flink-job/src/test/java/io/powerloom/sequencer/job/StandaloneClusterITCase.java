@@ -197,8 +197,12 @@ class StandaloneClusterITCase {
         createOutputTopics("r2");
         int firstTwoEpochs = 2 * PROJECTS;
 
-        // an unbounded run: epochs 1 and 2 close (later data exists); epoch 3 waits for event time to move on
-        String first = cluster.submit(JOB_JAR.toAbsolutePath(), 2, null, programArgs("r2", "none"));
+        // an unbounded run: epochs 1 and 2 close (later data exists); epoch 3 waits for event time to move on. It runs
+        // as the previous version did by default, without the accounting stage: the new version (accounting on by
+        // default) must restore its savepoint, its accounting operators starting with empty state
+        List<String> previousVersion = new ArrayList<>(programArgs("r2", "none"));
+        previousVersion.addAll(List.of("--sequencer.accounting.enabled", "false"));
+        String first = cluster.submit(JOB_JAR.toAbsolutePath(), 2, null, previousVersion);
         rest.awaitState(first, Set.of("RUNNING"), Duration.ofMinutes(1));
         Map<String, JsonNode> before = waitForFinalized("r2", firstTwoEpochs, Duration.ofMinutes(2));
         assertThat(before.keySet()).allMatch(k -> !k.startsWith(MARKET + "|3|"));
@@ -214,7 +218,9 @@ class StandaloneClusterITCase {
         assertThat(savepoint).isNotEqualTo(whileRunning).startsWith("file:");
         assertThat(Path.of(URI.create(savepoint))).isDirectoryContaining("glob:**/_metadata");
 
-        // the "new version": same jar and uids, parallelism 1, resumed from the savepoint
+        assertThat(rest.job(first).path("vertices")).extracting(v -> v.path("name").asText())
+                .noneMatch(n -> n.contains("accounting"));
+        // the "new version": same jar and uids plus the accounting stage, parallelism 1, resumed from the savepoint
         String second = cluster.submit(JOB_JAR.toAbsolutePath(), 1, savepoint, programArgs("r2", "none"));
         rest.awaitState(second, Set.of("RUNNING"), Duration.ofMinutes(1));
         JsonNode restored = awaitRestored(rest, second);
@@ -251,6 +257,25 @@ class StandaloneClusterITCase {
                 && !i.contains("Watermark") && !i.contains("numBytes") && !i.contains("Buffers")).sorted().toList());
         assertThat(ids).contains("0.finalize__consensus_per_project_and_epoch.finalized",
                 "0.finalize__consensus_per_project_and_epoch.rejected_late");
+        // the accounting stage runs in the restored job, its metrics under the identifiers docs/operations.md lists
+        JsonNode accountingVertex = null;
+        for (JsonNode v : rest.job(second).path("vertices")) {
+            if (v.path("name").asText().contains("accounting: counts per day and slot")) {
+                accountingVertex = v;
+            }
+        }
+        assertThat(accountingVertex).as("accounting vertex of the restored job").isNotNull();
+        List<String> accountingIds = new ArrayList<>();
+        long accountingDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (accountingIds.isEmpty() && System.nanoTime() < accountingDeadline) {
+            rest.get("jobs/" + second + "/vertices/" + accountingVertex.path("id").asText() + "/metrics")
+                    .forEach(m -> accountingIds.add(m.path("id").asText()));
+            Thread.sleep(accountingIds.isEmpty() ? 500 : 0);
+        }
+        assertThat(accountingIds).contains("0.accounting__counts_per_day_and_slot.accounting_tallies",
+                "0.accounting__counts_per_day_and_slot.accounting_current_day");
+        assertThat(KAFKA.admin().listTopics().names().get()).as("created by the job at start")
+                .contains("slot-counts-r2", "discarded-r2");
 
         rest.cancel(second);
         assertThat(rest.awaitTerminal(second, Duration.ofMinutes(1))).isEqualTo("CANCELED");

@@ -99,6 +99,8 @@ public final class TestNetwork {
         c.put("sequencer.kafka.topics.finalized", "finalized-" + run);
         c.put("sequencer.kafka.topics.batches", "batches-" + run);
         c.put("sequencer.kafka.topics.rejected", "rejected-" + run);
+        c.put("sequencer.kafka.topics.slot-counts", "slot-counts-" + run); // accounting's, created by the job at start
+        c.put("sequencer.kafka.topics.discarded", "discarded-" + run);
         c.put("sequencer.kafka.group-id", "sequencer-" + run);
         c.put("sequencer.kafka.transactional-id-prefix", "sequencer-" + run);
         c.put("sequencer.kafka.start-from", "earliest");
@@ -137,6 +139,7 @@ public final class TestNetwork {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
+        SequencerJob.prepare(cfg, System.out); // as SequencerJob.main: the missing output topics (accounting's) created
         SequencerJob.configure(env, cfg);
         return env.executeAsync("sequencer-" + run);
     }

@@ -93,6 +93,9 @@ class FlinkDeploymentTemplateTest {
         .containsEntry("sequencer.kafka.topics.finalized", "finalized")
         .containsEntry("sequencer.kafka.topics.batches", "batches")
         .containsEntry("sequencer.kafka.topics.rejected", "rejected")
+        .containsEntry("sequencer.kafka.topics.slot-counts", "slot-counts")
+        .containsEntry("sequencer.kafka.topics.discarded", "discarded")
+        .containsEntry("sequencer.kafka.create-topics", "true")
         .containsEntry("sequencer.kafka.group-id", "pl-sequencer")
         .containsEntry("sequencer.kafka.transactional-id-prefix", "pl-sequencer")
         .containsEntry("sequencer.data-markets", "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")
@@ -105,7 +108,8 @@ class FlinkDeploymentTemplateTest {
         .containsEntry("sequencer.consensus.min-share", "0.0")
         .containsEntry("sequencer.verify.full-nodes", "")
         .containsEntry("sequencer.verify.deadline-tolerance-blocks", "5")
-        .containsEntry("sequencer.anchor.mode", "commit");
+        .containsEntry("sequencer.anchor.mode", "commit")
+        .containsEntry("sequencer.accounting.enabled", "true");
     // the RPC URL may carry an API key: it is never in the (plain-text) Flink configuration
     assertThat(conf).doesNotContainKey("sequencer.chain.rpc-url");
     assertThat(conf.values()).noneMatch(v -> v.contains("anvil.chain:8545"));
@@ -165,7 +169,12 @@ class FlinkDeploymentTemplateTest {
         kafka:
           bootstrapServers: "b1.kafka:9093,b2.kafka:9093,b3.kafka:9093"
           transactionalIdPrefix: sequencer-prod
+          createTopics: false
+          topics:
+            slotCounts: counts-prod
         job:
+          accounting:
+            enabled: false
           parallelism: 8
           upgradeMode: savepoint
           savepointTriggerNonce: 7
@@ -194,6 +203,10 @@ class FlinkDeploymentTemplateTest {
     assertThat(conf).containsEntry("sequencer.kafka.bootstrap-servers", "b1.kafka:9093,b2.kafka:9093,b3.kafka:9093")
         .containsEntry("sequencer.kafka.transactional-id-prefix", "sequencer-prod")
         .containsEntry("sequencer.kafka.group-id", "pl-sequencer")
+        .containsEntry("sequencer.kafka.create-topics", "false")
+        .containsEntry("sequencer.kafka.topics.slot-counts", "counts-prod")
+        .containsEntry("sequencer.kafka.topics.discarded", "discarded")
+        .containsEntry("sequencer.accounting.enabled", "false")
         .containsEntry("taskmanager.numberOfTaskSlots", "4")
         .containsEntry("kubernetes.operator.periodic.savepoint.interval", "6h")
         .containsEntry("sequencer.verify.full-nodes",

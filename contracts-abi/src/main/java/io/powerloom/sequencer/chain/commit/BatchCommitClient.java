@@ -160,6 +160,7 @@ public final class BatchCommitClient implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new CommitException(Reason.INVALID_INPUT, update + ": " + e.getMessage(), e);
             }
+            awaitInheritedTransactions(calledAt);
             return commit(calledAt, data, () -> countsAlreadyOnChain(update), update.toString(), 0, ACCOUNTING_DONE_CODES);
         });
     }
@@ -175,10 +176,65 @@ public final class BatchCommitClient implements AutoCloseable {
                 throw new CommitException(Reason.INVALID_INPUT, e.getMessage(), e);
             }
             String what = "updateEligibleNodesForDay(" + dataMarket + ", " + day + ", " + eligibleNodes + ")";
+            awaitInheritedTransactions(calledAt);
             return commit(calledAt, data, () -> Long.parseLong(callAll("eligibleNodesForDay",
                     List.of(ProtocolStateAbi.eligibleNodesForDay(dataMarket, day))).get(0)) == eligibleNodes, what, 0,
                     ACCOUNTING_DONE_CODES);
         });
+    }
+
+    /** The signers' pending nonces when this client first sent an accounting update; null before. */
+    private Map<String, Long> inherited;
+
+    /**
+     * Waits, once per client, until the transactions the signers had pending when it first sent an accounting update
+     * are mined: those were sent by an earlier holder of the same keys, e.g. this TaskManager before it was killed
+     * with an update in flight. An accounting update decides from chain reads whether it is done, and a read before
+     * such a transaction mines would send the update a second time. Bounded by the commit timeout from
+     * {@code calledAt}; after it the update goes on (a second send then reverts, or sets the same value).
+     */
+    private void awaitInheritedTransactions(long calledAt) throws CommitException {
+        Map<String, Long> wanted;
+        synchronized (this) {
+            if (inherited == null) {
+                Map<String, Long> m = new java.util.TreeMap<>();
+                for (String address : signers.addresses()) {
+                    long pending = transactionCount(address, DefaultBlockParameterName.PENDING);
+                    if (pending > transactionCount(address, DefaultBlockParameterName.LATEST)) {
+                        m.put(address, pending);
+                    }
+                }
+                inherited = m;
+                if (!m.isEmpty()) {
+                    LOG.info("signers with transactions pending from before this client (nonces up to): {}; accounting "
+                            + "updates wait for them to mine", m);
+                }
+            }
+            wanted = inherited;
+        }
+        long deadline = calledAt + config.commitTimeout().toNanos();
+        for (Map.Entry<String, Long> w : wanted.entrySet()) {
+            while (transactionCount(w.getKey(), DefaultBlockParameterName.LATEST) < w.getValue()) {
+                if (closed) {
+                    throw new CommitException(Reason.CLOSED, "closed while waiting for the transactions of "
+                            + w.getKey() + " pending from before this client");
+                }
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("transactions of {} pending from before this client did not mine within {}; going on",
+                            w.getKey(), config.commitTimeout());
+                    break;
+                }
+                RpcRetry.sleep(config.receiptPollInterval().toMillis());
+            }
+        }
+    }
+
+    private long transactionCount(String address, DefaultBlockParameterName block) throws CommitException {
+        var r = rpc.send("eth_getTransactionCount", () -> web3j.ethGetTransactionCount(address, block).send());
+        if (r.hasError()) {
+            throw new CommitException(Reason.RPC_UNAVAILABLE, "eth_getTransactionCount: " + r.getError().getMessage());
+        }
+        return r.getTransactionCount().longValueExact();
     }
 
     /** Lower-case addresses of the signer accounts. */
