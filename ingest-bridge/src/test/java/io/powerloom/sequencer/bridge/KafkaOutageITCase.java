@@ -6,13 +6,10 @@ import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
 import io.powerloom.sequencer.libp2p.Connection;
 import io.powerloom.sequencer.libp2p.Libp2pHost;
 import io.powerloom.sequencer.libp2p.OutboundStream;
-import io.powerloom.sequencer.infra.TempDirs;
-import io.powerloom.sequencer.infra.kafka.InProcessKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -41,16 +38,11 @@ class KafkaOutageITCase {
 
     @Test
     void brokerOutageMakesTheBridgeUnreadyButNotStuck() throws Exception {
-        Path work = TempDirs.create("outage-");
-        InProcessKafka kafka = InProcessKafka.start();
-        IngestBridge bridge = null;
-        try {
-            BrokerOutage.createTopics(kafka.bootstrapServers(), 2);
-            bridge = BrokerOutage.startBridge(kafka.bootstrapServers(), work, "200ms", Map.of(
+        try (BrokerOutage outage = BrokerOutage.start("outage-", 2, "200ms", Map.of(
                     "kafka.producer.delivery.timeout.ms", "3000",
                     "kafka.producer.request.timeout.ms", "1000",
-                    "kafka.producer.reconnect.backoff.max.ms", "200"));
-            IngestBridge b = bridge;
+                    "kafka.producer.reconnect.backoff.max.ms", "200"))) {
+            IngestBridge bridge = outage.bridge();
             int http = bridge.httpPort();
             await(() -> {
                 try {
@@ -60,8 +52,7 @@ class KafkaOutageITCase {
                 }
             }, 20, "ready");
 
-            kafka.close();
-            kafka = null;
+            outage.stopBroker();
             await(() -> {
                 try {
                     return get(http, "/healthz").statusCode() == 503;
@@ -77,21 +68,13 @@ class KafkaOutageITCase {
                 OutboundStream s = c.openStream(CollectProtocolHandler.PROTOCOL).get(10, TimeUnit.SECONDS);
                 s.write(BrokerOutage.collectBatch(20))
                         .get(10, TimeUnit.SECONDS);
-                await(() -> b.metrics().received.sum() == 20, 20, "all 20 read");
-                await(() -> b.collectHandler().inFlight() == 0, 30, "failed sends released");
-                assertThat(b.metrics().accepted.sum()).isZero();
-                assertThat(b.metrics().produceErrors.sum()).isGreaterThanOrEqualTo(20);
-                assertThat(b.metrics().pausedStreams.get()).isZero();
+                await(() -> bridge.metrics().received.sum() == 20, 20, "all 20 read");
+                await(() -> bridge.collectHandler().inFlight() == 0, 30, "failed sends released");
+                assertThat(bridge.metrics().accepted.sum()).isZero();
+                assertThat(bridge.metrics().produceErrors.sum()).isGreaterThanOrEqualTo(20);
+                assertThat(bridge.metrics().pausedStreams.get()).isZero();
                 assertThat(get(http, "/metrics").body()).containsPattern("sequencer_bridge_produce_errors_total [1-9]");
             }
-        } finally {
-            if (bridge != null) {
-                bridge.close();
-            }
-            if (kafka != null) {
-                kafka.close();
-            }
-            TempDirs.deleteRecursively(work);
         }
     }
 }

@@ -3,12 +3,9 @@ package io.powerloom.sequencer.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
-import io.powerloom.sequencer.infra.TempDirs;
-import io.powerloom.sequencer.infra.kafka.InProcessKafka;
 import io.powerloom.sequencer.libp2p.Connection;
 import io.powerloom.sequencer.libp2p.Libp2pHost;
 import io.powerloom.sequencer.libp2p.OutboundStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,24 +20,19 @@ import org.junit.jupiter.api.Test;
 class PingUnderKafkaStallITCase {
     @Test
     void pingsAreAnsweredWhileKafkaSendsBlock() throws Exception {
-        Path work = TempDirs.create("stall-");
-        InProcessKafka kafka = InProcessKafka.start();
-        IngestBridge bridge = null;
-        try {
-            BrokerOutage.createTopics(kafka.bootstrapServers(), 1);
-            bridge = BrokerOutage.startBridge(kafka.bootstrapServers(), work, "1s", Map.of(
+        try (BrokerOutage outage = BrokerOutage.start("stall-", 1, "1s", Map.of(
                     // a tiny buffer that fills while the broker is gone: send() then blocks for max.block.ms
                     "kafka.producer.batch.size", "1024",
                     "kafka.producer.buffer.memory", "4096",
                     "kafka.producer.max.block.ms", "12000",
                     "kafka.producer.delivery.timeout.ms", "60000",
-                    "shutdown.timeout", "5s"));
+                    "shutdown.timeout", "5s"))) {
+            IngestBridge bridge = outage.bridge();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (bridge.metrics().heartbeatsSent.sum() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            kafka.close();
-            kafka = null;
+            outage.stopBroker();
 
             try (Libp2pHost client = Libp2pHost.builder().keepAlive(Duration.ofSeconds(1)).eventLoopThreads(1).build()) {
                 client.start().get(10, TimeUnit.SECONDS);
@@ -56,14 +48,6 @@ class PingUnderKafkaStallITCase {
                 Thread.sleep(15_000); // longer than the client's 10 s ping deadline
                 assertThat(c.isOpen()).as("the bridge answered every ping while Kafka sends blocked").isTrue();
             }
-        } finally {
-            if (bridge != null) {
-                bridge.close();
-            }
-            if (kafka != null) {
-                kafka.close();
-            }
-            TempDirs.deleteRecursively(work);
         }
     }
 }
