@@ -4,13 +4,13 @@
 //   --ping : pings the target (direct connections); --identify : reports what identify learned.
 // Prints `RESULT {...}` and exits 0, or `ERROR {...}` and exits 1.
 import { createHash } from 'node:crypto'
-import { args, createNode, emit, identity, load, pattern } from './common.mjs'
+import { args, createNode, identity, load, pattern, runOnce, send } from './common.mjs'
 
 const opts = args()
 const { multiaddr } = await load('@multiformats/multiaddr')
 const node = await createNode({ privateKey: await identity(opts) })
 const result = { peerId: node.peerId.toString() }
-try {
+await runOnce(node, result, async () => {
   const ma = multiaddr(opts.target)
   const conn = await node.dial(ma, { signal: AbortSignal.timeout(20000) })
   result.remotePeer = conn.remotePeer.toString()
@@ -30,7 +30,7 @@ try {
       for (let off = 0; off < total; off += chunk) {
         const b = pattern(s, off, Math.min(chunk, total - off))
         sent.update(b)
-        if (!stream.send(b)) await stream.onDrain({ signal: AbortSignal.timeout(30000) })
+        await send(stream, b)
       }
       await stream.close()
       await reading
@@ -45,11 +45,4 @@ try {
     result.agentVersion = new TextDecoder().decode(peer.metadata.get('AgentVersion') ?? new Uint8Array())
     result.listenAddrs = peer.addresses.map(a => a.multiaddr.toString())
   }
-  emit('RESULT', result)
-  await node.stop()
-  process.exit(0)
-} catch (e) {
-  emit('ERROR', { ...result, error: String(e?.stack ?? e) })
-  await node.stop().catch(() => {})
-  process.exit(1)
-}
+})

@@ -7,8 +7,7 @@
 // larger than the bridge's bound; both must be reset by the bridge while the pooled streams go on.
 // Prints `RESULT {"peerId", "pooled":[{"written","ended"}], "broken":[{"kind","ended"}]}` (ended: "fin" or
 // "reset"), or `ERROR {...}` and exits 1.
-import { readFileSync } from 'node:fs'
-import { args, createNode, emit, identity, load } from './common.mjs'
+import { args, createNode, identity, load, runOnce, send, submissionLines } from './common.mjs'
 
 const opts = args()
 const { multiaddr } = await load('@multiformats/multiaddr')
@@ -25,12 +24,8 @@ async function ending (stream) {
   }
 }
 
-async function send (stream, bytes) {
-  if (!stream.send(bytes)) await stream.onDrain({ signal: AbortSignal.timeout(30000) })
-}
-
-try {
-  const lines = readFileSync(opts.file, 'utf8').split('\n').filter(l => l.length > 0)
+await runOnce(node, result, async () => {
+  const lines = submissionLines(opts.file)
   const conn = await node.dial(multiaddr(opts.target), { signal: AbortSignal.timeout(20000) })
   result.remotePeer = conn.remotePeer.toString()
   const open = () => conn.newStream('/collect', { runOnLimitedConnection: true, signal: AbortSignal.timeout(20000) })
@@ -75,11 +70,4 @@ try {
   for (const p of pooled) await p.stream.close()
   // the bridge closes its side after it read our FIN, so every byte has reached it
   result.pooled = await Promise.all(pooled.map(async p => ({ written: p.written, ended: await p.ended })))
-  emit('RESULT', result)
-  await node.stop()
-  process.exit(0)
-} catch (e) {
-  emit('ERROR', { ...result, error: String(e?.stack ?? e) })
-  await node.stop().catch(() => {})
-  process.exit(1)
-}
+})

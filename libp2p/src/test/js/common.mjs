@@ -68,6 +68,33 @@ export function emit (tag, obj) {
   process.stdout.write(`${tag} ${JSON.stringify(obj)}\n`)
 }
 
+/** Writes `bytes` on `stream`, waiting (at most 30 s) for it to drain when its buffer is full. */
+export async function send (stream, bytes) {
+  if (!stream.send(bytes)) await stream.onDrain({ signal: AbortSignal.timeout(30000) })
+}
+
+/** The non-empty lines of a submissions file (one `UUID+JSON` per line). */
+export function submissionLines (file) {
+  return readFileSync(file, 'utf8').split('\n').filter(l => l.length > 0)
+}
+
+/**
+ * The end of a one-shot client: runs `body`, then prints `RESULT <result>`, stops `node` and exits 0; if anything
+ * throws, prints `ERROR {...result, error}`, stops `node` and exits 1.
+ */
+export async function runOnce (node, result, body) {
+  try {
+    await body()
+    emit('RESULT', result)
+    await node.stop()
+    process.exit(0)
+  } catch (e) {
+    emit('ERROR', { ...result, error: String(e?.stack ?? e) })
+    await node.stop().catch(() => {})
+    process.exit(1)
+  }
+}
+
 /** Deterministic test bytes: byte i of stream s is (i * 31 + s * 7 + 11) & 0xff. */
 export function pattern (streamIndex, offset, length) {
   const b = Buffer.allocUnsafe(length)

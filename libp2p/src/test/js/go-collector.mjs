@@ -11,8 +11,7 @@
 //          [--streams 100] [--idle-ms 0] [--key-type Ed25519] [--source-ip 127.0.0.1]
 // Lines are dealt round-robin over the streams. Prints `OPENED {"streams"}` once every SYN is out, then
 // `RESULT {"peerId","remotePeer","encryption","written"}`, or `ERROR {...}`.
-import { readFileSync } from 'node:fs'
-import { args, createNode, emit, identity, load } from './common.mjs'
+import { args, createNode, emit, identity, load, runOnce, send, submissionLines } from './common.mjs'
 
 const opts = args()
 const { multiaddr } = await load('@multiformats/multiaddr')
@@ -36,12 +35,8 @@ function lp (text) {
   return Buffer.concat([Buffer.from(len), body])
 }
 
-async function send (stream, bytes) {
-  if (!stream.send(bytes)) await stream.onDrain({ signal: AbortSignal.timeout(30000) })
-}
-
-try {
-  const lines = readFileSync(opts.file, 'utf8').split('\n').filter(l => l.length > 0)
+await runOnce(node, result, async () => {
+  const lines = submissionLines(opts.file)
   const conn = await node.dial(multiaddr(opts.target), { signal: AbortSignal.timeout(30000) })
   result.remotePeer = conn.remotePeer.toString()
   result.encryption = conn.encryption
@@ -68,11 +63,4 @@ try {
   result.written = pool.reduce((a, p) => a + p.written, 0)
   // give the frames time to leave before the host goes (go keeps its streams open; we only stop at the end)
   await new Promise(resolve => setTimeout(resolve, 500))
-  emit('RESULT', result)
-  await node.stop()
-  process.exit(0)
-} catch (e) {
-  emit('ERROR', { ...result, error: String(e?.stack ?? e) })
-  await node.stop().catch(() => {})
-  process.exit(1)
-}
+})

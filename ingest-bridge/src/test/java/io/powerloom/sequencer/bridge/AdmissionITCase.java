@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.powerloom.sequencer.bridge.load.SignedSubmissions;
+import io.powerloom.sequencer.infra.NodeScript;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.libp2p.Connection;
 import io.powerloom.sequencer.libp2p.Libp2pHost;
@@ -115,8 +116,8 @@ class AdmissionITCase {
             Path f = work.resolve("s.txt");
             Files.writeString(f, file);
             JsonNode result;
-            try (NodeScript client = NodeScript.start("go-collector.mjs", List.of("--target", target, "--file",
-                    f.toString(), "--streams", "5", "--source-ip", "127.0.0.2"))) {
+            try (NodeScript client = NodeScript.startLibp2pTestScript("go-collector.mjs",
+                    List.of("--target", target, "--file", f.toString(), "--streams", "5", "--source-ip", "127.0.0.2"))) {
                 result = JSON.readTree(client.await("RESULT", WAIT));
             }
             String peer = result.get("peerId").asText();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.powerloom.sequencer.bridge.kafka.RejectRecord;
 import io.powerloom.sequencer.bridge.load.SignedSubmissions;
+import io.powerloom.sequencer.infra.NodeScript;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
@@ -56,7 +57,7 @@ class CollectInteropITCase {
         KAFKA.createTopic(TOPIC, 3);
         KAFKA.createTopic(REJECTS, 1);
         work = Files.createTempDirectory("collect-interop");
-        relay = NodeScript.start("relay.mjs", List.of("--port", "0"));
+        relay = NodeScript.startLibp2pTestScript("relay.mjs", List.of("--port", "0"));
         JsonNode ready = JSON.readTree(relay.await("READY", WAIT));
         relayAddr = ready.get("addrs").get(0).asText();
         bridge = IngestBridge.start(BridgeConfig.of(Map.of(
@@ -123,8 +124,8 @@ class CollectInteropITCase {
         long bigBefore = bridge.metrics().rejectedCount("oversized");
 
         JsonNode result;
-        try (NodeScript client = NodeScript.start("collect-client.mjs", List.of("--target", target, "--file",
-                f.toString(), "--streams", "3", "--key-type", keyType, "--bad", "1", "--oversized", "1",
+        try (NodeScript client = NodeScript.startLibp2pTestScript("collect-client.mjs",
+                List.of("--target", target, "--file", f.toString(), "--streams", "3", "--key-type", keyType, "--bad", "1", "--oversized", "1",
                 "--oversized-bytes", "40000"))) {
             result = JSON.readTree(client.await("RESULT", WAIT));
         }

@@ -51,26 +51,19 @@ class DockerfileEntryCommandITCase {
                     .orElseThrow(() -> new AssertionError("no shaded ingest-bridge-*-all.jar in target (package phase)"));
         }
 
-        KAFKA.createTopic("img-submissions", 2);
-        KAFKA.createTopic("img-rejects", 1);
         int httpPort = FreePorts.next();
         int deadRpcPort = FreePorts.next();
         Path config = dir.resolve("bridge.properties");
-        Files.writeString(config, String.join("\n",
-                "bridge.id=image",
-                "kafka.bootstrap.servers=" + KAFKA.bootstrapServers(),
-                "kafka.topic.submissions=img-submissions",
-                "kafka.topic.rejects=img-rejects",
-                "libp2p.listen=/ip4/127.0.0.1/tcp/" + FreePorts.next(),
-                "libp2p.identity.key.file=" + dir.resolve("identity.key"),
-                "http.listen=127.0.0.1:" + httpPort,
-                "heartbeat.interval=300ms",
+        List<String> settings = BridgeProcessConfig.lines(KAFKA, "img", "image", dir.resolve("identity.key"),
+                FreePorts.next(), httpPort);
+        settings.addAll(List.of(
                 "chain.rpc.url=http://127.0.0.1:" + deadRpcPort,
                 "chain.protocol.state.address=0x5fbdb2315678afecb367f032d93f642f64180aa3",
                 "chain.topic.protocol.chain=img-protocol-chain",
                 "chain.topic.slots=img-slots",
                 "chain.poll.interval=1s",
                 "chain.rpc.timeout=5s"));
+        Files.writeString(config, String.join("\n", settings));
         Duration documented = Duration.ofSeconds(5).plus(Duration.ofSeconds(3));
 
         // the Dockerfile's command line with the image's paths pointing at this build

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.powerloom.sequencer.bridge.kafka.RejectRecord;
 import io.powerloom.sequencer.bridge.load.SignedSubmissions;
+import io.powerloom.sequencer.infra.NodeScript;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
@@ -69,7 +70,8 @@ class GoCollectorInteropITCase {
     void aClientOfferingTlsFirstReachesABridgeWithTheGoSequencersRsaKeyFileWrittenByJsCrypto() throws Exception {
         Path keyFile = work.resolve("sequencer.key");
         String jsPeerId;
-        try (NodeScript keygen = NodeScript.start("keygen.mjs", List.of("--out", keyFile.toString(), "--key-type", "RSA"))) {
+        try (NodeScript keygen = NodeScript.startLibp2pTestScript("keygen.mjs",
+                List.of("--out", keyFile.toString(), "--key-type", "RSA"))) {
             jsPeerId = JSON.readTree(keygen.await("KEY", WAIT)).get("peerId").asText();
         }
         assertThat(jsPeerId).startsWith("Qm");
@@ -144,8 +146,8 @@ class GoCollectorInteropITCase {
         submissions.forEach((id, json) -> file.append(id).append(json).append('\n'));
         Path f = Files.createTempFile(work, "submissions", ".txt");
         Files.writeString(f, file);
-        try (NodeScript client = NodeScript.start("go-collector.mjs", List.of("--target", target, "--file",
-                f.toString(), "--streams", Integer.toString(streams), "--idle-ms", Long.toString(idleMs)))) {
+        try (NodeScript client = NodeScript.startLibp2pTestScript("go-collector.mjs",
+                List.of("--target", target, "--file", f.toString(), "--streams", Integer.toString(streams), "--idle-ms", Long.toString(idleMs)))) {
             assertThat(JSON.readTree(client.await("OPENED", WAIT)).get("streams").asInt()).isEqualTo(streams);
             return JSON.readTree(client.await("RESULT", WAIT.plusMillis(idleMs)));
         }

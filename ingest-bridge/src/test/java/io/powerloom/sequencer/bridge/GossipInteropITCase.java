@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.powerloom.sequencer.bridge.kafka.RejectRecord;
 import io.powerloom.sequencer.bridge.load.SignedSubmissions;
+import io.powerloom.sequencer.infra.NodeScript;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.libp2p.PeerId;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
@@ -55,7 +56,7 @@ class GossipInteropITCase {
     }
 
     private NodeScript start(List<String> args) throws Exception {
-        NodeScript n = NodeScript.start("gossip-node.mjs", args);
+        NodeScript n = NodeScript.startLibp2pTestScript("gossip-node.mjs", args);
         nodes.add(n);
         return n;
     }
@@ -153,7 +154,7 @@ class GossipInteropITCase {
         assertThat(bridge.gossipSource().liveness()).containsKey("snap-9");
 
         // abuse from a raw peer dialing the bridge directly
-        NodeScript attacker = NodeScript.start("gossip-attacker.mjs", List.of("--target",
+        NodeScript attacker = NodeScript.startLibp2pTestScript("gossip-attacker.mjs", List.of("--target",
                 bridge.host().listenAddresses().get(0), "--topic", all, "--foreign-topic", "/elsewhere/all",
                 "--max-size", Integer.toString(1 << 20)));
         nodes.add(attacker);

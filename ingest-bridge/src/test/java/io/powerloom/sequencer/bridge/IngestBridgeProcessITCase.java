@@ -44,22 +44,13 @@ class IngestBridgeProcessITCase {
 
     @Test
     void mainWithConfigFileAndEnvironmentStopsGracefullyOnSigterm() throws Exception {
-        KAFKA.createTopic("proc-submissions", 2);
-        KAFKA.createTopic("proc-rejects", 1);
         Path key = dir.resolve("identity.key");
         PeerId bridgePeer = PeerId.fromPublicKey(IdentityKeyFile.loadOrCreate(key).publicKey());
         int p2pPort = FreePorts.next();
         int httpPort = FreePorts.next();
         Path config = dir.resolve("bridge.properties");
         Files.writeString(config, String.join("\n",
-                "bridge.id=from-file",
-                "kafka.bootstrap.servers=" + KAFKA.bootstrapServers(),
-                "kafka.topic.submissions=proc-submissions",
-                "kafka.topic.rejects=proc-rejects",
-                "libp2p.listen=/ip4/127.0.0.1/tcp/" + p2pPort,
-                "libp2p.identity.key.file=" + key,
-                "http.listen=127.0.0.1:" + httpPort,
-                "heartbeat.interval=300ms"));
+                BridgeProcessConfig.lines(KAFKA, "proc", "from-file", key, p2pPort, httpPort)));
         Path log = dir.resolve("bridge.log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), IngestBridge.class.getName(), "--config", config.toString())

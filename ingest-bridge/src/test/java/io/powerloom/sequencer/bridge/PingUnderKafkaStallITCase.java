@@ -2,24 +2,13 @@ package io.powerloom.sequencer.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.Unpooled;
 import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
-import io.powerloom.sequencer.bridge.load.SignedSubmissions;
-import io.powerloom.sequencer.infra.TempDirs;
-import io.powerloom.sequencer.infra.kafka.InProcessKafka;
 import io.powerloom.sequencer.libp2p.Connection;
 import io.powerloom.sequencer.libp2p.Libp2pHost;
 import io.powerloom.sequencer.libp2p.OutboundStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,41 +20,25 @@ import org.junit.jupiter.api.Test;
 class PingUnderKafkaStallITCase {
     @Test
     void pingsAreAnsweredWhileKafkaSendsBlock() throws Exception {
-        Path work = TempDirs.create("stall-");
-        InProcessKafka kafka = InProcessKafka.start();
-        IngestBridge bridge = null;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("submissions", 1, (short) 1),
-                    new NewTopic("submissions-rejected", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            bridge = IngestBridge.start(BridgeConfig.of(Map.of(
-                    "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                    "heartbeat.interval", "1s",
-                    "libp2p.listen", "/ip4/127.0.0.1/tcp/0",
-                    "libp2p.identity.key.file", work.resolve("id.key").toString(),
-                    "http.listen", "127.0.0.1:0",
+        try (BrokerOutage outage = BrokerOutage.start("stall-", 1, "1s", Map.of(
                     // a tiny buffer that fills while the broker is gone: send() then blocks for max.block.ms
                     "kafka.producer.batch.size", "1024",
                     "kafka.producer.buffer.memory", "4096",
                     "kafka.producer.max.block.ms", "12000",
                     "kafka.producer.delivery.timeout.ms", "60000",
-                    "shutdown.timeout", "5s")));
+                    "shutdown.timeout", "5s"))) {
+            IngestBridge bridge = outage.bridge();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (bridge.metrics().heartbeatsSent.sum() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            kafka.close();
-            kafka = null;
+            outage.stopBroker();
 
             try (Libp2pHost client = Libp2pHost.builder().keepAlive(Duration.ofSeconds(1)).eventLoopThreads(1).build()) {
                 client.start().get(10, TimeUnit.SECONDS);
                 Connection c = client.dial(bridge.host().listenAddresses().get(0)).get(20, TimeUnit.SECONDS);
                 OutboundStream s = c.openStream(CollectProtocolHandler.PROTOCOL).get(10, TimeUnit.SECONDS);
-                StringBuilder batch = new StringBuilder();
-                for (int i = 0; i < 20; i++) {
-                    batch.append(UUID.randomUUID()).append(new String(SignedSubmissions.goJson(1, i, i),
-                            StandardCharsets.UTF_8));
-                }
-                s.write(Unpooled.wrappedBuffer(batch.toString().getBytes(StandardCharsets.UTF_8)));
+                s.write(BrokerOutage.collectBatch(20));
                 IngestBridge b = bridge;
                 deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
                 while (b.metrics().received.sum() < 5 && System.nanoTime() < deadline) {
@@ -75,14 +48,6 @@ class PingUnderKafkaStallITCase {
                 Thread.sleep(15_000); // longer than the client's 10 s ping deadline
                 assertThat(c.isOpen()).as("the bridge answered every ping while Kafka sends blocked").isTrue();
             }
-        } finally {
-            if (bridge != null) {
-                bridge.close();
-            }
-            if (kafka != null) {
-                kafka.close();
-            }
-            TempDirs.deleteRecursively(work);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.powerloom.sequencer.bridge.load.SignedSubmissions;
+import io.powerloom.sequencer.infra.NodeScript;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +41,8 @@ class RelayLimitsITCase {
     void aRelayWithJsLibp2psDefaultLimitsMakesTheBridgeNotReadyAndSaysWhy() throws Exception {
         KAFKA.createTopic("submissions-limits", 1);
         KAFKA.createTopic("rejects-limits", 1);
-        try (NodeScript relay = NodeScript.start("relay.mjs", List.of("--port", "0", "--default-limits"))) {
+        try (NodeScript relay = NodeScript.startLibp2pTestScript("relay.mjs",
+                List.of("--port", "0", "--default-limits"))) {
             String relayAddr = JSON.readTree(relay.await("READY", WAIT)).get("addrs").get(0).asText();
             try (IngestBridge bridge = IngestBridge.start(BridgeConfig.of(Map.of(
                     "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
@@ -73,7 +75,7 @@ class RelayLimitsITCase {
                 // a collector through the relay gets a limited circuit: counted
                 Path f = work.resolve("s.txt");
                 Files.writeString(f, UUID.randomUUID() + new String(SignedSubmissions.goJson(1, 5, 0), StandardCharsets.UTF_8) + "\n");
-                try (NodeScript client = NodeScript.start("go-collector.mjs", List.of("--target",
+                try (NodeScript client = NodeScript.startLibp2pTestScript("go-collector.mjs", List.of("--target",
                         bridge.host().circuitAddresses().get(0), "--file", f.toString(), "--streams", "1"))) {
                     JsonNode result = JSON.readTree(client.await("RESULT", WAIT));
                     assertThat(result.get("written").asInt()).isEqualTo(1);

@@ -3,6 +3,7 @@ package io.powerloom.sequencer.libp2p;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.powerloom.sequencer.infra.NodeScript;
 import io.powerloom.sequencer.libp2p.crypto.Keys;
 import io.powerloom.sequencer.libp2p.crypto.PrivateKey;
 import io.powerloom.sequencer.libp2p.pubsub.GossipSub;
@@ -35,7 +36,7 @@ class GossipSubInteropITCase {
     private static final String TOPIC = "/powerloom/snapshot-submissions/all";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final List<JsPeer> peers = new ArrayList<>();
+    private final List<NodeScript> peers = new ArrayList<>();
     private Libp2pHost host;
     private GossipSub gossip;
 
@@ -43,7 +44,7 @@ class GossipSubInteropITCase {
     void tearDown() throws Exception {
         if (gossip != null) gossip.close();
         if (host != null) host.close();
-        for (JsPeer p : peers) p.close();
+        for (NodeScript p : peers) p.close();
     }
 
     private void startRouter() {
@@ -64,7 +65,7 @@ class GossipSubInteropITCase {
                 args.add("--connect");
                 args.add(i >= 3 ? addrs.get(i - 1) + "," + addrs.get(i - 3) : addrs.get(i - 1));
             }
-            JsPeer p = JsPeer.start("gossip-node.mjs", args.toArray(String[]::new));
+            NodeScript p = JsPeer.start("gossip-node.mjs", args.toArray(String[]::new));
             peers.add(p);
             addrs.add(JsPeer.firstAddr(p.await("READY", WAIT)));
         }
@@ -94,7 +95,7 @@ class GossipSubInteropITCase {
         assertEquals(0, gossip.stats().rejected(), "nothing a js node sends is refused");
 
         gossip.publish(TOPIC, "from-java".getBytes(StandardCharsets.UTF_8));
-        for (JsPeer p : peers) {
+        for (NodeScript p : peers) {
             String msg = p.await("MSG", WAIT);
             while (!msg.contains("from-java")) {
                 msg = p.await("MSG", WAIT);
@@ -113,7 +114,7 @@ class GossipSubInteropITCase {
             delivered.incrementAndGet();
             return new String(m.data(), StandardCharsets.UTF_8).startsWith("{") ? Validation.ACCEPT : Validation.REJECT;
         });
-        JsPeer attacker = JsPeer.start("gossip-attacker.mjs", "--target", host.listenAddresses().get(0),
+        NodeScript attacker = JsPeer.start("gossip-attacker.mjs", "--target", host.listenAddresses().get(0),
                 "--topic", TOPIC, "--foreign-topic", "/other/topic", "--max-size", Integer.toString(1 << 20));
         peers.add(attacker);
         PeerId bad = PeerId.fromString(JsPeer.field(attacker.await("READY", WAIT), "peerId"));

@@ -3,6 +3,7 @@ package io.powerloom.sequencer.libp2p;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.powerloom.sequencer.infra.NodeScript;
 import io.powerloom.sequencer.libp2p.kad.KadDht;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,23 +26,23 @@ class KadDhtInteropITCase {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String RENDEZVOUS = "powerloom-test-rendezvous";
 
-    private final List<JsPeer> peers = new ArrayList<>();
+    private final List<NodeScript> peers = new ArrayList<>();
     private Libp2pHost host;
 
     @AfterEach
     void tearDown() throws Exception {
         if (host != null) host.close();
-        for (JsPeer p : peers) p.close();
+        for (NodeScript p : peers) p.close();
     }
 
     @Test
     void findsTheRendezvousProvidersFromTheBootstrapAddressAndIsFoundInTurn() throws Exception {
-        JsPeer boot = JsPeer.start("gossip-node.mjs", "--dht", "server");
+        NodeScript boot = JsPeer.start("gossip-node.mjs", "--dht", "server");
         peers.add(boot);
         String bootAddr = JsPeer.firstAddr(boot.await("READY", WAIT));
         Set<String> providers = new HashSet<>();
         for (int i = 0; i < 3; i++) {
-            JsPeer p = JsPeer.start("gossip-node.mjs", "--dht", "client", "--connect", bootAddr, "--provide", RENDEZVOUS);
+            NodeScript p = JsPeer.start("gossip-node.mjs", "--dht", "client", "--connect", bootAddr, "--provide", RENDEZVOUS);
             peers.add(p);
             providers.add(JsPeer.field(p.await("READY", WAIT), "peerId"));
         }
@@ -60,7 +61,7 @@ class KadDhtInteropITCase {
         }
 
         assertTrue(dht.provide(key).get(20, TimeUnit.SECONDS) >= 1, "the bootstrap server took our record");
-        JsPeer asker = peers.get(1);
+        NodeScript asker = peers.get(1);
         asker.send("{\"cmd\":\"findProviders\",\"key\":\"" + RENDEZVOUS + "\"}");
         String reply = asker.await("PROVIDERS", WAIT);
         assertTrue(reply.contains(host.peerId().toString()), reply);

@@ -3,6 +3,7 @@ package io.powerloom.sequencer.libp2p;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.powerloom.sequencer.infra.NodeScript;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -27,7 +28,7 @@ class Libp2pInteropITCase {
     private final Recorder sink = new Recorder(false, false);
     private final Recorder echo = new Recorder(true, false);
     private Libp2pHost host;
-    private JsPeer relay;
+    private NodeScript relay;
 
     @AfterEach
     void stop() throws Exception {
@@ -71,7 +72,7 @@ class Libp2pInteropITCase {
     }
 
     private static String runClient(String... args) throws Exception {
-        try (JsPeer client = JsPeer.start("client.mjs", args)) {
+        try (NodeScript client = JsPeer.start("client.mjs", args)) {
             String result = client.await("RESULT", WAIT);
             assertThat(client.waitFor(WAIT)).isZero();
             return result;
@@ -142,7 +143,7 @@ class Libp2pInteropITCase {
                 .maxConnections(1) // the relay connection itself uses the only slot
                 .build().start().get(10, TimeUnit.SECONDS);
         await(() -> !host.circuitAddresses().isEmpty(), "a reservation on the js relay");
-        try (JsPeer client = JsPeer.start("client.mjs", "--target", host.circuitAddresses().get(0),
+        try (NodeScript client = JsPeer.start("client.mjs", "--target", host.circuitAddresses().get(0),
                 "--protocol", "/test/sink")) {
             assertThat(client.waitFor(WAIT)).isEqualTo(1);
         }
@@ -179,7 +180,7 @@ class Libp2pInteropITCase {
     @Test
     void javaDialsAJsPeer() throws Exception {
         host = startHost(null);
-        try (JsPeer server = JsPeer.start("server.mjs", "--key-type", "secp256k1")) {
+        try (NodeScript server = JsPeer.start("server.mjs", "--key-type", "secp256k1")) {
             String ready = server.await("READY", WAIT);
             Connection c = host.dial(JsPeer.firstAddr(ready)).get(30, TimeUnit.SECONDS);
             assertThat(c.remotePeer().toString()).isEqualTo(JsPeer.field(ready, "peerId"));

@@ -2,6 +2,7 @@ package io.powerloom.sequencer.libp2p;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.infra.NodeScript;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +80,7 @@ class Libp2pThroughputITCase {
     @Test
     void carriesTheLoadThroughAJsRelay() throws Exception {
         Libp2pLoad.Sink sink = new Libp2pLoad.Sink(500);
-        try (JsPeer relay = JsPeer.start("relay.mjs", "--port", "0")) {
+        try (NodeScript relay = JsPeer.start("relay.mjs", "--port", "0")) {
             String relayAddr = JsPeer.firstAddr(relay.await("READY", java.time.Duration.ofSeconds(60)));
             try (Libp2pHost host = Libp2pHost.builder()
                     .listen("/ip4/127.0.0.1/tcp/0")

@@ -98,8 +98,8 @@ public final class LocalNetwork implements AutoCloseable {
     private Web3j web3j;
     private ProtocolStateDeployment deployment;
     private IpfsNode ipfs;
-    private RelayProcess relay;
-    private BootstrapProcess bootstrap;
+    private NodeServiceProcess relay;
+    private NodeServiceProcess bootstrap;
     /** The gossipsub topic prefix and rendezvous of the local network. */
     static final String GOSSIP_PREFIX = "/powerloom/snapshot-submissions";
     static final String GOSSIP_RENDEZVOUS = "powerloom-local-network";
@@ -156,10 +156,10 @@ public final class LocalNetwork implements AutoCloseable {
             ipfs = IpfsNode.start(data.resolve("ipfs"));
             track("IPFS node", ipfs);
             say("IPFS node up: API " + ipfs.apiUri() + " (peer " + ipfs.peerId() + ")");
-            relay = RelayProcess.start(data.resolve("relay"));
+            relay = NodeServiceProcess.relay(data.resolve("relay"));
             track("relay", relay);
             say("libp2p circuit relay up: " + relay.multiaddr());
-            bootstrap = BootstrapProcess.start(data.resolve("bootstrap"));
+            bootstrap = NodeServiceProcess.bootstrap(data.resolve("bootstrap"));
             track("gossipsub bootstrap node", bootstrap);
             say("gossipsub/DHT bootstrap node up: " + bootstrap.multiaddr());
         } finally {

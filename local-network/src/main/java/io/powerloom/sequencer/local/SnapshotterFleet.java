@@ -303,6 +303,11 @@ public final class SnapshotterFleet implements AutoCloseable {
         return nodes.stream().filter(n -> n.path.collect() && n.slotId % 2 == 0).count();
     }
 
+    /** How many {@code /collect} nodes dial the bridge through the relay (odd slots). */
+    public long relayedNodes() {
+        return nodes.stream().filter(n -> n.path.collect() && n.slotId % 2 != 0).count();
+    }
+
     /** One snapshotter node: a libp2p host with a direct or relayed connection to the bridge and a pool of streams. */
     private final class Node {
         final long slotId;
