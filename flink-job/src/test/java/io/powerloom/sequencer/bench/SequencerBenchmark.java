@@ -67,7 +67,9 @@ import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
  * IPFS node. Pre-fills Kafka with signed submissions ({@code --epochs} x {@code --projects} x {@code --slots}), runs the
  * job over them unbounded, as production catches up on a backlog (verify, finalize, batch, upload to IPFS, commit on
  * chain, end each epoch), stops it once every batch record is committed to Kafka, and reports sustained throughput and, per epoch, the time from the job closing the window to the last commit mined; then the single-core
- * native signature-recovery rate measured in the same run.
+ * native signature-recovery rate measured in the same run from the measuring thread's CPU time, the ratios of the
+ * sustained and end-to-end rates to twice that rate, the CPU time per submission of each process (this JVM, the
+ * broker, Anvil, the IPFS node), and the latency of the first ten epochs after the start apart from the rest.
  *
  * <p>With {@code --live true} the job starts first and the benchmark plays the bridge and the chain watcher in real
  * time (an epoch every {@code --epoch-interval} seconds, its submissions over 20 s, heartbeats and block heads every
