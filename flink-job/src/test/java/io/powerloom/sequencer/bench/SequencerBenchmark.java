@@ -67,7 +67,9 @@ import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
  * IPFS node. Pre-fills Kafka with signed submissions ({@code --epochs} x {@code --projects} x {@code --slots}), runs the
  * job over them unbounded, as production catches up on a backlog (verify, finalize, batch, upload to IPFS, commit on
  * chain, end each epoch), stops it once every batch record is committed to Kafka, and reports sustained throughput and, per epoch, the time from the job closing the window to the last commit mined; then the single-core
- * native signature-recovery rate measured in the same run.
+ * native signature-recovery rate measured in the same run from the measuring thread's CPU time, the ratios of the
+ * sustained and end-to-end rates to twice that rate, the CPU time per submission of each process (this JVM, the
+ * broker, Anvil, the IPFS node), and the latency of the first ten epochs after the start apart from the rest.
  *
  * <p>With {@code --live true} the job starts first and the benchmark plays the bridge and the chain watcher in real
  * time (an epoch every {@code --epoch-interval} seconds, its submissions over 20 s, heartbeats and block heads every
@@ -214,6 +216,7 @@ public final class SequencerBenchmark {
             SequencerJob.configure(env, SequencerJob.config(c));
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpuStart = os.getProcessCpuTime();
+            Map<String, Long> childCpuStart = childCpuNanos();
             long jobStart = System.nanoTime();
             EpochProgress progress = live || warmup == 0 ? null : new EpochProgress(bootstrap, projects);
             JobClient job = env.executeAsync("sequencer-benchmark");
@@ -227,6 +230,7 @@ public final class SequencerBenchmark {
             waitForOutputs(bootstrap, (long) epochs * batchesPerEpoch, anchor ? epochs : 0, job, feed);
             double seconds = (System.nanoTime() - jobStart) / 1e9;
             double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+            Map<String, Long> childCpuEnd = childCpuNanos();
             job.cancel().get();
             if (progress != null) {
                 progress.close();
@@ -236,15 +240,21 @@ public final class SequencerBenchmark {
             }
 
             // ---- results ----
+            double sustainedRate = Double.NaN;
+            double endToEndRate = Double.NaN;
             Map<Long, Long> latencyPerEpoch = new TreeMap<>();
             Map<Long, Long> warmupLatency = new TreeMap<>(); // reported apart: the JIT compiler is still busy then
             Map<Long, Long> fromWindowEnd = new TreeMap<>(); // live: the window's end (event time = wall time) to the block
+            Map<Long, Long> everyEpoch = new TreeMap<>(); // every epoch, warm-up or not: for the first ten after the start
             int batches = 0;
             ObjectMapper json = new ObjectMapper();
             for (ConsumerRecord<byte[], byte[]> r : ReplayJob.readAll(bootstrap, "batches")) {
                 JsonNode n = json.readTree(r.value());
                 if ("batch".equals(n.get("type").asText())) {
                     batches++;
+                    if (n.has("commitLatencyMs")) {
+                        everyEpoch.merge(n.get("epochId").asLong(), n.get("commitLatencyMs").asLong(), Math::max);
+                    }
                     if (n.has("commitLatencyMs") && n.get("epochId").asLong() <= warmup) {
                         warmupLatency.merge(n.get("epochId").asLong(), n.get("commitLatencyMs").asLong(), Math::max);
                     }
@@ -269,12 +279,14 @@ public final class SequencerBenchmark {
             } else {
                 System.out.printf(Locale.ROOT, "job: %,d submissions -> %,d project results, %,d batches in %.1f s: %,.0f submissions/s end to end%n",
                         total, finalized, batches, seconds, total / seconds);
+                endToEndRate = total / seconds;
                 long from = progress == null ? -1 : progress.doneAt(warmup);
                 long to = progress == null ? -1 : progress.doneAt(epochs);
                 if (from > 0 && to > from) {
                     long after = (long) (epochs - warmup) * projects * slots;
                     System.out.printf(Locale.ROOT, "sustained, after %d warm-up epochs: %,d submissions (epochs %d-%d) finalized in %.1f s: "
                             + "%,.0f submissions/s%n", warmup, after, warmup + 1, epochs, (to - from) / 1e3, after * 1e3 / (to - from));
+                    sustainedRate = after * 1e3 / (to - from);
                 }
             }
             System.out.printf(Locale.ROOT, "job JVM CPU: %.1f s = %.0f us per submission (the broker's own JVM not included)%n",
@@ -297,7 +309,23 @@ public final class SequencerBenchmark {
                         + "including the watermark's wait for heartbeats: p50 %d ms, p99 %d ms, max %d ms%n  per epoch: %s%n",
                         percentile(l, 50), percentile(l, 99), l.get(l.size() - 1), fromWindowEnd);
             }
-            System.out.printf(Locale.ROOT, "native signature recovery on one core: %,.0f/s%n", Secp256k1.benchmarkRecoveries(20_000));
+            if (!everyEpoch.isEmpty()) {
+                reportFirstTen(everyEpoch);
+            }
+            reportCpuByProcess(cpuSeconds * 1e9, childCpuStart, childCpuEnd, total, seconds);
+            double[] recovery = recoveryRate(20_000);
+            System.out.printf(Locale.ROOT, "native signature recovery on one core: %,.0f/s (from the measuring thread's CPU time; "
+                    + "by wall time %,.0f/s)%n", recovery[0], recovery[1]);
+            double twoCores = 2 * recovery[0];
+            if (live) {
+                System.out.println("ratio to 2 x native recovery: not computed in a live run (the feed sets the rate)");
+            } else {
+                System.out.printf(Locale.ROOT, "ratio sustained / (2 x native recovery): %s%n", Double.isNaN(sustainedRate) ? "n/a "
+                        + "(needs --warmup-epochs > 0 and epochs after them)" : String.format(Locale.ROOT, "%.3f (%,.0f / %,.0f)",
+                        sustainedRate / twoCores, sustainedRate, twoCores));
+                System.out.printf(Locale.ROOT, "ratio end to end / (2 x native recovery): %.3f (%,.0f / %,.0f)%n",
+                        endToEndRate / twoCores, endToEndRate, twoCores);
+            }
             web3j.shutdown();
         } finally {
             TempDirs.deleteRecursively(work);
@@ -305,6 +333,123 @@ public final class SequencerBenchmark {
         System.exit(0);
     }
 
+
+    /**
+     * The single-core native recovery rate, {@code {per thread-CPU second, per wall second}}: the first is measured from
+     * the measuring thread's CPU time, so other work on the machine can make it lower (cache, frequency) but, unlike
+     * wall time, never higher through a quiet moment, and a busy moment does not inflate the ratios computed from it.
+     */
+    static double[] recoveryRate(int n) throws java.security.SignatureException {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (!threads.isCurrentThreadCpuTimeSupported()) {
+            throw new IllegalStateException("this JVM cannot measure a thread's CPU time");
+        }
+        threads.setThreadCpuTimeEnabled(true);
+        byte[] key = new byte[32];
+        key[31] = 7;
+        byte[][] digests = new byte[64][];
+        byte[][] sigs = new byte[64][];
+        for (int i = 0; i < digests.length; i++) {
+            digests[i] = io.powerloom.sequencer.protocol.crypto.Keccak256.hash(new byte[] {(byte) i});
+            sigs[i] = Secp256k1.sign(key, digests[i]);
+        }
+        int sink = 0;
+        for (int i = 0; i < Math.min(n, 2000); i++) { // warm-up
+            sink += Secp256k1.recoverPublicKey(digests[i & 63], sigs[i & 63])[1];
+        }
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long wall0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            sink += Secp256k1.recoverPublicKey(digests[i & 63], sigs[i & 63])[1];
+        }
+        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+        long wall = System.nanoTime() - wall0;
+        if (sink == 42) {
+            System.out.print(""); // keep the JIT from dropping the loop
+        }
+        return new double[] {n / (cpu / 1e9), n / (wall / 1e9)};
+    }
+
+    /**
+     * CPU time (user + system) so far of each child process of this JVM with its own descendants, by what it is: the
+     * Kafka broker's JVM, Anvil, the IPFS node (node). Read from the kernel's per-process accounting
+     * ({@code /proc/<pid>/stat} utime + stime on Linux, through {@link ProcessHandle.Info#totalCpuDuration()}).
+     */
+    static Map<String, Long> childCpuNanos() {
+        Map<String, Long> cpu = new TreeMap<>();
+        ProcessHandle.current().children().forEach(child -> {
+            String label = processLabel(child);
+            long nanos = cpuNanos(child) + child.descendants().mapToLong(SequencerBenchmark::cpuNanos).sum();
+            cpu.merge(label, nanos, Long::sum);
+        });
+        return cpu;
+    }
+
+    private static long cpuNanos(ProcessHandle p) {
+        return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    static String processLabel(ProcessHandle p) {
+        String command = p.info().command().orElse("?");
+        String args = String.join(" ", p.info().arguments().orElse(new String[0]));
+        try { // the JDK may leave out the arguments of a long command line (the broker's class path); the kernel has them
+            args = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or the process ended: keep what the JDK reported
+        }
+        String exe = Path.of(command).getFileName().toString();
+        if (args.contains("KafkaServerMain") || args.contains("kafka.Kafka")) {
+            return "Kafka broker JVM";
+        }
+        if (exe.startsWith("anvil")) {
+            return "Anvil";
+        }
+        if (exe.startsWith("node") || args.contains("ipfs")) {
+            return "IPFS node";
+        }
+        return exe + " (pid " + p.pid() + ")";
+    }
+
+    static void reportCpuByProcess(double jvmNanos, Map<String, Long> start, Map<String, Long> end, long submissions,
+                                   double seconds) {
+        Map<String, Double> perProcess = new java.util.LinkedHashMap<>();
+        perProcess.put("benchmark JVM (the job, and the benchmark's own reader/feed threads)", jvmNanos);
+        end.forEach((k, v) -> perProcess.put(k, (double) (v - start.getOrDefault(k, 0L))));
+        double sum = perProcess.values().stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf(Locale.ROOT, "CPU per submission by process, over the job's %.1f s (%,d submissions):%n", seconds, submissions);
+        perProcess.forEach((k, v) -> System.out.printf(Locale.ROOT, "  cpu %-70s %8.1f s = %7.1f us per submission%n",
+                k + ":", v / 1e9, v / 1e3 / submissions));
+        System.out.printf(Locale.ROOT, "  cpu %-70s %8.1f s = %7.1f us per submission (%.2f cores busy on average)%n",
+                "all of the above:", sum / 1e9, sum / 1e3 / submissions, sum / 1e9 / seconds);
+    }
+
+    /**
+     * Window close to last commit mined for the first ten epochs after the job's start, one by one, apart from the
+     * epochs after them (the start-up cost an operator sees after a restart or failover).
+     */
+    static void reportFirstTen(Map<Long, Long> everyEpoch) {
+        Map<Long, Long> firstTen = new TreeMap<>();
+        List<Long> rest = new ArrayList<>();
+        long first = everyEpoch.keySet().iterator().next();
+        everyEpoch.forEach((e, ms) -> {
+            if (e < first + 10) {
+                firstTen.put(e, ms);
+            } else {
+                rest.add(ms);
+            }
+        });
+        List<Long> ten = new ArrayList<>(firstTen.values());
+        ten.sort(Long::compare);
+        System.out.printf(Locale.ROOT, "first ten epochs after the start, window close -> last commit mined: max %d ms, p50 %d ms; "
+                + "per epoch %s%n", ten.get(ten.size() - 1), percentile(ten, 50), firstTen);
+        if (rest.isEmpty()) {
+            System.out.println("epochs after the first ten, window close -> last commit mined: none in this run");
+        } else {
+            rest.sort(Long::compare);
+            System.out.printf(Locale.ROOT, "epochs after the first ten (%d epochs), window close -> last commit mined: p50 %d ms, "
+                    + "p99 %d ms, max %d ms%n", rest.size(), percentile(rest, 50), percentile(rest, 99), rest.get(rest.size() - 1));
+        }
+    }
 
     static EpochReleased observedAt(EpochReleased r, long at) {
         return new EpochReleased(r.dataMarket(), r.epochId(), r.begin(), r.end(), r.chainTimestamp(), r.blockNumber(), r.blockHash(),
