@@ -11,8 +11,10 @@ import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.TransactionManager;
 import org.web3j.tx.gas.ContractGasProvider;
+import org.web3j.tx.gas.DefaultGasProvider;
 import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
@@ -65,6 +67,13 @@ public final class ProtocolStateDeployer {
             long chainId) {
         return PowerloomProtocolState.load(contractAddress, web3j, transactionManager(web3j, credentials, chainId),
                 new StaticGasProvider(GAS_PRICE, GAS_LIMIT));
+    }
+
+    /** The contract at {@code contractAddress} for calls only (views, gas estimates): it can send no transaction. */
+    public static PowerloomProtocolState loadReadOnly(String contractAddress, Web3j web3j) {
+        return PowerloomProtocolState.load(contractAddress, web3j,
+                new ReadonlyTransactionManager(web3j, "0x0000000000000000000000000000000000000000"),
+                new DefaultGasProvider());
     }
 
     /** Deploys a fresh contract owned by the deployer's credentials. */

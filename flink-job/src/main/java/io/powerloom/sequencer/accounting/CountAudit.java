@@ -14,12 +14,11 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.tx.ReadonlyTransactionManager;
-import org.web3j.tx.gas.DefaultGasProvider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.powerloom.sequencer.chain.ProtocolStateDeployer;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 
 /**
@@ -53,8 +52,7 @@ public class CountAudit extends RichAsyncFunction<AccountingAction, SlotCount> {
     @Override
     public void open(OpenContext openContext) {
         web3j = Web3j.build(new HttpService(rpcUrl));
-        contract = PowerloomProtocolState.load(protocolState, web3j,
-                new ReadonlyTransactionManager(web3j, "0x0000000000000000000000000000000000000000"), new DefaultGasProvider());
+        contract = ProtocolStateDeployer.loadReadOnly(protocolState, web3j);
     }
 
     @Override

@@ -11,10 +11,9 @@ import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.tx.ReadonlyTransactionManager;
-import org.web3j.tx.gas.DefaultGasProvider;
 
 import io.powerloom.sequencer.batch.SubmissionBatch;
+import io.powerloom.sequencer.chain.ProtocolStateDeployer;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.protocol.crypto.Hex;
 
@@ -44,8 +43,7 @@ public class AuditBatch extends RichAsyncFunction<SubmissionBatch, AnchorOutcome
     @Override
     public void open(OpenContext openContext) {
         web3j = Web3j.build(new HttpService(rpcUrl));
-        contract = PowerloomProtocolState.load(protocolState, web3j,
-                new ReadonlyTransactionManager(web3j, "0x0000000000000000000000000000000000000000"), new DefaultGasProvider());
+        contract = ProtocolStateDeployer.loadReadOnly(protocolState, web3j);
         metrics = new AnchorMetrics(getRuntimeContext().getMetricGroup(), "batches", AnchorMetrics.AUDIT, false);
     }
 
