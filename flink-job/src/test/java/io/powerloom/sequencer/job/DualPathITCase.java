@@ -75,7 +75,7 @@ class DualPathITCase {
         record Out(long at, int seq, String key, byte[] value) {}
         List<Out> out = new ArrayList<>();
         int seq = 0;
-        for (ConsumerRecord<String, byte[]> r : KAFKA.readAll("submissions", Integer.MAX_VALUE, Duration.ofSeconds(5))) {
+        for (ConsumerRecord<String, byte[]> r : KAFKA.readToEnd("submissions", Duration.ofSeconds(30))) {
             out.add(new Out(r.timestamp(), seq++, r.key(), r.value()));
             SubmissionEnvelope e;
             try {
@@ -112,7 +112,7 @@ class DualPathITCase {
             assertThat(finalized.put(r.key(), new String(r.value(), StandardCharsets.UTF_8))).as("duplicate " + r.key()).isNull();
         }
         assertThat(finalized).hasSize(EPOCHS * PROJECTS);
-        for (ConsumerRecord<String, byte[]> r : KAFKA.readAll("batches-" + run, Integer.MAX_VALUE, Duration.ofSeconds(10))) {
+        for (ConsumerRecord<String, byte[]> r : KAFKA.readToEnd("batches-" + run, Duration.ofSeconds(30))) {
             JsonNode n = JSON.readTree(r.value());
             ObjectNode copy = n.deepCopy();
             copy.remove(List.of("status", "txHash", "blockNumber", "commitLatencyMs"));

@@ -338,6 +338,38 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
         return out;
     }
 
+    /**
+     * Reads every committed record of {@code topic}, from the beginning of each partition to its end as it stands
+     * when called. For topics whose writer has finished (a bounded job, a flushed bridge): it returns as soon as the
+     * end is reached, where {@link #readAll} would wait out its timeout to show that nothing more arrives.
+     */
+    public List<ConsumerRecord<String, byte[]>> readToEnd(String topic, Duration timeout) {
+        Properties p = consumerProperties("unused");
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "kafka-extension-reader-" + UUID.randomUUID());
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
+            if (partitions == null || partitions.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist");
+            }
+            List<TopicPartition> assigned = partitions.stream()
+                    .map(pi -> new TopicPartition(pi.topic(), pi.partition()))
+                    .collect(Collectors.toList());
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (assigned.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + topic + " not read to its end " + end + " in " + timeout);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         // only a class-wide registration injects itself, so that a per-test one on a field does not compete
