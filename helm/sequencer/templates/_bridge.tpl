@@ -15,6 +15,41 @@ libp2p.listen=/ip4/0.0.0.0/tcp/{{ int $b.libp2p.port }}
 libp2p.identity.key.file={{ include "sequencer.bridge.identityDir" . }}/{{ $b.libp2p.identity.key }}
 libp2p.relays={{ join "," $b.libp2p.relays }}
 collect.max.message.bytes={{ $b.collect.maxMessageBytes }}
+{{- with $b.libp2p.admission }}
+{{- if not (kindIs "invalid" .maxConnections) }}
+libp2p.max.connections={{ int .maxConnections }}
+{{- end }}
+{{- if not (kindIs "invalid" .maxConnectionsPerIp) }}
+libp2p.max.connections.per.ip={{ int .maxConnectionsPerIp }}
+{{- end }}
+{{- if not (kindIs "invalid" .maxPendingHandshakesPerIp) }}
+libp2p.max.pending.handshakes.per.ip={{ int .maxPendingHandshakesPerIp }}
+{{- end }}
+{{- if not (kindIs "invalid" .idleConnectionTimeout) }}
+libp2p.idle.connection.timeout={{ .idleConnectionTimeout }}
+{{- end }}
+{{- if not (kindIs "invalid" .maxQueuedBytesPerConnection) }}
+libp2p.max.queued.bytes.per.connection={{ .maxQueuedBytesPerConnection }}
+{{- end }}
+{{- end }}
+{{- if not (kindIs "invalid" $b.collect.maxStreamsPerIp) }}
+collect.max.streams.per.ip={{ int $b.collect.maxStreamsPerIp }}
+{{- end }}
+{{- with $b.gossip }}
+gossip.enabled={{ .enabled }}
+{{- if .enabled }}
+{{- if not (kindIs "invalid" .topicPrefix) }}
+gossip.topic.prefix={{ .topicPrefix }}
+{{- end }}
+gossip.bootstrap.peers={{ join "," .bootstrapPeers }}
+{{- if not (kindIs "invalid" .rendezvous) }}
+gossip.rendezvous={{ .rendezvous }}
+{{- end }}
+{{- if not (kindIs "invalid" .maxPeers) }}
+gossip.max.peers={{ int .maxPeers }}
+{{- end }}
+{{- end }}
+{{- end }}
 kafka.bootstrap.servers={{ .Values.kafka.bootstrapServers }}
 kafka.topic.submissions={{ .Values.kafka.topics.submissions }}
 kafka.topic.rejects={{ .Values.kafka.topics.collectRejects }}

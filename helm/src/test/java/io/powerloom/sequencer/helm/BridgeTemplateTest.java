@@ -207,6 +207,47 @@ class BridgeTemplateTest {
   }
 
   @Test
+  void admissionLimitsAndGossipRenderOnlyWhenSetSoTheBridgesDefaultsApply() throws IOException {
+    Properties byDefault = bridgeProperties(defaults);
+    assertThat(byDefault.stringPropertyNames()).noneMatch(k -> k.startsWith("libp2p.max.")
+        || k.startsWith("libp2p.idle.") || k.equals("collect.max.streams.per.ip") || k.startsWith("gossip.topic"));
+    assertThat(byDefault).containsEntry("gossip.enabled", "false");
+
+    Properties p = bridgeProperties(CHART.render("""
+        bridge:
+          libp2p:
+            admission:
+              maxConnections: 30000
+              maxConnectionsPerIp: 8
+              maxPendingHandshakesPerIp: 4
+              idleConnectionTimeout: 90s
+              maxQueuedBytesPerConnection: 128KiB
+          collect:
+            maxStreamsPerIp: 400
+          gossip:
+            enabled: true
+            topicPrefix: /powerloom/dsv-devnet-alpha/snapshot-submissions
+            bootstrapPeers:
+              - /ip4/10.0.0.5/tcp/9100/p2p/12D3KooWH6eXCDiAKJRYnutn6ZGUbr5LXCZAd5hYmzrvvkjWSPzA
+              - /ip4/10.0.0.6/tcp/9100/p2p/12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo
+            maxPeers: 32
+        """));
+    assertThat(p).containsEntry("libp2p.max.connections", "30000")
+        .containsEntry("libp2p.max.connections.per.ip", "8")
+        .containsEntry("libp2p.max.pending.handshakes.per.ip", "4")
+        .containsEntry("libp2p.idle.connection.timeout", "90s")
+        .containsEntry("libp2p.max.queued.bytes.per.connection", "128KiB")
+        .containsEntry("collect.max.streams.per.ip", "400")
+        .containsEntry("gossip.enabled", "true")
+        .containsEntry("gossip.topic.prefix", "/powerloom/dsv-devnet-alpha/snapshot-submissions")
+        .containsEntry("gossip.bootstrap.peers",
+            "/ip4/10.0.0.5/tcp/9100/p2p/12D3KooWH6eXCDiAKJRYnutn6ZGUbr5LXCZAd5hYmzrvvkjWSPzA,"
+                + "/ip4/10.0.0.6/tcp/9100/p2p/12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo")
+        .containsEntry("gossip.max.peers", "32")
+        .doesNotContainKey("gossip.rendezvous");
+  }
+
+  @Test
   void existingIdentitySecretReplacesTheChartSecret() {
     RenderedChart changed = CHART.render("""
         bridge:
