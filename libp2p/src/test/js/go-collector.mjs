@@ -8,7 +8,8 @@
 //    submission (UUID + Go JSON) together, then further submissions as plain writes; it never reads.
 // js-libp2p 3 negotiates fully at stream open, so this script drives the connection's yamux muxer directly.
 // Usage: node go-collector.mjs --target <multiaddr> --file <submissions, one `UUID+JSON` per line>
-//          [--streams 100] [--idle-ms 0] [--key-type Ed25519] [--source-ip 127.0.0.1]
+//          [--streams 100] [--idle-ms 0 | --write-on-stdin true] [--key-type Ed25519] [--source-ip 127.0.0.1]
+// (--write-on-stdin: the streams stay idle until a line arrives on stdin, instead of for --idle-ms)
 // Lines are dealt round-robin over the streams. Prints `OPENED {"streams"}` once every SYN is out, then
 // `RESULT {"peerId","remotePeer","encryption","written"}`, or `ERROR {...}`.
 import { args, createNode, emit, identity, load, runOnce, send, submissionLines } from './common.mjs'
@@ -49,7 +50,13 @@ await runOnce(node, result, async () => {
     pool.push({ stream, written: 0, first: true })
   }
   emit('OPENED', { streams: pool.length })
-  await new Promise(resolve => setTimeout(resolve, Number(opts['idle-ms'] ?? 0)))
+  if (opts['write-on-stdin']) {
+    // the test says when: after something it arranged happened to the connection meanwhile
+    const { createInterface } = await import('node:readline')
+    await new Promise(resolve => createInterface({ input: process.stdin }).once('line', resolve))
+  } else {
+    await new Promise(resolve => setTimeout(resolve, Number(opts['idle-ms'] ?? 0)))
+  }
   const header = Buffer.concat([lp('/multistream/1.0.0'), lp('/collect')])
   const jobs = pool.map(() => [])
   lines.forEach((l, i) => jobs[i % pool.length].push(Buffer.from(l, 'utf8')))
