@@ -4,6 +4,8 @@ import io.powerloom.sequencer.libp2p.StreamContext;
 import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -18,8 +20,11 @@ import java.util.function.Consumer;
  * </ul>
  * The global pause is applied to a stream when it next delivers data (the decoder checks {@link #shouldPause}
  * first and keeps the bytes), not by visiting every stream: with go-libp2p collectors' pools of 100 mostly idle
- * streams per connection there are hundreds of thousands of them. A resume visits only the streams that paused.
- * A paused stream grants no yamux window, so its sender stalls after at most one window (256 KiB). Frames
+ * streams per connection there are hundreds of thousands of them. A stream paused by the global mark waits in a
+ * queue, oldest first. Crossing the low mark wakes only as many of them as the headroom ({@code globalHigh -
+ * globalLow}) can take, and each later acknowledgement below the high mark wakes one more: a resume costs in
+ * proportion to what it lets through, not to the number of waiting streams, and no stream waits behind streams
+ * that paused after it. A paused stream grants no yamux window, so its sender stalls after at most one window (256 KiB). Frames
  * already read when the mark is crossed are still sent, so a count can exceed its mark by what one read
  * delivers. Thread-safe: sends are counted on event loops, acknowledgements on the producer's I/O thread.
  */
@@ -34,8 +39,11 @@ public final class Backpressure {
     private final AtomicInteger global = new AtomicInteger();
     private final Object globalLock = new Object();
     private final Map<Long, Tracked> streams = new ConcurrentHashMap<>();
-    /** Streams whose reading is paused now (the only ones a global resume has to visit). */
-    private final java.util.Set<Tracked> pausedNow = ConcurrentHashMap.newKeySet();
+    /** Streams paused by the global mark, in the order they paused; closed ones are skipped when polled. */
+    private final ConcurrentLinkedQueue<Tracked> waiting = new ConcurrentLinkedQueue<>();
+    /** Streams the acknowledgements so far allow to wake (taken from {@link #waiting} by {@link #wake}). */
+    private final AtomicInteger wakeCredits = new AtomicInteger();
+    private final AtomicBoolean waking = new AtomicBoolean();
     private volatile boolean globalPaused;
 
     /**
@@ -82,6 +90,8 @@ public final class Backpressure {
         private boolean localPaused;
         private boolean readPaused;
         private boolean closed;
+        /** In {@link #waiting}: paused by the global mark until woken. */
+        private boolean queued;
 
         Tracked(StreamContext ctx) {
             this.ctx = ctx;
@@ -98,18 +108,19 @@ public final class Backpressure {
         }
     }
 
-    /** Starts tracking a stream (paused at once if the global mark is crossed). */
+    /**
+     * Starts tracking a stream. It is not paused yet even when the global mark is crossed: it joins the waiting
+     * streams when it first delivers data, so that waking it lets a submission through.
+     */
     public Tracked register(StreamContext ctx) {
         Tracked t = new Tracked(ctx);
         streams.put(ctx.id(), t);
-        apply(t);
         return t;
     }
 
     /** Stops tracking a stream; its sends still in flight are still counted until acknowledged. */
     public void unregister(Tracked t) {
         streams.remove(t.ctx.id());
-        pausedNow.remove(t);
         synchronized (t) {
             t.closed = true;
             if (t.readPaused) {
@@ -170,7 +181,11 @@ public final class Backpressure {
             }
         }
         if (globalChanged) {
-            applyAll();
+            wakeCredits.set(globalHigh - globalLow);
+            wakeSoon();
+        } else if (!globalPaused && !waiting.isEmpty()) {
+            wakeCredits.incrementAndGet();
+            wakeSoon();
         }
     }
 
@@ -183,7 +198,7 @@ public final class Backpressure {
             return true;
         }
         synchronized (t) {
-            return t.localPaused;
+            return t.localPaused || t.queued;
         }
     }
 
@@ -207,33 +222,63 @@ public final class Backpressure {
         return streams.size();
     }
 
-    /** Brings every stream in line with the current global state (reads the latest value, so racing calls converge). */
-    private void applyAll() {
+    /** Streams waiting for the global mark to let them read. */
+    public int waitingStreams() {
+        return (int) waiting.stream().filter(t -> !t.closed).count();
+    }
+
+    /** Wakes waiting streams as the credits allow, on the fan-out executor when there is one. */
+    private void wakeSoon() {
+        if (!waking.compareAndSet(false, true)) {
+            return; // the running wake takes the new credits too
+        }
         if (fanOut != null) {
             // not on the producer's I/O thread (it would delay acknowledgements) nor on an event loop
-            fanOut.execute(this::applyAllNow);
+            fanOut.execute(this::wake);
         } else {
-            applyAllNow();
+            wake();
         }
     }
 
-    private void applyAllNow() {
-        for (Tracked t : pausedNow) {
-            apply(t);
+    private void wake() {
+        while (true) {
+            // with nothing in flight no acknowledgement will grant credits: wake on (streams woken without data to
+            // send would otherwise leave the rest waiting for good)
+            while (!globalPaused && (wakeCredits.get() > 0 || global.get() == 0)) {
+                Tracked t = waiting.poll();
+                if (t == null) {
+                    wakeCredits.set(0);
+                    break;
+                }
+                boolean woken;
+                synchronized (t) {
+                    woken = t.queued && !t.closed;
+                    t.queued = false;
+                }
+                if (woken) {
+                    wakeCredits.decrementAndGet();
+                    apply(t);
+                }
+            }
+            waking.set(false);
+            // credits granted (or the pause lifted) after the loop's last check, with no wake to take them
+            if (globalPaused || (wakeCredits.get() <= 0 && global.get() > 0) || waiting.isEmpty()
+                    || !waking.compareAndSet(false, true)) {
+                return;
+            }
         }
     }
 
     private void apply(Tracked t) {
         boolean resumed = false;
         synchronized (t) {
-            boolean want = !t.closed && (t.localPaused || globalPaused);
+            if (globalPaused && !t.closed && !t.queued) {
+                t.queued = true;
+                waiting.add(t);
+            }
+            boolean want = !t.closed && (t.localPaused || t.queued);
             if (want != t.readPaused) {
                 t.readPaused = want;
-                if (want) {
-                    pausedNow.add(t);
-                } else {
-                    pausedNow.remove(t);
-                }
                 metrics.pausedStreams.addAndGet(want ? 1 : -1);
                 t.ctx.setReadPaused(want);
                 resumed = !want;

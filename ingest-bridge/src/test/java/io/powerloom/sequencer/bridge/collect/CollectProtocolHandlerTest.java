@@ -313,7 +313,9 @@ class CollectProtocolHandlerTest {
 
         FakeStream c = new FakeStream(PEER_B);
         h.onOpen(c);
-        assertThat(c.paused).as("a stream opened while globally paused starts paused").isTrue();
+        assertThat(c.paused).as("a stream opened while globally paused waits only once it delivers data").isFalse();
+        h.onData(c, Unpooled.wrappedBuffer(message(8, "b").bytes()));
+        assertThat(c.paused).isTrue();
 
         sink.ack(2);
         assertThat(a.paused).isTrue();
@@ -321,8 +323,56 @@ class CollectProtocolHandlerTest {
         assertThat(a.paused).isFalse();
         assertThat(b.paused).isFalse();
         assertThat(c.paused).isFalse();
-        assertThat(sink.sent).as("the kept bytes are decoded on resume").hasSize(7);
+        assertThat(sink.sent).as("the kept bytes are decoded on resume").hasSize(8);
         assertThat(metrics.accepted.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void aGlobalResumeWakesOnlyAsManyStreamsAsTheHeadroomTakesOldestFirst() {
+        // Go collectors: hundreds of thousands of pooled streams; under load thousands wait with data. A resume
+        // that woke them all at every crossing of the low mark would cost O(waiting streams) per crossing (and
+        // overshoot the mark by one read of each); the headroom (high - low) is what can be taken at once.
+        CollectProtocolHandler h = handler(Map.of("collect.global.inflight.high", "10",
+                "collect.global.inflight.low", "5", "collect.max.streams.per.peer", "5000"));
+        FakeStream first = new FakeStream(PEER_A);
+        h.onOpen(first);
+        List<Message> burst = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            burst.add(message(i, "p"));
+        }
+        h.onData(first, Unpooled.wrappedBuffer(concat(burst.stream().map(Message::bytes).toList())));
+        assertThat(h.backpressure().globalPaused()).isTrue();
+        int waiting = 1000;
+        List<FakeStream> streams = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < waiting; i++) {
+            FakeStream s = new FakeStream(i % 2 == 0 ? PEER_A : PEER_B);
+            h.onOpen(s);
+            Message m = message(100 + i, "p");
+            order.add(m.id());
+            h.onData(s, Unpooled.wrappedBuffer(m.bytes()));
+            streams.add(s);
+        }
+        assertThat(streams).allMatch(s -> s.paused);
+        assertThat(sink.sent).hasSize(10);
+
+        sink.ack(5); // down to the low mark: room for 5 more
+        assertThat(sink.sent).as("sends after the resume").hasSizeLessThanOrEqualTo(10 + 5);
+        assertThat(streams.stream().filter(s -> !s.paused).count()).as("streams woken").isLessThanOrEqualTo(5);
+        assertThat(streams.stream().mapToInt(s -> s.pauseCalls.size()).sum()).as("pause/resume calls")
+                .isLessThanOrEqualTo(waiting + 2 * 5);
+
+        // acknowledging everything in turn wakes every waiting stream once, the first to wait first
+        for (int round = 0; round < 10 * waiting && sink.sent.size() < 10 + waiting; round++) {
+            sink.ack(1);
+        }
+        sink.ackAll();
+        assertThat(sink.sent).hasSize(10 + waiting);
+        assertThat(sink.sent.subList(10, sink.sent.size())).extracting(RecordingSink.Sent::submissionId)
+                .containsExactlyElementsOf(order);
+        assertThat(streams).noneMatch(s -> s.paused);
+        assertThat(h.inFlight()).isZero();
+        assertThat(metrics.pausedStreams.get()).isZero();
     }
 
     @Test

@@ -51,6 +51,20 @@ final class RecordingSink implements SubmissionSink {
         }
     }
 
+    /** Acknowledges every pending send, oldest first (including those sent while acknowledging). */
+    void ackAll() {
+        while (true) {
+            SendListener l;
+            synchronized (this) {
+                l = pending.poll();
+            }
+            if (l == null) {
+                return;
+            }
+            l.onAcked(1_000_000);
+        }
+    }
+
     /** Fails the oldest pending send. */
     void fail() {
         SendListener l;
