@@ -49,18 +49,7 @@ class RelayLimitsITCase {
         try (NodeScript relay = NodeScript.startLibp2pTestScript("relay.mjs",
                 List.of("--port", "0", "--default-limits"))) {
             String relayAddr = JSON.readTree(relay.await("READY", WAIT)).get("addrs").get(0).asText();
-            try (IngestBridge bridge = IngestBridge.start(BridgeConfig.of(Map.of(
-                    "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
-                    "kafka.topic.submissions", "submissions-limits",
-                    "kafka.topic.rejects", "rejects-limits",
-                    "libp2p.listen", "/ip4/127.0.0.1/tcp/0",
-                    "libp2p.relays", relayAddr,
-                    "libp2p.identity.key.file", work.resolve("bridge.key").toString(),
-                    "http.listen", "127.0.0.1:0")))) {
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (bridge.host().circuitAddresses().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+            try (IngestBridge bridge = reservedOn(relayAddr, "limits")) {
                 assertThat(bridge.host().reservations().get(relayAddr).limited()).isTrue();
                 String health = get(bridge, "/healthz");
                 for (int i = 0; i < 200 && !health.contains("kafka ok"); i++) { // Kafka acknowledged a heartbeat
@@ -99,19 +88,8 @@ class RelayLimitsITCase {
         // reservation of their destination expires, so the collector writes after the refusals and before that.
         try (NodeScript relay = NodeScript.startLibp2pTestScript("relay.mjs", List.of("--port", "0", "--ttl-ms", "30000"))) {
             String relayAddr = JSON.readTree(relay.await("READY", WAIT)).get("addrs").get(0).asText();
-            try (IngestBridge bridge = IngestBridge.start(BridgeConfig.of(Map.of(
-                    "bridge.id", "bridge-renewal",
-                    "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
-                    "kafka.topic.submissions", "submissions-renewal",
-                    "kafka.topic.rejects", "rejects-renewal",
-                    "libp2p.listen", "/ip4/127.0.0.1/tcp/0",
-                    "libp2p.relays", relayAddr,
-                    "libp2p.identity.key.file", work.resolve("bridge.key").toString(),
-                    "http.listen", "127.0.0.1:0")))) {
+            try (IngestBridge bridge = reservedOn(relayAddr, "renewal")) {
                 long deadline = System.nanoTime() + WAIT.toNanos();
-                while (bridge.host().circuitAddresses().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
                 String circuit = bridge.host().circuitAddresses().get(0);
                 // a Go collector through the relay: 4 pooled streams, SYN only, its submissions written later
                 Map<String, String> expected = new java.util.TreeMap<>();
@@ -158,6 +136,24 @@ class RelayLimitsITCase {
                         .isEqualTo(expected);
             }
         }
+    }
+
+    /** A bridge writing to {@code submissions-<run>} / {@code rejects-<run>}, once it holds a reservation on the relay. */
+    private IngestBridge reservedOn(String relayAddr, String run) throws InterruptedException {
+        IngestBridge bridge = IngestBridge.start(BridgeConfig.of(Map.of(
+                "bridge.id", "bridge-" + run,
+                "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
+                "kafka.topic.submissions", "submissions-" + run,
+                "kafka.topic.rejects", "rejects-" + run,
+                "libp2p.listen", "/ip4/127.0.0.1/tcp/0",
+                "libp2p.relays", relayAddr,
+                "libp2p.identity.key.file", work.resolve(run + ".key").toString(),
+                "http.listen", "127.0.0.1:0")));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (bridge.host().circuitAddresses().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return bridge;
     }
 
     private static String get(IngestBridge bridge, String path) throws Exception {

@@ -316,25 +316,13 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
      * assert on the result).
      */
     public List<ConsumerRecord<String, byte[]>> readAll(String topic, int count, Duration timeout) {
-        Properties p = consumerProperties("unused");
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "kafka-extension-reader-" + UUID.randomUUID());
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
-            if (partitions == null || partitions.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist");
-            }
-            List<TopicPartition> assigned = partitions.stream()
-                    .map(pi -> new TopicPartition(pi.topic(), pi.partition()))
-                    .collect(Collectors.toList());
-            consumer.assign(assigned);
-            consumer.seekToBeginning(assigned);
+        withReaderAtStart(topic, timeout, (consumer, assigned) -> {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < count && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
-        }
+        });
         return out;
     }
 
@@ -344,10 +332,26 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
      * end is reached, where {@link #readAll} would wait out its timeout to show that nothing more arrives.
      */
     public List<ConsumerRecord<String, byte[]>> readToEnd(String topic, Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        withReaderAtStart(topic, timeout, (consumer, assigned) -> {
+            Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (assigned.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + topic + " not read to its end " + end + " in " + timeout);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        });
+        return out;
+    }
+
+    /** Runs {@code read} with a group-less consumer assigned to every partition of {@code topic}, at their start. */
+    private void withReaderAtStart(String topic, Duration timeout,
+                                   java.util.function.BiConsumer<KafkaConsumer<String, byte[]>, List<TopicPartition>> read) {
         Properties p = consumerProperties("unused");
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "kafka-extension-reader-" + UUID.randomUUID());
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
             if (partitions == null || partitions.isEmpty()) {
@@ -358,16 +362,8 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
                     .collect(Collectors.toList());
             consumer.assign(assigned);
             consumer.seekToBeginning(assigned);
-            Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (assigned.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topic " + topic + " not read to its end " + end + " in " + timeout);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
+            read.accept(consumer, assigned);
         }
-        return out;
     }
 
     @Override
