@@ -62,9 +62,9 @@ resolve_cluster_lib() {
   need mvn
   echo "resolving the Flink cluster classpath into $lib ..." >&2
   rm -rf "$lib"
-  if ! mvn -B -q -o -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies >&2 2>/dev/null; then
+  if ! mvn -B -q -o -Dstyle.color=never -Dcluster.classpath-only -f "$HERE/pom.xml" dependency:copy-dependencies >&2 2>/dev/null; then
     echo "  (not all jars in the local Maven repository: downloading from Maven Central)" >&2
-    mvn -B -q -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies >&2 || fail "could not resolve the cluster classpath (mvn failed)"
+    mvn -B -q -Dstyle.color=never -Dcluster.classpath-only -f "$HERE/pom.xml" dependency:copy-dependencies >&2 || fail "could not resolve the cluster classpath (mvn failed)"
   fi
   ls "$lib"/flink-runtime-*.jar >/dev/null 2>&1 || fail "no flink-runtime jar in $lib after resolution"
   echo "$fingerprint" >"$stamp"

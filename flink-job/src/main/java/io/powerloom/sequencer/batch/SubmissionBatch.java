@@ -25,7 +25,7 @@ public record SubmissionBatch(String dataMarket, long epochId, int batchIndex, i
     /**
      * This batch without its document and submission IDs, once the document is on IPFS: all the commit needs is the
      * CID, the projects, their CIDs and the root. The commit waits for its block with the batch in flight, so the batch
-     * sits in the async operator's checkpointed state; without the 0.8 MB document that state stays small.
+     * sits in the async operator's checkpointed state; without the document that state stays small.
      */
     public SubmissionBatch withoutContent() {
         return new SubmissionBatch(dataMarket, epochId, batchIndex, batchCount, projectIds, snapshotCids, new String[0],

@@ -52,12 +52,15 @@ import io.powerloom.sequencer.verify.SlotRules;
  *  submissions (Kafka) ──► verify: parse + recover signer ──► keyBy slot ──► verify: slot rules ──┐
  *                                                                  ▲                              │
  *  protocol-chain (Kafka) ─── broadcast: slots, block heads ───────┘                              ▼
- *                          └── broadcast: epoch releases ──► finalize: keyBy (market, project), event-time window
+ *                          └── broadcast: epoch releases ──► finalize: keyBy (market, epoch, project),
+ *                                                            event-time timer at the epoch's window close
  *                                                                   │            │
  *                                                  finalized (Kafka) ◄┘            ▼
- *                                                           batch: keyBy (market, epoch) at window close
+ *                                                           batch: keyBy (market, epoch), at window close
  *                                                                                │
- *                         anchor: IPFS upload (async) ──► commit on chain (async) ──► endBatchSubmissions
+ *          anchor: IPFS upload (async) ──► commit on chain (async) ──► keyBy (market, epoch): all batches mined
+ *                                                                                │
+ *                                                            endBatchSubmissions (async)
  *                                                                                │
  *                                                                   batches (Kafka); rejected (Kafka) from every stage
  *  finalize ──tallies──► accounting: keyBy market, per (day, slot) counts ──► commit counts on chain (async)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.powerloom.sequencer.infra.FreePorts;
+import io.powerloom.sequencer.infra.ShippedJars;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import java.io.IOException;
 import java.net.URI;
@@ -45,11 +46,7 @@ class DockerfileEntryCommandITCase {
         command.addAll(jsonArray(lines, "CMD"));
         String imageJar = lines.stream().filter(l -> l.startsWith("COPY")).map(l -> l.split("\\s+"))
                 .map(parts -> parts[parts.length - 1]).filter(p -> p.endsWith(".jar")).findFirst().orElseThrow();
-        Path jar;
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            jar = files.filter(p -> p.getFileName().toString().matches("ingest-bridge-.*-all\\.jar")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no shaded ingest-bridge-*-all.jar in target (package phase)"));
-        }
+        Path jar = shadedJar();
 
         int httpPort = FreePorts.next();
         int deadRpcPort = FreePorts.next();
@@ -127,6 +124,24 @@ class DockerfileEntryCommandITCase {
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(output).doesNotContain("NoClassDefFoundError").doesNotContain("ClassNotFoundException");
+    }
+
+    @Test
+    void theImagesJarCarriesNoLoadDriverOrBenchmark() throws IOException {
+        List<String> copied = Files.readAllLines(Path.of("..", "docker", "ingest-bridge", "Dockerfile")).stream()
+                .filter(l -> l.startsWith("COPY")).toList();
+        assertThat(copied).as("the image copies the shaded jar").anyMatch(l -> l.contains("ingest-bridge/target/ingest-bridge-")
+                && l.contains("-all.jar"));
+        assertThat(ShippedJars.loadOrBenchmarkEntries(shadedJar())).as("load or benchmark classes in the image's jar")
+                .isEmpty();
+    }
+
+    /** The shaded jar this build packaged, the one the image copies. */
+    static Path shadedJar() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.filter(p -> p.getFileName().toString().matches("ingest-bridge-.*-all\\.jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no shaded ingest-bridge-*-all.jar in target (package phase)"));
+        }
     }
 
     /** The JSON array of an exec-form instruction, e.g. {@code ENTRYPOINT ["java", "-jar", "x.jar"]}. */

@@ -56,12 +56,8 @@
  * <h2>Hot path</h2>
  * Received data is handed to handlers as slices of the decrypted Noise message (no copy); writes are gathered
  * per event-loop turn and encrypted straight from the gathered buffers into one Noise message per 64 KiB
- * (one reused JDK ChaCha20-Poly1305 {@code Cipher} per direction), then flushed once. Measured on the 2-core
- * development machine with other builds running ({@code Libp2pThroughputITCase}): 1,000 streams of 500-byte
- * messages at 20,000 msg/s over direct TCP with no loss, about 7–10 µs of CPU per message for sender and
- * receiver together (so roughly 0.1 core for the receiving host at 20,000 msg/s), p50 latency about 1 ms when
- * the machine is otherwise idle; through a single js-libp2p relay process 10,000 msg/s without loss (the Node
- * relay saturates first, near 18,000 msg/s here).
+ * (one reused JDK ChaCha20-Poly1305 {@code Cipher} per direction), then flushed once. {@code Libp2pThroughputITCase}
+ * measures the host (direct and through a js-libp2p relay); its figures are in docs/benchmarks.md.
  *
  * <h2>Not implemented</h2>
  * TLS security, mplex, QUIC/WebSocket transports, identify push sending, our own keep-alive pings (we answer

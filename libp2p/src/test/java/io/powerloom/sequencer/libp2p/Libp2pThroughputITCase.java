@@ -75,7 +75,7 @@ class Libp2pThroughputITCase {
     /**
      * Load through a js-libp2p circuit relay v2 (20 relayed connections, 10,000 msg/s by default,
      * {@code -Dlibp2p.load.relayRate}): the relay is a single Node process sharing the 2 cores with both Java
-     * hosts, so it saturates first (about 18,000 msg/s here); this checks nothing is lost and prints latency.
+     * hosts, so it saturates first (docs/benchmarks.md); this checks nothing is lost and prints latency.
      */
     @Test
     void carriesTheLoadThroughAJsRelay() throws Exception {

@@ -16,9 +16,9 @@ import org.apache.flink.types.StringValue;
  *
  * <p>Flink's string serializer writes a string a byte at a time ({@code StringValue.writeString}). That is cheap into
  * a memory buffer, but a checkpoint's synchronous phase writes every heap timer's key straight into the checkpoint
- * stream, where each byte is a call through {@code DataOutputStream}: with the finalize stage's 10,000s of window timers
- * (keys of about 60 characters), that phase took 90–255 ms of the task thread, and nearly half of the thread's CPU in a
- * live run went there. This serializer encodes the key into an array first and writes it with one call. Its bytes are
+ * stream, where each byte is a call through {@code DataOutputStream}: with the finalize stage's window timers (one per
+ * project and epoch) that phase held the task thread (profile and figures in docs/benchmarks.md). This serializer
+ * encodes the key into an array first and writes it with one call. Its bytes are
  * the same, so state and savepoints written with Flink's serializer restore as they are. Key a stream with
  * {@code keyBy(selector, KeyStringSerializer.TYPE_INFO)}.
  */

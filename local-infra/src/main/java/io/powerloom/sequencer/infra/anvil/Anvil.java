@@ -212,10 +212,10 @@ public final class Anvil implements AutoCloseable {
          * Leave the state root out of every block ({@code false} by default).
          *
          * <p>Anvil's in-memory chain computes each block's state root from scratch, over every storage slot of every
-         * account: about 0.9 ms of CPU per 1,000 slots, every block, empty or not (measured with Anvil 1.7.1 at 1 s
-         * blocks: 300,000 slots cost 0.28 s of each second). A contract that has stored a few epochs of
-         * 10,000-project batches so keeps a third of a core busy and stalls the RPC while it hashes, a cost that grows
-         * with history. Production clients update the root incrementally, per changed slot.
+         * account, every block, empty or not (docs/benchmarks.md, "Anvil's state root", has the cost). A contract
+         * that has stored a few epochs of 10,000-project batches so keeps part of a core busy and stalls the RPC while
+         * it hashes, a cost that grows with history. Production clients update the root incrementally, per changed
+         * slot.
          *
          * <p>With this option Anvil runs forked from a second, idle Anvil (same chain id and accounts, closed with this
          * one). A forked Anvil reports a zero state root and skips the computation; it executes, mines, and answers

@@ -65,7 +65,7 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
 
     /** Where the broker runs. */
     public enum Mode {
-        /** {@link InProcessKafka}: starts in about 1.5 s. */
+        /** {@link InProcessKafka}: Kafka's test kit in this JVM, the quicker to start. */
         IN_PROCESS,
         /** {@link KafkaBroker}: a JVM of its own, as in the local network. */
         OWN_JVM

@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.job;
+package io.powerloom.sequencer.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,9 +35,9 @@ import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.anvil.AnvilExtension;
 import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
-import io.powerloom.sequencer.job.cluster.ClusterScripts;
-import io.powerloom.sequencer.job.cluster.FlinkRestClient;
-import io.powerloom.sequencer.job.cluster.StandaloneFlinkCluster;
+import io.powerloom.sequencer.job.EpochScenario;
+import io.powerloom.sequencer.job.Snapshotters;
+import io.powerloom.sequencer.job.TestNetwork;
 import io.powerloom.sequencer.protocol.records.ChainBlock;
 import io.powerloom.sequencer.protocol.records.Heartbeat;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
@@ -67,8 +67,8 @@ class StandaloneClusterITCase {
     static final int SUBMISSION_PARTITIONS = 4;
     static final long T0 = (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(2).toMillis();
     static final String MARKET = Snapshotters.MARKET;
-    /** The shaded job jar of this build ({@code -Djob.jar=...} runs the tests against another one). */
-    static final Path JOB_JAR = Path.of(System.getProperty("job.jar", "target/flink-job-0.1.0-SNAPSHOT.jar"));
+    /** The shaded job jar: flink-job's artifact of this build, as the module's pom passes it ({@code -Djob.jar}). */
+    static final Path JOB_JAR = ShadedJobJar.path();
 
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
@@ -86,7 +86,7 @@ class StandaloneClusterITCase {
 
     @BeforeAll
     static void setUp() throws Exception {
-        assertThat(JOB_JAR).as("the shaded job jar (package phase) in %s", Path.of("").toAbsolutePath()).isRegularFile();
+        assertThat(JOB_JAR).as("the shaded job jar (flink-job's package phase)").isRegularFile();
         scenario = new EpochScenario(EPOCHS, PROJECTS, T0);
         network = new TestNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), scenario);
         deployment = network.deployment;

@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.job.cluster;
+package io.powerloom.sequencer.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.job.cluster;
+package io.powerloom.sequencer.cluster;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.job.cluster;
+package io.powerloom.sequencer.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +21,10 @@ public final class ClusterScripts {
         this.folder = folder;
     }
 
-    /** The scripts of this work tree: {@code flink-cluster/} found from the working directory upwards. */
+    /**
+     * The scripts of this work tree: {@code flink-cluster/} found from the working directory upwards (Maven runs the
+     * tests in the module's own folder, so its parent).
+     */
     public static ClusterScripts locate() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {

@@ -32,9 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp … io.powerloom.sequencer.bridge.load.GossipLoadDriver --bootstrap 127.0.0.1:9092 --publishers 8 \
  *      --submissions 300000
  * </pre>
- * {@code LocalGossipLoad} (test sources, {@code mvn -pl ingest-bridge -am -Pgossip-load verify}) starts a local
- * broker, creates the topics and runs this driver. Publisher and bridge share the machine: the figure includes the
- * publishers' signing.
+ * {@code LocalGossipLoad} ({@code mvn -pl ingest-bridge -am -Pgossip-load verify}) starts a local broker, creates the
+ * topics and runs this driver. Publisher and bridge share the machine: the figure includes the publishers' signing.
+ * Like every load driver it lives in test sources, so it never ships in the bridge's jar or image.
  */
 public final class GossipLoadDriver {
     private GossipLoadDriver() {}

@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp … io.powerloom.sequencer.bridge.load.CollectLoadDriver --bootstrap 127.0.0.1:9092 \
  *      --streams 1000 --connections 4 --submissions 500000
  * </pre>
- * The topics must exist ({@code --topic}, {@code --rejects-topic}); {@code LocalCollectLoad} (test sources,
- * {@code mvn -pl ingest-bridge -am -Pload verify}) starts a local broker, creates them and runs this driver.
+ * The topics must exist ({@code --topic}, {@code --rejects-topic}); {@code LocalCollectLoad}
+ * ({@code mvn -pl ingest-bridge -am -Pload verify}) starts a local broker, creates them and runs this driver. Like
+ * every load driver it lives in test sources, so it never ships in the bridge's jar or image.
  *
  * <p>{@code --mode go} runs the load as Powerloom's go-libp2p local collectors do: {@code --collectors} direct
  * connections (one per collector, spread over {@code --client-hosts} client hosts), each with a pool of
