@@ -274,6 +274,15 @@ public final class CollectLoadDriver {
         long rejectedBefore = metrics.rejectedTotal();
         System.out.printf(Locale.ROOT, "%s push of %d submissions%n", label, total);
         LatencyHistogram.Snapshot atT10 = null;
+        // one look per loop instead of one per writer (go mode has a writer per stream: hundreds of thousands)
+        java.util.concurrent.atomic.AtomicReference<Throwable> writerFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (CompletableFuture<Void> w : writers) {
+            w.whenComplete((v, e) -> {
+                if (e != null) {
+                    writerFailure.compareAndSet(null, e);
+                }
+            });
+        }
         long accepted;
         while ((accepted = metrics.accepted.sum() - base) < total) {
             long now = System.nanoTime();
@@ -301,10 +310,8 @@ public final class CollectLoadDriver {
                         second.quantileMillis(0.5), second.quantileMillis(0.99));
                 lastAccepted = accepted;
             }
-            for (CompletableFuture<Void> w : writers) {
-                if (w.isCompletedExceptionally()) {
-                    w.join(); // surfaces the writer's failure
-                }
+            if (writerFailure.get() != null) {
+                throw new IllegalStateException("a writer failed", writerFailure.get());
             }
             Thread.sleep(1);
         }
