@@ -19,12 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.protocol.core.BatchRequest;
 import org.web3j.protocol.core.BatchResponse;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
@@ -58,6 +57,7 @@ public final class BatchCommitClient implements AutoCloseable {
 
     private final CommitClientConfig config;
     private final TransactionSender sender;
+    private final ProtocolStateCalls contract;
     private final ThreadPoolExecutor workers;
     private final Map<String, CompletableFuture<CommitResult>> inFlight = new ConcurrentHashMap<>();
     private final CommitMetrics metrics = new CommitMetrics();
@@ -67,6 +67,7 @@ public final class BatchCommitClient implements AutoCloseable {
     private BatchCommitClient(CommitClientConfig config, SignerPool signers) {
         this.config = config;
         this.sender = new TransactionSender(config, signers, metrics);
+        this.contract = new ProtocolStateCalls(sender.web3j());
         this.gasModel = new GasModel(config.gasLimitMultiplier());
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.maxConcurrentCommits(), config.maxConcurrentCommits(),
@@ -121,7 +122,7 @@ public final class BatchCommitClient implements AutoCloseable {
                 if (update.slotIds().length != update.counts().length || update.slotIds().length == 0) {
                     throw new IllegalArgumentException("slotIds and counts must be non-empty and aligned");
                 }
-                data = ProtocolStateAbi.updateCounts(update);
+                data = contract.updateCounts(update);
             } catch (IllegalArgumentException e) {
                 throw new CommitException(Reason.INVALID_INPUT, update + ": " + e.getMessage(), e);
             }
@@ -136,14 +137,14 @@ public final class BatchCommitClient implements AutoCloseable {
         return run("eligible/" + String.valueOf(dataMarket).toLowerCase() + "/" + day + "/" + eligibleNodes, () -> {
             String data;
             try {
-                data = ProtocolStateAbi.updateEligibleNodesForDay(dataMarket, day, eligibleNodes);
+                data = contract.updateEligibleNodesForDay(dataMarket, day, eligibleNodes);
             } catch (IllegalArgumentException e) {
                 throw new CommitException(Reason.INVALID_INPUT, e.getMessage(), e);
             }
             String what = "updateEligibleNodesForDay(" + dataMarket + ", " + day + ", " + eligibleNodes + ")";
             awaitInheritedTransactions(calledAt);
             return commit(calledAt, data, () -> Long.parseLong(callAll("eligibleNodesForDay",
-                    List.of(ProtocolStateAbi.eligibleNodesForDay(dataMarket, day))).get(0)) == eligibleNodes, what, 0,
+                    List.of(contract.eligibleNodesForDay(dataMarket, day))).get(0)) == eligibleNodes, what, 0,
                     ACCOUNTING_DONE_CODES);
         });
     }
@@ -275,7 +276,7 @@ public final class BatchCommitClient implements AutoCloseable {
     private CommitResult doSubmitBatch(BatchCommit batch, long start) throws CommitException {
         String data;
         try {
-            data = ProtocolStateAbi.submitSubmissionBatch(batch);
+            data = contract.submitSubmissionBatch(batch);
         } catch (IllegalArgumentException e) {
             throw new CommitException(Reason.INVALID_INPUT, batch + ": " + e.getMessage(), e);
         }
@@ -285,7 +286,7 @@ public final class BatchCommitClient implements AutoCloseable {
     private CommitResult doEndBatchSubmissions(String dataMarket, long epochId, long start) throws CommitException {
         String data;
         try {
-            data = ProtocolStateAbi.endBatchSubmissions(dataMarket, epochId);
+            data = contract.endBatchSubmissions(dataMarket, epochId);
         } catch (IllegalArgumentException e) {
             throw new CommitException(Reason.INVALID_INPUT, e.getMessage(), e);
         }
@@ -398,7 +399,7 @@ public final class BatchCommitClient implements AutoCloseable {
 
     private boolean hasDelayedEvent(TransactionReceipt r) {
         for (Log log : r.getLogs()) {
-            if (!log.getTopics().isEmpty() && log.getTopics().get(0).equalsIgnoreCase(ProtocolStateAbi.DELAYED_BATCH_TOPIC)
+            if (!log.getTopics().isEmpty() && log.getTopics().get(0).equalsIgnoreCase(ProtocolStateCalls.DELAYED_BATCH_TOPIC)
                     && log.getAddress().equalsIgnoreCase(config.protocolStateAddress())) {
                 return true;
             }
@@ -414,15 +415,15 @@ public final class BatchCommitClient implements AutoCloseable {
         }
         // the usual case is a fresh batch: one read of its first project tells, before reading all of them
         String first = callAll("maxSnapshotsCid", List.of(
-                ProtocolStateAbi.maxSnapshotsCid(b.dataMarket(), b.projectIds().get(0), b.epochId()))).get(0);
+                contract.maxSnapshotsCid(b.dataMarket(), b.projectIds().get(0), b.epochId()))).get(0);
         if (!b.snapshotCids().get(0).equals(first)) {
             return false;
         }
-        List<org.web3j.abi.datatypes.Function> calls = new ArrayList<>();
+        List<RemoteFunctionCall<?>> reads = new ArrayList<>();
         for (String pid : b.projectIds()) {
-            calls.add(ProtocolStateAbi.maxSnapshotsCid(b.dataMarket(), pid, b.epochId()));
+            reads.add(contract.maxSnapshotsCid(b.dataMarket(), pid, b.epochId()));
         }
-        List<String> onChain = callAll("maxSnapshotsCid", calls);
+        List<String> onChain = callAll("maxSnapshotsCid", reads);
         for (int i = 0; i < onChain.size(); i++) {
             if (!b.snapshotCids().get(i).equals(onChain.get(i))) {
                 return false;
@@ -437,17 +438,17 @@ public final class BatchCommitClient implements AutoCloseable {
         if (slots.length != counts.length) {
             return false;
         }
-        List<org.web3j.abi.datatypes.Function> calls = new ArrayList<>();
+        List<RemoteFunctionCall<?>> reads = new ArrayList<>();
         for (long slot : slots) {
-            calls.add(ProtocolStateAbi.slotSubmissionCount(u.dataMarket(), slot, u.day()));
+            reads.add(contract.slotSubmissionCount(u.dataMarket(), slot, u.day()));
         }
         if (u.kind() == CountUpdate.Kind.FINAL) {
             for (long slot : slots) {
-                calls.add(ProtocolStateAbi.slotRewardedForDay(u.dataMarket(), slot, u.day()));
+                reads.add(contract.slotRewardedForDay(u.dataMarket(), slot, u.day()));
             }
-            calls.add(ProtocolStateAbi.dailySnapshotQuota(u.dataMarket()));
+            reads.add(contract.dailySnapshotQuota(u.dataMarket()));
         }
-        List<String> r = callAll("accounting reads", calls);
+        List<String> r = callAll("accounting reads", reads);
         int n = slots.length;
         for (int i = 0; i < n; i++) {
             java.math.BigInteger onChain = new java.math.BigInteger(r.get(i));
@@ -472,14 +473,14 @@ public final class BatchCommitClient implements AutoCloseable {
      * slots' rewarded flags: {@code [counts..., rewarded (1/0)...]}.
      */
     public long[] readSlotCounts(String dataMarket, long day, long[] slots) throws CommitException {
-        List<org.web3j.abi.datatypes.Function> calls = new ArrayList<>();
+        List<RemoteFunctionCall<?>> reads = new ArrayList<>();
         for (long slot : slots) {
-            calls.add(ProtocolStateAbi.slotSubmissionCount(dataMarket, slot, day));
+            reads.add(contract.slotSubmissionCount(dataMarket, slot, day));
         }
         for (long slot : slots) {
-            calls.add(ProtocolStateAbi.slotRewardedForDay(dataMarket, slot, day));
+            reads.add(contract.slotRewardedForDay(dataMarket, slot, day));
         }
-        List<String> r = callAll("accounting reads", calls);
+        List<String> r = callAll("accounting reads", reads);
         long[] out = new long[2 * slots.length];
         for (int i = 0; i < slots.length; i++) {
             out[i] = new java.math.BigInteger(r.get(i)).longValue();
@@ -490,7 +491,7 @@ public final class BatchCommitClient implements AutoCloseable {
 
     private boolean endAlreadyOnChain(String dataMarket, long epochId) throws CommitException {
         List<String> r = callAll("batchSubmissionsCompleted",
-                List.of(ProtocolStateAbi.batchSubmissionsCompleted(dataMarket, epochId)));
+                List.of(contract.batchSubmissionsCompleted(dataMarket, epochId)));
         return "true".equals(r.get(0));
     }
 
@@ -503,7 +504,7 @@ public final class BatchCommitClient implements AutoCloseable {
      * state of the block "latest" named a moment earlier) is read again; only a revert is final.
      */
     @SuppressWarnings({"rawtypes", "unchecked"})
-    private List<String> callAll(String what, List<org.web3j.abi.datatypes.Function> functions) throws CommitException {
+    private List<String> callAll(String what, List<RemoteFunctionCall<?>> functions) throws CommitException {
         for (int attempt = 1; ; attempt++) {
             BatchResponse resp = sender.rpc().send(what, () -> batchOf(functions).send());
             List<? extends Response<?>> responses = resp.getResponses();
@@ -522,7 +523,7 @@ public final class BatchCommitClient implements AutoCloseable {
                     transientError = call.getError();
                     continue;
                 }
-                List<Type> decoded = FunctionReturnDecoder.decode(call.getValue(), functions.get(i).getOutputParameters());
+                List<Type> decoded = functions.get(i).decodeFunctionResponse(call.getValue());
                 out.add(decoded.isEmpty() ? "" : String.valueOf(decoded.get(0).getValue()));
             }
             if (transientError == null) {
@@ -537,11 +538,11 @@ public final class BatchCommitClient implements AutoCloseable {
         }
     }
 
-    private BatchRequest batchOf(List<org.web3j.abi.datatypes.Function> functions) {
+    private BatchRequest batchOf(List<RemoteFunctionCall<?>> functions) {
         BatchRequest batch = sender.web3j().newBatch();
-        for (org.web3j.abi.datatypes.Function f : functions) {
+        for (RemoteFunctionCall<?> f : functions) {
             batch.add(sender.web3j().ethCall(Transaction.createEthCallTransaction(null, config.protocolStateAddress(),
-                    FunctionEncoder.encode(f)), DefaultBlockParameterName.LATEST));
+                    f.encodeFunctionCall()), DefaultBlockParameterName.LATEST));
         }
         return batch;
     }
