@@ -1,9 +1,11 @@
 package io.powerloom.sequencer.bridge.chain;
 
-import io.powerloom.sequencer.bridge.chain.ChainReader.BlockHeader;
-import io.powerloom.sequencer.bridge.chain.ProtocolStateEvents.EpochLog;
-import io.powerloom.sequencer.bridge.chain.ProtocolStateEvents.SlotLog;
-import io.powerloom.sequencer.bridge.chain.ProtocolStateEvents.UndecodableLogException;
+import io.powerloom.sequencer.chain.read.ChainReader;
+import io.powerloom.sequencer.chain.read.ChainReader.BlockHeader;
+import io.powerloom.sequencer.chain.read.ProtocolStateEvents;
+import io.powerloom.sequencer.chain.read.ProtocolStateEvents.EpochLog;
+import io.powerloom.sequencer.chain.read.ProtocolStateEvents.SlotLog;
+import io.powerloom.sequencer.chain.read.ProtocolStateEvents.UndecodableLogException;
 import io.powerloom.sequencer.protocol.records.ChainBlock;
 import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
 import io.powerloom.sequencer.protocol.records.ChainTopicRecord;

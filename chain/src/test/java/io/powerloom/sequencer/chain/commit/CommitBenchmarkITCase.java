@@ -30,7 +30,7 @@ import org.web3j.protocol.http.HttpService;
  * instant mining and with one block per second. Off by default; run with
  *
  * <pre>
- * mvn -B -o -q -pl contracts-abi -am verify -Dbench=true -Dit.test=CommitBenchmarkITCase -Dtest=none \
+ * mvn -B -o -q -pl chain -am verify -Dbench=true -Dit.test=CommitBenchmarkITCase -Dtest=none \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
  * </pre>
  *
@@ -38,7 +38,7 @@ import org.web3j.protocol.http.HttpService;
  * a production batch), {@code bench.signers} (4), {@code bench.concurrency} (the client's threads, 64); then
  * {@code bench.paced} more batches (60) submitted at {@code bench.rate} per second (5) give the latency below
  * saturation. Results are
- * printed and appended to {@code contracts-abi/target/commit-benchmark.txt}.
+ * printed and appended to {@code chain/target/commit-benchmark.txt}.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class CommitBenchmarkITCase {

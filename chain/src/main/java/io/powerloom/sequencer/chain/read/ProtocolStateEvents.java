@@ -1,80 +1,73 @@
-package io.powerloom.sequencer.bridge.chain;
+package io.powerloom.sequencer.chain.read;
 
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import java.math.BigInteger;
 import java.util.List;
 import org.web3j.abi.EventEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
-import org.web3j.abi.TypeReference;
-import org.web3j.abi.datatypes.Address;
-import org.web3j.abi.datatypes.Bool;
 import org.web3j.abi.datatypes.Event;
 import org.web3j.abi.datatypes.Type;
-import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 /**
- * The protocol-state events the watcher follows (epoch releases, slot changes, and the accounting events of SPEC §10:
- * day starts, quota and day-size changes), their topic hashes and their decoding from raw logs
- * (SPEC §3 and the slot registry event).
+ * The protocol-state events the chain watcher follows (epoch releases, slot changes, and the accounting events of SPEC
+ * §10: day starts, quota and day-size changes), their topic hashes and their decoding from raw logs (SPEC §3 and the
+ * slot registry event). The event definitions are the generated wrapper's, so they come from the committed ABI.
+ *
+ * <p>Decoding checks the topic count and the data's value count and that every number fits in a long, and gives a
+ * typed {@link UndecodableLogException} otherwise, so a malformed log is counted and skipped, never a crash.
  */
-final class ProtocolStateEvents {
+public final class ProtocolStateEvents {
     private ProtocolStateEvents() {}
 
-    static final Event EPOCH_RELEASED = new Event("EpochReleased", List.of(
-            new TypeReference<Address>(true) {}, new TypeReference<Uint256>(true) {},
-            new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}));
-    static final Event SLOT_SNAPSHOTTER_UPDATED = new Event("SlotSnapshotterUpdated", List.of(
-            new TypeReference<Uint256>(true) {}, new TypeReference<Address>(true) {}, new TypeReference<Bool>() {}));
+    static final Event EPOCH_RELEASED = PowerloomProtocolState.EPOCHRELEASED_EVENT;
+    static final Event SLOT_SNAPSHOTTER_UPDATED = PowerloomProtocolState.SLOTSNAPSHOTTERUPDATED_EVENT;
+    static final Event DAY_STARTED = PowerloomProtocolState.DAYSTARTEDEVENT_EVENT;
+    static final Event QUOTA_UPDATED = PowerloomProtocolState.DAILYSNAPSHOTQUOTAUPDATED_EVENT;
+    static final Event DAY_SIZE_UPDATED = PowerloomProtocolState.DAYSIZEUPDATED_EVENT;
 
-    static final Event DAY_STARTED = new Event("DayStartedEvent", List.of(
-            new TypeReference<Address>(true) {}, new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}));
-    static final Event QUOTA_UPDATED = new Event("DailySnapshotQuotaUpdated", List.of(
-            new TypeReference<Address>(true) {}, new TypeReference<Uint256>() {}));
-    static final Event DAY_SIZE_UPDATED = new Event("DaySizeUpdated", List.of(
-            new TypeReference<Address>(true) {}, new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}));
-
-    static final String EPOCH_RELEASED_TOPIC = EventEncoder.encode(EPOCH_RELEASED);
-    static final String SLOT_UPDATED_TOPIC = EventEncoder.encode(SLOT_SNAPSHOTTER_UPDATED);
-    static final String DAY_STARTED_TOPIC = EventEncoder.encode(DAY_STARTED);
-    static final String QUOTA_UPDATED_TOPIC = EventEncoder.encode(QUOTA_UPDATED);
-    static final String DAY_SIZE_UPDATED_TOPIC = EventEncoder.encode(DAY_SIZE_UPDATED);
+    public static final String EPOCH_RELEASED_TOPIC = EventEncoder.encode(EPOCH_RELEASED);
+    public static final String SLOT_UPDATED_TOPIC = EventEncoder.encode(SLOT_SNAPSHOTTER_UPDATED);
+    public static final String DAY_STARTED_TOPIC = EventEncoder.encode(DAY_STARTED);
+    public static final String QUOTA_UPDATED_TOPIC = EventEncoder.encode(QUOTA_UPDATED);
+    public static final String DAY_SIZE_UPDATED_TOPIC = EventEncoder.encode(DAY_SIZE_UPDATED);
 
     /** A {@code DayStartedEvent} log. */
-    record DayLog(String dataMarket, long dayId, long timestamp, long blockNumber, String blockHash, String txHash,
+    public record DayLog(String dataMarket, long dayId, long timestamp, long blockNumber, String blockHash, String txHash,
                   int logIndex) {}
 
     /**
      * A {@code DailySnapshotQuotaUpdated} ({@code epochsInADay} 0) or {@code DaySizeUpdated} log.
      */
-    record ParameterLog(String dataMarket, boolean quota, long value, long epochsInADay, long blockNumber,
+    public record ParameterLog(String dataMarket, boolean quota, long value, long epochsInADay, long blockNumber,
                         String blockHash, String txHash, int logIndex) {}
 
     /** An {@code EpochReleased} log. */
-    record EpochLog(String dataMarket, long epochId, long begin, long end, long timestamp, long blockNumber,
+    public record EpochLog(String dataMarket, long epochId, long begin, long end, long timestamp, long blockNumber,
                     String blockHash, String txHash, int logIndex) {}
 
     /** A {@code SlotSnapshotterUpdated} log. */
-    record SlotLog(long slotId, String snapshotter, boolean active, long blockNumber, String blockHash, int logIndex) {}
+    public record SlotLog(long slotId, String snapshotter, boolean active, long blockNumber, String blockHash, int logIndex) {}
 
     /** Thrown for a log that has the right topic but cannot be decoded (or does not fit in a long). */
-    static final class UndecodableLogException extends Exception {
+    public static final class UndecodableLogException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        UndecodableLogException(String message) {
+        public UndecodableLogException(String message) {
             super(message);
         }
     }
 
-    static boolean isEpochReleased(Log log) {
+    public static boolean isEpochReleased(Log log) {
         return !log.getTopics().isEmpty() && EPOCH_RELEASED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
     }
 
-    static boolean isDayStarted(Log log) {
+    public static boolean isDayStarted(Log log) {
         return hasTopic(log, DAY_STARTED_TOPIC);
     }
 
-    static boolean isParameterUpdated(Log log) {
+    public static boolean isParameterUpdated(Log log) {
         return hasTopic(log, QUOTA_UPDATED_TOPIC) || hasTopic(log, DAY_SIZE_UPDATED_TOPIC);
     }
 
@@ -83,7 +76,7 @@ final class ProtocolStateEvents {
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
-    static DayLog decodeDay(Log log) throws UndecodableLogException {
+    public static DayLog decodeDay(Log log) throws UndecodableLogException {
         try {
             if (log.getTopics().size() != 2) {
                 throw new UndecodableLogException("DayStartedEvent needs 2 topics, got " + log.getTopics().size());
@@ -97,13 +90,13 @@ final class ProtocolStateEvents {
                     ((BigInteger) data.get(1).getValue()).longValueExact(),
                     log.getBlockNumber().longValueExact(), log.getBlockHash().toLowerCase(),
                     log.getTransactionHash().toLowerCase(), log.getLogIndex().intValueExact());
-        } catch (ArithmeticException | IllegalArgumentException | NullPointerException e) {
+        } catch (RuntimeException e) { // short data: web3j throws IndexOutOfBoundsException; too big: ArithmeticException
             throw new UndecodableLogException("bad DayStartedEvent log " + log.getTransactionHash() + ": " + e);
         }
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
-    static ParameterLog decodeParameter(Log log) throws UndecodableLogException {
+    public static ParameterLog decodeParameter(Log log) throws UndecodableLogException {
         boolean quota = hasTopic(log, QUOTA_UPDATED_TOPIC);
         Event event = quota ? QUOTA_UPDATED : DAY_SIZE_UPDATED;
         try {
@@ -119,17 +112,17 @@ final class ProtocolStateEvents {
                     quota ? 0 : ((BigInteger) data.get(1).getValue()).longValueExact(),
                     log.getBlockNumber().longValueExact(), log.getBlockHash().toLowerCase(),
                     log.getTransactionHash().toLowerCase(), log.getLogIndex().intValueExact());
-        } catch (ArithmeticException | IllegalArgumentException | NullPointerException e) {
+        } catch (RuntimeException e) { // short data: web3j throws IndexOutOfBoundsException; too big: ArithmeticException
             throw new UndecodableLogException("bad " + event.getName() + " log " + log.getTransactionHash() + ": " + e);
         }
     }
 
-    static boolean isSlotUpdated(Log log) {
+    public static boolean isSlotUpdated(Log log) {
         return !log.getTopics().isEmpty() && SLOT_UPDATED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
-    static EpochLog decodeEpoch(Log log) throws UndecodableLogException {
+    public static EpochLog decodeEpoch(Log log) throws UndecodableLogException {
         try {
             if (log.getTopics().size() != 3) {
                 throw new UndecodableLogException("EpochReleased needs 3 topics, got " + log.getTopics().size());
@@ -148,13 +141,13 @@ final class ProtocolStateEvents {
                     log.getBlockHash().toLowerCase(),
                     log.getTransactionHash().toLowerCase(),
                     log.getLogIndex().intValueExact());
-        } catch (ArithmeticException | IllegalArgumentException | NullPointerException e) {
+        } catch (RuntimeException e) { // short data: web3j throws IndexOutOfBoundsException; too big: ArithmeticException
             throw new UndecodableLogException("bad EpochReleased log " + log.getTransactionHash() + ": " + e);
         }
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
-    static SlotLog decodeSlot(Log log) throws UndecodableLogException {
+    public static SlotLog decodeSlot(Log log) throws UndecodableLogException {
         try {
             if (log.getTopics().size() != 3) {
                 throw new UndecodableLogException("SlotSnapshotterUpdated needs 3 topics, got " + log.getTopics().size());
@@ -171,7 +164,7 @@ final class ProtocolStateEvents {
                     log.getBlockNumber().longValueExact(),
                     log.getBlockHash().toLowerCase(),
                     log.getLogIndex().intValueExact());
-        } catch (ArithmeticException | IllegalArgumentException | NullPointerException e) {
+        } catch (RuntimeException e) { // short data: web3j throws IndexOutOfBoundsException; too big: ArithmeticException
             throw new UndecodableLogException("bad SlotSnapshotterUpdated log " + log.getTransactionHash() + ": " + e);
         }
     }

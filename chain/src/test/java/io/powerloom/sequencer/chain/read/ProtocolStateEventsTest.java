@@ -1,13 +1,14 @@
-package io.powerloom.sequencer.bridge.chain;
+package io.powerloom.sequencer.chain.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.powerloom.sequencer.bridge.chain.ProtocolStateEvents.EpochLog;
-import io.powerloom.sequencer.bridge.chain.ProtocolStateEvents.SlotLog;
-import io.powerloom.sequencer.bridge.chain.ProtocolStateEvents.UndecodableLogException;
+import io.powerloom.sequencer.chain.read.ProtocolStateEvents.EpochLog;
+import io.powerloom.sequencer.chain.read.ProtocolStateEvents.SlotLog;
+import io.powerloom.sequencer.chain.read.ProtocolStateEvents.UndecodableLogException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.methods.response.Log;
 
 class ProtocolStateEventsTest {
@@ -21,6 +22,36 @@ class ProtocolStateEventsTest {
 
     private static Log log(List<String> topics, String data) {
         return new Log(false, "0x5", "0x0", TX, BLOCK, "0x2a", "0x" + "cc".repeat(20), data, null, topics);
+    }
+
+    @Test
+    void topicsAreTheHashesOfTheProductionEventSignatures() {
+        assertThat(ProtocolStateEvents.EPOCH_RELEASED_TOPIC)
+                .isEqualTo(Hash.sha3String("EpochReleased(address,uint256,uint256,uint256,uint256)"));
+        assertThat(ProtocolStateEvents.SLOT_UPDATED_TOPIC)
+                .isEqualTo(Hash.sha3String("SlotSnapshotterUpdated(uint256,address,bool)"));
+        assertThat(ProtocolStateEvents.DAY_STARTED_TOPIC).isEqualTo(Hash.sha3String("DayStartedEvent(address,uint256,uint256)"));
+        assertThat(ProtocolStateEvents.QUOTA_UPDATED_TOPIC)
+                .isEqualTo(Hash.sha3String("DailySnapshotQuotaUpdated(address,uint256)"));
+        assertThat(ProtocolStateEvents.DAY_SIZE_UPDATED_TOPIC)
+                .isEqualTo(Hash.sha3String("DaySizeUpdated(address,uint256,uint256)"));
+    }
+
+    @Test
+    void decodesDayStartedAndParameterUpdates() throws Exception {
+        Log day = log(List.of(ProtocolStateEvents.DAY_STARTED_TOPIC, "0x" + DM), "0x" + word(3) + word(1_732_460_000L));
+        assertThat(ProtocolStateEvents.isDayStarted(day)).isTrue();
+        assertThat(ProtocolStateEvents.decodeDay(day)).isEqualTo(
+                new ProtocolStateEvents.DayLog("0x" + "ab".repeat(20), 3, 1_732_460_000L, 42, BLOCK, TX, 5));
+        Log quota = log(List.of(ProtocolStateEvents.QUOTA_UPDATED_TOPIC, "0x" + DM), "0x" + word(1000));
+        assertThat(ProtocolStateEvents.isParameterUpdated(quota)).isTrue();
+        assertThat(ProtocolStateEvents.decodeParameter(quota)).isEqualTo(
+                new ProtocolStateEvents.ParameterLog("0x" + "ab".repeat(20), true, 1000, 0, 42, BLOCK, TX, 5));
+        Log size = log(List.of(ProtocolStateEvents.DAY_SIZE_UPDATED_TOPIC, "0x" + DM), "0x" + word(86_400) + word(720));
+        assertThat(ProtocolStateEvents.decodeParameter(size)).isEqualTo(
+                new ProtocolStateEvents.ParameterLog("0x" + "ab".repeat(20), false, 86_400, 720, 42, BLOCK, TX, 5));
+        Log shortSize = log(List.of(ProtocolStateEvents.DAY_SIZE_UPDATED_TOPIC, "0x" + DM), "0x" + word(86_400));
+        assertThatThrownBy(() -> ProtocolStateEvents.decodeParameter(shortSize)).isInstanceOf(UndecodableLogException.class);
     }
 
     @Test

@@ -1,24 +1,21 @@
-package io.powerloom.sequencer.bridge.chain;
+package io.powerloom.sequencer.chain.read;
 
+import io.powerloom.sequencer.chain.ProtocolStateDeployer;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState.NodeInfo;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.FunctionReturnDecoder;
-import org.web3j.abi.TypeReference;
-import org.web3j.abi.datatypes.Address;
-import org.web3j.abi.datatypes.Bool;
-import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.Type;
-import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.BatchRequest;
 import org.web3j.protocol.core.BatchResponse;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.request.Transaction;
@@ -32,35 +29,41 @@ import org.web3j.protocol.http.HttpService;
 /**
  * The watcher's JSON-RPC reads of the protocol chain: head, block headers (batched), contract logs in a block range,
  * and the contract views it needs at a given block. Any failure is an {@link IOException}: the cycle is retried.
+ * Calls are encoded and decoded by the generated wrapper (the ABI's one definition); the watcher's Kafka and recovery
+ * logic stays with the watcher.
  */
-final class ChainReader implements AutoCloseable {
+public final class ChainReader implements AutoCloseable {
 
     /** What the watcher keeps of a block. */
-    record BlockHeader(long number, String hash, String parentHash, long timestamp) {}
+    public record BlockHeader(long number, String hash, String parentHash, long timestamp) {}
 
     /** A slot as stored on chain at some block. */
-    record SlotState(String snapshotter, boolean active) {}
+    public record SlotState(String snapshotter, boolean active) {}
 
     private final Web3j web3j;
     private final String contract;
+    private final PowerloomProtocolState views;
     private final java.util.concurrent.atomic.AtomicLong windowFallbacks = new java.util.concurrent.atomic.AtomicLong();
 
-    ChainReader(String rpcUrl, String contract, java.time.Duration timeout) {
+    public ChainReader(String rpcUrl, String contract, java.time.Duration timeout) {
         OkHttpClient http = new OkHttpClient.Builder()
                 .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .build();
         this.web3j = Web3j.build(new HttpService(rpcUrl, http));
         this.contract = contract;
+        // encoding and decoding only: calls go to `contract` through ethCall below; a wrapper bound to a configured
+        // address that is not hex would have web3j resolve it as an ENS name over the network
+        this.views = ProtocolStateDeployer.loadReadOnly("0x0000000000000000000000000000000000000000", web3j);
     }
 
-    long head() throws IOException {
+    public long head() throws IOException {
         EthBlockNumber r = check(web3j.ethBlockNumber().send(), "eth_blockNumber");
         return r.getBlockNumber().longValueExact();
     }
 
     /** Headers of blocks {@code from..to}, in order; a block the node does not have is an IOException. */
-    List<BlockHeader> blocks(long from, long to) throws IOException {
+    public List<BlockHeader> blocks(long from, long to) throws IOException {
         List<Long> numbers = new ArrayList<>();
         for (long n = from; n <= to; n++) {
             numbers.add(n);
@@ -69,7 +72,7 @@ final class ChainReader implements AutoCloseable {
     }
 
     /** Headers of the given block numbers, same order; {@code null} for a block the node does not have (yet). */
-    List<BlockHeader> blocksOrNull(List<Long> numbers) throws IOException {
+    public List<BlockHeader> blocksOrNull(List<Long> numbers) throws IOException {
         List<BlockHeader> out = new ArrayList<>();
         if (numbers.isEmpty()) {
             return out;
@@ -104,7 +107,7 @@ final class ChainReader implements AutoCloseable {
     }
 
     /** Logs of the followed events emitted by the contract in blocks {@code from..to}. */
-    List<Log> logs(long from, long to) throws IOException {
+    public List<Log> logs(long from, long to) throws IOException {
         EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), contract);
         filter.addOptionalTopics(ProtocolStateEvents.EPOCH_RELEASED_TOPIC, ProtocolStateEvents.SLOT_UPDATED_TOPIC,
@@ -125,7 +128,7 @@ final class ChainReader implements AutoCloseable {
      * holds the state of that block (not an archive node, and the block is older than its state history) is asked for
      * the latest values instead; {@link #windowFallbacks()} counts how often.
      */
-    long[] windows(String dataMarket, long block) throws IOException {
+    public long[] windows(String dataMarket, long block) throws IOException {
         try {
             return windowsAt(dataMarket, DefaultBlockParameter.valueOf(BigInteger.valueOf(block)));
         } catch (StateUnavailableException e) {
@@ -135,21 +138,19 @@ final class ChainReader implements AutoCloseable {
     }
 
     /** How often {@link #windows} fell back to the latest state. */
-    long windowFallbacks() {
+    public long windowFallbacks() {
         return windowFallbacks.get();
     }
 
     private long[] windowsAt(String dataMarket, DefaultBlockParameter at) throws IOException {
-        List<Type> a = call(new Function("snapshotSubmissionWindow", List.of(new Address(dataMarket)),
-                List.of(new TypeReference<Uint256>() {})), at);
-        List<Type> b = call(new Function("batchSubmissionWindow", List.of(new Address(dataMarket)),
-                List.of(new TypeReference<Uint256>() {})), at);
+        List<Type> a = call("snapshotSubmissionWindow", views.snapshotSubmissionWindow(dataMarket), at);
+        List<Type> b = call("batchSubmissionWindow", views.batchSubmissionWindow(dataMarket), at);
         return new long[] {((BigInteger) a.get(0).getValue()).longValueExact(),
                 ((BigInteger) b.get(0).getValue()).longValueExact()};
     }
 
     /** The node answered a call at an old block with an error: it does not keep that block's state. */
-    static final class StateUnavailableException extends IOException {
+    public static final class StateUnavailableException extends IOException {
         private static final long serialVersionUID = 1L;
 
         StateUnavailableException(String message) {
@@ -158,31 +159,26 @@ final class ChainReader implements AutoCloseable {
     }
 
     /** The slot's snapshotter and active flag as of {@code block} (zero address and inactive for an unknown slot). */
-    SlotState slot(long slotId, long block) throws IOException {
-        // nodeInfo returns a static struct: ten words in place (address, 5 × uint256, 4 × bool)
-        List<TypeReference<?>> out = List.of(new TypeReference<Address>() {}, new TypeReference<Uint256>() {},
-                new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {},
-                new TypeReference<Uint256>() {}, new TypeReference<Bool>() {}, new TypeReference<Bool>() {},
-                new TypeReference<Bool>() {}, new TypeReference<Bool>() {});
-        List<Type> v = call(new Function("nodeInfo", List.of(new Uint256(BigInteger.valueOf(slotId))), out),
+    public SlotState slot(long slotId, long block) throws IOException {
+        List<Type> v = call("nodeInfo", views.nodeInfo(BigInteger.valueOf(slotId)),
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(block)));
-        return new SlotState(v.get(0).getValue().toString().toLowerCase(), (Boolean) v.get(8).getValue());
+        NodeInfo node = (NodeInfo) v.get(0);
+        return new SlotState(node.snapshotterAddress.toLowerCase(), node.active);
     }
 
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    private List<Type> call(Function f, DefaultBlockParameter at) throws IOException {
-        EthCall r = web3j.ethCall(Transaction.createEthCallTransaction(null, contract, FunctionEncoder.encode(f)), at).send();
+    private List<Type> call(String name, RemoteFunctionCall<?> f, DefaultBlockParameter at) throws IOException {
+        EthCall r = web3j.ethCall(Transaction.createEthCallTransaction(null, contract, f.encodeFunctionCall()), at).send();
         if (r.hasError()) {
-            String what = "eth_call " + f.getName() + " at " + at.getValue() + ": " + r.getError().getCode() + " "
+            String what = "eth_call " + name + " at " + at.getValue() + ": " + r.getError().getCode() + " "
                     + r.getError().getMessage();
             if (at instanceof DefaultBlockParameterName) {
                 throw new IOException(what);
             }
             throw new StateUnavailableException(what);
         }
-        List<Type> v = FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters());
-        if (v.size() != f.getOutputParameters().size()) {
-            throw new IOException("eth_call " + f.getName() + " at " + at.getValue() + " returned no data (wrong contract?)");
+        List<Type> v = f.decodeFunctionResponse(r.getValue());
+        if (v.isEmpty()) {
+            throw new IOException("eth_call " + name + " at " + at.getValue() + " returned no data (wrong contract?)");
         }
         return v;
     }

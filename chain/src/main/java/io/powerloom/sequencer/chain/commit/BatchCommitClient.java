@@ -17,36 +17,27 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.datatypes.Type;
-import org.web3j.crypto.Hash;
-import org.web3j.crypto.RawTransaction;
-import org.web3j.crypto.TransactionEncoder;
-import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.BatchRequest;
 import org.web3j.protocol.core.BatchResponse;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
-import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
-import org.web3j.protocol.core.methods.response.EthGetTransactionReceipt;
-import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.http.HttpService;
-import org.web3j.utils.Numeric;
 
 /**
- * Commits batches ({@code submitSubmissionBatch}) and closes epochs ({@code endBatchSubmissions}) on the
- * protocol-state contract, for the Flink job's async I/O.
+ * Commits batches ({@code submitSubmissionBatch}), closes epochs ({@code endBatchSubmissions}) and sends the
+ * accounting updates on the protocol-state contract, for the Flink job's async I/O: the commit logic (is the work on
+ * chain already, what gas limit, what a receipt or a revert means), on top of a {@link TransactionSender} that signs,
+ * prices, replaces and follows the transactions.
  *
- * <p><b>Never blocks the caller:</b> both methods return at once with a {@link CompletableFuture}; the work runs on the
+ * <p><b>Never blocks the caller:</b> every method returns at once with a {@link CompletableFuture}; the work runs on the
  * client's own threads ({@link CommitClientConfig#maxConcurrentCommits()} of them), which do the blocking JSON-RPC.
  *
  * <p><b>Idempotent, across restarts too:</b> before any transaction, the chain is asked whether the work is there
@@ -55,54 +46,29 @@ import org.web3j.utils.Numeric;
  * E25/E43 also means already done; E04/E23/E24 fail with a non-retryable {@link CommitException}. Concurrent calls for
  * the same batch in one process share one future.
  *
- * <p><b>Transactions:</b> EIP-1559 (max fee = latest base fee × multiplier + priority fee), gas limit = estimate ×
- * multiplier, signed by the least busy signer of the {@link SignerPool} with its locally tracked nonce; once a batch
- * commit has mined, later ones skip the estimate and take the limit from the gas learned from receipts
- * ({@link GasModel}, {@link CommitClientConfig#learnGas()}). Receipts are looked up once per new block (one shared
- * {@code eth_getBlockByNumber} poll, {@link BlockTicker}, which also gives the base fee); a transaction without receipt after {@code stuckAfter} is replaced (same nonce, fees +{@code feeBumpPercent}%,
- * at least 10%). Transport failures are retried with back-off for {@code rpcPatience}, so an RPC outage delays commits
- * but loses none. "nonce too low" resynchronises the signer's nonce from the chain.
+ * <p><b>Gas:</b> gas limit = estimate × multiplier; once a batch commit has mined, later ones skip the estimate and
+ * take the limit from the gas learned from receipts ({@link GasModel}, {@link CommitClientConfig#learnGas()}). A
+ * transaction that reverted on chain is tried again from the on-chain check, with an estimate (which names the reason).
+ * Nonces, fees, replacement of stuck transactions, receipts and RPC retry: {@link TransactionSender}.
  */
 public final class BatchCommitClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchCommitClient.class);
     private static final int MAX_ROUNDS = 4;
 
     private final CommitClientConfig config;
-    private final Web3j web3j;
-    private final SignerPool signers;
-    private final RpcRetry rpc;
+    private final TransactionSender sender;
+    private final ProtocolStateCalls contract;
     private final ThreadPoolExecutor workers;
     private final Map<String, CompletableFuture<CommitResult>> inFlight = new ConcurrentHashMap<>();
     private final CommitMetrics metrics = new CommitMetrics();
     private final GasModel gasModel;
-    private final BlockTicker blocks;
-    private volatile long chainId;
     private volatile boolean closed;
 
     private BatchCommitClient(CommitClientConfig config, SignerPool signers) {
         this.config = config;
-        this.signers = signers;
-        long timeoutMs = config.httpTimeout().toMillis();
-        OkHttpClient http = new OkHttpClient.Builder()
-                .connectTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-                .readTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-                .writeTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-                .build();
-        this.web3j = Web3j.build(new HttpService(config.rpcUrl(), http));
-        this.rpc = new RpcRetry(config.rpcRetryInitialBackoff(), config.rpcRetryMaxBackoff(), config.rpcPatience(),
-                metrics.rpcRetries::incrementAndGet);
-        this.chainId = config.chainId();
+        this.sender = new TransactionSender(config, signers, metrics);
+        this.contract = new ProtocolStateCalls(sender.web3j());
         this.gasModel = new GasModel(config.gasLimitMultiplier());
-        this.blocks = new BlockTicker(config.receiptPollInterval(), () -> {
-            EthBlock latest = rpc.send("eth_getBlockByNumber", () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send());
-            if (latest.hasError() || latest.getBlock() == null) {
-                throw new CommitException(Reason.RPC_UNAVAILABLE, "latest block not available"
-                        + (latest.hasError() ? ": " + latest.getError().getMessage() : ""));
-            }
-            BigInteger base = Optional.ofNullable(latest.getBlock().getBaseFeePerGasRaw()).map(Numeric::decodeQuantity)
-                    .orElse(BigInteger.ZERO);
-            return new BlockTicker.Head(latest.getBlock().getNumber().longValueExact(), base);
-        });
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.maxConcurrentCommits(), config.maxConcurrentCommits(),
                 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -156,7 +122,7 @@ public final class BatchCommitClient implements AutoCloseable {
                 if (update.slotIds().length != update.counts().length || update.slotIds().length == 0) {
                     throw new IllegalArgumentException("slotIds and counts must be non-empty and aligned");
                 }
-                data = ProtocolStateAbi.updateCounts(update);
+                data = contract.updateCounts(update);
             } catch (IllegalArgumentException e) {
                 throw new CommitException(Reason.INVALID_INPUT, update + ": " + e.getMessage(), e);
             }
@@ -171,14 +137,14 @@ public final class BatchCommitClient implements AutoCloseable {
         return run("eligible/" + String.valueOf(dataMarket).toLowerCase() + "/" + day + "/" + eligibleNodes, () -> {
             String data;
             try {
-                data = ProtocolStateAbi.updateEligibleNodesForDay(dataMarket, day, eligibleNodes);
+                data = contract.updateEligibleNodesForDay(dataMarket, day, eligibleNodes);
             } catch (IllegalArgumentException e) {
                 throw new CommitException(Reason.INVALID_INPUT, e.getMessage(), e);
             }
             String what = "updateEligibleNodesForDay(" + dataMarket + ", " + day + ", " + eligibleNodes + ")";
             awaitInheritedTransactions(calledAt);
             return commit(calledAt, data, () -> Long.parseLong(callAll("eligibleNodesForDay",
-                    List.of(ProtocolStateAbi.eligibleNodesForDay(dataMarket, day))).get(0)) == eligibleNodes, what, 0,
+                    List.of(contract.eligibleNodesForDay(dataMarket, day))).get(0)) == eligibleNodes, what, 0,
                     ACCOUNTING_DONE_CODES);
         });
     }
@@ -198,7 +164,7 @@ public final class BatchCommitClient implements AutoCloseable {
         synchronized (this) {
             if (inherited == null) {
                 Map<String, Long> m = new java.util.TreeMap<>();
-                for (String address : signers.addresses()) {
+                for (String address : sender.signerAddresses()) {
                     long pending = transactionCount(address, DefaultBlockParameterName.PENDING);
                     if (pending > transactionCount(address, DefaultBlockParameterName.LATEST)) {
                         m.put(address, pending);
@@ -230,16 +196,12 @@ public final class BatchCommitClient implements AutoCloseable {
     }
 
     private long transactionCount(String address, DefaultBlockParameterName block) throws CommitException {
-        var r = rpc.send("eth_getTransactionCount", () -> web3j.ethGetTransactionCount(address, block).send());
-        if (r.hasError()) {
-            throw new CommitException(Reason.RPC_UNAVAILABLE, "eth_getTransactionCount: " + r.getError().getMessage());
-        }
-        return r.getTransactionCount().longValueExact();
+        return sender.transactionCount(address, block);
     }
 
     /** Lower-case addresses of the signer accounts. */
     public List<String> signerAddresses() {
-        return signers.addresses();
+        return sender.signerAddresses();
     }
 
     public CommitMetrics metrics() {
@@ -258,7 +220,7 @@ public final class BatchCommitClient implements AutoCloseable {
         }
         inFlight.values().forEach(f -> f.completeExceptionally(
                 new CommitException(Reason.CLOSED, "client closed before the commit finished")));
-        web3j.shutdown();
+        sender.close();
     }
 
     // ------------------------------------------------------------------------------------------ orchestration
@@ -314,7 +276,7 @@ public final class BatchCommitClient implements AutoCloseable {
     private CommitResult doSubmitBatch(BatchCommit batch, long start) throws CommitException {
         String data;
         try {
-            data = ProtocolStateAbi.submitSubmissionBatch(batch);
+            data = contract.submitSubmissionBatch(batch);
         } catch (IllegalArgumentException e) {
             throw new CommitException(Reason.INVALID_INPUT, batch + ": " + e.getMessage(), e);
         }
@@ -324,7 +286,7 @@ public final class BatchCommitClient implements AutoCloseable {
     private CommitResult doEndBatchSubmissions(String dataMarket, long epochId, long start) throws CommitException {
         String data;
         try {
-            data = ProtocolStateAbi.endBatchSubmissions(dataMarket, epochId);
+            data = contract.endBatchSubmissions(dataMarket, epochId);
         } catch (IllegalArgumentException e) {
             throw new CommitException(Reason.INVALID_INPUT, e.getMessage(), e);
         }
@@ -363,7 +325,7 @@ public final class BatchCommitClient implements AutoCloseable {
             if (alreadyDone.done()) {
                 return new CommitResult(Status.ALREADY_DONE, null, -1, since(start), attempts);
             }
-            Signer signer = signers.acquire();
+            Signer signer = sender.acquire();
             try {
                 long t1 = System.nanoTime();
                 BigInteger gasLimit;
@@ -382,8 +344,7 @@ public final class BatchCommitClient implements AutoCloseable {
                     LOG.debug("{}: chain checked in {} ms, learned gas limit {}", what, (t1 - t0) / 1_000_000, gasLimit);
                 } else {
                     metrics.gasEstimates.incrementAndGet();
-                    EthEstimateGas est = rpc.send("eth_estimateGas", () -> web3j.ethEstimateGas(
-                            Transaction.createEthCallTransaction(signer.address(), config.protocolStateAddress(), data)).send());
+                    EthEstimateGas est = sender.estimateGas(signer, data);
                     if (LOG.isDebugEnabled()) {
                         LOG.debug("{}: chain checked in {} ms, gas estimated in {} ms", what, (t1 - t0) / 1_000_000,
                                 (System.nanoTime() - t1) / 1_000_000);
@@ -407,15 +368,15 @@ public final class BatchCommitClient implements AutoCloseable {
                             .multiply(java.math.BigDecimal.valueOf(config.gasLimitMultiplier()))
                             .toBigInteger();
                 }
-                Sent sent = sendAndAwait(signer, data, gasLimit, start);
-                attempts += sent.signed;
-                if (sent.receipt == null) {
+                TransactionSender.Sent sent = sender.sendAndAwait(signer, data, gasLimit, start);
+                attempts += sent.signed();
+                if (sent.receipt() == null) {
                     // the nonce was taken by a transaction not ours (another process with the same key): pause a
                     // random moment so that the two senders drift apart, then check the chain again
                     RpcRetry.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 200));
                     continue;
                 }
-                TransactionReceipt r = sent.receipt;
+                TransactionReceipt r = sent.receipt();
                 long block = r.getBlockNumber().longValueExact();
                 LOG.debug("{}: receipt for block {} after {} ms", what, block, since(start).toMillis());
                 if (r.isStatusOK()) {
@@ -438,7 +399,7 @@ public final class BatchCommitClient implements AutoCloseable {
 
     private boolean hasDelayedEvent(TransactionReceipt r) {
         for (Log log : r.getLogs()) {
-            if (!log.getTopics().isEmpty() && log.getTopics().get(0).equalsIgnoreCase(ProtocolStateAbi.DELAYED_BATCH_TOPIC)
+            if (!log.getTopics().isEmpty() && log.getTopics().get(0).equalsIgnoreCase(ProtocolStateCalls.DELAYED_BATCH_TOPIC)
                     && log.getAddress().equalsIgnoreCase(config.protocolStateAddress())) {
                 return true;
             }
@@ -454,15 +415,15 @@ public final class BatchCommitClient implements AutoCloseable {
         }
         // the usual case is a fresh batch: one read of its first project tells, before reading all of them
         String first = callAll("maxSnapshotsCid", List.of(
-                ProtocolStateAbi.maxSnapshotsCid(b.dataMarket(), b.projectIds().get(0), b.epochId()))).get(0);
+                contract.maxSnapshotsCid(b.dataMarket(), b.projectIds().get(0), b.epochId()))).get(0);
         if (!b.snapshotCids().get(0).equals(first)) {
             return false;
         }
-        List<org.web3j.abi.datatypes.Function> calls = new ArrayList<>();
+        List<RemoteFunctionCall<?>> reads = new ArrayList<>();
         for (String pid : b.projectIds()) {
-            calls.add(ProtocolStateAbi.maxSnapshotsCid(b.dataMarket(), pid, b.epochId()));
+            reads.add(contract.maxSnapshotsCid(b.dataMarket(), pid, b.epochId()));
         }
-        List<String> onChain = callAll("maxSnapshotsCid", calls);
+        List<String> onChain = callAll("maxSnapshotsCid", reads);
         for (int i = 0; i < onChain.size(); i++) {
             if (!b.snapshotCids().get(i).equals(onChain.get(i))) {
                 return false;
@@ -477,17 +438,17 @@ public final class BatchCommitClient implements AutoCloseable {
         if (slots.length != counts.length) {
             return false;
         }
-        List<org.web3j.abi.datatypes.Function> calls = new ArrayList<>();
+        List<RemoteFunctionCall<?>> reads = new ArrayList<>();
         for (long slot : slots) {
-            calls.add(ProtocolStateAbi.slotSubmissionCount(u.dataMarket(), slot, u.day()));
+            reads.add(contract.slotSubmissionCount(u.dataMarket(), slot, u.day()));
         }
         if (u.kind() == CountUpdate.Kind.FINAL) {
             for (long slot : slots) {
-                calls.add(ProtocolStateAbi.slotRewardedForDay(u.dataMarket(), slot, u.day()));
+                reads.add(contract.slotRewardedForDay(u.dataMarket(), slot, u.day()));
             }
-            calls.add(ProtocolStateAbi.dailySnapshotQuota(u.dataMarket()));
+            reads.add(contract.dailySnapshotQuota(u.dataMarket()));
         }
-        List<String> r = callAll("accounting reads", calls);
+        List<String> r = callAll("accounting reads", reads);
         int n = slots.length;
         for (int i = 0; i < n; i++) {
             java.math.BigInteger onChain = new java.math.BigInteger(r.get(i));
@@ -512,14 +473,14 @@ public final class BatchCommitClient implements AutoCloseable {
      * slots' rewarded flags: {@code [counts..., rewarded (1/0)...]}.
      */
     public long[] readSlotCounts(String dataMarket, long day, long[] slots) throws CommitException {
-        List<org.web3j.abi.datatypes.Function> calls = new ArrayList<>();
+        List<RemoteFunctionCall<?>> reads = new ArrayList<>();
         for (long slot : slots) {
-            calls.add(ProtocolStateAbi.slotSubmissionCount(dataMarket, slot, day));
+            reads.add(contract.slotSubmissionCount(dataMarket, slot, day));
         }
         for (long slot : slots) {
-            calls.add(ProtocolStateAbi.slotRewardedForDay(dataMarket, slot, day));
+            reads.add(contract.slotRewardedForDay(dataMarket, slot, day));
         }
-        List<String> r = callAll("accounting reads", calls);
+        List<String> r = callAll("accounting reads", reads);
         long[] out = new long[2 * slots.length];
         for (int i = 0; i < slots.length; i++) {
             out[i] = new java.math.BigInteger(r.get(i)).longValue();
@@ -530,7 +491,7 @@ public final class BatchCommitClient implements AutoCloseable {
 
     private boolean endAlreadyOnChain(String dataMarket, long epochId) throws CommitException {
         List<String> r = callAll("batchSubmissionsCompleted",
-                List.of(ProtocolStateAbi.batchSubmissionsCompleted(dataMarket, epochId)));
+                List.of(contract.batchSubmissionsCompleted(dataMarket, epochId)));
         return "true".equals(r.get(0));
     }
 
@@ -543,9 +504,9 @@ public final class BatchCommitClient implements AutoCloseable {
      * state of the block "latest" named a moment earlier) is read again; only a revert is final.
      */
     @SuppressWarnings({"rawtypes", "unchecked"})
-    private List<String> callAll(String what, List<org.web3j.abi.datatypes.Function> functions) throws CommitException {
+    private List<String> callAll(String what, List<RemoteFunctionCall<?>> functions) throws CommitException {
         for (int attempt = 1; ; attempt++) {
-            BatchResponse resp = rpc.send(what, () -> batchOf(functions).send());
+            BatchResponse resp = sender.rpc().send(what, () -> batchOf(functions).send());
             List<? extends Response<?>> responses = resp.getResponses();
             if (responses.size() != functions.size()) {
                 throw new CommitException(Reason.RPC_UNAVAILABLE, what + ": endpoint answered " + responses.size()
@@ -562,7 +523,7 @@ public final class BatchCommitClient implements AutoCloseable {
                     transientError = call.getError();
                     continue;
                 }
-                List<Type> decoded = FunctionReturnDecoder.decode(call.getValue(), functions.get(i).getOutputParameters());
+                List<Type> decoded = functions.get(i).decodeFunctionResponse(call.getValue());
                 out.add(decoded.isEmpty() ? "" : String.valueOf(decoded.get(0).getValue()));
             }
             if (transientError == null) {
@@ -577,243 +538,16 @@ public final class BatchCommitClient implements AutoCloseable {
         }
     }
 
-    private BatchRequest batchOf(List<org.web3j.abi.datatypes.Function> functions) {
-        BatchRequest batch = web3j.newBatch();
-        for (org.web3j.abi.datatypes.Function f : functions) {
-            batch.add(web3j.ethCall(Transaction.createEthCallTransaction(null, config.protocolStateAddress(),
-                    FunctionEncoder.encode(f)), DefaultBlockParameterName.LATEST));
+    private BatchRequest batchOf(List<RemoteFunctionCall<?>> functions) {
+        BatchRequest batch = sender.web3j().newBatch();
+        for (RemoteFunctionCall<?> f : functions) {
+            batch.add(sender.web3j().ethCall(Transaction.createEthCallTransaction(null, config.protocolStateAddress(),
+                    f.encodeFunctionCall()), DefaultBlockParameterName.LATEST));
         }
         return batch;
     }
 
-    // ------------------------------------------------------------------------------------------ transactions
-
-    private record Sent(TransactionReceipt receipt, int signed) {}
-
-    private record Fees(BigInteger maxPriority, BigInteger maxFee) {
-        Fees bump(int percent, Fees floor) {
-            BigInteger p = maxPriority.multiply(BigInteger.valueOf(100L + percent)).add(BigInteger.valueOf(99)).divide(BigInteger.valueOf(100));
-            BigInteger m = maxFee.multiply(BigInteger.valueOf(100L + percent)).add(BigInteger.valueOf(99)).divide(BigInteger.valueOf(100));
-            return new Fees(p.max(floor.maxPriority), m.max(floor.maxFee).max(p));
-        }
-    }
-
-    /** Fees from the latest block's base fee (the shared head, at most one poll interval old). */
-    private Fees currentFees(BigInteger priority) throws CommitException {
-        BigInteger base = blocks.head().baseFee();
-        BigInteger maxFee = new java.math.BigDecimal(base).multiply(java.math.BigDecimal.valueOf(config.baseFeeMultiplier()))
-                .toBigInteger().add(priority);
-        return new Fees(priority, maxFee);
-    }
-
-    private long chainId() throws CommitException {
-        long id = chainId;
-        if (id == 0) {
-            var r = rpc.send("eth_chainId", () -> web3j.ethChainId().send());
-            if (r.hasError()) {
-                throw new CommitException(Reason.RPC_UNAVAILABLE, "eth_chainId: " + r.getError().getMessage());
-            }
-            id = r.getChainId().longValueExact();
-            chainId = id;
-        }
-        return id;
-    }
-
-    /** Transactions of the signer already mined (its nonce at the latest block). */
-    private long minedNonceCount(Signer signer) throws CommitException {
-        var r = rpc.send("eth_getTransactionCount", () -> web3j.ethGetTransactionCount(signer.address(), DefaultBlockParameterName.LATEST).send());
-        if (r.hasError()) {
-            throw new CommitException(Reason.RPC_UNAVAILABLE, "eth_getTransactionCount: " + r.getError().getMessage());
-        }
-        return r.getTransactionCount().longValueExact();
-    }
-
-    private void resync(Signer signer) throws CommitException {
-        var r = rpc.send("eth_getTransactionCount", () -> web3j.ethGetTransactionCount(signer.address(), DefaultBlockParameterName.PENDING).send());
-        if (r.hasError()) {
-            throw new CommitException(Reason.RPC_UNAVAILABLE, "eth_getTransactionCount: " + r.getError().getMessage());
-        }
-        signer.resync(r.getTransactionCount().longValueExact());
-    }
-
-    /**
-     * Signs with the signer's next nonce, broadcasts and polls for a receipt, replacing the transaction with higher
-     * fees when it is stuck. Returns a null receipt when the nonce turned out to be used by a transaction not ours.
-     */
-    private Sent sendAndAwait(Signer signer, String data, BigInteger gasLimit, long start) throws CommitException {
-        if (!signer.nonceKnown()) {
-            resync(signer);
-        }
-        long cid = chainId();
-        long nonce = signer.allocateNonce();
-        Fees fees = currentFees(config.priorityFeeWei());
-        List<String> hashes = new ArrayList<>();
-        int signed = 0;
-        int bumps = 0;
-        String raw = null;
-        long lastSend = 0;
-        long deadline = start + config.commitTimeout().toNanos();
-        boolean mustSend = true;
-        long checkedBlock = blocks.latest(); // a transaction sent now is mined in a later block
-        while (true) {
-            if (mustSend) {
-                RawTransaction tx = RawTransaction.createTransaction(cid, BigInteger.valueOf(nonce), gasLimit,
-                        config.protocolStateAddress(), BigInteger.ZERO, data, fees.maxPriority, fees.maxFee);
-                raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, signer.credentials()));
-                hashes.add(Hash.sha3(raw));
-                signed++;
-                mustSend = false;
-            }
-            if (raw != null) {
-                SendOutcome outcome = broadcast(raw);
-                lastSend = System.nanoTime();
-                switch (outcome) {
-                    case ACCEPTED -> {
-                        raw = null;
-                        if (LOG.isDebugEnabled()) {
-                            LOG.debug("nonce {} sent, {} ms after the commit began", nonce, since(start).toMillis());
-                        }
-                    }
-                    case REPLACEMENT_UNDERPRICED -> {
-                        if (signed == 1) {
-                            // our first version met a pending transaction not ours with this nonce (another process
-                            // with the same key): do not fight over it, take a fresh nonce
-                            metrics.nonceResyncs.incrementAndGet();
-                            resync(signer);
-                            return new Sent(null, signed);
-                        }
-                        fees = fees.bump(config.feeBumpPercent(), currentFees(config.priorityFeeWei()));
-                        metrics.feeBumps.incrementAndGet();
-                        mustSend = true;
-                        continue;
-                    }
-                    case UNDERPRICED -> {
-                        fees = fees.bump(config.feeBumpPercent(), currentFees(config.priorityFeeWei()));
-                        metrics.feeBumps.incrementAndGet();
-                        mustSend = true;
-                        continue;
-                    }
-                    case NONCE_USED -> {
-                        long mined = minedNonceCount(signer);
-                        TransactionReceipt mine = findReceipt(hashes);
-                        if (mine != null) {
-                            return new Sent(mine, signed);
-                        }
-                        metrics.nonceResyncs.incrementAndGet();
-                        resync(signer);
-                        if (signed == 1 || mined > nonce) {
-                            return new Sent(null, signed); // used by a transaction not ours: start over
-                        }
-                        raw = null; // an earlier version of ours may still be mined; keep polling
-                    }
-                    case REFUSED -> {
-                        raw = null;
-                        if (signed == 1) {
-                            // nothing of ours holds this nonce: fill it so that later nonces of the signer can mine
-                            fillNonceGap(signer, cid, nonce, fees);
-                            throw new CommitException(Reason.REVERTED, "the node refused the transaction with nonce "
-                                    + nonce + " of " + signer.address() + " (see log); the nonce was filled with a no-op");
-                        }
-                        // an earlier version is in the pool: keep waiting for it
-                    }
-                }
-            }
-            long head = blocks.latest();
-            if (head > checkedBlock) { // look for the receipt once per new block
-                TransactionReceipt receipt = findReceipt(hashes);
-                if (receipt != null) {
-                    return new Sent(receipt, signed);
-                }
-                checkedBlock = head;
-            }
-            long now = System.nanoTime();
-            if (now > deadline) {
-                throw new CommitException(Reason.TIMEOUT, "no receipt for nonce " + nonce + " of " + signer.address()
-                        + " after " + config.commitTimeout() + " (" + hashes.size() + " versions sent)");
-            }
-            if (now - lastSend > config.stuckAfter().toNanos()) {
-                long mined = minedNonceCount(signer);
-                TransactionReceipt late = findReceipt(hashes);
-                if (late != null) {
-                    return new Sent(late, signed);
-                }
-                if (mined > nonce) {
-                    // the nonce was mined, but not with a version of ours: another sender replaced it
-                    metrics.nonceResyncs.incrementAndGet();
-                    resync(signer);
-                    return new Sent(null, signed);
-                }
-                if (bumps < config.maxFeeBumps()) {
-                    bumps++;
-                    metrics.feeBumps.incrementAndGet();
-                    fees = fees.bump(config.feeBumpPercent(), currentFees(config.priorityFeeWei()));
-                    LOG.info("nonce {} of {} stuck for {}; replacing with maxFee {} / priority {}", nonce,
-                            signer.address(), config.stuckAfter(), fees.maxFee, fees.maxPriority);
-                    mustSend = true;
-                } else {
-                    // re-broadcast the last version in case the node dropped it
-                    RawTransaction tx = RawTransaction.createTransaction(cid, BigInteger.valueOf(nonce), gasLimit,
-                            config.protocolStateAddress(), BigInteger.ZERO, data, fees.maxPriority, fees.maxFee);
-                    raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, signer.credentials()));
-                }
-                continue;
-            }
-            RpcRetry.sleep(config.receiptPollInterval().toMillis());
-        }
-    }
-
-    private enum SendOutcome { ACCEPTED, UNDERPRICED, REPLACEMENT_UNDERPRICED, NONCE_USED, REFUSED }
-
-    private SendOutcome broadcast(String raw) throws CommitException {
-        EthSendTransaction r = rpc.send("eth_sendRawTransaction", () -> web3j.ethSendRawTransaction(raw).send());
-        metrics.transactionsSent.incrementAndGet();
-        if (!r.hasError()) {
-            return SendOutcome.ACCEPTED;
-        }
-        String msg = String.valueOf(r.getError().getMessage()).toLowerCase();
-        if (msg.contains("already known") || msg.contains("known transaction") || msg.contains("already imported")) {
-            return SendOutcome.ACCEPTED; // a retry of a send that reached the node
-        }
-        if (msg.contains("nonce too low") || msg.contains("nonce has already been used")) {
-            return SendOutcome.NONCE_USED;
-        }
-        if (msg.contains("replacement")) {
-            return SendOutcome.REPLACEMENT_UNDERPRICED;
-        }
-        if (msg.contains("underpriced")) {
-            return SendOutcome.UNDERPRICED;
-        }
-        LOG.warn("node refused a transaction: {}", r.getError().getMessage());
-        return SendOutcome.REFUSED;
-    }
-
-    /** Sends a 0-value transfer to itself with the given nonce, so that the signer's nonces stay gap-free. */
-    private void fillNonceGap(Signer signer, long cid, long nonce, Fees fees) {
-        try {
-            RawTransaction noop = RawTransaction.createTransaction(cid, BigInteger.valueOf(nonce), BigInteger.valueOf(21_000),
-                    signer.address(), BigInteger.ZERO, "0x", fees.maxPriority, fees.maxFee);
-            String raw = Numeric.toHexString(TransactionEncoder.signMessage(noop, signer.credentials()));
-            SendOutcome o = broadcast(raw);
-            if (o != SendOutcome.ACCEPTED) {
-                LOG.error("could not fill nonce {} of {} ({}); resynchronising", nonce, signer.address(), o);
-                resync(signer);
-            }
-        } catch (CommitException e) {
-            LOG.error("could not fill nonce {} of {}: {}", nonce, signer.address(), e.getMessage());
-        }
-    }
-
-    private TransactionReceipt findReceipt(List<String> hashes) throws CommitException {
-        for (String h : hashes) {
-            EthGetTransactionReceipt r = rpc.send("eth_getTransactionReceipt", () -> web3j.ethGetTransactionReceipt(h).send());
-            if (!r.hasError() && r.getTransactionReceipt().isPresent()) {
-                return r.getTransactionReceipt().get();
-            }
-        }
-        return null;
-    }
-
     private static Duration since(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
+        return TransactionSender.since(startNanos);
     }
 }
