@@ -148,7 +148,7 @@ public final class GoldenFiles {
     public static List<OutputRecord> readOutput(Path file) {
         List<OutputRecord> out = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            for (String line : new String(readMaybeGzipped(file), StandardCharsets.UTF_8).split("\n")) {
                 if (!line.isEmpty()) {
                     JsonNode n = JSON.readTree(line);
                     out.add(new OutputRecord(n.get("key").asText(), n.get("value").asText()));
@@ -168,8 +168,30 @@ public final class GoldenFiles {
                 n.put("key", r.key()).put("value", r.value());
                 sb.append(JSON.writeValueAsString(n)).append('\n');
             }
+            writeMaybeGzipped(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bytes of {@code file}, gunzipped when its name ends in {@code .gz}. */
+    public static byte[] readMaybeGzipped(Path file) {
+        try (InputStream raw = Files.newInputStream(file);
+             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code bytes} to {@code file}, gzipped when its name ends in {@code .gz}. */
+    public static void writeMaybeGzipped(Path file, byte[] bytes) {
+        try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+            try (OutputStream raw = Files.newOutputStream(file);
+                 OutputStream out = file.toString().endsWith(".gz") ? new GZIPOutputStream(raw) : raw) {
+                out.write(bytes);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -121,19 +121,20 @@ final class GoldenInput {
     }
 
     /**
-     * Event time moved past the last epoch's close (two minutes after its release): a heartbeat into every
-     * submissions partition and a block head, placed after {@code input}.
+     * Event time moved past every timer the input arms (the last epoch's close, and the unknown epoch's release wait
+     * of 5 minutes after {@code T0 + 1 s}): a heartbeat into every submissions partition and a block head, 10 minutes
+     * after the last release, placed after {@code input}.
      */
     static List<InputRecord> tail(List<InputRecord> input) {
         Offsets offsets = new Offsets();
         input.forEach(r -> offsets.place(r.topic(), r.partition(), r.timestamp(), r.key(), r.value()));
-        long at = T0 + EPOCHS * EpochScenario.EPOCH_SPACING_MS + 120_000;
+        long at = T0 + EPOCHS * EpochScenario.EPOCH_SPACING_MS + 600_000;
         List<InputRecord> out = new ArrayList<>();
         for (int p = 0; p < SUBMISSION_PARTITIONS; p++) {
             out.add(offsets.place(SUBMISSIONS, p, at, "hb", RecordCodec.encode(new Heartbeat(at, "bridge-test", p, 0))));
         }
         out.add(offsets.place(CHAIN, 0, at, "block",
-                RecordCodec.encode(new ChainBlock(EpochScenario.HEAD_BLOCK + 1, "0x" + "ce".repeat(32), T0 / 1000 + 300, at))));
+                RecordCodec.encode(new ChainBlock(EpochScenario.HEAD_BLOCK + 1, "0x" + "ce".repeat(32), T0 / 1000 + EPOCHS * 60 + 600, at))));
         return out;
     }
 

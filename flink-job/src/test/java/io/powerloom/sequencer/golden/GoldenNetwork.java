@@ -102,13 +102,22 @@ final class GoldenNetwork {
         return p;
     }
 
-    /** Creates the input topics (if needed) and the output topics. */
+    /**
+     * Creates the input and output topics, kept forever: every record carries a timestamp from the fixed T0 (the job's
+     * sinks stamp records with event time), far older than the broker's default retention of 7 days, which would
+     * otherwise delete them under the test.
+     */
     void createTopics() {
-        kafka.createTopic(GoldenInput.SUBMISSIONS, Integer.parseInt(manifest.getProperty("submission-partitions")));
-        kafka.createTopic(GoldenInput.CHAIN, 1);
+        createTopic(GoldenInput.SUBMISSIONS, Integer.parseInt(manifest.getProperty("submission-partitions")));
+        createTopic(GoldenInput.CHAIN, 1);
         for (String t : GoldenFiles.OUTPUT_TOPICS) {
-            kafka.createTopic(t, 2);
+            createTopic(t, 2);
         }
+    }
+
+    private void createTopic(String name, int partitions) {
+        kafka.createTopic(new org.apache.kafka.clients.admin.NewTopic(name, partitions, (short) 1)
+                .configs(Map.of("retention.ms", "-1", "retention.bytes", "-1")));
     }
 
     /**
@@ -177,6 +186,27 @@ final class GoldenNetwork {
         SequencerJob.prepare(cfg, System.out);
         SequencerJob.configure(env, cfg);
         return env.executeAsync("golden");
+    }
+
+    /** For a failure message: the records of each output topic including uncommitted ones, and open transactions. */
+    String diagnose() {
+        StringBuilder sb = new StringBuilder();
+        java.util.Properties p = kafka.consumerProperties("unused");
+        p.remove(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(p)) {
+            for (String t : GoldenFiles.OUTPUT_TOPICS) {
+                var parts = consumer.partitionsFor(t).stream()
+                        .map(i -> new org.apache.kafka.common.TopicPartition(t, i.partition())).toList();
+                sb.append(t).append(" end offsets (uncommitted) ").append(consumer.endOffsets(parts)).append('\n');
+            }
+        }
+        try {
+            sb.append("transactions: ").append(kafka.admin().listTransactions().all().get()).append('\n');
+        } catch (Exception e) {
+            sb.append("transactions: ").append(e).append('\n');
+        }
+        return sb.toString();
     }
 
     /** Every committed record of the output topics, normalized ({@link GoldenFiles#normalize}), by topic. */
