@@ -95,7 +95,7 @@ class PreviousReleaseSavepointITCase {
         JobClient job = net.submit(net.config(false), savepoint);
         try {
             net.writeInput(tail); // event time moves past epoch 3's close
-            Map<String, List<OutputRecord>> after = awaitOutputs(net, m -> GoldenFiles.OUTPUT_TOPICS.stream()
+            Map<String, List<OutputRecord>> after = awaitOutputs(net, job, m -> GoldenFiles.OUTPUT_TOPICS.stream()
                     .allMatch(t -> m.get(t).size() >= expected.get(t).size()));
             Thread.sleep(1_000); // and nothing more arrives (checkpoints commit every 300 ms)
             after = net.readOutputs();
@@ -111,7 +111,9 @@ class PreviousReleaseSavepointITCase {
             List<String> finalizedBefore = before.get("finalized").stream().map(OutputRecord::key).toList();
             assertThat(after.get("finalized")).extracting(OutputRecord::key).doesNotContainAnyElementsOf(finalizedBefore);
         } finally {
-            job.cancel().get();
+            if (!job.getJobStatus().get().isTerminalState()) {
+                job.cancel().get();
+            }
         }
     }
 
@@ -122,7 +124,7 @@ class PreviousReleaseSavepointITCase {
         int epochs = Integer.parseInt(net.manifest.getProperty("epochs"));
         long lastClosed = epochs - 1;
         JobClient job = net.submit(net.config(false), null);
-        awaitOutputs(net, m -> m.get("finalized").size() >= lastClosed * projects
+        awaitOutputs(net, job, m -> m.get("finalized").size() >= lastClosed * projects
                 && m.get("batches").stream().anyMatch(r -> r.key().equals(market + "|" + lastClosed + "|end"))
                 && m.get("slot-counts").stream().anyMatch(r -> r.value().contains("\"epochId\":" + lastClosed + ",")));
         Map<String, List<OutputRecord>> seen = net.readOutputs();
@@ -150,11 +152,21 @@ class PreviousReleaseSavepointITCase {
         System.out.println("savepoint recorded in " + dir.resolve("savepoint") + " from " + taken);
     }
 
-    private static Map<String, List<OutputRecord>> awaitOutputs(GoldenNetwork net, Predicate<Map<String, List<OutputRecord>>> done)
-            throws InterruptedException {
+    /** Waits until the committed outputs satisfy {@code done}; fails at once, with its cause, if the job ends. */
+    private static Map<String, List<OutputRecord>> awaitOutputs(GoldenNetwork net, JobClient job,
+                                                                Predicate<Map<String, List<OutputRecord>>> done) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Map<String, List<OutputRecord>> m = net.readOutputs();
         while (!done.test(m)) {
+            if (job.getJobStatus().get().isTerminalState()) {
+                try {
+                    job.getJobExecutionResult().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new AssertionError("the job failed (a changed uid or an incompatible state serializer fails "
+                            + "the restore): " + rootCause(e), e);
+                }
+                throw new AssertionError("the job ended before its outputs were complete");
+            }
             if (System.nanoTime() > deadline) {
                 Map<String, Integer> sizes = new TreeMap<>();
                 m.forEach((t, r) -> sizes.put(t, r.size()));
@@ -164,6 +176,14 @@ class PreviousReleaseSavepointITCase {
             m = net.readOutputs();
         }
         return m;
+    }
+
+    private static String rootCause(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            sb.append("\n  caused by ").append(c.getClass().getName()).append(": ").append(c.getMessage());
+        }
+        return sb.toString();
     }
 
     /** The savepoint's files (all in one folder: a canonical savepoint is self-contained), each gzipped. */
