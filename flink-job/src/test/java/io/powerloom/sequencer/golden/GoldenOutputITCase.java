@@ -34,7 +34,8 @@ import io.powerloom.sequencer.infra.kafka.KafkaExtension;
  * multisets per topic.
  *
  * <p><b>Re-recording</b>: {@code -Dgolden.record=true} runs the same job and writes the output files instead of
- * comparing (and, when {@code input.jsonl.gz} is absent, first generates the input from the test fixtures). Re-record
+ * comparing (and first generates from the test fixtures whichever of {@code input.jsonl.gz} and
+ * {@code input-tail.jsonl} is missing; a stored input is never overwritten). Re-record
  * only in a change whose message says that it breaks determinism on purpose — that the same input no longer gives the
  * same records, batches and CIDs — and why; a refactor or a performance change must pass this test unchanged. A
  * deliberate format change belongs in a new version folder ({@code golden/v2}), keeping v1 for as long as the job

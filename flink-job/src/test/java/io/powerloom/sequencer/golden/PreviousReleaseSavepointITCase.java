@@ -37,7 +37,9 @@ import io.powerloom.sequencer.infra.kafka.KafkaExtension;
  * finalized, batched, committed and counted, while epoch 3 waited for event time — so the savepoint holds state in the
  * slot rules (epoch counters, last simulations), finalize (epoch 3's windows and timers), batch, the anchor operators,
  * accounting (the day's ledger, pending epochs) and the broadcast chain history, plus the Kafka source positions.
- * What that run had committed before stopping is {@code golden/v1/savepoint/output-before/<topic>.jsonl}.
+ * What that run had committed before stopping is {@code golden/v1/savepoint-output-before/<topic>.jsonl.gz}. The
+ * savepoint's files are stored gzipped ({@code savepoint/<file>.gz}) and unpacked into a temporary folder for each
+ * run; a canonical savepoint refers to its files relative to its {@code _metadata}, so it restores from anywhere.
  *
  * <p>The test writes the same input at the same offsets to a fresh broker, deploys the same chain, starts this job
  * from a copy of the savepoint, and moves event time on with the input's tail (heartbeats and a block head). The job
