@@ -229,7 +229,9 @@ public final class GoldenFiles {
                     .append("\n    actual   ").append(av.isEmpty() ? "(none)" : String.join("\n             ", av))
                     .append('\n');
             if (ev.size() == 1 && av.size() == 1) {
-                sb.append("    first difference at character ").append(firstDifference(ev.get(0), av.get(0))).append('\n');
+                int at = firstDifference(ev.get(0), av.get(0));
+                sb.append("    first difference at character ").append(at).append(": expected …")
+                        .append(around(ev.get(0), at)).append("… actual …").append(around(av.get(0), at)).append("…\n");
             }
         }
         return sb.toString();
@@ -239,6 +241,10 @@ public final class GoldenFiles {
         Map<String, List<String>> m = new TreeMap<>();
         records.forEach(r -> m.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value()));
         return m;
+    }
+
+    private static String around(String s, int at) {
+        return s.substring(Math.max(0, at - 30), Math.min(s.length(), at + 50));
     }
 
     private static int firstDifference(String a, String b) {
