@@ -102,6 +102,12 @@ public final class QueryMetrics {
         b.append("# HELP query_http_connections_refused_total Connections closed at once for being over http.max.connections\n");
         b.append("# TYPE query_http_connections_refused_total counter\n");
         b.append("query_http_connections_refused_total ").append(c[1]).append('\n');
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            b.append("# HELP process_cpu_seconds_total CPU time of this process (every thread: HTTP, Kafka Streams, GC)\n");
+            b.append("# TYPE process_cpu_seconds_total counter\n");
+            b.append("process_cpu_seconds_total ").append(os.getProcessCpuTime() / 1e9).append('\n');
+        }
         b.append("# HELP query_streams_running 1 when Kafka Streams is RUNNING\n");
         b.append("# TYPE query_streams_running gauge\n");
         String state = streamsState.get();

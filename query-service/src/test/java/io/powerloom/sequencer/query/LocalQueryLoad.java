@@ -40,11 +40,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>the load client {@link QueryLoadDriver} in a JVM of its own: open loop at {@code --rate}, keep-alive
  *       connections, one summary line per run (achieved rate, p50/p99/p99.9, errors, load average).</li>
  * </ul>
- * With the job, the runs start once the service has seen the job's {@code --job-warmup-epochs}-th epoch released.
+ * With the job, the runs start once the service has materialized the job's {@code --job-warmup-epochs}-th epoch
+ * finalized (the job's output); the job's epochs must outlast the runs ({@code --job-epochs}: it says if they did not).
  *
  * <pre>mvn -B -ntp -pl query-service -am -Pquery-load verify -DskipTests -Dload.args="--with-job true"</pre>
  * Options: {@code --seconds 30 --warmup-seconds 5 --runs 2 --rate 2000 --epochs 20 --slots 1000 --instances 1
- * --connections 32 --view-cache-bytes (the service's default) --with-job false --job-epochs 8 --job-projects 10000
+ * --connections 32 --view-cache-bytes (the service's default) --with-job false --job-epochs 10 --job-projects 10000
  * --job-slots 5 --job-warmup-epochs 2 --job-jvm -Xmx4g}.
  */
 public final class LocalQueryLoad {
@@ -56,7 +57,7 @@ public final class LocalQueryLoad {
         Map<String, String> o = new LinkedHashMap<>();
         String[][] defaults = {{"seconds", "30"}, {"warmup-seconds", "5"}, {"runs", "2"}, {"rate", "2000"},
                 {"epochs", "20"}, {"slots", "1000"}, {"instances", "1"}, {"connections", "32"},
-                {"view-cache-bytes", ""}, {"with-job", "false"}, {"job-epochs", "8"}, {"job-projects", "10000"},
+                {"view-cache-bytes", ""}, {"with-job", "false"}, {"job-epochs", "10"}, {"job-projects", "10000"},
                 {"job-slots", "5"}, {"job-warmup-epochs", "2"}, {"job-jvm", "-Xmx4g"}};
         for (String[] d : defaults) {
             o.put(d[0], d[1]);
@@ -131,10 +132,14 @@ public final class LocalQueryLoad {
             String label = "without the job";
             if (withJob) {
                 int warm = Integer.parseInt(o.get("job-warmup-epochs"));
-                Http.await(() -> Http.get(base, "/api/markets"), r -> jobEpoch(r.body()) >= warm,
+                Http.await(() -> Http.get(base, "/api/markets"), r -> jobMarket(r.body()) != null,
                         Duration.ofMinutes(15));
-                System.out.printf(Locale.ROOT, "the job is live: epoch %d released%n",
-                        jobEpoch(Http.get(base, "/api/markets").body()));
+                String jobMarket = jobMarket(Http.get(base, "/api/markets").body());
+                // the job's own output, as the service materialized it: its warm-up epochs finalized
+                Http.await(() -> Http.get(base, "/api/epochs?limit=5&dataMarketAddress=" + jobMarket),
+                        r -> finalizedEpoch(r.body()) >= warm, Duration.ofMinutes(15));
+                System.out.printf(Locale.ROOT, "the job is live: its epoch %d finalized%n",
+                        finalizedEpoch(Http.get(base, "/api/epochs?limit=5&dataMarketAddress=" + jobMarket).body()));
                 label = String.format(Locale.ROOT, "with the job live (%d x %d submissions every 20 s = %d/s)",
                         jobProjects, jobSlots, jobProjects * jobSlots / 20);
             }
@@ -168,12 +173,22 @@ public final class LocalQueryLoad {
         }
     }
 
-    /** The latest epoch of the markets other than the planted one (the job's), or 0. */
-    private static long jobEpoch(com.fasterxml.jackson.databind.JsonNode markets) {
-        long e = 0;
+    /** The market other than the planted one (the job's), or null. */
+    private static String jobMarket(com.fasterxml.jackson.databind.JsonNode markets) {
         for (com.fasterxml.jackson.databind.JsonNode m : markets) {
             if (!Planted.MARKET.equalsIgnoreCase(m.path("market").asText())) {
-                e = Math.max(e, m.path("latestEpoch").asLong());
+                return m.path("market").asText();
+            }
+        }
+        return null;
+    }
+
+    /** The latest epoch of a timeline with finalized projects, or 0. */
+    private static long finalizedEpoch(com.fasterxml.jackson.databind.JsonNode epochs) {
+        long e = 0;
+        for (com.fasterxml.jackson.databind.JsonNode n : epochs) {
+            if (n.path("finalizedProjects").asLong() > 0) {
+                e = Math.max(e, n.path("epoch").asLong());
             }
         }
         return e;

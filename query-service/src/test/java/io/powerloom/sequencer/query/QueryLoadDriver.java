@@ -68,13 +68,15 @@ public final class QueryLoadDriver {
             long[] metricsAfter = viewCacheMetrics(bases.get(0));
             long hits = metricsAfter[0] - metricsBefore[0];
             long builds = metricsAfter[1] - metricsBefore[1];
+            double cpuMs = (metricsAfter[2] - metricsBefore[2]) / 1e3;
             System.out.println(String.format(Locale.ROOT, "RESULT %srun %d: per-slot queries asked %d/s achieved %.0f/s "
                             + "for %d s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, errors %d of %d, "
-                            + "kept answers %.1f %% (%d built), %d connections, load average %s -> %s",
+                            + "kept answers %.1f %% (%d built), service JVM CPU %.3f ms per request (%.2f cores), "
+                            + "%d connections, load average %s -> %s",
                     label, r, rate, res.achieved(), Integer.parseInt(o.get("seconds")), res.ms(0.50), res.ms(0.99),
                     res.ms(0.999), res.ms(1.0), res.errors(), res.total(),
-                    hits + builds == 0 ? 0.0 : 100.0 * hits / (hits + builds), builds, connections, before,
-                    loadAverage()));
+                    hits + builds == 0 ? 0.0 : 100.0 * hits / (hits + builds), builds, cpuMs / res.total(),
+                    cpuMs / 1e3 / Integer.parseInt(o.get("seconds")), connections, before, loadAverage()));
         }
     }
 
@@ -88,9 +90,12 @@ public final class QueryLoadDriver {
         }
     }
 
-    /** {hits, builds} of the service's kept answers, from its {@code /metrics}; zeros if not there. */
+    /**
+     * {hits, builds, CPU microseconds} of the service (its kept answers and its process's CPU time), from its
+     * {@code /metrics}; zeros if not there.
+     */
     static long[] viewCacheMetrics(URI base) {
-        long[] out = new long[2];
+        long[] out = new long[3];
         try (Connection c = new Connection(base)) {
             Connection.Response r = c.get("/metrics");
             for (String line : new String(r.body(), StandardCharsets.UTF_8).split("\n")) {
@@ -98,6 +103,8 @@ public final class QueryLoadDriver {
                     out[0] = Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
                 } else if (line.startsWith("query_view_cache_builds_total ")) {
                     out[1] = Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
+                } else if (line.startsWith("process_cpu_seconds_total ")) {
+                    out[2] = (long) (Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim()) * 1e6);
                 }
             }
         } catch (IOException | RuntimeException e) {
