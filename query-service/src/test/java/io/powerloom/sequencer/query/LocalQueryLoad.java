@@ -79,6 +79,7 @@ public final class LocalQueryLoad {
         Process job = null;
         KafkaBroker kafka = null;
         List<QueryService> services = new ArrayList<>();
+        boolean ok = false;
         try {
             String bootstrap;
             String prefix;
@@ -158,11 +159,17 @@ public final class LocalQueryLoad {
                 System.out.println(job.isAlive() ? "the job was running throughout the runs"
                         : "THE JOB ENDED BEFORE THE RUNS DID: raise --job-epochs");
             }
+            ok = true;
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            throw e;
         } finally {
             services.forEach(QueryService::close);
             if (job != null) {
-                // the benchmark ends by itself after its last epoch (and stops its broker, Anvil and IPFS node)
-                if (!job.waitFor(10, TimeUnit.MINUTES)) {
+                // the benchmark ends by itself after its last epoch (and stops its broker, Anvil and IPFS node),
+                // printing its own figures; after a failure here, it and its children are stopped
+                if (!ok || !job.waitFor(10, TimeUnit.MINUTES)) {
+                    job.descendants().forEach(ProcessHandle::destroy);
                     job.destroy();
                 }
             }
@@ -266,6 +273,19 @@ public final class LocalQueryLoad {
         }
     }
 
+    private static boolean leadersKnown(Admin admin, List<String> topics) throws Exception {
+        try {
+            return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .flatMap(d -> d.partitions().stream())
+                    .allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty());
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     private static void plant(String bootstrap, int epochs, int slots, String prefix) throws Exception {
         Properties a = new Properties();
         a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -278,11 +298,10 @@ public final class LocalQueryLoad {
                 topics.add(new NewTopic(prefix + t, 2, (short) 1));
             }
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-            // a fresh topic answers NOT_LEADER for a moment: wait until every partition has its leader
+            // a fresh topic answers NOT_LEADER (or is unknown to the broker asked) for a moment: wait until every
+            // partition has its leader
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!admin.describeTopics(topics.stream().map(NewTopic::name).toList()).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).values().stream().flatMap(d -> d.partitions().stream())
-                    .allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty())) {
+            while (!leadersKnown(admin, topics.stream().map(NewTopic::name).toList())) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("topics without a leader after 60 s");
                 }

@@ -1,8 +1,8 @@
 package io.powerloom.sequencer.query.api;
 
 import io.powerloom.sequencer.query.state.StateVersions;
-import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * partition keys it was read from: served again, byte for byte, until one of them changes. Built only from this
  * instance's own partitions (an answer read from another instance has no local version to check). Bounded by the
  * total size of the answers held ({@code query.view.cache.bytes}); an answer larger than a sixty-fourth of it is not
- * kept, and when full, arbitrary entries make room.
+ * kept, and when full, the answers kept first make room.
  */
 final class ViewCache {
     /** The versions an answer was built from, read before the reads that built it. */
@@ -24,6 +24,8 @@ final class ViewCache {
     private final StateVersions versions;
     private final long maxBytes;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    /** Keys in the order they were first kept: the oldest make room (each key once: it is added when new). */
+    private final ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
     private final AtomicLong bytes = new AtomicLong();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -65,11 +67,14 @@ final class ViewCache {
         }
         Entry old = entries.put(key, new Entry(stamp, first, second, body));
         bytes.addAndGet(body.length - (old == null ? 0 : old.body().length));
-        Iterator<java.util.Map.Entry<String, Entry>> it = entries.entrySet().iterator();
-        while (bytes.get() > maxBytes && it.hasNext()) {
-            java.util.Map.Entry<String, Entry> victim = it.next();
-            if (!victim.getKey().equals(key) && entries.remove(victim.getKey(), victim.getValue())) {
-                bytes.addAndGet(-victim.getValue().body().length);
+        if (old == null) {
+            order.add(key);
+        }
+        String victim;
+        while (bytes.get() > maxBytes && (victim = order.poll()) != null) {
+            Entry gone = entries.remove(victim);
+            if (gone != null) {
+                bytes.addAndGet(-gone.body().length);
             }
         }
     }
