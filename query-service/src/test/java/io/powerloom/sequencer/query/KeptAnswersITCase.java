@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Per-slot and per-epoch answers kept as bytes ({@code query.view.cache.bytes}): served again byte for byte while
  * their state is unchanged, replaced as soon as a fact about their slot or epoch arrives (a submission's fate moves from
- * pending to finalized to batched), and always the same bytes as an instance that keeps nothing answers from the same
- * input.
+ * pending to finalized to batched), always the same bytes as an instance that keeps nothing answers from the same
+ * input, and in request order on a pipelined connection.
  */
 class KeptAnswersITCase {
     @RegisterExtension
@@ -57,6 +57,19 @@ class KeptAnswersITCase {
             assertThat(Http.get(withCache.url(), slot).text()).isEqualTo(pending);
             assertThat(Http.get(withCache.url(), slot).text()).isEqualTo(pending);
             assertThat(hits(withCache)).as("served from the kept bytes").isGreaterThanOrEqualTo(hits + 2);
+            // pipelined on one connection: an answer built on a handler thread, then a kept one (which the I/O
+            // thread could write at once): the answers still leave in the order of the requests
+            try (QueryLoadDriver.Connection c = new QueryLoadDriver.Connection(java.net.URI.create(withCache.url()))) {
+                for (int i = 0; i < 20; i++) {
+                    QueryLoadDriver.Connection.Response[] r = c.pipelined("/api/epochs?dataMarketAddress=" + MARKET,
+                            slot, "/api/markets", slot);
+                    assertThat(new String(r[0].body(), java.nio.charset.StandardCharsets.UTF_8)).startsWith("[{\"");
+                    assertThat(new String(r[1].body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(pending);
+                    assertThat(new String(r[2].body(), java.nio.charset.StandardCharsets.UTF_8))
+                            .contains("\"market\"").doesNotContain("\"slotID\"");
+                    assertThat(new String(r[3].body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(pending);
+                }
+            }
             String epochBefore = Http.get(withCache.url(), epoch).text();
             assertThat(Http.get(withCache.url(), epoch).text()).isEqualTo(epochBefore);
 

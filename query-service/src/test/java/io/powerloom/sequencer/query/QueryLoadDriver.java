@@ -224,9 +224,25 @@ public final class QueryLoadDriver {
         }
 
         Response get(String pathAndQuery) throws IOException {
-            out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            return pipelined(pathAndQuery)[0];
+        }
+
+        /** Sends every request in one write (HTTP/1.1 pipelining), then reads the answers in order. */
+        Response[] pipelined(String... pathsAndQueries) throws IOException {
+            StringBuilder b = new StringBuilder();
+            for (String p : pathsAndQueries) {
+                b.append("GET ").append(p).append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n\r\n");
+            }
+            out.write(b.toString().getBytes(StandardCharsets.US_ASCII));
             out.flush();
+            Response[] answers = new Response[pathsAndQueries.length];
+            for (int i = 0; i < answers.length; i++) {
+                answers[i] = read();
+            }
+            return answers;
+        }
+
+        private Response read() throws IOException {
             String status = line();
             if (!status.startsWith("HTTP/1.1 ") || status.length() < 12) {
                 throw new IOException("not an HTTP/1.1 answer: " + status);
