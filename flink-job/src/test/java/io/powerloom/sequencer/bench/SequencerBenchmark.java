@@ -109,6 +109,7 @@ public final class SequencerBenchmark {
              Anvil anvil = anvil(blockTime, stateRoot);
              IpfsNode ipfs = IpfsNode.start(work.resolve("ipfs"))) {
             String bootstrap = kafka.bootstrapServers();
+            System.out.println("kafka: " + bootstrap); // where other tools (the query service's load) find the broker
             Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
             Credentials owner = Credentials.create(anvil.privateKey(0));
             List<Path> keyFiles = new ArrayList<>();

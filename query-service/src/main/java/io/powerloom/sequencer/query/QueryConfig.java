@@ -59,6 +59,11 @@ public final class QueryConfig {
                 "host:port other instances use to reach this one (default: the listen address, 127.0.0.1 for 0.0.0.0)"});
         d.put("http.threads", new String[] {"16", "handler threads running requests (I/O runs on two Netty event loops)"});
         d.put("http.max.body.bytes", new String[] {"65536", "largest request body accepted"});
+        d.put("http.max.connections", new String[] {"1024",
+                "connections served at once; one more is closed at once (counted in query_http_connections_refused_total)"});
+        d.put("http.idle.timeout", new String[] {"60s", "a connection with no request for this long is closed"});
+        d.put("query.view.cache.bytes", new String[] {"67108864", "most bytes of serialized per-slot and per-epoch "
+                + "answers kept, each until what it was read from changes (0: none kept)"});
         d.put("auth.read.token", new String[] {"",
                 "token of the node-runner endpoints (empty: open to anyone)"});
         d.put("auth.operator.token", new String[] {"",
@@ -156,6 +161,11 @@ public final class QueryConfig {
         positive("kafka.partitions", partitions());
         positive("http.threads", httpThreads());
         positive("http.max.body.bytes", maxBodyBytes());
+        positive("http.max.connections", maxConnections());
+        positive("http.idle.timeout", idleTimeout().toMillis());
+        if (viewCacheBytes() < 0) {
+            throw new IllegalArgumentException("query.view.cache.bytes: must be 0 or more, got " + viewCacheBytes());
+        }
         positive("query.max.page.size", maxPageSize());
         positive("query.max.past.days", maxPastDays());
         if (retentionDays() < 0 || (retentionDays() > 0 && retentionDays() <= maxPastDays())) {
@@ -187,9 +197,14 @@ public final class QueryConfig {
         return string("kafka.application.id");
     }
 
-    /** The input topic of {@code kafka.topic.<name>}. */
+    /** The input topic of {@code kafka.topic.<name>} (as written: one topic, or several separated by commas). */
     public String topic(String name) {
         return string("kafka.topic." + name);
+    }
+
+    /** The input topics of {@code kafka.topic.<name>}: a comma-separated list reads the same kind of fact from each. */
+    public java.util.List<String> topics(String name) {
+        return java.util.Arrays.stream(topic(name).split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
     }
 
     public int partitions() {
@@ -213,6 +228,26 @@ public final class QueryConfig {
 
     public int httpThreads() {
         return integer("http.threads");
+    }
+
+    /** {@code http.max.connections}. */
+    public int maxConnections() {
+        return integer("http.max.connections");
+    }
+
+    /** {@code http.idle.timeout}. */
+    public Duration idleTimeout() {
+        return duration("http.idle.timeout");
+    }
+
+    /** {@code query.view.cache.bytes}. */
+    public long viewCacheBytes() {
+        try {
+            return Long.parseLong(string("query.view.cache.bytes"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("query.view.cache.bytes: not an integer: \""
+                    + string("query.view.cache.bytes") + "\"");
+        }
     }
 
     public int maxBodyBytes() {

@@ -20,6 +20,18 @@ public final class QueryMetrics {
     private final LongAdder forwarded = new LongAdder();
     private final LongAdder forwardFailures = new LongAdder();
     private volatile Supplier<String> streamsState = () -> "NOT_STARTED";
+    private volatile Supplier<long[]> viewCache = () -> new long[4];
+    private volatile Supplier<long[]> connections = () -> new long[2];
+
+    /** {hits, answers built, bytes kept, answers kept} of the serialized views. */
+    public void viewCache(Supplier<long[]> stats) {
+        this.viewCache = stats;
+    }
+
+    /** {open now, refused over the limit} of the HTTP connections. */
+    public void connections(Supplier<long[]> stats) {
+        this.connections = stats;
+    }
 
     public void routed(String kind) {
         routed.computeIfAbsent(kind, k -> new LongAdder()).increment();
@@ -72,6 +84,30 @@ public final class QueryMetrics {
         b.append("# TYPE query_forwarded_total counter\n");
         b.append("query_forwarded_total ").append(forwarded.sum()).append('\n');
         b.append("query_forward_failures_total ").append(forwardFailures.sum()).append('\n');
+        long[] v = viewCache.get();
+        b.append("# HELP query_view_cache_hits_total Per-slot and per-epoch answers served from kept bytes\n");
+        b.append("# TYPE query_view_cache_hits_total counter\n");
+        b.append("query_view_cache_hits_total ").append(v[0]).append('\n');
+        b.append("# HELP query_view_cache_builds_total Per-slot and per-epoch answers built (none kept, or out of date)\n");
+        b.append("# TYPE query_view_cache_builds_total counter\n");
+        b.append("query_view_cache_builds_total ").append(v[1]).append('\n');
+        b.append("# TYPE query_view_cache_bytes gauge\n");
+        b.append("query_view_cache_bytes ").append(v[2]).append('\n');
+        b.append("# TYPE query_view_cache_entries gauge\n");
+        b.append("query_view_cache_entries ").append(v[3]).append('\n');
+        long[] c = connections.get();
+        b.append("# HELP query_http_connections Open HTTP connections\n");
+        b.append("# TYPE query_http_connections gauge\n");
+        b.append("query_http_connections ").append(c[0]).append('\n');
+        b.append("# HELP query_http_connections_refused_total Connections closed at once for being over http.max.connections\n");
+        b.append("# TYPE query_http_connections_refused_total counter\n");
+        b.append("query_http_connections_refused_total ").append(c[1]).append('\n');
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            b.append("# HELP process_cpu_seconds_total CPU time of this process (every thread: HTTP, Kafka Streams, GC)\n");
+            b.append("# TYPE process_cpu_seconds_total counter\n");
+            b.append("process_cpu_seconds_total ").append(os.getProcessCpuTime() / 1e9).append('\n');
+        }
         b.append("# HELP query_streams_running 1 when Kafka Streams is RUNNING\n");
         b.append("# TYPE query_streams_running gauge\n");
         String state = streamsState.get();

@@ -6,6 +6,7 @@ import io.powerloom.sequencer.query.api.HttpApi;
 import io.powerloom.sequencer.query.api.LocalQueries;
 import io.powerloom.sequencer.query.api.Queries;
 import io.powerloom.sequencer.query.state.QueryTopology;
+import io.powerloom.sequencer.query.state.StateVersions;
 import io.powerloom.sequencer.query.state.RouteInput.Input;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,19 +48,21 @@ public final class QueryService implements AutoCloseable {
     private final HostInfo self;
     private final LocalQueries local;
     private final Cluster cluster;
+    /** Versions of this instance's state: bumped by its updates, and all at once on every Kafka Streams state change. */
+    private final StateVersions versions = new StateVersions();
 
     private QueryService(QueryConfig config) throws IOException {
         this.config = config;
         ObjectMapper json = new ObjectMapper();
         InetSocketAddress listen = config.httpListen();
-        http = new HttpApi(listen, config.httpThreads(), json);
+        http = new HttpApi(listen, config.httpThreads(), json, config.maxConnections(), config.idleTimeout());
         InetSocketAddress adv = config.advertised();
         String host = adv != null ? adv.getHostString()
                 : ("0.0.0.0".equals(listen.getHostString()) ? "127.0.0.1" : listen.getHostString());
         self = new HostInfo(host, adv != null ? adv.getPort() : http.port());
         ensureTopics(config);
         Files.createDirectories(config.stateDir());
-        streams = new KafkaStreams(QueryTopology.build(config, metrics), streamsProperties(config, self));
+        streams = new KafkaStreams(QueryTopology.build(config, metrics, versions), streamsProperties(config, self));
         metrics.streamsState(() -> streams.state().name());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
@@ -70,7 +73,9 @@ public final class QueryService implements AutoCloseable {
         cluster = new Cluster(streams, self, local, json, metrics, config.forwardTimeout(),
                 config.operatorToken());
         Queries queries = new Queries(cluster, json, config.maxPageSize(), config.defaultDataMarket(),
-                config.explorerCidUrl(), config.explorerTxUrl());
+                config.explorerCidUrl(), config.explorerTxUrl(), versions, config.viewCacheBytes());
+        metrics.viewCache(queries::viewCacheStats);
+        metrics.connections(http::connectionStats);
         http.start(new HttpApi.Wiring(queries, local, metrics, () -> streams.state().name(), config.readToken(),
                 config.operatorToken(), config.maxBodyBytes(), config.maxPastDays(), self.host() + ":" + self.port()));
     }
@@ -87,6 +92,7 @@ public final class QueryService implements AutoCloseable {
         s.streams.setStateListener((now, before) -> {
             s.cluster.forgetRoutes();
             s.local.forgetStores();
+            s.versions.changedAll();
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }
@@ -128,9 +134,10 @@ public final class QueryService implements AutoCloseable {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (Input in : Input.values()) {
-                String t = QueryTopology.topic(config, in);
-                if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, java.util.Optional.empty(), java.util.Optional.empty()));
+                for (String t : QueryTopology.topics(config, in)) {
+                    if (!existing.contains(t)) {
+                        missing.add(new NewTopic(t, java.util.Optional.empty(), java.util.Optional.empty()));
+                    }
                 }
             }
             if (!missing.isEmpty()) {

@@ -93,6 +93,15 @@ public final class Cluster {
         return remote(md.activeHost(), op, pk, params);
     }
 
+    /**
+     * Whether this instance holds {@code pk}, as far as the routes known since the last state change say (false when
+     * no route is known yet).
+     */
+    public boolean holdsLocally(String pk) {
+        KeyQueryMetadata md = routes.get(Keys.partition(pk, routes.length()));
+        return md != null && md.activeHost().equals(self);
+    }
+
     /** Runs {@code op} on every instance; one answer per instance. */
     public List<JsonNode> askAll(String op, ObjectNode params) {
         List<JsonNode> out = new ArrayList<>();

@@ -79,8 +79,18 @@ public final class HttpApi implements AutoCloseable {
     private volatile Wiring w;
     private final byte[] openApi;
 
-    /** Binds the port; nothing is served before {@link #start}. */
-    public HttpApi(InetSocketAddress listen, int threads, ObjectMapper json) throws IOException {
+    /** Open connections now, counted against {@code maxConnections}. */
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
+
+    /**
+     * Binds the port; nothing is served before {@link #start}.
+     *
+     * @param maxConnections connections served at once; one more is closed at once
+     * @param idleTimeout    a connection with no request for this long is closed (a slow client cannot hold one)
+     */
+    public HttpApi(InetSocketAddress listen, int threads, ObjectMapper json, int maxConnections,
+                   java.time.Duration idleTimeout) throws IOException {
         this.json = json;
         this.openApi = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(Endpoints.openApi(json));
         boss = new NioEventLoopGroup(1, daemons("query-http-accept"));
@@ -93,13 +103,49 @@ public final class HttpApi implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (open.incrementAndGet() > maxConnections) {
+                            open.decrementAndGet();
+                            refused.increment();
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> open.decrementAndGet());
                         connections.add(ch);
+                        ch.pipeline().addLast(new io.netty.handler.timeout.IdleStateHandler(0, 0,
+                                idleTimeout.toMillis(), TimeUnit.MILLISECONDS) {
+                            @Override
+                            protected void channelIdle(ChannelHandlerContext ctx,
+                                                       io.netty.handler.timeout.IdleStateEvent evt) {
+                                ctx.close();
+                            }
+                        });
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
                                 new HttpObjectAggregator(MAX_AGGREGATED));
+                        // kept answers are written from the I/O thread; everything that reads a store, or may ask
+                        // another instance, runs on a handler thread. Answers leave in the order of the requests
+                        // (pipelining): the I/O thread answers only while no request of the connection is with a
+                        // handler thread, counted until its answer has been handed to the I/O thread.
+                        java.util.concurrent.atomic.AtomicInteger handed = new java.util.concurrent.atomic.AtomicInteger();
+                        ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>(false) {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                                if (handed.get() == 0 && kept(new Exchange(ctx, req))) {
+                                    req.release();
+                                } else {
+                                    handed.incrementAndGet();
+                                    ctx.fireChannelRead(req);
+                                }
+                            }
+                        });
                         ch.pipeline().addLast(handlers, new SimpleChannelInboundHandler<FullHttpRequest>() {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                                handle(new Exchange(ctx, req));
+                                try {
+                                    handle(new Exchange(ctx, req));
+                                } finally {
+                                    // queued behind the answer's write on the I/O thread
+                                    ctx.channel().eventLoop().execute(handed::decrementAndGet);
+                                }
                             }
 
                             @Override
@@ -201,6 +247,42 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    /** Connections open now and connections refused for being over the limit. */
+    public long[] connectionStats() {
+        return new long[] {open.get(), refused.sum()};
+    }
+
+    /**
+     * Answers a GET of a view whose serialized answer is kept and current, on the calling (I/O) thread: no store read,
+     * nothing that blocks. Anything else (including every request that would answer an error) returns false and is
+     * handled by {@link #handle} on a handler thread.
+     */
+    private boolean kept(Exchange ex) {
+        Wiring wiring = w;
+        if (wiring == null || !"GET".equals(ex.method()) || !ex.req.decoderResult().isSuccess()) {
+            return false;
+        }
+        long start = System.nanoTime();
+        try {
+            String path = ex.uri().getPath();
+            if (!"/api/slot".equals(path) && !"/api/epoch".equals(path)) {
+                return false;
+            }
+            Endpoint e = Endpoints.find(path);
+            ObjectNode raw = queryString(ex);
+            authorize(ex, e, raw);
+            byte[] body = wiring.queries().kept(path, validate(e, raw));
+            if (body == null) {
+                return false;
+            }
+            send(ex, 200, "application/json", body);
+            wiring.metrics().request(path, 200, System.nanoTime() - start);
+            return true;
+        } catch (RuntimeException a) {
+            return false; // the handler thread answers it, with the same error
+        }
+    }
+
     private void handle(Exchange ex) {
         if (w == null) {
             ex.send(503, "application/json", "{\"error\":\"starting\"}".getBytes(StandardCharsets.UTF_8));
@@ -270,14 +352,14 @@ public final class HttpApi implements AutoCloseable {
             ObjectNode raw = "GET".equals(e.method()) ? queryString(ex) : body(ex);
             authorize(ex, e, raw);
             ObjectNode params = validate(e, raw);
-            JsonNode answer = w.queries().answer(e.path(), params);
             if ("POST".equals(e.method())) {
+                JsonNode answer = w.queries().answer(e.path(), params);
                 ObjectNode env = json.createObjectNode();
                 env.putObject("info").put("success", true).set("response", answer);
                 env.put("requestID", UUID.randomUUID().toString());
                 return send(ex, 200, "application/json", json.writeValueAsBytes(env));
             }
-            return send(ex, 200, "application/json", json.writeValueAsBytes(answer));
+            return send(ex, 200, "application/json", w.queries().answerBytes(e.path(), params));
         } catch (ApiException a) {
             return error(ex, e, a.status(), a.getMessage());
         }

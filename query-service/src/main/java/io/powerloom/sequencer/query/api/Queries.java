@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.powerloom.sequencer.query.state.Keys;
+import io.powerloom.sequencer.query.state.StateVersions;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,14 +20,86 @@ public final class Queries {
     private final String defaultMarket;
 
     private final JsonNode explorerConfig;
+    private final ViewCache views;
 
+    /**
+     * @param versions       versions of this instance's state, bumped by the state's updates
+     * @param viewCacheBytes most bytes of serialized per-slot and per-epoch answers kept (0: none)
+     */
     public Queries(Cluster cluster, ObjectMapper json, int maxPageSize, String defaultMarket, String cidUrl,
-                   String txUrl) {
+                   String txUrl, StateVersions versions, long viewCacheBytes) {
+        this.views = new ViewCache(versions, viewCacheBytes);
         this.explorerConfig = json.createObjectNode().put("cidUrl", cidUrl).put("txUrl", txUrl);
         this.cluster = cluster;
         this.json = json;
         this.maxPageSize = maxPageSize;
         this.defaultMarket = defaultMarket;
+    }
+
+    /**
+     * Where a kept answer of a view is filed and what it is read from: the per-slot view ({@code /api/slot}) reads the
+     * slot's key and, with an epoch, the epoch's key; the epoch view ({@code /api/epoch}) the epoch's key.
+     */
+    private record ViewKey(String key, String first, String second) {
+    }
+
+    /** The view key of a cacheable request, or null; {@code market} is the request's market (null: none known). */
+    private static ViewKey viewKey(String path, ObjectNode p, String market) {
+        if (market == null) {
+            return null; // without a market the answer depends on which markets exist
+        }
+        if ("/api/slot".equals(path)) {
+            long slot = p.path("slotID").asLong();
+            if (p.has("epochID")) {
+                long epoch = p.path("epochID").asLong();
+                return new ViewKey("slot|" + slot + "|" + market + "|" + epoch, Keys.slot(slot),
+                        Keys.epoch(market, epoch));
+            }
+            return new ViewKey("slot|" + slot + "|" + market, Keys.slot(slot), null);
+        }
+        if ("/api/epoch".equals(path)) {
+            long epoch = p.path("epochID").asLong();
+            return new ViewKey("epoch|" + market + "|" + epoch, Keys.epoch(market, epoch), null);
+        }
+        return null;
+    }
+
+    /**
+     * The serialized answer of {@code path} if one is kept and still current, else null. Reads no store and asks no
+     * other instance, so it may run on an I/O thread.
+     */
+    public byte[] kept(String path, ObjectNode p) {
+        ViewKey k = viewKey(path, p, knownMarket(p));
+        return k == null ? null : views.get(k.key());
+    }
+
+    /**
+     * The answer of {@code path} for validated {@code p}, serialized: the per-slot and per-epoch views are kept as
+     * bytes while what they were read from is unchanged (when this instance holds it), the same bytes as
+     * {@link #answer} serialized.
+     */
+    public byte[] answerBytes(String path, ObjectNode p) throws IOException {
+        boolean cacheable = "/api/slot".equals(path) || "/api/epoch".equals(path);
+        ViewKey k = cacheable ? viewKey(path, p, "/api/epoch".equals(path) ? market(p) : marketOrNull(p)) : null;
+        if (k == null) {
+            return json.writeValueAsBytes(answer(path, p));
+        }
+        byte[] kept = views.get(k.key());
+        if (kept != null) {
+            return kept;
+        }
+        views.miss();
+        ViewCache.Stamp stamp = views.stamp(k.first(), k.second());
+        byte[] body = json.writeValueAsBytes(answer(path, p));
+        if (cluster.holdsLocally(k.first()) && (k.second() == null || cluster.holdsLocally(k.second()))) {
+            views.put(k.key(), stamp, k.first(), k.second(), body);
+        }
+        return body;
+    }
+
+    /** Answers served from kept bytes, answers built, and bytes kept (for the metrics). */
+    public long[] viewCacheStats() {
+        return new long[] {views.hits(), views.misses(), views.bytes(), views.size()};
     }
 
     /** The answer of {@code path} for validated {@code p} (numbers as JSON numbers). */
@@ -310,6 +384,18 @@ public final class Queries {
                     + "no market or several");
         }
         return m;
+    }
+
+    /** The request's market if known without asking any instance, else null. */
+    private String knownMarket(ObjectNode p) {
+        if (p.hasNonNull("dataMarketAddress")) {
+            return Keys.market(p.path("dataMarketAddress").asText());
+        }
+        if (!defaultMarket.isEmpty()) {
+            return defaultMarket;
+        }
+        String known = onlyMarket;
+        return known != null && System.nanoTime() - onlyMarketAt < MARKET_CACHE_NANOS ? known : null;
     }
 
     private String marketOrNull(ObjectNode p) {

@@ -26,27 +26,27 @@ public final class QueryTopology {
     private QueryTopology() {
     }
 
-    /** The input topics in the order of {@link Input}. */
-    public static String topic(QueryConfig config, Input input) {
-        return switch (input) {
-            case SUBMISSIONS -> config.topic("submissions");
-            case PROTOCOL_CHAIN -> config.topic("protocol-chain");
-            case FINALIZED -> config.topic("finalized");
-            case BATCHES -> config.topic("batches");
-            case REJECTED -> config.topic("rejected");
-            case BRIDGE_REJECTS -> config.topic("bridge-rejects");
-            case SLOT_COUNTS -> config.topic("slot-counts");
-            case DISCARDED -> config.topic("discarded");
-        };
+    /** The topics of an input (one, or several read alike: {@code kafka.topic.<name>} is a comma-separated list). */
+    public static java.util.List<String> topics(QueryConfig config, Input input) {
+        return config.topics(switch (input) {
+            case SUBMISSIONS -> "submissions";
+            case PROTOCOL_CHAIN -> "protocol-chain";
+            case FINALIZED -> "finalized";
+            case BATCHES -> "batches";
+            case REJECTED -> "rejected";
+            case BRIDGE_REJECTS -> "bridge-rejects";
+            case SLOT_COUNTS -> "slot-counts";
+            case DISCARDED -> "discarded";
+        });
     }
 
-    public static Topology build(QueryConfig config, QueryMetrics metrics) {
+    public static Topology build(QueryConfig config, QueryMetrics metrics, StateVersions versions) {
         StreamsBuilder b = new StreamsBuilder();
         KStream<String, byte[]> all = null;
         for (Input input : Input.values()) {
             String name = input.name().toLowerCase(Locale.ROOT).replace('_', '-');
             KStream<String, byte[]> routed = b
-                    .stream(topic(config, input), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                    .stream(topics(config, input), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                             .withName("read-" + name))
                     .process(() -> new RouteInput(input, metrics), Named.as("route-" + name));
             all = all == null ? routed : all.merge(routed, Named.as("merge-" + name));
@@ -57,7 +57,7 @@ public final class QueryTopology {
                 Serdes.String(), Serdes.String()));
         all.repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(ROUTED)
                         .withNumberOfPartitions(config.partitions()))
-                .process(() -> new UpdateState(config.retentionDays(), config.retentionCheckInterval()),
+                .process(() -> new UpdateState(config.retentionDays(), config.retentionCheckInterval(), versions),
                         Named.as("update-state"), UpdateState.SUMMARIES, UpdateState.DETAILS);
         return b.build();
     }

@@ -28,23 +28,26 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
 
     private final int retentionDays;
     private final java.time.Duration retentionCheck;
+    private final StateVersions versions;
     private KeyValueStore<String, String> summaries;
     private KeyValueStore<String, String> details;
     private ProcessorContext<Void, Void> context;
 
     /** Keeps everything (no retention). */
     public UpdateState() {
-        this(0, java.time.Duration.ofMinutes(10));
+        this(0, java.time.Duration.ofMinutes(10), new StateVersions());
     }
 
     /**
      * @param retentionDays  epochs and days not updated for this many days of stream time are removed, and a slot's
      *                       per-day entries more than this many days older than its latest day; 0 keeps everything
      * @param retentionCheck how often (in stream time) the stores are checked
+     * @param versions       told of every change, after it is written (answers kept as bytes are checked against it)
      */
-    public UpdateState(int retentionDays, java.time.Duration retentionCheck) {
+    public UpdateState(int retentionDays, java.time.Duration retentionCheck, StateVersions versions) {
         this.retentionDays = retentionDays;
         this.retentionCheck = retentionCheck;
+        this.versions = versions;
     }
 
     @Override
@@ -92,6 +95,7 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
             summaries.delete(pk);
         }
         pruneSlotDays();
+        versions.changedAll();
     }
 
     /**
@@ -148,6 +152,7 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
         if (changed) {
             summaries.put(pk, sum.toString());
         }
+        versions.changed(pk);
     }
 
     // ---------------------------------------------------------------- epoch
