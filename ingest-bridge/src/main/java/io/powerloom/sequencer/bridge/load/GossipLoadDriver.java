@@ -47,22 +47,25 @@ public final class GossipLoadDriver {
     /** What a run measured. */
     public record Result(long submissions, long accepted, long rejected, long dropped, int publishers,
                          double seconds, double rate, double steadyRate, double bridgeCpuMicrosPerSubmission,
-                         double publishersCpuMicrosPerSubmission, double loadStart, double loadEnd) {
+                         double publishersCpuMicrosPerSubmission, double brokerCpuMicrosPerSubmission,
+                         double loadStart, double loadEnd) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "submissions=%d accepted=%d rejected=%d dropped=%d publishers=%d "
                     + "seconds=%.2f rate=%.0f/s steadyRate=%.0f/s bridgeCpu=%.1fus/submission "
-                    + "publishersCpu=%.1fus/submission load=%.1f->%.1f", submissions, accepted, rejected, dropped,
-                    publishers, seconds, rate, steadyRate, bridgeCpuMicrosPerSubmission,
-                    publishersCpuMicrosPerSubmission, loadStart, loadEnd);
+                    + "publishersCpu=%.1fus/submission brokerCpu=%.1fus/submission load=%.1f->%.1f", submissions,
+                    accepted, rejected, dropped, publishers, seconds, rate, steadyRate, bridgeCpuMicrosPerSubmission,
+                    publishersCpuMicrosPerSubmission, brokerCpuMicrosPerSubmission, loadStart, loadEnd);
         }
 
         /** The one line to compare runs by. */
         public String summary() {
             return String.format(Locale.ROOT, "SUMMARY gossip load: %.0f submissions/s acknowledged (steady %.0f/s), "
-                    + "bridge JVM CPU %.1f us/submission, publishers JVM CPU %.1f us/submission, load average "
-                    + "%.1f -> %.1f, %d of %d acknowledged", rate, steadyRate, bridgeCpuMicrosPerSubmission,
-                    publishersCpuMicrosPerSubmission, loadStart, loadEnd, accepted, submissions);
+                    + "bridge JVM CPU %.1f us/submission, publishers JVM CPU %.1f us/submission, broker %s, load "
+                    + "average %.1f -> %.1f, %d of %d acknowledged", rate, steadyRate, bridgeCpuMicrosPerSubmission,
+                    publishersCpuMicrosPerSubmission, Double.isNaN(brokerCpuMicrosPerSubmission) ? "not our child"
+                            : String.format(Locale.ROOT, "JVM CPU %.1f us/submission", brokerCpuMicrosPerSubmission),
+                    loadStart, loadEnd, accepted, submissions);
         }
     }
 
@@ -128,9 +131,9 @@ public final class GossipLoadDriver {
                 GossipSource source = bridge.gossipSource();
                 if (warmup > 0) {
                     System.out.println("WARMUP " + push(toChild, lines, publishers, warmup, maxOutstanding, source,
-                            bridge));
+                            bridge, child.pid()));
                 }
-                return push(toChild, lines, publishers, submissions, maxOutstanding, source, bridge);
+                return push(toChild, lines, publishers, submissions, maxOutstanding, source, bridge, child.pid());
             } finally {
                 if (!child.waitFor(10, TimeUnit.SECONDS)) {
                     child.destroyForcibly();
@@ -160,8 +163,10 @@ public final class GossipLoadDriver {
     }
 
     private static Result push(Writer toChild, BlockingQueue<String> lines, int publishers, long total,
-                               int maxOutstanding, GossipSource source, IngestBridge bridge) throws Exception {
+                               int maxOutstanding, GossipSource source, IngestBridge bridge, long publishersPid)
+            throws Exception {
         long base = source.accepted.sum();
+        long brokerBase = otherChildrenCpuNanos(publishersPid);
         long rejectedBase = bridge.metrics().rejectedTotal();
         double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long cpuBase = GossipLoadPublishers.processCpuNanos();
@@ -200,6 +205,7 @@ public final class GossipLoadDriver {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long cpu = GossipLoadPublishers.processCpuNanos() - cpuBase;
+        long broker = brokerBase < 0 ? -1 : otherChildrenCpuNanos(publishersPid) - brokerBase;
         double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         send(toChild, "LIMIT " + Long.MAX_VALUE);
         send(toChild, "END");
@@ -209,7 +215,23 @@ public final class GossipLoadDriver {
         double steady = (t10 > 0 && t90 > t10) ? (total * 0.8) / ((t90 - t10) / 1e9) : Double.NaN;
         double per = Math.max(1, accepted) * 1e3;
         return new Result(total, accepted, bridge.metrics().rejectedTotal() - rejectedBase, dropped, publishers,
-                seconds, accepted / seconds, steady, cpu / per, childCpu / per, loadStart, loadEnd);
+                seconds, accepted / seconds, steady, cpu / per, childCpu / per, broker < 0 ? Double.NaN : broker / per,
+                loadStart, loadEnd);
+    }
+
+    /**
+     * CPU time of this JVM's other child processes (the Kafka broker when {@code LocalGossipLoad} started it), or -1
+     * when there are none.
+     */
+    private static long otherChildrenCpuNanos(long publishersPid) {
+        long[] sum = {0};
+        boolean[] any = {false};
+        ProcessHandle.current().children().filter(p -> p.pid() != publishersPid).forEach(p ->
+                p.info().totalCpuDuration().ifPresent(d -> {
+                    sum[0] += d.toNanos();
+                    any[0] = true;
+                }));
+        return any[0] ? sum[0] : -1;
     }
 
     /** {@code --name value} pairs; {@code --bridge key=value} becomes {@code bridge:key}. */

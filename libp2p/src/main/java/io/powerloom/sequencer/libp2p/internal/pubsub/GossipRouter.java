@@ -427,7 +427,7 @@ public final class GossipRouter {
         return true;
     }
 
-    private record Accepted(String id, Rpc.Message message) {}
+    private record Accepted(String id, Rpc.Message message, PeerId publisher) {}
 
     private Accepted onMessage(PeerId source, Rpc.Message m) {
         received.increment();
@@ -475,7 +475,8 @@ public final class GossipRouter {
         switch (v) {
             case ACCEPT -> {
                 delivered.increment();
-                return new Accepted(id, new Rpc.Message(m.from(), m.data(), m.seqno(), topic, m.signature(), m.key()));
+                return new Accepted(id, new Rpc.Message(m.from(), m.data(), m.seqno(), topic, m.signature(), m.key()),
+                        publisher);
             }
             case REJECT -> {
                 rejected.increment();
@@ -578,7 +579,7 @@ public final class GossipRouter {
             send(p, reply);
         }
         for (Accepted a : accepted) {
-            forward(a.id(), a.message(), from);
+            forward(a.id(), a.message(), from, a.publisher());
         }
     }
 
@@ -707,10 +708,9 @@ public final class GossipRouter {
         }
     }
 
-    private void forward(String id, Rpc.Message m, PeerId source) {
+    private void forward(String id, Rpc.Message m, PeerId source, PeerId publisher) {
         cache(id, m);
         Set<PeerId> targets = mesh.getOrDefault(m.topic(), Set.of());
-        PeerId publisher = PeerId.fromBytes(m.from());
         boolean big = m.data() != null && m.data().length >= params.idontwantThreshold();
         Rpc fwd = Rpc.empty();
         fwd.publish().add(m);
@@ -963,6 +963,15 @@ public final class GossipRouter {
     }
 
     private void emitGossip(String topic, Set<PeerId> m, Map<PeerId, Rpc> out) {
+        List<PeerId> candidates = new ArrayList<>();
+        for (PeerId p : topicPeers.getOrDefault(topic, Set.of())) {
+            if (!m.contains(p) && score(p) >= params.gossipThreshold() && peers.containsKey(p)) {
+                candidates.add(p);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return; // nobody to gossip to: do not walk the message cache
+        }
         List<String> ids = new ArrayList<>();
         Iterator<List<String>> w = mcacheWindows.iterator();
         for (int i = 0; i < params.historyGossip() && w.hasNext(); i++) {
@@ -979,12 +988,6 @@ public final class GossipRouter {
         if (ids.size() > params.maxIHaveLength()) {
             Collections.shuffle(ids);
             ids = ids.subList(0, params.maxIHaveLength());
-        }
-        List<PeerId> candidates = new ArrayList<>();
-        for (PeerId p : topicPeers.getOrDefault(topic, Set.of())) {
-            if (!m.contains(p) && score(p) >= params.gossipThreshold() && peers.containsKey(p)) {
-                candidates.add(p);
-            }
         }
         Collections.shuffle(candidates, ThreadLocalRandom.current());
         for (PeerId p : candidates.subList(0, Math.min(params.dLazy(), candidates.size()))) {
