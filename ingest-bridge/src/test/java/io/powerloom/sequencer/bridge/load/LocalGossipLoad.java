@@ -5,7 +5,7 @@ package io.powerloom.sequencer.bridge.load;
  * {@code --partitions}); the remaining arguments go to the driver.
  *
  * <pre>
- * mvn -B -o -pl ingest-bridge -am -Pgossip-load verify -DskipTests -Dload.args="--publishers 8 --submissions 300000"
+ * mvn -B -ntp -pl ingest-bridge -am -Pgossip-load verify -DskipTests -Dload.args="--publishers 8 --submissions 200000"
  * </pre>
  */
 public final class LocalGossipLoad {
