@@ -38,8 +38,12 @@ export async function identity (opts) {
   return keys.generateKeyPair(opts['key-type'] ?? 'Ed25519')
 }
 
-/** A js-libp2p node with TCP, Noise (or `encrypters`), yamux, identify and ping (plus `services`). */
-export async function createNode ({ privateKey, listen = [], services = {}, connectionManager = {}, encrypters, tcpOptions = {} }) {
+/**
+ * A js-libp2p node with TCP, Noise (or `encrypters`), yamux, identify and ping (plus `services`). `connectionMonitor`
+ * goes to libp2p's connection monitor (by default it pings every connection every 10 s and aborts the connection,
+ * with whatever it still had to send, when a ping misses its adaptive timeout).
+ */
+export async function createNode ({ privateKey, listen = [], services = {}, connectionManager = {}, encrypters, tcpOptions = {}, connectionMonitor }) {
   const { createLibp2p } = await load('libp2p')
   const { tcp } = await load('@libp2p/tcp')
   const { noise } = await load('@chainsafe/libp2p-noise')
@@ -59,6 +63,7 @@ export async function createNode ({ privateKey, listen = [], services = {}, conn
       maxConnections: 10000,
       ...connectionManager
     },
+    ...(connectionMonitor ? { connectionMonitor } : {}),
     services: { identify: identify(), ping: ping(), ...services }
   })
 }

@@ -3,7 +3,8 @@
 //   node gossip-node.mjs [--topics a,b] [--connect addr1,addr2] [--dht server|client] [--provide rendezvous]
 // Prints READY {"peerId","addrs"} and MSG {"topic","from","id","data"} per message (data as UTF-8).
 // Commands on stdin, one JSON object a line:
-//   {"cmd":"publish","topic":t,"data":s}            -> PUBLISHED {"id"}
+//   {"cmd":"publish","topic":t,"data":s}            -> PUBLISHED {"recipients","mesh","topicPeers"}
+//   {"cmd":"received"}                              -> RECEIVED {"data":[...]} (every message heard, as UTF-8)
 //   {"cmd":"score","peer":id}                       -> SCORE {"peer","score"}
 //   {"cmd":"mesh","topic":t}                        -> MESH {"peers":[...]}
 //   {"cmd":"connect","addr":a}                      -> CONNECTED {"peer"}
@@ -39,7 +40,12 @@ if (opts.dht) {
 const node = await createNode({
   privateKey: await identity(opts),
   listen: [`/ip4/127.0.0.1/tcp/${opts.port ?? 0}`],
-  services
+  services,
+  // A go snapshotter (go-libp2p) does not drop a connection because one ping was slow. js-libp2p's connection monitor
+  // does: on a loaded machine its adaptive timeout, learnt from sub-millisecond loopback pings, aborts connections
+  // that still hold gossip in flight, and in a mesh this small every topic peer is a mesh peer, so no IHAVE gossip
+  // brings those messages back. Slow pings are logged, not fatal.
+  connectionMonitor: { abortConnectionOnPingFailure: false }
 })
 const { multiaddr } = await load('@multiformats/multiaddr')
 const { CID } = await load('multiformats', './cid')
@@ -53,8 +59,10 @@ function rendezvousCid (s) {
 
 const pubsub = node.services.pubsub
 for (const t of (opts.topics ? String(opts.topics).split(',') : [])) pubsub.subscribe(t)
+const received = []
 pubsub.addEventListener('gossipsub:message', (evt) => {
   const { msg, msgId } = evt.detail
+  received.push(Buffer.from(msg.data).toString('utf8'))
   emit('MSG', { topic: msg.topic, from: msg.from?.toString(), id: msgId, data: Buffer.from(msg.data).toString('utf8') })
 })
 for (const a of (opts.connect ? String(opts.connect).split(',') : [])) {
@@ -98,7 +106,9 @@ rl.on('line', async (line) => {
     const c = JSON.parse(line)
     if (c.cmd === 'publish') {
       const r = await pubsub.publish(c.topic, Buffer.from(c.data, 'utf8'))
-      emit('PUBLISHED', { recipients: r.recipients.length })
+      emit('PUBLISHED', { recipients: r.recipients.length, mesh: pubsub.getMeshPeers(c.topic).length, topicPeers: pubsub.getSubscribers(c.topic).length })
+    } else if (c.cmd === 'received') {
+      emit('RECEIVED', { data: received })
     } else if (c.cmd === 'score') {
       emit('SCORE', { peer: c.peer, score: String(pubsub.getScore(c.peer)) })
     } else if (c.cmd === 'mesh') {

@@ -118,6 +118,7 @@ class GossipInteropITCase {
         Thread.sleep(1500); // js meshes settle
 
         Map<String, String> expected = new HashMap<>();
+        Map<String, Integer> publisherOf = new HashMap<>();
         int slot = 1;
         for (int i = 6; i < 10; i++) {
             for (int k = 0; k < 25; k++, slot++) {
@@ -129,16 +130,25 @@ class GossipInteropITCase {
                 env.putNull("signature");
                 // the inner text as the envelope carries it (Jackson re-serialises the tree compactly)
                 String envText = JSON.writeValueAsString(env);
-                expected.put(JSON.writeValueAsString(JSON.readTree(inner)), envText);
-                nodes.get(1 + i).send(JSON.writeValueAsString(Map.of("cmd", "publish", "topic", all, "data", envText)));
+                String key = JSON.writeValueAsString(JSON.readTree(inner));
+                expected.put(key, envText);
+                publisherOf.put(key, i);
+                NodeScript publisher = nodes.get(1 + i);
+                publisher.send(JSON.writeValueAsString(Map.of("cmd", "publish", "topic", all, "data", envText)));
+                // a snapshotter publishes into its mesh: the js node must have had peers to send it to
+                assertThat(JSON.readTree(publisher.await("PUBLISHED", WAIT)).get("recipients").asInt())
+                        .as("peers js publisher %d sent slot %d to", i, slot).isPositive();
             }
         }
         nodes.get(10).send(JSON.writeValueAsString(Map.of("cmd", "publish", "topic", PREFIX + "/0",
                 "data", "{\"epoch_id\":0,\"submissions\":null,\"snapshotter_id\":\"snap-9\",\"signature\":null}")));
 
-        awaitTrue(() -> bridge.gossipSource().accepted.sum() >= 100, "100 submissions acknowledged by Kafka");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (bridge.gossipSource().accepted.sum() < 100 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         Thread.sleep(1500); // duplicates by other paths would arrive now
-        List<ConsumerRecord<String, byte[]>> records = KAFKA.readAll(TOPIC, Integer.MAX_VALUE, Duration.ofSeconds(3));
+        List<ConsumerRecord<String, byte[]>> records = KAFKA.readToEnd(TOPIC, WAIT);
         List<String> texts = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (ConsumerRecord<String, byte[]> r : records) {
@@ -148,6 +158,10 @@ class GossipInteropITCase {
                 assertThat(ids.add(e.messageId())).as("message %s once", e.messageId()).isTrue();
                 texts.add(e.submission());
             }
+        }
+        if (texts.size() < expected.size()) {
+            throw new AssertionError(texts.size() + " of " + expected.size() + " submissions reached Kafka; "
+                    + whoHeardTheMissing(expected.keySet(), texts, publisherOf) + "; bridge " + bridge.gossip().stats());
         }
         assertThat(texts).hasSize(100).containsExactlyInAnyOrderElementsOf(expected.keySet());
         awaitTrue(() -> bridge.gossipSource().heartbeats.sum() == 1, "the heartbeat counted");
@@ -177,12 +191,43 @@ class GossipInteropITCase {
         }
         assertThat(bridge.gossip().score(bad)).isLessThan(0);
         long submissions = 0;
-        for (ConsumerRecord<String, byte[]> r : KAFKA.readAll(TOPIC, Integer.MAX_VALUE, Duration.ofSeconds(2))) {
+        for (ConsumerRecord<String, byte[]> r : KAFKA.readToEnd(TOPIC, WAIT)) {
             if (RecordCodec.decodeSubmissionTopic(r.value()) instanceof SubmissionEnvelope) {
                 submissions++;
             }
         }
         assertThat(submissions).as("nothing of the abuse reached the submissions topic").isEqualTo(100);
+    }
+
+    /** For each submission not in Kafka: its publisher and which js nodes heard it (node i = mesh node i). */
+    private String whoHeardTheMissing(Set<String> expected, List<String> got, Map<String, Integer> publisherOf)
+            throws Exception {
+        List<Set<String>> heard = new ArrayList<>();
+        for (int n = 1; n <= 10; n++) {
+            nodes.get(n).send("{\"cmd\":\"received\"}");
+            Set<String> inner = new HashSet<>();
+            for (com.fasterxml.jackson.databind.JsonNode d
+                    : JSON.readTree(nodes.get(n).await("RECEIVED", WAIT)).get("data")) {
+                com.fasterxml.jackson.databind.JsonNode subs = JSON.readTree(d.asText()).get("submissions");
+                if (subs != null && subs.isArray()) {
+                    subs.forEach(x -> inner.add(x.toString()));
+                }
+            }
+            heard.add(inner);
+        }
+        StringBuilder out = new StringBuilder("missing:");
+        for (String e : expected) {
+            if (!got.contains(e)) {
+                out.append(" [published by node ").append(publisherOf.get(e)).append(", heard by nodes");
+                for (int n = 0; n < 10; n++) {
+                    if (heard.get(n).contains(e)) {
+                        out.append(' ').append(n);
+                    }
+                }
+                out.append(']');
+            }
+        }
+        return out.toString();
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier c, String what) throws InterruptedException {

@@ -40,6 +40,9 @@ final class Ed25519Keys {
 
     static final class Public implements PublicKey {
         private final byte[] raw;
+        // the decoded point, computed on first verify: a key verifies many messages (a gossipsub publisher's)
+        private volatile Ed25519.PublicPoint point;
+        private volatile boolean invalid;
 
         Public(byte[] raw) {
             if (raw.length != Ed25519.PUBLIC_KEY_SIZE) {
@@ -59,7 +62,19 @@ final class Ed25519Keys {
                 return false;
             }
             try {
-                return Ed25519.verify(signature, 0, raw, 0, message, 0, message.length);
+                Ed25519.PublicPoint p = point;
+                if (p == null) {
+                    if (invalid) {
+                        return false;
+                    }
+                    p = Ed25519.validatePublicKeyPartialExport(raw, 0);
+                    if (p == null) {
+                        invalid = true;
+                        return false;
+                    }
+                    point = p;
+                }
+                return Ed25519.verify(signature, 0, p, message, 0, message.length);
             } catch (RuntimeException e) {
                 return false;
             }

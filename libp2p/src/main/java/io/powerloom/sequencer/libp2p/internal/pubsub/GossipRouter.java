@@ -62,6 +62,7 @@ public final class GossipRouter {
     private static final byte[] SIGN_PREFIX = "libp2p-pubsub:".getBytes(StandardCharsets.UTF_8);
     private static final int IDONTWANT_TTL_HEARTBEATS = 3;
     private static final int MAX_IDONTWANT_PER_HEARTBEAT = 1000;
+    private static final int MAX_PUBLISHER_KEYS = 10_000;
 
     private final GossipSubParams params;
     private final PrivateKey identity;
@@ -76,6 +77,7 @@ public final class GossipRouter {
     private final Map<String, Long> seen = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Seen> seenOrder = new ConcurrentLinkedQueue<>();
     private final Map<PeerId, PeerScore> scores = new ConcurrentHashMap<>();
+    private final Map<String, Publisher> publisherKeys = new ConcurrentHashMap<>();
     private volatile RejectionListener rejectionListener = r -> { };
     private final Set<StreamContext> inboundStreams = ConcurrentHashMap.newKeySet();
     private volatile boolean inboundPaused;
@@ -102,6 +104,9 @@ public final class GossipRouter {
     private volatile int meshCount;
 
     private record Seen(String id, long atNanos) {}
+
+    /** A publisher whose key matched its {@code from}. */
+    private record Publisher(PeerId id, byte[] keyField, PublicKey key) {}
 
     private record Cached(Rpc.Message message, Map<PeerId, Integer> iwantCounts) {}
 
@@ -422,7 +427,7 @@ public final class GossipRouter {
         return true;
     }
 
-    private record Accepted(String id, Rpc.Message message) {}
+    private record Accepted(String id, Rpc.Message message, PeerId publisher) {}
 
     private Accepted onMessage(PeerId source, Rpc.Message m) {
         received.increment();
@@ -445,13 +450,12 @@ public final class GossipRouter {
         }
         PeerId publisher;
         try {
-            publisher = PeerId.fromBytes(m.from());
-            PublicKey key = m.key() != null ? Keys.decodePublicKey(m.key()) : publisher.publicKey();
-            if (key == null || !publisher.matches(key)
-                    || !key.verify(concat(SIGN_PREFIX, m.signedBytes()), m.signature())) {
+            Publisher pub = publisher(m);
+            if (pub == null || !pub.key().verify(concat(SIGN_PREFIX, m.signedBytes()), m.signature())) {
                 refuse(source, Rejection.Reason.INVALID_SIGNATURE, topic, hexId, m.data(), size);
                 return null;
             }
+            publisher = pub.id();
         } catch (RuntimeException e) {
             refuse(source, Rejection.Reason.INVALID_SIGNATURE, topic, hexId, m.data(), size);
             return null;
@@ -471,7 +475,8 @@ public final class GossipRouter {
         switch (v) {
             case ACCEPT -> {
                 delivered.increment();
-                return new Accepted(id, new Rpc.Message(m.from(), m.data(), m.seqno(), topic, m.signature(), m.key()));
+                return new Accepted(id, new Rpc.Message(m.from(), m.data(), m.seqno(), topic, m.signature(), m.key()),
+                        publisher);
             }
             case REJECT -> {
                 rejected.increment();
@@ -482,6 +487,30 @@ public final class GossipRouter {
                 return null;
             }
         }
+    }
+
+    /**
+     * The publisher of {@code m} with its key checked against {@code from}, or null when they do not match. Checked
+     * keys are kept by {@code from} (decoded once, not per message; at most {@link #MAX_PUBLISHER_KEYS}); a message
+     * whose {@code key} field differs from the kept one is checked afresh.
+     */
+    private Publisher publisher(Rpc.Message m) {
+        String from = Rpc.id(m.from());
+        Publisher kept = publisherKeys.get(from);
+        if (kept != null && (m.key() == null || java.util.Arrays.equals(m.key(), kept.keyField()))) {
+            return kept;
+        }
+        PeerId id = PeerId.fromBytes(m.from());
+        PublicKey key = m.key() != null ? Keys.decodePublicKey(m.key()) : id.publicKey();
+        if (key == null || !id.matches(key)) {
+            return null;
+        }
+        if (publisherKeys.size() >= MAX_PUBLISHER_KEYS) {
+            publisherKeys.clear();
+        }
+        Publisher p = new Publisher(id, m.key(), key);
+        publisherKeys.put(from, p);
+        return p;
     }
 
     private void refuse(PeerId peer, Rejection.Reason reason, String topic, String id, byte[] data, long size) {
@@ -550,7 +579,7 @@ public final class GossipRouter {
             send(p, reply);
         }
         for (Accepted a : accepted) {
-            forward(a.id(), a.message(), from);
+            forward(a.id(), a.message(), from, a.publisher());
         }
     }
 
@@ -679,10 +708,9 @@ public final class GossipRouter {
         }
     }
 
-    private void forward(String id, Rpc.Message m, PeerId source) {
+    private void forward(String id, Rpc.Message m, PeerId source, PeerId publisher) {
         cache(id, m);
         Set<PeerId> targets = mesh.getOrDefault(m.topic(), Set.of());
-        PeerId publisher = PeerId.fromBytes(m.from());
         boolean big = m.data() != null && m.data().length >= params.idontwantThreshold();
         Rpc fwd = Rpc.empty();
         fwd.publish().add(m);
@@ -935,6 +963,15 @@ public final class GossipRouter {
     }
 
     private void emitGossip(String topic, Set<PeerId> m, Map<PeerId, Rpc> out) {
+        List<PeerId> candidates = new ArrayList<>();
+        for (PeerId p : topicPeers.getOrDefault(topic, Set.of())) {
+            if (!m.contains(p) && score(p) >= params.gossipThreshold() && peers.containsKey(p)) {
+                candidates.add(p);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return; // nobody to gossip to: do not walk the message cache
+        }
         List<String> ids = new ArrayList<>();
         Iterator<List<String>> w = mcacheWindows.iterator();
         for (int i = 0; i < params.historyGossip() && w.hasNext(); i++) {
@@ -951,12 +988,6 @@ public final class GossipRouter {
         if (ids.size() > params.maxIHaveLength()) {
             Collections.shuffle(ids);
             ids = ids.subList(0, params.maxIHaveLength());
-        }
-        List<PeerId> candidates = new ArrayList<>();
-        for (PeerId p : topicPeers.getOrDefault(topic, Set.of())) {
-            if (!m.contains(p) && score(p) >= params.gossipThreshold() && peers.containsKey(p)) {
-                candidates.add(p);
-            }
         }
         Collections.shuffle(candidates, ThreadLocalRandom.current());
         for (PeerId p : candidates.subList(0, Math.min(params.dLazy(), candidates.size()))) {

@@ -140,6 +140,24 @@ class GossipRouterTest {
     }
 
     @Test
+    void aPublisherWhoseKeyIsKeptStillHasEveryMessageVerified() {
+        StreamHandler h = router.inboundHandler();
+        PrivateKey a = Keys.generateEd25519();
+        FakeStream s = new FakeStream(5, PeerId.fromPublicKey(a.publicKey()));
+        h.onOpen(s);
+        byte[] good = frame(a, 1, TOPIC, "first", false);
+        byte[] forged = frame(a, 2, TOPIC, "second", true);
+        byte[] again = frame(a, 3, TOPIC, "third", false);
+        feed(h, s, good, 0, good.length);
+        feed(h, s, forged, 0, forged.length);
+        feed(h, s, again, 0, again.length);
+        assertEquals(List.of("first", "third"),
+                delivered.stream().map(m -> new String(m.data(), StandardCharsets.UTF_8)).toList());
+        assertEquals(List.of(Rejection.Reason.INVALID_SIGNATURE),
+                rejections.stream().map(Rejection::reason).toList());
+    }
+
+    @Test
     void rpcRoundTripsEveryControlMessage() {
         Rpc rpc = Rpc.empty();
         rpc.subscriptions().add(new Rpc.SubOpts(true, TOPIC));
