@@ -150,9 +150,37 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
             default -> global(pk, sum, e);
         };
         if (changed) {
-            summaries.put(pk, sum.toString());
+            summaries.put(pk, canonical(sum));
         }
         versions.changed(pk);
+    }
+
+    /**
+     * The stored text of a summary or detail: object keys in sorted order at every level. Updates arrive from several
+     * topics in an order that differs between instances and runs (a release before or after the first submission);
+     * fields added in arrival order would make the same state answer with different bytes.
+     */
+    static String canonical(JsonNode node) {
+        return sorted(node).toString();
+    }
+
+    private static JsonNode sorted(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            ObjectNode out = RouteInput.JSON.createObjectNode();
+            java.util.List<String> names = new java.util.ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            java.util.Collections.sort(names);
+            for (String name : names) {
+                out.set(name, sorted(o.get(name)));
+            }
+            return out;
+        }
+        if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = RouteInput.JSON.createArrayNode();
+            a.forEach(x -> out.add(sorted(x)));
+            return out;
+        }
+        return node;
     }
 
     // ---------------------------------------------------------------- epoch
@@ -173,7 +201,7 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                 }
                 fill(entry, e, "sid", "slot", "project", "cid", "peer", "nv");
                 entry.put("at", e.path("at").asLong());
-                details.put(dk, entry.toString());
+                details.put(dk, canonical(entry));
                 inc(sum, "submissions");
                 String ak = Keys.detail(pk, "a|" + Keys.num(e.path("slot").asLong()));
                 if (details.get(ak) == null) {
@@ -194,7 +222,7 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                 if (!entry.has("rejectedAt")) {
                     entry.put("rejectedAt", e.path("at").asLong());
                 }
-                details.put(dk, entry.toString());
+                details.put(dk, canonical(entry));
                 ObjectNode reasons = sum.has("rejected") ? (ObjectNode) sum.get("rejected") : sum.putObject("rejected");
                 inc(reasons, e.path("reason").asText());
                 return true;
@@ -220,7 +248,7 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                     entry.put("winningCid", w.asText());
                 }
                 entry.put("day", e.path("day").asLong());
-                details.put(dk, entry.toString());
+                details.put(dk, canonical(entry));
                 inc(sum, "discarded");
                 sum.put("day", e.path("day").asLong());
                 return true;
@@ -234,7 +262,7 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                     p.set("batchIndex", old.get("batchIndex"));
                     p.set("batchCid", old.get("batchCid"));
                 }
-                details.put(dk, p.toString());
+                details.put(dk, canonical(p));
                 if (!old.has("status")) {
                     inc(sum, "projects");
                     inc(sum, "FINALIZED".equals(p.path("status").asText()) ? "finalizedProjects" : "unfinalizedProjects");
@@ -249,7 +277,7 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                 ObjectNode old = get(details, dk);
                 ObjectNode b = e.deepCopy();
                 b.remove("k");
-                details.put(dk, b.toString());
+                details.put(dk, canonical(b));
                 JsonNode projects = b.path("projectIds");
                 for (JsonNode project : projects) {
                     String pkey = Keys.detail(pk, "p|" + project.asText());
@@ -258,7 +286,7 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                     if (b.has("batchCid")) {
                         p.put("batchCid", b.path("batchCid").asText());
                     }
-                    details.put(pkey, p.toString());
+                    details.put(pkey, canonical(p));
                 }
                 if (!old.has("status")) {
                     inc(sum, "batchesSeen");
@@ -341,7 +369,7 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                     }
                 }
                 day.put("day", e.path("day").asLong());
-                details.put(dk, day.toString());
+                details.put(dk, canonical(day));
                 return false;
             }
             case Event.DISCARDED -> {
@@ -354,12 +382,12 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                 }
                 ObjectNode x = e.deepCopy();
                 x.remove("k");
-                details.put(xk, x.toString());
+                details.put(xk, canonical(x));
                 String dk = Keys.detail(pk, "day|" + market + "|" + dayNum);
                 ObjectNode day = get(details, dk);
                 day.put("day", e.path("day").asLong());
                 inc(day, "discarded");
-                details.put(dk, day.toString());
+                details.put(dk, canonical(day));
                 return false;
             }
             default -> {
@@ -386,7 +414,7 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                 ObjectNode c = e.deepCopy();
                 c.remove("k");
                 c.remove("dataMarket");
-                details.put(dk, c.toString());
+                details.put(dk, canonical(c));
                 if (!old.has("slotId")) {
                     inc(sum, "slots");
                 }
@@ -483,7 +511,7 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
         sum.put("seq", seq);
         ObjectNode entry = e.deepCopy();
         entry.put("group", group);
-        details.put(Keys.detail(pk, "r|" + Keys.num(seq)), entry.toString());
+        details.put(Keys.detail(pk, "r|" + Keys.num(seq)), canonical(entry));
         if (seq > RECENT_GLOBAL) {
             details.delete(Keys.detail(pk, "r|" + Keys.num(seq - RECENT_GLOBAL)));
         }
