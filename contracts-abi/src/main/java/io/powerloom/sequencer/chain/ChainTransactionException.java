@@ -20,7 +20,10 @@ public class ChainTransactionException extends RuntimeException {
 
     /** A failure with a cause and the revert reason, when known. */
     public ChainTransactionException(String message, String revertReason, Throwable cause) {
-        super(revertReason == null ? message + ": " + cause.getMessage() : message + ": reverted with " + revertReason,
+        super(
+                revertReason == null
+                        ? message + ": " + cause.getMessage()
+                        : message + ": reverted with " + revertReason,
                 cause);
         this.revertReason = revertReason;
     }
@@ -28,7 +31,8 @@ public class ChainTransactionException extends RuntimeException {
     /** Wraps what web3j threw for {@code what}, keeping the revert reason when web3j found one. */
     static ChainTransactionException of(String what, Exception e) {
         if (e instanceof TransactionException te) {
-            String reason = te.getTransactionReceipt().map(r -> r.getRevertReason()).orElse(null);
+            String reason =
+                    te.getTransactionReceipt().map(r -> r.getRevertReason()).orElse(null);
             return new ChainTransactionException(what, RevertReasons.fromMessage(reason), e);
         }
         return new ChainTransactionException(what, null, e);

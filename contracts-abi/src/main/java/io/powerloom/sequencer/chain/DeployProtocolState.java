@@ -37,7 +37,8 @@ public final class DeployProtocolState {
         try {
             options = parse(args);
             chainId = Long.parseLong(single(options, "chain-id"));
-            firstSlot = Long.parseLong(options.getOrDefault("first-slot", List.of("1")).get(0));
+            firstSlot = Long.parseLong(
+                    options.getOrDefault("first-slot", List.of("1")).get(0));
             market = new DataMarketConfig(
                     single(options, "data-market"),
                     Integer.parseInt(single(options, "epoch-size")),
@@ -98,7 +99,8 @@ public final class DeployProtocolState {
             if (!arg.startsWith("--") || eq < 3) {
                 throw new IllegalArgumentException("expected --name=value, got " + arg);
             }
-            options.computeIfAbsent(arg.substring(2, eq), k -> new ArrayList<>()).add(arg.substring(eq + 1));
+            options.computeIfAbsent(arg.substring(2, eq), k -> new ArrayList<>())
+                    .add(arg.substring(eq + 1));
         }
         return options;
     }

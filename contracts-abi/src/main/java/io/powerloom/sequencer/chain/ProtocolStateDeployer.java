@@ -58,20 +58,25 @@ public final class ProtocolStateDeployer {
      * is 15 s, far too slow for a dev chain that mines on every transaction).
      */
     public static TransactionManager transactionManager(Web3j web3j, Credentials credentials, long chainId) {
-        return new RawTransactionManager(web3j, credentials, chainId,
-                new PollingTransactionReceiptProcessor(web3j, 50, 1200));
+        return new RawTransactionManager(
+                web3j, credentials, chainId, new PollingTransactionReceiptProcessor(web3j, 50, 1200));
     }
 
     /** Wrapper of an already deployed contract, sending transactions as {@code credentials}. */
-    public static PowerloomProtocolState load(String contractAddress, Web3j web3j, Credentials credentials,
-            long chainId) {
-        return PowerloomProtocolState.load(contractAddress, web3j, transactionManager(web3j, credentials, chainId),
+    public static PowerloomProtocolState load(
+            String contractAddress, Web3j web3j, Credentials credentials, long chainId) {
+        return PowerloomProtocolState.load(
+                contractAddress,
+                web3j,
+                transactionManager(web3j, credentials, chainId),
                 new StaticGasProvider(GAS_PRICE, GAS_LIMIT));
     }
 
     /** The contract at {@code contractAddress} for calls only (views, gas estimates): it can send no transaction. */
     public static PowerloomProtocolState loadReadOnly(String contractAddress, Web3j web3j) {
-        return PowerloomProtocolState.load(contractAddress, web3j,
+        return PowerloomProtocolState.load(
+                contractAddress,
+                web3j,
                 new ReadonlyTransactionManager(web3j, "0x0000000000000000000000000000000000000000"),
                 new DefaultGasProvider());
     }
@@ -79,9 +84,13 @@ public final class ProtocolStateDeployer {
     /** Deploys a fresh contract owned by the deployer's credentials. */
     public PowerloomProtocolState deployContract() {
         try {
-            PowerloomProtocolState contract = PowerloomProtocolState.deploy(web3j, transactions, gas).send();
-            LOG.info("PowerloomProtocolState deployed at {} (chain id {}, owner {})",
-                    contract.getContractAddress(), chainId, owner.getAddress());
+            PowerloomProtocolState contract =
+                    PowerloomProtocolState.deploy(web3j, transactions, gas).send();
+            LOG.info(
+                    "PowerloomProtocolState deployed at {} (chain id {}, owner {})",
+                    contract.getContractAddress(),
+                    chainId,
+                    owner.getAddress());
             return contract;
         } catch (Exception e) {
             throw ChainTransactionException.of("deploy PowerloomProtocolState", e);
@@ -90,11 +99,19 @@ public final class ProtocolStateDeployer {
 
     /** Creates the data market and allows its sequencers. */
     public void createDataMarket(PowerloomProtocolState contract, DataMarketConfig market) {
-        send("createDataMarket " + market.dataMarket(), () -> contract.createDataMarket(market.dataMarket(),
-                BigInteger.valueOf(market.epochSize()), BigInteger.valueOf(market.snapshotSubmissionWindow()),
-                BigInteger.valueOf(market.batchSubmissionWindow()), market.epochManager()).send());
+        send(
+                "createDataMarket " + market.dataMarket(),
+                () -> contract.createDataMarket(
+                                market.dataMarket(),
+                                BigInteger.valueOf(market.epochSize()),
+                                BigInteger.valueOf(market.snapshotSubmissionWindow()),
+                                BigInteger.valueOf(market.batchSubmissionWindow()),
+                                market.epochManager())
+                        .send());
         for (String sequencer : market.sequencers()) {
-            send("addSequencer " + sequencer, () -> contract.addSequencer(market.dataMarket(), sequencer).send());
+            send(
+                    "addSequencer " + sequencer,
+                    () -> contract.addSequencer(market.dataMarket(), sequencer).send());
         }
     }
 
@@ -103,8 +120,8 @@ public final class ProtocolStateDeployer {
      *
      * @return slot id to snapshotter address, in slot order
      */
-    public Map<Long, String> registerSlots(PowerloomProtocolState contract, long firstSlotId,
-            List<String> snapshotters) {
+    public Map<Long, String> registerSlots(
+            PowerloomProtocolState contract, long firstSlotId, List<String> snapshotters) {
         if (firstSlotId < 0) {
             throw new IllegalArgumentException("slot ids are unsigned, got " + firstSlotId);
         }
@@ -112,7 +129,10 @@ public final class ProtocolStateDeployer {
         long slotId = firstSlotId;
         for (String snapshotter : snapshotters) {
             long id = slotId++;
-            send("registerSlot " + id, () -> contract.registerSlot(BigInteger.valueOf(id), snapshotter).send());
+            send(
+                    "registerSlot " + id,
+                    () -> contract.registerSlot(BigInteger.valueOf(id), snapshotter)
+                            .send());
             slots.put(id, snapshotter);
         }
         return slots;
@@ -129,15 +149,20 @@ public final class ProtocolStateDeployer {
         if (epochsPerDay < 1) {
             throw new IllegalArgumentException("a day needs at least one epoch, got " + epochsPerDay);
         }
-        BigInteger daySize = BigInteger.valueOf(epochsPerDay).multiply(BigInteger.valueOf(DEFAULT_SOURCE_CHAIN_BLOCK_TIME))
+        BigInteger daySize = BigInteger.valueOf(epochsPerDay)
+                .multiply(BigInteger.valueOf(DEFAULT_SOURCE_CHAIN_BLOCK_TIME))
                 .multiply(BigInteger.valueOf(market.epochSize()));
-        send("updateDaySize " + market.dataMarket(), () -> contract.updateDaySize(market.dataMarket(), daySize).send());
+        send(
+                "updateDaySize " + market.dataMarket(),
+                () -> contract.updateDaySize(market.dataMarket(), daySize).send());
     }
 
     /** Sets the market's daily snapshot quota. */
     public void setDailySnapshotQuota(PowerloomProtocolState contract, String dataMarket, long quota) {
-        send("updateDailySnapshotQuota " + dataMarket,
-                () -> contract.updateDailySnapshotQuota(dataMarket, BigInteger.valueOf(quota)).send());
+        send(
+                "updateDailySnapshotQuota " + dataMarket,
+                () -> contract.updateDailySnapshotQuota(dataMarket, BigInteger.valueOf(quota))
+                        .send());
     }
 
     /** Deploys the contract, creates the data market and registers the slots. */
@@ -159,8 +184,8 @@ public final class ProtocolStateDeployer {
             throw ChainTransactionException.of(what, e);
         }
         if (!receipt.isStatusOK()) {
-            throw new ChainTransactionException(what + " failed in tx " + receipt.getTransactionHash(),
-                    receipt.getRevertReason());
+            throw new ChainTransactionException(
+                    what + " failed in tx " + receipt.getTransactionHash(), receipt.getRevertReason());
         }
         return receipt;
     }

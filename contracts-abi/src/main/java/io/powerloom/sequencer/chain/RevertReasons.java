@@ -22,6 +22,7 @@ import org.web3j.protocol.core.methods.response.EthCall;
 public final class RevertReasons {
     /** Selector of {@code Error(string)}. */
     public static final String ERROR_SELECTOR = "0x08c379a0";
+
     private static final String NODE_PREFIX = "execution reverted: ";
 
     private RevertReasons() {}
@@ -41,9 +42,10 @@ public final class RevertReasons {
             return Optional.empty();
         }
         try {
-            List<Type> values = FunctionReturnDecoder.decode(body,
-                    (List) List.of(new TypeReference<Utf8String>() {}));
-            return values.isEmpty() ? Optional.empty() : Optional.of((String) values.get(0).getValue());
+            List<Type> values = FunctionReturnDecoder.decode(body, (List) List.of(new TypeReference<Utf8String>() {}));
+            return values.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of((String) values.get(0).getValue());
         } catch (RuntimeException malformed) {
             return Optional.empty();
         }
@@ -53,11 +55,12 @@ public final class RevertReasons {
      * Simulates {@code from} sending {@code data} to {@code to} at {@code block} and returns the revert reason,
      * or empty when the call would succeed (or reverts without a reason string).
      */
-    public static Optional<String> ofCall(Web3j web3j, String from, String to, String data,
-            DefaultBlockParameter block) {
+    public static Optional<String> ofCall(
+            Web3j web3j, String from, String to, String data, DefaultBlockParameter block) {
         EthCall call;
         try {
-            call = web3j.ethCall(Transaction.createEthCallTransaction(from, to, data), block).send();
+            call = web3j.ethCall(Transaction.createEthCallTransaction(from, to, data), block)
+                    .send();
         } catch (IOException e) {
             throw new UncheckedIOException("eth_call to " + to + " failed", e);
         }

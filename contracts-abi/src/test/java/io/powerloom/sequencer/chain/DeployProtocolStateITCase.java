@@ -28,10 +28,20 @@ class DeployProtocolStateITCase {
         Anvil anvil = CHAIN.anvil();
         String dm = "0x0000000000000000000000000000000000000d01";
         String[] args = {
-            "--rpc=" + anvil.rpcUrl(), "--chain-id=777", "--owner-key=" + anvil.privateKey(0),
-            "--data-market=" + dm, "--epoch-size=10", "--snapshot-window=120", "--batch-window=50",
-            "--epoch-manager=" + anvil.address(1), "--sequencer=" + anvil.address(2), "--sequencer=" + anvil.address(3),
-            "--first-slot=7", "--snapshotter=" + anvil.address(4), "--snapshotter=" + anvil.address(5)};
+            "--rpc=" + anvil.rpcUrl(),
+            "--chain-id=777",
+            "--owner-key=" + anvil.privateKey(0),
+            "--data-market=" + dm,
+            "--epoch-size=10",
+            "--snapshot-window=120",
+            "--batch-window=50",
+            "--epoch-manager=" + anvil.address(1),
+            "--sequencer=" + anvil.address(2),
+            "--sequencer=" + anvil.address(3),
+            "--first-slot=7",
+            "--snapshotter=" + anvil.address(4),
+            "--snapshotter=" + anvil.address(5)
+        };
         PrintStream stdout = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -40,7 +50,8 @@ class DeployProtocolStateITCase {
         } finally {
             System.setOut(stdout);
         }
-        JsonNode out = new ObjectMapper().readTree(captured.toString(StandardCharsets.UTF_8).trim());
+        JsonNode out = new ObjectMapper()
+                .readTree(captured.toString(StandardCharsets.UTF_8).trim());
         assertThat(out.path("chainId").asLong()).isEqualTo(777);
         assertThat(out.path("dataMarket").asText()).isEqualTo(dm);
         assertThat(out.path("slots").path("7").asText()).isEqualTo(anvil.address(4));
@@ -49,8 +60,8 @@ class DeployProtocolStateITCase {
 
         Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
         try {
-            PowerloomProtocolState contract = ProtocolStateDeployer.load(out.path("contractAddress").asText(), web3j,
-                    Credentials.create(anvil.privateKey(9)), 777);
+            PowerloomProtocolState contract = ProtocolStateDeployer.load(
+                    out.path("contractAddress").asText(), web3j, Credentials.create(anvil.privateKey(9)), 777);
             assertThat(contract.slotSnapshotterMapping(BigInteger.valueOf(8)).send())
                     .isEqualToIgnoringCase(anvil.address(5));
             assertThat(contract.getTotalSequencersCount(dm).send()).isEqualTo(BigInteger.TWO);
@@ -65,7 +76,8 @@ class DeployProtocolStateITCase {
     @Test
     void rejectsMalformedArguments() {
         assertThatThrownBy(() -> DeployProtocolState.parse(new String[] {"rpc=x"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--name=value");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--name=value");
         assertThat(DeployProtocolState.parse(new String[] {"--a=1", "--a=2", "--b="}))
                 .containsEntry("a", java.util.List.of("1", "2"))
                 .containsEntry("b", java.util.List.of(""));

@@ -130,9 +130,18 @@ class ProtocolStateAbiTest {
         List<String> fields = StreamSupport.stream(nodeInfo.path("components").spliterator(), false)
                 .map(c -> c.path("name").asText() + ":" + c.path("type").asText())
                 .collect(Collectors.toList());
-        assertThat(fields).containsExactly("snapshotterAddress:address", "nodePrice:uint256",
-                "amountSentOnL1:uint256", "mintedOn:uint256", "burnedOn:uint256", "lastUpdated:uint256",
-                "isLegacy:bool", "claimedTokens:bool", "active:bool", "isKyced:bool");
+        assertThat(fields)
+                .containsExactly(
+                        "snapshotterAddress:address",
+                        "nodePrice:uint256",
+                        "amountSentOnL1:uint256",
+                        "mintedOn:uint256",
+                        "burnedOn:uint256",
+                        "lastUpdated:uint256",
+                        "isLegacy:bool",
+                        "claimedTokens:bool",
+                        "active:bool",
+                        "isKyced:bool");
 
         assertThat(outputTypes(byName.get("getSequencers"))).containsExactly("address[]");
         assertThat(outputTypes(byName.get("EPOCH_SIZE"))).containsExactly("uint8");
@@ -152,8 +161,8 @@ class ProtocolStateAbiTest {
     void abiComesFromTheCommittedSource() throws IOException, NoSuchAlgorithmException {
         Path source = Path.of("solidity", "PowerloomProtocolState.sol");
         assertThat(source).as("run from the contracts-abi module folder").isRegularFile();
-        String actual = HexFormat.of().formatHex(
-                MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(source)));
+        String actual =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(source)));
         String recorded;
         try (InputStream in = getClass().getResourceAsStream("/contracts/PowerloomProtocolState.sol.sha256")) {
             assertThat(in).isNotNull();
@@ -167,8 +176,9 @@ class ProtocolStateAbiTest {
     @Test
     void sourceRevertsWithEveryDocumentedCode() throws IOException {
         String source = Files.readString(Path.of("solidity", "PowerloomProtocolState.sol"));
-        for (String code : List.of("E02", "E03", "E04", "E05", "E09", "E18", "E20", "E21", "E22", "E23", "E24",
-                "E25", "E29", "E30", "E43", "E19", "E38", "E48")) {
+        for (String code : List.of(
+                "E02", "E03", "E04", "E05", "E09", "E18", "E20", "E21", "E22", "E23", "E24", "E25", "E29", "E30", "E43",
+                "E19", "E38", "E48")) {
             assertThat(source).contains("\"" + code + "\")");
         }
     }
@@ -180,7 +190,8 @@ class ProtocolStateAbiTest {
                 continue;
             }
             String params = StreamSupport.stream(entry.path("inputs").spliterator(), false)
-                    .map(i -> i.path("type").asText() + (markIndexed && i.path("indexed").asBoolean() ? "*" : ""))
+                    .map(i -> i.path("type").asText()
+                            + (markIndexed && i.path("indexed").asBoolean() ? "*" : ""))
                     .collect(Collectors.joining(","));
             out.add(entry.path("name").asText() + "(" + params + ")");
         }

@@ -35,20 +35,26 @@ class ProtocolStateReorgITCase {
         try {
             Credentials owner = Credentials.create(anvil.privateKey(0));
             String dm = "0x00000000000000000000000000000000000000aa";
-            ProtocolStateDeployment d = new ProtocolStateDeployer(web3j, owner, CHAIN_ID).deploy(
-                    new DataMarketConfig(dm, 10, 120, 50, owner.getAddress(), List.of(owner.getAddress())), 1,
-                    List.of());
+            ProtocolStateDeployment d = new ProtocolStateDeployer(web3j, owner, CHAIN_ID)
+                    .deploy(
+                            new DataMarketConfig(dm, 10, 120, 50, owner.getAddress(), List.of(owner.getAddress())),
+                            1,
+                            List.of());
             PowerloomProtocolState contract = d.contract();
 
             String beforeRelease = anvil.snapshot();
-            TransactionReceipt first = contract.releaseEpoch(dm, BigInteger.ONE, BigInteger.TEN).send();
+            TransactionReceipt first =
+                    contract.releaseEpoch(dm, BigInteger.ONE, BigInteger.TEN).send();
             BigInteger height = first.getBlockNumber();
             assertThat(epochLogs(web3j, d.contractAddress(), height)).hasSize(1);
 
             assertThat(anvil.revert(beforeRelease)).isTrue();
             assertThat(anvil.blockNumber()).isEqualTo(height.longValueExact() - 1);
-            assertThat(web3j.ethGetTransactionReceipt(first.getTransactionHash()).send().getTransactionReceipt())
-                    .as("the first release is gone").isEmpty();
+            assertThat(web3j.ethGetTransactionReceipt(first.getTransactionHash())
+                            .send()
+                            .getTransactionReceipt())
+                    .as("the first release is gone")
+                    .isEmpty();
             assertThat(contract.currentEpoch(dm).send().component3()).isZero();
 
             TransactionReceipt second = contract.releaseEpoch(dm, BigInteger.valueOf(101), BigInteger.valueOf(110))
@@ -70,8 +76,8 @@ class ProtocolStateReorgITCase {
 
     @SuppressWarnings("rawtypes")
     private static List<EthLog.LogResult> epochLogs(Web3j web3j, String contract, BigInteger block) throws Exception {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(block), DefaultBlockParameter.valueOf(block),
-                contract);
+        EthFilter filter =
+                new EthFilter(DefaultBlockParameter.valueOf(block), DefaultBlockParameter.valueOf(block), contract);
         filter.addSingleTopic(org.web3j.abi.EventEncoder.encode(PowerloomProtocolState.EPOCHRELEASED_EVENT));
         return web3j.ethGetLogs(filter).send().getLogs();
     }

@@ -30,14 +30,16 @@ class RevertReasonsTest {
         assertThat(RevertReasons.decode(null)).isEmpty();
         assertThat(RevertReasons.decode("0x")).isEmpty();
         // Panic(uint256) 0x11 (arithmetic overflow)
-        assertThat(RevertReasons.decode("0x4e487b71"
-                + "0000000000000000000000000000000000000000000000000000000000000011")).isEmpty();
+        assertThat(RevertReasons.decode(
+                        "0x4e487b71" + "0000000000000000000000000000000000000000000000000000000000000011"))
+                .isEmpty();
         // truncated
         assertThat(RevertReasons.decode(E25.substring(0, E25.length() - 10))).isEmpty();
         // length word claims more bytes than present
         assertThat(RevertReasons.decode(E25.replace(
-                "0000000000000000000000000000000000000000000000000000000000000003",
-                "00000000000000000000000000000000000000000000000000000000000000ff"))).isEmpty();
+                        "0000000000000000000000000000000000000000000000000000000000000003",
+                        "00000000000000000000000000000000000000000000000000000000000000ff")))
+                .isEmpty();
     }
 
     @Test

@@ -34,7 +34,8 @@ public final class ClusterScripts {
             }
             dir = dir.getParent();
         }
-        throw new IllegalStateException("no flink-cluster/start-cluster.sh above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no flink-cluster/start-cluster.sh above " + Path.of("").toAbsolutePath());
     }
 
     /** The {@code flink-cluster} folder. */
@@ -64,14 +65,20 @@ public final class ClusterScripts {
             Path out = Files.createTempFile("script-" + script + "-", ".out");
             Path err = Files.createTempFile("script-" + script + "-", ".err");
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
             boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            Result r = new Result(done ? p.exitValue() : -1, Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - t0));
+            Result r = new Result(
+                    done ? p.exitValue() : -1,
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8),
+                    Duration.ofNanos(System.nanoTime() - t0));
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
             if (!done || r.exitCode() != 0) {
@@ -92,8 +99,8 @@ public final class ClusterScripts {
         private final transient Result result;
 
         ScriptFailedException(String command, Result r, Duration timedOutAfter) {
-            super((timedOutAfter != null ? "timed out after " + timedOutAfter : "exit code " + r.exitCode()) + ": " + command
-                    + "\n--- stdout ---\n" + r.stdout() + "\n--- stderr ---\n" + r.stderr());
+            super((timedOutAfter != null ? "timed out after " + timedOutAfter : "exit code " + r.exitCode()) + ": "
+                    + command + "\n--- stdout ---\n" + r.stdout() + "\n--- stderr ---\n" + r.stderr());
             this.result = r;
         }
 

@@ -3,6 +3,8 @@ package io.powerloom.sequencer.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.sun.net.httpserver.HttpServer;
+import io.powerloom.sequencer.infra.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,13 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.sun.net.httpserver.HttpServer;
-
-import io.powerloom.sequencer.infra.FreePorts;
 
 /**
  * The flink-cluster scripts refuse bad input with a clear reason and a non-zero exit, without starting anything:
@@ -32,8 +29,8 @@ class ClusterScriptsTest {
     Path dir;
 
     static String failure(String script, String... args) {
-        ClusterScripts.ScriptFailedException e = catchThrowableOfType(ClusterScripts.ScriptFailedException.class,
-                () -> SCRIPTS.run(script, List.of(args), TIMEOUT));
+        ClusterScripts.ScriptFailedException e = catchThrowableOfType(
+                ClusterScripts.ScriptFailedException.class, () -> SCRIPTS.run(script, List.of(args), TIMEOUT));
         assertThat(e).as("%s %s should fail", script, List.of(args)).isNotNull();
         assertThat(e.result().exitCode()).isEqualTo(1);
         return e.result().stderr();
@@ -41,9 +38,13 @@ class ClusterScriptsTest {
 
     @Test
     void everyScriptExplainsItselfWithHelp() {
-        for (String script : List.of("start-cluster.sh", "stop-cluster.sh", "submit-job.sh", "savepoint.sh", "replay.sh")) {
+        for (String script :
+                List.of("start-cluster.sh", "stop-cluster.sh", "submit-job.sh", "savepoint.sh", "replay.sh")) {
             ClusterScripts.Result r = SCRIPTS.run(script, List.of("--help"), TIMEOUT);
-            assertThat(r.stdout()).as(script).contains("flink-cluster/" + script + " [").doesNotContain("set -euo");
+            assertThat(r.stdout())
+                    .as(script)
+                    .contains("flink-cluster/" + script + " [")
+                    .doesNotContain("set -euo");
         }
     }
 
@@ -60,8 +61,14 @@ class ClusterScriptsTest {
     @Test
     void startRefusesABusyRestPort() throws IOException {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            assertThat(failure("start-cluster.sh", "--run-dir", dir.toString(), "--rest-port",
-                    Integer.toString(busy.getLocalPort()), "--rpc-port", Integer.toString(FreePorts.next())))
+            assertThat(failure(
+                            "start-cluster.sh",
+                            "--run-dir",
+                            dir.toString(),
+                            "--rest-port",
+                            Integer.toString(busy.getLocalPort()),
+                            "--rpc-port",
+                            Integer.toString(FreePorts.next())))
                     .contains("REST port " + busy.getLocalPort() + " is in use");
         }
         assertThat(dir.resolve("jobmanager.pid")).doesNotExist();
@@ -78,7 +85,8 @@ class ClusterScriptsTest {
         assertThat(failure("submit-job.sh")).contains("which jar?");
         assertThat(failure("submit-job.sh", dir.resolve("nope.jar").toString())).contains("no such jar");
         Path jar = Files.writeString(dir.resolve("job.jar"), "not really a jar");
-        assertThat(failure("submit-job.sh", jar.toString(), "--parallelism", "0")).contains("--parallelism must be a positive number");
+        assertThat(failure("submit-job.sh", jar.toString(), "--parallelism", "0"))
+                .contains("--parallelism must be a positive number");
         assertThat(failure("submit-job.sh", "--url", "http://127.0.0.1:" + FreePorts.next(), jar.toString()))
                 .contains("no answer from the Flink REST API");
     }
@@ -120,7 +128,8 @@ class ClusterScriptsTest {
     @Test
     void savepointRefusesAMalformedJobIdAndDrainWithoutStop() {
         assertThat(failure("savepoint.sh", "not-a-job")).contains("a job id is 32 hex characters");
-        assertThat(failure("savepoint.sh", "0123456789abcdef0123456789abcdef", "--drain")).contains("--drain only goes with --stop");
+        assertThat(failure("savepoint.sh", "0123456789abcdef0123456789abcdef", "--drain"))
+                .contains("--drain only goes with --stop");
         assertThat(failure("savepoint.sh", "0123456789abcdef0123456789abcdef", "--format", "zip"))
                 .contains("--format is canonical or native");
     }

@@ -1,5 +1,7 @@
 package io.powerloom.sequencer.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,9 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The read side of Flink's REST API that the cluster tests need: cluster overview, job state, exceptions,
@@ -20,7 +19,8 @@ public final class FlinkRestClient {
     private static final Set<String> TERMINAL = Set.of("FINISHED", "FAILED", "CANCELED", "SUSPENDED");
 
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public FlinkRestClient(String baseUrl) {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
@@ -58,8 +58,10 @@ public final class FlinkRestClient {
 
     /** Cancels the job ({@code PATCH /jobs/<id>?mode=cancel}). */
     public void cancel(String jobId) {
-        call(HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "?mode=cancel"))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()), "cancel " + jobId);
+        call(
+                HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "?mode=cancel"))
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody()),
+                "cancel " + jobId);
     }
 
     /**
@@ -106,8 +108,8 @@ public final class FlinkRestClient {
 
     private JsonNode call(HttpRequest.Builder request, String what) {
         try {
-            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 400) {
                 throw new IllegalStateException("Flink REST " + what + ": HTTP " + r.statusCode() + ": " + r.body());
             }

@@ -2,6 +2,20 @@ package io.powerloom.sequencer.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
+import io.powerloom.sequencer.infra.anvil.Anvil;
+import io.powerloom.sequencer.infra.anvil.AnvilExtension;
+import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
+import io.powerloom.sequencer.infra.kafka.KafkaExtension;
+import io.powerloom.sequencer.job.EpochScenario;
+import io.powerloom.sequencer.job.Snapshotters;
+import io.powerloom.sequencer.job.TestNetwork;
+import io.powerloom.sequencer.protocol.records.ChainBlock;
+import io.powerloom.sequencer.protocol.records.Heartbeat;
+import io.powerloom.sequencer.protocol.records.RecordCodec;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -25,22 +38,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.powerloom.sequencer.chain.ProtocolStateDeployment;
-import io.powerloom.sequencer.contracts.PowerloomProtocolState;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.anvil.AnvilExtension;
-import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
-import io.powerloom.sequencer.infra.kafka.KafkaExtension;
-import io.powerloom.sequencer.job.EpochScenario;
-import io.powerloom.sequencer.job.Snapshotters;
-import io.powerloom.sequencer.job.TestNetwork;
-import io.powerloom.sequencer.protocol.records.ChainBlock;
-import io.powerloom.sequencer.protocol.records.Heartbeat;
-import io.powerloom.sequencer.protocol.records.RecordCodec;
 
 /**
  * The shaded job jar on a real standalone Flink session cluster ({@code flink-cluster/start-cluster.sh}: a
@@ -65,15 +62,18 @@ class StandaloneClusterITCase {
     static final int PROJECTS = 20;
     static final int BATCH_SIZE = 8;
     static final int SUBMISSION_PARTITIONS = 4;
-    static final long T0 = (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(2).toMillis();
+    static final long T0 =
+            (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(2).toMillis();
     static final String MARKET = Snapshotters.MARKET;
     /** The shaded job jar: flink-job's artifact of this build, as the module's pom passes it ({@code -Djob.jar}). */
     static final Path JOB_JAR = ShadedJobJar.path();
 
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
+
     @RegisterExtension
     static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(Snapshotters.CHAIN_ID));
+
     @RegisterExtension
     static final IpfsExtension IPFS = new IpfsExtension();
 
@@ -98,8 +98,9 @@ class StandaloneClusterITCase {
         cluster = StandaloneFlinkCluster.start(runDir, 2);
         cluster.pid("jobmanager").ifPresent(p -> clusterPids.put("jobmanager", p));
         cluster.pid("taskmanager").ifPresent(p -> clusterPids.put("taskmanager", p));
-        System.out.printf("standalone cluster up in %d ms at %s (run dir %s)%n", cluster.startTime().toMillis(),
-                cluster.restUrl(), runDir);
+        System.out.printf(
+                "standalone cluster up in %d ms at %s (run dir %s)%n",
+                cluster.startTime().toMillis(), cluster.restUrl(), runDir);
     }
 
     @AfterAll
@@ -107,8 +108,10 @@ class StandaloneClusterITCase {
         if (cluster != null) {
             cluster.close();
             assertThat(clusterPids).containsOnlyKeys("jobmanager", "taskmanager");
-            clusterPids.forEach((role, pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-                    .as("%s (pid %d) still running after stop-cluster.sh", role, pid).isFalse());
+            clusterPids.forEach((role, pid) -> assertThat(
+                            ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .as("%s (pid %d) still running after stop-cluster.sh", role, pid)
+                    .isFalse());
         }
     }
 
@@ -116,7 +119,8 @@ class StandaloneClusterITCase {
     @org.junit.jupiter.api.AfterEach
     void cancelWhatIsStillRunning() throws InterruptedException {
         for (JsonNode j : cluster.rest().get("jobs/overview").path("jobs")) {
-            if (Set.of("RUNNING", "CREATED", "INITIALIZING", "RESTARTING").contains(j.path("state").asText())) {
+            if (Set.of("RUNNING", "CREATED", "INITIALIZING", "RESTARTING")
+                    .contains(j.path("state").asText())) {
                 String id = j.path("jid").asText();
                 System.out.println("cancelling job " + id + " left running");
                 cluster.rest().cancel(id);
@@ -147,14 +151,20 @@ class StandaloneClusterITCase {
     @Test
     @Order(1)
     void aBadSubmissionReturnsTheJobsReason() {
-        ClusterScripts.Result r = cluster.submitExpectingFailure(JOB_JAR.toAbsolutePath(),
-                List.of("--sequencer.data-markets", MARKET, "--sequencer.batch.size"));
+        ClusterScripts.Result r = cluster.submitExpectingFailure(
+                JOB_JAR.toAbsolutePath(), List.of("--sequencer.data-markets", MARKET, "--sequencer.batch.size"));
         assertThat(r.stderr()).contains("missing value for --sequencer.batch.size");
-        ClusterScripts.Result misspelled = cluster.submitExpectingFailure(JOB_JAR.toAbsolutePath(),
-                List.of("--sequencer.data-markets", MARKET, "--sequencer.batch.sise", "10"));
-        assertThat(misspelled.stderr()).contains("unknown setting sequencer.batch.sise").contains("sequencer.batch.size");
-        assertThat(cluster.rest().get("jobs").path("jobs")).as("no job was created").isEmpty();
-        assertThat(cluster.rest().get("jars").path("files")).as("the refused jar was removed again").isEmpty();
+        ClusterScripts.Result misspelled = cluster.submitExpectingFailure(
+                JOB_JAR.toAbsolutePath(), List.of("--sequencer.data-markets", MARKET, "--sequencer.batch.sise", "10"));
+        assertThat(misspelled.stderr())
+                .contains("unknown setting sequencer.batch.sise")
+                .contains("sequencer.batch.size");
+        assertThat(cluster.rest().get("jobs").path("jobs"))
+                .as("no job was created")
+                .isEmpty();
+        assertThat(cluster.rest().get("jars").path("files"))
+                .as("the refused jar was removed again")
+                .isEmpty();
     }
 
     @Test
@@ -166,22 +176,26 @@ class StandaloneClusterITCase {
         assertThat(overview.path("slots-total").asInt()).isEqualTo(2);
 
         createOutputTopics("r1");
-        ClusterScripts.Result run = cluster.submitAndWait(JOB_JAR.toAbsolutePath(), 2, programArgs("r1", "latest"),
-                Duration.ofMinutes(3));
+        ClusterScripts.Result run =
+                cluster.submitAndWait(JOB_JAR.toAbsolutePath(), 2, programArgs("r1", "latest"), Duration.ofMinutes(3));
         String jobId = run.lastLine();
         assertThat(jobId).matches("[0-9a-f]{32}");
         assertThat(run.stderr()).contains("job " + jobId + " FINISHED");
         assertThat(rest.state(jobId)).isEqualTo("FINISHED");
-        System.out.printf("bounded run on the standalone cluster, submit-job.sh --wait: %d ms%n%s", run.took().toMillis(),
-                run.stderr());
+        System.out.printf(
+                "bounded run on the standalone cluster, submit-job.sh --wait: %d ms%n%s",
+                run.took().toMillis(), run.stderr());
 
         // it really ran there, with the cluster's RocksDB backend and checkpoints in the run directory
         JsonNode job = rest.job(jobId);
-        assertThat(job.path("vertices")).extracting(v -> v.path("name").asText())
+        assertThat(job.path("vertices"))
+                .extracting(v -> v.path("name").asText())
                 .anyMatch(n -> n.contains("finalize: consensus per project and epoch"));
-        assertThat(job.path("vertices")).allSatisfy(v -> assertThat(v.path("status").asText()).isEqualTo("FINISHED"));
+        assertThat(job.path("vertices"))
+                .allSatisfy(v -> assertThat(v.path("status").asText()).isEqualTo("FINISHED"));
         assertThat(rest.checkpointConfig(jobId).path("state_backend").asText()).containsIgnoringCase("rocksdb");
-        assertThat(rest.checkpoints(jobId).path("counts").path("completed").asInt()).isPositive();
+        assertThat(rest.checkpoints(jobId).path("counts").path("completed").asInt())
+                .isPositive();
         assertThat(cluster.runDir().resolve("checkpoints").resolve(jobId)).isDirectory();
 
         Map<String, JsonNode> finalized = readFinalized("r1", EPOCHS * PROJECTS);
@@ -208,7 +222,9 @@ class StandaloneClusterITCase {
         assertThat(before.keySet()).allMatch(k -> !k.startsWith(MARKET + "|3|"));
 
         String whileRunning = cluster.savepoint(first);
-        assertThat(rest.state(first)).as("a plain savepoint leaves the job running").isEqualTo("RUNNING");
+        assertThat(rest.state(first))
+                .as("a plain savepoint leaves the job running")
+                .isEqualTo("RUNNING");
         assertThat(Path.of(URI.create(whileRunning))).isDirectoryContaining("glob:**/_metadata");
 
         long t0 = System.nanoTime();
@@ -218,7 +234,8 @@ class StandaloneClusterITCase {
         assertThat(savepoint).isNotEqualTo(whileRunning).startsWith("file:");
         assertThat(Path.of(URI.create(savepoint))).isDirectoryContaining("glob:**/_metadata");
 
-        assertThat(rest.job(first).path("vertices")).extracting(v -> v.path("name").asText())
+        assertThat(rest.job(first).path("vertices"))
+                .extracting(v -> v.path("name").asText())
                 .noneMatch(n -> n.contains("accounting"));
         // the "new version": same jar and uids plus the accounting stage, parallelism 1, resumed from the savepoint
         String second = cluster.submit(JOB_JAR.toAbsolutePath(), 1, savepoint, programArgs("r2", "none"));
@@ -256,10 +273,18 @@ class StandaloneClusterITCase {
                     .forEach(m -> ids.add(m.path("id").asText()));
             Thread.sleep(500);
         }
-        System.out.println("finalize vertex metric ids: " + ids.stream().filter(i -> !i.contains("numRecords")
-                && !i.contains("Watermark") && !i.contains("numBytes") && !i.contains("Buffers")).sorted().toList());
-        assertThat(ids).contains("0.finalize__consensus_per_project_and_epoch.finalized",
-                "0.finalize__consensus_per_project_and_epoch.rejected_late");
+        System.out.println("finalize vertex metric ids: "
+                + ids.stream()
+                        .filter(i -> !i.contains("numRecords")
+                                && !i.contains("Watermark")
+                                && !i.contains("numBytes")
+                                && !i.contains("Buffers"))
+                        .sorted()
+                        .toList());
+        assertThat(ids)
+                .contains(
+                        "0.finalize__consensus_per_project_and_epoch.finalized",
+                        "0.finalize__consensus_per_project_and_epoch.rejected_late");
         // the accounting stage runs in the restored job, its metrics under the identifiers docs/operations.md lists
         JsonNode accountingVertex = null;
         for (JsonNode v : rest.job(second).path("vertices")) {
@@ -273,13 +298,17 @@ class StandaloneClusterITCase {
         while (!accountingIds.contains("0.accounting__counts_per_day_and_slot.accounting_current_day")
                 && System.nanoTime() < accountingDeadline) {
             accountingIds.clear();
-            rest.get("jobs/" + second + "/vertices/" + accountingVertex.path("id").asText() + "/metrics")
+            rest.get("jobs/" + second + "/vertices/"
+                            + accountingVertex.path("id").asText() + "/metrics")
                     .forEach(m -> accountingIds.add(m.path("id").asText()));
             Thread.sleep(500);
         }
-        assertThat(accountingIds).contains("0.accounting__counts_per_day_and_slot.accounting_tallies",
-                "0.accounting__counts_per_day_and_slot.accounting_current_day");
-        assertThat(KAFKA.admin().listTopics().names().get()).as("created by the job at start")
+        assertThat(accountingIds)
+                .contains(
+                        "0.accounting__counts_per_day_and_slot.accounting_tallies",
+                        "0.accounting__counts_per_day_and_slot.accounting_current_day");
+        assertThat(KAFKA.admin().listTopics().names().get())
+                .as("created by the job at start")
                 .contains("slot-counts-r2", "discarded-r2");
 
         rest.cancel(second);
@@ -294,32 +323,39 @@ class StandaloneClusterITCase {
         live.remove("sequencer.batch.size");
         live.remove("sequencer.kafka.start-from");
         live.remove("sequencer.kafka.stop-at");
-        List<String> args = new ArrayList<>(List.of("--mode", "audit", "--from", "epoch:1", "--to", "epoch:" + EPOCHS,
-                "--run-id", "cluster-audit"));
+        List<String> args = new ArrayList<>(List.of(
+                "--mode", "audit", "--from", "epoch:1", "--to", "epoch:" + EPOCHS, "--run-id", "cluster-audit"));
         live.forEach((k, v) -> {
             args.add("--" + k);
             args.add(v);
         });
         ClusterScripts.Result r = cluster.replay(JOB_JAR.toAbsolutePath(), args, Duration.ofMinutes(3));
         System.out.printf("replay.sh --url: %d ms%n%s%s", r.took().toMillis(), r.stdout(), r.stderr());
-        assertThat(r.stdout()).contains("replay audit: " + EPOCHS * expectedBatchesPerEpoch() + " batches {AUDIT_MATCH=")
+        assertThat(r.stdout())
+                .contains("replay audit: " + EPOCHS * expectedBatchesPerEpoch() + " batches {AUDIT_MATCH=")
                 .contains("MATCH (exit 0)");
-        assertThat(readKeyed("batches-r1-cluster-audit", 100, Duration.ofSeconds(5)).values())
-                .extracting(n -> n.path("status").asText()).containsOnly("AUDIT_MATCH");
+        assertThat(readKeyed("batches-r1-cluster-audit", 100, Duration.ofSeconds(5))
+                        .values())
+                .extracting(n -> n.path("status").asText())
+                .containsOnly("AUDIT_MATCH");
 
         // the cluster is still there: the same JobManager and TaskManager, the replay job FINISHED
         assertThat(cluster.rest().overview().path("taskmanagers").asInt()).isEqualTo(1);
-        clusterPids.forEach((role, pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-                .as("%s (pid %d) alive after the replay", role, pid).isTrue());
-        assertThat(cluster.rest().get("jobs/overview").path("jobs")).filteredOn(j -> j.path("name").asText()
-                .equals("powerloom-sequencer-replay-cluster-audit"))
-                .singleElement().satisfies(j -> assertThat(j.path("state").asText()).isEqualTo("FINISHED"));
+        clusterPids.forEach((role, pid) -> assertThat(
+                        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .as("%s (pid %d) alive after the replay", role, pid)
+                .isTrue());
+        assertThat(cluster.rest().get("jobs/overview").path("jobs"))
+                .filteredOn(j -> j.path("name").asText().equals("powerloom-sequencer-replay-cluster-audit"))
+                .singleElement()
+                .satisfies(j -> assertThat(j.path("state").asText()).isEqualTo("FINISHED"));
 
         // a bad replay is refused at submission with the replay's one line, and leaves no job behind
         List<String> bad = new ArrayList<>(args);
         bad.set(bad.indexOf("--from") + 1, "epoch:abc");
         ClusterScripts.ScriptFailedException refused = org.junit.jupiter.api.Assertions.assertThrows(
-                ClusterScripts.ScriptFailedException.class, () -> cluster.replay(JOB_JAR.toAbsolutePath(), bad, Duration.ofMinutes(1)));
+                ClusterScripts.ScriptFailedException.class,
+                () -> cluster.replay(JOB_JAR.toAbsolutePath(), bad, Duration.ofMinutes(1)));
         assertThat(refused.result().exitCode()).isEqualTo(1);
         assertThat(refused.result().stderr()).contains("--from epoch:abc: expected epoch:<number>");
     }
@@ -329,20 +365,26 @@ class StandaloneClusterITCase {
     void theOperatorWalkThroughRunsAsWritten() throws Exception {
         Path repo = ClusterScripts.locate().folder().getParent();
         String readme = Files.readString(repo.resolve("flink-cluster").resolve("README.md"));
-        String block = readme.substring(readme.indexOf("<!-- walk-through:start -->"), readme.indexOf("<!-- walk-through:end -->"));
+        String block = readme.substring(
+                readme.indexOf("<!-- walk-through:start -->"), readme.indexOf("<!-- walk-through:end -->"));
         String script = block.substring(block.indexOf("```bash\n") + 8, block.lastIndexOf("```"));
         String operations = Files.readString(repo.resolve("docs").resolve("operations.md"));
-        assertThat(operations.substring(operations.indexOf("<!-- walk-through:start -->"),
-                operations.indexOf("<!-- walk-through:end -->"))).as("docs/operations.md shows the same walk-through")
+        assertThat(operations.substring(
+                        operations.indexOf("<!-- walk-through:start -->"),
+                        operations.indexOf("<!-- walk-through:end -->")))
+                .as("docs/operations.md shows the same walk-through")
                 .isEqualTo(block);
         createOutputTopics("wt");
         Map<String, String> c = new TreeMap<>(network.jobConfig("wt", BATCH_SIZE));
         c.put("sequencer.kafka.stop-at", "none");
         c.remove("sequencer.checkpoint-interval");
-        String jobArgs = c.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+        String jobArgs = c.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
         assertThat(jobArgs).doesNotContain("  ").doesNotContainPattern("=[^ ]* [^-]");
 
-        ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(repo.toFile())
+        ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
+                .directory(repo.toFile())
                 .redirectErrorStream(true);
         pb.environment().put("URL", cluster.restUrl());
         pb.environment().put("JAR", JOB_JAR.toAbsolutePath().toString());
@@ -369,10 +411,14 @@ class StandaloneClusterITCase {
     static void advanceEventTime(long at) {
         try (var producer = KAFKA.newProducer()) {
             for (int p = 0; p < SUBMISSION_PARTITIONS; p++) {
-                producer.send(new ProducerRecord<>("submissions", p, at, "hb",
-                        RecordCodec.encode(new Heartbeat(at, "cluster-test", p, 0))));
+                producer.send(new ProducerRecord<>(
+                        "submissions", p, at, "hb", RecordCodec.encode(new Heartbeat(at, "cluster-test", p, 0))));
             }
-            producer.send(new ProducerRecord<>("protocol-chain", 0, at, "block",
+            producer.send(new ProducerRecord<>(
+                    "protocol-chain",
+                    0,
+                    at,
+                    "block",
                     RecordCodec.encode(new ChainBlock(EpochScenario.HEAD_BLOCK + 1, "0x" + "ce".repeat(32), 2, at))));
             producer.flush();
         }
@@ -408,7 +454,9 @@ class StandaloneClusterITCase {
     static Map<String, JsonNode> readFinalized(String run, int expected) throws Exception {
         Map<String, JsonNode> out = readKeyed("finalized-" + run, expected, Duration.ofSeconds(30));
         assertThat(out).as("finalizations in finalized-" + run).hasSize(expected);
-        assertThat(readKeyed("finalized-" + run, expected + 1, Duration.ofSeconds(2))).as("no extra finalization").hasSize(expected);
+        assertThat(readKeyed("finalized-" + run, expected + 1, Duration.ofSeconds(2)))
+                .as("no extra finalization")
+                .hasSize(expected);
         return out;
     }
 
@@ -417,7 +465,9 @@ class StandaloneClusterITCase {
         int expected = EPOCHS * (expectedBatchesPerEpoch() + 1);
         Map<String, JsonNode> out = readKeyed("batches-" + run, expected, Duration.ofSeconds(30));
         assertThat(out).as("batch records of " + run).hasSize(expected);
-        assertThat(readKeyed("batches-" + run, expected + 1, Duration.ofSeconds(2))).as("no extra batch record").hasSize(expected);
+        assertThat(readKeyed("batches-" + run, expected + 1, Duration.ofSeconds(2)))
+                .as("no extra batch record")
+                .hasSize(expected);
         return out;
     }
 
@@ -426,13 +476,17 @@ class StandaloneClusterITCase {
         Map<String, JsonNode> out = new TreeMap<>();
         for (ConsumerRecord<String, byte[]> r : KAFKA.readAll(topic, count, timeout)) {
             JsonNode n = JSON.readTree(new String(r.value(), StandardCharsets.UTF_8));
-            assertThat(out.put(r.key(), n)).as("duplicate record " + r.key() + " in " + topic).isNull();
+            assertThat(out.put(r.key(), n))
+                    .as("duplicate record " + r.key() + " in " + topic)
+                    .isNull();
         }
         return out;
     }
 
     static int expectedBatchesPerEpoch() {
-        long perEpoch = scenario.expected().values().stream().filter(x -> x.epoch() == 1 && x.finalized()).count();
+        long perEpoch = scenario.expected().values().stream()
+                .filter(x -> x.epoch() == 1 && x.finalized())
+                .count();
         return (int) ((perEpoch + BATCH_SIZE - 1) / BATCH_SIZE);
     }
 
@@ -465,20 +519,29 @@ class StandaloneClusterITCase {
             assertThat(end).as("end of epoch " + e).isNotNull();
             assertThat(end.path("status").asText()).isIn(allowedStatus);
             BigInteger epoch = BigInteger.valueOf(e);
-            assertThat(contract.batchSubmissionsCompleted(MARKET, epoch).send()).as("epoch %d completed", e).isTrue();
-            List<String> onChain = ((List<?>) contract.epochIdToBatchCids(MARKET, epoch).send()).stream()
-                    .map(Object::toString).collect(Collectors.toList());
+            assertThat(contract.batchSubmissionsCompleted(MARKET, epoch).send())
+                    .as("epoch %d completed", e)
+                    .isTrue();
+            List<String> onChain = ((List<?>)
+                            contract.epochIdToBatchCids(MARKET, epoch).send())
+                    .stream().map(Object::toString).collect(Collectors.toList());
             assertThat(onChain).as("batch CIDs of epoch %d on chain", e).containsExactlyInAnyOrderElementsOf(cids);
             for (EpochScenario.Expected x : scenario.expected().values()) {
                 if (x.epoch() == e && x.finalized()) {
-                    assertThat(contract.maxSnapshotsCid(MARKET, x.projectId(), epoch).send()).as(x.projectId()).isEqualTo(x.cid());
+                    assertThat(contract.maxSnapshotsCid(MARKET, x.projectId(), epoch)
+                                    .send())
+                            .as(x.projectId())
+                            .isEqualTo(x.cid());
                 }
             }
         }
-        assertThat(countLogs(PowerloomProtocolState.SNAPSHOTBATCHSUBMITTED_EVENT)).as("batch commits, ever")
+        assertThat(countLogs(PowerloomProtocolState.SNAPSHOTBATCHSUBMITTED_EVENT))
+                .as("batch commits, ever")
                 .isEqualTo((long) EPOCHS * perEpoch);
-        assertThat(countLogs(PowerloomProtocolState.BATCHSUBMISSIONSCOMPLETED_EVENT)).isEqualTo(EPOCHS);
-        assertThat(countLogs(PowerloomProtocolState.DELAYEDBATCHSUBMITTED_EVENT)).isZero();
+        assertThat(countLogs(PowerloomProtocolState.BATCHSUBMISSIONSCOMPLETED_EVENT))
+                .isEqualTo(EPOCHS);
+        assertThat(countLogs(PowerloomProtocolState.DELAYEDBATCHSUBMITTED_EVENT))
+                .isZero();
     }
 
     static long countLogs(org.web3j.abi.datatypes.Event event) throws Exception {

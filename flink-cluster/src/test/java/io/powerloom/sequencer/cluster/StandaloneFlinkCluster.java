@@ -1,5 +1,6 @@
 package io.powerloom.sequencer.cluster;
 
+import io.powerloom.sequencer.infra.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,8 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import io.powerloom.sequencer.infra.FreePorts;
 
 /**
  * A real standalone Flink session cluster (one JobManager JVM, one TaskManager JVM) started and stopped with
@@ -44,10 +43,22 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         ClusterScripts scripts = ClusterScripts.locate();
         int restPort = FreePorts.next();
         int rpcPort = FreePorts.next();
-        ClusterScripts.Result r = scripts.run("start-cluster.sh", List.of("--run-dir", runDir.toString(),
-                "--rest-port", Integer.toString(restPort), "--rpc-port", Integer.toString(rpcPort),
-                "--slots", Integer.toString(slots), "--owner-pid", Long.toString(ProcessHandle.current().pid()),
-                "--timeout", "120"), Duration.ofMinutes(5));
+        ClusterScripts.Result r = scripts.run(
+                "start-cluster.sh",
+                List.of(
+                        "--run-dir",
+                        runDir.toString(),
+                        "--rest-port",
+                        Integer.toString(restPort),
+                        "--rpc-port",
+                        Integer.toString(rpcPort),
+                        "--slots",
+                        Integer.toString(slots),
+                        "--owner-pid",
+                        Long.toString(ProcessHandle.current().pid()),
+                        "--timeout",
+                        "120"),
+                Duration.ofMinutes(5));
         return new StandaloneFlinkCluster(scripts, runDir.toAbsolutePath(), restPort, r.took());
     }
 
@@ -77,8 +88,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      * @param savepoint a savepoint or retained checkpoint to start from, or null
      */
     public String submit(Path jar, int parallelism, String savepoint, List<String> programArgs) {
-        List<String> args = new ArrayList<>(List.of("--url", restUrl(), jar.toString(), "--parallelism",
-                Integer.toString(parallelism)));
+        List<String> args = new ArrayList<>(
+                List.of("--url", restUrl(), jar.toString(), "--parallelism", Integer.toString(parallelism)));
         if (savepoint != null) {
             args.add("--savepoint");
             args.add(savepoint);
@@ -93,8 +104,15 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      * otherwise, printing the root exception).
      */
     public ClusterScripts.Result submitAndWait(Path jar, int parallelism, List<String> programArgs, Duration timeout) {
-        List<String> args = new ArrayList<>(List.of("--url", restUrl(), jar.toString(), "--parallelism",
-                Integer.toString(parallelism), "--wait", Long.toString(timeout.toSeconds()), "--"));
+        List<String> args = new ArrayList<>(List.of(
+                "--url",
+                restUrl(),
+                jar.toString(),
+                "--parallelism",
+                Integer.toString(parallelism),
+                "--wait",
+                Long.toString(timeout.toSeconds()),
+                "--"));
         args.addAll(programArgs);
         return scripts.run("submit-job.sh", args, timeout.plusMinutes(1));
     }
@@ -116,27 +134,39 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      * what it printed; fails unless it exits 0 (every batch matches, or was re-anchored).
      */
     public ClusterScripts.Result replay(Path jar, List<String> replayArgs, Duration timeout) {
-        List<String> args = new ArrayList<>(List.of("--url", restUrl(), "--jar", jar.toString(), "--parallelism", "2",
-                "--wait", Long.toString(timeout.toSeconds()), "--"));
+        List<String> args = new ArrayList<>(List.of(
+                "--url",
+                restUrl(),
+                "--jar",
+                jar.toString(),
+                "--parallelism",
+                "2",
+                "--wait",
+                Long.toString(timeout.toSeconds()),
+                "--"));
         args.addAll(replayArgs);
         return scripts.run("replay.sh", args, timeout.plusMinutes(1));
     }
 
     /** Stop-with-savepoint ({@code savepoint.sh --stop}); returns the savepoint location. */
     public String stopWithSavepoint(String jobId) {
-        return scripts.run("savepoint.sh", List.of("--url", restUrl(), jobId, "--stop"), Duration.ofMinutes(3)).lastLine();
+        return scripts.run("savepoint.sh", List.of("--url", restUrl(), jobId, "--stop"), Duration.ofMinutes(3))
+                .lastLine();
     }
 
     /** A savepoint of a running job that keeps running ({@code savepoint.sh}); returns the savepoint location. */
     public String savepoint(String jobId) {
-        return scripts.run("savepoint.sh", List.of("--url", restUrl(), jobId), Duration.ofMinutes(3)).lastLine();
+        return scripts.run("savepoint.sh", List.of("--url", restUrl(), jobId), Duration.ofMinutes(3))
+                .lastLine();
     }
 
     /** The pid recorded for {@code role} (jobmanager, taskmanager), if any. */
     public Optional<Long> pid(String role) {
         Path f = runDir.resolve(role + ".pid");
         try {
-            return Files.exists(f) ? Optional.of(Long.parseLong(Files.readString(f).strip())) : Optional.empty();
+            return Files.exists(f)
+                    ? Optional.of(Long.parseLong(Files.readString(f).strip()))
+                    : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

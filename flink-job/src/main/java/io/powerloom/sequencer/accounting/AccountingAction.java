@@ -14,9 +14,21 @@ package io.powerloom.sequencer.accounting;
  * @param eligibleNodes   final: the number of eligible slots; periodic: -1
  * @param createdAtWallMs wall clock when the stage decided it (update latency only; never written to Kafka)
  */
-public record AccountingAction(Kind kind, String dataMarket, long day, long epochId, long[] slotIds, long[] counts,
-                               long quota, long eligibleNodes, long createdAtWallMs) implements java.io.Serializable {
+public record AccountingAction(
+        Kind kind,
+        String dataMarket,
+        long day,
+        long epochId,
+        long[] slotIds,
+        long[] counts,
+        long quota,
+        long eligibleNodes,
+        long createdAtWallMs)
+        implements java.io.Serializable {
 
     /** Periodic or end of day. */
-    public enum Kind { PERIODIC, FINAL }
+    public enum Kind {
+        PERIODIC,
+        FINAL
+    }
 }

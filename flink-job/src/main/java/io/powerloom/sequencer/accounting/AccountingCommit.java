@@ -1,21 +1,19 @@
 package io.powerloom.sequencer.accounting;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.streaming.api.functions.async.ResultFuture;
-import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
-
 import io.powerloom.sequencer.anchor.SharedCommitClients;
 import io.powerloom.sequencer.chain.commit.BatchCommitClient;
 import io.powerloom.sequencer.chain.commit.CommitClientConfig;
 import io.powerloom.sequencer.chain.commit.CommitException;
 import io.powerloom.sequencer.chain.commit.CommitResult;
 import io.powerloom.sequencer.chain.commit.CountUpdate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
  * Sends the accounting stage's actions through the TaskManager's shared commit client (signer pool, fees, receipts):
@@ -63,10 +61,15 @@ public class AccountingCommit extends RichAsyncFunction<AccountingAction, SlotCo
     /** The action's slots in chunks of at most {@code chunkSize}, in slot order. */
     static List<CountUpdate> chunks(AccountingAction a, int chunkSize) {
         List<CountUpdate> out = new ArrayList<>();
-        CountUpdate.Kind kind = a.kind() == AccountingAction.Kind.FINAL ? CountUpdate.Kind.FINAL : CountUpdate.Kind.PERIODIC;
+        CountUpdate.Kind kind =
+                a.kind() == AccountingAction.Kind.FINAL ? CountUpdate.Kind.FINAL : CountUpdate.Kind.PERIODIC;
         for (int from = 0; from < a.slotIds().length; from += chunkSize) {
             int to = Math.min(a.slotIds().length, from + chunkSize);
-            out.add(new CountUpdate(a.dataMarket(), a.day(), kind, Arrays.copyOfRange(a.slotIds(), from, to),
+            out.add(new CountUpdate(
+                    a.dataMarket(),
+                    a.day(),
+                    kind,
+                    Arrays.copyOfRange(a.slotIds(), from, to),
                     Arrays.copyOfRange(a.counts(), from, to)));
         }
         return out;
@@ -94,16 +97,31 @@ public class AccountingCommit extends RichAsyncFunction<AccountingAction, SlotCo
         }
         done.whenComplete((records, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                result.completeExceptionally(new IllegalStateException(a.kind() + " accounting update of day "
-                        + a.day() + " (" + a.dataMarket() + ") failed: " + cause.getMessage(), cause));
+                Throwable cause =
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                result.completeExceptionally(new IllegalStateException(
+                        a.kind() + " accounting update of day " + a.day() + " (" + a.dataMarket() + ") failed: "
+                                + cause.getMessage(),
+                        cause));
                 return;
             }
             long latency = Math.max(0, System.currentTimeMillis() - a.createdAtWallMs());
             List<SlotCount> out = new ArrayList<>(records.size());
             for (SlotCount c : records) {
-                SlotCount timed = new SlotCount(c.dataMarket(), c.day(), c.slotId(), c.count(), c.kind(), c.eligible(),
-                        c.quota(), c.epochId(), c.status(), c.txHash(), c.blockNumber(), c.detail(), latency);
+                SlotCount timed = new SlotCount(
+                        c.dataMarket(),
+                        c.day(),
+                        c.slotId(),
+                        c.count(),
+                        c.kind(),
+                        c.eligible(),
+                        c.quota(),
+                        c.epochId(),
+                        c.status(),
+                        c.txHash(),
+                        c.blockNumber(),
+                        c.detail(),
+                        latency);
                 metrics.record(timed);
                 out.add(timed);
             }
@@ -136,7 +154,8 @@ public class AccountingCommit extends RichAsyncFunction<AccountingAction, SlotCo
                 }
                 return new Outcome(r, null);
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof CommitException ce && !ce.isRetryable()) {
                 return new Outcome(null, ce);
             }
@@ -149,17 +168,39 @@ public class AccountingCommit extends RichAsyncFunction<AccountingAction, SlotCo
         long[] counts = u.counts();
         List<SlotCount> out = new ArrayList<>(slots.length);
         for (int i = 0; i < slots.length; i++) {
-            out.add(new SlotCount(a.dataMarket(), a.day(), slots[i], counts[i], a.kind(), counts[i] >= a.quota(), a.quota(),
-                    a.epochId(), status(o), o.result == null ? null : o.result.txHash(),
-                    o.result == null ? -1 : o.result.blockNumber(), o.refused == null ? null : o.refused.getMessage(), -1));
+            out.add(new SlotCount(
+                    a.dataMarket(),
+                    a.day(),
+                    slots[i],
+                    counts[i],
+                    a.kind(),
+                    counts[i] >= a.quota(),
+                    a.quota(),
+                    a.epochId(),
+                    status(o),
+                    o.result == null ? null : o.result.txHash(),
+                    o.result == null ? -1 : o.result.blockNumber(),
+                    o.refused == null ? null : o.refused.getMessage(),
+                    -1));
         }
         return out;
     }
 
     private static SlotCount dayEligible(AccountingAction a, Outcome o) {
-        return new SlotCount(a.dataMarket(), a.day(), -1, a.eligibleNodes(), a.kind(), false, a.quota(), a.epochId(),
-                status(o), o.result == null ? null : o.result.txHash(), o.result == null ? -1 : o.result.blockNumber(),
-                o.refused == null ? null : o.refused.getMessage(), -1);
+        return new SlotCount(
+                a.dataMarket(),
+                a.day(),
+                -1,
+                a.eligibleNodes(),
+                a.kind(),
+                false,
+                a.quota(),
+                a.epochId(),
+                status(o),
+                o.result == null ? null : o.result.txHash(),
+                o.result == null ? -1 : o.result.blockNumber(),
+                o.refused == null ? null : o.refused.getMessage(),
+                -1);
     }
 
     private static String status(Outcome o) {

@@ -1,5 +1,9 @@
 package io.powerloom.sequencer.accounting;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.powerloom.sequencer.chain.ProtocolStateDeployer;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -7,19 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.powerloom.sequencer.chain.ProtocolStateDeployer;
-import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 
 /**
  * The count audit of a replay: instead of sending the accounting stage's actions, compares them with what the
@@ -71,26 +68,42 @@ public class CountAudit extends RichAsyncFunction<AccountingAction, SlotCount> {
         for (long slot : a.slotIds()) {
             BigInteger s = new BigInteger(Long.toUnsignedString(slot));
             counts.add(contract.slotSubmissionCount(a.dataMarket(), s, day).sendAsync());
-            rewarded.add(fin ? contract.slotRewardedForDay(a.dataMarket(), s, day).sendAsync()
-                    : CompletableFuture.completedFuture(Boolean.TRUE));
+            rewarded.add(
+                    fin
+                            ? contract.slotRewardedForDay(a.dataMarket(), s, day)
+                                    .sendAsync()
+                            : CompletableFuture.completedFuture(Boolean.TRUE));
         }
-        CompletableFuture<BigInteger> eligible = fin ? contract.eligibleNodesForDay(a.dataMarket(), day).sendAsync()
+        CompletableFuture<BigInteger> eligible = fin
+                ? contract.eligibleNodesForDay(a.dataMarket(), day).sendAsync()
                 : CompletableFuture.completedFuture(BigInteger.ZERO);
         List<CompletableFuture<?>> all = new ArrayList<>(counts);
         all.addAll(rewarded);
         all.add(eligible);
         CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).whenComplete((v, error) -> {
             if (error != null) {
-                result.completeExceptionally(new IllegalStateException("count audit of day " + a.day() + " failed: "
-                        + error.getMessage(), error));
+                result.completeExceptionally(new IllegalStateException(
+                        "count audit of day " + a.day() + " failed: " + error.getMessage(), error));
                 return;
             }
             List<SlotCount> out = new ArrayList<>();
             if (fin) {
                 long onChain = eligible.join().longValue();
                 boolean ok = onChain == a.eligibleNodes();
-                out.add(new SlotCount(a.dataMarket(), a.day(), -1, a.eligibleNodes(), a.kind(), false, a.quota(), a.epochId(),
-                        ok ? MATCH : MISMATCH, null, -1, ok ? null : "eligibleNodesForDay on chain " + onChain, -1));
+                out.add(new SlotCount(
+                        a.dataMarket(),
+                        a.day(),
+                        -1,
+                        a.eligibleNodes(),
+                        a.kind(),
+                        false,
+                        a.quota(),
+                        a.epochId(),
+                        ok ? MATCH : MISMATCH,
+                        null,
+                        -1,
+                        ok ? null : "eligibleNodesForDay on chain " + onChain,
+                        -1));
             }
             for (int i = 0; i < a.slotIds().length; i++) {
                 BigInteger chainCount = counts.get(i).join();
@@ -100,7 +113,8 @@ public class CountAudit extends RichAsyncFunction<AccountingAction, SlotCount> {
                 if (fin) {
                     ok = chainCount.equals(ours) && rewarded.get(i).join();
                     if (!ok) {
-                        detail = "chain holds " + chainCount + (rewarded.get(i).join() ? " (rewarded)" : " (not rewarded)");
+                        detail = "chain holds " + chainCount
+                                + (rewarded.get(i).join() ? " (rewarded)" : " (not rewarded)");
                     }
                 } else {
                     ok = chainCount.compareTo(ours) >= 0;
@@ -108,8 +122,20 @@ public class CountAudit extends RichAsyncFunction<AccountingAction, SlotCount> {
                         detail = "chain holds " + chainCount + ", less than recomputed";
                     }
                 }
-                out.add(new SlotCount(a.dataMarket(), a.day(), a.slotIds()[i], a.counts()[i], a.kind(),
-                        a.counts()[i] >= a.quota(), a.quota(), a.epochId(), ok ? MATCH : MISMATCH, null, -1, detail, -1));
+                out.add(new SlotCount(
+                        a.dataMarket(),
+                        a.day(),
+                        a.slotIds()[i],
+                        a.counts()[i],
+                        a.kind(),
+                        a.counts()[i] >= a.quota(),
+                        a.quota(),
+                        a.epochId(),
+                        ok ? MATCH : MISMATCH,
+                        null,
+                        -1,
+                        detail,
+                        -1));
             }
             result.complete(out);
         });
@@ -120,7 +146,8 @@ public class CountAudit extends RichAsyncFunction<AccountingAction, SlotCount> {
      *
      * @param records the replay's slot-counts topic, read committed
      */
-    public static int report(List<? extends ConsumerRecord<?, byte[]>> records, String topic, PrintStream out) throws Exception {
+    public static int report(List<? extends ConsumerRecord<?, byte[]>> records, String topic, PrintStream out)
+            throws Exception {
         ObjectMapper json = new ObjectMapper();
         Map<String, Integer> byStatus = new TreeMap<>();
         int mismatches = 0;
@@ -135,9 +162,17 @@ public class CountAudit extends RichAsyncFunction<AccountingAction, SlotCount> {
             }
             if (MISMATCH.equals(status)) {
                 mismatches++;
-                out.printf("COUNT MISMATCH day %s %s: recomputed %s, %s%n", n.path("day").asText(),
-                        dayRecord ? "eligible nodes" : "slot " + n.path("slotId").asText() + " (" + n.path("kind").asText() + ")",
-                        dayRecord ? n.path("eligibleNodes").asText() : n.path("count").asText(), n.path("detail").asText());
+                out.printf(
+                        "COUNT MISMATCH day %s %s: recomputed %s, %s%n",
+                        n.path("day").asText(),
+                        dayRecord
+                                ? "eligible nodes"
+                                : "slot " + n.path("slotId").asText() + " ("
+                                        + n.path("kind").asText() + ")",
+                        dayRecord
+                                ? n.path("eligibleNodes").asText()
+                                : n.path("count").asText(),
+                        n.path("detail").asText());
             }
         }
         out.printf("count audit: %d days' final counts, records %s; results in topic %s%n", days, byStatus, topic);

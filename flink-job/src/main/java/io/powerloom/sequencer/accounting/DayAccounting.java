@@ -1,11 +1,12 @@
 package io.powerloom.sequencer.accounting;
 
+import io.powerloom.sequencer.finalize.ProjectTally;
+import io.powerloom.sequencer.verify.ChainEvent;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -20,9 +21,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import io.powerloom.sequencer.finalize.ProjectTally;
-import io.powerloom.sequencer.verify.ChainEvent;
 
 /**
  * Snapshotter accounting (SPEC §10), keyed by data market: per (day, slot) the valid submissions that matched their
@@ -59,6 +57,7 @@ public class DayAccounting extends KeyedCoProcessFunction<String, ProjectTally, 
     static final int DAY_STARTS_KEPT = 16;
     /** {@code progress}: last epoch closed, last day finalized, first epoch closed by this run. */
     private static final int LAST_TICK = 0;
+
     private static final int LAST_FINAL_DAY = 1;
     private static final int FIRST_TICK = 2;
 
@@ -111,10 +110,12 @@ public class DayAccounting extends KeyedCoProcessFunction<String, ProjectTally, 
         tallies = rc.getListState(new ListStateDescriptor<>("tallies", TypeInformation.of(ProjectTally.class)));
         chain = rc.getListState(new ListStateDescriptor<>("chain-events", TypeInformation.of(ChainEvent.class)));
         closes = rc.getMapState(new MapStateDescriptor<>("epoch-closes", Types.LONG, Types.LONG));
-        dayStarts = rc.getState(new ValueStateDescriptor<>("day-starts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        dayStarts = rc.getState(
+                new ValueStateDescriptor<>("day-starts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         quota = rc.getState(new ValueStateDescriptor<>("quota", Types.LONG));
         ledgers = rc.getMapState(new MapStateDescriptor<>("ledgers", Types.LONG, Types.POJO(DayLedger.class)));
-        progress = rc.getState(new ValueStateDescriptor<>("progress", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        progress = rc.getState(
+                new ValueStateDescriptor<>("progress", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         var g = rc.getMetricGroup();
         talliesCounted = g.counter("accounting_tallies");
         lateTallies = g.counter("accounting_late_tallies");
@@ -141,7 +142,9 @@ public class DayAccounting extends KeyedCoProcessFunction<String, ProjectTally, 
                 chain.add(e);
                 ctx.timerService().registerEventTimeTimer(e.observedAtMs());
             }
-            default -> { /* day-size changes show in the day starts; heads and slots are not the market's */ }
+            default -> {
+                /* day-size changes show in the day starts; heads and slots are not the market's */
+            }
         }
     }
 
@@ -211,7 +214,7 @@ public class DayAccounting extends KeyedCoProcessFunction<String, ProjectTally, 
                         quota.update(e.value());
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         if (any) {
@@ -296,9 +299,18 @@ public class DayAccounting extends KeyedCoProcessFunction<String, ProjectTally, 
             long day = dayOf(starts, tally.epochId());
             for (int i = 0; i < tally.discardedIds().length; i++) {
                 discarded.inc();
-                ctx.output(DISCARDED, new DiscardedSubmission(tally.dataMarket(), tally.epochId(), day, tally.projectId(),
-                        tally.discardedSlots()[i], tally.discardedIds()[i], tally.discardedCids()[i], tally.winningCid(),
-                        tally.discardedReceivedAtMs()[i]));
+                ctx.output(
+                        DISCARDED,
+                        new DiscardedSubmission(
+                                tally.dataMarket(),
+                                tally.epochId(),
+                                day,
+                                tally.projectId(),
+                                tally.discardedSlots()[i],
+                                tally.discardedIds()[i],
+                                tally.discardedCids()[i],
+                                tally.winningCid(),
+                                tally.discardedReceivedAtMs()[i]));
             }
             if (day <= p[LAST_FINAL_DAY]) {
                 lateTallies.inc();
@@ -373,8 +385,8 @@ public class DayAccounting extends KeyedCoProcessFunction<String, ProjectTally, 
             }
             lastEligible = n;
             finalUpdates.inc();
-            out.collect(new AccountingAction(AccountingAction.Kind.FINAL, market, d, epoch, slots, counts, q, n,
-                    System.currentTimeMillis()));
+            out.collect(new AccountingAction(
+                    AccountingAction.Kind.FINAL, market, d, epoch, slots, counts, q, n, System.currentTimeMillis()));
         }
         if (epoch % updateEvery == 0) {
             DayLedger l = ledgers.get(day);
@@ -388,8 +400,14 @@ public class DayAccounting extends KeyedCoProcessFunction<String, ProjectTally, 
      * Emits a periodic action with the ledger's counts (of slots whose count passes {@code which}) that changed since
      * they were last sent, and marks them sent; returns whether there was any.
      */
-    private boolean periodic(String market, long day, long epoch, DayLedger l, long q,
-                             java.util.function.LongPredicate which, Collector<AccountingAction> out) {
+    private boolean periodic(
+            String market,
+            long day,
+            long epoch,
+            DayLedger l,
+            long q,
+            java.util.function.LongPredicate which,
+            Collector<AccountingAction> out) {
         int n = 0;
         for (int j = 0; j < l.slots.length; j++) {
             if (l.counts[j] != l.sent[j] && which.test(l.counts[j])) {
@@ -410,8 +428,8 @@ public class DayAccounting extends KeyedCoProcessFunction<String, ProjectTally, 
             }
         }
         periodicUpdates.inc();
-        out.collect(new AccountingAction(AccountingAction.Kind.PERIODIC, market, day, epoch, slots, counts, q, -1,
-                System.currentTimeMillis()));
+        out.collect(new AccountingAction(
+                AccountingAction.Kind.PERIODIC, market, day, epoch, slots, counts, q, -1, System.currentTimeMillis()));
         return true;
     }
 }

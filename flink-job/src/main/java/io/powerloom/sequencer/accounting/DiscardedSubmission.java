@@ -14,6 +14,14 @@ package io.powerloom.sequencer.accounting;
  * @param winningCid   the project's finalized CID, or {@code null} when it did not finalize
  * @param receivedAtMs bridge receive time
  */
-public record DiscardedSubmission(String dataMarket, long epochId, long day, String projectId, long slotId,
-                                  String submissionId, String snapshotCid, String winningCid, long receivedAtMs)
+public record DiscardedSubmission(
+        String dataMarket,
+        long epochId,
+        long day,
+        String projectId,
+        long slotId,
+        String submissionId,
+        String snapshotCid,
+        String winningCid,
+        long receivedAtMs)
         implements java.io.Serializable {}

@@ -18,9 +18,21 @@ package io.powerloom.sequencer.accounting;
  * @param detail        why it failed (or what the audit found), or null
  * @param latencyMs     wall time from the stage's decision to the receipt (metrics only; never written to Kafka)
  */
-public record SlotCount(String dataMarket, long day, long slotId, long count, AccountingAction.Kind kind, boolean eligible,
-                        long quota, long epochId, String status, String txHash, long blockNumber, String detail,
-                        long latencyMs) implements java.io.Serializable {
+public record SlotCount(
+        String dataMarket,
+        long day,
+        long slotId,
+        long count,
+        AccountingAction.Kind kind,
+        boolean eligible,
+        long quota,
+        long epochId,
+        String status,
+        String txHash,
+        long blockNumber,
+        String detail,
+        long latencyMs)
+        implements java.io.Serializable {
 
     public static final String COMMITTED = "COMMITTED";
     public static final String ALREADY_DONE = "ALREADY_DONE";

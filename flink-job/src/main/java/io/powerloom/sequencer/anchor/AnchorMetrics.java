@@ -4,7 +4,6 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
-
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -18,11 +17,11 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  */
 final class AnchorMetrics {
     /** What a commit on chain ({@code submitSubmissionBatch}, {@code endBatchSubmissions}) can come to. */
-    static final Set<AnchorOutcome.Status> COMMIT = EnumSet.of(AnchorOutcome.Status.COMMITTED, AnchorOutcome.Status.DELAYED,
-            AnchorOutcome.Status.ALREADY_DONE);
+    static final Set<AnchorOutcome.Status> COMMIT =
+            EnumSet.of(AnchorOutcome.Status.COMMITTED, AnchorOutcome.Status.DELAYED, AnchorOutcome.Status.ALREADY_DONE);
     /** What an audit can come to. */
-    static final Set<AnchorOutcome.Status> AUDIT = EnumSet.of(AnchorOutcome.Status.AUDIT_MATCH,
-            AnchorOutcome.Status.AUDIT_MISMATCH, AnchorOutcome.Status.AUDIT_PENDING);
+    static final Set<AnchorOutcome.Status> AUDIT = EnumSet.of(
+            AnchorOutcome.Status.AUDIT_MATCH, AnchorOutcome.Status.AUDIT_MISMATCH, AnchorOutcome.Status.AUDIT_PENDING);
 
     private final Map<AnchorOutcome.Status, Counter> byStatus = new EnumMap<>(AnchorOutcome.Status.class);
     private final Histogram latency;

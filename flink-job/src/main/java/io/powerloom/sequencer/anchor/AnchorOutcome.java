@@ -22,10 +22,23 @@ import io.powerloom.sequencer.batch.SubmissionBatch;
  * @param windowCloseMs         event time the window closed
  * @param commitLatencyMs       wall time from window close (in the job) to the receipt; -1 when nothing was sent
  */
-public record AnchorOutcome(String type, String dataMarket, long epochId, int batchIndex, int batchCount, String batchCid,
-                            String rootHash, String finalizedCidsRootHash, String[] projectIds, String[] snapshotCids,
-                            Status status, String txHash, long blockNumber, String detail, long windowCloseMs,
-                            long commitLatencyMs) {
+public record AnchorOutcome(
+        String type,
+        String dataMarket,
+        long epochId,
+        int batchIndex,
+        int batchCount,
+        String batchCid,
+        String rootHash,
+        String finalizedCidsRootHash,
+        String[] projectIds,
+        String[] snapshotCids,
+        Status status,
+        String txHash,
+        long blockNumber,
+        String detail,
+        long windowCloseMs,
+        long commitLatencyMs) {
 
     public static final String BATCH = "BATCH";
     public static final String EPOCH_END = "EPOCH_END";
@@ -49,16 +62,53 @@ public record AnchorOutcome(String type, String dataMarket, long epochId, int ba
         AUDIT_PENDING
     }
 
-    public static AnchorOutcome forBatch(SubmissionBatch b, Status status, String txHash, long blockNumber, String detail,
-                                         long commitLatencyMs) {
-        return new AnchorOutcome(BATCH, b.dataMarket(), b.epochId(), b.batchIndex(), b.batchCount(), b.batchCid(), b.rootHash(),
-                b.finalizedCidsRootHash(), b.projectIds(), b.snapshotCids(), status, txHash, blockNumber, detail,
-                b.windowCloseMs(), commitLatencyMs);
+    public static AnchorOutcome forBatch(
+            SubmissionBatch b, Status status, String txHash, long blockNumber, String detail, long commitLatencyMs) {
+        return new AnchorOutcome(
+                BATCH,
+                b.dataMarket(),
+                b.epochId(),
+                b.batchIndex(),
+                b.batchCount(),
+                b.batchCid(),
+                b.rootHash(),
+                b.finalizedCidsRootHash(),
+                b.projectIds(),
+                b.snapshotCids(),
+                status,
+                txHash,
+                blockNumber,
+                detail,
+                b.windowCloseMs(),
+                commitLatencyMs);
     }
 
-    public static AnchorOutcome forEpochEnd(String dataMarket, long epochId, int batchCount, Status status, String txHash,
-                                            long blockNumber, String detail, long windowCloseMs, long commitLatencyMs) {
-        return new AnchorOutcome(EPOCH_END, dataMarket, epochId, -1, batchCount, null, null, null, new String[0],
-                new String[0], status, txHash, blockNumber, detail, windowCloseMs, commitLatencyMs);
+    public static AnchorOutcome forEpochEnd(
+            String dataMarket,
+            long epochId,
+            int batchCount,
+            Status status,
+            String txHash,
+            long blockNumber,
+            String detail,
+            long windowCloseMs,
+            long commitLatencyMs) {
+        return new AnchorOutcome(
+                EPOCH_END,
+                dataMarket,
+                epochId,
+                -1,
+                batchCount,
+                null,
+                null,
+                null,
+                new String[0],
+                new String[0],
+                status,
+                txHash,
+                blockNumber,
+                detail,
+                windowCloseMs,
+                commitLatencyMs);
     }
 }

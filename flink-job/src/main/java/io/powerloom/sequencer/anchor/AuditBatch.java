@@ -1,21 +1,19 @@
 package io.powerloom.sequencer.anchor;
 
+import io.powerloom.sequencer.batch.SubmissionBatch;
+import io.powerloom.sequencer.chain.ProtocolStateDeployer;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
+import io.powerloom.sequencer.protocol.crypto.Hex;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
-
-import io.powerloom.sequencer.batch.SubmissionBatch;
-import io.powerloom.sequencer.chain.ProtocolStateDeployer;
-import io.powerloom.sequencer.contracts.PowerloomProtocolState;
-import io.powerloom.sequencer.protocol.crypto.Hex;
 
 /**
  * Audit mode of the anchor stage: instead of committing, compares each recomputed batch with what the protocol-state
@@ -57,7 +55,8 @@ public class AuditBatch extends RichAsyncFunction<SubmissionBatch, AnchorOutcome
     @Override
     public void asyncInvoke(SubmissionBatch b, ResultFuture<AnchorOutcome> result) {
         BigInteger epoch = new BigInteger(Long.toUnsignedString(b.epochId()));
-        CompletableFuture<List<String>> batchCids = contract.epochIdToBatchCids(b.dataMarket(), epoch).sendAsync()
+        CompletableFuture<List<String>> batchCids = contract.epochIdToBatchCids(b.dataMarket(), epoch)
+                .sendAsync()
                 .thenApply(list -> {
                     List<String> cids = new ArrayList<>();
                     for (Object o : list) {
@@ -65,24 +64,31 @@ public class AuditBatch extends RichAsyncFunction<SubmissionBatch, AnchorOutcome
                     }
                     return cids;
                 });
-        CompletableFuture<byte[]> root = contract.batchCidFinalizedRoot(b.dataMarket(), b.batchCid()).sendAsync();
-        CompletableFuture<Boolean> completed = contract.batchSubmissionsCompleted(b.dataMarket(), epoch).sendAsync();
+        CompletableFuture<byte[]> root =
+                contract.batchCidFinalizedRoot(b.dataMarket(), b.batchCid()).sendAsync();
+        CompletableFuture<Boolean> completed =
+                contract.batchSubmissionsCompleted(b.dataMarket(), epoch).sendAsync();
         List<CompletableFuture<String>> stored = new ArrayList<>();
         for (String project : b.projectIds()) {
             stored.add(contract.maxSnapshotsCid(b.dataMarket(), project, epoch).sendAsync());
         }
-        CompletableFuture.allOf(stored.toArray(new CompletableFuture[0])).thenCombine(batchCids, (ignored, cids) -> cids)
+        CompletableFuture.allOf(stored.toArray(new CompletableFuture[0]))
+                .thenCombine(batchCids, (ignored, cids) -> cids)
                 .thenCombine(root, (cids, onChainRoot) -> {
                     if (!cids.contains(b.batchCid()) && !completed.join()) {
                         // the epoch is still being committed (or not yet): nothing to compare yet
-                        return List.of(PENDING + "epoch " + Long.toUnsignedString(b.epochId()) + " is not complete on chain ("
-                                + cids.size() + " batches committed so far)");
+                        return List.of(PENDING + "epoch " + Long.toUnsignedString(b.epochId())
+                                + " is not complete on chain (" + cids.size() + " batches committed so far)");
                     }
                     List<String> problems = new ArrayList<>();
                     if (!cids.contains(b.batchCid())) {
-                        problems.add("batch CID " + b.batchCid() + " is not among the epoch's committed batches " + cids);
-                    } else if (!Hex.encode0x(onChainRoot).toLowerCase(Locale.ROOT).equals(b.finalizedCidsRootHash())) {
-                        problems.add("finalizedCidsRootHash on chain " + Hex.encode0x(onChainRoot) + " != " + b.finalizedCidsRootHash());
+                        problems.add(
+                                "batch CID " + b.batchCid() + " is not among the epoch's committed batches " + cids);
+                    } else if (!Hex.encode0x(onChainRoot)
+                            .toLowerCase(Locale.ROOT)
+                            .equals(b.finalizedCidsRootHash())) {
+                        problems.add("finalizedCidsRootHash on chain " + Hex.encode0x(onChainRoot) + " != "
+                                + b.finalizedCidsRootHash());
                     }
                     for (int i = 0; i < b.projectIds().length; i++) {
                         String onChain = stored.get(i).join();
@@ -95,8 +101,8 @@ public class AuditBatch extends RichAsyncFunction<SubmissionBatch, AnchorOutcome
                 })
                 .whenComplete((problems, error) -> {
                     if (error != null) {
-                        result.completeExceptionally(new IllegalStateException("audit of batch " + b.batchCid() + " failed: "
-                                + error.getMessage(), error));
+                        result.completeExceptionally(new IllegalStateException(
+                                "audit of batch " + b.batchCid() + " failed: " + error.getMessage(), error));
                         return;
                     }
                     AnchorOutcome.Status status;
@@ -105,7 +111,9 @@ public class AuditBatch extends RichAsyncFunction<SubmissionBatch, AnchorOutcome
                         status = AnchorOutcome.Status.AUDIT_PENDING;
                         detail = problems.get(0).substring(PENDING.length());
                     } else {
-                        status = problems.isEmpty() ? AnchorOutcome.Status.AUDIT_MATCH : AnchorOutcome.Status.AUDIT_MISMATCH;
+                        status = problems.isEmpty()
+                                ? AnchorOutcome.Status.AUDIT_MATCH
+                                : AnchorOutcome.Status.AUDIT_MISMATCH;
                         detail = problems.isEmpty() ? null : String.join("; ", problems);
                     }
                     AnchorOutcome o = AnchorOutcome.forBatch(b, status, null, -1, detail, -1);

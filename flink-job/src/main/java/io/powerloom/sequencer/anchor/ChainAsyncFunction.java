@@ -1,13 +1,11 @@
 package io.powerloom.sequencer.anchor;
 
-import java.util.concurrent.CompletionException;
-
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
-
 import io.powerloom.sequencer.chain.commit.BatchCommitClient;
 import io.powerloom.sequencer.chain.commit.CommitClientConfig;
 import io.powerloom.sequencer.chain.commit.CommitResult;
+import java.util.concurrent.CompletionException;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
  * Base of the anchor stage's on-chain calls: holds the TaskManager's shared {@link BatchCommitClient} for the
@@ -31,7 +29,8 @@ abstract class ChainAsyncFunction<IN> extends RichAsyncFunction<IN, AnchorOutcom
     @Override
     public void open(OpenContext openContext) {
         client = SharedCommitClients.acquire(config);
-        metrics = new AnchorMetrics(getRuntimeContext().getMetricGroup(), metricPrefix, AnchorMetrics.COMMIT, commitLatency);
+        metrics = new AnchorMetrics(
+                getRuntimeContext().getMetricGroup(), metricPrefix, AnchorMetrics.COMMIT, commitLatency);
     }
 
     @Override

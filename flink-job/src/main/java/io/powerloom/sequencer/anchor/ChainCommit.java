@@ -1,15 +1,13 @@
 package io.powerloom.sequencer.anchor;
 
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-
-import org.apache.flink.streaming.api.functions.async.ResultFuture;
-
 import io.powerloom.sequencer.batch.SubmissionBatch;
 import io.powerloom.sequencer.chain.commit.BatchCommit;
 import io.powerloom.sequencer.chain.commit.CommitClientConfig;
 import io.powerloom.sequencer.chain.commit.CommitResult;
 import io.powerloom.sequencer.protocol.crypto.Hex;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
 
 /**
  * Anchor, part 2: commits an uploaded batch on chain with {@code submitSubmissionBatch} through the
@@ -29,8 +27,13 @@ public class ChainCommit extends ChainAsyncFunction<SubmissionBatch> {
 
     @Override
     public void asyncInvoke(SubmissionBatch b, ResultFuture<AnchorOutcome> result) {
-        BatchCommit commit = new BatchCommit(b.dataMarket(), b.batchCid(), b.epochId(), List.of(b.projectIds()),
-                List.of(b.snapshotCids()), Hex.decode(b.finalizedCidsRootHash()));
+        BatchCommit commit = new BatchCommit(
+                b.dataMarket(),
+                b.batchCid(),
+                b.epochId(),
+                List.of(b.projectIds()),
+                List.of(b.snapshotCids()),
+                Hex.decode(b.finalizedCidsRootHash()));
         CompletableFuture<CommitResult> call;
         try {
             call = client.submitBatch(commit);
@@ -41,11 +44,14 @@ public class ChainCommit extends ChainAsyncFunction<SubmissionBatch> {
         call.whenComplete((r, error) -> {
             if (error != null) {
                 Throwable cause = cause(error);
-                result.completeExceptionally(new IllegalStateException("commit of batch " + b.batchCid() + " (epoch "
-                        + Long.toUnsignedString(b.epochId()) + ", batch " + b.batchIndex() + ") failed: " + cause.getMessage(), cause));
+                result.completeExceptionally(new IllegalStateException(
+                        "commit of batch " + b.batchCid() + " (epoch " + Long.toUnsignedString(b.epochId()) + ", batch "
+                                + b.batchIndex() + ") failed: " + cause.getMessage(),
+                        cause));
                 return;
             }
-            long latency = r.txHash() == null || b.closedAtWallMs() <= 0 ? -1
+            long latency = r.txHash() == null || b.closedAtWallMs() <= 0
+                    ? -1
                     : Math.max(0, System.currentTimeMillis() - b.closedAtWallMs());
             AnchorOutcome o = AnchorOutcome.forBatch(b, status(r), r.txHash(), r.blockNumber(), null, latency);
             metrics.record(o);

@@ -1,10 +1,8 @@
 package io.powerloom.sequencer.anchor;
 
-import java.util.List;
-
-import org.apache.flink.streaming.api.functions.async.ResultFuture;
-
 import io.powerloom.sequencer.chain.commit.CommitClientConfig;
+import java.util.List;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
 
 /**
  * Anchor, part 3: {@code endBatchSubmissions(market, epoch)} once all the epoch's batches are mined. Idempotent like
@@ -22,12 +20,22 @@ public class EndEpoch extends ChainAsyncFunction<EpochCompletion.EpochReady> {
         client.endBatchSubmissions(e.dataMarket(), e.epochId()).whenComplete((r, error) -> {
             if (error != null) {
                 Throwable cause = cause(error);
-                result.completeExceptionally(new IllegalStateException("endBatchSubmissions for epoch "
-                        + Long.toUnsignedString(e.epochId()) + " failed: " + cause.getMessage(), cause));
+                result.completeExceptionally(new IllegalStateException(
+                        "endBatchSubmissions for epoch " + Long.toUnsignedString(e.epochId()) + " failed: "
+                                + cause.getMessage(),
+                        cause));
                 return;
             }
-            AnchorOutcome o = AnchorOutcome.forEpochEnd(e.dataMarket(), e.epochId(), e.batchCount(), status(r), r.txHash(),
-                    r.blockNumber(), null, e.windowCloseMs(), -1);
+            AnchorOutcome o = AnchorOutcome.forEpochEnd(
+                    e.dataMarket(),
+                    e.epochId(),
+                    e.batchCount(),
+                    status(r),
+                    r.txHash(),
+                    r.blockNumber(),
+                    null,
+                    e.windowCloseMs(),
+                    -1);
             metrics.record(o);
             result.complete(List.of(o));
         });

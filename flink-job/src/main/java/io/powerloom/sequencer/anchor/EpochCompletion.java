@@ -22,14 +22,17 @@ public class EpochCompletion extends KeyedProcessFunction<String, AnchorOutcome,
 
     @Override
     public void open(OpenContext openContext) {
-        anchored = getRuntimeContext().getMapState(new MapStateDescriptor<>("anchored-batches", Types.INT, Types.BOOLEAN));
+        anchored =
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("anchored-batches", Types.INT, Types.BOOLEAN));
     }
 
     @Override
     public void processElement(AnchorOutcome o, Context ctx, Collector<EpochReady> out) throws Exception {
         switch (o.status()) {
             case COMMITTED, ALREADY_DONE, DELAYED -> anchored.put(o.batchIndex(), Boolean.TRUE);
-            default -> { return; }
+            default -> {
+                return;
+            }
         }
         int n = 0;
         for (Integer ignored : anchored.keys()) {

@@ -1,20 +1,17 @@
 package io.powerloom.sequencer.anchor;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.powerloom.sequencer.anchor.ipfs.KuboRpcClient;
+import io.powerloom.sequencer.batch.SubmissionBatch;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
-
-import io.powerloom.sequencer.anchor.ipfs.KuboRpcClient;
-import io.powerloom.sequencer.batch.SubmissionBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Anchor, part 1: uploads a batch document to IPFS over the Kubo RPC API (CIDv1, raw leaves, pinned) without
@@ -50,13 +47,18 @@ public class IpfsUpload extends RichAsyncFunction<SubmissionBatch, SubmissionBat
         client.addAndPinVerified(b.document(), b.batchCid()).whenComplete((cid, error) -> {
             if (error != null) {
                 failures.inc();
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                result.completeExceptionally(new IllegalStateException("IPFS upload of batch " + b.batchCid() + " failed: "
-                        + cause.getMessage(), cause));
+                Throwable cause =
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                result.completeExceptionally(new IllegalStateException(
+                        "IPFS upload of batch " + b.batchCid() + " failed: " + cause.getMessage(), cause));
             } else { // the client has checked the node's CID against the batch's (a mismatch is a non-retryable error)
                 uploaded.inc();
-                LOG.debug("batch {} of epoch {} ({} bytes) uploaded and pinned in {} ms, {} ms after the close", b.batchIndex(),
-                        Long.toUnsignedString(b.epochId()), b.document().length, (System.nanoTime() - start) / 1_000_000,
+                LOG.debug(
+                        "batch {} of epoch {} ({} bytes) uploaded and pinned in {} ms, {} ms after the close",
+                        b.batchIndex(),
+                        Long.toUnsignedString(b.epochId()),
+                        b.document().length,
+                        (System.nanoTime() - start) / 1_000_000,
                         System.currentTimeMillis() - b.closedAtWallMs());
                 result.complete(List.of(b.withoutContent())); // the commit needs no document
             }

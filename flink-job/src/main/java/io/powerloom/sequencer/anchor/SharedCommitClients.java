@@ -1,10 +1,9 @@
 package io.powerloom.sequencer.anchor;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import io.powerloom.sequencer.chain.commit.BatchCommitClient;
 import io.powerloom.sequencer.chain.commit.CommitClientConfig;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One {@link BatchCommitClient} per configuration per JVM, shared by every anchor subtask in a TaskManager: the

@@ -1,16 +1,15 @@
 package io.powerloom.sequencer.batch;
 
+import io.powerloom.sequencer.finalize.ProjectEpochResult;
+import io.powerloom.sequencer.protocol.batch.BatchDocument;
+import io.powerloom.sequencer.protocol.cid.Cid;
+import io.powerloom.sequencer.protocol.merkle.IncrementalMerkleTree;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-
-import io.powerloom.sequencer.finalize.ProjectEpochResult;
-import io.powerloom.sequencer.protocol.batch.BatchDocument;
-import io.powerloom.sequencer.protocol.cid.Cid;
-import io.powerloom.sequencer.protocol.merkle.IncrementalMerkleTree;
 
 /**
  * Cuts one epoch's finalized projects into batches, deterministically: projects sorted by ID, {@code batchSize}
@@ -70,8 +69,8 @@ public final class Batcher implements Serializable {
             split(group.subList(0, half), into);
             split(group.subList(half, group.size()), into);
         } else {
-            throw new IllegalStateException("project " + group.get(0).projectId() + " alone exceeds "
-                    + maxDocumentBytes + " bytes of batch document");
+            throw new IllegalStateException("project " + group.get(0).projectId() + " alone exceeds " + maxDocumentBytes
+                    + " bytes of batch document");
         }
     }
 
@@ -104,10 +103,23 @@ public final class Batcher implements Serializable {
         Lists l = g.lists();
         String rootHash = IncrementalMerkleTree.rootHex(l.ids());
         byte[] json = BatchDocument.toJsonFromQuoted(l.ids(), l.texts(), rootHash, l.pids(), l.cids());
-        long closedAt = g.results().stream().mapToLong(ProjectEpochResult::closedAtWallMs).max().orElse(0);
-        return new SubmissionBatch(first.dataMarket(), first.epochId(), index, count,
-                l.pids().toArray(new String[0]), l.cids().toArray(new String[0]),
-                l.ids().toArray(new String[0]), json, Cid.rawLeavesV1(json), rootHash,
-                BatchDocument.finalizedCidsRootHash(l.cids()), first.windowCloseMs(), closedAt);
+        long closedAt = g.results().stream()
+                .mapToLong(ProjectEpochResult::closedAtWallMs)
+                .max()
+                .orElse(0);
+        return new SubmissionBatch(
+                first.dataMarket(),
+                first.epochId(),
+                index,
+                count,
+                l.pids().toArray(new String[0]),
+                l.cids().toArray(new String[0]),
+                l.ids().toArray(new String[0]),
+                json,
+                Cid.rawLeavesV1(json),
+                rootHash,
+                BatchDocument.finalizedCidsRootHash(l.cids()),
+                first.windowCloseMs(),
+                closedAt);
     }
 }

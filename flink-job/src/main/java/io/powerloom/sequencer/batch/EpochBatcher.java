@@ -1,24 +1,21 @@
 package io.powerloom.sequencer.batch;
 
+import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.powerloom.sequencer.finalize.ProjectEpochResult;
 
 /**
  * Batch: keyed by (data market, epoch). Collects the epoch's finalized projects until the watermark passes the
@@ -41,6 +38,7 @@ public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResul
     private transient Map<String, List<ProjectEpochResult>> onHeap;
     /** Keys whose state held results from before this subtask's start: read from state. */
     private transient Set<String> restored;
+
     private transient Counter batches;
     private transient Counter epochs;
 
@@ -54,7 +52,8 @@ public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResul
 
     @Override
     public void open(OpenContext openContext) {
-        results = getRuntimeContext().getListState(new ListStateDescriptor<>("results", TypeInformation.of(ProjectEpochResult.class)));
+        results = getRuntimeContext()
+                .getListState(new ListStateDescriptor<>("results", TypeInformation.of(ProjectEpochResult.class)));
         batches = getRuntimeContext().getMetricGroup().counter("batches");
         epochs = getRuntimeContext().getMetricGroup().counter("epochs_batched");
         onHeap = new HashMap<>();
@@ -110,18 +109,33 @@ public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResul
         epochs.inc();
         long start = System.nanoTime();
         int[] n = {0};
-        batcher.batch(ready, b -> { // each batch goes on to the upload as soon as it is built
-            batches.inc();
-            out.collect(b);
-            n[0]++;
-        });
+        batcher.batch(
+                ready,
+                b -> { // each batch goes on to the upload as soon as it is built
+                    batches.inc();
+                    out.collect(b);
+                    n[0]++;
+                });
         if (LOG.isDebugEnabled()) {
-            long firstClose = ready.stream().mapToLong(ProjectEpochResult::closedAtWallMs).min().orElse(0);
-            long lastClose = ready.stream().mapToLong(ProjectEpochResult::closedAtWallMs).max().orElse(0);
-            LOG.debug("epoch {}: {} project results in {} batches, built and handed on in {} ms; finalize closed its windows over {} ms, "
-                    + "this timer fired {} ms after the first close, results read ({}) in {} ms",
-                    Long.toUnsignedString(ready.get(0).epochId()), ready.size(), n[0], (System.nanoTime() - start) / 1_000_000,
-                    lastClose - firstClose, timerAt - firstClose, copy != null ? "heap" : "state", (start - readStart) / 1_000_000);
+            long firstClose = ready.stream()
+                    .mapToLong(ProjectEpochResult::closedAtWallMs)
+                    .min()
+                    .orElse(0);
+            long lastClose = ready.stream()
+                    .mapToLong(ProjectEpochResult::closedAtWallMs)
+                    .max()
+                    .orElse(0);
+            LOG.debug(
+                    "epoch {}: {} project results in {} batches, built and handed on in {} ms; finalize closed its windows over {} ms, "
+                            + "this timer fired {} ms after the first close, results read ({}) in {} ms",
+                    Long.toUnsignedString(ready.get(0).epochId()),
+                    ready.size(),
+                    n[0],
+                    (System.nanoTime() - start) / 1_000_000,
+                    lastClose - firstClose,
+                    timerAt - firstClose,
+                    copy != null ? "heap" : "state",
+                    (start - readStart) / 1_000_000);
         }
     }
 }

@@ -18,9 +18,20 @@ package io.powerloom.sequencer.batch;
  * @param windowCloseMs         event time the epoch's window closed
  * @param closedAtWallMs        wall clock when the job closed the window (latency only; never written to Kafka)
  */
-public record SubmissionBatch(String dataMarket, long epochId, int batchIndex, int batchCount, String[] projectIds,
-                              String[] snapshotCids, String[] submissionIds, byte[] document, String batchCid,
-                              String rootHash, String finalizedCidsRootHash, long windowCloseMs, long closedAtWallMs) {
+public record SubmissionBatch(
+        String dataMarket,
+        long epochId,
+        int batchIndex,
+        int batchCount,
+        String[] projectIds,
+        String[] snapshotCids,
+        String[] submissionIds,
+        byte[] document,
+        String batchCid,
+        String rootHash,
+        String finalizedCidsRootHash,
+        long windowCloseMs,
+        long closedAtWallMs) {
 
     /**
      * This batch without its document and submission IDs, once the document is on IPFS: all the commit needs is the
@@ -28,8 +39,20 @@ public record SubmissionBatch(String dataMarket, long epochId, int batchIndex, i
      * sits in the async operator's checkpointed state; without the document that state stays small.
      */
     public SubmissionBatch withoutContent() {
-        return new SubmissionBatch(dataMarket, epochId, batchIndex, batchCount, projectIds, snapshotCids, new String[0],
-                new byte[0], batchCid, rootHash, finalizedCidsRootHash, windowCloseMs, closedAtWallMs);
+        return new SubmissionBatch(
+                dataMarket,
+                epochId,
+                batchIndex,
+                batchCount,
+                projectIds,
+                snapshotCids,
+                new String[0],
+                new byte[0],
+                batchCid,
+                rootHash,
+                finalizedCidsRootHash,
+                windowCloseMs,
+                closedAtWallMs);
     }
 
     /** Key of the epoch this batch belongs to. */

@@ -13,8 +13,19 @@ package io.powerloom.sequencer.collect;
  * @param offset         Kafka offset, for diagnostics
  * @param error          why decoding failed ({@link Kind#UNDECODABLE} only)
  */
-public record CollectedRecord(Kind kind, String submissionId, String peerId, long receivedAtMs, String submissionJson,
-                              int partition, long offset, String error) {
+public record CollectedRecord(
+        Kind kind,
+        String submissionId,
+        String peerId,
+        long receivedAtMs,
+        String submissionJson,
+        int partition,
+        long offset,
+        String error) {
 
-    public enum Kind { SUBMISSION, HEARTBEAT, UNDECODABLE }
+    public enum Kind {
+        SUBMISSION,
+        HEARTBEAT,
+        UNDECODABLE
+    }
 }

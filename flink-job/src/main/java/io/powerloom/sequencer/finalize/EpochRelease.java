@@ -9,7 +9,8 @@ package io.powerloom.sequencer.finalize;
  * @param releaseBlock      block the release was mined in
  * @param removedAtMs       when a reorg retracted it, or {@link Long#MAX_VALUE}
  */
-public record EpochRelease(long observedAtMs, long windowMs, long batchWindowBlocks, long releaseBlock, long removedAtMs) {
+public record EpochRelease(
+        long observedAtMs, long windowMs, long batchWindowBlocks, long releaseBlock, long removedAtMs) {
 
     /** Whether the release was known and not retracted at event time {@code t}. */
     public boolean validAt(long t) {

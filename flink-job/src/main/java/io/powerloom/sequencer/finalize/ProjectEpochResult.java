@@ -22,7 +22,19 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param closedAtWallMs       wall clock when the job closed the window (for latency only; never written to Kafka)
  */
 @TypeInfo(ProjectEpochResultSerializer.Factory.class)
-public record ProjectEpochResult(String dataMarket, long epochId, String projectId, boolean finalized, String snapshotCid,
-                                 int winnerCount, int totalCount, String[] cids, int[] cidCounts, String[] submissionIds,
-                                 byte[][] submissions, long[] slotIds, long windowOpenMs, long windowCloseMs,
-                                 long closedAtWallMs) {}
+public record ProjectEpochResult(
+        String dataMarket,
+        long epochId,
+        String projectId,
+        boolean finalized,
+        String snapshotCid,
+        int winnerCount,
+        int totalCount,
+        String[] cids,
+        int[] cidCounts,
+        String[] submissionIds,
+        byte[][] submissions,
+        long[] slotIds,
+        long windowOpenMs,
+        long windowCloseMs,
+        long closedAtWallMs) {}

@@ -1,19 +1,17 @@
 package io.powerloom.sequencer.finalize;
 
+import io.powerloom.sequencer.job.serde.ImmutableRecordSerializer;
+import io.powerloom.sequencer.job.serde.LayoutSnapshot;
+import io.powerloom.sequencer.job.serde.RecordTypeInfo;
+import io.powerloom.sequencer.protocol.json.Utf8Json;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.Map;
-
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-
-import io.powerloom.sequencer.job.serde.ImmutableRecordSerializer;
-import io.powerloom.sequencer.job.serde.LayoutSnapshot;
-import io.powerloom.sequencer.job.serde.RecordTypeInfo;
-import io.powerloom.sequencer.protocol.json.Utf8Json;
 
 /** Serializer of {@link ProjectEpochResult}: it crosses the shuffle to batching and waits in its state. */
 public class ProjectEpochResultSerializer extends ImmutableRecordSerializer<ProjectEpochResult> {
@@ -40,9 +38,22 @@ public class ProjectEpochResultSerializer extends ImmutableRecordSerializer<Proj
 
     @Override
     public ProjectEpochResult deserialize(DataInputView in) throws IOException {
-        return new ProjectEpochResult(readString(in), in.readLong(), readString(in), in.readBoolean(), readString(in),
-                in.readInt(), in.readInt(), readStrings(in), readInts(in), readStrings(in), readTexts(in), readLongs(in),
-                in.readLong(), in.readLong(), in.readLong());
+        return new ProjectEpochResult(
+                readString(in),
+                in.readLong(),
+                readString(in),
+                in.readBoolean(),
+                readString(in),
+                in.readInt(),
+                in.readInt(),
+                readStrings(in),
+                readInts(in),
+                readStrings(in),
+                readTexts(in),
+                readLongs(in),
+                in.readLong(),
+                in.readLong(),
+                in.readLong());
     }
 
     /** The submission texts as this layout stores them. */

@@ -1,5 +1,10 @@
 package io.powerloom.sequencer.finalize;
 
+import io.powerloom.sequencer.verify.ChainEvent;
+import io.powerloom.sequencer.verify.RejectReason;
+import io.powerloom.sequencer.verify.RejectedSubmission;
+import io.powerloom.sequencer.verify.SignedSubmission;
+import io.powerloom.sequencer.verify.VerifyMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -7,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -23,12 +27,6 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import io.powerloom.sequencer.verify.ChainEvent;
-import io.powerloom.sequencer.verify.RejectReason;
-import io.powerloom.sequencer.verify.RejectedSubmission;
-import io.powerloom.sequencer.verify.SignedSubmission;
-import io.powerloom.sequencer.verify.VerifyMetrics;
-
 /**
  * Finalize: keyed by (data market, epoch, project ID), that is by project with one key per epoch window, and connected
  * to the broadcast epoch releases. Each epoch's window opens
@@ -41,7 +39,8 @@ import io.powerloom.sequencer.verify.VerifyMetrics;
  * re-arming of its window's close timer; the list is read once, when the window closes. After an epoch is decided its
  * state and timers are gone.
  */
-public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, SignedSubmission, ChainEvent, ProjectEpochResult> {
+public class ProjectFinalizer
+        extends KeyedBroadcastProcessFunction<String, SignedSubmission, ChainEvent, ProjectEpochResult> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<RejectedSubmission> REJECTED = new OutputTag<>("rejected-finalize") {};
@@ -100,10 +99,11 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
 
     @Override
     public void open(OpenContext openContext) {
-        submissions = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("submissions", TypeInformation.of(SignedSubmission.class)));
-        extraTimers = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("extra-timers", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        submissions = getRuntimeContext()
+                .getListState(new ListStateDescriptor<>("submissions", TypeInformation.of(SignedSubmission.class)));
+        extraTimers = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>(
+                        "extra-timers", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         var group = getRuntimeContext().getMetricGroup();
         metrics = VerifyMetrics.finalizeStage(group);
         finalized = group.counter("finalized");
@@ -113,7 +113,8 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
     }
 
     @Override
-    public void processElement(SignedSubmission s, ReadOnlyContext ctx, Collector<ProjectEpochResult> out) throws Exception {
+    public void processElement(SignedSubmission s, ReadOnlyContext ctx, Collector<ProjectEpochResult> out)
+            throws Exception {
         submissions.add(s);
         EpochRelease release = ctx.getBroadcastState(RELEASES).get(EpochRelease.key(s.dataMarket(), s.epochId()));
         if (release != null && release.removedAtMs() == Long.MAX_VALUE && s.receivedAtMs() <= release.closeMs()) {
@@ -148,13 +149,21 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         EpochRelease known = releases.get(key);
         if (e.removed()) {
             if (known != null) {
-                releases.put(key, new EpochRelease(known.observedAtMs(), known.windowMs(), known.batchWindowBlocks(),
-                        known.releaseBlock(), e.observedAtMs()));
+                releases.put(
+                        key,
+                        new EpochRelease(
+                                known.observedAtMs(),
+                                known.windowMs(),
+                                known.batchWindowBlocks(),
+                                known.releaseBlock(),
+                                e.observedAtMs()));
             }
             return;
         }
         long windowMs = e.windowMs() > 0 ? e.windowMs() : defaultWindowMs;
-        releases.put(key, new EpochRelease(e.observedAtMs(), windowMs, e.batchWindowBlocks(), e.blockNumber(), Long.MAX_VALUE));
+        releases.put(
+                key,
+                new EpochRelease(e.observedAtMs(), windowMs, e.batchWindowBlocks(), e.blockNumber(), Long.MAX_VALUE));
         // keep the broadcast state bounded: forget this market's releases far behind the new one
         String prefix = e.dataMarket() + "|";
         List<String> old = new ArrayList<>();
@@ -198,7 +207,9 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
                     armExtra(ctx, Math.min(t + RECHECK_MS, firstSeen + releaseWaitMs));
                     return;
                 }
-                String detail = release == null ? "epoch was never released" : "epoch release was retracted or seen only after " + t;
+                String detail = release == null
+                        ? "epoch was never released"
+                        : "epoch release was retracted or seen only after " + t;
                 List<SignedSubmission> notYet = new ArrayList<>();
                 for (SignedSubmission s : arrived) {
                     if (s.receivedAtMs() <= t) {
@@ -227,8 +238,15 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
         submissions.clear();
     }
 
-    private void decide(OnTimerContext ctx, Collector<ProjectEpochResult> out, String market, String project, long epoch,
-                        EpochRelease release, List<SignedSubmission> arrived) throws Exception {
+    private void decide(
+            OnTimerContext ctx,
+            Collector<ProjectEpochResult> out,
+            String market,
+            String project,
+            long epoch,
+            EpochRelease release,
+            List<SignedSubmission> arrived)
+            throws Exception {
         long open = release.observedAtMs();
         long close = release.closeMs();
         // per slot, in arrival order (Kafka order: the bridge keys by slot); slots in ID order
@@ -241,9 +259,17 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
             SignedSubmission winner = null;
             for (SignedSubmission s : slot) {
                 if (s.receivedAtMs() > close) {
-                    reject(ctx, s, RejectReason.LATE, "received " + (s.receivedAtMs() - close) + " ms after the window closed");
+                    reject(
+                            ctx,
+                            s,
+                            RejectReason.LATE,
+                            "received " + (s.receivedAtMs() - close) + " ms after the window closed");
                 } else if (s.receivedAtMs() < open - earlyGraceMs) {
-                    reject(ctx, s, RejectReason.EARLY, "received " + (open - s.receivedAtMs()) + " ms before the release was seen");
+                    reject(
+                            ctx,
+                            s,
+                            RejectReason.EARLY,
+                            "received " + (open - s.receivedAtMs()) + " ms before the release was seen");
                 } else {
                     if (winner != null) {
                         reject(ctx, winner, RejectReason.REPLACED, "replaced by " + s.submissionId());
@@ -275,7 +301,8 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
             slots[i] = s.slotId();
         }
         String[] cids = outcome.counts().keySet().toArray(new String[0]);
-        int[] cidCounts = outcome.counts().values().stream().mapToInt(Integer::intValue).toArray();
+        int[] cidCounts =
+                outcome.counts().values().stream().mapToInt(Integer::intValue).toArray();
         if (outcome.quorum()) {
             finalized.inc();
             matchingWinner.inc(outcome.winnerCount());
@@ -285,16 +312,30 @@ public class ProjectFinalizer extends KeyedBroadcastProcessFunction<String, Sign
             discarded.inc(outcome.total());
         }
         if (tallies) {
-            ctx.output(TALLIES, tally(market, epoch, project, outcome.quorum() ? outcome.winner() : null, valid, close));
+            ctx.output(
+                    TALLIES, tally(market, epoch, project, outcome.quorum() ? outcome.winner() : null, valid, close));
         }
-        out.collect(new ProjectEpochResult(market, epoch, project, outcome.quorum(), outcome.quorum() ? outcome.winner() : null,
-                outcome.winnerCount(), outcome.total(), cids, cidCounts, ids, texts, slots, open, close,
+        out.collect(new ProjectEpochResult(
+                market,
+                epoch,
+                project,
+                outcome.quorum(),
+                outcome.quorum() ? outcome.winner() : null,
+                outcome.winnerCount(),
+                outcome.total(),
+                cids,
+                cidCounts,
+                ids,
+                texts,
+                slots,
+                open,
+                close,
                 System.currentTimeMillis()));
     }
 
     /** The accounting view of a decided project: {@code valid} is sorted by (slot, ID). */
-    static ProjectTally tally(String market, long epoch, String project, String winner, List<SignedSubmission> valid,
-                              long closeMs) {
+    static ProjectTally tally(
+            String market, long epoch, String project, String winner, List<SignedSubmission> valid, long closeMs) {
         int matched = 0;
         for (SignedSubmission s : valid) {
             if (s.snapshotCid().equals(winner)) {

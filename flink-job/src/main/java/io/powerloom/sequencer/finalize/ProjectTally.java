@@ -17,6 +17,15 @@ package io.powerloom.sequencer.finalize;
  * @param discardedReceivedAtMs their receive times, aligned
  * @param windowCloseMs      event time of the window's close
  */
-public record ProjectTally(String dataMarket, long epochId, String projectId, String winningCid, long[] matchedSlots,
-                           String[] discardedIds, long[] discardedSlots, String[] discardedCids,
-                           long[] discardedReceivedAtMs, long windowCloseMs) implements java.io.Serializable {}
+public record ProjectTally(
+        String dataMarket,
+        long epochId,
+        String projectId,
+        String winningCid,
+        long[] matchedSlots,
+        String[] discardedIds,
+        long[] discardedSlots,
+        String[] discardedCids,
+        long[] discardedReceivedAtMs,
+        long windowCloseMs)
+        implements java.io.Serializable {}

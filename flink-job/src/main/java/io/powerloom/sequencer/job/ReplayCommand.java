@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -38,11 +37,14 @@ public final class ReplayCommand {
                 if (r.runId() == null) {
                     throw new IllegalArgumentException("--report needs the --run-id of the replay");
                 }
-                SequencerConfig base = SequencerConfig.resolve(new Configuration(), r.jobArgs().toArray(new String[0]), environment);
-                Map<String, String> c = new java.util.HashMap<>(base.toConfiguration().toMap());
+                SequencerConfig base =
+                        SequencerConfig.resolve(new Configuration(), r.jobArgs().toArray(new String[0]), environment);
+                Map<String, String> c =
+                        new java.util.HashMap<>(base.toConfiguration().toMap());
                 c.putAll(ReplayJob.outputs(base, r.runId()));
                 c.put(SequencerConfig.ANCHOR_MODE.key(), "audit".equals(r.mode()) ? "audit" : "commit");
-                return ReplayJob.report(SequencerConfig.of(Configuration.fromMap(c)), out).exitCode();
+                return ReplayJob.report(SequencerConfig.of(Configuration.fromMap(c)), out)
+                        .exitCode();
             }
             int parallelism = -1;
             int at = rest.indexOf("--parallelism");
@@ -57,8 +59,12 @@ public final class ReplayCommand {
             if (parallelism > 0) {
                 env.setParallelism(parallelism);
             }
-            ReplayJob.Prepared p = ReplayJob.prepare(Configuration.fromMap(env.getConfiguration().toMap()),
-                    rest.toArray(new String[0]), environment, System.currentTimeMillis(), out);
+            ReplayJob.Prepared p = ReplayJob.prepare(
+                    Configuration.fromMap(env.getConfiguration().toMap()),
+                    rest.toArray(new String[0]),
+                    environment,
+                    System.currentTimeMillis(),
+                    out);
             ReplayJob.configure(env, p);
             env.execute(ReplayJob.jobName(p));
             return ReplayJob.report(p.config(), out).exitCode();

@@ -1,5 +1,12 @@
 package io.powerloom.sequencer.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.powerloom.sequencer.accounting.CountAudit;
+import io.powerloom.sequencer.job.kafka.TopicCheck;
+import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
+import io.powerloom.sequencer.protocol.records.EpochReleased;
+import io.powerloom.sequencer.protocol.records.RecordCodec;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +24,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -29,15 +35,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.powerloom.sequencer.accounting.CountAudit;
-import io.powerloom.sequencer.job.kafka.TopicCheck;
-import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
-import io.powerloom.sequencer.protocol.records.EpochReleased;
-import io.powerloom.sequencer.protocol.records.RecordCodec;
 
 /**
  * Reruns the sequencer over a range of the log and either audits or re-anchors it, as a Flink job of its own:
@@ -70,16 +67,26 @@ public final class ReplayJob {
     static final Duration CHECK_TIMEOUT = TopicCheck.TIMEOUT;
 
     /** A parsed replay request. */
-    public record Request(String mode, String from, String to, String market, String runId, boolean liveSettings,
-                          List<String> jobArgs) {}
+    public record Request(
+            String mode,
+            String from,
+            String to,
+            String market,
+            String runId,
+            boolean liveSettings,
+            List<String> jobArgs) {}
 
     /** A checked, planned replay whose output topics exist. */
     public record Prepared(Request request, String runId, SequencerConfig config) {}
 
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Prepared p = prepare(Configuration.fromMap(env.getConfiguration().toMap()), args, System.getenv(),
-                System.currentTimeMillis(), System.out);
+        Prepared p = prepare(
+                Configuration.fromMap(env.getConfiguration().toMap()),
+                args,
+                System.getenv(),
+                System.currentTimeMillis(),
+                System.out);
         configure(env, p);
         JobExecutionResult result = env.execute(jobName(p));
         if (result.isJobExecutionResult()) { // attached: the job has ended
@@ -96,7 +103,9 @@ public final class ReplayJob {
      * reason rather than keep it restarting.
      */
     static void configure(StreamExecutionEnvironment env, Prepared p) {
-        if (env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY).isEmpty()) {
+        if (env.getConfiguration()
+                .getOptional(RestartStrategyOptions.RESTART_STRATEGY)
+                .isEmpty()) {
             Configuration restarts = new Configuration();
             restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
             restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -136,7 +145,8 @@ public final class ReplayJob {
             }
         }
         if (!"audit".equals(mode) && !"reanchor".equals(mode)) {
-            throw new IllegalArgumentException("--mode must be audit or reanchor" + (mode == null ? "" : ", was '" + mode + "'"));
+            throw new IllegalArgumentException(
+                    "--mode must be audit or reanchor" + (mode == null ? "" : ", was '" + mode + "'"));
         }
         if (from == null) {
             throw new IllegalArgumentException("--from is required: epoch:<id>, timestamp:<ms> or offsets:<p>=<o>,...");
@@ -144,10 +154,12 @@ public final class ReplayJob {
         checkSpec("--from", from, false);
         checkSpec("--to", to, true);
         if (market != null && !market.matches("0x[0-9a-f]{40}")) {
-            throw new IllegalArgumentException("--market must be a contract address 0x + 40 hex digits, was '" + market + "'");
+            throw new IllegalArgumentException(
+                    "--market must be a contract address 0x + 40 hex digits, was '" + market + "'");
         }
         if (runId != null && !RUN_ID.matcher(runId).matches()) {
-            throw new IllegalArgumentException("--run-id may hold letters, digits, '.', '_' and '-' only, was '" + runId + "'");
+            throw new IllegalArgumentException(
+                    "--run-id may hold letters, digits, '.', '_' and '-' only, was '" + runId + "'");
         }
         if (!"live".equals(settings) && !"given".equals(settings)) {
             throw new IllegalArgumentException("--settings must be live or given, was '" + settings + "'");
@@ -186,8 +198,8 @@ public final class ReplayJob {
      *
      * @throws IllegalArgumentException one line naming the bad argument, setting, unreachable component or topic
      */
-    public static Prepared prepare(Configuration flinkConf, String[] args, Map<String, String> environment, long now,
-                                   PrintStream out) {
+    public static Prepared prepare(
+            Configuration flinkConf, String[] args, Map<String, String> environment, long now, PrintStream out) {
         Request r = parse(args);
         SequencerConfig base = SequencerConfig.resolve(flinkConf, r.jobArgs().toArray(new String[0]), environment);
         base.dataMarkets();
@@ -201,12 +213,20 @@ public final class ReplayJob {
             }
             SequencerConfig settled = r.liveSettings() ? withLiveSettings(r, base, admin, out) : base;
             Prepared p = planned(r, settled, now);
-            int partitions = inputs.get(base.get(SequencerConfig.TOPIC_SUBMISSIONS)).partitions().size();
+            int partitions = inputs.get(base.get(SequencerConfig.TOPIC_SUBMISSIONS))
+                    .partitions()
+                    .size();
             // the replay always creates its own topics: they are named after its run id
-            TopicCheck.createMissing(admin, bootstrap, TopicCheck.outputs(p.config()), Optional.of(partitions), true,
-                    "replay", out);
-            out.printf("replay %s (%s %s .. %s): results in topics %s, %s, %s%n", p.runId(), r.mode(), r.from(), r.to(),
-                    p.config().get(SequencerConfig.TOPIC_BATCHES), p.config().get(SequencerConfig.TOPIC_FINALIZED),
+            TopicCheck.createMissing(
+                    admin, bootstrap, TopicCheck.outputs(p.config()), Optional.of(partitions), true, "replay", out);
+            out.printf(
+                    "replay %s (%s %s .. %s): results in topics %s, %s, %s%n",
+                    p.runId(),
+                    r.mode(),
+                    r.from(),
+                    r.to(),
+                    p.config().get(SequencerConfig.TOPIC_BATCHES),
+                    p.config().get(SequencerConfig.TOPIC_FINALIZED),
                     p.config().get(SequencerConfig.TOPIC_REJECTED));
             return p;
         }
@@ -230,15 +250,21 @@ public final class ReplayJob {
             EpochReleased a = releases.get(first);
             EpochReleased b = releases.get(last);
             if (a == null || b == null) {
-                throw new IllegalArgumentException("epoch " + Long.toUnsignedString(a == null ? first : last) + " of market "
-                        + market + " is not in the protocol-chain topic " + base.get(SequencerConfig.TOPIC_CHAIN));
+                throw new IllegalArgumentException(
+                        "epoch " + Long.toUnsignedString(a == null ? first : last) + " of market " + market
+                                + " is not in the protocol-chain topic " + base.get(SequencerConfig.TOPIC_CHAIN));
             }
-            long start = a.observedAtMs() - base.get(SequencerConfig.EARLY_GRACE).toMillis() - 1_000;
-            long stop = b.observedAtMs() + b.snapshotSubmissionWindow() * 1000L
-                    + base.get(SequencerConfig.OUT_OF_ORDERNESS).toMillis() + 5_000;
+            long start =
+                    a.observedAtMs() - base.get(SequencerConfig.EARLY_GRACE).toMillis() - 1_000;
+            long stop = b.observedAtMs()
+                    + b.snapshotSubmissionWindow() * 1000L
+                    + base.get(SequencerConfig.OUT_OF_ORDERNESS).toMillis()
+                    + 5_000;
             c.put(SequencerConfig.START_FROM.key(), "timestamp:" + start);
             c.put(SequencerConfig.STOP_AT.key(), "timestamp:" + stop);
-            c.put(SequencerConfig.REPLAY_EPOCHS.key(), Long.toUnsignedString(first) + "-" + Long.toUnsignedString(last));
+            c.put(
+                    SequencerConfig.REPLAY_EPOCHS.key(),
+                    Long.toUnsignedString(first) + "-" + Long.toUnsignedString(last));
         } else {
             c.put(SequencerConfig.START_FROM.key(), r.from());
             c.put(SequencerConfig.STOP_AT.key(), r.to());
@@ -256,8 +282,12 @@ public final class ReplayJob {
      */
     public static Map<String, String> outputs(SequencerConfig base, String runId) {
         Map<String, String> c = new LinkedHashMap<>();
-        for (var topic : List.of(SequencerConfig.TOPIC_FINALIZED, SequencerConfig.TOPIC_BATCHES, SequencerConfig.TOPIC_REJECTED,
-                SequencerConfig.TOPIC_SLOT_COUNTS, SequencerConfig.TOPIC_DISCARDED)) {
+        for (var topic : List.of(
+                SequencerConfig.TOPIC_FINALIZED,
+                SequencerConfig.TOPIC_BATCHES,
+                SequencerConfig.TOPIC_REJECTED,
+                SequencerConfig.TOPIC_SLOT_COUNTS,
+                SequencerConfig.TOPIC_DISCARDED)) {
             c.put(topic.key(), base.get(topic) + "-" + runId);
         }
         c.put(SequencerConfig.KAFKA_GROUP.key(), base.get(SequencerConfig.KAFKA_GROUP) + "-" + runId);
@@ -268,7 +298,8 @@ public final class ReplayJob {
     private static String market(Request r, SequencerConfig cfg) {
         if (r.market() != null) {
             if (!cfg.dataMarkets().contains(r.market())) {
-                throw new IllegalArgumentException("--market " + r.market() + " is not among sequencer.data-markets " + cfg.dataMarkets());
+                throw new IllegalArgumentException(
+                        "--market " + r.market() + " is not among sequencer.data-markets " + cfg.dataMarkets());
             }
             return r.market();
         }
@@ -293,9 +324,13 @@ public final class ReplayJob {
             out.printf("%s: the live batches topic %s does not exist; using the given settings%n", r.mode(), topic);
             return base;
         }
-        String market = r.market() != null ? r.market() : base.dataMarkets().size() == 1 ? base.dataMarkets().iterator().next() : null;
+        String market = r.market() != null
+                ? r.market()
+                : base.dataMarkets().size() == 1 ? base.dataMarkets().iterator().next() : null;
         long[] epochs = r.from().startsWith("epoch:") && r.to().startsWith("epoch:")
-                ? new long[] {Long.parseUnsignedLong(r.from().substring(6)), Long.parseUnsignedLong(r.to().substring(6))} : null;
+                ? new long[] {Long.parseUnsignedLong(r.from().substring(6)), Long.parseUnsignedLong(r.to().substring(6))
+                }
+                : null;
         Long from = null;
         if (epochs != null && market != null) {
             EpochReleased first = releases(base, market).get(epochs[0]);
@@ -324,11 +359,13 @@ public final class ReplayJob {
         });
         if (!conflicts.isEmpty()) {
             throw new IllegalArgumentException("the live job used other settings than given to this " + r.mode()
-                    + ", per its batch records in " + topic + " (epoch " + fromEpoch + "): " + String.join(", ", conflicts)
+                    + ", per its batch records in " + topic + " (epoch " + fromEpoch + "): "
+                    + String.join(", ", conflicts)
                     + "; drop them to use the live settings, or pass --settings given to use yours");
         }
-        out.printf("%s: using the live job's settings from its batch record of epoch %s in %s: %s%n", r.mode(), fromEpoch,
-                topic, live);
+        out.printf(
+                "%s: using the live job's settings from its batch record of epoch %s in %s: %s%n",
+                r.mode(), fromEpoch, topic, live);
         return SequencerConfig.of(Configuration.fromMap(c));
     }
 
@@ -353,18 +390,27 @@ public final class ReplayJob {
             } catch (Exception unreadable) {
                 continue;
             }
-            if (!"batch".equals(n.path("type").asText()) || !n.path("settings").isObject()
-                    || (market != null && !market.equalsIgnoreCase(n.path("dataMarket").asText()))) {
+            if (!"batch".equals(n.path("type").asText())
+                    || !n.path("settings").isObject()
+                    || (market != null
+                            && !market.equalsIgnoreCase(n.path("dataMarket").asText()))) {
                 continue;
             }
             long epoch = n.path("epochId").asLong();
-            if (epochs != null && Long.compareUnsigned(epoch, epochs[0]) >= 0 && Long.compareUnsigned(epoch, epochs[1]) <= 0) {
+            if (epochs != null
+                    && Long.compareUnsigned(epoch, epochs[0]) >= 0
+                    && Long.compareUnsigned(epoch, epochs[1]) <= 0) {
                 inRange = inRange == null ? n : inRange;
-            } else if (epochs != null && Long.compareUnsigned(epoch, epochs[0]) < 0
-                    && (before == null || Long.compareUnsigned(epoch, before.path("epochId").asLong()) > 0)) {
+            } else if (epochs != null
+                    && Long.compareUnsigned(epoch, epochs[0]) < 0
+                    && (before == null
+                            || Long.compareUnsigned(
+                                            epoch, before.path("epochId").asLong())
+                                    > 0)) {
                 before = n;
             }
-            if (latest == null || Long.compareUnsigned(epoch, latest.path("epochId").asLong()) > 0) {
+            if (latest == null
+                    || Long.compareUnsigned(epoch, latest.path("epochId").asLong()) > 0) {
                 latest = n;
             }
         }
@@ -373,7 +419,9 @@ public final class ReplayJob {
             return null;
         }
         Map<String, String> s = new TreeMap<>();
-        chosen.get("settings").fields().forEachRemaining(e -> s.put(e.getKey(), e.getValue().asText()));
+        chosen.get("settings")
+                .fields()
+                .forEachRemaining(e -> s.put(e.getKey(), e.getValue().asText()));
         s.put(FROM_EPOCH, chosen.path("epochId").asText());
         return s;
     }
@@ -392,32 +440,39 @@ public final class ReplayJob {
             JsonNode n = new ObjectMapper().readTree(answer);
             long got = Long.parseLong(n.path("result").asText().replaceFirst("^0x", ""), 16);
             if (got != chainId) {
-                throw new IllegalArgumentException("the chain at sequencer.chain.rpc-url " + shown + " has chain id " + got
-                        + ", sequencer.chain.id is " + chainId);
+                throw new IllegalArgumentException("the chain at sequencer.chain.rpc-url " + shown + " has chain id "
+                        + got + ", sequencer.chain.id is " + chainId);
             }
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalArgumentException("sequencer.chain.rpc-url " + shown + " is not a JSON-RPC endpoint: eth_chainId "
-                    + "answered '" + abbreviate(answer) + "'");
+            throw new IllegalArgumentException("sequencer.chain.rpc-url " + shown
+                    + " is not a JSON-RPC endpoint: eth_chainId " + "answered '" + abbreviate(answer) + "'");
         }
     }
 
     /** The Kubo RPC {@code /api/v0/id} within {@link #CHECK_TIMEOUT}. */
     static void checkIpfs(String apiUrl) {
-        post(apiUrl.replaceAll("/+$", "") + "/api/v0/id", "application/octet-stream", "",
+        post(
+                apiUrl.replaceAll("/+$", "") + "/api/v0/id",
+                "application/octet-stream",
+                "",
                 "sequencer.ipfs.api-url " + redact(apiUrl));
     }
 
     private static String post(String url, String contentType, String body, String what) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(CHECK_TIMEOUT).build();
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(CHECK_TIMEOUT)
-                    .header("Content-Type", contentType)
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(CHECK_TIMEOUT)
+                            .header("Content-Type", contentType)
+                            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300) {
-                throw new IllegalArgumentException(what + " answered HTTP " + r.statusCode() + ": " + abbreviate(r.body()));
+                throw new IllegalArgumentException(
+                        what + " answered HTTP " + r.statusCode() + ": " + abbreviate(r.body()));
             }
             return r.body();
         } catch (java.io.IOException e) {
@@ -426,7 +481,9 @@ public final class ReplayJob {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith(what)) {
+            if (e instanceof IllegalArgumentException iae
+                    && iae.getMessage() != null
+                    && iae.getMessage().startsWith(what)) {
                 throw e;
             }
             throw new IllegalArgumentException(what + " is not a usable URL: " + message(e));
@@ -457,7 +514,8 @@ public final class ReplayJob {
     /** The market's epoch releases in the protocol-chain topic (the last non-retracted record per epoch). */
     static Map<Long, EpochReleased> releases(SequencerConfig cfg, String market) {
         Map<Long, EpochReleased> out = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> rec : readAll(cfg.get(SequencerConfig.KAFKA_BOOTSTRAP), cfg.get(SequencerConfig.TOPIC_CHAIN))) {
+        for (ConsumerRecord<byte[], byte[]> rec :
+                readAll(cfg.get(SequencerConfig.KAFKA_BOOTSTRAP), cfg.get(SequencerConfig.TOPIC_CHAIN))) {
             try {
                 ChainTopicRecord r = RecordCodec.decodeChainTopic(rec.value());
                 if (r instanceof EpochReleased e && e.dataMarket().equalsIgnoreCase(market)) {
@@ -514,15 +572,20 @@ public final class ReplayJob {
             }
             if ("AUDIT_MISMATCH".equals(status)) {
                 mismatches++;
-                out.printf("MISMATCH epoch %s batch %s cid %s: %s%n", n.get("epochId").asText(), n.get("batchIndex").asText(),
-                        n.get("batchCid").asText(), n.path("detail").asText());
+                out.printf(
+                        "MISMATCH epoch %s batch %s cid %s: %s%n",
+                        n.get("epochId").asText(),
+                        n.get("batchIndex").asText(),
+                        n.get("batchCid").asText(),
+                        n.path("detail").asText());
             } else if ("AUDIT_PENDING".equals(status)) {
                 pending++;
                 pendingEpochs.merge(n.get("epochId").asText(), 1, Integer::sum);
             }
         }
-        pendingEpochs.forEach((epoch, n) -> out.printf("PENDING epoch %s: %d batches not committed yet (the epoch is not "
-                + "complete on chain)%n", epoch, n));
+        pendingEpochs.forEach((epoch, n) -> out.printf(
+                "PENDING epoch %s: %d batches not committed yet (the epoch is not " + "complete on chain)%n",
+                epoch, n));
         if (settings != null) {
             out.printf("the replay ran with %s%n", settings);
         }
@@ -531,8 +594,14 @@ public final class ReplayJob {
             mismatches += CountAudit.report(readAll(cfg.get(SequencerConfig.KAFKA_BOOTSTRAP), counts), counts, out);
         }
         Outcome o = new Outcome(batches, byStatus, mismatches, pending);
-        out.printf("replay %s: %d batches %s; results in topic %s; %s (exit %d)%n", cfg.get(SequencerConfig.ANCHOR_MODE), batches,
-                byStatus, topic, mismatches > 0 ? "MISMATCH" : pending > 0 ? "PENDING" : "MATCH", o.exitCode());
+        out.printf(
+                "replay %s: %d batches %s; results in topic %s; %s (exit %d)%n",
+                cfg.get(SequencerConfig.ANCHOR_MODE),
+                batches,
+                byStatus,
+                topic,
+                mismatches > 0 ? "MISMATCH" : pending > 0 ? "PENDING" : "MATCH",
+                o.exitCode());
         return o;
     }
 
@@ -549,23 +618,29 @@ public final class ReplayJob {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
-            consumer.partitionsFor(topic, CHECK_TIMEOUT).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
+            consumer.partitionsFor(topic, CHECK_TIMEOUT)
+                    .forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
             consumer.assign(parts);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
             Map<TopicPartition, Long> stop = new HashMap<>();
-            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> at = fromMs == null ? Map.of()
-                    : consumer.offsetsForTimes(parts.stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> fromMs)));
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> at = fromMs == null
+                    ? Map.of()
+                    : consumer.offsetsForTimes(
+                            parts.stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> fromMs)));
             for (TopicPartition tp : parts) {
-                long start = fromMs == null ? Math.max(begin.get(tp), end.get(tp) - SETTINGS_WINDOW)
+                long start = fromMs == null
+                        ? Math.max(begin.get(tp), end.get(tp) - SETTINGS_WINDOW)
                         : at.get(tp) == null ? end.get(tp) : at.get(tp).offset();
                 consumer.seek(tp, start);
                 stop.put(tp, Math.min(end.get(tp), start + SETTINGS_WINDOW));
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> consumer.position(tp) < stop.get(tp))) {
+            while (System.nanoTime() < deadline
+                    && parts.stream().anyMatch(tp -> consumer.position(tp) < stop.get(tp))) {
                 for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
                     if (rec.offset() < stop.get(new TopicPartition(rec.topic(), rec.partition()))) {
                         records.add(rec);
@@ -573,8 +648,8 @@ public final class ReplayJob {
                 }
             }
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new IllegalArgumentException("Kafka at " + bootstrap + " did not answer for topic " + topic + " within "
-                    + CHECK_TIMEOUT.toSeconds() + " s");
+            throw new IllegalArgumentException("Kafka at " + bootstrap + " did not answer for topic " + topic
+                    + " within " + CHECK_TIMEOUT.toSeconds() + " s");
         }
         return records;
     }
@@ -586,7 +661,8 @@ public final class ReplayJob {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
             var infos = consumer.partitionsFor(topic, CHECK_TIMEOUT);
             if (infos == null || infos.isEmpty()) {
@@ -601,8 +677,8 @@ public final class ReplayJob {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new IllegalArgumentException("Kafka at " + bootstrap + " did not answer for topic " + topic + " within "
-                    + CHECK_TIMEOUT.toSeconds() + " s");
+            throw new IllegalArgumentException("Kafka at " + bootstrap + " did not answer for topic " + topic
+                    + " within " + CHECK_TIMEOUT.toSeconds() + " s");
         }
         return records;
     }

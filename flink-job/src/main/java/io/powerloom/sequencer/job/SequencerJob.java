@@ -1,14 +1,5 @@
 package io.powerloom.sequencer.job;
 
-import java.time.Duration;
-import java.util.Map;
-
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
 import io.powerloom.sequencer.accounting.DiscardedSubmission;
 import io.powerloom.sequencer.accounting.SlotCount;
 import io.powerloom.sequencer.anchor.AnchorOutcome;
@@ -19,6 +10,13 @@ import io.powerloom.sequencer.job.kafka.KafkaOutput;
 import io.powerloom.sequencer.job.kafka.OutputRecords;
 import io.powerloom.sequencer.job.kafka.TopicCheck;
 import io.powerloom.sequencer.verify.RejectedSubmission;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Entry point of the sequencer job ({@code flink run -c io.powerloom.sequencer.job.SequencerJob flink-job.jar ...}):
@@ -29,12 +27,14 @@ public final class SequencerJob {
     private SequencerJob() {}
 
     /** Flink's {@code RocksDBOptions.TIMER_SERVICE_FACTORY}, by key: the RocksDB jar is the cluster's, not ours. */
-    static final ConfigOption<String> ROCKSDB_TIMERS =
-            ConfigOptions.key("state.backend.rocksdb.timer-service.factory").stringType().noDefaultValue();
+    static final ConfigOption<String> ROCKSDB_TIMERS = ConfigOptions.key("state.backend.rocksdb.timer-service.factory")
+            .stringType()
+            .noDefaultValue();
 
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        SequencerConfig cfg = SequencerConfig.resolve(Configuration.fromMap(env.getConfiguration().toMap()), args, System.getenv());
+        SequencerConfig cfg = SequencerConfig.resolve(
+                Configuration.fromMap(env.getConfiguration().toMap()), args, System.getenv());
         prepare(cfg, System.out);
         configure(env, cfg);
         env.execute("powerloom-sequencer");
@@ -59,7 +59,8 @@ public final class SequencerJob {
             timers.set(ROCKSDB_TIMERS, "HEAP");
             env.configure(timers);
         }
-        env.enableCheckpointing(cfg.get(SequencerConfig.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.enableCheckpointing(
+                cfg.get(SequencerConfig.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         SequencerPipeline.build(env, cfg, kafkaInputs(cfg), kafkaOutputs(cfg), anchoring(cfg), accounting(cfg));
     }
 
@@ -72,16 +73,36 @@ public final class SequencerJob {
         String prefix = cfg.get(SequencerConfig.TRANSACTIONAL_PREFIX);
         java.util.TreeMap<String, String> settings = new java.util.TreeMap<>(cfg.decisionSettings());
         return new SequencerPipeline.Outputs(
-                KafkaOutput.<ProjectEpochResult>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_FINALIZED), prefix + "-finalized",
-                        OutputRecords::key, OutputRecords::value),
-                KafkaOutput.<AnchorOutcome>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_BATCHES), prefix + "-batches",
-                        OutputRecords::key, o -> OutputRecords.value(o, settings)),
-                KafkaOutput.<RejectedSubmission>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_REJECTED), prefix + "-rejected",
-                        OutputRecords::key, OutputRecords::value),
-                KafkaOutput.<SlotCount>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_SLOT_COUNTS), prefix + "-slot-counts",
-                        OutputRecords::key, OutputRecords::value),
-                KafkaOutput.<DiscardedSubmission>exactlyOnce(bootstrap, cfg.get(SequencerConfig.TOPIC_DISCARDED), prefix + "-discarded",
-                        OutputRecords::key, OutputRecords::value));
+                KafkaOutput.<ProjectEpochResult>exactlyOnce(
+                        bootstrap,
+                        cfg.get(SequencerConfig.TOPIC_FINALIZED),
+                        prefix + "-finalized",
+                        OutputRecords::key,
+                        OutputRecords::value),
+                KafkaOutput.<AnchorOutcome>exactlyOnce(
+                        bootstrap,
+                        cfg.get(SequencerConfig.TOPIC_BATCHES),
+                        prefix + "-batches",
+                        OutputRecords::key,
+                        o -> OutputRecords.value(o, settings)),
+                KafkaOutput.<RejectedSubmission>exactlyOnce(
+                        bootstrap,
+                        cfg.get(SequencerConfig.TOPIC_REJECTED),
+                        prefix + "-rejected",
+                        OutputRecords::key,
+                        OutputRecords::value),
+                KafkaOutput.<SlotCount>exactlyOnce(
+                        bootstrap,
+                        cfg.get(SequencerConfig.TOPIC_SLOT_COUNTS),
+                        prefix + "-slot-counts",
+                        OutputRecords::key,
+                        OutputRecords::value),
+                KafkaOutput.<DiscardedSubmission>exactlyOnce(
+                        bootstrap,
+                        cfg.get(SequencerConfig.TOPIC_DISCARDED),
+                        prefix + "-discarded",
+                        OutputRecords::key,
+                        OutputRecords::value));
     }
 
     /** The accounting stage per configuration: off, or following the anchor mode (commit, audit, none: count only). */
@@ -102,7 +123,8 @@ public final class SequencerJob {
             case "commit" -> SequencerPipeline.commitOnChain(cfg, commitClientConfig(cfg));
             case "audit" -> SequencerPipeline.auditOnChain(cfg);
             case "none" -> SequencerPipeline.noAnchoring();
-            default -> throw new IllegalArgumentException("sequencer.anchor.mode must be commit, audit or none, was " + mode);
+            default ->
+                throw new IllegalArgumentException("sequencer.anchor.mode must be commit, audit or none, was " + mode);
         };
     }
 

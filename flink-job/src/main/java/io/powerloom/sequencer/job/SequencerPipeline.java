@@ -1,21 +1,5 @@
 package io.powerloom.sequencer.job;
 
-import java.io.Serializable;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
-import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
-
 import io.powerloom.sequencer.accounting.AccountingAction;
 import io.powerloom.sequencer.accounting.AccountingCommit;
 import io.powerloom.sequencer.accounting.CountAudit;
@@ -44,6 +28,20 @@ import io.powerloom.sequencer.verify.ParseAndRecover;
 import io.powerloom.sequencer.verify.RejectedSubmission;
 import io.powerloom.sequencer.verify.SignedSubmission;
 import io.powerloom.sequencer.verify.SlotRules;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
+import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
 
 /**
  * The sequencer's data path, in one place:
@@ -80,11 +78,16 @@ public final class SequencerPipeline {
      * The job's outputs; {@code slotCounts} and {@code discarded} (the accounting stage's) may be null: those records
      * are then not written.
      */
-    public record Outputs(Sink<ProjectEpochResult> finalized, Sink<AnchorOutcome> batches, Sink<RejectedSubmission> rejected,
-                          Sink<SlotCount> slotCounts, Sink<DiscardedSubmission> discarded) {
+    public record Outputs(
+            Sink<ProjectEpochResult> finalized,
+            Sink<AnchorOutcome> batches,
+            Sink<RejectedSubmission> rejected,
+            Sink<SlotCount> slotCounts,
+            Sink<DiscardedSubmission> discarded) {
 
         /** Outputs without the accounting topics. */
-        public Outputs(Sink<ProjectEpochResult> finalized, Sink<AnchorOutcome> batches, Sink<RejectedSubmission> rejected) {
+        public Outputs(
+                Sink<ProjectEpochResult> finalized, Sink<AnchorOutcome> batches, Sink<RejectedSubmission> rejected) {
             this(finalized, batches, rejected, null, null);
         }
     }
@@ -102,63 +105,77 @@ public final class SequencerPipeline {
     private SequencerPipeline() {}
 
     /** Wires the whole job into {@code env}, without snapshotter accounting. */
-    public static void build(StreamExecutionEnvironment env, SequencerConfig cfg, Inputs in, Outputs out, Anchoring anchoring) {
+    public static void build(
+            StreamExecutionEnvironment env, SequencerConfig cfg, Inputs in, Outputs out, Anchoring anchoring) {
         build(env, cfg, in, out, anchoring, null);
     }
 
     /** Wires the whole job into {@code env}; {@code accounting} null leaves the accounting stage out. */
-    public static void build(StreamExecutionEnvironment env, SequencerConfig cfg, Inputs in, Outputs out, Anchoring anchoring,
-                             Accounting accounting) {
+    public static void build(
+            StreamExecutionEnvironment env,
+            SequencerConfig cfg,
+            Inputs in,
+            Outputs out,
+            Anchoring anchoring,
+            Accounting accounting) {
         // from finalize on, records come in bursts at each close and then stop: flush part-filled buffers quickly
         long closeBufferMs = cfg.get(SequencerConfig.CLOSE_BUFFER_TIMEOUT).toMillis();
         // ---- sources, with event time from the log ----
-        DataStream<CollectedRecord> submissions = env
-                .fromSource(in.submissions(),
+        DataStream<CollectedRecord> submissions = env.fromSource(
+                        in.submissions(),
                         submissionWatermarks(cfg.get(SequencerConfig.OUT_OF_ORDERNESS), alignmentDrift(cfg)),
                         "source: submissions")
                 .uid("source-submissions");
-        DataStream<ChainEvent> chain = env
-                .fromSource(in.chain(), chainWatermarks(), "source: protocol-chain")
+        DataStream<ChainEvent> chain = env.fromSource(in.chain(), chainWatermarks(), "source: protocol-chain")
                 .uid("source-protocol-chain")
                 .setParallelism(1);
 
         // ---- 1. collect → verify ----
         SingleOutputStreamOperator<SignedSubmission> signed = submissions
-                .process(new ParseAndRecover(cfg.get(SequencerConfig.CHAIN_ID), cfg.protocolState(), cfg.dataMarkets(),
+                .process(new ParseAndRecover(
+                        cfg.get(SequencerConfig.CHAIN_ID),
+                        cfg.protocolState(),
+                        cfg.dataMarkets(),
                         cfg.flaggedSigners()))
-                .name("verify: decode and recover signer").uid("verify-recover");
+                .name("verify: decode and recover signer")
+                .uid("verify-recover");
 
         BroadcastStream<ChainEvent> registry = chain.broadcast(SlotRules.SLOTS, SlotRules.BLOCKS, SlotRules.FRONTIER);
-        SingleOutputStreamOperator<SignedSubmission> verified = signed
-                .keyBy(SignedSubmission::slotId, Types.LONG)
+        SingleOutputStreamOperator<SignedSubmission> verified = signed.keyBy(SignedSubmission::slotId, Types.LONG)
                 .connect(registry)
-                .process(new SlotRules(cfg.get(SequencerConfig.PER_SLOT_EPOCH_LIMIT), cfg.fullNodes(),
-                        cfg.get(SequencerConfig.DEADLINE_CHECK), cfg.get(SequencerConfig.DEADLINE_TOLERANCE),
+                .process(new SlotRules(
+                        cfg.get(SequencerConfig.PER_SLOT_EPOCH_LIMIT),
+                        cfg.fullNodes(),
+                        cfg.get(SequencerConfig.DEADLINE_CHECK),
+                        cfg.get(SequencerConfig.DEADLINE_TOLERANCE),
                         cfg.get(SequencerConfig.QUOTA_RETENTION).toMillis()))
-                .name("verify: slot owner, deadline, epoch limit").uid("verify-slot-rules");
+                .name("verify: slot owner, deadline, epoch limit")
+                .uid("verify-slot-rules");
 
         // ---- 2. finalize ----
         BroadcastStream<ChainEvent> releases = chain.broadcast(ProjectFinalizer.RELEASES);
         ProjectFinalizer finalizer = new ProjectFinalizer(
                 new Consensus(cfg.get(SequencerConfig.MIN_COUNT), cfg.get(SequencerConfig.MIN_SHARE)),
-                cfg.get(SequencerConfig.EARLY_GRACE).toMillis(), cfg.get(SequencerConfig.RELEASE_WAIT).toMillis(),
+                cfg.get(SequencerConfig.EARLY_GRACE).toMillis(),
+                cfg.get(SequencerConfig.RELEASE_WAIT).toMillis(),
                 cfg.get(SequencerConfig.DEFAULT_WINDOW_SECONDS) * 1000L);
         if (accounting != null) {
             finalizer.withTallies();
         }
-        SingleOutputStreamOperator<ProjectEpochResult> results = verified
-                .keyBy(ProjectFinalizer::key, KeyStringSerializer.TYPE_INFO)
+        SingleOutputStreamOperator<ProjectEpochResult> results = verified.keyBy(
+                        ProjectFinalizer::key, KeyStringSerializer.TYPE_INFO)
                 .connect(releases)
                 .process(finalizer)
-                .name("finalize: consensus per project and epoch").uid("finalize")
+                .name("finalize: consensus per project and epoch")
+                .uid("finalize")
                 .setBufferTimeout(closeBufferMs);
         DataStream<ProjectEpochResult> decided = results;
         long[] range = cfg.replayEpochs();
         if (range != null) { // a replay over an epoch range: epochs cut by the range's edges are left alone
             long first = range[0];
             long last = range[1];
-            decided = results
-                    .filter(r -> Long.compareUnsigned(r.epochId(), first) >= 0 && Long.compareUnsigned(r.epochId(), last) <= 0)
+            decided = results.filter(r -> Long.compareUnsigned(r.epochId(), first) >= 0
+                            && Long.compareUnsigned(r.epochId(), last) <= 0)
                     .name("replay: epochs " + Long.toUnsignedString(first) + "-" + Long.toUnsignedString(last))
                     .uid("replay-epoch-filter")
                     .setBufferTimeout(closeBufferMs);
@@ -166,12 +183,15 @@ public final class SequencerPipeline {
         decided.sinkTo(out.finalized()).name("sink: finalized").uid("sink-finalized");
 
         // ---- 3. batch ----
-        DataStream<SubmissionBatch> batches = decided
-                .filter(ProjectEpochResult::finalized).name("finalized only").uid("batch-filter-finalized")
+        DataStream<SubmissionBatch> batches = decided.filter(ProjectEpochResult::finalized)
+                .name("finalized only")
+                .uid("batch-filter-finalized")
                 .setBufferTimeout(closeBufferMs)
                 .keyBy(r -> EpochBatcher.key(r.dataMarket(), r.epochId()), KeyStringSerializer.TYPE_INFO)
-                .process(new EpochBatcher(new Batcher(cfg.get(SequencerConfig.BATCH_SIZE), cfg.get(SequencerConfig.BATCH_MAX_BYTES))))
-                .name("batch: epoch into sorted batches").uid("batch")
+                .process(new EpochBatcher(
+                        new Batcher(cfg.get(SequencerConfig.BATCH_SIZE), cfg.get(SequencerConfig.BATCH_MAX_BYTES))))
+                .name("batch: epoch into sorted batches")
+                .uid("batch")
                 .setBufferTimeout(closeBufferMs);
 
         // ---- 4. anchor ----
@@ -183,29 +203,37 @@ public final class SequencerPipeline {
             if (range != null) {
                 long first = range[0];
                 long last = range[1];
-                tallies = tallies
-                        .filter(t -> Long.compareUnsigned(t.epochId(), first) >= 0 && Long.compareUnsigned(t.epochId(), last) <= 0)
-                        .name("replay: accounting epochs " + Long.toUnsignedString(first) + "-" + Long.toUnsignedString(last))
+                tallies = tallies.filter(t -> Long.compareUnsigned(t.epochId(), first) >= 0
+                                && Long.compareUnsigned(t.epochId(), last) <= 0)
+                        .name("replay: accounting epochs " + Long.toUnsignedString(first) + "-"
+                                + Long.toUnsignedString(last))
                         .uid("replay-accounting-filter");
             }
-            DataStream<ChainEvent> marketEvents = chain
-                    .filter(e -> e.kind() == ChainEvent.Kind.EPOCH_RELEASED || e.kind() == ChainEvent.Kind.DAY_STARTED
+            DataStream<ChainEvent> marketEvents = chain.filter(e -> e.kind() == ChainEvent.Kind.EPOCH_RELEASED
+                            || e.kind() == ChainEvent.Kind.DAY_STARTED
                             || e.kind() == ChainEvent.Kind.QUOTA)
-                    .name("accounting: releases, day starts, quota").uid("accounting-chain-events")
+                    .name("accounting: releases, day starts, quota")
+                    .uid("accounting-chain-events")
                     .setParallelism(1);
-            SingleOutputStreamOperator<AccountingAction> actions = tallies
-                    .keyBy(ProjectTally::dataMarket, KeyStringSerializer.TYPE_INFO)
+            SingleOutputStreamOperator<AccountingAction> actions = tallies.keyBy(
+                            ProjectTally::dataMarket, KeyStringSerializer.TYPE_INFO)
                     .connect(marketEvents.keyBy(ChainEvent::dataMarket, KeyStringSerializer.TYPE_INFO))
-                    .process(new DayAccounting(cfg.get(SequencerConfig.ACCOUNTING_UPDATE_EVERY),
-                            cfg.get(SequencerConfig.ACCOUNTING_FINAL_DELAY), cfg.get(SequencerConfig.ACCOUNTING_DEFAULT_QUOTA),
-                            cfg.get(SequencerConfig.DEFAULT_WINDOW_SECONDS) * 1000L, range))
-                    .name("accounting: counts per day and slot").uid("accounting-counts");
+                    .process(new DayAccounting(
+                            cfg.get(SequencerConfig.ACCOUNTING_UPDATE_EVERY),
+                            cfg.get(SequencerConfig.ACCOUNTING_FINAL_DELAY),
+                            cfg.get(SequencerConfig.ACCOUNTING_DEFAULT_QUOTA),
+                            cfg.get(SequencerConfig.DEFAULT_WINDOW_SECONDS) * 1000L,
+                            range))
+                    .name("accounting: counts per day and slot")
+                    .uid("accounting-counts");
             DataStream<SlotCount> counts = accounting.apply(actions);
             if (out.slotCounts() != null) {
                 counts.sinkTo(out.slotCounts()).name("sink: slot-counts").uid("sink-slot-counts");
             }
             if (out.discarded() != null) {
-                actions.getSideOutput(DayAccounting.DISCARDED).sinkTo(out.discarded()).name("sink: discarded")
+                actions.getSideOutput(DayAccounting.DISCARDED)
+                        .sinkTo(out.discarded())
+                        .name("sink: discarded")
                         .uid("sink-discarded");
             }
         }
@@ -213,7 +241,9 @@ public final class SequencerPipeline {
         // ---- rejected, with reasons, from every stage ----
         signed.getSideOutput(ParseAndRecover.REJECTED)
                 .union(verified.getSideOutput(SlotRules.REJECTED), results.getSideOutput(ProjectFinalizer.REJECTED))
-                .sinkTo(out.rejected()).name("sink: rejected").uid("sink-rejected");
+                .sinkTo(out.rejected())
+                .name("sink: rejected")
+                .uid("sink-rejected");
     }
 
     /**
@@ -234,15 +264,19 @@ public final class SequencerPipeline {
 
     static WatermarkStrategy<CollectedRecord> submissionWatermarks(Duration outOfOrderness, Duration maxDrift) {
         // heartbeats from the bridge reach every partition, so per-partition watermarks advance from the log alone
-        WatermarkStrategy<CollectedRecord> strategy = WatermarkStrategy.<CollectedRecord>forBoundedOutOfOrderness(outOfOrderness)
+        WatermarkStrategy<CollectedRecord> strategy = WatermarkStrategy.<CollectedRecord>forBoundedOutOfOrderness(
+                        outOfOrderness)
                 .withTimestampAssigner((r, kafkaTs) -> r.receivedAtMs());
         // a replay reads partitions as fast as it can; without alignment the busiest (slot-keyed) partition sets the
         // watermark while the others run ahead, and every window in between stays open in state
-        return maxDrift.isZero() ? strategy : strategy.withWatermarkAlignment("submissions", maxDrift, ALIGNMENT_UPDATE);
+        return maxDrift.isZero()
+                ? strategy
+                : strategy.withWatermarkAlignment("submissions", maxDrift, ALIGNMENT_UPDATE);
     }
 
     static WatermarkStrategy<ChainEvent> chainWatermarks() {
-        return WatermarkStrategy.<ChainEvent>forMonotonousTimestamps().withTimestampAssigner((e, kafkaTs) -> e.observedAtMs());
+        return WatermarkStrategy.<ChainEvent>forMonotonousTimestamps()
+                .withTimestampAssigner((e, kafkaTs) -> e.observedAtMs());
     }
 
     /** Upload every batch to IPFS, commit it on chain, and end each epoch once all its batches are mined. */
@@ -255,26 +289,31 @@ public final class SequencerPipeline {
         return batches -> {
             AsyncRetryStrategy<SubmissionBatch> retry =
                     new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<SubmissionBatch>(
-                            20, 200L, 10_000L, 2.0d)
-                            // node down or busy: retry; a wrong CID: fail loudly (the predicate ships with the job graph)
-                            .ifException((java.util.function.Predicate<Throwable> & java.io.Serializable) IpfsException::retryableCause)
+                                    20, 200L, 10_000L, 2.0d)
+                            // node down or busy: retry; a wrong CID: fail loudly (the predicate ships with the job
+                            // graph)
+                            .ifException((java.util.function.Predicate<Throwable> & java.io.Serializable)
+                                    IpfsException::retryableCause)
                             .build();
-            DataStream<SubmissionBatch> uploaded = AsyncDataStream
-                    .unorderedWaitWithRetry(batches, new IpfsUpload(ipfs, ipfsTimeout), timeout, TimeUnit.MILLISECONDS,
-                            capacity, retry)
-                    .name("anchor: upload to IPFS").uid("anchor-ipfs");
-            SingleOutputStreamOperator<AnchorOutcome> committed = AsyncDataStream
-                    .unorderedWait(uploaded, new ChainCommit(chain), timeout, TimeUnit.MILLISECONDS, capacity)
-                    .name("anchor: commit batch on chain").uid("anchor-commit")
+            DataStream<SubmissionBatch> uploaded = AsyncDataStream.unorderedWaitWithRetry(
+                            batches, new IpfsUpload(ipfs, ipfsTimeout), timeout, TimeUnit.MILLISECONDS, capacity, retry)
+                    .name("anchor: upload to IPFS")
+                    .uid("anchor-ipfs");
+            SingleOutputStreamOperator<AnchorOutcome> committed = AsyncDataStream.unorderedWait(
+                            uploaded, new ChainCommit(chain), timeout, TimeUnit.MILLISECONDS, capacity)
+                    .name("anchor: commit batch on chain")
+                    .uid("anchor-commit")
                     .setBufferTimeout(closeBufferMs);
             DataStream<EpochCompletion.EpochReady> complete = committed
                     .keyBy(o -> EpochBatcher.key(o.dataMarket(), o.epochId()), KeyStringSerializer.TYPE_INFO)
                     .process(new EpochCompletion())
-                    .name("anchor: wait for all batches of the epoch").uid("anchor-epoch-complete")
+                    .name("anchor: wait for all batches of the epoch")
+                    .uid("anchor-epoch-complete")
                     .setBufferTimeout(closeBufferMs);
-            DataStream<AnchorOutcome> ended = AsyncDataStream
-                    .unorderedWait(complete, new EndEpoch(chain), timeout, TimeUnit.MILLISECONDS, capacity)
-                    .name("anchor: endBatchSubmissions").uid("anchor-end-epoch");
+            DataStream<AnchorOutcome> ended = AsyncDataStream.unorderedWait(
+                            complete, new EndEpoch(chain), timeout, TimeUnit.MILLISECONDS, capacity)
+                    .name("anchor: endBatchSubmissions")
+                    .uid("anchor-end-epoch");
             return committed.union(ended);
         };
     }
@@ -288,9 +327,10 @@ public final class SequencerPipeline {
         String contract = cfg.protocolState();
         long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
         int capacity = cfg.get(SequencerConfig.ANCHOR_CAPACITY);
-        return batches -> AsyncDataStream
-                .unorderedWait(batches, new AuditBatch(rpc, contract), timeout, TimeUnit.MILLISECONDS, capacity)
-                .name("anchor: audit against the chain").uid("anchor-audit");
+        return batches -> AsyncDataStream.unorderedWait(
+                        batches, new AuditBatch(rpc, contract), timeout, TimeUnit.MILLISECONDS, capacity)
+                .name("anchor: audit against the chain")
+                .uid("anchor-audit");
     }
 
     /**
@@ -301,9 +341,10 @@ public final class SequencerPipeline {
     public static Accounting commitCounts(SequencerConfig cfg, CommitClientConfig chain) {
         long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
         int chunk = cfg.get(SequencerConfig.ACCOUNTING_CHUNK);
-        return actions -> AsyncDataStream
-                .orderedWait(actions, new AccountingCommit(chain, chunk), timeout, TimeUnit.MILLISECONDS, 1)
-                .name("accounting: commit counts on chain").uid("accounting-commit");
+        return actions -> AsyncDataStream.orderedWait(
+                        actions, new AccountingCommit(chain, chunk), timeout, TimeUnit.MILLISECONDS, 1)
+                .name("accounting: commit counts on chain")
+                .uid("accounting-commit");
     }
 
     /** Accounting updates compared with what the chain holds; commits nothing. */
@@ -311,24 +352,26 @@ public final class SequencerPipeline {
         long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
         String rpc = cfg.get(SequencerConfig.RPC_URL);
         String contract = cfg.protocolState();
-        return actions -> AsyncDataStream
-                .orderedWait(actions, new CountAudit(rpc, contract), timeout, TimeUnit.MILLISECONDS, 16)
-                .name("accounting: audit counts against the chain").uid("accounting-audit");
+        return actions -> AsyncDataStream.orderedWait(
+                        actions, new CountAudit(rpc, contract), timeout, TimeUnit.MILLISECONDS, 16)
+                .name("accounting: audit counts against the chain")
+                .uid("accounting-audit");
     }
 
     /** Count only (metrics); nothing goes to the chain or to the slot-counts topic. */
     public static Accounting countOnly() {
-        return actions -> actions
-                .flatMap((AccountingAction a, org.apache.flink.util.Collector<SlotCount> c) -> { })
+        return actions -> actions.flatMap((AccountingAction a, org.apache.flink.util.Collector<SlotCount> c) -> {})
                 .returns(SlotCount.class)
-                .name("accounting: not committed").uid("accounting-none");
+                .name("accounting: not committed")
+                .uid("accounting-none");
     }
 
     /** Finalize and batch only: every batch is reported {@code NOT_ANCHORED}. */
     public static Anchoring noAnchoring() {
-        return batches -> batches
-                .map(b -> AnchorOutcome.forBatch(b, AnchorOutcome.Status.NOT_ANCHORED, null, -1, null, -1))
+        return batches -> batches.map(
+                        b -> AnchorOutcome.forBatch(b, AnchorOutcome.Status.NOT_ANCHORED, null, -1, null, -1))
                 .returns(AnchorOutcome.class)
-                .name("anchor: disabled").uid("anchor-none");
+                .name("anchor: disabled")
+                .uid("anchor-none");
     }
 }

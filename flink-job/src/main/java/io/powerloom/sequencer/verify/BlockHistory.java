@@ -28,7 +28,8 @@ public record BlockHistory(long[] observedAt, long[] numbers) {
         System.arraycopy(observedAt, pos, t, pos + 1, n - pos);
         System.arraycopy(numbers, pos, b, pos + 1, n - pos);
         int drop = Math.max(0, t.length - MAX);
-        return drop == 0 ? new BlockHistory(t, b)
+        return drop == 0
+                ? new BlockHistory(t, b)
                 : new BlockHistory(Arrays.copyOfRange(t, drop, t.length), Arrays.copyOfRange(b, drop, b.length));
     }
 

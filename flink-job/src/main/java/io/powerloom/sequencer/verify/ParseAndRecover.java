@@ -1,23 +1,21 @@
 package io.powerloom.sequencer.verify;
 
+import io.powerloom.sequencer.collect.CollectedRecord;
+import io.powerloom.sequencer.protocol.crypto.Eip712;
+import io.powerloom.sequencer.protocol.crypto.Eip712Domain;
+import io.powerloom.sequencer.protocol.crypto.Secp256k1;
+import io.powerloom.sequencer.protocol.json.Utf8Json;
+import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
+import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
+import io.powerloom.sequencer.protocol.wire.WireFormatException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import io.powerloom.sequencer.collect.CollectedRecord;
-import io.powerloom.sequencer.protocol.crypto.Eip712;
-import io.powerloom.sequencer.protocol.crypto.Eip712Domain;
-import io.powerloom.sequencer.protocol.crypto.Secp256k1;
-import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
-import io.powerloom.sequencer.protocol.json.Utf8Json;
-import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
-import io.powerloom.sequencer.protocol.wire.WireFormatException;
 
 /**
  * Verify, part 1 (stateless, runs chained to the source at full parallelism): decodes each submission, checks the
@@ -57,8 +55,19 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
     public void processElement(CollectedRecord in, Context ctx, Collector<SignedSubmission> out) {
         switch (in.kind()) {
             case HEARTBEAT -> heartbeats.inc();
-            case UNDECODABLE -> reject(ctx, new RejectedSubmission("kafka:" + in.partition() + ":" + in.offset(),
-                    RejectReason.UNDECODABLE_RECORD, in.error(), null, -1, -1, null, null, in.receivedAtMs()));
+            case UNDECODABLE ->
+                reject(
+                        ctx,
+                        new RejectedSubmission(
+                                "kafka:" + in.partition() + ":" + in.offset(),
+                                RejectReason.UNDECODABLE_RECORD,
+                                in.error(),
+                                null,
+                                -1,
+                                -1,
+                                null,
+                                null,
+                                in.receivedAtMs()));
             case SUBMISSION -> verify(in, ctx, out);
         }
     }
@@ -70,16 +79,35 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
         try {
             s = SubmissionCodec.fromGoJson(in.submissionJson().getBytes(StandardCharsets.UTF_8));
         } catch (WireFormatException e) {
-            reject(ctx, new RejectedSubmission(in.submissionId(), RejectReason.MALFORMED_SUBMISSION,
-                    e.reason() + ": " + e.getMessage(), null, -1, -1, null, in.peerId(), eventTime));
+            reject(
+                    ctx,
+                    new RejectedSubmission(
+                            in.submissionId(),
+                            RejectReason.MALFORMED_SUBMISSION,
+                            e.reason() + ": " + e.getMessage(),
+                            null,
+                            -1,
+                            -1,
+                            null,
+                            in.peerId(),
+                            eventTime));
             return;
         }
         String market = s.dataMarket() == null ? "" : s.dataMarket().toLowerCase(Locale.ROOT);
         var r = s.request();
         if (!dataMarkets.contains(market)) {
-            reject(ctx, new RejectedSubmission(in.submissionId(), RejectReason.UNKNOWN_DATA_MARKET,
-                    "data market '" + s.dataMarket() + "' is not served", market, r.slotId(), r.epochId(), r.projectId(),
-                    in.peerId(), eventTime));
+            reject(
+                    ctx,
+                    new RejectedSubmission(
+                            in.submissionId(),
+                            RejectReason.UNKNOWN_DATA_MARKET,
+                            "data market '" + s.dataMarket() + "' is not served",
+                            market,
+                            r.slotId(),
+                            r.epochId(),
+                            r.projectId(),
+                            in.peerId(),
+                            eventTime));
             return;
         }
         String signer;
@@ -87,17 +115,46 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
             byte[] sig = Secp256k1.parseSignatureHex(s.signature());
             signer = Secp256k1.recoverAddress(Eip712.digest(domain, r), sig);
         } catch (Exception e) {
-            reject(ctx, new RejectedSubmission(in.submissionId(), RejectReason.BAD_SIGNATURE, String.valueOf(e.getMessage()),
-                    market, r.slotId(), r.epochId(), r.projectId(), in.peerId(), eventTime));
+            reject(
+                    ctx,
+                    new RejectedSubmission(
+                            in.submissionId(),
+                            RejectReason.BAD_SIGNATURE,
+                            String.valueOf(e.getMessage()),
+                            market,
+                            r.slotId(),
+                            r.epochId(),
+                            r.projectId(),
+                            in.peerId(),
+                            eventTime));
             return;
         }
         if (flaggedSigners.contains(signer)) {
-            reject(ctx, new RejectedSubmission(in.submissionId(), RejectReason.FLAGGED_SIGNER, "signer " + signer + " is flagged",
-                    market, r.slotId(), r.epochId(), r.projectId(), in.peerId(), eventTime));
+            reject(
+                    ctx,
+                    new RejectedSubmission(
+                            in.submissionId(),
+                            RejectReason.FLAGGED_SIGNER,
+                            "signer " + signer + " is flagged",
+                            market,
+                            r.slotId(),
+                            r.epochId(),
+                            r.projectId(),
+                            in.peerId(),
+                            eventTime));
             return;
         }
-        out.collect(new SignedSubmission(in.submissionId(), in.peerId(), eventTime, market, r.slotId(), r.epochId(),
-                r.projectId(), r.snapshotCid(), r.deadline(), signer,
+        out.collect(new SignedSubmission(
+                in.submissionId(),
+                in.peerId(),
+                eventTime,
+                market,
+                r.slotId(),
+                r.epochId(),
+                r.projectId(),
+                r.snapshotCid(),
+                r.deadline(),
+                signer,
                 Utf8Json.quote(SubmissionCodec.toProtoJson(s).getBytes(StandardCharsets.UTF_8))));
     }
 

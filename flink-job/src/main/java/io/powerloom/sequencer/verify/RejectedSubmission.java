@@ -13,11 +13,27 @@ package io.powerloom.sequencer.verify;
  * @param peerId       sending peer, when known
  * @param receivedAtMs receive time (event time)
  */
-public record RejectedSubmission(String submissionId, RejectReason reason, String detail, String dataMarket, long slotId,
-                                 long epochId, String projectId, String peerId, long receivedAtMs) {
+public record RejectedSubmission(
+        String submissionId,
+        RejectReason reason,
+        String detail,
+        String dataMarket,
+        long slotId,
+        long epochId,
+        String projectId,
+        String peerId,
+        long receivedAtMs) {
 
     public static RejectedSubmission of(SignedSubmission s, RejectReason reason, String detail) {
-        return new RejectedSubmission(s.submissionId(), reason, detail, s.dataMarket(), s.slotId(), s.epochId(),
-                s.projectId(), s.peerId(), s.receivedAtMs());
+        return new RejectedSubmission(
+                s.submissionId(),
+                reason,
+                detail,
+                s.dataMarket(),
+                s.slotId(),
+                s.epochId(),
+                s.projectId(),
+                s.peerId(),
+                s.receivedAtMs());
     }
 }

@@ -20,9 +20,18 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  *                     arrives, so that building an epoch's batches at the window close only copies bytes
  */
 @TypeInfo(SignedSubmissionSerializer.Factory.class)
-public record SignedSubmission(String submissionId, String peerId, long receivedAtMs, String dataMarket, long slotId,
-                               long epochId, String projectId, String snapshotCid, long deadline, String signer,
-                               byte[] quotedProtoJson) {
+public record SignedSubmission(
+        String submissionId,
+        String peerId,
+        long receivedAtMs,
+        String dataMarket,
+        long slotId,
+        long epochId,
+        String projectId,
+        String snapshotCid,
+        long deadline,
+        String signer,
+        byte[] quotedProtoJson) {
 
     public boolean isSimulation() {
         return epochId == 0;

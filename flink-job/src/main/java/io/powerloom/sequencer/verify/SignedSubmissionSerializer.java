@@ -1,19 +1,17 @@
 package io.powerloom.sequencer.verify;
 
+import io.powerloom.sequencer.job.serde.ImmutableRecordSerializer;
+import io.powerloom.sequencer.job.serde.LayoutSnapshot;
+import io.powerloom.sequencer.job.serde.RecordTypeInfo;
+import io.powerloom.sequencer.protocol.json.Utf8Json;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.Map;
-
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-
-import io.powerloom.sequencer.job.serde.ImmutableRecordSerializer;
-import io.powerloom.sequencer.job.serde.LayoutSnapshot;
-import io.powerloom.sequencer.job.serde.RecordTypeInfo;
-import io.powerloom.sequencer.protocol.json.Utf8Json;
 
 /** Serializer of {@link SignedSubmission}: it crosses two shuffles and sits in two operators' state. */
 public class SignedSubmissionSerializer extends ImmutableRecordSerializer<SignedSubmission> {
@@ -36,8 +34,18 @@ public class SignedSubmissionSerializer extends ImmutableRecordSerializer<Signed
 
     @Override
     public SignedSubmission deserialize(DataInputView in) throws IOException {
-        return new SignedSubmission(readString(in), readString(in), in.readLong(), readString(in), in.readLong(),
-                in.readLong(), readString(in), readString(in), in.readLong(), readString(in), readText(in));
+        return new SignedSubmission(
+                readString(in),
+                readString(in),
+                in.readLong(),
+                readString(in),
+                in.readLong(),
+                in.readLong(),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                readString(in),
+                readText(in));
     }
 
     /** The last field as this layout stores it. */

@@ -20,7 +20,10 @@ public record SlotHistory(long[] observedAt, String[] snapshotters, boolean[] ac
         while (pos > 0 && observedAt[pos - 1] > at) {
             pos--;
         }
-        if (pos > 0 && observedAt[pos - 1] == at && snapshotters[pos - 1].equals(snapshotter) && active[pos - 1] == isActive) {
+        if (pos > 0
+                && observedAt[pos - 1] == at
+                && snapshotters[pos - 1].equals(snapshotter)
+                && active[pos - 1] == isActive) {
             return this;
         }
         long[] t = new long[n + 1];
@@ -36,7 +39,9 @@ public record SlotHistory(long[] observedAt, String[] snapshotters, boolean[] ac
         System.arraycopy(snapshotters, pos, s, pos + 1, n - pos);
         System.arraycopy(active, pos, a, pos + 1, n - pos);
         int drop = Math.max(0, t.length - MAX);
-        return new SlotHistory(Arrays.copyOfRange(t, drop, t.length), Arrays.copyOfRange(s, drop, s.length),
+        return new SlotHistory(
+                Arrays.copyOfRange(t, drop, t.length),
+                Arrays.copyOfRange(s, drop, s.length),
                 Arrays.copyOfRange(a, drop, a.length));
     }
 

@@ -3,7 +3,6 @@ package io.powerloom.sequencer.verify;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -71,17 +70,23 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     private transient MapState<Long, SignedSubmission> pending;
     /** The slot's wait queue: {@code [head, tail)} positions in {@link #pending}; absent when nothing waits. */
     private transient ValueState<long[]> queue;
+
     private transient MapState<Long, EpochCount> epochCounts;
     private transient ValueState<SignedSubmission> lastSimulation;
     /** Accepted submissions' identities ({@link #identity}) → when they are forgotten (event time). */
     private transient MapState<String, Long> accepted;
+
     private transient Counter duplicates;
     private transient VerifyMetrics metrics;
     private transient Counter simulations;
     private transient Counter waited;
 
-    public SlotRules(int perSlotEpochLimit, Set<String> fullNodes, boolean deadlineCheck, long deadlineToleranceBlocks,
-                     long quotaRetentionMs) {
+    public SlotRules(
+            int perSlotEpochLimit,
+            Set<String> fullNodes,
+            boolean deadlineCheck,
+            long deadlineToleranceBlocks,
+            long quotaRetentionMs) {
         this.perSlotEpochLimit = perSlotEpochLimit;
         this.fullNodes = Set.copyOf(fullNodes);
         this.deadlineCheck = deadlineCheck;
@@ -94,15 +99,17 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending", Types.LONG, TypeInformation.of(SignedSubmission.class)));
-        queue = getRuntimeContext().getState(new ValueStateDescriptor<>("queue", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        epochCounts = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("epoch-counts", Types.LONG, Types.POJO(EpochCount.class)));
-        lastSimulation = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("last-simulation", TypeInformation.of(SignedSubmission.class)));
-        accepted = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("accepted-submissions", Types.STRING, Types.LONG));
+        pending = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("pending", Types.LONG, TypeInformation.of(SignedSubmission.class)));
+        queue = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("queue", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        epochCounts = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("epoch-counts", Types.LONG, Types.POJO(EpochCount.class)));
+        lastSimulation = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("last-simulation", TypeInformation.of(SignedSubmission.class)));
+        accepted = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("accepted-submissions", Types.STRING, Types.LONG));
         duplicates = getRuntimeContext().getMetricGroup().counter("submissions_duplicate");
         metrics = VerifyMetrics.slotRules(getRuntimeContext().getMetricGroup());
         simulations = getRuntimeContext().getMetricGroup().counter("simulations");
@@ -110,7 +117,8 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     }
 
     @Override
-    public void processElement(SignedSubmission s, ReadOnlyContext ctx, Collector<SignedSubmission> out) throws Exception {
+    public void processElement(SignedSubmission s, ReadOnlyContext ctx, Collector<SignedSubmission> out)
+            throws Exception {
         long[] q = queue.value();
         if (q == null && s.receivedAtMs() < frontier(ctx)) {
             judge(s, ctx, out);
@@ -142,14 +150,18 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
             case SLOT -> {
                 var registry = ctx.getBroadcastState(SLOTS);
                 SlotHistory h = registry.get(e.slotId());
-                registry.put(e.slotId(), (h == null ? SlotHistory.empty() : h).with(e.observedAtMs(), e.snapshotter(), e.active()));
+                registry.put(
+                        e.slotId(),
+                        (h == null ? SlotHistory.empty() : h).with(e.observedAtMs(), e.snapshotter(), e.active()));
             }
             case BLOCK -> {
                 var heads = ctx.getBroadcastState(BLOCKS);
                 BlockHistory h = heads.get("head");
                 heads.put("head", (h == null ? BlockHistory.empty() : h).with(e.observedAtMs(), e.blockNumber()));
             }
-            case EPOCH_RELEASED -> { /* the finalize stage uses releases */ }
+            case EPOCH_RELEASED -> {
+                /* the finalize stage uses releases */
+            }
         }
     }
 
@@ -157,7 +169,8 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SignedSubmission> out) throws Exception {
         long[] q = queue.value();
         if (q != null) {
-            // in arrival order, up to the first submission the chain has not caught up with yet (its own timer is later)
+            // in arrival order, up to the first submission the chain has not caught up with yet (its own timer is
+            // later)
             long frontier = frontier(ctx);
             while (q[0] < q[1]) {
                 SignedSubmission s = pending.get(q[0]);
@@ -197,8 +210,17 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
 
     /** What makes two copies the same signed submission (the slot is the key). */
     static String identity(SignedSubmission s) {
-        return s.dataMarket() + '|' + Long.toUnsignedString(s.epochId()) + '|' + s.projectId() + '|' + s.snapshotCid()
-                + '|' + Long.toUnsignedString(s.deadline()) + '|' + s.signer();
+        return s.dataMarket()
+                + '|'
+                + Long.toUnsignedString(s.epochId())
+                + '|'
+                + s.projectId()
+                + '|'
+                + s.snapshotCid()
+                + '|'
+                + Long.toUnsignedString(s.deadline())
+                + '|'
+                + s.signer();
     }
 
     private void judge(SignedSubmission s, ReadOnlyContext ctx, Collector<SignedSubmission> out) throws Exception {
@@ -211,7 +233,11 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         SlotHistory history = registry.get(s.slotId());
         int idx = history == null ? -1 : history.indexAt(s.receivedAtMs());
         if (idx < 0) {
-            reject(ctx, s, RejectReason.SLOT_NOT_REGISTERED, "slot " + Long.toUnsignedString(s.slotId()) + " has no snapshotter");
+            reject(
+                    ctx,
+                    s,
+                    RejectReason.SLOT_NOT_REGISTERED,
+                    "slot " + Long.toUnsignedString(s.slotId()) + " has no snapshotter");
             return;
         }
         if (!history.active()[idx]) {
@@ -220,16 +246,24 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         }
         String owner = history.snapshotters()[idx];
         if (!owner.equals(s.signer())) {
-            reject(ctx, s, RejectReason.SIGNER_NOT_SLOT_OWNER,
-                    "signer " + s.signer() + " is not slot " + Long.toUnsignedString(s.slotId()) + "'s snapshotter " + owner);
+            reject(
+                    ctx,
+                    s,
+                    RejectReason.SIGNER_NOT_SLOT_OWNER,
+                    "signer " + s.signer() + " is not slot " + Long.toUnsignedString(s.slotId()) + "'s snapshotter "
+                            + owner);
             return;
         }
         if (deadlineCheck) {
             BlockHistory heads = ctx.getBroadcastState(BLOCKS).get("head");
             long head = heads == null ? -1 : heads.headAt(s.receivedAtMs());
             if (head >= 0 && Long.compareUnsigned(s.deadline() + deadlineToleranceBlocks, head) < 0) {
-                reject(ctx, s, RejectReason.DEADLINE_PASSED,
-                        "deadline " + Long.toUnsignedString(s.deadline()) + " < head " + head + " - " + deadlineToleranceBlocks);
+                reject(
+                        ctx,
+                        s,
+                        RejectReason.DEADLINE_PASSED,
+                        "deadline " + Long.toUnsignedString(s.deadline()) + " < head " + head + " - "
+                                + deadlineToleranceBlocks);
                 return;
             }
         }
@@ -247,7 +281,10 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         EpochCount c = epochCounts.get(s.epochId());
         int count = c == null ? 0 : c.count();
         if (count >= perSlotEpochLimit) {
-            reject(ctx, s, RejectReason.SLOT_EPOCH_LIMIT,
+            reject(
+                    ctx,
+                    s,
+                    RejectReason.SLOT_EPOCH_LIMIT,
                     "slot already sent " + count + " submissions in epoch " + Long.toUnsignedString(s.epochId()));
             return;
         }

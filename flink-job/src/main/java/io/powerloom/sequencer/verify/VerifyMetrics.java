@@ -2,7 +2,6 @@ package io.powerloom.sequencer.verify;
 
 import java.util.EnumMap;
 import java.util.Map;
-
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
@@ -27,19 +26,39 @@ public final class VerifyMetrics {
 
     /** Decode and recover: what arrives, and what is rejected before the slot registry is consulted. */
     public static VerifyMetrics decodeAndRecover(MetricGroup group) {
-        return new VerifyMetrics(group, true, false, RejectReason.UNDECODABLE_RECORD, RejectReason.MALFORMED_SUBMISSION,
-                RejectReason.BAD_SIGNATURE, RejectReason.UNKNOWN_DATA_MARKET, RejectReason.FLAGGED_SIGNER);
+        return new VerifyMetrics(
+                group,
+                true,
+                false,
+                RejectReason.UNDECODABLE_RECORD,
+                RejectReason.MALFORMED_SUBMISSION,
+                RejectReason.BAD_SIGNATURE,
+                RejectReason.UNKNOWN_DATA_MARKET,
+                RejectReason.FLAGGED_SIGNER);
     }
 
     /** Slot rules: what passes every verify rule, and the slot, deadline and limit rejections. */
     public static VerifyMetrics slotRules(MetricGroup group) {
-        return new VerifyMetrics(group, false, true, RejectReason.SLOT_NOT_REGISTERED, RejectReason.SLOT_INACTIVE,
-                RejectReason.SIGNER_NOT_SLOT_OWNER, RejectReason.DEADLINE_PASSED, RejectReason.SLOT_EPOCH_LIMIT);
+        return new VerifyMetrics(
+                group,
+                false,
+                true,
+                RejectReason.SLOT_NOT_REGISTERED,
+                RejectReason.SLOT_INACTIVE,
+                RejectReason.SIGNER_NOT_SLOT_OWNER,
+                RejectReason.DEADLINE_PASSED,
+                RejectReason.SLOT_EPOCH_LIMIT);
     }
 
     /** Finalize: the window and last-wins rejections. */
     public static VerifyMetrics finalizeStage(MetricGroup group) {
-        return new VerifyMetrics(group, false, false, RejectReason.REPLACED, RejectReason.LATE, RejectReason.EARLY,
+        return new VerifyMetrics(
+                group,
+                false,
+                false,
+                RejectReason.REPLACED,
+                RejectReason.LATE,
+                RejectReason.EARLY,
                 RejectReason.UNKNOWN_EPOCH);
     }
 

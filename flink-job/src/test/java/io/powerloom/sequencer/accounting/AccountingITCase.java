@@ -2,6 +2,30 @@ package io.powerloom.sequencer.accounting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.powerloom.sequencer.chain.DataMarketConfig;
+import io.powerloom.sequencer.chain.ProtocolStateDeployer;
+import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
+import io.powerloom.sequencer.infra.anvil.Anvil;
+import io.powerloom.sequencer.infra.anvil.AnvilExtension;
+import io.powerloom.sequencer.infra.kafka.KafkaExtension;
+import io.powerloom.sequencer.job.ReplayCommand;
+import io.powerloom.sequencer.job.ReplayJob;
+import io.powerloom.sequencer.job.SequencerConfig;
+import io.powerloom.sequencer.job.SequencerJob;
+import io.powerloom.sequencer.job.SequencerPipeline;
+import io.powerloom.sequencer.job.Snapshotters;
+import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
+import io.powerloom.sequencer.protocol.records.ChainBlock;
+import io.powerloom.sequencer.protocol.records.DayStarted;
+import io.powerloom.sequencer.protocol.records.EpochReleased;
+import io.powerloom.sequencer.protocol.records.Heartbeat;
+import io.powerloom.sequencer.protocol.records.RecordCodec;
+import io.powerloom.sequencer.protocol.records.SlotAssignment;
+import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
+import io.powerloom.sequencer.protocol.records.Topics;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -37,32 +60,6 @@ import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.powerloom.sequencer.chain.DataMarketConfig;
-import io.powerloom.sequencer.chain.ProtocolStateDeployer;
-import io.powerloom.sequencer.chain.ProtocolStateDeployment;
-import io.powerloom.sequencer.contracts.PowerloomProtocolState;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.anvil.AnvilExtension;
-import io.powerloom.sequencer.infra.kafka.KafkaExtension;
-import io.powerloom.sequencer.job.ReplayCommand;
-import io.powerloom.sequencer.job.ReplayJob;
-import io.powerloom.sequencer.job.SequencerConfig;
-import io.powerloom.sequencer.job.SequencerJob;
-import io.powerloom.sequencer.job.SequencerPipeline;
-import io.powerloom.sequencer.job.Snapshotters;
-import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
-import io.powerloom.sequencer.protocol.records.ChainBlock;
-import io.powerloom.sequencer.protocol.records.DayStarted;
-import io.powerloom.sequencer.protocol.records.EpochReleased;
-import io.powerloom.sequencer.protocol.records.Heartbeat;
-import io.powerloom.sequencer.protocol.records.RecordCodec;
-import io.powerloom.sequencer.protocol.records.SlotAssignment;
-import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
-import io.powerloom.sequencer.protocol.records.Topics;
-
 /**
  * Snapshotter accounting end to end (SPEC §10): a live network on Anvil (the contract, a market with days of 4 epochs
  * and a quota of 8, six slots) and a real Kafka broker, fed epoch by epoch as the bridge and the chain watcher would
@@ -85,16 +82,22 @@ class AccountingITCase {
     static final long QUOTA = 8;
     static final long SPACING_MS = 1_500;
     static final long WINDOW_MS = 1_000;
-    static final String P0 = "aggregate_pairContract_24h_trade_volume:0x0000000000000000000000000000000000000001:UNISWAPV2";
-    static final String P1 = "aggregate_pairContract_24h_trade_volume:0x0000000000000000000000000000000000000002:UNISWAPV2";
+    static final String P0 =
+            "aggregate_pairContract_24h_trade_volume:0x0000000000000000000000000000000000000001:UNISWAPV2";
+    static final String P1 =
+            "aggregate_pairContract_24h_trade_volume:0x0000000000000000000000000000000000000002:UNISWAPV2";
 
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
+
     @RegisterExtension
     static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(Snapshotters.CHAIN_ID));
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .build());
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -175,8 +178,8 @@ class AccountingITCase {
         for (long slot = 1; slot <= 6; slot++) {
             snapshotters.add(Snapshotters.address(slot));
         }
-        DataMarketConfig market = new DataMarketConfig(MARKET, 10, WINDOW_MS / 1000, 1_000_000, owner.getAddress(),
-                List.of(sequencer.getAddress()));
+        DataMarketConfig market = new DataMarketConfig(
+                MARKET, 10, WINDOW_MS / 1000, 1_000_000, owner.getAddress(), List.of(sequencer.getAddress()));
         deployment = deployer.deploy(market, 1, snapshotters);
         assertThat(deployment.contractAddress().toLowerCase()).isEqualTo(Snapshotters.PROTOCOL_STATE);
         deployer.setEpochsInADay(deployment.contract(), market, EPOCHS_A_DAY);
@@ -224,15 +227,23 @@ class AccountingITCase {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("checkpoints-" + run).toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Files.createTempDirectory("checkpoints-" + run).toUri().toString());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         env.enableCheckpointing(cfg.get(SequencerConfig.CHECKPOINT_INTERVAL).toMillis());
-        SequencerPipeline.build(env, cfg, SequencerJob.kafkaInputs(cfg), SequencerJob.kafkaOutputs(cfg),
-                SequencerPipeline.noAnchoring(), audit ? SequencerPipeline.auditCounts(cfg)
+        SequencerPipeline.build(
+                env,
+                cfg,
+                SequencerJob.kafkaInputs(cfg),
+                SequencerJob.kafkaOutputs(cfg),
+                SequencerPipeline.noAnchoring(),
+                audit
+                        ? SequencerPipeline.auditCounts(cfg)
                         : SequencerPipeline.commitCounts(cfg, SequencerJob.commitClientConfig(cfg)));
         return env.executeAsync("accounting-" + run);
     }
@@ -243,29 +254,50 @@ class AccountingITCase {
         long hbSequence;
 
         void chain(Object record, String key, long at) {
-            byte[] value = record instanceof EpochReleased e ? RecordCodec.encode(e)
-                    : record instanceof DayStarted d ? RecordCodec.encode(d)
-                    : record instanceof AccountingParameterUpdated a ? RecordCodec.encode(a)
-                    : record instanceof SlotAssignment s ? RecordCodec.encode(s) : RecordCodec.encode((ChainBlock) record);
+            byte[] value = record instanceof EpochReleased e
+                    ? RecordCodec.encode(e)
+                    : record instanceof DayStarted d
+                            ? RecordCodec.encode(d)
+                            : record instanceof AccountingParameterUpdated a
+                                    ? RecordCodec.encode(a)
+                                    : record instanceof SlotAssignment s
+                                            ? RecordCodec.encode(s)
+                                            : RecordCodec.encode((ChainBlock) record);
             producer.send(new ProducerRecord<>("protocol-chain", 0, at, key, value));
         }
 
         void head(long at) throws Exception {
-            EthBlock.Block b = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock();
-            chain(new ChainBlock(b.getNumber().longValueExact(), b.getHash(), b.getTimestamp().longValueExact(), at),
-                    Topics.BLOCK_KEY, at);
+            EthBlock.Block b = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+                    .send()
+                    .getBlock();
+            chain(
+                    new ChainBlock(
+                            b.getNumber().longValueExact(),
+                            b.getHash(),
+                            b.getTimestamp().longValueExact(),
+                            at),
+                    Topics.BLOCK_KEY,
+                    at);
         }
 
         void heartbeats(long at) {
             for (int p = 0; p < 2; p++) {
-                producer.send(new ProducerRecord<>("submissions", p, at, Topics.HEARTBEAT_KEY,
+                producer.send(new ProducerRecord<>(
+                        "submissions",
+                        p,
+                        at,
+                        Topics.HEARTBEAT_KEY,
                         RecordCodec.encode(new Heartbeat(at, "bridge-test", p, hbSequence++))));
             }
         }
 
         void submit(String id, long slot, long epoch, String project, String cid, long at) {
             String json = Snapshotters.json(Snapshotters.key(slot), slot, epoch, project, cid, 1_000_000, MARKET);
-            producer.send(new ProducerRecord<>("submissions", null, at, Topics.slotKey(slot),
+            producer.send(new ProducerRecord<>(
+                    "submissions",
+                    null,
+                    at,
+                    Topics.slotKey(slot),
                     RecordCodec.encode(new SubmissionEnvelope(id, "12D3KooWAccounting", at, "bridge-test", json))));
         }
 
@@ -274,8 +306,20 @@ class AccountingITCase {
                 chain(new SlotAssignment(slot, Snapshotters.address(slot), true, 1, at), Topics.slotKey(slot), at);
             }
             String h = "0x" + "ab".repeat(32);
-            chain(new AccountingParameterUpdated(MARKET, AccountingParameterUpdated.Parameter.DAILY_SNAPSHOT_QUOTA, QUOTA, 0,
-                    1, h, h, 0, at, false), MARKET, at);
+            chain(
+                    new AccountingParameterUpdated(
+                            MARKET,
+                            AccountingParameterUpdated.Parameter.DAILY_SNAPSHOT_QUOTA,
+                            QUOTA,
+                            0,
+                            1,
+                            h,
+                            h,
+                            0,
+                            at,
+                            false),
+                    MARKET,
+                    at);
             head(at);
             heartbeats(at);
             producer.flush();
@@ -283,18 +327,44 @@ class AccountingITCase {
 
         /** Releases epoch {@code e} on chain and writes what the bridge would, stamped from {@code t}. */
         void epoch(long e, long t) throws Exception {
-            TransactionReceipt r = deployment.contract().releaseEpoch(MARKET, BigInteger.valueOf((e - 1) * 10 + 1),
-                    BigInteger.valueOf(e * 10)).send();
+            TransactionReceipt r = deployment
+                    .contract()
+                    .releaseEpoch(MARKET, BigInteger.valueOf((e - 1) * 10 + 1), BigInteger.valueOf(e * 10))
+                    .send();
             var released = PowerloomProtocolState.getEpochReleasedEvents(r).get(0);
             for (var day : PowerloomProtocolState.getDayStartedEventEvents(r)) {
-                chain(new DayStarted(MARKET, day.dayId.longValueExact(), e, day.timestamp.longValueExact(),
-                        r.getBlockNumber().longValueExact(), r.getBlockHash(), r.getTransactionHash(),
-                        day.log.getLogIndex().intValueExact(), t, false), MARKET, t);
+                chain(
+                        new DayStarted(
+                                MARKET,
+                                day.dayId.longValueExact(),
+                                e,
+                                day.timestamp.longValueExact(),
+                                r.getBlockNumber().longValueExact(),
+                                r.getBlockHash(),
+                                r.getTransactionHash(),
+                                day.log.getLogIndex().intValueExact(),
+                                t,
+                                false),
+                        MARKET,
+                        t);
             }
-            chain(new EpochReleased(MARKET, e, released.begin.longValueExact(), released.end.longValueExact(),
-                    released.timestamp.longValueExact(), r.getBlockNumber().longValueExact(), r.getBlockHash(),
-                    r.getTransactionHash(), released.log.getLogIndex().intValueExact(), WINDOW_MS / 1000, 1_000_000, t, false),
-                    MARKET, t);
+            chain(
+                    new EpochReleased(
+                            MARKET,
+                            e,
+                            released.begin.longValueExact(),
+                            released.end.longValueExact(),
+                            released.timestamp.longValueExact(),
+                            r.getBlockNumber().longValueExact(),
+                            r.getBlockHash(),
+                            r.getTransactionHash(),
+                            released.log.getLogIndex().intValueExact(),
+                            WINDOW_MS / 1000,
+                            1_000_000,
+                            t,
+                            false),
+                    MARKET,
+                    t);
             head(t);
             for (long slot = 1; slot <= 6; slot++) {
                 int i = 0;
@@ -327,12 +397,17 @@ class AccountingITCase {
     // ------------------------------------------------------------------ checks
 
     long nonce() throws Exception {
-        return web3j.ethGetTransactionCount(sequencer.getAddress(), DefaultBlockParameterName.LATEST).send()
-                .getTransactionCount().longValueExact();
+        return web3j.ethGetTransactionCount(sequencer.getAddress(), DefaultBlockParameterName.LATEST)
+                .send()
+                .getTransactionCount()
+                .longValueExact();
     }
 
     long onChain(long slot, long day) throws Exception {
-        return deployment.contract().slotSubmissionCount(MARKET, BigInteger.valueOf(slot), BigInteger.valueOf(day)).send()
+        return deployment
+                .contract()
+                .slotSubmissionCount(MARKET, BigInteger.valueOf(slot), BigInteger.valueOf(day))
+                .send()
                 .longValueExact();
     }
 
@@ -342,7 +417,8 @@ class AccountingITCase {
         Map<Long, int[]> out = new TreeMap<>();
         long head = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
         for (long n = 0; n <= head; n++) {
-            EthBlock.Block b = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), true).send()
+            EthBlock.Block b = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), true)
+                    .send()
                     .getBlock();
             for (EthBlock.TransactionResult<?> tr : b.getTransactions()) {
                 var tx = (org.web3j.protocol.core.methods.response.Transaction) tr.get();
@@ -351,7 +427,11 @@ class AccountingITCase {
                 }
                 String word = tx.getInput().substring(10 + 64 * dayWord, 10 + 64 * (dayWord + 1));
                 long day = new BigInteger(word, 16).longValueExact();
-                boolean ok = web3j.ethGetTransactionReceipt(tx.getHash()).send().getTransactionReceipt().orElseThrow().isStatusOK();
+                boolean ok = web3j.ethGetTransactionReceipt(tx.getHash())
+                        .send()
+                        .getTransactionReceipt()
+                        .orElseThrow()
+                        .isStatusOK();
                 out.computeIfAbsent(day, d -> new int[2])[ok ? 0 : 1]++;
             }
         }
@@ -361,12 +441,16 @@ class AccountingITCase {
     /** The slot-counts records of a run: "day/slot/kind" → count (eligible records: "day/eligible"). */
     Map<String, Long> slotCounts(String run) throws Exception {
         Map<String, Long> out = new TreeMap<>();
-        for (ConsumerRecord<String, byte[]> r : KAFKA.readAll("slot-counts-" + run, Integer.MAX_VALUE, Duration.ofSeconds(4))) {
+        for (ConsumerRecord<String, byte[]> r :
+                KAFKA.readAll("slot-counts-" + run, Integer.MAX_VALUE, Duration.ofSeconds(4))) {
             JsonNode n = JSON.readTree(r.value());
-            String key = "dayEligible".equals(n.get("type").asText()) ? n.get("day").asText() + "/eligible"
-                    : n.get("day").asText() + "/" + n.get("slotId").asText() + "/" + n.get("kind").asText()
-                    + "@" + n.get("epochId").asText();
-            long value = n.has("eligibleNodes") ? n.get("eligibleNodes").asLong() : n.get("count").asLong();
+            String key = "dayEligible".equals(n.get("type").asText())
+                    ? n.get("day").asText() + "/eligible"
+                    : n.get("day").asText() + "/" + n.get("slotId").asText() + "/"
+                            + n.get("kind").asText() + "@" + n.get("epochId").asText();
+            long value = n.has("eligibleNodes")
+                    ? n.get("eligibleNodes").asLong()
+                    : n.get("count").asLong();
             assertThat(out.put(key, value)).as("one record per update: " + key).isNull();
             assertThat(n.get("status").asText()).as(key).isIn(SlotCount.COMMITTED, SlotCount.ALREADY_DONE);
         }
@@ -382,10 +466,16 @@ class AccountingITCase {
         Map<Long, Map<Long, Long>> expected = expectedCounts(1, 12);
         Map<Long, Long> expectedEligible = new TreeMap<>();
         for (long day = 1; day <= 3; day++) {
-            expectedEligible.put(day, expected.get(day).values().stream().filter(c -> c >= QUOTA).count());
+            expectedEligible.put(
+                    day,
+                    expected.get(day).values().stream().filter(c -> c >= QUOTA).count());
         }
         // the plan has what the issue asks for: slots above and below the quota, nothing for 5 and 6, a late one
-        assertThat(expected.get(1L)).containsEntry(1L, 8L).containsEntry(3L, 8L).containsEntry(2L, 4L).doesNotContainKey(5L)
+        assertThat(expected.get(1L))
+                .containsEntry(1L, 8L)
+                .containsEntry(3L, 8L)
+                .containsEntry(2L, 4L)
+                .doesNotContainKey(5L)
                 .doesNotContainKey(6L);
         assertThat(expected.get(2L)).containsEntry(3L, 7L);
         assertThat(expectedEligible).containsExactly(Map.entry(1L, 2L), Map.entry(2L, 1L), Map.entry(3L, 2L));
@@ -419,9 +509,19 @@ class AccountingITCase {
             Thread.sleep(SPACING_MS / 2);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (deployment.contract().eligibleNodesForDay(MARKET, BigInteger.valueOf(3)).send().longValueExact() != 2
-                || !deployment.contract().slotRewardedForDay(MARKET, BigInteger.valueOf(3), BigInteger.valueOf(3)).send()) {
-            assertThat(System.nanoTime()).as("day 3's final counts on chain within 60 s").isLessThan(deadline);
+        while (deployment
+                                .contract()
+                                .eligibleNodesForDay(MARKET, BigInteger.valueOf(3))
+                                .send()
+                                .longValueExact()
+                        != 2
+                || !deployment
+                        .contract()
+                        .slotRewardedForDay(MARKET, BigInteger.valueOf(3), BigInteger.valueOf(3))
+                        .send()) {
+            assertThat(System.nanoTime())
+                    .as("day 3's final counts on chain within 60 s")
+                    .isLessThan(deadline);
             feed.between(0, System.currentTimeMillis());
             Thread.sleep(300);
         }
@@ -435,11 +535,20 @@ class AccountingITCase {
             for (long slot = 1; slot <= 6; slot++) {
                 long want = expected.get(day).getOrDefault(slot, 0L);
                 assertThat(onChain(slot, day)).as("day %d slot %d", day, slot).isEqualTo(want);
-                assertThat(deployment.contract().slotRewardedForDay(MARKET, BigInteger.valueOf(slot), BigInteger.valueOf(day))
-                        .send()).as("rewarded day %d slot %d", day, slot).isEqualTo(want >= QUOTA);
+                assertThat(deployment
+                                .contract()
+                                .slotRewardedForDay(MARKET, BigInteger.valueOf(slot), BigInteger.valueOf(day))
+                                .send())
+                        .as("rewarded day %d slot %d", day, slot)
+                        .isEqualTo(want >= QUOTA);
             }
-            assertThat(deployment.contract().eligibleNodesForDay(MARKET, BigInteger.valueOf(day)).send().longValueExact())
-                    .as("eligible nodes of day %d", day).isEqualTo(expectedEligible.get(day));
+            assertThat(deployment
+                            .contract()
+                            .eligibleNodesForDay(MARKET, BigInteger.valueOf(day))
+                            .send()
+                            .longValueExact())
+                    .as("eligible nodes of day %d", day)
+                    .isEqualTo(expectedEligible.get(day));
         }
         // day 4 (epochs 13-15) is not over: its periodic update at epoch 14 holds epochs 13 and 14
         Map<Long, Long> day4 = expectedCounts(13, 14).get(4L);
@@ -448,29 +557,49 @@ class AccountingITCase {
         }
         // ---- each day's eligible-node count and final counts went out once ----
         Map<Long, int[]> eligibleTxs = transactionsPerDay("updateEligibleNodesForDay(address,uint256,uint256)", 1);
-        Map<Long, int[]> finalTxs = transactionsPerDay("updateEligibleSubmissionCountsForDay(address,uint256[],uint256[],uint256)", 3);
+        Map<Long, int[]> finalTxs =
+                transactionsPerDay("updateEligibleSubmissionCountsForDay(address,uint256[],uint256[],uint256)", 3);
         for (long day = 1; day <= 3; day++) {
-            assertThat(eligibleTxs.get(day)).as("eligible-node transactions of day %d (ok, reverted)", day).containsExactly(1, 0);
-            assertThat(finalTxs.get(day)).as("final-count transactions of day %d (ok, reverted)", day).containsExactly(1, 0);
+            assertThat(eligibleTxs.get(day))
+                    .as("eligible-node transactions of day %d (ok, reverted)", day)
+                    .containsExactly(1, 0);
+            assertThat(finalTxs.get(day))
+                    .as("final-count transactions of day %d (ok, reverted)", day)
+                    .containsExactly(1, 0);
         }
         assertThat(eligibleTxs).containsOnlyKeys(1L, 2L, 3L);
         assertThat(finalTxs).containsOnlyKeys(1L, 2L, 3L);
         Map<String, Long> live = slotCounts("live");
         Map<String, String> status = new TreeMap<>();
-        for (ConsumerRecord<String, byte[]> r : KAFKA.readAll("slot-counts-live", Integer.MAX_VALUE, Duration.ofSeconds(4))) {
+        for (ConsumerRecord<String, byte[]> r :
+                KAFKA.readAll("slot-counts-live", Integer.MAX_VALUE, Duration.ofSeconds(4))) {
             JsonNode n = JSON.readTree(r.value());
-            status.put(n.get("day").asText() + "/" + ("dayEligible".equals(n.get("type").asText()) ? "eligible"
-                    : n.get("slotId").asText() + "/" + n.get("kind").asText()), n.get("status").asText());
+            status.put(
+                    n.get("day").asText() + "/"
+                            + ("dayEligible".equals(n.get("type").asText())
+                                    ? "eligible"
+                                    : n.get("slotId").asText() + "/"
+                                            + n.get("kind").asText()),
+                    n.get("status").asText());
         }
         // the updates in flight at the kills were re-issued by the restarted job and found on chain
-        assertThat(status).as("statuses").containsEntry("1/1/FINAL", SlotCount.ALREADY_DONE)
-                .containsEntry("2/eligible", SlotCount.ALREADY_DONE).containsEntry("3/eligible", SlotCount.COMMITTED);
-        assertThat(live).containsEntry("1/eligible", 2L).containsEntry("2/eligible", 1L).containsEntry("3/eligible", 2L)
-                .containsEntry("1/1/FINAL@7", 8L).containsEntry("2/1/FINAL@11", 8L).containsEntry("3/3/FINAL@15", 8L);
+        assertThat(status)
+                .as("statuses")
+                .containsEntry("1/1/FINAL", SlotCount.ALREADY_DONE)
+                .containsEntry("2/eligible", SlotCount.ALREADY_DONE)
+                .containsEntry("3/eligible", SlotCount.COMMITTED);
+        assertThat(live)
+                .containsEntry("1/eligible", 2L)
+                .containsEntry("2/eligible", 1L)
+                .containsEntry("3/eligible", 2L)
+                .containsEntry("1/1/FINAL@7", 8L)
+                .containsEntry("2/1/FINAL@11", 8L)
+                .containsEntry("3/3/FINAL@15", 8L);
         var discarded = KAFKA.readAll("discarded-live", Integer.MAX_VALUE, Duration.ofSeconds(3));
         // per epoch: slot 5 on P0, slots 4 and 5 on P1
         assertThat(discarded).hasSize(3 * EPOCHS);
-        assertThat(new TreeSet<>(discarded.stream().map(ConsumerRecord::key).toList())).hasSize(3 * EPOCHS);
+        assertThat(new TreeSet<>(discarded.stream().map(ConsumerRecord::key).toList()))
+                .hasSize(3 * EPOCHS);
         assertThat(new String(discarded.get(0).value(), StandardCharsets.UTF_8)).contains("\"winningCid\":\"bafkreiA");
 
         // ---- run 2: the same log replayed afterwards (bounded, parallelism 1): same counts, no transaction ----
@@ -483,30 +612,48 @@ class AccountingITCase {
         // ---- run 3: the replay's audit (ReplayCommand, as replay.sh runs it) after one count on chain was changed:
         //      exactly that one is reported, and the exit code says mismatch ----
         ProtocolStateDeployer.load(deployment.contractAddress(), web3j, sequencer, Snapshotters.CHAIN_ID)
-                .updateSubmissionCounts(MARKET, List.of(BigInteger.ONE), List.of(BigInteger.ZERO), BigInteger.valueOf(4)).send();
+                .updateSubmissionCounts(
+                        MARKET, List.of(BigInteger.ONE), List.of(BigInteger.ZERO), BigInteger.valueOf(4))
+                .send();
         Map<String, String> base = new TreeMap<>(config("live", true));
         base.remove("sequencer.kafka.start-from");
         base.remove("sequencer.kafka.stop-at");
-        List<String> args = new ArrayList<>(List.of("--parallelism", "1", "--mode", "audit", "--from", "epoch:1", "--to",
-                "epoch:" + EPOCHS, "--run-id", "audit"));
+        List<String> args = new ArrayList<>(List.of(
+                "--parallelism",
+                "1",
+                "--mode",
+                "audit",
+                "--from",
+                "epoch:1",
+                "--to",
+                "epoch:" + EPOCHS,
+                "--run-id",
+                "audit"));
         base.forEach((k, v) -> {
             args.add("--" + k);
             args.add(v);
         });
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = ReplayCommand.run(args.toArray(new String[0]), Map.of(),
-                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = ReplayCommand.run(
+                args.toArray(new String[0]),
+                Map.of(),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
         String report = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
         assertThat(code).as(report).isEqualTo(ReplayJob.EXIT_MISMATCH);
-        assertThat(report).contains("COUNT MISMATCH day 4 slot 1 (PERIODIC): recomputed 4, chain holds 0, less than recomputed")
+        assertThat(report)
+                .contains("COUNT MISMATCH day 4 slot 1 (PERIODIC): recomputed 4, chain holds 0, less than recomputed")
                 .doesNotContain("MISMATCH epoch");
-        assertThat(report.lines().filter(l -> l.startsWith("COUNT MISMATCH")).count()).as(report).isEqualTo(1);
+        assertThat(report.lines().filter(l -> l.startsWith("COUNT MISMATCH")).count())
+                .as(report)
+                .isEqualTo(1);
         assertThat(nonce()).as("the audit sends no transaction").isEqualTo(nonceBefore + 1);
     }
 
     static final String ELIGIBLE_NODES = selector("updateEligibleNodesForDay(address,uint256,uint256)");
-    static final String FINAL_COUNTS = selector("updateEligibleSubmissionCountsForDay(address,uint256[],uint256[],uint256)");
+    static final String FINAL_COUNTS =
+            selector("updateEligibleSubmissionCountsForDay(address,uint256[],uint256[],uint256)");
     static final String PERIODIC = selector("updateSubmissionCounts(address,uint256[],uint256[],uint256)");
 
     /**
@@ -526,7 +673,9 @@ class AccountingITCase {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             boolean killed = false;
             while (!killed) {
-                assertThat(System.nanoTime()).as("the final-count transaction pending within 60 s").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the final-count transaction pending within 60 s")
+                        .isLessThan(deadline);
                 closeWindow(feed, t);
                 List<String> pending = pendingInputs();
                 if (pending.stream().anyMatch(i -> i.startsWith(killAt))) {
@@ -541,7 +690,11 @@ class AccountingITCase {
             }
             // the restarted job re-issues the final update; give it time to (wrongly) send it again
             long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (System.nanoTime() < until && pendingInputs().stream().filter(i -> i.startsWith(killAt)).count() < 2) {
+            while (System.nanoTime() < until
+                    && pendingInputs().stream()
+                                    .filter(i -> i.startsWith(killAt))
+                                    .count()
+                            < 2) {
                 closeWindow(feed, t);
                 Thread.sleep(200);
             }

@@ -2,19 +2,17 @@ package io.powerloom.sequencer.accounting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.finalize.ProjectTally;
+import io.powerloom.sequencer.job.HarnessSupport;
+import io.powerloom.sequencer.verify.ChainEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-
-import io.powerloom.sequencer.finalize.ProjectTally;
-import io.powerloom.sequencer.job.HarnessSupport;
-import io.powerloom.sequencer.verify.ChainEvent;
 
 /**
  * The accounting stage on its own: counts per day and slot from tallies, the day of each epoch from the day starts,
@@ -46,7 +44,9 @@ class DayAccountingTest {
             long[] range) throws Exception {
         var h = new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new DayAccounting(2, 2, 1000, WINDOW, range)),
-                ProjectTally::dataMarket, ChainEvent::dataMarket, Types.STRING);
+                ProjectTally::dataMarket,
+                ChainEvent::dataMarket,
+                Types.STRING);
         h.open();
         return h;
     }
@@ -90,8 +90,9 @@ class DayAccountingTest {
         List<String> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord<?> sr && sr.getValue() instanceof AccountingAction a) {
-                out.add(a.kind() + " day " + a.day() + " @" + a.epochId() + " slots " + Arrays.toString(a.slotIds()) + " counts "
-                        + Arrays.toString(a.counts()) + (a.kind() == AccountingAction.Kind.FINAL ? " eligible " + a.eligibleNodes() : ""));
+                out.add(a.kind() + " day " + a.day() + " @" + a.epochId() + " slots " + Arrays.toString(a.slotIds())
+                        + " counts " + Arrays.toString(a.counts())
+                        + (a.kind() == AccountingAction.Kind.FINAL ? " eligible " + a.eligibleNodes() : ""));
             }
         }
         var discarded = h.getSideOutput(DayAccounting.DISCARDED);
@@ -107,17 +108,18 @@ class DayAccountingTest {
     @Test
     void countsPerDayPeriodicUpdatesAndTheFinalCountsOfThePreviousDay() throws Exception {
         List<String> actions = run(true, null);
-        assertThat(actions).containsExactly(
-                // epoch 2 closes: day 1 so far, slot 1: 2 (epochs 1 a, 1 b... and 2), slot 2: 1
-                "PERIODIC day 1 @2 slots [1, 2] counts [3, 1]",
-                // epoch 4 (day 2): day 2's counts
-                "PERIODIC day 2 @4 slots [1, 3] counts [1, 1]",
-                // epoch 6 = 4 + 2: day 1 ends: first the last changes below the quota (slot 3 has 1), then the
-                // eligible-node count and the final counts (quota 2: slots 1 and 2), then day 2's changes
-                "PERIODIC day 1 @6 slots [3] counts [1]",
-                "FINAL day 1 @6 slots [1, 2] counts [3, 2] eligible 2",
-                "PERIODIC day 2 @6 slots [3] counts [2]",
-                "discarded 2");
+        assertThat(actions)
+                .containsExactly(
+                        // epoch 2 closes: day 1 so far, slot 1: 2 (epochs 1 a, 1 b... and 2), slot 2: 1
+                        "PERIODIC day 1 @2 slots [1, 2] counts [3, 1]",
+                        // epoch 4 (day 2): day 2's counts
+                        "PERIODIC day 2 @4 slots [1, 3] counts [1, 1]",
+                        // epoch 6 = 4 + 2: day 1 ends: first the last changes below the quota (slot 3 has 1), then the
+                        // eligible-node count and the final counts (quota 2: slots 1 and 2), then day 2's changes
+                        "PERIODIC day 1 @6 slots [3] counts [1]",
+                        "FINAL day 1 @6 slots [1, 2] counts [3, 2] eligible 2",
+                        "PERIODIC day 2 @6 slots [3] counts [2]",
+                        "discarded 2");
     }
 
     @Test
@@ -149,10 +151,13 @@ class DayAccountingTest {
         h.processElement1(new StreamRecord<>(tally(3, "late", new long[] {1, 2, 3}, -1), closed(7) + 1));
         h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(closed(8)));
         h.processWatermark2(new org.apache.flink.streaming.api.watermark.Watermark(closed(8)));
-        assertThat(h.getOutput().stream().filter(o -> o instanceof StreamRecord<?>)).hasSizeLessThanOrEqualTo(before);
+        assertThat(h.getOutput().stream().filter(o -> o instanceof StreamRecord<?>))
+                .hasSizeLessThanOrEqualTo(before);
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord<?> sr && sr.getValue() instanceof AccountingAction a) {
-                assertThat(a.day() != 1 || a.epochId() <= 6).as("no update of day 1 after its end: " + a).isTrue();
+                assertThat(a.day() != 1 || a.epochId() <= 6)
+                        .as("no update of day 1 after its end: " + a)
+                        .isTrue();
             }
         }
         h.close();
@@ -162,9 +167,11 @@ class DayAccountingTest {
     void aRetractedDayStartIsForgotten() throws Exception {
         var h = harness(null);
         h.processElement2(new StreamRecord<>(ChainEvent.dayStarted(released(4), M, 2, 4, 4, false), released(4)));
-        h.processElement2(new StreamRecord<>(ChainEvent.dayStarted(released(4) + 5, M, 2, 4, 4, true), released(4) + 5));
+        h.processElement2(
+                new StreamRecord<>(ChainEvent.dayStarted(released(4) + 5, M, 2, 4, 4, true), released(4) + 5));
         for (long e = 1; e <= 4; e++) {
-            h.processElement2(new StreamRecord<>(ChainEvent.epoch(released(e), M, e, WINDOW, 100, e, false), released(e)));
+            h.processElement2(
+                    new StreamRecord<>(ChainEvent.epoch(released(e), M, e, WINDOW, 100, e, false), released(e)));
             h.processElement1(new StreamRecord<>(tally(e, "a", new long[] {1}, -1), closed(e)));
         }
         h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(closed(4)));
@@ -183,9 +190,15 @@ class DayAccountingTest {
 
     @Test
     void recordsInStateAndOnTheWireArePojosNotKryo() {
-        for (Class<?> c : List.of(ProjectTally.class, ChainEvent.class, AccountingAction.class, SlotCount.class,
-                DiscardedSubmission.class, DayLedger.class)) {
-            assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(c)).as(c.getSimpleName())
+        for (Class<?> c : List.of(
+                ProjectTally.class,
+                ChainEvent.class,
+                AccountingAction.class,
+                SlotCount.class,
+                DiscardedSubmission.class,
+                DayLedger.class)) {
+            assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(c))
+                    .as(c.getSimpleName())
                     .isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
         }
     }

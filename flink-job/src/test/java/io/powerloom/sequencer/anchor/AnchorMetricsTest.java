@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -41,8 +40,13 @@ class AnchorMetricsTest {
     void batchCommitsCountCommitOutcomesAndLatencyOnly() {
         Recording g = new Recording();
         new AnchorMetrics(g, "batches", AnchorMetrics.COMMIT, true);
-        assertThat(g.names).containsExactlyInAnyOrder("batches_committed", "batches_delayed", "batches_already_done",
-                "commit_latency_ms", "last_commit_latency_ms");
+        assertThat(g.names)
+                .containsExactlyInAnyOrder(
+                        "batches_committed",
+                        "batches_delayed",
+                        "batches_already_done",
+                        "commit_latency_ms",
+                        "last_commit_latency_ms");
     }
 
     @Test
@@ -52,7 +56,7 @@ class AnchorMetricsTest {
         assertThat(end.names).containsExactlyInAnyOrder("epochs_committed", "epochs_delayed", "epochs_already_done");
         Recording audit = new Recording();
         new AnchorMetrics(audit, "batches", AnchorMetrics.AUDIT, false);
-        assertThat(audit.names).containsExactlyInAnyOrder("batches_audit_match", "batches_audit_mismatch",
-                "batches_audit_pending");
+        assertThat(audit.names)
+                .containsExactlyInAnyOrder("batches_audit_match", "batches_audit_mismatch", "batches_audit_pending");
     }
 }

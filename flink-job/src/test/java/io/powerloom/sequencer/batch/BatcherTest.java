@@ -3,20 +3,18 @@ package io.powerloom.sequencer.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.powerloom.sequencer.finalize.ProjectEpochResult;
+import io.powerloom.sequencer.job.Snapshotters;
+import io.powerloom.sequencer.protocol.batch.BatchDocument;
+import io.powerloom.sequencer.protocol.cid.Cid;
+import io.powerloom.sequencer.protocol.merkle.IncrementalMerkleTree;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.Test;
-
-import io.powerloom.sequencer.finalize.ProjectEpochResult;
-import io.powerloom.sequencer.job.Snapshotters;
-import io.powerloom.sequencer.protocol.batch.BatchDocument;
-import io.powerloom.sequencer.protocol.cid.Cid;
-import io.powerloom.sequencer.protocol.merkle.IncrementalMerkleTree;
 
 class BatcherTest {
 
@@ -26,12 +24,27 @@ class BatcherTest {
         long[] slots = new long[submissions];
         for (int i = 0; i < submissions; i++) {
             ids[i] = Snapshotters.id(project + "/" + i);
-            texts[i] = io.powerloom.sequencer.protocol.json.Utf8Json.quote(("{\"request\":{\"slotId\":\"" + i
-                    + "\",\"projectId\":\"" + project + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            texts[i] = io.powerloom.sequencer.protocol.json.Utf8Json.quote(
+                    ("{\"request\":{\"slotId\":\"" + i + "\",\"projectId\":\"" + project + "\"}}")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             slots[i] = i;
         }
-        return new ProjectEpochResult(Snapshotters.MARKET, 9, project, true, cid, submissions, submissions, new String[] {cid},
-                new int[] {submissions}, ids, texts, slots, 1000, 2000, 0);
+        return new ProjectEpochResult(
+                Snapshotters.MARKET,
+                9,
+                project,
+                true,
+                cid,
+                submissions,
+                submissions,
+                new String[] {cid},
+                new int[] {submissions},
+                ids,
+                texts,
+                slots,
+                1000,
+                2000,
+                0);
     }
 
     private static List<ProjectEpochResult> projects(int n) {
@@ -82,11 +95,15 @@ class BatcherTest {
         assertThat(doc.submissionIds()).hasSize(1 + 2 + 3 + 1);
         assertThat(doc.submissions().get(0)).contains("project-000");
 
-        // what goes on to the commit once the document is on IPFS: everything the commit and its outcome use, no content
+        // what goes on to the commit once the document is on IPFS: everything the commit and its outcome use, no
+        // content
         SubmissionBatch light = b.withoutContent();
         assertThat(light.document()).isEmpty();
         assertThat(light.submissionIds()).isEmpty();
-        assertThat(light).usingRecursiveComparison().ignoringFields("document", "submissionIds").isEqualTo(b);
+        assertThat(light)
+                .usingRecursiveComparison()
+                .ignoringFields("document", "submissionIds")
+                .isEqualTo(b);
     }
 
     @Test
@@ -97,7 +114,8 @@ class BatcherTest {
         assertThat(split.size()).isGreaterThan(1);
         assertThat(split).allSatisfy(b -> assertThat(b.document().length).isLessThanOrEqualTo(whole / 2));
         assertThat(split.stream().flatMap(b -> Arrays.stream(b.projectIds())).collect(Collectors.toList()))
-                .containsExactlyElementsOf(in.stream().map(ProjectEpochResult::projectId).sorted().collect(Collectors.toList()));
+                .containsExactlyElementsOf(
+                        in.stream().map(ProjectEpochResult::projectId).sorted().collect(Collectors.toList()));
     }
 
     @Test

@@ -3,8 +3,8 @@ package io.powerloom.sequencer.batch;
 import static io.powerloom.sequencer.batch.BatcherTest.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import java.util.List;
-
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -12,8 +12,6 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.powerloom.sequencer.finalize.ProjectEpochResult;
 
 class EpochBatcherTest {
     private KeyedOneInputStreamOperatorTestHarness<String, ProjectEpochResult, SubmissionBatch> h;
@@ -24,9 +22,12 @@ class EpochBatcherTest {
         h.open();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ProjectEpochResult, SubmissionBatch> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new EpochBatcher(new Batcher(2, 1 << 20))),
-                r -> EpochBatcher.key(r.dataMarket(), r.epochId()), Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, ProjectEpochResult, SubmissionBatch> harness()
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new EpochBatcher(new Batcher(2, 1 << 20))),
+                r -> EpochBatcher.key(r.dataMarket(), r.epochId()),
+                Types.STRING);
     }
 
     @AfterEach
@@ -54,7 +55,9 @@ class EpochBatcherTest {
     void anEpochRestoredMidwayIsBatchedWithTheResultsThatArriveAfterTheRestore() throws Exception {
         h.processElement(result("c", "cid-c", 1), 2000);
         h.processElement(result("a", "cid-a", 1), 2000);
-        h.processElement(inEpoch(result("x", "cid-x", 1), 10, 4000), 4000); // another epoch, arriving after the checkpoint's as well
+        h.processElement(
+                inEpoch(result("x", "cid-x", 1), 10, 4000),
+                4000); // another epoch, arriving after the checkpoint's as well
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
         h.close();
 
@@ -66,7 +69,9 @@ class EpochBatcherTest {
         h.processElement(inEpoch(result("y", "cid-y", 1), 10, 4000), 4000);
         h.processWatermark(2000);
         List<SubmissionBatch> first = h.extractOutputValues();
-        assertThat(first).extracting(b -> List.of(b.projectIds())).containsExactly(List.of("a", "b"), List.of("c", "d"));
+        assertThat(first)
+                .extracting(b -> List.of(b.projectIds()))
+                .containsExactly(List.of("a", "b"), List.of("c", "d"));
         h.processWatermark(4000);
         List<SubmissionBatch> all = h.extractOutputValues();
         assertThat(all).hasSize(3);
@@ -80,19 +85,36 @@ class EpochBatcherTest {
         h.processElement(result("a", "cid-a", 1), 2000);
         h.processElement(inEpoch(result("b", "cid-b", 1), 9, 3000), 3000);
         h.processWatermark(2000);
-        assertThat(h.extractOutputValues()).extracting(b -> List.of(b.projectIds())).containsExactly(List.of("a"));
+        assertThat(h.extractOutputValues())
+                .extracting(b -> List.of(b.projectIds()))
+                .containsExactly(List.of("a"));
         // same close as a, but after it was batched: a batch of its own at the next watermark, before b's close
         h.processElement(result("c", "cid-c", 1), 2000);
         h.processWatermark(3000);
         List<SubmissionBatch> all = h.extractOutputValues();
-        assertThat(all).extracting(b -> List.of(b.projectIds())).containsExactly(List.of("a"), List.of("c"), List.of("b"));
+        assertThat(all)
+                .extracting(b -> List.of(b.projectIds()))
+                .containsExactly(List.of("a"), List.of("c"), List.of("b"));
         assertThat(h.numKeyedStateEntries()).isZero();
     }
 
     /** {@code r} in epoch {@code epoch}, its window closing at {@code closeMs}. */
     private static ProjectEpochResult inEpoch(ProjectEpochResult r, long epoch, long closeMs) {
-        return new ProjectEpochResult(r.dataMarket(), epoch, r.projectId(), r.finalized(), r.snapshotCid(), r.winnerCount(),
-                r.totalCount(), r.cids(), r.cidCounts(), r.submissionIds(), r.submissions(), r.slotIds(), r.windowOpenMs(),
-                closeMs, r.closedAtWallMs());
+        return new ProjectEpochResult(
+                r.dataMarket(),
+                epoch,
+                r.projectId(),
+                r.finalized(),
+                r.snapshotCid(),
+                r.winnerCount(),
+                r.totalCount(),
+                r.cids(),
+                r.cidCounts(),
+                r.submissionIds(),
+                r.submissions(),
+                r.slotIds(),
+                r.windowOpenMs(),
+                closeMs,
+                r.closedAtWallMs());
     }
 }

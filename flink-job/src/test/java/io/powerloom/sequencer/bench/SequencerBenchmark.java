@@ -1,5 +1,26 @@
 package io.powerloom.sequencer.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.powerloom.sequencer.chain.DataMarketConfig;
+import io.powerloom.sequencer.chain.ProtocolStateDeployer;
+import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
+import io.powerloom.sequencer.infra.TempDirs;
+import io.powerloom.sequencer.infra.anvil.Anvil;
+import io.powerloom.sequencer.infra.ipfs.IpfsNode;
+import io.powerloom.sequencer.infra.kafka.KafkaBroker;
+import io.powerloom.sequencer.job.ReplayJob;
+import io.powerloom.sequencer.job.SequencerJob;
+import io.powerloom.sequencer.job.Snapshotters;
+import io.powerloom.sequencer.protocol.cid.Cid;
+import io.powerloom.sequencer.protocol.crypto.Secp256k1;
+import io.powerloom.sequencer.protocol.records.ChainBlock;
+import io.powerloom.sequencer.protocol.records.EpochReleased;
+import io.powerloom.sequencer.protocol.records.Heartbeat;
+import io.powerloom.sequencer.protocol.records.RecordCodec;
+import io.powerloom.sequencer.protocol.records.SlotAssignment;
+import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,12 +36,11 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,30 +57,6 @@ import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.powerloom.sequencer.chain.DataMarketConfig;
-import io.powerloom.sequencer.chain.ProtocolStateDeployer;
-import io.powerloom.sequencer.chain.ProtocolStateDeployment;
-import io.powerloom.sequencer.contracts.PowerloomProtocolState;
-import io.powerloom.sequencer.infra.TempDirs;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.ipfs.IpfsNode;
-import io.powerloom.sequencer.infra.kafka.KafkaBroker;
-import io.powerloom.sequencer.job.SequencerConfig;
-import io.powerloom.sequencer.job.ReplayJob;
-import io.powerloom.sequencer.job.SequencerJob;
-import io.powerloom.sequencer.job.Snapshotters;
-import io.powerloom.sequencer.protocol.cid.Cid;
-import io.powerloom.sequencer.protocol.crypto.Secp256k1;
-import io.powerloom.sequencer.protocol.records.ChainBlock;
-import io.powerloom.sequencer.protocol.records.EpochReleased;
-import io.powerloom.sequencer.protocol.records.Heartbeat;
-import io.powerloom.sequencer.protocol.records.RecordCodec;
-import io.powerloom.sequencer.protocol.records.SlotAssignment;
-import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
 
 /**
  * End-to-end benchmark of the job with real components: a Kafka broker in its own JVM, Anvil with the contract, the
@@ -94,20 +90,37 @@ public final class SequencerBenchmark {
         long interval = Long.parseLong(opt.getOrDefault("epoch-interval", "20")) * 1000;
         int warmup = Integer.parseInt(opt.getOrDefault("warmup-epochs", live ? "1" : "0"));
         long total = (long) epochs * projects * slots;
-        System.out.printf(Locale.ROOT, "benchmark: %d epochs x %d projects x %d slots = %,d submissions, batch size %d, parallelism %d, "
-                + "anchor %s, accounting %s, Anvil block time %s%s, %d cores%n", epochs, projects, slots, total, batchSize,
-                parallelism, anchor, accounting,
-                blockTime > 0 ? blockTime + " s" : "automine", stateRoot ? "" : " (no state root)",
+        System.out.printf(
+                Locale.ROOT,
+                "benchmark: %d epochs x %d projects x %d slots = %,d submissions, batch size %d, parallelism %d, "
+                        + "anchor %s, accounting %s, Anvil block time %s%s, %d cores%n",
+                epochs,
+                projects,
+                slots,
+                total,
+                batchSize,
+                parallelism,
+                anchor,
+                accounting,
+                blockTime > 0 ? blockTime + " s" : "automine",
+                stateRoot ? "" : " (no state root)",
                 Runtime.getRuntime().availableProcessors());
         if (live) {
-            System.out.printf(Locale.ROOT, "live: an epoch released every %d s, its submissions sent as they arrive over 20 s, "
-                    + "heartbeats and block heads every second; the first %d epoch(s) warm the job up%n", interval / 1000, warmup);
+            System.out.printf(
+                    Locale.ROOT,
+                    "live: an epoch released every %d s, its submissions sent as they arrive over 20 s, "
+                            + "heartbeats and block heads every second; the first %d epoch(s) warm the job up%n",
+                    interval / 1000,
+                    warmup);
         }
 
         Path work = TempDirs.create("sequencer-bench-");
-        try (KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka")).maxHeap("1g").build().start();
-             Anvil anvil = anvil(blockTime, stateRoot);
-             IpfsNode ipfs = IpfsNode.start(work.resolve("ipfs"))) {
+        try (KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka"))
+                        .maxHeap("1g")
+                        .build()
+                        .start();
+                Anvil anvil = anvil(blockTime, stateRoot);
+                IpfsNode ipfs = IpfsNode.start(work.resolve("ipfs"))) {
             String bootstrap = kafka.bootstrapServers();
             System.out.println("kafka: " + bootstrap); // where other tools (the query service's load) find the broker
             Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
@@ -120,28 +133,54 @@ public final class SequencerBenchmark {
                 keyFiles.add(f);
                 sequencers.add(anvil.address(i));
             }
-            List<String> snapshotters = IntStream.rangeClosed(1, slots).mapToObj(Snapshotters::address).collect(Collectors.toList());
-            ProtocolStateDeployment d = new ProtocolStateDeployer(web3j, owner, anvil.chainId()).deploy(
-                    new DataMarketConfig(Snapshotters.MARKET, 10, 30, 1_000_000, owner.getAddress(), sequencers), 1, snapshotters);
+            List<String> snapshotters = IntStream.rangeClosed(1, slots)
+                    .mapToObj(Snapshotters::address)
+                    .collect(Collectors.toList());
+            ProtocolStateDeployment d = new ProtocolStateDeployer(web3j, owner, anvil.chainId())
+                    .deploy(
+                            new DataMarketConfig(
+                                    Snapshotters.MARKET, 10, 30, 1_000_000, owner.getAddress(), sequencers),
+                            1,
+                            snapshotters);
 
             // ---- pre-fill ----
-            long t0 = (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(3).toMillis();
+            long t0 = (System.currentTimeMillis() / 60_000) * 60_000
+                    - Duration.ofHours(3).toMillis();
             long spacing = 60_000;
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                admin.createTopics(List.of(new NewTopic("submissions", 4, (short) 1), new NewTopic("protocol-chain", 1, (short) 1),
-                        new NewTopic("finalized", 2, (short) 1), new NewTopic("batches", 2, (short) 1),
-                        new NewTopic("rejected", 2, (short) 1), new NewTopic("slot-counts", 2, (short) 1),
-                        new NewTopic("discarded", 2, (short) 1))).all().get();
+                admin.createTopics(List.of(
+                                new NewTopic("submissions", 4, (short) 1),
+                                new NewTopic("protocol-chain", 1, (short) 1),
+                                new NewTopic("finalized", 2, (short) 1),
+                                new NewTopic("batches", 2, (short) 1),
+                                new NewTopic("rejected", 2, (short) 1),
+                                new NewTopic("slot-counts", 2, (short) 1),
+                                new NewTopic("discarded", 2, (short) 1)))
+                        .all()
+                        .get();
             }
             long fillStart = System.nanoTime();
             List<EpochReleased> releases = new ArrayList<>();
             for (long e = 1; e <= epochs; e++) {
-                TransactionReceipt r = d.contract().releaseEpoch(Snapshotters.MARKET, BigInteger.valueOf((e - 1) * 10 + 1),
-                        BigInteger.valueOf(e * 10)).send();
+                TransactionReceipt r = d.contract()
+                        .releaseEpoch(
+                                Snapshotters.MARKET, BigInteger.valueOf((e - 1) * 10 + 1), BigInteger.valueOf(e * 10))
+                        .send();
                 var ev = PowerloomProtocolState.getEpochReleasedEvents(r).get(0);
-                releases.add(new EpochReleased(Snapshotters.MARKET, e, ev.begin.longValue(), ev.end.longValue(), ev.timestamp.longValue(),
-                        r.getBlockNumber().longValue(), r.getBlockHash(), r.getTransactionHash(), ev.log.getLogIndex().intValue(), 30,
-                        1_000_000, 0, false));
+                releases.add(new EpochReleased(
+                        Snapshotters.MARKET,
+                        e,
+                        ev.begin.longValue(),
+                        ev.end.longValue(),
+                        ev.timestamp.longValue(),
+                        r.getBlockNumber().longValue(),
+                        r.getBlockHash(),
+                        r.getTransactionHash(),
+                        ev.log.getLogIndex().intValue(),
+                        30,
+                        1_000_000,
+                        0,
+                        false));
             }
             LiveFeed feed = null;
             if (live) {
@@ -154,12 +193,21 @@ public final class SequencerBenchmark {
             } else {
                 try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 20)) {
                     for (long slot = 1; slot <= slots; slot++) {
-                        producer.send(new ProducerRecord<>("protocol-chain", null, t0 - 1000, "slot",
-                                RecordCodec.encode(new SlotAssignment(slot, Snapshotters.address(slot), true, 1, t0 - 1000))));
+                        producer.send(new ProducerRecord<>(
+                                "protocol-chain",
+                                null,
+                                t0 - 1000,
+                                "slot",
+                                RecordCodec.encode(
+                                        new SlotAssignment(slot, Snapshotters.address(slot), true, 1, t0 - 1000))));
                     }
                     for (EpochReleased rel : releases) {
                         long at = t0 + rel.epochId() * spacing;
-                        producer.send(new ProducerRecord<>("protocol-chain", null, at, Snapshotters.MARKET,
+                        producer.send(new ProducerRecord<>(
+                                "protocol-chain",
+                                null,
+                                at,
+                                Snapshotters.MARKET,
                                 RecordCodec.encode(observedAt(rel, at))));
                     }
                     long sent = 0;
@@ -167,9 +215,15 @@ public final class SequencerBenchmark {
                         long release = t0 + e * spacing;
                         List<ProducerRecord<String, byte[]>> records = submissionRecords(e, release, projects, slots);
                         records.forEach(rec -> producer.send(rec));
-                        for (int part = 0; part < 4; part++) { // heartbeats move event time past the window on every partition
+                        for (int part = 0;
+                                part < 4;
+                                part++) { // heartbeats move event time past the window on every partition
                             long hb = release + 31_000;
-                            producer.send(new ProducerRecord<>("submissions", part, hb, "hb",
+                            producer.send(new ProducerRecord<>(
+                                    "submissions",
+                                    part,
+                                    hb,
+                                    "hb",
                                     RecordCodec.encode(new Heartbeat(hb, "bench", part, e))));
                         }
                         sent += records.size();
@@ -177,15 +231,31 @@ public final class SequencerBenchmark {
                             System.out.printf(Locale.ROOT, "  pre-filled %,d submissions%n", sent);
                         }
                     }
-                    // the chain watcher keeps reporting heads; one after the last window lets the chain's watermark pass it
-                    var head = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send().getBlock();
+                    // the chain watcher keeps reporting heads; one after the last window lets the chain's watermark
+                    // pass it
+                    var head = web3j.ethGetBlockByNumber(
+                                    org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
+                            .send()
+                            .getBlock();
                     long headAt = t0 + epochs * spacing + 31_000;
-                    producer.send(new ProducerRecord<>("protocol-chain", null, headAt, "block", RecordCodec.encode(
-                            new ChainBlock(head.getNumber().longValue(), head.getHash(), head.getTimestamp().longValue(), headAt))));
+                    producer.send(new ProducerRecord<>(
+                            "protocol-chain",
+                            null,
+                            headAt,
+                            "block",
+                            RecordCodec.encode(new ChainBlock(
+                                    head.getNumber().longValue(),
+                                    head.getHash(),
+                                    head.getTimestamp().longValue(),
+                                    headAt))));
                     producer.flush();
                 }
             }
-            System.out.printf(Locale.ROOT, "%s: %,d submissions in %.1f s%n", live ? "signed" : "pre-fill", total,
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: %,d submissions in %.1f s%n",
+                    live ? "signed" : "pre-fill",
+                    total,
                     (System.nanoTime() - fillStart) / 1e9);
 
             // ---- run the job ----
@@ -200,7 +270,9 @@ public final class SequencerBenchmark {
             c.put("sequencer.chain.id", Long.toString(Snapshotters.CHAIN_ID));
             c.put("sequencer.chain.protocol-state", d.contractAddress());
             c.put("sequencer.chain.rpc-url", anvil.rpcUrl());
-            c.put("sequencer.chain.signer-key-files", keyFiles.stream().map(Path::toString).collect(Collectors.joining(",")));
+            c.put(
+                    "sequencer.chain.signer-key-files",
+                    keyFiles.stream().map(Path::toString).collect(Collectors.joining(",")));
             c.put("sequencer.ipfs.api-url", ipfs.apiUri().toString());
             c.put("sequencer.anchor.mode", anchor ? "commit" : "none");
             c.put("sequencer.accounting.enabled", Boolean.toString(accounting));
@@ -210,12 +282,15 @@ public final class SequencerBenchmark {
             Configuration conf = new Configuration();
             conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
             conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
+            conf.set(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    work.resolve("checkpoints").toUri().toString());
             conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(512));
             conf.setString("io.tmp.dirs", work.resolve("flink-tmp").toString());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             SequencerJob.configure(env, SequencerJob.config(c));
-            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            var os = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpuStart = os.getProcessCpuTime();
             Map<String, Long> childCpuStart = childCpuNanos();
             long jobStart = System.nanoTime();
@@ -245,8 +320,10 @@ public final class SequencerBenchmark {
             double endToEndRate = Double.NaN;
             Map<Long, Long> latencyPerEpoch = new TreeMap<>();
             Map<Long, Long> warmupLatency = new TreeMap<>(); // reported apart: the JIT compiler is still busy then
-            Map<Long, Long> fromWindowEnd = new TreeMap<>(); // live: the window's end (event time = wall time) to the block
-            Map<Long, Long> everyEpoch = new TreeMap<>(); // every epoch, warm-up or not: for the first ten after the start
+            Map<Long, Long> fromWindowEnd =
+                    new TreeMap<>(); // live: the window's end (event time = wall time) to the block
+            Map<Long, Long> everyEpoch =
+                    new TreeMap<>(); // every epoch, warm-up or not: for the first ten after the start
             int batches = 0;
             ObjectMapper json = new ObjectMapper();
             for (ConsumerRecord<byte[], byte[]> r : ReplayJob.readAll(bootstrap, "batches")) {
@@ -254,20 +331,38 @@ public final class SequencerBenchmark {
                 if ("batch".equals(n.get("type").asText())) {
                     batches++;
                     if (n.has("commitLatencyMs")) {
-                        everyEpoch.merge(n.get("epochId").asLong(), n.get("commitLatencyMs").asLong(), Math::max);
+                        everyEpoch.merge(
+                                n.get("epochId").asLong(),
+                                n.get("commitLatencyMs").asLong(),
+                                Math::max);
                     }
                     if (n.has("commitLatencyMs") && n.get("epochId").asLong() <= warmup) {
-                        warmupLatency.merge(n.get("epochId").asLong(), n.get("commitLatencyMs").asLong(), Math::max);
+                        warmupLatency.merge(
+                                n.get("epochId").asLong(),
+                                n.get("commitLatencyMs").asLong(),
+                                Math::max);
                     }
                     if (n.has("commitLatencyMs") && n.get("epochId").asLong() > warmup) {
-                        latencyPerEpoch.merge(n.get("epochId").asLong(), n.get("commitLatencyMs").asLong(), Math::max);
-                        long seen = feed == null ? -1 : feed.blockSeenAt(n.path("blockNumber").asLong());
+                        latencyPerEpoch.merge(
+                                n.get("epochId").asLong(),
+                                n.get("commitLatencyMs").asLong(),
+                                Math::max);
+                        long seen = feed == null
+                                ? -1
+                                : feed.blockSeenAt(n.path("blockNumber").asLong());
                         if (seen > 0) {
-                            fromWindowEnd.merge(n.get("epochId").asLong(), seen - n.get("windowCloseMs").asLong(), Math::max);
+                            fromWindowEnd.merge(
+                                    n.get("epochId").asLong(),
+                                    seen - n.get("windowCloseMs").asLong(),
+                                    Math::max);
                         }
                         if (epochs <= 3) { // small runs: show how one epoch's batches spread over time and blocks
-                            System.out.printf(Locale.ROOT, "  epoch %d batch %d: mined in block %d, %d ms after the close%n",
-                                    n.get("epochId").asLong(), n.path("batchIndex").asInt(), n.path("blockNumber").asLong(),
+                            System.out.printf(
+                                    Locale.ROOT,
+                                    "  epoch %d batch %d: mined in block %d, %d ms after the close%n",
+                                    n.get("epochId").asLong(),
+                                    n.path("batchIndex").asInt(),
+                                    n.path("blockNumber").asLong(),
                                     n.get("commitLatencyMs").asLong());
                         }
                     }
@@ -275,28 +370,55 @@ public final class SequencerBenchmark {
             }
             int finalized = ReplayJob.readAll(bootstrap, "finalized").size();
             if (live) {
-                System.out.printf(Locale.ROOT, "job: %,d submissions -> %,d project results, %,d batches, live over %.1f s%n",
-                        total, finalized, batches, seconds);
+                System.out.printf(
+                        Locale.ROOT,
+                        "job: %,d submissions -> %,d project results, %,d batches, live over %.1f s%n",
+                        total,
+                        finalized,
+                        batches,
+                        seconds);
             } else {
-                System.out.printf(Locale.ROOT, "job: %,d submissions -> %,d project results, %,d batches in %.1f s: %,.0f submissions/s end to end%n",
-                        total, finalized, batches, seconds, total / seconds);
+                System.out.printf(
+                        Locale.ROOT,
+                        "job: %,d submissions -> %,d project results, %,d batches in %.1f s: %,.0f submissions/s end to end%n",
+                        total,
+                        finalized,
+                        batches,
+                        seconds,
+                        total / seconds);
                 endToEndRate = total / seconds;
                 long from = progress == null ? -1 : progress.doneAt(warmup);
                 long to = progress == null ? -1 : progress.doneAt(epochs);
                 if (from > 0 && to > from) {
                     long after = (long) (epochs - warmup) * projects * slots;
-                    System.out.printf(Locale.ROOT, "sustained, after %d warm-up epochs: %,d submissions (epochs %d-%d) finalized in %.1f s: "
-                            + "%,.0f submissions/s%n", warmup, after, warmup + 1, epochs, (to - from) / 1e3, after * 1e3 / (to - from));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "sustained, after %d warm-up epochs: %,d submissions (epochs %d-%d) finalized in %.1f s: "
+                                    + "%,.0f submissions/s%n",
+                            warmup,
+                            after,
+                            warmup + 1,
+                            epochs,
+                            (to - from) / 1e3,
+                            after * 1e3 / (to - from));
                     sustainedRate = after * 1e3 / (to - from);
                 }
             }
-            System.out.printf(Locale.ROOT, "job JVM CPU: %.1f s = %.0f us per submission (the broker's own JVM not included)%n",
-                    cpuSeconds, cpuSeconds * 1e6 / total);
+            System.out.printf(
+                    Locale.ROOT,
+                    "job JVM CPU: %.1f s = %.0f us per submission (the broker's own JVM not included)%n",
+                    cpuSeconds,
+                    cpuSeconds * 1e6 / total);
             if (!latencyPerEpoch.isEmpty()) {
                 List<Long> l = new ArrayList<>(latencyPerEpoch.values());
                 l.sort(Long::compare);
-                System.out.printf(Locale.ROOT, "window close -> last commit mined, per epoch (%d epochs%s): p50 %d ms, p99 %d ms, max %d ms%n",
-                        l.size(), warmup > 0 ? " after " + warmup + " warm-up" : "", percentile(l, 50), percentile(l, 99),
+                System.out.printf(
+                        Locale.ROOT,
+                        "window close -> last commit mined, per epoch (%d epochs%s): p50 %d ms, p99 %d ms, max %d ms%n",
+                        l.size(),
+                        warmup > 0 ? " after " + warmup + " warm-up" : "",
+                        percentile(l, 50),
+                        percentile(l, 99),
                         l.get(l.size() - 1));
                 System.out.println("  per epoch: " + latencyPerEpoch);
             }
@@ -306,26 +428,47 @@ public final class SequencerBenchmark {
             if (!fromWindowEnd.isEmpty()) {
                 List<Long> l = new ArrayList<>(fromWindowEnd.values());
                 l.sort(Long::compare);
-                System.out.printf(Locale.ROOT, "window end (release + submission window) -> block with the last commit first seen, "
-                        + "including the watermark's wait for heartbeats: p50 %d ms, p99 %d ms, max %d ms%n  per epoch: %s%n",
-                        percentile(l, 50), percentile(l, 99), l.get(l.size() - 1), fromWindowEnd);
+                System.out.printf(
+                        Locale.ROOT,
+                        "window end (release + submission window) -> block with the last commit first seen, "
+                                + "including the watermark's wait for heartbeats: p50 %d ms, p99 %d ms, max %d ms%n  per epoch: %s%n",
+                        percentile(l, 50),
+                        percentile(l, 99),
+                        l.get(l.size() - 1),
+                        fromWindowEnd);
             }
             if (!everyEpoch.isEmpty()) {
                 reportFirstTen(everyEpoch);
             }
             reportCpuByProcess(cpuSeconds * 1e9, childCpuStart, childCpuEnd, total, seconds);
             double[] recovery = recoveryRate(20_000);
-            System.out.printf(Locale.ROOT, "native signature recovery on one core: %,.0f/s (from the measuring thread's CPU time; "
-                    + "by wall time %,.0f/s)%n", recovery[0], recovery[1]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "native signature recovery on one core: %,.0f/s (from the measuring thread's CPU time; "
+                            + "by wall time %,.0f/s)%n",
+                    recovery[0],
+                    recovery[1]);
             double twoCores = 2 * recovery[0];
             if (live) {
                 System.out.println("ratio to 2 x native recovery: not computed in a live run (the feed sets the rate)");
             } else {
-                System.out.printf(Locale.ROOT, "ratio sustained / (2 x native recovery): %s%n", Double.isNaN(sustainedRate) ? "n/a "
-                        + "(needs --warmup-epochs > 0 and epochs after them)" : String.format(Locale.ROOT, "%.3f (%,.0f / %,.0f)",
-                        sustainedRate / twoCores, sustainedRate, twoCores));
-                System.out.printf(Locale.ROOT, "ratio end to end / (2 x native recovery): %.3f (%,.0f / %,.0f)%n",
-                        endToEndRate / twoCores, endToEndRate, twoCores);
+                System.out.printf(
+                        Locale.ROOT,
+                        "ratio sustained / (2 x native recovery): %s%n",
+                        Double.isNaN(sustainedRate)
+                                ? "n/a " + "(needs --warmup-epochs > 0 and epochs after them)"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "%.3f (%,.0f / %,.0f)",
+                                        sustainedRate / twoCores,
+                                        sustainedRate,
+                                        twoCores));
+                System.out.printf(
+                        Locale.ROOT,
+                        "ratio end to end / (2 x native recovery): %.3f (%,.0f / %,.0f)%n",
+                        endToEndRate / twoCores,
+                        endToEndRate,
+                        twoCores);
             }
             web3j.shutdown();
         } finally {
@@ -333,7 +476,6 @@ public final class SequencerBenchmark {
         }
         System.exit(0);
     }
-
 
     /**
      * The single-core native recovery rate, {@code {per thread-CPU second, per wall second}}: the first is measured from
@@ -380,7 +522,10 @@ public final class SequencerBenchmark {
         Map<String, Long> cpu = new TreeMap<>();
         ProcessHandle.current().children().forEach(child -> {
             String label = processLabel(child);
-            long nanos = cpuNanos(child) + child.descendants().mapToLong(SequencerBenchmark::cpuNanos).sum();
+            long nanos = cpuNanos(child)
+                    + child.descendants()
+                            .mapToLong(SequencerBenchmark::cpuNanos)
+                            .sum();
             cpu.merge(label, nanos, Long::sum);
         });
         return cpu;
@@ -393,8 +538,10 @@ public final class SequencerBenchmark {
     static String processLabel(ProcessHandle p) {
         String command = p.info().command().orElse("?");
         String args = String.join(" ", p.info().arguments().orElse(new String[0]));
-        try { // the JDK may leave out the arguments of a long command line (the broker's class path); the kernel has them
-            args = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.UTF_8).replace('\0', ' ');
+        try { // the JDK may leave out the arguments of a long command line (the broker's class path); the kernel has
+            // them
+            args = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
         } catch (java.io.IOException | RuntimeException e) {
             // not Linux, or the process ended: keep what the JDK reported
         }
@@ -411,17 +558,31 @@ public final class SequencerBenchmark {
         return exe + " (pid " + p.pid() + ")";
     }
 
-    static void reportCpuByProcess(double jvmNanos, Map<String, Long> start, Map<String, Long> end, long submissions,
-                                   double seconds) {
+    static void reportCpuByProcess(
+            double jvmNanos, Map<String, Long> start, Map<String, Long> end, long submissions, double seconds) {
         Map<String, Double> perProcess = new java.util.LinkedHashMap<>();
         perProcess.put("benchmark JVM (the job, and the benchmark's own reader/feed threads)", jvmNanos);
         end.forEach((k, v) -> perProcess.put(k, (double) (v - start.getOrDefault(k, 0L))));
-        double sum = perProcess.values().stream().mapToDouble(Double::doubleValue).sum();
-        System.out.printf(Locale.ROOT, "CPU per submission by process, over the job's %.1f s (%,d submissions):%n", seconds, submissions);
-        perProcess.forEach((k, v) -> System.out.printf(Locale.ROOT, "  cpu %-70s %8.1f s = %7.1f us per submission%n",
-                k + ":", v / 1e9, v / 1e3 / submissions));
-        System.out.printf(Locale.ROOT, "  cpu %-70s %8.1f s = %7.1f us per submission (%.2f cores busy on average)%n",
-                "all of the above:", sum / 1e9, sum / 1e3 / submissions, sum / 1e9 / seconds);
+        double sum =
+                perProcess.values().stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf(
+                Locale.ROOT,
+                "CPU per submission by process, over the job's %.1f s (%,d submissions):%n",
+                seconds,
+                submissions);
+        perProcess.forEach((k, v) -> System.out.printf(
+                Locale.ROOT,
+                "  cpu %-70s %8.1f s = %7.1f us per submission%n",
+                k + ":",
+                v / 1e9,
+                v / 1e3 / submissions));
+        System.out.printf(
+                Locale.ROOT,
+                "  cpu %-70s %8.1f s = %7.1f us per submission (%.2f cores busy on average)%n",
+                "all of the above:",
+                sum / 1e9,
+                sum / 1e3 / submissions,
+                sum / 1e9 / seconds);
     }
 
     /**
@@ -441,20 +602,43 @@ public final class SequencerBenchmark {
         });
         List<Long> ten = new ArrayList<>(firstTen.values());
         ten.sort(Long::compare);
-        System.out.printf(Locale.ROOT, "first ten epochs after the start, window close -> last commit mined: max %d ms, p50 %d ms; "
-                + "per epoch %s%n", ten.get(ten.size() - 1), percentile(ten, 50), firstTen);
+        System.out.printf(
+                Locale.ROOT,
+                "first ten epochs after the start, window close -> last commit mined: max %d ms, p50 %d ms; "
+                        + "per epoch %s%n",
+                ten.get(ten.size() - 1),
+                percentile(ten, 50),
+                firstTen);
         if (rest.isEmpty()) {
             System.out.println("epochs after the first ten, window close -> last commit mined: none in this run");
         } else {
             rest.sort(Long::compare);
-            System.out.printf(Locale.ROOT, "epochs after the first ten (%d epochs), window close -> last commit mined: p50 %d ms, "
-                    + "p99 %d ms, max %d ms%n", rest.size(), percentile(rest, 50), percentile(rest, 99), rest.get(rest.size() - 1));
+            System.out.printf(
+                    Locale.ROOT,
+                    "epochs after the first ten (%d epochs), window close -> last commit mined: p50 %d ms, "
+                            + "p99 %d ms, max %d ms%n",
+                    rest.size(),
+                    percentile(rest, 50),
+                    percentile(rest, 99),
+                    rest.get(rest.size() - 1));
         }
     }
 
     static EpochReleased observedAt(EpochReleased r, long at) {
-        return new EpochReleased(r.dataMarket(), r.epochId(), r.begin(), r.end(), r.chainTimestamp(), r.blockNumber(), r.blockHash(),
-                r.txHash(), r.logIndex(), r.snapshotSubmissionWindow(), r.batchSubmissionWindow(), at, r.removed());
+        return new EpochReleased(
+                r.dataMarket(),
+                r.epochId(),
+                r.begin(),
+                r.end(),
+                r.chainTimestamp(),
+                r.blockNumber(),
+                r.blockHash(),
+                r.txHash(),
+                r.logIndex(),
+                r.snapshotSubmissionWindow(),
+                r.batchSubmissionWindow(),
+                at,
+                r.removed());
     }
 
     /**
@@ -462,18 +646,25 @@ public final class SequencerBenchmark {
      * {@code release + 1 s}, sorted by receive time.
      */
     static List<ProducerRecord<String, byte[]>> submissionRecords(long epoch, long release, int projects, int slots) {
-        List<ProducerRecord<String, byte[]>> records = LongStream.range(0, (long) projects * slots).parallel()
+        List<ProducerRecord<String, byte[]>> records = LongStream.range(0, (long) projects * slots)
+                .parallel()
                 .mapToObj(i -> {
                     int p = (int) (i / slots);
                     long slot = 1 + i % slots;
                     long at = release + 1000 + (i * 20_000L) / ((long) projects * slots);
                     String project = String.format("aggregate_pairContract_24h_trade_volume:0x%040x:UNISWAPV2", p + 1);
                     String cid = Cid.rawLeavesV1((epoch + "/" + p).getBytes(StandardCharsets.UTF_8));
-                    String json = Snapshotters.json(Snapshotters.key(slot), slot, epoch, project, cid, 1_000_000, Snapshotters.MARKET);
+                    String json = Snapshotters.json(
+                            Snapshotters.key(slot), slot, epoch, project, cid, 1_000_000, Snapshotters.MARKET);
                     String id = Snapshotters.id(epoch + "/" + p + "/" + slot);
-                    return new ProducerRecord<>("submissions", null, at, Long.toString(slot), RecordCodec.encode(
-                            new SubmissionEnvelope(id, "12D3KooWBench", at, "bench", json)));
-                }).collect(Collectors.toList());
+                    return new ProducerRecord<>(
+                            "submissions",
+                            null,
+                            at,
+                            Long.toString(slot),
+                            RecordCodec.encode(new SubmissionEnvelope(id, "12D3KooWBench", at, "bench", json)));
+                })
+                .collect(Collectors.toList());
         records.sort((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
         return records;
     }
@@ -497,8 +688,13 @@ public final class SequencerBenchmark {
         private volatile Throwable failure;
         private long base;
 
-        LiveFeed(KafkaProducer<String, byte[]> producer, Web3j web3j, List<EpochReleased> releases,
-                 List<List<ProducerRecord<String, byte[]>>> submissions, long interval, int slots) {
+        LiveFeed(
+                KafkaProducer<String, byte[]> producer,
+                Web3j web3j,
+                List<EpochReleased> releases,
+                List<List<ProducerRecord<String, byte[]>>> submissions,
+                long interval,
+                int slots) {
             this.producer = producer;
             this.web3j = web3j;
             this.releases = releases;
@@ -516,7 +712,11 @@ public final class SequencerBenchmark {
             base = firstRelease;
             long now = System.currentTimeMillis();
             for (long slot = 1; slot <= slots; slot++) {
-                producer.send(new ProducerRecord<>("protocol-chain", null, now, "slot",
+                producer.send(new ProducerRecord<>(
+                        "protocol-chain",
+                        null,
+                        now,
+                        "slot",
                         RecordCodec.encode(new SlotAssignment(slot, Snapshotters.address(slot), true, 1, now))));
             }
             threads.add(new Thread(this::feed, "live-feed"));
@@ -533,13 +733,22 @@ public final class SequencerBenchmark {
                 List<ProducerRecord<String, byte[]>> plan = new ArrayList<>();
                 for (int i = 0; i < releases.size(); i++) {
                     long at = releaseAt(i + 1);
-                    plan.add(new ProducerRecord<>("protocol-chain", null, at, Snapshotters.MARKET,
+                    plan.add(new ProducerRecord<>(
+                            "protocol-chain",
+                            null,
+                            at,
+                            Snapshotters.MARKET,
                             RecordCodec.encode(observedAt(releases.get(i), at))));
                     for (ProducerRecord<String, byte[]> r : submissions.get(i)) {
                         long t = r.timestamp() + at; // generated relative to a release at 0
                         SubmissionEnvelope env = RecordCodec.decodeSubmissionEnvelope(r.value());
-                        plan.add(new ProducerRecord<>(r.topic(), null, t, r.key(), RecordCodec.encode(new SubmissionEnvelope(
-                                env.submissionId(), env.peerId(), t, env.bridgeId(), env.submission()))));
+                        plan.add(new ProducerRecord<>(
+                                r.topic(),
+                                null,
+                                t,
+                                r.key(),
+                                RecordCodec.encode(new SubmissionEnvelope(
+                                        env.submissionId(), env.peerId(), t, env.bridgeId(), env.submission()))));
                     }
                     submissions.set(i, null);
                 }
@@ -554,17 +763,32 @@ public final class SequencerBenchmark {
                     }
                     if (now >= nextBeat) {
                         for (int part = 0; part < 4; part++) {
-                            producer.send(new ProducerRecord<>("submissions", part, now, "hb",
+                            producer.send(new ProducerRecord<>(
+                                    "submissions",
+                                    part,
+                                    now,
+                                    "hb",
                                     RecordCodec.encode(new Heartbeat(now, "bench", part, seq))));
                         }
                         seq++;
-                        var head = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
-                                .send().getBlock();
-                        producer.send(new ProducerRecord<>("protocol-chain", null, now, "block", RecordCodec.encode(
-                                new ChainBlock(head.getNumber().longValue(), head.getHash(), head.getTimestamp().longValue(), now))));
+                        var head = web3j.ethGetBlockByNumber(
+                                        org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
+                                .send()
+                                .getBlock();
+                        producer.send(new ProducerRecord<>(
+                                "protocol-chain",
+                                null,
+                                now,
+                                "block",
+                                RecordCodec.encode(new ChainBlock(
+                                        head.getNumber().longValue(),
+                                        head.getHash(),
+                                        head.getTimestamp().longValue(),
+                                        now))));
                         nextBeat += 1000;
                     }
-                    long wake = Math.min(nextBeat, next < plan.size() ? plan.get(next).timestamp() : Long.MAX_VALUE);
+                    long wake = Math.min(
+                            nextBeat, next < plan.size() ? plan.get(next).timestamp() : Long.MAX_VALUE);
                     long sleep = wake - System.currentTimeMillis();
                     if (sleep > 0) {
                         Thread.sleep(Math.min(sleep, 50));
@@ -637,23 +861,27 @@ public final class SequencerBenchmark {
             Properties p = new Properties();
             p.put("bootstrap.servers", bootstrap);
             p.put("isolation.level", "read_uncommitted");
-            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> parts = consumer.partitionsFor("finalized").stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).collect(Collectors.toList());
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .collect(Collectors.toList());
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
-            thread = new Thread(() -> {
-                try (consumer) {
-                    while (!stop) {
-                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
-                            long epoch = epochOf(r.value());
-                            if (results.merge(epoch, 1, Integer::sum) == this.projects) {
-                                doneAt.put(epoch, System.currentTimeMillis());
+            thread = new Thread(
+                    () -> {
+                        try (consumer) {
+                            while (!stop) {
+                                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                                    long epoch = epochOf(r.value());
+                                    if (results.merge(epoch, 1, Integer::sum) == this.projects) {
+                                        doneAt.put(epoch, System.currentTimeMillis());
+                                    }
+                                }
                             }
                         }
-                    }
-                }
-            }, "epoch-progress");
+                    },
+                    "epoch-progress");
             thread.setDaemon(true);
             thread.start();
         }
@@ -696,16 +924,19 @@ public final class SequencerBenchmark {
      * Reads the batches topic (committed transactions only) until it holds {@code batches} batch records and
      * {@code ends} epoch-end records; fails if the job ends first.
      */
-    static void waitForOutputs(String bootstrap, long batches, long ends, JobClient job, LiveFeed feed) throws Exception {
+    static void waitForOutputs(String bootstrap, long batches, long ends, JobClient job, LiveFeed feed)
+            throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("isolation.level", "read_committed");
         p.put("auto.offset.reset", "earliest");
         p.put("enable.auto.commit", "false");
         ObjectMapper json = new ObjectMapper();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = consumer.partitionsFor("batches").stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).collect(Collectors.toList());
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .collect(Collectors.toList());
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             long seenBatches = 0;
@@ -715,7 +946,8 @@ public final class SequencerBenchmark {
                     feed.check();
                 }
                 if (job.getJobStatus().get().isGloballyTerminalState()) {
-                    throw new IllegalStateException("the job ended after " + seenBatches + " of " + batches + " batches");
+                    throw new IllegalStateException(
+                            "the job ended after " + seenBatches + " of " + batches + " batches");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     if ("batch".equals(json.readTree(r.value()).get("type").asText())) {
@@ -733,7 +965,10 @@ public final class SequencerBenchmark {
      * does not rehash all storage every block (see {@link Anvil.Builder#skipStateRoot(boolean)}).
      */
     static Anvil anvil(int blockTimeSeconds, boolean stateRoot) {
-        Anvil.Builder b = Anvil.builder().chainId(Snapshotters.CHAIN_ID).gasLimit(2_000_000_000L).pruneHistory(true)
+        Anvil.Builder b = Anvil.builder()
+                .chainId(Snapshotters.CHAIN_ID)
+                .gasLimit(2_000_000_000L)
+                .pruneHistory(true)
                 .skipStateRoot(!stateRoot);
         if (blockTimeSeconds > 0) {
             b.blockTimeSeconds(blockTimeSeconds);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class ConsensusTest {
@@ -40,8 +39,10 @@ class ConsensusTest {
     void quorumNeedsMinCountAndMinShare() {
         assertThat(new Consensus(3, 0).decide(Map.of("x", 2)).quorum()).isFalse();
         assertThat(new Consensus(2, 0).decide(Map.of("x", 2)).quorum()).isTrue();
-        assertThat(new Consensus(1, 0.51).decide(Map.of("x", 2, "y", 2)).quorum()).isFalse();
-        assertThat(new Consensus(1, 0.5).decide(Map.of("x", 2, "y", 2)).quorum()).isTrue();
+        assertThat(new Consensus(1, 0.51).decide(Map.of("x", 2, "y", 2)).quorum())
+                .isFalse();
+        assertThat(new Consensus(1, 0.5).decide(Map.of("x", 2, "y", 2)).quorum())
+                .isTrue();
         assertThat(new Consensus(1, 0).decide(Map.of()).quorum()).isFalse();
     }
 

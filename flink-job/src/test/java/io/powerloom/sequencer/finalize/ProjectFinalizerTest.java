@@ -8,18 +8,16 @@ import static io.powerloom.sequencer.job.Snapshotters.MARKET;
 import static io.powerloom.sequencer.job.Snapshotters.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.verify.ChainEvent;
+import io.powerloom.sequencer.verify.RejectReason;
+import io.powerloom.sequencer.verify.SignedSubmission;
 import java.util.List;
-
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.powerloom.sequencer.verify.ChainEvent;
-import io.powerloom.sequencer.verify.RejectReason;
-import io.powerloom.sequencer.verify.SignedSubmission;
 
 class ProjectFinalizerTest {
     private static final long WINDOW = 20_000;
@@ -31,7 +29,9 @@ class ProjectFinalizerTest {
     void open() throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new ProjectFinalizer(new Consensus(1, 0), GRACE, WAIT, 120_000),
-                ProjectFinalizer::key, Types.STRING, ProjectFinalizer.RELEASES);
+                ProjectFinalizer::key,
+                Types.STRING,
+                ProjectFinalizer.RELEASES);
     }
 
     @AfterEach
@@ -76,15 +76,19 @@ class ProjectFinalizerTest {
         h.close();
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new ProjectFinalizer(new Consensus(2, 0), GRACE, WAIT, 120_000).withTallies(),
-                ProjectFinalizer::key, Types.STRING, ProjectFinalizer.RELEASES);
+                ProjectFinalizer::key,
+                Types.STRING,
+                ProjectFinalizer.RELEASES);
         release(5, 10_000);
         submit("1", 1, 5, "p", "cid-a", 11_000);
         submit("2", 2, 5, "p", "cid-b", 11_500);
         submit("3", 3, 5, "p", "cid-b", 12_000);
         submit("4", 4, 5, "q", "cid-x", 12_000); // q misses the quorum of 2: its one submission is discarded
         watermark(h, 30_000);
-        var tallies = h.getSideOutput(ProjectFinalizer.TALLIES).stream().map(r -> r.getValue())
-                .sorted(java.util.Comparator.comparing(io.powerloom.sequencer.finalize.ProjectTally::projectId)).toList();
+        var tallies = h.getSideOutput(ProjectFinalizer.TALLIES).stream()
+                .map(r -> r.getValue())
+                .sorted(java.util.Comparator.comparing(io.powerloom.sequencer.finalize.ProjectTally::projectId))
+                .toList();
         assertThat(tallies).hasSize(2);
         var p = tallies.get(0);
         assertThat(p.winningCid()).isEqualTo("cid-b");
@@ -113,7 +117,8 @@ class ProjectFinalizerTest {
         release(5, 10_000);
         submit("1", 1, 5, "p", "c", 11_000);
         watermark(h, 100_000);
-        assertThat(h.extractOutputStreamRecords()).singleElement()
+        assertThat(h.extractOutputStreamRecords())
+                .singleElement()
                 .satisfies(rec -> assertThat(rec.getTimestamp()).isEqualTo(30_000));
     }
 
@@ -123,20 +128,25 @@ class ProjectFinalizerTest {
         submit("1", 1, 5, "p", "zzz", 11_000);
         submit("2", 2, 5, "p", "aaa", 11_000);
         watermark(h, 30_000);
-        assertThat(h.extractOutputValues()).singleElement().extracting(ProjectEpochResult::snapshotCid).isEqualTo("aaa");
+        assertThat(h.extractOutputValues())
+                .singleElement()
+                .extracting(ProjectEpochResult::snapshotCid)
+                .isEqualTo("aaa");
     }
 
     @Test
     void lateAndEarlySubmissionsAreRejected() throws Exception {
         release(5, 10_000);
-        submit("early", 1, 5, "p", "c", 8_000);      // before release - grace
-        submit("in-grace", 2, 5, "p", "c", 9_500);   // within the grace
+        submit("early", 1, 5, "p", "c", 8_000); // before release - grace
+        submit("in-grace", 2, 5, "p", "c", 9_500); // within the grace
         submit("late", 3, 5, "p", "c", 30_001);
         watermark(h, 40_000);
-        assertThat(h.extractOutputValues()).singleElement()
+        assertThat(h.extractOutputValues())
+                .singleElement()
                 .satisfies(r -> assertThat(r.submissionIds()).containsExactly("in-grace"));
         assertThat(rejectedIds(h, ProjectFinalizer.REJECTED)).containsExactlyInAnyOrder("early", "late");
-        assertThat(reasons(h, ProjectFinalizer.REJECTED)).containsExactlyInAnyOrder(RejectReason.EARLY, RejectReason.LATE);
+        assertThat(reasons(h, ProjectFinalizer.REJECTED))
+                .containsExactlyInAnyOrder(RejectReason.EARLY, RejectReason.LATE);
     }
 
     @Test
@@ -170,9 +180,12 @@ class ProjectFinalizerTest {
     void releaseSeenAfterTheSubmissionIsStillUsed() throws Exception {
         submit("1", 1, 5, "p", "c", 11_000);
         watermark(h, 11_000);
-        release(5, 11_200);   // within the early grace
+        release(5, 11_200); // within the early grace
         watermark(h, 31_200);
-        assertThat(h.extractOutputValues()).singleElement().extracting(ProjectEpochResult::windowCloseMs).isEqualTo(31_200L);
+        assertThat(h.extractOutputValues())
+                .singleElement()
+                .extracting(ProjectEpochResult::windowCloseMs)
+                .isEqualTo(31_200L);
     }
 
     @Test
@@ -219,7 +232,9 @@ class ProjectFinalizerTest {
         h.close();
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new ProjectFinalizer(new Consensus(2, 0.6), GRACE, WAIT, 120_000),
-                ProjectFinalizer::key, Types.STRING, ProjectFinalizer.RELEASES);
+                ProjectFinalizer::key,
+                Types.STRING,
+                ProjectFinalizer.RELEASES);
         release(5, 10_000);
         submit("1", 1, 5, "p", "a", 11_000);
         submit("2", 2, 5, "p", "a", 11_000);
@@ -240,10 +255,13 @@ class ProjectFinalizerTest {
         submit("2", 2, 5, "p", "c", 12_000);
         h.processBroadcastElement(ChainEvent.epoch(13_000, MARKET, 5, WINDOW, 10, 1, true), 13_000);
         watermark(h, 30_000);
-        assertThat(reasons(h, ProjectFinalizer.REJECTED)).as("waits for a release until firstSeen + wait").isEmpty();
+        assertThat(reasons(h, ProjectFinalizer.REJECTED))
+                .as("waits for a release until firstSeen + wait")
+                .isEmpty();
         watermark(h, 11_000 + WAIT);
         assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(reasons(h, ProjectFinalizer.REJECTED)).containsExactly(RejectReason.UNKNOWN_EPOCH, RejectReason.UNKNOWN_EPOCH);
+        assertThat(reasons(h, ProjectFinalizer.REJECTED))
+                .containsExactly(RejectReason.UNKNOWN_EPOCH, RejectReason.UNKNOWN_EPOCH);
         assertThat(h.numEventTimeTimers()).isZero();
         assertThat(keyedStateEntries(h)).isZero();
     }
@@ -255,10 +273,15 @@ class ProjectFinalizerTest {
         submit("e5", 1, 5, "p", "a", 11_000);
         submit("e6", 1, 6, "p", "b", 26_000);
         watermark(h, 30_000);
-        assertThat(h.extractOutputValues()).singleElement().extracting(ProjectEpochResult::epochId).isEqualTo(5L);
+        assertThat(h.extractOutputValues())
+                .singleElement()
+                .extracting(ProjectEpochResult::epochId)
+                .isEqualTo(5L);
         assertThat(keyedStateEntries(h)).as("epoch 6's submission").isEqualTo(1);
         watermark(h, 45_000);
-        assertThat(h.extractOutputValues()).extracting(ProjectEpochResult::snapshotCid).containsExactly("a", "b");
+        assertThat(h.extractOutputValues())
+                .extracting(ProjectEpochResult::snapshotCid)
+                .containsExactly("a", "b");
         assertThat(keyedStateEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }
@@ -272,7 +295,8 @@ class ProjectFinalizerTest {
         assertThat(rejectedIds(h, ProjectFinalizer.REJECTED)).containsExactly("early-orphan");
         release(99, later + 500); // seen within the early grace of the later submission
         watermark(h, later + 500 + WINDOW);
-        assertThat(h.extractOutputValues()).singleElement()
+        assertThat(h.extractOutputValues())
+                .singleElement()
                 .satisfies(r -> assertThat(r.submissionIds()).containsExactly("later"));
         assertThat(h.numEventTimeTimers()).isZero();
         assertThat(keyedStateEntries(h)).isZero();

@@ -1,5 +1,8 @@
 package io.powerloom.sequencer.golden;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,10 +30,6 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
  * The golden files of one format version ({@code src/test/resources/golden/v1/}) and their formats.
  *
@@ -51,14 +50,16 @@ public final class GoldenFiles {
     /** The format version of these files; a change that breaks byte identity on purpose starts {@code v2}. */
     public static final String VERSION = "v1";
     /** The output topics, by their role (file name = role). */
-    public static final List<String> OUTPUT_TOPICS = List.of("finalized", "batches", "rejected", "slot-counts", "discarded");
+    public static final List<String> OUTPUT_TOPICS =
+            List.of("finalized", "batches", "rejected", "slot-counts", "discarded");
     /**
      * Cut from values before comparison: the transaction hash and block number of a commit (batch, epoch end, slot
      * count records) and the commit latency (batch records). Nothing else is removed.
      */
     public static final List<String> VOLATILE_FIELDS = List.of("txHash", "blockNumber", "commitLatencyMs");
-    private static final Pattern VOLATILE = Pattern.compile(
-            ",\"(?:txHash|blockNumber|commitLatencyMs)\":(?:\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9]+)");
+
+    private static final Pattern VOLATILE =
+            Pattern.compile(",\"(?:txHash|blockNumber|commitLatencyMs)\":(?:\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9]+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private GoldenFiles() {}
@@ -87,8 +88,8 @@ public final class GoldenFiles {
     public static Path resource(String relative) {
         URL url = GoldenFiles.class.getResource("/golden/" + VERSION + "/" + relative);
         if (url == null) {
-            throw new IllegalStateException("golden file golden/" + VERSION + "/" + relative + " is missing: record it with "
-                    + "-Dgolden.record=true (see GoldenOutputITCase)");
+            throw new IllegalStateException("golden file golden/" + VERSION + "/" + relative
+                    + " is missing: record it with " + "-Dgolden.record=true (see GoldenOutputITCase)");
         }
         try {
             return Path.of(url.toURI());
@@ -100,12 +101,17 @@ public final class GoldenFiles {
     public static List<InputRecord> readInput(Path file) {
         List<InputRecord> out = new ArrayList<>();
         try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 JsonNode n = JSON.readTree(line);
-                out.add(new InputRecord(n.get("topic").asText(), n.get("partition").asInt(), n.get("offset").asLong(),
-                        n.get("timestamp").asLong(), n.get("key").asText(), Base64.getDecoder().decode(n.get("value").asText())));
+                out.add(new InputRecord(
+                        n.get("topic").asText(),
+                        n.get("partition").asInt(),
+                        n.get("offset").asLong(),
+                        n.get("timestamp").asLong(),
+                        n.get("key").asText(),
+                        Base64.getDecoder().decode(n.get("value").asText())));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -117,12 +123,15 @@ public final class GoldenFiles {
         try {
             Files.createDirectories(file.getParent());
             try (OutputStream raw = Files.newOutputStream(file);
-                 OutputStream out = file.toString().endsWith(".gz") ? new GZIPOutputStream(raw) : raw;
-                 Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+                    OutputStream out = file.toString().endsWith(".gz") ? new GZIPOutputStream(raw) : raw;
+                    Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
                 for (InputRecord r : records) {
                     ObjectNode n = JSON.createObjectNode();
-                    n.put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset())
-                            .put("timestamp", r.timestamp()).put("key", r.key())
+                    n.put("topic", r.topic())
+                            .put("partition", r.partition())
+                            .put("offset", r.offset())
+                            .put("timestamp", r.timestamp())
+                            .put("key", r.key())
                             .put("value", Base64.getEncoder().encodeToString(r.value()));
                     w.write(JSON.writeValueAsString(n));
                     w.write('\n');
@@ -151,7 +160,8 @@ public final class GoldenFiles {
             for (String line : new String(readMaybeGzipped(file), StandardCharsets.UTF_8).split("\n")) {
                 if (!line.isEmpty()) {
                     JsonNode n = JSON.readTree(line);
-                    out.add(new OutputRecord(n.get("key").asText(), n.get("value").asText()));
+                    out.add(new OutputRecord(
+                            n.get("key").asText(), n.get("value").asText()));
                 }
             }
         } catch (IOException e) {
@@ -177,7 +187,7 @@ public final class GoldenFiles {
     /** The bytes of {@code file}, gunzipped when its name ends in {@code .gz}. */
     public static byte[] readMaybeGzipped(Path file) {
         try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+                InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -189,7 +199,7 @@ public final class GoldenFiles {
         try {
             Files.createDirectories(file.getParent());
             try (OutputStream raw = Files.newOutputStream(file);
-                 OutputStream out = file.toString().endsWith(".gz") ? new GZIPOutputStream(raw) : raw) {
+                    OutputStream out = file.toString().endsWith(".gz") ? new GZIPOutputStream(raw) : raw) {
                 out.write(bytes);
             }
         } catch (IOException e) {
@@ -225,13 +235,22 @@ public final class GoldenFiles {
                 sb.append("  … more keys differ\n");
                 break;
             }
-            sb.append("  ").append(k).append(":\n    expected ").append(ev.isEmpty() ? "(none)" : String.join("\n             ", ev))
-                    .append("\n    actual   ").append(av.isEmpty() ? "(none)" : String.join("\n             ", av))
+            sb.append("  ")
+                    .append(k)
+                    .append(":\n    expected ")
+                    .append(ev.isEmpty() ? "(none)" : String.join("\n             ", ev))
+                    .append("\n    actual   ")
+                    .append(av.isEmpty() ? "(none)" : String.join("\n             ", av))
                     .append('\n');
             if (ev.size() == 1 && av.size() == 1) {
                 int at = firstDifference(ev.get(0), av.get(0));
-                sb.append("    first difference at character ").append(at).append(": expected …")
-                        .append(around(ev.get(0), at)).append("… actual …").append(around(av.get(0), at)).append("…\n");
+                sb.append("    first difference at character ")
+                        .append(at)
+                        .append(": expected …")
+                        .append(around(ev.get(0), at))
+                        .append("… actual …")
+                        .append(around(av.get(0), at))
+                        .append("…\n");
             }
         }
         return sb.toString();
@@ -273,8 +292,12 @@ public final class GoldenFiles {
             return "";
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new IllegalStateException("an output record is not UTF-8: " + Arrays.toString(bytes), e);
         }

@@ -1,17 +1,5 @@
 package io.powerloom.sequencer.golden;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-
-import org.apache.kafka.common.utils.Utils;
-
 import io.powerloom.sequencer.golden.GoldenFiles.InputRecord;
 import io.powerloom.sequencer.job.EpochScenario;
 import io.powerloom.sequencer.job.Snapshotters;
@@ -21,6 +9,16 @@ import io.powerloom.sequencer.protocol.records.Heartbeat;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.RecordFormatException;
 import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Builds the golden input from the end-to-end fixtures, once, when it is recorded ({@code -Dgolden.record=true} with no
@@ -38,6 +36,7 @@ import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
 final class GoldenInput {
     /** Fixed start: 2026-05-28T20:27:00Z, a whole minute. */
     static final long T0 = 1_780_000_020_000L;
+
     static final int EPOCHS = 3;
     static final int PROJECTS = 24;
     static final int SUBMISSION_PARTITIONS = 4;
@@ -59,10 +58,14 @@ final class GoldenInput {
         p.setProperty("chain-id", Long.toString(Snapshotters.CHAIN_ID));
         p.setProperty("protocol-state", Snapshotters.PROTOCOL_STATE);
         p.setProperty("data-market", Snapshotters.MARKET);
-        p.setProperty("snapshotters", IntStream.rangeClosed(1, SLOTS).mapToObj(Snapshotters::address)
-                .collect(Collectors.joining(",")));
-        p.setProperty("full-nodes", IntStream.rangeClosed(1, EpochScenario.FULL_NODE_SLOTS).mapToObj(Snapshotters::address)
-                .collect(Collectors.joining(",")));
+        p.setProperty(
+                "snapshotters",
+                IntStream.rangeClosed(1, SLOTS).mapToObj(Snapshotters::address).collect(Collectors.joining(",")));
+        p.setProperty(
+                "full-nodes",
+                IntStream.rangeClosed(1, EpochScenario.FULL_NODE_SLOTS)
+                        .mapToObj(Snapshotters::address)
+                        .collect(Collectors.joining(",")));
         p.setProperty("submission-partitions", Integer.toString(SUBMISSION_PARTITIONS));
         return p;
     }
@@ -73,8 +76,15 @@ final class GoldenInput {
         List<EpochScenario.Release> releases = new ArrayList<>();
         for (long e = 1; e <= EPOCHS; e++) {
             // what the chain watcher would have seen; only the epoch's range must match the chain the tests deploy
-            releases.add(new EpochScenario.Release(e, (e - 1) * 10 + 1, e * 10, T0 / 1000 + e * 60 - 2, 40 + e,
-                    "0x" + String.format("%064x", 0xb10c00L + e), "0x" + String.format("%064x", 0x7e00L + e), 0));
+            releases.add(new EpochScenario.Release(
+                    e,
+                    (e - 1) * 10 + 1,
+                    e * 10,
+                    T0 / 1000 + e * 60 - 2,
+                    40 + e,
+                    "0x" + String.format("%064x", 0xb10c00L + e),
+                    "0x" + String.format("%064x", 0x7e00L + e),
+                    0));
         }
         Offsets offsets = new Offsets();
         List<InputRecord> out = new ArrayList<>();
@@ -97,23 +107,39 @@ final class GoldenInput {
             int copies = h == 0 ? 2 : h == 1 ? 1 : 0;
             for (int c = 1; c <= copies; c++) {
                 String messageId = "0024080112" + Integer.toHexString(seq) + "0" + c;
-                SubmissionEnvelope g = new SubmissionEnvelope(messageId, "12D3KooWGossipNeighbour" + c,
-                        e.receivedAtMs() + 3L * c, e.bridgeId(), e.submission(), SubmissionEnvelope.ORIGIN_GOSSIPSUB, messageId);
+                SubmissionEnvelope g = new SubmissionEnvelope(
+                        messageId,
+                        "12D3KooWGossipNeighbour" + c,
+                        e.receivedAtMs() + 3L * c,
+                        e.bridgeId(),
+                        e.submission(),
+                        SubmissionEnvelope.ORIGIN_GOSSIPSUB,
+                        messageId);
                 subs.add(new Timed(g.receivedAtMs(), seq++, s.key(), RecordCodec.encode(g)));
             }
         }
         for (long e = 1; e <= EPOCHS; e++) {
             for (long slot = 1; slot <= 3; slot++) { // simulations: epoch 0, kept as the slot's last, never finalized
                 long at = scenario.releaseTime(e) + 1500 + slot;
-                String json = Snapshotters.json(Snapshotters.key(slot), slot, 0, EpochScenario.projectId((int) slot),
-                        Cid.rawLeavesV1(("simulation/" + e + "/" + slot).getBytes(StandardCharsets.UTF_8)), 1_000_000,
+                String json = Snapshotters.json(
+                        Snapshotters.key(slot),
+                        slot,
+                        0,
+                        EpochScenario.projectId((int) slot),
+                        Cid.rawLeavesV1(("simulation/" + e + "/" + slot).getBytes(StandardCharsets.UTF_8)),
+                        1_000_000,
                         Snapshotters.MARKET);
-                SubmissionEnvelope env = new SubmissionEnvelope(Snapshotters.id("simulation/" + e + "/" + slot),
-                        "12D3KooWScenarioPeer", at, "bridge-test", json);
+                SubmissionEnvelope env = new SubmissionEnvelope(
+                        Snapshotters.id("simulation/" + e + "/" + slot),
+                        "12D3KooWScenarioPeer",
+                        at,
+                        "bridge-test",
+                        json);
                 subs.add(new Timed(at, seq++, Long.toString(slot), RecordCodec.encode(env)));
             }
         }
-        subs.sort(Comparator.comparingLong(Timed::at).thenComparingInt(Timed::seq)); // the bridge writes in receive order
+        subs.sort(
+                Comparator.comparingLong(Timed::at).thenComparingInt(Timed::seq)); // the bridge writes in receive order
         for (Timed t : subs) {
             out.add(offsets.place(SUBMISSIONS, partition(t.key()), t.at(), t.key(), t.value()));
         }
@@ -131,10 +157,16 @@ final class GoldenInput {
         long at = T0 + EPOCHS * EpochScenario.EPOCH_SPACING_MS + 600_000;
         List<InputRecord> out = new ArrayList<>();
         for (int p = 0; p < SUBMISSION_PARTITIONS; p++) {
-            out.add(offsets.place(SUBMISSIONS, p, at, "hb", RecordCodec.encode(new Heartbeat(at, "bridge-test", p, 0))));
+            out.add(offsets.place(
+                    SUBMISSIONS, p, at, "hb", RecordCodec.encode(new Heartbeat(at, "bridge-test", p, 0))));
         }
-        out.add(offsets.place(CHAIN, 0, at, "block",
-                RecordCodec.encode(new ChainBlock(EpochScenario.HEAD_BLOCK + 1, "0x" + "ce".repeat(32), T0 / 1000 + EPOCHS * 60 + 600, at))));
+        out.add(offsets.place(
+                CHAIN,
+                0,
+                at,
+                "block",
+                RecordCodec.encode(new ChainBlock(
+                        EpochScenario.HEAD_BLOCK + 1, "0x" + "ce".repeat(32), T0 / 1000 + EPOCHS * 60 + 600, at))));
         return out;
     }
 

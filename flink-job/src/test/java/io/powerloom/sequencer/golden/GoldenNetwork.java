@@ -1,5 +1,14 @@
 package io.powerloom.sequencer.golden;
 
+import io.powerloom.sequencer.chain.DataMarketConfig;
+import io.powerloom.sequencer.chain.ProtocolStateDeployer;
+import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.golden.GoldenFiles.InputRecord;
+import io.powerloom.sequencer.golden.GoldenFiles.OutputRecord;
+import io.powerloom.sequencer.infra.anvil.Anvil;
+import io.powerloom.sequencer.infra.kafka.KafkaExtension;
+import io.powerloom.sequencer.job.SequencerConfig;
+import io.powerloom.sequencer.job.SequencerJob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
-
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -28,16 +36,6 @@ import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 
-import io.powerloom.sequencer.chain.DataMarketConfig;
-import io.powerloom.sequencer.chain.ProtocolStateDeployer;
-import io.powerloom.sequencer.chain.ProtocolStateDeployment;
-import io.powerloom.sequencer.golden.GoldenFiles.InputRecord;
-import io.powerloom.sequencer.golden.GoldenFiles.OutputRecord;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.kafka.KafkaExtension;
-import io.powerloom.sequencer.job.SequencerConfig;
-import io.powerloom.sequencer.job.SequencerJob;
-
 /**
  * The golden tests' world, rebuilt from {@code golden/v1/manifest.properties} alone: the protocol-state contract on a
  * fresh Anvil (same deployer account and nonces, so the same contract and data market addresses as when the input was
@@ -47,6 +45,7 @@ import io.powerloom.sequencer.job.SequencerJob;
 final class GoldenNetwork {
     /** Parallelism of every golden run (the savepoint's key groups were assigned at this parallelism). */
     static final int PARALLELISM = 2;
+
     static final int BATCH_SIZE = 8;
 
     final Properties manifest;
@@ -74,18 +73,28 @@ final class GoldenNetwork {
             }
             String market = manifest.getProperty("data-market");
             long epochSize = Long.parseLong(manifest.getProperty("epoch-size"));
-            ProtocolStateDeployment deployment = new ProtocolStateDeployer(web3j, owner, anvil.chainId()).deploy(
-                    new DataMarketConfig(market, (int) epochSize, Long.parseLong(manifest.getProperty("window-seconds")),
-                            1_000_000, owner.getAddress(), sequencers),
-                    1, List.of(manifest.getProperty("snapshotters").split(",")));
+            ProtocolStateDeployment deployment = new ProtocolStateDeployer(web3j, owner, anvil.chainId())
+                    .deploy(
+                            new DataMarketConfig(
+                                    market,
+                                    (int) epochSize,
+                                    Long.parseLong(manifest.getProperty("window-seconds")),
+                                    1_000_000,
+                                    owner.getAddress(),
+                                    sequencers),
+                            1,
+                            List.of(manifest.getProperty("snapshotters").split(",")));
             contract = deployment.contractAddress().toLowerCase();
             if (!contract.equals(manifest.getProperty("protocol-state"))) {
                 throw new IllegalStateException("contract deployed at " + contract + ", the input was signed for "
                         + manifest.getProperty("protocol-state"));
             }
             for (long e = 1; e <= Long.parseLong(manifest.getProperty("epochs")); e++) {
-                deployment.contract().releaseEpoch(market, BigInteger.valueOf((e - 1) * epochSize + 1),
-                        BigInteger.valueOf(e * epochSize)).send();
+                deployment
+                        .contract()
+                        .releaseEpoch(
+                                market, BigInteger.valueOf((e - 1) * epochSize + 1), BigInteger.valueOf(e * epochSize))
+                        .send();
             }
         } finally {
             web3j.shutdown();
@@ -128,7 +137,8 @@ final class GoldenNetwork {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (var producer = kafka.newProducer()) {
             for (InputRecord r : records) {
-                sent.add(producer.send(new ProducerRecord<>(r.topic(), r.partition(), r.timestamp(), r.key(), r.value())));
+                sent.add(producer.send(
+                        new ProducerRecord<>(r.topic(), r.partition(), r.timestamp(), r.key(), r.value())));
             }
             producer.flush();
         }
@@ -136,8 +146,8 @@ final class GoldenNetwork {
             RecordMetadata m = sent.get(i).get();
             InputRecord r = records.get(i);
             if (m.partition() != r.partition() || m.offset() != r.offset()) {
-                throw new IllegalStateException("input record " + i + " landed at " + m.topic() + "/" + m.partition() + "@"
-                        + m.offset() + ", recorded at " + r.topic() + "/" + r.partition() + "@" + r.offset());
+                throw new IllegalStateException("input record " + i + " landed at " + m.topic() + "/" + m.partition()
+                        + "@" + m.offset() + ", recorded at " + r.topic() + "/" + r.partition() + "@" + r.offset());
             }
         }
     }
@@ -163,7 +173,9 @@ final class GoldenNetwork {
         c.put("sequencer.chain.id", manifest.getProperty("chain-id"));
         c.put("sequencer.chain.protocol-state", contract);
         c.put("sequencer.chain.rpc-url", anvil.rpcUrl());
-        c.put("sequencer.chain.signer-key-files", String.join(",", signerKeyFiles.stream().map(Path::toString).toList()));
+        c.put(
+                "sequencer.chain.signer-key-files",
+                String.join(",", signerKeyFiles.stream().map(Path::toString).toList()));
         c.put("sequencer.ipfs.api-url", ipfsApi);
         c.put("sequencer.checkpoint-interval", "300 ms");
         return SequencerJob.config(c);
@@ -176,7 +188,9 @@ final class GoldenNetwork {
     JobClient submit(SequencerConfig cfg, Path savepoint) throws Exception {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("golden-checkpoints").toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Files.createTempDirectory("golden-checkpoints").toUri().toString());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
@@ -197,12 +211,18 @@ final class GoldenNetwork {
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(p)) {
             for (String t : GoldenFiles.OUTPUT_TOPICS) {
                 var parts = consumer.partitionsFor(t).stream()
-                        .map(i -> new org.apache.kafka.common.TopicPartition(t, i.partition())).toList();
-                sb.append(t).append(" end offsets (uncommitted) ").append(consumer.endOffsets(parts)).append('\n');
+                        .map(i -> new org.apache.kafka.common.TopicPartition(t, i.partition()))
+                        .toList();
+                sb.append(t)
+                        .append(" end offsets (uncommitted) ")
+                        .append(consumer.endOffsets(parts))
+                        .append('\n');
             }
         }
         try {
-            sb.append("transactions: ").append(kafka.admin().listTransactions().all().get()).append('\n');
+            sb.append("transactions: ")
+                    .append(kafka.admin().listTransactions().all().get())
+                    .append('\n');
         } catch (Exception e) {
             sb.append("transactions: ").append(e).append('\n');
         }
@@ -215,8 +235,8 @@ final class GoldenNetwork {
         for (String t : GoldenFiles.OUTPUT_TOPICS) {
             List<OutputRecord> records = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> r : kafka.readToEnd(t, Duration.ofSeconds(30))) {
-                records.add(GoldenFiles.normalize(r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        r.value()));
+                records.add(GoldenFiles.normalize(
+                        r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), r.value()));
             }
             out.put(t, GoldenFiles.sorted(records));
         }

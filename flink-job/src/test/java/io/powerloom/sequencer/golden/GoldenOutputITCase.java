@@ -2,6 +2,12 @@ package io.powerloom.sequencer.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.golden.GoldenFiles.InputRecord;
+import io.powerloom.sequencer.golden.GoldenFiles.OutputRecord;
+import io.powerloom.sequencer.infra.anvil.Anvil;
+import io.powerloom.sequencer.infra.anvil.AnvilExtension;
+import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
+import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,18 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import io.powerloom.sequencer.golden.GoldenFiles.InputRecord;
-import io.powerloom.sequencer.golden.GoldenFiles.OutputRecord;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.anvil.AnvilExtension;
-import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
-import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 
 /**
  * The same Kafka input gives byte-identical outputs across versions: the stored golden input
@@ -44,13 +42,18 @@ import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 class GoldenOutputITCase {
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
+
     @RegisterExtension
     static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(31337));
+
     @RegisterExtension
     static final IpfsExtension IPFS = new IpfsExtension();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(GoldenNetwork.PARALLELISM).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(GoldenNetwork.PARALLELISM)
+            .build());
 
     @Test
     void theGoldenInputGivesTheRecordedOutputsByteForByte() throws Exception {
@@ -62,7 +65,8 @@ class GoldenOutputITCase {
         List<InputRecord> input = new ArrayList<>(GoldenFiles.readInput(dir.resolve("input.jsonl.gz")));
         input.addAll(GoldenFiles.readInput(dir.resolve("input-tail.jsonl")));
 
-        GoldenNetwork net = new GoldenNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), manifest);
+        GoldenNetwork net =
+                new GoldenNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), manifest);
         net.createTopics();
         net.writeInput(input);
         net.submit(net.config(true), null).getJobExecutionResult().get();
@@ -76,15 +80,20 @@ class GoldenOutputITCase {
         }
         List<String> diffs = new ArrayList<>();
         for (String t : GoldenFiles.OUTPUT_TOPICS) {
-            List<OutputRecord> expected = GoldenFiles.readOutput(dir.resolve("output").resolve(t + ".jsonl"));
+            List<OutputRecord> expected =
+                    GoldenFiles.readOutput(dir.resolve("output").resolve(t + ".jsonl"));
             assertThat(expected).as("golden output of %s", t).isNotEmpty();
             String d = GoldenFiles.diff(t, expected, actual.get(t));
             if (d != null) {
                 diffs.add(d);
             }
         }
-        assertThat(diffs).as("outputs differ from those recorded at eb2767a (golden/%s/output); re-record only with a "
-                + "change that says it breaks determinism (GoldenOutputITCase)", GoldenFiles.VERSION).isEmpty();
+        assertThat(diffs)
+                .as(
+                        "outputs differ from those recorded at eb2767a (golden/%s/output); re-record only with a "
+                                + "change that says it breaks determinism (GoldenOutputITCase)",
+                        GoldenFiles.VERSION)
+                .isEmpty();
     }
 
     /**
@@ -103,7 +112,8 @@ class GoldenOutputITCase {
             System.out.println("golden input recorded in " + dir + ": " + input.size() + " records");
         }
         if (!Files.exists(dir.resolve("input-tail.jsonl"))) {
-            GoldenFiles.writeInput(dir.resolve("input-tail.jsonl"),
+            GoldenFiles.writeInput(
+                    dir.resolve("input-tail.jsonl"),
                     GoldenInput.tail(GoldenFiles.readInput(dir.resolve("input.jsonl.gz"))));
         }
     }

@@ -2,8 +2,13 @@ package io.powerloom.sequencer.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.golden.GoldenFiles.InputRecord;
+import io.powerloom.sequencer.golden.GoldenFiles.OutputRecord;
+import io.powerloom.sequencer.infra.anvil.Anvil;
+import io.powerloom.sequencer.infra.anvil.AnvilExtension;
+import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
+import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,20 +20,12 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import io.powerloom.sequencer.golden.GoldenFiles.InputRecord;
-import io.powerloom.sequencer.golden.GoldenFiles.OutputRecord;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.anvil.AnvilExtension;
-import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
-import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 
 /**
  * A savepoint of the previous release restores into this job. The savepoint ({@code golden/v1/savepoint/}) was taken
@@ -55,13 +52,18 @@ import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 class PreviousReleaseSavepointITCase {
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
+
     @RegisterExtension
     static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(31337));
+
     @RegisterExtension
     static final IpfsExtension IPFS = new IpfsExtension();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(GoldenNetwork.PARALLELISM).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(GoldenNetwork.PARALLELISM)
+            .build());
 
     private static final Duration WAIT = Duration.ofSeconds(45);
 
@@ -75,7 +77,8 @@ class PreviousReleaseSavepointITCase {
         for (String t : GoldenFiles.OUTPUT_TOPICS) {
             golden.put(t, GoldenFiles.readOutput(dir.resolve("output").resolve(t + ".jsonl")));
         }
-        GoldenNetwork net = new GoldenNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), manifest);
+        GoldenNetwork net =
+                new GoldenNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), manifest);
         net.createTopics();
         net.writeInput(input);
         if (GoldenFiles.recording()) {
@@ -86,10 +89,15 @@ class PreviousReleaseSavepointITCase {
         Map<String, List<OutputRecord>> before = new TreeMap<>();
         Map<String, List<OutputRecord>> expected = new TreeMap<>();
         for (String t : GoldenFiles.OUTPUT_TOPICS) {
-            before.put(t, GoldenFiles.readOutput(dir.resolve("savepoint-output-before").resolve(t + ".jsonl.gz")));
+            before.put(
+                    t,
+                    GoldenFiles.readOutput(
+                            dir.resolve("savepoint-output-before").resolve(t + ".jsonl.gz")));
             expected.put(t, GoldenFiles.minus(golden.get(t), before.get(t)));
         }
-        assertThat(expected.get("finalized")).as("the savepoint has an open epoch left to finalize").isNotEmpty();
+        assertThat(expected.get("finalized"))
+                .as("the savepoint has an open epoch left to finalize")
+                .isNotEmpty();
         assertThat(before.get("finalized")).as("and epochs finalized before it").isNotEmpty();
 
         Path savepoint = Files.createTempDirectory("golden-savepoint").resolve("savepoint");
@@ -97,8 +105,11 @@ class PreviousReleaseSavepointITCase {
         JobClient job = net.submit(net.config(false), savepoint);
         try {
             net.writeInput(tail); // event time moves past epoch 3's close
-            Map<String, List<OutputRecord>> after = awaitOutputs(net, job, m -> GoldenFiles.OUTPUT_TOPICS.stream()
-                    .allMatch(t -> m.get(t).size() >= expected.get(t).size()));
+            Map<String, List<OutputRecord>> after = awaitOutputs(
+                    net,
+                    job,
+                    m -> GoldenFiles.OUTPUT_TOPICS.stream()
+                            .allMatch(t -> m.get(t).size() >= expected.get(t).size()));
             Thread.sleep(1_000); // and nothing more arrives (checkpoints commit every 300 ms)
             after = net.readOutputs();
             List<String> diffs = new ArrayList<>();
@@ -108,10 +119,15 @@ class PreviousReleaseSavepointITCase {
                     diffs.add(d);
                 }
             }
-            assertThat(diffs).as("after restoring the eb2767a savepoint, the outputs must be the golden output minus "
-                    + "what was committed before the savepoint").isEmpty();
-            List<String> finalizedBefore = before.get("finalized").stream().map(OutputRecord::key).toList();
-            assertThat(after.get("finalized")).extracting(OutputRecord::key).doesNotContainAnyElementsOf(finalizedBefore);
+            assertThat(diffs)
+                    .as("after restoring the eb2767a savepoint, the outputs must be the golden output minus "
+                            + "what was committed before the savepoint")
+                    .isEmpty();
+            List<String> finalizedBefore =
+                    before.get("finalized").stream().map(OutputRecord::key).toList();
+            assertThat(after.get("finalized"))
+                    .extracting(OutputRecord::key)
+                    .doesNotContainAnyElementsOf(finalizedBefore);
         } finally {
             if (!job.getJobStatus().get().isTerminalState()) {
                 job.cancel().get();
@@ -126,9 +142,13 @@ class PreviousReleaseSavepointITCase {
         int epochs = Integer.parseInt(net.manifest.getProperty("epochs"));
         long lastClosed = epochs - 1;
         JobClient job = net.submit(net.config(false), null);
-        awaitOutputs(net, job, m -> m.get("finalized").size() >= lastClosed * projects
-                && m.get("batches").stream().anyMatch(r -> r.key().equals(market + "|" + lastClosed + "|end"))
-                && m.get("slot-counts").stream().anyMatch(r -> r.value().contains("\"epochId\":" + lastClosed + ",")));
+        awaitOutputs(
+                net,
+                job,
+                m -> m.get("finalized").size() >= lastClosed * projects
+                        && m.get("batches").stream().anyMatch(r -> r.key().equals(market + "|" + lastClosed + "|end"))
+                        && m.get("slot-counts").stream()
+                                .anyMatch(r -> r.value().contains("\"epochId\":" + lastClosed + ",")));
         Map<String, List<OutputRecord>> seen = net.readOutputs();
         for (int stable = 0; stable < 3; ) { // wait until nothing more arrives
             Thread.sleep(1_000);
@@ -136,11 +156,15 @@ class PreviousReleaseSavepointITCase {
             stable = now.equals(seen) ? stable + 1 : 0;
             seen = now;
         }
-        Path taken = Path.of(java.net.URI.create(job.stopWithSavepoint(false,
-                Files.createTempDirectory("golden-savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get()));
+        Path taken = Path.of(java.net.URI.create(job.stopWithSavepoint(
+                        false,
+                        Files.createTempDirectory("golden-savepoints").toUri().toString(),
+                        SavepointFormatType.CANONICAL)
+                .get()));
         job.getJobExecutionResult().get();
         Map<String, List<OutputRecord>> before = net.readOutputs();
-        assertThat(before.get("finalized")).hasSize((int) lastClosed * projects)
+        assertThat(before.get("finalized"))
+                .hasSize((int) lastClosed * projects)
                 .noneMatch(r -> r.key().startsWith(market + "|" + epochs + "|"));
         for (String t : GoldenFiles.OUTPUT_TOPICS) {
             GoldenFiles.minus(golden.get(t), before.get(t)); // throws unless the golden output contains it
@@ -155,8 +179,8 @@ class PreviousReleaseSavepointITCase {
     }
 
     /** Waits until the committed outputs satisfy {@code done}; fails at once, with its cause, if the job ends. */
-    private static Map<String, List<OutputRecord>> awaitOutputs(GoldenNetwork net, JobClient job,
-                                                                Predicate<Map<String, List<OutputRecord>>> done) throws Exception {
+    private static Map<String, List<OutputRecord>> awaitOutputs(
+            GoldenNetwork net, JobClient job, Predicate<Map<String, List<OutputRecord>>> done) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Map<String, List<OutputRecord>> m = net.readOutputs();
         while (!done.test(m)) {
@@ -164,8 +188,10 @@ class PreviousReleaseSavepointITCase {
                 try {
                     job.getJobExecutionResult().get();
                 } catch (java.util.concurrent.ExecutionException e) {
-                    throw new AssertionError("the job failed (a changed uid or an incompatible state serializer fails "
-                            + "the restore): " + rootCause(e), e);
+                    throw new AssertionError(
+                            "the job failed (a changed uid or an incompatible state serializer fails "
+                                    + "the restore): " + rootCause(e),
+                            e);
                 }
                 throw new AssertionError("the job ended before its outputs were complete");
             }
@@ -183,7 +209,10 @@ class PreviousReleaseSavepointITCase {
     private static String rootCause(Throwable t) {
         StringBuilder sb = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {
-            sb.append("\n  caused by ").append(c.getClass().getName()).append(": ").append(c.getMessage());
+            sb.append("\n  caused by ")
+                    .append(c.getClass().getName())
+                    .append(": ")
+                    .append(c.getMessage());
         }
         return sb.toString();
     }
@@ -203,7 +232,8 @@ class PreviousReleaseSavepointITCase {
         try (Stream<Path> files = Files.list(from)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
-                Files.write(to.resolve(name.substring(0, name.length() - ".gz".length())), GoldenFiles.readMaybeGzipped(f));
+                Files.write(
+                        to.resolve(name.substring(0, name.length() - ".gz".length())), GoldenFiles.readMaybeGzipped(f));
             }
         }
     }

@@ -19,8 +19,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -36,17 +36,23 @@ class DualPathITCase {
     static final int EPOCHS = 3;
     static final int PROJECTS = 40;
     static final int BATCH_SIZE = 16;
-    static final long T0 = (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(2).toMillis();
+    static final long T0 =
+            (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(2).toMillis();
 
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
+
     @RegisterExtension
     static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(Snapshotters.CHAIN_ID));
+
     @RegisterExtension
     static final IpfsExtension IPFS = new IpfsExtension();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,7 +72,8 @@ class DualPathITCase {
         assertThat(sent).as("copies were written").isGreaterThan(2 * PROJECTS * EPOCHS);
         assertThat(dual).isEqualTo(once);
         assertThat(dualBatches).isEqualTo(onceBatches);
-        long finalized = once.values().stream().filter(v -> v.contains("\"FINALIZED\"")).count();
+        long finalized =
+                once.values().stream().filter(v -> v.contains("\"FINALIZED\"")).count();
         assertThat(finalized).isPositive();
     }
 
@@ -86,8 +93,13 @@ class DualPathITCase {
             int copies = Math.floorMod(e.submissionId().hashCode(), 3) == 0 ? 2 : 1;
             for (int c = 1; c <= copies; c++) {
                 String messageId = "0024080112" + Integer.toHexString(seq) + "0" + c;
-                SubmissionEnvelope g = new SubmissionEnvelope(messageId, "12D3KooWGossipNeighbour" + c,
-                        e.receivedAtMs() + 3L * c, e.bridgeId(), e.submission(), SubmissionEnvelope.ORIGIN_GOSSIPSUB,
+                SubmissionEnvelope g = new SubmissionEnvelope(
+                        messageId,
+                        "12D3KooWGossipNeighbour" + c,
+                        e.receivedAtMs() + 3L * c,
+                        e.bridgeId(),
+                        e.submission(),
+                        SubmissionEnvelope.ORIGIN_GOSSIPSUB,
                         messageId);
                 out.add(new Out(g.receivedAtMs(), seq++, r.key(), RecordCodec.encode(g)));
             }
@@ -103,13 +115,17 @@ class DualPathITCase {
         return out.size();
     }
 
-    private static void run(TestNetwork net, String run, String input, Map<String, String> finalized,
-                            Map<String, String> batches) throws Exception {
+    private static void run(
+            TestNetwork net, String run, String input, Map<String, String> finalized, Map<String, String> batches)
+            throws Exception {
         Map<String, String> c = net.jobConfig(run, BATCH_SIZE);
         c.put("sequencer.kafka.topics.submissions", input);
         net.submit(run, 2, SequencerJob.config(c)).getJobExecutionResult().get();
-        for (ConsumerRecord<String, byte[]> r : KAFKA.readAll("finalized-" + run, EPOCHS * PROJECTS, Duration.ofSeconds(30))) {
-            assertThat(finalized.put(r.key(), new String(r.value(), StandardCharsets.UTF_8))).as("duplicate " + r.key()).isNull();
+        for (ConsumerRecord<String, byte[]> r :
+                KAFKA.readAll("finalized-" + run, EPOCHS * PROJECTS, Duration.ofSeconds(30))) {
+            assertThat(finalized.put(r.key(), new String(r.value(), StandardCharsets.UTF_8)))
+                    .as("duplicate " + r.key())
+                    .isNull();
         }
         assertThat(finalized).hasSize(EPOCHS * PROJECTS);
         for (ConsumerRecord<String, byte[]> r : KAFKA.readToEnd("batches-" + run, Duration.ofSeconds(30))) {
@@ -119,6 +135,7 @@ class DualPathITCase {
             batches.put(r.key(), copy.toString());
         }
         assertThat(batches).isNotEmpty();
-        assertThat(batches.values()).allMatch(b -> b.contains("\"batchCid\"") || b.contains("\"epochEnd\""), "batches carry CIDs");
+        assertThat(batches.values())
+                .allMatch(b -> b.contains("\"batchCid\"") || b.contains("\"epochEnd\""), "batches carry CIDs");
     }
 }

@@ -1,13 +1,5 @@
 package io.powerloom.sequencer.job;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
 import io.powerloom.sequencer.protocol.cid.Cid;
 import io.powerloom.sequencer.protocol.crypto.Eip712;
 import io.powerloom.sequencer.protocol.crypto.Secp256k1;
@@ -20,6 +12,13 @@ import io.powerloom.sequencer.protocol.wire.Request;
 import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
 import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
 import io.powerloom.sequencer.verify.RejectReason;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A planted workload for the end-to-end test, with its expected outcome computed independently of the job (a plain,
@@ -50,8 +49,15 @@ public final class EpochScenario {
     public record Expected(String projectId, long epoch, boolean finalized, String cid, List<String> submissionIds) {}
 
     /** Block data of an on-chain release, to put into the EpochReleased records. */
-    public record Release(long epochId, long begin, long end, long chainTimestamp, long blockNumber, String blockHash,
-                          String txHash, int logIndex) {}
+    public record Release(
+            long epochId,
+            long begin,
+            long end,
+            long chainTimestamp,
+            long blockNumber,
+            String blockHash,
+            String txHash,
+            int logIndex) {}
 
     private final List<Send> submissionSends = new ArrayList<>();
     private final Map<String, Expected> expected = new TreeMap<>();
@@ -79,16 +85,37 @@ public final class EpochScenario {
     public List<Send> chainRecords(String topic, List<Release> releases, String market) {
         List<Send> out = new ArrayList<>();
         for (long slot = 1; slot <= 10; slot++) {
-            out.add(new Send(topic, "slot", RecordCodec.encode(new SlotAssignment(slot, Snapshotters.address(slot), true, 1,
-                    t0 - 1000)), t0 - 1000));
+            out.add(new Send(
+                    topic,
+                    "slot",
+                    RecordCodec.encode(new SlotAssignment(slot, Snapshotters.address(slot), true, 1, t0 - 1000)),
+                    t0 - 1000));
         }
-        out.add(new Send(topic, "block", RecordCodec.encode(new ChainBlock(HEAD_BLOCK, "0x" + "cd".repeat(32), 1, t0 - 500)),
+        out.add(new Send(
+                topic,
+                "block",
+                RecordCodec.encode(new ChainBlock(HEAD_BLOCK, "0x" + "cd".repeat(32), 1, t0 - 500)),
                 t0 - 500));
         for (Release r : releases) {
             long at = releaseTime(r.epochId());
-            out.add(new Send(topic, market, RecordCodec.encode(new EpochReleased(market, r.epochId(), r.begin(), r.end(),
-                    r.chainTimestamp(), r.blockNumber(), r.blockHash(), r.txHash(), r.logIndex(), WINDOW_SECONDS, 1_000_000,
-                    at, false)), at));
+            out.add(new Send(
+                    topic,
+                    market,
+                    RecordCodec.encode(new EpochReleased(
+                            market,
+                            r.epochId(),
+                            r.begin(),
+                            r.end(),
+                            r.chainTimestamp(),
+                            r.blockNumber(),
+                            r.blockHash(),
+                            r.txHash(),
+                            r.logIndex(),
+                            WINDOW_SECONDS,
+                            1_000_000,
+                            at,
+                            false)),
+                    at));
         }
         return out;
     }
@@ -126,18 +153,29 @@ public final class EpochScenario {
                     all.add(submission(id, slot, Snapshotters.key(slot), e, project, vote, deadline, market, at));
                     if (kind == 5 && slot == 1) {
                         String first = Snapshotters.id(e + "/" + p + "/1/first");
-                        all.add(submission(first, 1, Snapshotters.key(1), e, project, b, 1_000_000, market, release + 500 + p * 20L));
+                        all.add(submission(
+                                first,
+                                1,
+                                Snapshotters.key(1),
+                                e,
+                                project,
+                                b,
+                                1_000_000,
+                                market,
+                                release + 500 + p * 20L));
                         reject(RejectReason.REPLACED, first);
                     }
                     if (kind == 7 && slot == 2) {
                         String late = Snapshotters.id(e + "/" + p + "/2/late");
-                        all.add(submission(late, 2, Snapshotters.key(2), e, project, b, 1_000_000, market, close + 2000 + p));
+                        all.add(submission(
+                                late, 2, Snapshotters.key(2), e, project, b, 1_000_000, market, close + 2000 + p));
                         reject(RejectReason.LATE, late);
                     }
                 }
                 if (p <= 2) { // slot 9 is not a full node: 2 per epoch
                     String id = Snapshotters.id(e + "/" + p + "/9");
-                    all.add(submission(id, 9, Snapshotters.key(9), e, project, a, 1_000_000, market, release + 900 + p));
+                    all.add(submission(
+                            id, 9, Snapshotters.key(9), e, project, a, 1_000_000, market, release + 900 + p));
                     if (p < 2) {
                         valid.put(9L, id);
                         votes.merge(a, 1, Integer::sum);
@@ -153,24 +191,42 @@ public final class EpochScenario {
                 if (p == 6) {
                     String id = Snapshotters.id(e + "/" + p + "/10/garbage");
                     Request r = new Request(10, 1_000_000, c, e, project);
-                    SnapshotSubmission s = new SnapshotSubmission(r, "00".repeat(64) + "1b", "0x" + "ab".repeat(32), market, null);
-                    all.add(new Timed(release + 960, envelope(topic, id, 10, new String(SubmissionCodec.toGoJson(s),
-                            StandardCharsets.UTF_8), release + 960)));
+                    SnapshotSubmission s =
+                            new SnapshotSubmission(r, "00".repeat(64) + "1b", "0x" + "ab".repeat(32), market, null);
+                    all.add(new Timed(
+                            release + 960,
+                            envelope(
+                                    topic,
+                                    id,
+                                    10,
+                                    new String(SubmissionCodec.toGoJson(s), StandardCharsets.UTF_8),
+                                    release + 960)));
                     reject(RejectReason.BAD_SIGNATURE, id);
                 }
                 if (p == 8) {
                     String id = Snapshotters.id(e + "/" + p + "/10/market");
-                    all.add(submission(id, 10, Snapshotters.key(10), e, project, c, 1_000_000, "0x" + "99".repeat(20),
+                    all.add(submission(
+                            id,
+                            10,
+                            Snapshotters.key(10),
+                            e,
+                            project,
+                            c,
+                            1_000_000,
+                            "0x" + "99".repeat(20),
                             release + 970));
                     reject(RejectReason.UNKNOWN_DATA_MARKET, id);
                 }
                 expected.put(key(e, project), expect(project, e, votes, valid));
             }
-            all.add(new Timed(release + 2000, new Send(null, "x", "not json {".getBytes(StandardCharsets.UTF_8), release + 2000)));
+            all.add(new Timed(
+                    release + 2000,
+                    new Send(null, "x", "not json {".getBytes(StandardCharsets.UTF_8), release + 2000)));
             reject(RejectReason.UNDECODABLE_RECORD, null);
         }
         String orphan = Snapshotters.id("orphan");
-        all.add(submission(orphan, 1, Snapshotters.key(1), 999, projectId(0), cid("A", 999, 0), 1_000_000, market, t0 + 1000));
+        all.add(submission(
+                orphan, 1, Snapshotters.key(1), 999, projectId(0), cid("A", 999, 0), 1_000_000, market, t0 + 1000));
         reject(RejectReason.UNKNOWN_EPOCH, orphan);
 
         all.sort(Comparator.comparingLong(Timed::at)); // the bridge writes in receive order
@@ -183,13 +239,22 @@ public final class EpochScenario {
 
     private record Timed(long at, Send send) {}
 
-    private Timed submission(String id, long slot, byte[] key, long epoch, String project, String cid, long deadline,
-                             String market, long at) {
+    private Timed submission(
+            String id,
+            long slot,
+            byte[] key,
+            long epoch,
+            String project,
+            String cid,
+            long deadline,
+            String market,
+            long at) {
         Request r = new Request(slot, deadline, cid, epoch, project);
         byte[] sig = Secp256k1.sign(key, Eip712.digest(Snapshotters.DOMAIN, r));
-        SnapshotSubmission s = new SnapshotSubmission(r, io.powerloom.sequencer.protocol.crypto.Hex.encode(sig),
-                "0x" + "ab".repeat(32), market, "v0.9.0");
-        return new Timed(at, envelope(null, id, slot, new String(SubmissionCodec.toGoJson(s), StandardCharsets.UTF_8), at));
+        SnapshotSubmission s = new SnapshotSubmission(
+                r, io.powerloom.sequencer.protocol.crypto.Hex.encode(sig), "0x" + "ab".repeat(32), market, "v0.9.0");
+        return new Timed(
+                at, envelope(null, id, slot, new String(SubmissionCodec.toGoJson(s), StandardCharsets.UTF_8), at));
     }
 
     private static Send envelope(String topic, String id, long slot, String json, long at) {

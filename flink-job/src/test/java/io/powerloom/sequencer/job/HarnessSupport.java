@@ -1,15 +1,13 @@
 package io.powerloom.sequencer.job;
 
+import io.powerloom.sequencer.verify.RejectReason;
+import io.powerloom.sequencer.verify.RejectedSubmission;
 import java.util.List;
 import java.util.stream.Collectors;
-
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.util.AbstractBroadcastStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
-
-import io.powerloom.sequencer.verify.RejectReason;
-import io.powerloom.sequencer.verify.RejectedSubmission;
 
 /** Small helpers shared by the stages' harness tests. */
 public final class HarnessSupport {
@@ -26,13 +24,18 @@ public final class HarnessSupport {
         return ((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
     }
 
-    public static List<RejectReason> reasons(AbstractStreamOperatorTestHarness<?> h, OutputTag<RejectedSubmission> tag) {
+    public static List<RejectReason> reasons(
+            AbstractStreamOperatorTestHarness<?> h, OutputTag<RejectedSubmission> tag) {
         var q = h.getSideOutput(tag);
-        return q == null ? List.of() : q.stream().map(r -> r.getValue().reason()).collect(Collectors.toList());
+        return q == null
+                ? List.of()
+                : q.stream().map(r -> r.getValue().reason()).collect(Collectors.toList());
     }
 
     public static List<String> rejectedIds(AbstractStreamOperatorTestHarness<?> h, OutputTag<RejectedSubmission> tag) {
         var q = h.getSideOutput(tag);
-        return q == null ? List.of() : q.stream().map(r -> r.getValue().submissionId()).collect(Collectors.toList());
+        return q == null
+                ? List.of()
+                : q.stream().map(r -> r.getValue().submissionId()).collect(Collectors.toList());
     }
 }

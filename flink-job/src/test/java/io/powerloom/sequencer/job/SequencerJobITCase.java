@@ -2,29 +2,8 @@ package io.powerloom.sequencer.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
-
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.powerloom.sequencer.anchor.ipfs.KuboRpcClient;
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
@@ -35,6 +14,24 @@ import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.protocol.batch.BatchDocument;
 import io.powerloom.sequencer.protocol.merkle.IncrementalMerkleTree;
 import io.powerloom.sequencer.verify.RejectReason;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole job on a MiniCluster against a real Kafka broker, Anvil with the protocol-state contract deployed, and a
@@ -49,18 +46,25 @@ class SequencerJobITCase {
     static final int PROJECTS = 200;
     static final int BATCH_SIZE = 50;
     /** Event time of the scenario: recent, so the broker's time-based retention does not delete the input. */
-    static final long T0 = (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(2).toMillis();
+    static final long T0 =
+            (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(2).toMillis();
+
     static final String MARKET = Snapshotters.MARKET;
 
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
+
     @RegisterExtension
     static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(Snapshotters.CHAIN_ID));
+
     @RegisterExtension
     static final IpfsExtension IPFS = new IpfsExtension();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .build());
 
     static final ObjectMapper JSON = new ObjectMapper();
     static TestNetwork net;
@@ -79,18 +83,27 @@ class SequencerJobITCase {
     }
 
     /** Everything one run wrote, keyed by the record key; the batch values without wall-clock or tx fields. */
-    record RunOutput(Map<String, String> finalized, Map<String, String> batches, Map<String, String> rejected,
-                     Map<String, JsonNode> batchRecords) {}
+    record RunOutput(
+            Map<String, String> finalized,
+            Map<String, String> batches,
+            Map<String, String> rejected,
+            Map<String, JsonNode> batchRecords) {}
 
     static RunOutput read(String run) throws Exception {
         int finalizedCount = EPOCHS * PROJECTS;
-        int rejectedCount = scenario.expectedRejections().values().stream().mapToInt(List::size).sum();
+        int rejectedCount = scenario.expectedRejections().values().stream()
+                .mapToInt(List::size)
+                .sum();
         Map<String, String> finalized = new TreeMap<>();
-        for (ConsumerRecord<String, byte[]> r : KAFKA.readAll("finalized-" + run, finalizedCount, Duration.ofSeconds(30))) {
-            assertThat(finalized.put(r.key(), new String(r.value(), StandardCharsets.UTF_8))).as("duplicate " + r.key()).isNull();
+        for (ConsumerRecord<String, byte[]> r :
+                KAFKA.readAll("finalized-" + run, finalizedCount, Duration.ofSeconds(30))) {
+            assertThat(finalized.put(r.key(), new String(r.value(), StandardCharsets.UTF_8)))
+                    .as("duplicate " + r.key())
+                    .isNull();
         }
         Map<String, String> rejected = new TreeMap<>();
-        for (ConsumerRecord<String, byte[]> r : KAFKA.readAll("rejected-" + run, rejectedCount, Duration.ofSeconds(30))) {
+        for (ConsumerRecord<String, byte[]> r :
+                KAFKA.readAll("rejected-" + run, rejectedCount, Duration.ofSeconds(30))) {
             String key = r.key() + "#" + rejected.size();
             rejected.put(key, new String(r.value(), StandardCharsets.UTF_8));
         }
@@ -101,19 +114,23 @@ class SequencerJobITCase {
             JsonNode n = JSON.readTree(r.value());
             assertThat(batchRecords.put(r.key(), n)).as("duplicate " + r.key()).isNull();
             var copy = n.deepCopy();
-            ((com.fasterxml.jackson.databind.node.ObjectNode) copy).remove(List.of("status", "txHash", "blockNumber", "commitLatencyMs"));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) copy)
+                    .remove(List.of("status", "txHash", "blockNumber", "commitLatencyMs"));
             batches.put(r.key(), copy.toString());
         }
         return new RunOutput(finalized, batches, rejected, batchRecords);
     }
 
     static int expectedBatchesPerEpoch() {
-        long finalizedPerEpoch = scenario.expected().values().stream().filter(x -> x.epoch() == 1 && x.finalized()).count();
+        long finalizedPerEpoch = scenario.expected().values().stream()
+                .filter(x -> x.epoch() == 1 && x.finalized())
+                .count();
         return (int) ((finalizedPerEpoch + BATCH_SIZE - 1) / BATCH_SIZE);
     }
 
     @Test
-    void finalizesBatchesAndAnchorsEveryEpochAndReplaysIdentically(@InjectMiniCluster MiniCluster cluster) throws Exception {
+    void finalizesBatchesAndAnchorsEveryEpochAndReplaysIdentically(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
         // ---- run 1: parallelism 2, commits on chain ----
         submit("r1", 2).getJobExecutionResult().get();
         RunOutput r1 = read("r1");
@@ -126,19 +143,25 @@ class SequencerJobITCase {
         submit("r2", 4).getJobExecutionResult().get();
         RunOutput r2 = read("r2");
         assertSameResults(r1, r2);
-        assertThat(r2.batchRecords().values()).extracting(n -> n.get("status").asText()).containsOnly("ALREADY_DONE");
-        assertThat(countLogs(PowerloomProtocolState.SNAPSHOTBATCHSUBMITTED_EVENT)).isEqualTo(commitsAfterRun1);
+        assertThat(r2.batchRecords().values())
+                .extracting(n -> n.get("status").asText())
+                .containsOnly("ALREADY_DONE");
+        assertThat(countLogs(PowerloomProtocolState.SNAPSHOTBATCHSUBMITTED_EVENT))
+                .isEqualTo(commitsAfterRun1);
 
         // ---- run 3: parallelism 1, the TaskManager killed mid-run ----
         JobClient job = submit("r3", 1);
         waitForSomeCommittedOutput("finalized-r3");
-        assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("killed before the job finished").isFalse();
+        assertThat(job.getJobStatus().get().isGloballyTerminalState())
+                .as("killed before the job finished")
+                .isFalse();
         cluster.terminateTaskManager(0).get();
         cluster.startTaskManager();
         job.getJobExecutionResult().get();
         RunOutput r3 = read("r3");
         assertSameResults(r1, r3);
-        assertThat(countLogs(PowerloomProtocolState.SNAPSHOTBATCHSUBMITTED_EVENT)).isEqualTo(commitsAfterRun1);
+        assertThat(countLogs(PowerloomProtocolState.SNAPSHOTBATCHSUBMITTED_EVENT))
+                .isEqualTo(commitsAfterRun1);
     }
 
     static void waitForSomeCommittedOutput(String topic) throws InterruptedException {
@@ -190,7 +213,8 @@ class SequencerJobITCase {
         Map<RejectReason, List<String>> got = new EnumMap<>(RejectReason.class);
         for (String v : out.rejected().values()) {
             JsonNode n = JSON.readTree(v);
-            got.computeIfAbsent(RejectReason.valueOf(n.get("reason").asText()), k -> new ArrayList<>()).add(n.get("submissionId").asText());
+            got.computeIfAbsent(RejectReason.valueOf(n.get("reason").asText()), k -> new ArrayList<>())
+                    .add(n.get("submissionId").asText());
         }
         Map<RejectReason, List<String>> want = scenario.expectedRejections();
         assertThat(got.keySet()).isEqualTo(want.keySet());
@@ -210,7 +234,9 @@ class SequencerJobITCase {
         for (long e = 1; e <= EPOCHS; e++) {
             long epoch = e;
             List<String> expectedProjects = scenario.expected().values().stream()
-                    .filter(x -> x.epoch() == epoch && x.finalized()).map(EpochScenario.Expected::projectId).sorted()
+                    .filter(x -> x.epoch() == epoch && x.finalized())
+                    .map(EpochScenario.Expected::projectId)
+                    .sorted()
                     .collect(Collectors.toList());
             List<String> batchedProjects = new ArrayList<>();
             List<String> cidsOfEpoch = new ArrayList<>();
@@ -222,12 +248,16 @@ class SequencerJobITCase {
                 cidsOfEpoch.add(cid);
                 BatchDocument doc = BatchDocument.fromJson(ipfs.cat(cid).get());
                 assertThat(doc.rootHash()).isEqualTo(IncrementalMerkleTree.rootHex(doc.submissionIds()));
-                assertThat(b.get("finalizedCidsRootHash").asText()).isEqualTo(IncrementalMerkleTree.rootHex(doc.cids()));
+                assertThat(b.get("finalizedCidsRootHash").asText())
+                        .isEqualTo(IncrementalMerkleTree.rootHex(doc.cids()));
                 assertThat(b.get("rootHash").asText()).isEqualTo(doc.rootHash());
                 for (int k = 0; k < doc.pids().size(); k++) {
-                    EpochScenario.Expected x = scenario.expected().get(EpochScenario.key(e, doc.pids().get(k)));
+                    EpochScenario.Expected x = scenario.expected()
+                            .get(EpochScenario.key(e, doc.pids().get(k)));
                     assertThat(doc.cids().get(k)).isEqualTo(x.cid());
-                    assertThat(contract.maxSnapshotsCid(MARKET, doc.pids().get(k), BigInteger.valueOf(e)).send()).isEqualTo(x.cid());
+                    assertThat(contract.maxSnapshotsCid(MARKET, doc.pids().get(k), BigInteger.valueOf(e))
+                                    .send())
+                            .isEqualTo(x.cid());
                 }
                 List<String> expectedIds = doc.pids().stream()
                         .flatMap(p -> scenario.expected().get(EpochScenario.key(epoch, p)).submissionIds().stream())
@@ -239,19 +269,25 @@ class SequencerJobITCase {
             JsonNode end = out.batchRecords().get(MARKET + "|" + e + "|end");
             assertThat(end).as("endBatchSubmissions for epoch " + e).isNotNull();
             assertThat(end.get("status").asText()).isEqualTo("COMMITTED");
-            assertThat(contract.batchSubmissionsCompleted(MARKET, BigInteger.valueOf(e)).send()).isTrue();
+            assertThat(contract.batchSubmissionsCompleted(MARKET, BigInteger.valueOf(e))
+                            .send())
+                    .isTrue();
             @SuppressWarnings("unchecked")
-            List<String> onChain = (List<String>) contract.epochIdToBatchCids(MARKET, BigInteger.valueOf(e)).send()
-                    .stream().map(Object::toString).collect(Collectors.toList());
+            List<String> onChain =
+                    (List<String>) contract.epochIdToBatchCids(MARKET, BigInteger.valueOf(e)).send().stream()
+                            .map(Object::toString)
+                            .collect(Collectors.toList());
             assertThat(onChain).containsExactlyInAnyOrderElementsOf(cidsOfEpoch);
         }
-        assertThat(countLogs(PowerloomProtocolState.SNAPSHOTBATCHSUBMITTED_EVENT)).isEqualTo((long) EPOCHS * perEpoch);
-        assertThat(countLogs(PowerloomProtocolState.BATCHSUBMISSIONSCOMPLETED_EVENT)).isEqualTo(EPOCHS);
-        assertThat(countLogs(PowerloomProtocolState.DELAYEDBATCHSUBMITTED_EVENT)).isZero();
+        assertThat(countLogs(PowerloomProtocolState.SNAPSHOTBATCHSUBMITTED_EVENT))
+                .isEqualTo((long) EPOCHS * perEpoch);
+        assertThat(countLogs(PowerloomProtocolState.BATCHSUBMISSIONSCOMPLETED_EVENT))
+                .isEqualTo(EPOCHS);
+        assertThat(countLogs(PowerloomProtocolState.DELAYEDBATCHSUBMITTED_EVENT))
+                .isZero();
     }
 
     static long countLogs(org.web3j.abi.datatypes.Event event) throws Exception {
         return net.countLogs(event);
     }
-
 }

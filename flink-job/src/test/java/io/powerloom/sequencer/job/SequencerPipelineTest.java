@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -38,22 +37,37 @@ class SequencerPipelineTest {
             List<String> names = new ArrayList<>();
             for (StreamNode node : g.getStreamNodes()) {
                 names.add(node.getOperatorName());
-                assertThat(node.getTransformationUID()).as(mode + ": uid of " + node.getOperatorName()).isNotBlank();
+                assertThat(node.getTransformationUID())
+                        .as(mode + ": uid of " + node.getOperatorName())
+                        .isNotBlank();
                 if (node.getOperatorFactory() != null) {
-                    InstantiationUtil.serializeObject(node.getOperatorFactory()); // throws if a function does not serialize
+                    InstantiationUtil.serializeObject(
+                            node.getOperatorFactory()); // throws if a function does not serialize
                 }
             }
-            assertThat(names).as(mode).contains("verify: decode and recover signer", "verify: slot owner, deadline, epoch limit",
-                    "finalize: consensus per project and epoch", "batch: epoch into sorted batches");
+            assertThat(names)
+                    .as(mode)
+                    .contains(
+                            "verify: decode and recover signer",
+                            "verify: slot owner, deadline, epoch limit",
+                            "finalize: consensus per project and epoch",
+                            "batch: epoch into sorted batches");
             if (mode.equals("commit")) {
-                assertThat(names).contains("anchor: upload to IPFS", "anchor: commit batch on chain", "anchor: endBatchSubmissions");
+                assertThat(names)
+                        .contains(
+                                "anchor: upload to IPFS",
+                                "anchor: commit batch on chain",
+                                "anchor: endBatchSubmissions");
             }
-            assertThat(names).as(mode).contains("accounting: counts per day and slot",
-                    switch (mode) {
-                        case "commit" -> "accounting: commit counts on chain";
-                        case "audit" -> "accounting: audit counts against the chain";
-                        default -> "accounting: not committed";
-                    });
+            assertThat(names)
+                    .as(mode)
+                    .contains(
+                            "accounting: counts per day and slot",
+                            switch (mode) {
+                                case "commit" -> "accounting: commit counts on chain";
+                                case "audit" -> "accounting: audit counts against the chain";
+                                default -> "accounting: not committed";
+                            });
             if (!mode.equals("none")) {
                 assertThat(names).as(mode).contains("sink: slot-counts: Writer", "sink: discarded: Writer");
             }
@@ -68,7 +82,8 @@ class SequencerPipelineTest {
         c.put("sequencer.chain.signer-key-env-vars", "UNUSED_KEY");
         StreamExecutionEnvironment on = StreamExecutionEnvironment.getExecutionEnvironment();
         SequencerJob.configure(on, SequencerJob.config(c));
-        assertThat(on.getStreamGraph().getStreamNodes()).extracting(n -> n.getOperatorName())
+        assertThat(on.getStreamGraph().getStreamNodes())
+                .extracting(n -> n.getOperatorName())
                 .contains("accounting: counts per day and slot", "accounting: commit counts on chain");
         assertThat(io.powerloom.sequencer.job.kafka.TopicCheck.outputs(SequencerJob.config(c)))
                 .containsValues("slot-counts", "discarded");
@@ -76,9 +91,11 @@ class SequencerPipelineTest {
         c.put("sequencer.accounting.enabled", "false");
         StreamExecutionEnvironment off = StreamExecutionEnvironment.getExecutionEnvironment();
         SequencerJob.configure(off, SequencerJob.config(c));
-        assertThat(off.getStreamGraph().getStreamNodes()).noneMatch(n -> n.getOperatorName().startsWith("accounting"));
+        assertThat(off.getStreamGraph().getStreamNodes())
+                .noneMatch(n -> n.getOperatorName().startsWith("accounting"));
         assertThat(io.powerloom.sequencer.job.kafka.TopicCheck.outputs(SequencerJob.config(c)))
-                .doesNotContainValue("slot-counts").containsValues("finalized", "batches", "rejected");
+                .doesNotContainValue("slot-counts")
+                .containsValues("finalized", "batches", "rejected");
     }
 
     @Test
@@ -87,7 +104,8 @@ class SequencerPipelineTest {
         c.put("sequencer.data-markets", Snapshotters.MARKET);
         c.put("sequencer.chain.protocol-state", Snapshotters.PROTOCOL_STATE);
         c.put("sequencer.watermark.max-drift", "90 s");
-        assertThat(SequencerPipeline.alignmentDrift(SequencerJob.config(c))).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(SequencerPipeline.alignmentDrift(SequencerJob.config(c)))
+                .isEqualTo(java.time.Duration.ofSeconds(90));
         c.put("sequencer.kafka.stop-at", "latest");
         assertThat(SequencerPipeline.alignmentDrift(SequencerJob.config(c))).isZero();
     }

@@ -1,8 +1,5 @@
 package io.powerloom.sequencer.job;
 
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
-
 import io.powerloom.sequencer.collect.CollectedRecord;
 import io.powerloom.sequencer.protocol.crypto.Eip712;
 import io.powerloom.sequencer.protocol.crypto.Eip712Domain;
@@ -13,6 +10,8 @@ import io.powerloom.sequencer.protocol.wire.Request;
 import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
 import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
 import io.powerloom.sequencer.verify.SignedSubmission;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 /**
  * Test snapshotters: deterministic keys per slot, and submissions signed with EIP-712 exactly as a snapshotter node
@@ -41,7 +40,8 @@ public final class Snapshotters {
     }
 
     /** Go JSON of a submission for {@code slot}, signed with {@code signerKey}. */
-    public static String json(byte[] signerKey, long slot, long epoch, String project, String cid, long deadline, String market) {
+    public static String json(
+            byte[] signerKey, long slot, long epoch, String project, String cid, long deadline, String market) {
         Request r = new Request(slot, deadline, cid, epoch, project);
         byte[] sig = Secp256k1.sign(signerKey, Eip712.digest(DOMAIN, r));
         SnapshotSubmission s = new SnapshotSubmission(r, Hex.encode(sig), "0x" + "ab".repeat(32), market, "v0.9.0");
@@ -49,15 +49,36 @@ public final class Snapshotters {
     }
 
     /** A record of the submissions topic as the bridge writes it, signed by the slot's own key. */
-    public static CollectedRecord collected(String id, long slot, long epoch, String project, String cid, long receivedAt) {
-        return new CollectedRecord(CollectedRecord.Kind.SUBMISSION, id, "12D3KooWTest", receivedAt,
-                json(key(slot), slot, epoch, project, cid, 1_000_000, MARKET), 0, 0, null);
+    public static CollectedRecord collected(
+            String id, long slot, long epoch, String project, String cid, long receivedAt) {
+        return new CollectedRecord(
+                CollectedRecord.Kind.SUBMISSION,
+                id,
+                "12D3KooWTest",
+                receivedAt,
+                json(key(slot), slot, epoch, project, cid, 1_000_000, MARKET),
+                0,
+                0,
+                null);
     }
 
     /** An already verified submission, for stages after verify. */
-    public static SignedSubmission signed(String id, long slot, long epoch, String project, String cid, long receivedAt) {
-        return new SignedSubmission(id, "12D3KooWTest", receivedAt, MARKET, slot, epoch, project, cid, 1_000_000, address(slot),
-                io.powerloom.sequencer.protocol.json.Utf8Json.quote(("{\"request\":{\"slotId\":\"" + slot + "\",\"epochId\":\""
-                        + epoch + "\",\"projectId\":\"" + project + "\",\"snapshotCid\":\"" + cid + "\"}}").getBytes(StandardCharsets.UTF_8)));
+    public static SignedSubmission signed(
+            String id, long slot, long epoch, String project, String cid, long receivedAt) {
+        return new SignedSubmission(
+                id,
+                "12D3KooWTest",
+                receivedAt,
+                MARKET,
+                slot,
+                epoch,
+                project,
+                cid,
+                1_000_000,
+                address(slot),
+                io.powerloom.sequencer.protocol.json.Utf8Json.quote(
+                        ("{\"request\":{\"slotId\":\"" + slot + "\",\"epochId\":\"" + epoch + "\",\"projectId\":\""
+                                        + project + "\",\"snapshotCid\":\"" + cid + "\"}}")
+                                .getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -2,6 +2,12 @@ package io.powerloom.sequencer.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.chain.DataMarketConfig;
+import io.powerloom.sequencer.chain.ProtocolStateDeployer;
+import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
+import io.powerloom.sequencer.infra.anvil.Anvil;
+import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -27,13 +32,6 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
-
-import io.powerloom.sequencer.chain.DataMarketConfig;
-import io.powerloom.sequencer.chain.ProtocolStateDeployer;
-import io.powerloom.sequencer.chain.ProtocolStateDeployment;
-import io.powerloom.sequencer.contracts.PowerloomProtocolState;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 
 /**
  * The end-to-end tests' shared setup: the contract deployed on Anvil with a data market, 10 slots and 4 sequencer
@@ -65,19 +63,37 @@ public final class TestNetwork {
             signerKeyFiles.add(f);
         }
         ProtocolStateDeployer deployer = new ProtocolStateDeployer(web3j, owner, anvil.chainId());
-        List<String> snapshotters = IntStream.rangeClosed(1, 10).mapToObj(Snapshotters::address).collect(Collectors.toList());
-        deployment = deployer.deploy(new DataMarketConfig(Snapshotters.MARKET, 10, EpochScenario.WINDOW_SECONDS, 1_000_000,
-                owner.getAddress(), sequencers.stream().map(Credentials::getAddress).collect(Collectors.toList())), 1, snapshotters);
+        List<String> snapshotters =
+                IntStream.rangeClosed(1, 10).mapToObj(Snapshotters::address).collect(Collectors.toList());
+        deployment = deployer.deploy(
+                new DataMarketConfig(
+                        Snapshotters.MARKET,
+                        10,
+                        EpochScenario.WINDOW_SECONDS,
+                        1_000_000,
+                        owner.getAddress(),
+                        sequencers.stream().map(Credentials::getAddress).collect(Collectors.toList())),
+                1,
+                snapshotters);
         assertThat(deployment.contractAddress().toLowerCase()).isEqualTo(Snapshotters.PROTOCOL_STATE);
 
         List<EpochScenario.Release> releases = new ArrayList<>();
         for (long e = 1; e <= scenario.epochs(); e++) {
-            TransactionReceipt r = deployment.contract().releaseEpoch(Snapshotters.MARKET, BigInteger.valueOf((e - 1) * 10 + 1),
-                    BigInteger.valueOf(e * 10)).send();
+            TransactionReceipt r = deployment
+                    .contract()
+                    .releaseEpoch(Snapshotters.MARKET, BigInteger.valueOf((e - 1) * 10 + 1), BigInteger.valueOf(e * 10))
+                    .send();
             var ev = PowerloomProtocolState.getEpochReleasedEvents(r).get(0);
             assertThat(ev.epochId.longValue()).isEqualTo(e);
-            releases.add(new EpochScenario.Release(e, ev.begin.longValue(), ev.end.longValue(), ev.timestamp.longValue(),
-                    r.getBlockNumber().longValue(), r.getBlockHash(), r.getTransactionHash(), ev.log.getLogIndex().intValue()));
+            releases.add(new EpochScenario.Release(
+                    e,
+                    ev.begin.longValue(),
+                    ev.end.longValue(),
+                    ev.timestamp.longValue(),
+                    r.getBlockNumber().longValue(),
+                    r.getBlockHash(),
+                    r.getTransactionHash(),
+                    ev.log.getLogIndex().intValue()));
         }
         kafka.createTopic("submissions", 4);
         kafka.createTopic("protocol-chain", 1);
@@ -106,14 +122,19 @@ public final class TestNetwork {
         c.put("sequencer.kafka.start-from", "earliest");
         c.put("sequencer.kafka.stop-at", "latest");
         c.put("sequencer.data-markets", Snapshotters.MARKET);
-        c.put("sequencer.verify.full-nodes", IntStream.rangeClosed(1, EpochScenario.FULL_NODE_SLOTS)
-                .mapToObj(Snapshotters::address).collect(Collectors.joining(",")));
+        c.put(
+                "sequencer.verify.full-nodes",
+                IntStream.rangeClosed(1, EpochScenario.FULL_NODE_SLOTS)
+                        .mapToObj(Snapshotters::address)
+                        .collect(Collectors.joining(",")));
         c.put("sequencer.consensus.min-share", Double.toString(EpochScenario.MIN_SHARE));
         c.put("sequencer.batch.size", Integer.toString(batchSize));
         c.put("sequencer.chain.id", Long.toString(Snapshotters.CHAIN_ID));
         c.put("sequencer.chain.protocol-state", deployment.contractAddress());
         c.put("sequencer.chain.rpc-url", anvil.rpcUrl());
-        c.put("sequencer.chain.signer-key-files", signerKeyFiles.stream().map(Path::toString).collect(Collectors.joining(",")));
+        c.put(
+                "sequencer.chain.signer-key-files",
+                signerKeyFiles.stream().map(Path::toString).collect(Collectors.joining(",")));
         c.put("sequencer.ipfs.api-url", ipfsApi);
         c.put("sequencer.checkpoint-interval", "300 ms");
         return c;
@@ -121,7 +142,9 @@ public final class TestNetwork {
 
     /** Submits the job (RocksDB, incremental checkpoints, fixed-delay restarts) to the current (mini) cluster. */
     public JobClient submit(String run, int parallelism, SequencerConfig cfg) throws Exception {
-        for (String t : List.of(cfg.get(SequencerConfig.TOPIC_FINALIZED), cfg.get(SequencerConfig.TOPIC_BATCHES),
+        for (String t : List.of(
+                cfg.get(SequencerConfig.TOPIC_FINALIZED),
+                cfg.get(SequencerConfig.TOPIC_BATCHES),
                 cfg.get(SequencerConfig.TOPIC_REJECTED))) {
             kafka.createTopic(t, 2);
         }
@@ -133,7 +156,9 @@ public final class TestNetwork {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("checkpoints-" + run).toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Files.createTempDirectory("checkpoints-" + run).toUri().toString());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
@@ -146,8 +171,8 @@ public final class TestNetwork {
 
     /** Logs of {@code event} emitted by the contract so far. */
     public long countLogs(org.web3j.abi.datatypes.Event event) throws Exception {
-        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
-                deployment.contractAddress());
+        EthFilter filter = new EthFilter(
+                DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, deployment.contractAddress());
         filter.addSingleTopic(EventEncoder.encode(event));
         return web3j.ethGetLogs(filter).send().getLogs().size();
     }

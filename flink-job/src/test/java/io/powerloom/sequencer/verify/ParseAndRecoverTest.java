@@ -3,10 +3,11 @@ package io.powerloom.sequencer.verify;
 import static io.powerloom.sequencer.job.Snapshotters.MARKET;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.collect.CollectedRecord;
+import io.powerloom.sequencer.job.Snapshotters;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -14,16 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.powerloom.sequencer.collect.CollectedRecord;
-import io.powerloom.sequencer.job.Snapshotters;
-
 class ParseAndRecoverTest {
     private OneInputStreamOperatorTestHarness<CollectedRecord, SignedSubmission> harness;
 
     @BeforeEach
     void open() throws Exception {
-        ParseAndRecover fn = new ParseAndRecover(Snapshotters.CHAIN_ID, Snapshotters.PROTOCOL_STATE, Set.of(MARKET),
-                Set.of(Snapshotters.address(666)));
+        ParseAndRecover fn = new ParseAndRecover(
+                Snapshotters.CHAIN_ID, Snapshotters.PROTOCOL_STATE, Set.of(MARKET), Set.of(Snapshotters.address(666)));
         harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(fn));
         harness.open();
     }
@@ -38,8 +36,11 @@ class ParseAndRecoverTest {
     }
 
     private List<RejectReason> rejected() {
-        return harness.getSideOutput(ParseAndRecover.REJECTED) == null ? List.of()
-                : harness.getSideOutput(ParseAndRecover.REJECTED).stream().map(r -> r.getValue().reason()).collect(Collectors.toList());
+        return harness.getSideOutput(ParseAndRecover.REJECTED) == null
+                ? List.of()
+                : harness.getSideOutput(ParseAndRecover.REJECTED).stream()
+                        .map(r -> r.getValue().reason())
+                        .collect(Collectors.toList());
     }
 
     @Test
@@ -54,8 +55,10 @@ class ParseAndRecoverTest {
         assertThat(s.projectId()).isEqualTo("p1");
         assertThat(s.dataMarket()).isEqualTo(MARKET);
         // quoted once here, as batch documents hold it
-        assertThat(new String(s.quotedProtoJson(), java.nio.charset.StandardCharsets.UTF_8)).startsWith("\"{\\\"request\\\":")
-                .contains("\\\"slotId\\\":\\\"7\\\"").endsWith("}\"");
+        assertThat(new String(s.quotedProtoJson(), java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("\"{\\\"request\\\":")
+                .contains("\\\"slotId\\\":\\\"7\\\"")
+                .endsWith("}\"");
         assertThat(rejected()).isEmpty();
     }
 
@@ -64,8 +67,10 @@ class ParseAndRecoverTest {
         // signed by slot 8's key but claiming slot 7: verify part 1 recovers slot 8's address; SlotRules rejects it
         String json = Snapshotters.json(Snapshotters.key(8), 7, 12, "p1", "bafkreiaaa", 10, MARKET);
         push(new CollectedRecord(CollectedRecord.Kind.SUBMISSION, "b", "peer", 1000, json, 0, 1, null));
-        assertThat(harness.extractOutputValues()).singleElement()
-                .extracting(SignedSubmission::signer).isEqualTo(Snapshotters.address(8));
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .extracting(SignedSubmission::signer)
+                .isEqualTo(Snapshotters.address(8));
     }
 
     @Test
@@ -80,9 +85,15 @@ class ParseAndRecoverTest {
         push(new CollectedRecord(CollectedRecord.Kind.SUBMISSION, "f", "peer", 4, flagged, 0, 4, null));
         push(new CollectedRecord(CollectedRecord.Kind.UNDECODABLE, null, null, 5, null, 3, 99, "not json"));
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(rejected()).containsExactly(RejectReason.MALFORMED_SUBMISSION, RejectReason.UNKNOWN_DATA_MARKET,
-                RejectReason.BAD_SIGNATURE, RejectReason.FLAGGED_SIGNER, RejectReason.UNDECODABLE_RECORD);
-        assertThat(harness.getSideOutput(ParseAndRecover.REJECTED).stream().map(r -> r.getValue().submissionId()))
+        assertThat(rejected())
+                .containsExactly(
+                        RejectReason.MALFORMED_SUBMISSION,
+                        RejectReason.UNKNOWN_DATA_MARKET,
+                        RejectReason.BAD_SIGNATURE,
+                        RejectReason.FLAGGED_SIGNER,
+                        RejectReason.UNDECODABLE_RECORD);
+        assertThat(harness.getSideOutput(ParseAndRecover.REJECTED).stream()
+                        .map(r -> r.getValue().submissionId()))
                 .contains("kafka:3:99");
     }
 

@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -24,8 +23,12 @@ class SlotRulesTest {
 
     private void open(Set<String> fullNodes) throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new SlotRules(2, fullNodes, true, 5, RETENTION), SignedSubmission::slotId, Types.LONG,
-                SlotRules.SLOTS, SlotRules.BLOCKS, SlotRules.FRONTIER);
+                new SlotRules(2, fullNodes, true, 5, RETENTION),
+                SignedSubmission::slotId,
+                Types.LONG,
+                SlotRules.SLOTS,
+                SlotRules.BLOCKS,
+                SlotRules.FRONTIER);
     }
 
     @AfterEach
@@ -42,7 +45,9 @@ class SlotRulesTest {
     }
 
     private List<String> acceptedIds() {
-        return h.extractOutputValues().stream().map(SignedSubmission::submissionId).collect(Collectors.toList());
+        return h.extractOutputValues().stream()
+                .map(SignedSubmission::submissionId)
+                .collect(Collectors.toList());
     }
 
     @Test
@@ -63,8 +68,18 @@ class SlotRulesTest {
         register(7, address(7), true, 100);
         register(7, address(8), true, 2000);
         submit(signed("old-owner", 7, 1, "p", "c", 1500));
-        SignedSubmission byOldAfterChange = new SignedSubmission("old-owner-late", "peer", 2500, signed("x", 7, 1, "p", "c", 0).dataMarket(),
-                7, 1, "p2", "c", 1_000_000, address(7), new byte[0]);
+        SignedSubmission byOldAfterChange = new SignedSubmission(
+                "old-owner-late",
+                "peer",
+                2500,
+                signed("x", 7, 1, "p", "c", 0).dataMarket(),
+                7,
+                1,
+                "p2",
+                "c",
+                1_000_000,
+                address(7),
+                new byte[0]);
         submit(byOldAfterChange);
         watermark(h, 3000);
         assertThat(acceptedIds()).containsExactly("old-owner");
@@ -78,17 +93,32 @@ class SlotRulesTest {
         register(9, address(9), false, 100);
         submit(signed("unregistered", 5, 1, "p", "c", 1000));
         submit(signed("inactive", 9, 1, "p", "c", 1000));
-        SignedSubmission forged = new SignedSubmission("forged", "peer", 1000, signed("x", 7, 1, "p", "c", 0).dataMarket(), 7, 1,
-                "p", "c", 1_000_000, address(8), new byte[0]);
+        SignedSubmission forged = new SignedSubmission(
+                "forged",
+                "peer",
+                1000,
+                signed("x", 7, 1, "p", "c", 0).dataMarket(),
+                7,
+                1,
+                "p",
+                "c",
+                1_000_000,
+                address(8),
+                new byte[0]);
         submit(forged);
         // registered only after the submission was received
         register(11, address(11), true, 5000);
         submit(signed("too-early-for-registry", 11, 1, "p", "c", 1000));
         watermark(h, 6000);
         assertThat(acceptedIds()).isEmpty();
-        assertThat(rejectedIds(h, SlotRules.REJECTED)).containsExactlyInAnyOrder("unregistered", "inactive", "forged", "too-early-for-registry");
-        assertThat(reasons(h, SlotRules.REJECTED)).containsExactlyInAnyOrder(RejectReason.SLOT_NOT_REGISTERED,
-                RejectReason.SLOT_INACTIVE, RejectReason.SIGNER_NOT_SLOT_OWNER, RejectReason.SLOT_NOT_REGISTERED);
+        assertThat(rejectedIds(h, SlotRules.REJECTED))
+                .containsExactlyInAnyOrder("unregistered", "inactive", "forged", "too-early-for-registry");
+        assertThat(reasons(h, SlotRules.REJECTED))
+                .containsExactlyInAnyOrder(
+                        RejectReason.SLOT_NOT_REGISTERED,
+                        RejectReason.SLOT_INACTIVE,
+                        RejectReason.SIGNER_NOT_SLOT_OWNER,
+                        RejectReason.SLOT_NOT_REGISTERED);
     }
 
     @Test
@@ -102,7 +132,8 @@ class SlotRulesTest {
         }
         submit(signed("s7-next-epoch", 7, 2, "p0", "c", 1010));
         watermark(h, 2000);
-        assertThat(acceptedIds()).containsExactlyInAnyOrder("s7-0", "s7-1", "s8-0", "s8-1", "s8-2", "s8-3", "s7-next-epoch");
+        assertThat(acceptedIds())
+                .containsExactlyInAnyOrder("s7-0", "s7-1", "s8-0", "s8-1", "s8-2", "s8-3", "s7-next-epoch");
         assertThat(rejectedIds(h, SlotRules.REJECTED)).containsExactly("s7-2", "s7-3");
         assertThat(reasons(h, SlotRules.REJECTED)).containsOnly(RejectReason.SLOT_EPOCH_LIMIT);
     }
@@ -115,23 +146,55 @@ class SlotRulesTest {
         SignedSubmission a = signed("a-collect", 7, 1, "p1", "c1", 1000);
         submit(a);
         // the same request and signature again, by gossipsub (another id, another delivering peer), twice
-        submit(new SignedSubmission("a-gossip", "peer-x", 1001, a.dataMarket(), 7, 1, "p1", "c1", a.deadline(),
-                a.signer(), a.quotedProtoJson()));
-        submit(new SignedSubmission("a-gossip-again", "peer-y", 1002, a.dataMarket(), 7, 1, "p1", "c1", a.deadline(),
-                a.signer(), a.quotedProtoJson()));
+        submit(new SignedSubmission(
+                "a-gossip",
+                "peer-x",
+                1001,
+                a.dataMarket(),
+                7,
+                1,
+                "p1",
+                "c1",
+                a.deadline(),
+                a.signer(),
+                a.quotedProtoJson()));
+        submit(new SignedSubmission(
+                "a-gossip-again",
+                "peer-y",
+                1002,
+                a.dataMarket(),
+                7,
+                1,
+                "p1",
+                "c1",
+                a.deadline(),
+                a.signer(),
+                a.quotedProtoJson()));
         submit(signed("b-other-cid", 7, 1, "p1", "c2", 1003));
         submit(signed("c-third", 7, 1, "p2", "c1", 1004));
         // a full node is not counted, but its duplicates still reach consensus only once
         SignedSubmission f = signed("f", 8, 1, "p1", "c1", 1000);
         submit(f);
-        submit(new SignedSubmission("f-gossip", "peer-z", 1001, f.dataMarket(), 8, 1, "p1", "c1", f.deadline(),
-                f.signer(), f.quotedProtoJson()));
+        submit(new SignedSubmission(
+                "f-gossip",
+                "peer-z",
+                1001,
+                f.dataMarket(),
+                8,
+                1,
+                "p1",
+                "c1",
+                f.deadline(),
+                f.signer(),
+                f.quotedProtoJson()));
         watermark(h, 2000);
         assertThat(acceptedIds()).containsExactlyInAnyOrder("a-collect", "b-other-cid", "f");
         assertThat(rejectedIds(h, SlotRules.REJECTED)).containsExactly("c-third");
         assertThat(reasons(h, SlotRules.REJECTED)).containsOnly(RejectReason.SLOT_EPOCH_LIMIT);
         watermark(h, 2000 + RETENTION + 100);
-        assertThat(keyedStateEntries(h)).as("no per-epoch state outlives the retention").isZero();
+        assertThat(keyedStateEntries(h))
+                .as("no per-epoch state outlives the retention")
+                .isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }
 
@@ -142,9 +205,12 @@ class SlotRulesTest {
         h.processBroadcastElement(ChainEvent.block(500, 100), 500);
         h.processBroadcastElement(ChainEvent.block(1500, 120), 1500);
         SignedSubmission base = signed("x", 7, 1, "p", "c", 0);
-        submit(new SignedSubmission("fresh", "peer", 1000, base.dataMarket(), 7, 1, "p", "c", 96, address(7), new byte[0]));
-        submit(new SignedSubmission("stale", "peer", 1000, base.dataMarket(), 7, 1, "p2", "c", 94, address(7), new byte[0]));
-        submit(new SignedSubmission("stale-later", "peer", 1600, base.dataMarket(), 7, 2, "p", "c", 110, address(7), new byte[0]));
+        submit(new SignedSubmission(
+                "fresh", "peer", 1000, base.dataMarket(), 7, 1, "p", "c", 96, address(7), new byte[0]));
+        submit(new SignedSubmission(
+                "stale", "peer", 1000, base.dataMarket(), 7, 1, "p2", "c", 94, address(7), new byte[0]));
+        submit(new SignedSubmission(
+                "stale-later", "peer", 1600, base.dataMarket(), 7, 2, "p", "c", 110, address(7), new byte[0]));
         watermark(h, 2000);
         assertThat(acceptedIds()).containsExactly("fresh");
         assertThat(rejectedIds(h, SlotRules.REJECTED)).containsExactly("stale", "stale-later");
@@ -159,8 +225,12 @@ class SlotRulesTest {
         submit(signed("real", 7, 3, "p", "c", 1000));
         watermark(h, 1000);
         assertThat(acceptedIds()).containsExactly("real");
-        assertThat(keyedStateEntries(h)).as("last simulation + epoch counter + accepted requests").isEqualTo(3);
-        assertThat(h.numEventTimeTimers()).as("the counter's (and accepted requests') expiry").isEqualTo(1);
+        assertThat(keyedStateEntries(h))
+                .as("last simulation + epoch counter + accepted requests")
+                .isEqualTo(3);
+        assertThat(h.numEventTimeTimers())
+                .as("the counter's (and accepted requests') expiry")
+                .isEqualTo(1);
         watermark(h, 1000 + RETENTION + 100);
         assertThat(keyedStateEntries(h)).as("only the last simulation is left").isEqualTo(1);
         assertThat(h.numEventTimeTimers()).isZero();
@@ -172,8 +242,12 @@ class SlotRulesTest {
         register(7, address(7), true, 100);
         h.processBroadcastElement(ChainEvent.block(5000, 100), 5000);
         submit(signed("a", 7, 1, "p", "c", 1000));
-        assertThat(acceptedIds()).as("every chain event up to 1000 is known: no wait").containsExactly("a");
-        assertThat(keyedStateEntries(h)).as("only the epoch counter and accepted requests").isEqualTo(2);
+        assertThat(acceptedIds())
+                .as("every chain event up to 1000 is known: no wait")
+                .containsExactly("a");
+        assertThat(keyedStateEntries(h))
+                .as("only the epoch counter and accepted requests")
+                .isEqualTo(2);
     }
 
     /** The same slot's submissions, with the chain ahead of them all or behind them, give the same decisions. */
@@ -201,7 +275,9 @@ class SlotRulesTest {
         List<String> decisions = new java.util.ArrayList<>();
         acceptedIds().forEach(id -> decisions.add("accepted:" + id));
         rejectedIds(h, SlotRules.REJECTED).forEach(id -> decisions.add("rejected:" + id));
-        assertThat(keyedStateEntries(h)).as("the queue is gone; the epoch counter and accepted requests stay").isEqualTo(2);
+        assertThat(keyedStateEntries(h))
+                .as("the queue is gone; the epoch counter and accepted requests stay")
+                .isEqualTo(2);
         h.close();
         return decisions;
     }
@@ -215,8 +291,12 @@ class SlotRulesTest {
             submit(signed("s8-" + i, 8, 1, "p" + i, "c", 1000 + i));
         }
         assertThat(acceptedIds()).hasSize(5);
-        assertThat(keyedStateEntries(h)).as("no counter, only the accepted requests (for de-duplication)").isEqualTo(1);
-        assertThat(h.numEventTimeTimers()).as("their expiry (61,000 and, rounded up, 61,100)").isEqualTo(2);
+        assertThat(keyedStateEntries(h))
+                .as("no counter, only the accepted requests (for de-duplication)")
+                .isEqualTo(1);
+        assertThat(h.numEventTimeTimers())
+                .as("their expiry (61,000 and, rounded up, 61,100)")
+                .isEqualTo(2);
         watermark(h, 1004 + RETENTION + 100);
         assertThat(keyedStateEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();

@@ -11,10 +11,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RequiredValuesTest {
 
-  private static final ChartRenderer CHART = ChartRenderer.ofBuild();
+    private static final ChartRenderer CHART = ChartRenderer.ofBuild();
 
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
       kafka: {bootstrapServers: ""}                                       | kafka.bootstrapServers is required
       chain: {id: null}                                                   | chain.id is required
       chain: {protocolState: ""}                                          | chain.protocolState is required
@@ -42,9 +42,9 @@ class RequiredValuesTest {
       bridge: {libp2p: {identity: {existingSecret: id}}}                  | set either keyBase64 or existingSecret, not both
       bridge: {service: {type: ExternalName}}                             | bridge.service.type must be LoadBalancer, NodePort or ClusterIP
       """)
-  void failsWithTheValueNamed(String overrides, String message) {
-    assertThatThrownBy(() -> CHART.render(overrides))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining(message);
-  }
+    void failsWithTheValueNamed(String overrides, String message) {
+        assertThatThrownBy(() -> CHART.render(overrides))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(message);
+    }
 }

@@ -168,8 +168,8 @@ public final class BridgeConfig {
                 || (key.startsWith(CHAIN_PREFIX) && key.length() > CHAIN_PREFIX.length())) {
             return key;
         }
-        throw new ConfigException(key, "unknown configuration key (known: " + DEFAULTS.keySet()
-                + ", plus kafka.producer.* and chain.*)");
+        throw new ConfigException(
+                key, "unknown configuration key (known: " + DEFAULTS.keySet() + ", plus kafka.producer.* and chain.*)");
     }
 
     private void validate() {
@@ -203,7 +203,8 @@ public final class BridgeConfig {
         requirePositive("gossip.discovery.interval", gossipDiscoveryInterval().toMillis());
         requirePositive("gossip.max.peers", gossipMaxPeers());
         if (!gossipTopicPrefix().startsWith("/") || gossipTopicPrefix().endsWith("/")) {
-            throw new ConfigException("gossip.topic.prefix",
+            throw new ConfigException(
+                    "gossip.topic.prefix",
                     "expected a path like /powerloom/snapshot-submissions, got '" + gossipTopicPrefix() + "'");
         }
         for (String topic : List.of("kafka.topic.submissions", "kafka.topic.rejects", "kafka.bootstrap.servers")) {
@@ -221,7 +222,8 @@ public final class BridgeConfig {
 
     private static void requireWaterMarks(String prefix, int low, int high) {
         if (low < 0 || high <= 0 || low >= high) {
-            throw new ConfigException(prefix + ".low",
+            throw new ConfigException(
+                    prefix + ".low",
                     "low-water mark (" + low + ") must be >= 0 and below the high-water mark (" + high + ")");
         }
     }
@@ -490,7 +492,8 @@ public final class BridgeConfig {
         try {
             return parseDuration(s, java.time.temporal.ChronoUnit.MILLIS);
         } catch (NumberFormatException e) {
-            throw new ConfigException(key, "not a duration (e.g. 250ms, 1s, 2m): '" + s.trim().toLowerCase(Locale.ROOT) + "'");
+            throw new ConfigException(
+                    key, "not a duration (e.g. 250ms, 1s, 2m): '" + s.trim().toLowerCase(Locale.ROOT) + "'");
         }
     }
 
@@ -502,13 +505,17 @@ public final class BridgeConfig {
     public static Duration parseDuration(String text, java.time.temporal.TemporalUnit bareUnit) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         if (s.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
+            return Duration.ofMillis(
+                    Long.parseLong(s.substring(0, s.length() - 2).trim()));
         } else if (s.endsWith("s")) {
-            return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+            return Duration.ofSeconds(
+                    Long.parseLong(s.substring(0, s.length() - 1).trim()));
         } else if (s.endsWith("m")) {
-            return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+            return Duration.ofMinutes(
+                    Long.parseLong(s.substring(0, s.length() - 1).trim()));
         } else if (s.endsWith("h")) {
-            return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+            return Duration.ofHours(
+                    Long.parseLong(s.substring(0, s.length() - 1).trim()));
         }
         return Duration.of(Long.parseLong(s), bareUnit);
     }

@@ -30,9 +30,20 @@ import java.util.Set;
  * </table>
  */
 public final class ChainWatcherSettings {
-    static final Set<String> KEYS = Set.of("rpc.url", "protocol.state.address", "start.block", "confirmations",
-            "max.block.range", "poll.interval", "reorg.depth", "topic.protocol.chain", "topic.slots",
-            "transactional.id", "create.topics", "topic.replication", "rpc.timeout");
+    static final Set<String> KEYS = Set.of(
+            "rpc.url",
+            "protocol.state.address",
+            "start.block",
+            "confirmations",
+            "max.block.range",
+            "poll.interval",
+            "reorg.depth",
+            "topic.protocol.chain",
+            "topic.slots",
+            "transactional.id",
+            "create.topics",
+            "topic.replication",
+            "rpc.timeout");
 
     private ChainWatcherSettings() {}
 
@@ -50,8 +61,8 @@ public final class ChainWatcherSettings {
     public static ChainWatcherConfig from(BridgeConfig config) {
         checkKnownKeys(config);
         Map<String, String> c = new HashMap<>(config.chainSettings());
-        ChainWatcherConfig.Builder b = ChainWatcherConfig.builder(required(c, "rpc.url"),
-                required(c, "protocol.state.address"), config.kafkaBootstrapServers());
+        ChainWatcherConfig.Builder b = ChainWatcherConfig.builder(
+                required(c, "rpc.url"), required(c, "protocol.state.address"), config.kafkaBootstrapServers());
         try {
             if (c.containsKey("start.block")) {
                 b.startBlock(Long.parseLong(c.get("start.block").trim()));
@@ -83,7 +94,8 @@ public final class ChainWatcherSettings {
         if (c.containsKey("topic.slots")) {
             b.slotsTopic(c.get("topic.slots").trim());
         }
-        b.transactionalId(c.getOrDefault("transactional.id", "chain-watcher-" + config.bridgeId()).trim());
+        b.transactionalId(c.getOrDefault("transactional.id", "chain-watcher-" + config.bridgeId())
+                .trim());
         if (c.containsKey("create.topics")) {
             String v = c.get("create.topics").trim().toLowerCase(Locale.ROOT);
             if (!v.equals("true") && !v.equals("false")) {
@@ -107,8 +119,10 @@ public final class ChainWatcherSettings {
     public static void checkKnownKeys(BridgeConfig config) {
         for (String k : new java.util.TreeSet<>(config.chainSettings().keySet())) {
             if (!KEYS.contains(k)) {
-                throw new ConfigException("chain." + k, "unknown chain watcher key (known: chain."
-                        + String.join(", chain.", new java.util.TreeSet<>(KEYS)) + ")");
+                throw new ConfigException(
+                        "chain." + k,
+                        "unknown chain watcher key (known: chain."
+                                + String.join(", chain.", new java.util.TreeSet<>(KEYS)) + ")");
             }
         }
     }

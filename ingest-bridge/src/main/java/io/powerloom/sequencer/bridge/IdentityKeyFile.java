@@ -56,8 +56,8 @@ public final class IdentityKeyFile {
         try {
             return KeyFiles.parse(bytes);
         } catch (RuntimeException e) { // Libp2pException or a parse error of any kind
-            throw new IllegalStateException("identity key file " + file + " does not hold a libp2p private key: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "identity key file " + file + " does not hold a libp2p private key: " + e.getMessage(), e);
         }
     }
 
@@ -99,7 +99,8 @@ public final class IdentityKeyFile {
                 KeyType type = args.length > 2 ? KeyType.valueOf(args[2].toUpperCase(Locale.ROOT)) : KeyType.ED25519;
                 int bits = args.length > 3 ? Integer.parseInt(args[3]) : 2048;
                 KeyFiles.Format format = args.length > 4
-                        ? KeyFiles.Format.valueOf(args[4].toUpperCase(Locale.ROOT)) : KeyFiles.Format.PROTOBUF;
+                        ? KeyFiles.Format.valueOf(args[4].toUpperCase(Locale.ROOT))
+                        : KeyFiles.Format.PROTOBUF;
                 PrivateKey key = type == KeyType.RSA ? Keys.generateRsa(bits) : Keys.generate(type);
                 write(Path.of(args[1]), KeyFiles.write(key, format));
                 out.println(PeerId.fromPublicKey(key.publicKey()));

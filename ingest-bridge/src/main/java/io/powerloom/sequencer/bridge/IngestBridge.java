@@ -2,19 +2,19 @@ package io.powerloom.sequencer.bridge;
 
 import io.powerloom.sequencer.bridge.chain.ChainWatcher;
 import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
+import io.powerloom.sequencer.bridge.gossip.GossipDiscovery;
+import io.powerloom.sequencer.bridge.gossip.GossipSettings;
+import io.powerloom.sequencer.bridge.gossip.GossipSource;
 import io.powerloom.sequencer.bridge.kafka.HeartbeatEmitter;
 import io.powerloom.sequencer.bridge.kafka.ReceiveClock;
 import io.powerloom.sequencer.bridge.kafka.SubmissionProducer;
-import io.powerloom.sequencer.libp2p.Libp2pHost;
-import io.powerloom.sequencer.libp2p.pubsub.GossipSub;
-import io.powerloom.sequencer.bridge.gossip.GossipSettings;
-import io.powerloom.sequencer.bridge.gossip.GossipSource;
-import io.powerloom.sequencer.bridge.gossip.GossipDiscovery;
-import io.powerloom.sequencer.libp2p.ReservationState;
-import io.powerloom.sequencer.libp2p.crypto.PrivateKey;
 import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
 import io.powerloom.sequencer.bridge.ops.HealthCheck;
 import io.powerloom.sequencer.bridge.ops.OpsHttpServer;
+import io.powerloom.sequencer.libp2p.Libp2pHost;
+import io.powerloom.sequencer.libp2p.ReservationState;
+import io.powerloom.sequencer.libp2p.crypto.PrivateKey;
+import io.powerloom.sequencer.libp2p.pubsub.GossipSub;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,9 +58,15 @@ public final class IngestBridge implements AutoCloseable {
     private final Object closeLock = new Object();
     private boolean closed;
 
-    private IngestBridge(BridgeConfig config, BridgeMetrics metrics, SubmissionProducer producer,
-                         CollectProtocolHandler handler, Libp2pHost host, HeartbeatEmitter heartbeats,
-                         ChainWatcher chainWatcher, OpsHttpServer http) {
+    private IngestBridge(
+            BridgeConfig config,
+            BridgeMetrics metrics,
+            SubmissionProducer producer,
+            CollectProtocolHandler handler,
+            Libp2pHost host,
+            HeartbeatEmitter heartbeats,
+            ChainWatcher chainWatcher,
+            OpsHttpServer http) {
         this.config = config;
         this.metrics = metrics;
         this.producer = producer;
@@ -104,8 +110,14 @@ public final class IngestBridge implements AutoCloseable {
             if (gossipSettings.enabled()) {
                 gossip = new GossipSub(identity, gossipSettings.params());
                 gossip.install(b);
-                gossipSource = new GossipSource(gossipSettings, producer, metrics, config.bridgeId(),
-                        config.maxMessageBytes(), config.rejectRawMaxBytes(), config.globalInFlightHigh(),
+                gossipSource = new GossipSource(
+                        gossipSettings,
+                        producer,
+                        metrics,
+                        config.bridgeId(),
+                        config.maxMessageBytes(),
+                        config.rejectRawMaxBytes(),
+                        config.globalInFlightHigh(),
                         config.globalInFlightLow());
             }
             Libp2pHost host = b.build();
@@ -115,8 +127,8 @@ public final class IngestBridge implements AutoCloseable {
                 started.add(gossip);
                 gossip.start(host);
                 gossipSource.attach(gossip);
-                gossipDiscovery = new GossipDiscovery(gossipSettings, host, gossip,
-                        config.gossipDiscoveryInterval(), config.gossipMaxPeers());
+                gossipDiscovery = new GossipDiscovery(
+                        gossipSettings, host, gossip, config.gossipDiscoveryInterval(), config.gossipMaxPeers());
                 started.add(gossipDiscovery);
                 gossipDiscovery.start();
             }
@@ -124,14 +136,15 @@ public final class IngestBridge implements AutoCloseable {
             metrics.extraGauges(() -> libp2pMetrics(host.stats()));
             metrics.relayLimits(() -> {
                 Map<String, long[]> out = new LinkedHashMap<>();
-                host.reservations().forEach((relay, state) ->
-                        out.put(relay, new long[] {state.limitDurationSeconds(), state.limitDataBytes()}));
+                host.reservations()
+                        .forEach((relay, state) ->
+                                out.put(relay, new long[] {state.limitDurationSeconds(), state.limitDataBytes()}));
                 return out;
             });
             metrics.relayReservations(() -> {
                 Map<String, Boolean> out = new LinkedHashMap<>();
-                host.reservations().forEach((relay, state) ->
-                        out.put(relay, state.status() == ReservationState.Status.RESERVED));
+                host.reservations()
+                        .forEach((relay, state) -> out.put(relay, state.status() == ReservationState.Status.RESERVED));
                 return out;
             });
 
@@ -155,7 +168,8 @@ public final class IngestBridge implements AutoCloseable {
                 GossipSource src = gossipSource;
                 ChainWatcher watcher = chainWatcher;
                 metrics.extraGauges(() -> {
-                    Map<String, Long> out = new LinkedHashMap<>(watcher == null ? Map.of() : watcher.metrics().snapshot());
+                    Map<String, Long> out = new LinkedHashMap<>(
+                            watcher == null ? Map.of() : watcher.metrics().snapshot());
                     var st = g.stats();
                     out.put("gossip_peers", (long) st.peers());
                     out.put("gossip_mesh_peers", (long) st.meshPeers());
@@ -179,8 +193,13 @@ public final class IngestBridge implements AutoCloseable {
             self[0].gossip = gossip;
             self[0].gossipSource = gossipSource;
             self[0].gossipDiscovery = gossipDiscovery;
-            LOG.info("ingest bridge {} up: peer {} listening on {}, relays {}, metrics on :{}", config.bridgeId(),
-                    host.peerId(), host.listenAddresses(), config.relays(), http.port());
+            LOG.info(
+                    "ingest bridge {} up: peer {} listening on {}, relays {}, metrics on :{}",
+                    config.bridgeId(),
+                    host.peerId(),
+                    host.listenAddresses(),
+                    config.relays(),
+                    http.port());
             return self[0];
         } catch (Exception e) {
             for (int i = started.size() - 1; i >= 0; i--) {
@@ -213,8 +232,8 @@ public final class IngestBridge implements AutoCloseable {
                     + ", Limit.data " + state.limitDataBytes() + " bytes): configure it without limits (go-libp2p: "
                     + "relay.WithInfiniteLimits() or Resources.Limit = nil; js-libp2p: reservations.applyDefaultLimit = false)";
         }
-        return new HealthCheck("relay " + relay, state.status() == ReservationState.Status.RESERVED && !state.limited(),
-                detail);
+        return new HealthCheck(
+                "relay " + relay, state.status() == ReservationState.Status.RESERVED && !state.limited(), detail);
     }
 
     /** The libp2p host's admission and queue counters, by metric name without the prefix. */
@@ -243,14 +262,23 @@ public final class IngestBridge implements AutoCloseable {
         long sinceAck = System.currentTimeMillis() - producer.lastAckMs();
         long allowed = 3 * config.heartbeatInterval().toMillis() + 5_000;
         boolean kafkaOk = producer.lastAckMs() > 0 && sinceAck <= allowed;
-        checks.add(new HealthCheck("kafka", kafkaOk, producer.lastAckMs() == 0 ? "no acknowledgement yet"
-                : "last acknowledgement " + sinceAck + " ms ago (limit " + allowed + " ms)"));
+        checks.add(new HealthCheck(
+                "kafka",
+                kafkaOk,
+                producer.lastAckMs() == 0
+                        ? "no acknowledgement yet"
+                        : "last acknowledgement " + sinceAck + " ms ago (limit " + allowed + " ms)"));
         if (gossip != null) {
             var st = gossip.stats();
             boolean needsPeers = !config.gossipBootstrapPeers().isEmpty();
-            checks.add(new HealthCheck("gossipsub", !needsPeers || st.peers() > 0, st.peers() + " pubsub peers, "
-                    + st.meshPeers() + " in our meshes, rendezvous " + (gossipDiscovery != null
-                    && gossipDiscovery.advertised() ? "advertised" : "not advertised yet")));
+            checks.add(new HealthCheck(
+                    "gossipsub",
+                    !needsPeers || st.peers() > 0,
+                    st.peers() + " pubsub peers, "
+                            + st.meshPeers() + " in our meshes, rendezvous "
+                            + (gossipDiscovery != null && gossipDiscovery.advertised()
+                                    ? "advertised"
+                                    : "not advertised yet")));
         }
         Map<String, ReservationState> reservations = host.reservations();
         if (config.relays().isEmpty()) {
@@ -259,8 +287,13 @@ public final class IngestBridge implements AutoCloseable {
         reservations.forEach((relay, state) -> checks.add(relayCheck(relay, state)));
         if (chainWatcher != null) {
             String unready = chainWatcher.unreadyReason(System.currentTimeMillis());
-            checks.add(new HealthCheck("chain-watcher", unready == null, unready != null ? unready
-                    : "lag " + chainWatcher.metrics().lag() + " blocks, head " + chainWatcher.metrics().head()));
+            checks.add(new HealthCheck(
+                    "chain-watcher",
+                    unready == null,
+                    unready != null
+                            ? unready
+                            : "lag " + chainWatcher.metrics().lag() + " blocks, head "
+                                    + chainWatcher.metrics().head()));
         }
         return checks;
     }
@@ -338,8 +371,12 @@ public final class IngestBridge implements AutoCloseable {
         producer.flush(timeout);
         producer.close(timeout);
         http.close();
-        LOG.info("ingest bridge {} stopped: received {}, accepted {}, rejected {}", config.bridgeId(),
-                metrics.received.sum(), metrics.accepted.sum(), metrics.rejectedTotal());
+        LOG.info(
+                "ingest bridge {} stopped: received {}, accepted {}, rejected {}",
+                config.bridgeId(),
+                metrics.received.sum(),
+                metrics.accepted.sum(),
+                metrics.rejectedTotal());
     }
 
     /** {@code --config <file>}; environment variables {@code SEQUENCER_BRIDGE_*} override the file. */
@@ -349,7 +386,8 @@ public final class IngestBridge implements AutoCloseable {
             if ("--config".equals(args[i]) && i + 1 < args.length) {
                 file = Path.of(args[++i]);
             } else {
-                System.err.println("usage: IngestBridge [--config bridge.properties]   (unknown argument: " + args[i] + ")");
+                System.err.println(
+                        "usage: IngestBridge [--config bridge.properties]   (unknown argument: " + args[i] + ")");
                 System.exit(2);
             }
         }
@@ -364,15 +402,19 @@ public final class IngestBridge implements AutoCloseable {
         }
         IngestBridge bridge = IngestBridge.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                bridge.close();
-            } finally {
-                stopped.countDown();
-                // log4j's own shutdown hook is disabled (log4j2.xml) so that the lines above are written
-                org.apache.logging.log4j.LogManager.shutdown();
-            }
-        }, "ingest-bridge-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                bridge.close();
+                            } finally {
+                                stopped.countDown();
+                                // log4j's own shutdown hook is disabled (log4j2.xml) so that the lines above are
+                                // written
+                                org.apache.logging.log4j.LogManager.shutdown();
+                            }
+                        },
+                        "ingest-bridge-shutdown"));
         stopped.await();
     }
 }

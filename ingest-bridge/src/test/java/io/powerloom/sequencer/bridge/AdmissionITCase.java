@@ -55,12 +55,18 @@ class AdmissionITCase {
 
     private IngestBridge bridge(Map<String, String> extra) {
         Map<String, String> c = new java.util.HashMap<>(Map.of(
-                "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
-                "kafka.topic.submissions", TOPIC,
-                "kafka.topic.rejects", "rejects-admission",
-                "libp2p.listen", "/ip4/127.0.0.1/tcp/0",
-                "libp2p.identity.key.file", work.resolve("bridge.key").toString(),
-                "http.listen", "127.0.0.1:0"));
+                "kafka.bootstrap.servers",
+                KAFKA.bootstrapServers(),
+                "kafka.topic.submissions",
+                TOPIC,
+                "kafka.topic.rejects",
+                "rejects-admission",
+                "libp2p.listen",
+                "/ip4/127.0.0.1/tcp/0",
+                "libp2p.identity.key.file",
+                work.resolve("bridge.key").toString(),
+                "http.listen",
+                "127.0.0.1:0"));
         c.putAll(extra);
         return IngestBridge.start(BridgeConfig.of(c));
     }
@@ -69,13 +75,21 @@ class AdmissionITCase {
     void oneAddressHoldingItsCapDoesNotKeepACollectorOnAnotherAddressOut() throws Exception {
         List<Libp2pHost> hogs = new ArrayList<>();
         List<Socket> half = new ArrayList<>();
-        try (IngestBridge bridge = bridge(Map.of("libp2p.max.connections", "4",
-                "libp2p.max.connections.per.ip", "2", "libp2p.max.pending.handshakes.per.ip", "2"))) {
+        try (IngestBridge bridge = bridge(Map.of(
+                "libp2p.max.connections",
+                "4",
+                "libp2p.max.connections.per.ip",
+                "2",
+                "libp2p.max.pending.handshakes.per.ip",
+                "2"))) {
             String target = bridge.host().listenAddresses().get(0);
             int port = Integer.parseInt(target.split("/")[4]);
             // 127.0.0.1 takes its two connections...
             for (int i = 0; i < 2; i++) {
-                Libp2pHost h = Libp2pHost.builder().keepAlive(Duration.ZERO).eventLoopThreads(1).build();
+                Libp2pHost h = Libp2pHost.builder()
+                        .keepAlive(Duration.ZERO)
+                        .eventLoopThreads(1)
+                        .build();
                 hogs.add(h);
                 Connection c = h.dial(target).get(20, TimeUnit.SECONDS);
                 assertThat(c.isOpen()).isTrue();
@@ -101,7 +115,10 @@ class AdmissionITCase {
                 }
             }
             assertThat(refusedSockets).as("127.0.0.1 is over its cap").isEqualTo(6);
-            Libp2pHost third = Libp2pHost.builder().keepAlive(Duration.ZERO).eventLoopThreads(1).build();
+            Libp2pHost third = Libp2pHost.builder()
+                    .keepAlive(Duration.ZERO)
+                    .eventLoopThreads(1)
+                    .build();
             hogs.add(third);
             assertThat(third.dial(target)).failsWithin(Duration.ofSeconds(20));
 
@@ -111,13 +128,24 @@ class AdmissionITCase {
             for (int i = 0; i < 10; i++) {
                 String id = UUID.randomUUID().toString();
                 ids.add(id);
-                file.append(id).append(new String(SignedSubmissions.goJson(3, 700 + i, i % 3), StandardCharsets.UTF_8)).append('\n');
+                file.append(id)
+                        .append(new String(SignedSubmissions.goJson(3, 700 + i, i % 3), StandardCharsets.UTF_8))
+                        .append('\n');
             }
             Path f = work.resolve("s.txt");
             Files.writeString(f, file);
             JsonNode result;
-            try (NodeScript client = NodeScript.startLibp2pTestScript("go-collector.mjs",
-                    List.of("--target", target, "--file", f.toString(), "--streams", "5", "--source-ip", "127.0.0.2"))) {
+            try (NodeScript client = NodeScript.startLibp2pTestScript(
+                    "go-collector.mjs",
+                    List.of(
+                            "--target",
+                            target,
+                            "--file",
+                            f.toString(),
+                            "--streams",
+                            "5",
+                            "--source-ip",
+                            "127.0.0.2"))) {
                 result = JSON.readTree(client.await("RESULT", WAIT));
             }
             String peer = result.get("peerId").asText();
@@ -125,15 +153,18 @@ class AdmissionITCase {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (seen.size() < ids.size() && System.nanoTime() < deadline) {
                 seen.clear();
-                for (ConsumerRecord<String, byte[]> r : KAFKA.readAll(TOPIC, Integer.MAX_VALUE, Duration.ofSeconds(2))) {
-                    if (RecordCodec.decodeSubmissionTopic(r.value()) instanceof SubmissionEnvelope env && env.peerId().equals(peer)) {
+                for (ConsumerRecord<String, byte[]> r :
+                        KAFKA.readAll(TOPIC, Integer.MAX_VALUE, Duration.ofSeconds(2))) {
+                    if (RecordCodec.decodeSubmissionTopic(r.value()) instanceof SubmissionEnvelope env
+                            && env.peerId().equals(peer)) {
                         seen.add(env.submissionId());
                     }
                 }
             }
             assertThat(seen).isEqualTo(ids);
             assertThat(bridge.host().stats().refusedPerIp()).isGreaterThanOrEqualTo(7);
-            assertThat(bridge.metrics().render()).containsPattern("sequencer_bridge_libp2p_connections_refused_per_ip_total (\\d{2}|[7-9])\n");
+            assertThat(bridge.metrics().render())
+                    .containsPattern("sequencer_bridge_libp2p_connections_refused_per_ip_total (\\d{2}|[7-9])\n");
         } finally {
             for (Socket s : half) {
                 s.close();
@@ -145,7 +176,10 @@ class AdmissionITCase {
     @Test
     void aConnectionThatOpensNoStreamIsClosedAfterTheIdleTimeout() throws Exception {
         try (IngestBridge bridge = bridge(Map.of("libp2p.idle.connection.timeout", "1s"));
-             Libp2pHost client = Libp2pHost.builder().keepAlive(Duration.ZERO).eventLoopThreads(1).build()) {
+                Libp2pHost client = Libp2pHost.builder()
+                        .keepAlive(Duration.ZERO)
+                        .eventLoopThreads(1)
+                        .build()) {
             Connection c = client.dial(bridge.host().listenAddresses().get(0)).get(20, TimeUnit.SECONDS);
             c.closeFuture().get(10, TimeUnit.SECONDS);
             assertThat(bridge.host().stats().closedIdle()).isEqualTo(1);

@@ -29,14 +29,17 @@ class BridgeConfigTest {
     @Test
     void fileOverridesDefaultsAndEnvironmentOverridesFile() throws Exception {
         Path file = dir.resolve("bridge.properties");
-        Files.writeString(file, String.join("\n",
-                "bridge.id = bridge-7",
-                "kafka.bootstrap.servers=broker-a:9092",
-                "heartbeat.interval=250ms",
-                "collect.max.message.bytes=128KiB",
-                "libp2p.relays=/ip4/1.2.3.4/tcp/4001/p2p/12D3KooWA, /dns4/relay.example/tcp/4001/p2p/12D3KooWB",
-                "kafka.producer.batch.size=65536",
-                "chain.rpc.url=http://file"));
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "bridge.id = bridge-7",
+                        "kafka.bootstrap.servers=broker-a:9092",
+                        "heartbeat.interval=250ms",
+                        "collect.max.message.bytes=128KiB",
+                        "libp2p.relays=/ip4/1.2.3.4/tcp/4001/p2p/12D3KooWA, /dns4/relay.example/tcp/4001/p2p/12D3KooWB",
+                        "kafka.producer.batch.size=65536",
+                        "chain.rpc.url=http://file"));
         Map<String, String> env = Map.of(
                 "SEQUENCER_BRIDGE_KAFKA_BOOTSTRAP_SERVERS", "broker-env:9093",
                 "SEQUENCER_BRIDGE_COLLECT_STREAM_INFLIGHT_HIGH", "1000",
@@ -49,16 +52,18 @@ class BridgeConfigTest {
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.maxMessageBytes()).isEqualTo(128 * 1024);
         assertThat(c.streamInFlightHigh()).isEqualTo(1000);
-        assertThat(c.relays()).containsExactly("/ip4/1.2.3.4/tcp/4001/p2p/12D3KooWA",
-                "/dns4/relay.example/tcp/4001/p2p/12D3KooWB");
-        assertThat(c.kafkaProducerOverrides()).containsEntry("batch.size", "65536")
+        assertThat(c.relays())
+                .containsExactly("/ip4/1.2.3.4/tcp/4001/p2p/12D3KooWA", "/dns4/relay.example/tcp/4001/p2p/12D3KooWB");
+        assertThat(c.kafkaProducerOverrides())
+                .containsEntry("batch.size", "65536")
                 .containsEntry("buffer.memory", "1048576");
         assertThat(c.chainSettings()).containsEntry("rpc.url", "http://env:8545");
     }
 
     @Test
     void environmentNameMapping() {
-        assertThat(BridgeConfig.envName("kafka.bootstrap.servers")).isEqualTo("SEQUENCER_BRIDGE_KAFKA_BOOTSTRAP_SERVERS");
+        assertThat(BridgeConfig.envName("kafka.bootstrap.servers"))
+                .isEqualTo("SEQUENCER_BRIDGE_KAFKA_BOOTSTRAP_SERVERS");
         assertThat(BridgeConfig.envName("libp2p.identity.key.file"))
                 .isEqualTo("SEQUENCER_BRIDGE_LIBP2P_IDENTITY_KEY_FILE");
     }
@@ -71,38 +76,55 @@ class BridgeConfigTest {
                 .isInstanceOf(BridgeConfig.ConfigException.class)
                 .hasMessageContaining("kafka.bootstrap.server")
                 .hasMessageContaining("unknown")
-                .extracting(e -> ((BridgeConfig.ConfigException) e).key()).isEqualTo("kafka.bootstrap.server");
+                .extracting(e -> ((BridgeConfig.ConfigException) e).key())
+                .isEqualTo("kafka.bootstrap.server");
     }
 
     @Test
     void malformedValuesAreTypedErrors() {
         assertThatThrownBy(() -> BridgeConfig.of(Map.of("heartbeat.interval", "soon")))
-                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("heartbeat.interval");
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("heartbeat.interval");
         assertThatThrownBy(() -> BridgeConfig.of(Map.of("collect.max.message.bytes", "big")))
-                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("collect.max.message.bytes");
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("collect.max.message.bytes");
         assertThatThrownBy(() -> BridgeConfig.of(Map.of("collect.stream.inflight.low", "600")))
-                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("low-water");
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("low-water");
         assertThatThrownBy(() -> BridgeConfig.of(Map.of("http.listen", "8080")))
-                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("host:port");
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("host:port");
         assertThatThrownBy(() -> BridgeConfig.of(Map.of("heartbeat.interval", "0s")))
-                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("positive");
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("positive");
     }
 
     @Test
     void missingFileIsATypedError() {
         assertThatThrownBy(() -> BridgeConfig.load(dir.resolve("nope.properties"), Map.of()))
-                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("cannot read");
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("cannot read");
     }
 
     @Test
     void sizesAndDurationsInEveryForm() {
-        BridgeConfig c = BridgeConfig.of(Map.of("collect.max.message.bytes", "1MiB", "kafka.linger", "0",
-                "shutdown.timeout", "2m", "collect.reject.raw.max.bytes", "512"));
+        BridgeConfig c = BridgeConfig.of(Map.of(
+                "collect.max.message.bytes",
+                "1MiB",
+                "kafka.linger",
+                "0",
+                "shutdown.timeout",
+                "2m",
+                "collect.reject.raw.max.bytes",
+                "512"));
         assertThat(c.maxMessageBytes()).isEqualTo(1 << 20);
         assertThat(c.kafkaLinger()).isZero();
         assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.rejectRawMaxBytes()).isEqualTo(512);
         assertThat(c.httpListen().getPort()).isEqualTo(8080);
-        assertThat(List.of(c.with(Map.of("http.listen", "127.0.0.1:0")).httpListen().getPort())).containsExactly(0);
+        assertThat(List.of(c.with(Map.of("http.listen", "127.0.0.1:0"))
+                        .httpListen()
+                        .getPort()))
+                .containsExactly(0);
     }
 }

@@ -17,8 +17,8 @@ final class BridgeProcessConfig {
      * lines of a {@code bridge.properties} that uses them, listens on loopback at the given ports and sends heartbeats
      * every 300 ms; callers may add lines.
      */
-    static List<String> lines(KafkaExtension kafka, String prefix, String bridgeId, Path identityKey, int p2pPort,
-            int httpPort) {
+    static List<String> lines(
+            KafkaExtension kafka, String prefix, String bridgeId, Path identityKey, int p2pPort, int httpPort) {
         kafka.createTopic(prefix + "-submissions", 2);
         kafka.createTopic(prefix + "-rejects", 1);
         return new ArrayList<>(List.of(

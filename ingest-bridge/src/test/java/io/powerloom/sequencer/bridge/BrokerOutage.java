@@ -75,8 +75,11 @@ final class BrokerOutage implements AutoCloseable {
     /** Creates {@code submissions} with {@code partitions} partitions and {@code submissions-rejected} with one. */
     private static void createTopics(String bootstrapServers, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(new NewTopic("submissions", partitions, (short) 1),
-                    new NewTopic("submissions-rejected", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(
+                            new NewTopic("submissions", partitions, (short) 1),
+                            new NewTopic("submissions-rejected", 1, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -84,14 +87,19 @@ final class BrokerOutage implements AutoCloseable {
      * Starts a bridge on the broker, listening on free loopback ports (libp2p and HTTP), its identity key in
      * {@code work}, heartbeats every {@code heartbeatInterval}, with {@code settings} on top.
      */
-    private static IngestBridge startBridge(String bootstrapServers, Path work, String heartbeatInterval,
-            Map<String, String> settings) {
+    private static IngestBridge startBridge(
+            String bootstrapServers, Path work, String heartbeatInterval, Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(Map.of(
-                "kafka.bootstrap.servers", bootstrapServers,
-                "heartbeat.interval", heartbeatInterval,
-                "libp2p.listen", "/ip4/127.0.0.1/tcp/0",
-                "libp2p.identity.key.file", work.resolve("id.key").toString(),
-                "http.listen", "127.0.0.1:0"));
+                "kafka.bootstrap.servers",
+                bootstrapServers,
+                "heartbeat.interval",
+                heartbeatInterval,
+                "libp2p.listen",
+                "/ip4/127.0.0.1/tcp/0",
+                "libp2p.identity.key.file",
+                work.resolve("id.key").toString(),
+                "http.listen",
+                "127.0.0.1:0"));
         all.putAll(settings);
         return IngestBridge.start(BridgeConfig.of(all));
     }

@@ -18,15 +18,18 @@ class ChainWatcherSettingsTest {
     @Test
     void helmStylePropertiesPlusTheRpcUrlFromTheEnvironment() throws Exception {
         Path file = dir.resolve("bridge.properties");
-        Files.writeString(file, String.join("\n",
-                "bridge.id=bridge-3",
-                "kafka.bootstrap.servers=kafka:9092",
-                "chain.protocol.state.address=0xABCDEF0123456789abcdef0123456789ABCDEF01",
-                "chain.confirmations=5",
-                "chain.start.block=12345",
-                "chain.topic.protocol.chain=pc",
-                "chain.topic.slots=sl",
-                "chain.poll.interval=250ms"));
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "bridge.id=bridge-3",
+                        "kafka.bootstrap.servers=kafka:9092",
+                        "chain.protocol.state.address=0xABCDEF0123456789abcdef0123456789ABCDEF01",
+                        "chain.confirmations=5",
+                        "chain.start.block=12345",
+                        "chain.topic.protocol.chain=pc",
+                        "chain.topic.slots=sl",
+                        "chain.poll.interval=250ms"));
         BridgeConfig config = BridgeConfig.load(file, Map.of("SEQUENCER_BRIDGE_CHAIN_RPC_URL", "http://rpc:8545"));
         assertThat(ChainWatcherSettings.enabled(config)).isTrue();
         ChainWatcherConfig c = ChainWatcherSettings.from(config);
@@ -44,33 +47,55 @@ class ChainWatcherSettingsTest {
     @Test
     void withoutRpcUrlTheWatcherIsOff() {
         assertThat(ChainWatcherSettings.enabled(BridgeConfig.defaults())).isFalse();
-        assertThat(ChainWatcherSettings.enabled(BridgeConfig.of(Map.of("chain.confirmations", "3")))).isFalse();
+        assertThat(ChainWatcherSettings.enabled(BridgeConfig.of(Map.of("chain.confirmations", "3"))))
+                .isFalse();
     }
 
     @Test
     void aMisspelledChainKeyIsRefusedAlsoWhenTheWatcherIsOff() {
-        assertThatThrownBy(() -> ChainWatcherSettings.checkKnownKeys(BridgeConfig.of(Map.of("chain.rcp.url", "http://x"))))
-                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("chain.rcp.url")
+        assertThatThrownBy(
+                        () -> ChainWatcherSettings.checkKnownKeys(BridgeConfig.of(Map.of("chain.rcp.url", "http://x"))))
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("chain.rcp.url")
                 .hasMessageContaining("chain.rpc.url");
         ChainWatcherSettings.checkKnownKeys(BridgeConfig.of(Map.of("chain.confirmations", "3")));
     }
 
     @Test
     void unknownMissingAndMalformedKeysAreTypedErrors() {
-        assertThatThrownBy(() -> ChainWatcherSettings.from(BridgeConfig.of(Map.of("chain.rpc.url", "http://x",
-                "chain.protocol.state.address", "0x" + "11".repeat(20), "chain.confirmation", "2"))))
-                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("chain.confirmation");
+        assertThatThrownBy(() -> ChainWatcherSettings.from(BridgeConfig.of(Map.of(
+                        "chain.rpc.url",
+                        "http://x",
+                        "chain.protocol.state.address",
+                        "0x" + "11".repeat(20),
+                        "chain.confirmation",
+                        "2"))))
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("chain.confirmation");
         assertThatThrownBy(() -> ChainWatcherSettings.from(BridgeConfig.of(Map.of("chain.rpc.url", "http://x"))))
                 .isInstanceOf(BridgeConfig.ConfigException.class)
                 .hasMessageContaining("chain.protocol.state.address");
-        assertThatThrownBy(() -> ChainWatcherSettings.from(BridgeConfig.of(Map.of("chain.rpc.url", "http://x",
-                "chain.protocol.state.address", "0x" + "11".repeat(20), "chain.confirmations", "many"))))
-                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("not a number");
-        assertThatThrownBy(() -> ChainWatcherSettings.from(BridgeConfig.of(Map.of("chain.rpc.url", "http://x",
-                "chain.protocol.state.address", "0x1234"))))
-                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("protocolStateAddress");
-        assertThatThrownBy(() -> ChainWatcherSettings.from(BridgeConfig.of(Map.of("chain.rpc.url", "http://x",
-                "chain.protocol.state.address", "0x" + "11".repeat(20), "chain.poll.interval", "often"))))
-                .isInstanceOf(BridgeConfig.ConfigException.class).hasMessageContaining("chain.poll.interval");
+        assertThatThrownBy(() -> ChainWatcherSettings.from(BridgeConfig.of(Map.of(
+                        "chain.rpc.url",
+                        "http://x",
+                        "chain.protocol.state.address",
+                        "0x" + "11".repeat(20),
+                        "chain.confirmations",
+                        "many"))))
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("not a number");
+        assertThatThrownBy(() -> ChainWatcherSettings.from(
+                        BridgeConfig.of(Map.of("chain.rpc.url", "http://x", "chain.protocol.state.address", "0x1234"))))
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("protocolStateAddress");
+        assertThatThrownBy(() -> ChainWatcherSettings.from(BridgeConfig.of(Map.of(
+                        "chain.rpc.url",
+                        "http://x",
+                        "chain.protocol.state.address",
+                        "0x" + "11".repeat(20),
+                        "chain.poll.interval",
+                        "often"))))
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("chain.poll.interval");
     }
 }

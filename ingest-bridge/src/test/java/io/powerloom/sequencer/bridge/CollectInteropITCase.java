@@ -61,19 +61,29 @@ class CollectInteropITCase {
         JsonNode ready = JSON.readTree(relay.await("READY", WAIT));
         relayAddr = ready.get("addrs").get(0).asText();
         bridge = IngestBridge.start(BridgeConfig.of(Map.of(
-                "bridge.id", "bridge-interop",
-                "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
-                "kafka.topic.submissions", TOPIC,
-                "kafka.topic.rejects", REJECTS,
-                "collect.max.message.bytes", "16KiB",
-                "libp2p.listen", "/ip4/127.0.0.1/tcp/0",
-                "libp2p.relays", relayAddr,
-                "libp2p.identity.key.file", work.resolve("bridge.key").toString(),
-                "http.listen", "127.0.0.1:0")));
+                "bridge.id",
+                "bridge-interop",
+                "kafka.bootstrap.servers",
+                KAFKA.bootstrapServers(),
+                "kafka.topic.submissions",
+                TOPIC,
+                "kafka.topic.rejects",
+                REJECTS,
+                "collect.max.message.bytes",
+                "16KiB",
+                "libp2p.listen",
+                "/ip4/127.0.0.1/tcp/0",
+                "libp2p.relays",
+                relayAddr,
+                "libp2p.identity.key.file",
+                work.resolve("bridge.key").toString(),
+                "http.listen",
+                "127.0.0.1:0")));
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (bridge.host().circuitAddresses().isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no reservation on the js relay: " + bridge.host().reservations());
+                throw new AssertionError(
+                        "no reservation on the js relay: " + bridge.host().reservations());
             }
             Thread.sleep(50);
         }
@@ -92,7 +102,8 @@ class CollectInteropITCase {
     @Test
     void ed25519ClientOverTheJsRelay() throws Exception {
         String circuit = bridge.host().circuitAddresses().get(0);
-        assertThat(circuit).isEqualTo(relayAddr + "/p2p-circuit/p2p/" + bridge.host().peerId());
+        assertThat(circuit)
+                .isEqualTo(relayAddr + "/p2p-circuit/p2p/" + bridge.host().peerId());
         String health = get("/healthz");
         for (int i = 0; i < 200 && !health.startsWith("200"); i++) { // ready once Kafka acknowledged a heartbeat
             Thread.sleep(50);
@@ -124,22 +135,43 @@ class CollectInteropITCase {
         long bigBefore = bridge.metrics().rejectedCount("oversized");
 
         JsonNode result;
-        try (NodeScript client = NodeScript.startLibp2pTestScript("collect-client.mjs",
-                List.of("--target", target, "--file", f.toString(), "--streams", "3", "--key-type", keyType, "--bad", "1", "--oversized", "1",
-                "--oversized-bytes", "40000"))) {
+        try (NodeScript client = NodeScript.startLibp2pTestScript(
+                "collect-client.mjs",
+                List.of(
+                        "--target",
+                        target,
+                        "--file",
+                        f.toString(),
+                        "--streams",
+                        "3",
+                        "--key-type",
+                        keyType,
+                        "--bad",
+                        "1",
+                        "--oversized",
+                        "1",
+                        "--oversized-bytes",
+                        "40000"))) {
             result = JSON.readTree(client.await("RESULT", WAIT));
         }
         String clientPeer = result.get("peerId").asText();
-        assertThat(result.get("remotePeer").asText()).isEqualTo(bridge.host().peerId().toString());
+        assertThat(result.get("remotePeer").asText())
+                .isEqualTo(bridge.host().peerId().toString());
         int written = 0;
         for (JsonNode p : result.get("pooled")) {
-            assertThat(p.get("ended").asText()).as("pooled streams end with the bridge's FIN").isEqualTo("fin");
-            assertThat(p.get("written").asInt()).as("several submissions per pooled stream").isGreaterThan(1);
+            assertThat(p.get("ended").asText())
+                    .as("pooled streams end with the bridge's FIN")
+                    .isEqualTo("fin");
+            assertThat(p.get("written").asInt())
+                    .as("several submissions per pooled stream")
+                    .isGreaterThan(1);
             written += p.get("written").asInt();
         }
         assertThat(written).isEqualTo(count);
         for (JsonNode b : result.get("broken")) {
-            assertThat(b.get("ended").asText()).as(b.get("kind").asText() + " stream").isEqualTo("reset");
+            assertThat(b.get("ended").asText())
+                    .as(b.get("kind").asText() + " stream")
+                    .isEqualTo("reset");
         }
 
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -155,7 +187,8 @@ class CollectInteropITCase {
             SubmissionTopicRecord rec = RecordCodec.decodeSubmissionTopic(r.value());
             if (rec instanceof SubmissionEnvelope env && env.peerId().equals(clientPeer)) {
                 seen.merge(env.submissionId(), 1, Integer::sum);
-                assertThat(env.submission()).as("submission text exactly as the js client wrote it")
+                assertThat(env.submission())
+                        .as("submission text exactly as the js client wrote it")
                         .isEqualTo(expected.get(env.submissionId()));
             }
         }
@@ -173,8 +206,11 @@ class CollectInteropITCase {
     }
 
     private static String get(String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + bridge.httpPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.httpPort() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + "\n" + r.body();
     }
 }

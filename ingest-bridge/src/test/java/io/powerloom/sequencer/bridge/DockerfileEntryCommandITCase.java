@@ -44,15 +44,20 @@ class DockerfileEntryCommandITCase {
         List<String> lines = Files.readAllLines(dockerfile);
         List<String> command = new ArrayList<>(jsonArray(lines, "ENTRYPOINT"));
         command.addAll(jsonArray(lines, "CMD"));
-        String imageJar = lines.stream().filter(l -> l.startsWith("COPY")).map(l -> l.split("\\s+"))
-                .map(parts -> parts[parts.length - 1]).filter(p -> p.endsWith(".jar")).findFirst().orElseThrow();
+        String imageJar = lines.stream()
+                .filter(l -> l.startsWith("COPY"))
+                .map(l -> l.split("\\s+"))
+                .map(parts -> parts[parts.length - 1])
+                .filter(p -> p.endsWith(".jar"))
+                .findFirst()
+                .orElseThrow();
         Path jar = shadedJar();
 
         int httpPort = FreePorts.next();
         int deadRpcPort = FreePorts.next();
         Path config = dir.resolve("bridge.properties");
-        List<String> settings = BridgeProcessConfig.lines(KAFKA, "img", "image", dir.resolve("identity.key"),
-                FreePorts.next(), httpPort);
+        List<String> settings = BridgeProcessConfig.lines(
+                KAFKA, "img", "image", dir.resolve("identity.key"), FreePorts.next(), httpPort);
         settings.addAll(List.of(
                 "chain.rpc.url=http://127.0.0.1:" + deadRpcPort,
                 "chain.protocol.state.address=0x5fbdb2315678afecb367f032d93f642f64180aa3",
@@ -76,10 +81,13 @@ class DockerfileEntryCommandITCase {
                 run.add(arg);
             }
         }
-        assertThat(run).as("the entry command names the jar and the config file").contains(jar.toAbsolutePath().toString(),
-                config.toString());
+        assertThat(run)
+                .as("the entry command names the jar and the config file")
+                .contains(jar.toAbsolutePath().toString(), config.toString());
         Path log = dir.resolve("bridge.log");
-        ProcessBuilder pb = new ProcessBuilder(run).directory(dir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(run)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().remove("CLASSPATH");
         Process bridge = pb.start();
@@ -89,8 +97,11 @@ class DockerfileEntryCommandITCase {
             long start = System.nanoTime();
             HttpResponse<String> first = null;
             while (first == null) {
-                assertThat(bridge.isAlive()).as("the bridge exited: %s", Files.readString(log)).isTrue();
-                assertThat(System.nanoTime() - start).as("no /healthz after 60 s: %s", Files.readString(log))
+                assertThat(bridge.isAlive())
+                        .as("the bridge exited: %s", Files.readString(log))
+                        .isTrue();
+                assertThat(System.nanoTime() - start)
+                        .as("no /healthz after 60 s: %s", Files.readString(log))
                         .isLessThan(TimeUnit.SECONDS.toNanos(60));
                 try {
                     first = http.send(HttpRequest.newBuilder(healthz).build(), HttpResponse.BodyHandlers.ofString());
@@ -104,18 +115,25 @@ class DockerfileEntryCommandITCase {
             // the chain watcher started with the HTTP server; from then on it must be reported not ready in time
             HttpResponse<String> r = first;
             while (r.statusCode() == 200 || !r.body().contains("chain-watcher FAIL")) {
-                assertThat(Duration.ofNanos(System.nanoTime() - up)).as("still ready with a dead chain RPC: %s", r.body())
+                assertThat(Duration.ofNanos(System.nanoTime() - up))
+                        .as("still ready with a dead chain RPC: %s", r.body())
                         .isLessThan(documented);
                 Thread.sleep(100);
                 r = http.send(HttpRequest.newBuilder(healthz).build(), HttpResponse.BodyHandlers.ofString());
             }
             System.out.printf("not ready %d ms after start:%n%s", (System.nanoTime() - up) / 1_000_000, r.body());
             assertThat(r.statusCode()).isEqualTo(503);
-            assertThat(r.body()).startsWith("not ready").contains("http://127.0.0.1:" + deadRpcPort)
+            assertThat(r.body())
+                    .startsWith("not ready")
+                    .contains("http://127.0.0.1:" + deadRpcPort)
                     .contains("kafka ok");
             // still alive (the liveness probe): a failing dependency is no reason to restart the bridge
-            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/livez")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/livez"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
         } finally {
             bridge.destroy();
             if (!bridge.waitFor(30, TimeUnit.SECONDS)) {
@@ -129,25 +147,33 @@ class DockerfileEntryCommandITCase {
     @Test
     void theImagesJarCarriesNoLoadDriverOrBenchmark() throws IOException {
         List<String> copied = Files.readAllLines(Path.of("..", "docker", "ingest-bridge", "Dockerfile")).stream()
-                .filter(l -> l.startsWith("COPY")).toList();
-        assertThat(copied).as("the image copies the shaded jar").anyMatch(l -> l.contains("ingest-bridge/target/ingest-bridge-")
-                && l.contains("-all.jar"));
-        assertThat(ShippedJars.loadOrBenchmarkEntries(shadedJar())).as("load or benchmark classes in the image's jar")
+                .filter(l -> l.startsWith("COPY"))
+                .toList();
+        assertThat(copied)
+                .as("the image copies the shaded jar")
+                .anyMatch(l -> l.contains("ingest-bridge/target/ingest-bridge-") && l.contains("-all.jar"));
+        assertThat(ShippedJars.loadOrBenchmarkEntries(shadedJar()))
+                .as("load or benchmark classes in the image's jar")
                 .isEmpty();
     }
 
     /** The shaded jar this build packaged, the one the image copies. */
     static Path shadedJar() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("ingest-bridge-.*-all\\.jar")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no shaded ingest-bridge-*-all.jar in target (package phase)"));
+            return files.filter(p -> p.getFileName().toString().matches("ingest-bridge-.*-all\\.jar"))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new AssertionError("no shaded ingest-bridge-*-all.jar in target (package phase)"));
         }
     }
 
     /** The JSON array of an exec-form instruction, e.g. {@code ENTRYPOINT ["java", "-jar", "x.jar"]}. */
     static List<String> jsonArray(List<String> dockerfile, String instruction) throws IOException {
-        String line = dockerfile.stream().filter(l -> l.startsWith(instruction + " ")).reduce((a, b) -> b)
+        String line = dockerfile.stream()
+                .filter(l -> l.startsWith(instruction + " "))
+                .reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("no " + instruction + " in the Dockerfile"));
-        return Arrays.asList(new ObjectMapper().readValue(line.substring(instruction.length()).trim(), String[].class));
+        return Arrays.asList(new ObjectMapper()
+                .readValue(line.substring(instruction.length()).trim(), String[].class));
     }
 }

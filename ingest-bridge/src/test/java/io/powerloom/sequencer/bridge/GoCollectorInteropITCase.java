@@ -55,13 +55,20 @@ class GoCollectorInteropITCase {
 
     private IngestBridge bridge(Path keyFile, Map<String, String> extra) {
         Map<String, String> c = new HashMap<>(Map.of(
-                "bridge.id", "bridge-go",
-                "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
-                "kafka.topic.submissions", TOPIC,
-                "kafka.topic.rejects", REJECTS,
-                "libp2p.listen", "/ip4/127.0.0.1/tcp/0",
-                "libp2p.identity.key.file", keyFile.toString(),
-                "http.listen", "127.0.0.1:0"));
+                "bridge.id",
+                "bridge-go",
+                "kafka.bootstrap.servers",
+                KAFKA.bootstrapServers(),
+                "kafka.topic.submissions",
+                TOPIC,
+                "kafka.topic.rejects",
+                REJECTS,
+                "libp2p.listen",
+                "/ip4/127.0.0.1/tcp/0",
+                "libp2p.identity.key.file",
+                keyFile.toString(),
+                "http.listen",
+                "127.0.0.1:0"));
         c.putAll(extra);
         return IngestBridge.start(BridgeConfig.of(c));
     }
@@ -70,8 +77,8 @@ class GoCollectorInteropITCase {
     void aClientOfferingTlsFirstReachesABridgeWithTheGoSequencersRsaKeyFileWrittenByJsCrypto() throws Exception {
         Path keyFile = work.resolve("sequencer.key");
         String jsPeerId;
-        try (NodeScript keygen = NodeScript.startLibp2pTestScript("keygen.mjs",
-                List.of("--out", keyFile.toString(), "--key-type", "RSA"))) {
+        try (NodeScript keygen = NodeScript.startLibp2pTestScript(
+                "keygen.mjs", List.of("--out", keyFile.toString(), "--key-type", "RSA"))) {
             jsPeerId = JSON.readTree(keygen.await("KEY", WAIT)).get("peerId").asText();
         }
         assertThat(jsPeerId).startsWith("Qm");
@@ -83,7 +90,9 @@ class GoCollectorInteropITCase {
             Map<String, String> expected = submissions(20);
             JsonNode result = runCollector(target, expected, 4, 0);
             assertThat(result.get("remotePeer").asText()).isEqualTo(jsPeerId);
-            assertThat(result.get("encryption").asText()).as("TLS offered first, Noise agreed").isEqualTo("/noise");
+            assertThat(result.get("encryption").asText())
+                    .as("TLS offered first, Noise agreed")
+                    .isEqualTo("/noise");
             assertThat(result.get("written").asInt()).isEqualTo(20);
             assertDelivered(bridge, result.get("peerId").asText(), expected);
         }
@@ -115,7 +124,8 @@ class GoCollectorInteropITCase {
             deadline = System.nanoTime() + WAIT.toNanos();
             while (refusedIds.size() < 2 && System.nanoTime() < deadline) {
                 refusedIds.clear();
-                for (ConsumerRecord<String, byte[]> r : KAFKA.readAll(REJECTS, Integer.MAX_VALUE, Duration.ofSeconds(2))) {
+                for (ConsumerRecord<String, byte[]> r :
+                        KAFKA.readAll(REJECTS, Integer.MAX_VALUE, Duration.ofSeconds(2))) {
                     RejectRecord rr = RejectRecord.decode(r.value());
                     if (rr.peerId().equals(peer)) {
                         assertThat(rr.reason()).isEqualTo("stream_refused");
@@ -126,7 +136,8 @@ class GoCollectorInteropITCase {
             }
             List<String> all = new ArrayList<>(delivered.keySet());
             all.addAll(refusedIds);
-            assertThat(all).as("every submission is either delivered or recorded as refused")
+            assertThat(all)
+                    .as("every submission is either delivered or recorded as refused")
                     .containsExactlyInAnyOrderElementsOf(expected.keySet());
         }
     }
@@ -134,7 +145,8 @@ class GoCollectorInteropITCase {
     private static Map<String, String> submissions(int count) {
         Map<String, String> expected = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
-            expected.put(UUID.randomUUID().toString(),
+            expected.put(
+                    UUID.randomUUID().toString(),
                     new String(SignedSubmissions.goJson(10 + i % 4, 900 + i, i % 6), StandardCharsets.UTF_8));
         }
         return expected;
@@ -146,14 +158,27 @@ class GoCollectorInteropITCase {
         submissions.forEach((id, json) -> file.append(id).append(json).append('\n'));
         Path f = Files.createTempFile(work, "submissions", ".txt");
         Files.writeString(f, file);
-        try (NodeScript client = NodeScript.startLibp2pTestScript("go-collector.mjs",
-                List.of("--target", target, "--file", f.toString(), "--streams", Integer.toString(streams), "--idle-ms", Long.toString(idleMs)))) {
-            assertThat(JSON.readTree(client.await("OPENED", WAIT)).get("streams").asInt()).isEqualTo(streams);
+        try (NodeScript client = NodeScript.startLibp2pTestScript(
+                "go-collector.mjs",
+                List.of(
+                        "--target",
+                        target,
+                        "--file",
+                        f.toString(),
+                        "--streams",
+                        Integer.toString(streams),
+                        "--idle-ms",
+                        Long.toString(idleMs)))) {
+            assertThat(JSON.readTree(client.await("OPENED", WAIT))
+                            .get("streams")
+                            .asInt())
+                    .isEqualTo(streams);
             return JSON.readTree(client.await("RESULT", WAIT.plusMillis(idleMs)));
         }
     }
 
-    private static void assertDelivered(IngestBridge bridge, String peer, Map<String, String> expected) throws Exception {
+    private static void assertDelivered(IngestBridge bridge, String peer, Map<String, String> expected)
+            throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Map<String, String> seen = delivered(peer);
         while (seen.size() < expected.size() && System.nanoTime() < deadline) {
@@ -169,7 +194,9 @@ class GoCollectorInteropITCase {
         for (ConsumerRecord<String, byte[]> r : KAFKA.readAll(TOPIC, Integer.MAX_VALUE, Duration.ofSeconds(2))) {
             SubmissionTopicRecord rec = RecordCodec.decodeSubmissionTopic(r.value());
             if (rec instanceof SubmissionEnvelope env && env.peerId().equals(peer)) {
-                assertThat(seen.put(env.submissionId(), env.submission())).as("duplicate " + env.submissionId()).isNull();
+                assertThat(seen.put(env.submissionId(), env.submission()))
+                        .as("duplicate " + env.submissionId())
+                        .isNull();
             }
         }
         return seen;

@@ -136,12 +136,21 @@ class GossipInteropITCase {
                 NodeScript publisher = nodes.get(1 + i);
                 publisher.send(JSON.writeValueAsString(Map.of("cmd", "publish", "topic", all, "data", envText)));
                 // a snapshotter publishes into its mesh: the js node must have had peers to send it to
-                assertThat(JSON.readTree(publisher.await("PUBLISHED", WAIT)).get("recipients").asInt())
-                        .as("peers js publisher %d sent slot %d to", i, slot).isPositive();
+                assertThat(JSON.readTree(publisher.await("PUBLISHED", WAIT))
+                                .get("recipients")
+                                .asInt())
+                        .as("peers js publisher %d sent slot %d to", i, slot)
+                        .isPositive();
             }
         }
-        nodes.get(10).send(JSON.writeValueAsString(Map.of("cmd", "publish", "topic", PREFIX + "/0",
-                "data", "{\"epoch_id\":0,\"submissions\":null,\"snapshotter_id\":\"snap-9\",\"signature\":null}")));
+        nodes.get(10)
+                .send(JSON.writeValueAsString(Map.of(
+                        "cmd",
+                        "publish",
+                        "topic",
+                        PREFIX + "/0",
+                        "data",
+                        "{\"epoch_id\":0,\"submissions\":null,\"snapshotter_id\":\"snap-9\",\"signature\":null}")));
 
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (bridge.gossipSource().accepted.sum() < 100 && System.nanoTime() < deadline) {
@@ -155,24 +164,36 @@ class GossipInteropITCase {
             if (RecordCodec.decodeSubmissionTopic(r.value()) instanceof SubmissionEnvelope e) {
                 assertThat(e.origin()).isEqualTo(SubmissionEnvelope.ORIGIN_GOSSIPSUB);
                 assertThat(e.messageId()).isEqualTo(e.submissionId());
-                assertThat(ids.add(e.messageId())).as("message %s once", e.messageId()).isTrue();
+                assertThat(ids.add(e.messageId()))
+                        .as("message %s once", e.messageId())
+                        .isTrue();
                 texts.add(e.submission());
             }
         }
         if (texts.size() < expected.size()) {
             throw new AssertionError(texts.size() + " of " + expected.size() + " submissions reached Kafka; "
-                    + whoHeardTheMissing(expected.keySet(), texts, publisherOf) + "; bridge " + bridge.gossip().stats());
+                    + whoHeardTheMissing(expected.keySet(), texts, publisherOf) + "; bridge "
+                    + bridge.gossip().stats());
         }
         assertThat(texts).hasSize(100).containsExactlyInAnyOrderElementsOf(expected.keySet());
         awaitTrue(() -> bridge.gossipSource().heartbeats.sum() == 1, "the heartbeat counted");
         assertThat(bridge.gossipSource().liveness()).containsKey("snap-9");
 
         // abuse from a raw peer dialing the bridge directly
-        NodeScript attacker = NodeScript.startLibp2pTestScript("gossip-attacker.mjs", List.of("--target",
-                bridge.host().listenAddresses().get(0), "--topic", all, "--foreign-topic", "/elsewhere/all",
-                "--max-size", Integer.toString(1 << 20)));
+        NodeScript attacker = NodeScript.startLibp2pTestScript(
+                "gossip-attacker.mjs",
+                List.of(
+                        "--target",
+                        bridge.host().listenAddresses().get(0),
+                        "--topic",
+                        all,
+                        "--foreign-topic",
+                        "/elsewhere/all",
+                        "--max-size",
+                        Integer.toString(1 << 20)));
         nodes.add(attacker);
-        PeerId bad = PeerId.fromString(JSON.readTree(attacker.await("READY", WAIT)).get("peerId").asText());
+        PeerId bad = PeerId.fromString(
+                JSON.readTree(attacker.await("READY", WAIT)).get("peerId").asText());
         for (String kind : List.of("bad-signature", "foreign-topic", "malformed-envelope", "oversized")) {
             attacker.send(kind);
             attacker.await("SENT", WAIT);
@@ -183,8 +204,12 @@ class GossipInteropITCase {
             RejectRecord rr = RejectRecord.decode(r.value());
             reasons.put(rr.reason(), rr.peerId());
         }
-        assertThat(reasons).containsOnlyKeys("gossip_invalid_signature", "gossip_foreign_topic",
-                "gossip_malformed_envelope", "gossip_oversized");
+        assertThat(reasons)
+                .containsOnlyKeys(
+                        "gossip_invalid_signature",
+                        "gossip_foreign_topic",
+                        "gossip_malformed_envelope",
+                        "gossip_oversized");
         assertThat(new HashSet<>(reasons.values())).containsExactly(bad.toString());
         for (String reason : reasons.keySet()) {
             assertThat(bridge.metrics().rejectedCount(reason)).as(reason).isEqualTo(1);
@@ -196,7 +221,9 @@ class GossipInteropITCase {
                 submissions++;
             }
         }
-        assertThat(submissions).as("nothing of the abuse reached the submissions topic").isEqualTo(100);
+        assertThat(submissions)
+                .as("nothing of the abuse reached the submissions topic")
+                .isEqualTo(100);
     }
 
     /** For each submission not in Kafka: its publisher and which js nodes heard it (node i = mesh node i). */
@@ -206,9 +233,10 @@ class GossipInteropITCase {
         for (int n = 1; n <= 10; n++) {
             nodes.get(n).send("{\"cmd\":\"received\"}");
             Set<String> inner = new HashSet<>();
-            for (com.fasterxml.jackson.databind.JsonNode d
-                    : JSON.readTree(nodes.get(n).await("RECEIVED", WAIT)).get("data")) {
-                com.fasterxml.jackson.databind.JsonNode subs = JSON.readTree(d.asText()).get("submissions");
+            for (com.fasterxml.jackson.databind.JsonNode d :
+                    JSON.readTree(nodes.get(n).await("RECEIVED", WAIT)).get("data")) {
+                com.fasterxml.jackson.databind.JsonNode subs =
+                        JSON.readTree(d.asText()).get("submissions");
                 if (subs != null && subs.isArray()) {
                     subs.forEach(x -> inner.add(x.toString()));
                 }

@@ -49,16 +49,22 @@ class IdentityKeyFileTest {
         Path file = dir.resolve("sequencer.key");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.PrintStream err = new java.io.PrintStream(new java.io.ByteArrayOutputStream());
-        assertThat(IdentityKeyFile.run(new String[] {"generate", file.toString(), "rsa", "2048", "base64"},
-                new java.io.PrintStream(out), err)).isZero();
+        assertThat(IdentityKeyFile.run(
+                        new String[] {"generate", file.toString(), "rsa", "2048", "base64"},
+                        new java.io.PrintStream(out),
+                        err))
+                .isZero();
         String generated = out.toString().trim();
         assertThat(generated).startsWith("Qm");
         assertThat(Files.readString(file)).startsWith("CAAS"); // base64 of 0x08 0x00 0x12: type RSA, then data
         out.reset();
-        assertThat(IdentityKeyFile.run(new String[] {"peer-id", file.toString()}, new java.io.PrintStream(out), err)).isZero();
+        assertThat(IdentityKeyFile.run(new String[] {"peer-id", file.toString()}, new java.io.PrintStream(out), err))
+                .isZero();
         assertThat(out.toString().trim()).isEqualTo(generated);
         assertThat(IdentityKeyFile.run(new String[] {"generate", file.toString()}, new java.io.PrintStream(out), err))
-                .as("an existing key file is never overwritten").isEqualTo(1);
-        assertThat(IdentityKeyFile.run(new String[] {"nonsense"}, new java.io.PrintStream(out), err)).isEqualTo(2);
+                .as("an existing key file is never overwritten")
+                .isEqualTo(1);
+        assertThat(IdentityKeyFile.run(new String[] {"nonsense"}, new java.io.PrintStream(out), err))
+                .isEqualTo(2);
     }
 }

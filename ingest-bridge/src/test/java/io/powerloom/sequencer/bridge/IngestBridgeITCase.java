@@ -6,14 +6,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
 import io.powerloom.sequencer.bridge.kafka.RejectRecord;
+import io.powerloom.sequencer.bridge.load.SignedSubmissions;
+import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.libp2p.Connection;
 import io.powerloom.sequencer.libp2p.Libp2pHost;
 import io.powerloom.sequencer.libp2p.OutboundStream;
 import io.powerloom.sequencer.libp2p.StreamContext;
 import io.powerloom.sequencer.libp2p.StreamHandler;
 import io.powerloom.sequencer.libp2p.crypto.Keys;
-import io.powerloom.sequencer.bridge.load.SignedSubmissions;
-import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.protocol.records.Heartbeat;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
@@ -55,11 +55,16 @@ class IngestBridgeITCase {
     private static final class Ends implements StreamHandler {
         final CompletableFuture<Boolean> closed = new CompletableFuture<>(); // true = reset
 
-        @Override public void onOpen(StreamContext stream) {}
-        @Override public void onData(StreamContext stream, ByteBuf data) {
+        @Override
+        public void onOpen(StreamContext stream) {}
+
+        @Override
+        public void onData(StreamContext stream, ByteBuf data) {
             throw new AssertionError("the bridge must not answer on /collect");
         }
-        @Override public void onClose(StreamContext stream, boolean reset) {
+
+        @Override
+        public void onClose(StreamContext stream, boolean reset) {
             closed.complete(reset);
         }
     }
@@ -76,7 +81,8 @@ class IngestBridgeITCase {
 
     private static void write(OutboundStream s, byte[] bytes, int chunk) throws Exception {
         for (int i = 0; i < bytes.length; i += chunk) {
-            s.write(Unpooled.wrappedBuffer(bytes, i, Math.min(chunk, bytes.length - i))).get(10, TimeUnit.SECONDS);
+            s.write(Unpooled.wrappedBuffer(bytes, i, Math.min(chunk, bytes.length - i)))
+                    .get(10, TimeUnit.SECONDS);
         }
     }
 
@@ -90,8 +96,8 @@ class IngestBridgeITCase {
     }
 
     private static String get(String url) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + "\n" + r.body();
     }
 
@@ -118,18 +124,23 @@ class IngestBridgeITCase {
         String bridgePeer;
         List<String> clientPeers = new ArrayList<>();
         IngestBridge bridge = IngestBridge.start(config);
-        try (Libp2pHost secpClient = Libp2pHost.builder().identity(Keys.generateSecp256k1()).build();
-             Libp2pHost edClient = Libp2pHost.builder().identity(Keys.generateEd25519()).build()) {
+        try (Libp2pHost secpClient =
+                        Libp2pHost.builder().identity(Keys.generateSecp256k1()).build();
+                Libp2pHost edClient =
+                        Libp2pHost.builder().identity(Keys.generateEd25519()).build()) {
             bridgePeer = bridge.host().peerId().toString();
             String target = bridge.host().listenAddresses().get(0);
             String healthz = "http://127.0.0.1:" + bridge.httpPort() + "/healthz";
-            await(() -> {
-                try {
-                    return get(healthz).startsWith("200\nready"); // ready once Kafka acknowledged a heartbeat
-                } catch (Exception e) {
-                    return false;
-                }
-            }, Duration.ofSeconds(20), "/healthz ready");
+            await(
+                    () -> {
+                        try {
+                            return get(healthz).startsWith("200\nready"); // ready once Kafka acknowledged a heartbeat
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    },
+                    Duration.ofSeconds(20),
+                    "/healthz ready");
 
             List<OutboundStream> good = new ArrayList<>();
             List<Ends> goodEnds = new ArrayList<>();
@@ -146,9 +157,11 @@ class IngestBridgeITCase {
             }
             Connection secpConn = secpClient.dial(target).get(20, TimeUnit.SECONDS);
             Ends badEnds = new Ends();
-            OutboundStream bad = secpConn.openStream(CollectProtocolHandler.PROTOCOL, badEnds).get(10, TimeUnit.SECONDS);
+            OutboundStream bad = secpConn.openStream(CollectProtocolHandler.PROTOCOL, badEnds)
+                    .get(10, TimeUnit.SECONDS);
             Ends bigEnds = new Ends();
-            OutboundStream big = secpConn.openStream(CollectProtocolHandler.PROTOCOL, bigEnds).get(10, TimeUnit.SECONDS);
+            OutboundStream big = secpConn.openStream(CollectProtocolHandler.PROTOCOL, bigEnds)
+                    .get(10, TimeUnit.SECONDS);
 
             // first half on the pooled streams, several submissions per write and split across writes
             int n = 0;
@@ -157,8 +170,8 @@ class IngestBridgeITCase {
                     StringBuilder batch = new StringBuilder();
                     for (int k = 0; k < 10; k++) {
                         String id = UUID.randomUUID().toString();
-                        String json = new String(SignedSubmissions.goJson(1 + (n % 7), 200 + n, n % 5),
-                                StandardCharsets.UTF_8);
+                        String json = new String(
+                                SignedSubmissions.goJson(1 + (n % 7), 200 + n, n % 5), StandardCharsets.UTF_8);
                         n++;
                         expected.put(id, json);
                         senderOf.put(id, clientPeers.get(s / 2));
@@ -168,21 +181,34 @@ class IngestBridgeITCase {
                 }
                 if (round == 0) {
                     // the broken streams, between the two halves
-                    writeUntilReset(bad, (UUID.randomUUID().toString().substring(0, 20) + "!!garbage").getBytes(
-                            StandardCharsets.UTF_8), 1000);
+                    writeUntilReset(
+                            bad,
+                            (UUID.randomUUID().toString().substring(0, 20) + "!!garbage")
+                                    .getBytes(StandardCharsets.UTF_8),
+                            1000);
                     String hugeId = UUID.randomUUID().toString();
-                    writeUntilReset(big, (hugeId + new String(SignedSubmissions.goJson(3, 3, 3), StandardCharsets.UTF_8)
-                            .replace("\"projectId\":\"", "\"projectId\":\"" + "x".repeat(6000)))
-                            .getBytes(StandardCharsets.UTF_8), 1500);
-                    assertThat(badEnds.closed.get(10, TimeUnit.SECONDS)).as("bad stream reset").isTrue();
-                    assertThat(bigEnds.closed.get(10, TimeUnit.SECONDS)).as("oversized stream reset").isTrue();
+                    writeUntilReset(
+                            big,
+                            (hugeId
+                                            + new String(SignedSubmissions.goJson(3, 3, 3), StandardCharsets.UTF_8)
+                                                    .replace("\"projectId\":\"", "\"projectId\":\"" + "x".repeat(6000)))
+                                    .getBytes(StandardCharsets.UTF_8),
+                            1500);
+                    assertThat(badEnds.closed.get(10, TimeUnit.SECONDS))
+                            .as("bad stream reset")
+                            .isTrue();
+                    assertThat(bigEnds.closed.get(10, TimeUnit.SECONDS))
+                            .as("oversized stream reset")
+                            .isTrue();
                 }
             }
             for (OutboundStream s : good) {
                 s.close();
             }
             for (Ends e : goodEnds) {
-                assertThat(e.closed.get(10, TimeUnit.SECONDS)).as("good streams end cleanly").isFalse();
+                assertThat(e.closed.get(10, TimeUnit.SECONDS))
+                        .as("good streams end cleanly")
+                        .isFalse();
             }
             await(() -> bridge.metrics().accepted.sum() == expected.size(), Duration.ofSeconds(30), "all acked");
 
@@ -198,7 +224,8 @@ class IngestBridgeITCase {
             bridge.close();
         }
 
-        List<ConsumerRecord<String, byte[]>> records = KAFKA.readToEnd(topic, Duration.ofSeconds(30)); // the bridge closed: all is written
+        List<ConsumerRecord<String, byte[]>> records =
+                KAFKA.readToEnd(topic, Duration.ofSeconds(30)); // the bridge closed: all is written
         Map<String, Integer> count = new HashMap<>();
         Map<Integer, Integer> heartbeats = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : records) {
@@ -218,7 +245,8 @@ class IngestBridgeITCase {
         assertThat(heartbeats.keySet()).containsExactlyInAnyOrder(0, 1, 2);
 
         List<RejectRecord> rejected = KAFKA.readAll(rejects, 2, Duration.ofSeconds(20)).stream()
-                .map(r -> RejectRecord.decode(r.value())).toList();
+                .map(r -> RejectRecord.decode(r.value()))
+                .toList();
         assertThat(rejected).extracting(RejectRecord::reason).containsExactlyInAnyOrder("bad_uuid", "oversized");
         assertThat(rejected).extracting(RejectRecord::peerId).containsOnly(clientPeers.get(0));
 

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
+import io.powerloom.sequencer.bridge.load.SignedSubmissions;
+import io.powerloom.sequencer.infra.FreePorts;
+import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.libp2p.Connection;
 import io.powerloom.sequencer.libp2p.Libp2pHost;
 import io.powerloom.sequencer.libp2p.OutboundStream;
 import io.powerloom.sequencer.libp2p.PeerId;
-import io.powerloom.sequencer.bridge.load.SignedSubmissions;
-import io.powerloom.sequencer.infra.FreePorts;
-import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
 import java.net.URI;
@@ -45,16 +45,24 @@ class IngestBridgeProcessITCase {
     @Test
     void mainWithConfigFileAndEnvironmentStopsGracefullyOnSigterm() throws Exception {
         Path key = dir.resolve("identity.key");
-        PeerId bridgePeer = PeerId.fromPublicKey(IdentityKeyFile.loadOrCreate(key).publicKey());
+        PeerId bridgePeer =
+                PeerId.fromPublicKey(IdentityKeyFile.loadOrCreate(key).publicKey());
         int p2pPort = FreePorts.next();
         int httpPort = FreePorts.next();
         Path config = dir.resolve("bridge.properties");
-        Files.writeString(config, String.join("\n",
-                BridgeProcessConfig.lines(KAFKA, "proc", "from-file", key, p2pPort, httpPort)));
+        Files.writeString(
+                config,
+                String.join("\n", BridgeProcessConfig.lines(KAFKA, "proc", "from-file", key, p2pPort, httpPort)));
         Path log = dir.resolve("bridge.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), IngestBridge.class.getName(), "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        IngestBridge.class.getName(),
+                        "--config",
+                        config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().put("SEQUENCER_BRIDGE_BRIDGE_ID", "from-env");
         Process bridge = pb.start();
         Set<String> sent = new HashSet<>();
@@ -63,14 +71,21 @@ class IngestBridgeProcessITCase {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (true) {
                 try {
-                    if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/healthz")).build(),
-                            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    if (http.send(
+                                            HttpRequest.newBuilder(
+                                                            URI.create("http://127.0.0.1:" + httpPort + "/healthz"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 200) {
                         break;
                     }
                 } catch (java.io.IOException notYet) {
                     // not listening yet
                 }
-                assertThat(bridge.isAlive()).as("bridge process alive; log: " + Files.readString(log)).isTrue();
+                assertThat(bridge.isAlive())
+                        .as("bridge process alive; log: " + Files.readString(log))
+                        .isTrue();
                 assertThat(System.nanoTime()).as("ready in time").isLessThan(deadline);
                 Thread.sleep(100);
             }
@@ -83,18 +98,26 @@ class IngestBridgeProcessITCase {
                 for (int i = 0; i < 50; i++) {
                     String id = UUID.randomUUID().toString();
                     sent.add(id);
-                    b.append(id).append(new String(SignedSubmissions.goJson(i % 3 + 1, 50 + i, i), StandardCharsets.UTF_8));
+                    b.append(id)
+                            .append(new String(SignedSubmissions.goJson(i % 3 + 1, 50 + i, i), StandardCharsets.UTF_8));
                 }
-                s.write(Unpooled.wrappedBuffer(b.toString().getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+                s.write(Unpooled.wrappedBuffer(b.toString().getBytes(StandardCharsets.UTF_8)))
+                        .get(10, TimeUnit.SECONDS);
                 // wait until the bridge read everything, then stop it while the stream is still open
                 deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body().contains("sequencer_bridge_received_total 50\n")) {
+                while (!http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body()
+                        .contains("sequencer_bridge_received_total 50\n")) {
                     assertThat(System.nanoTime()).as("bridge read all 50").isLessThan(deadline);
                     Thread.sleep(50);
                 }
                 bridge.destroy(); // SIGTERM
-                assertThat(bridge.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+                assertThat(bridge.waitFor(30, TimeUnit.SECONDS))
+                        .as("stopped within 30 s")
+                        .isTrue();
             }
         } finally {
             if (bridge.isAlive()) {
@@ -109,7 +132,9 @@ class IngestBridgeProcessITCase {
         List<ConsumerRecord<String, byte[]>> records = KAFKA.readAll("proc-submissions", 60, Duration.ofSeconds(20));
         for (ConsumerRecord<String, byte[]> r : records) {
             if (RecordCodec.decodeSubmissionTopic(r.value()) instanceof SubmissionEnvelope env) {
-                assertThat(env.bridgeId()).as("bridge.id from the environment wins over the file").isEqualTo("from-env");
+                assertThat(env.bridgeId())
+                        .as("bridge.id from the environment wins over the file")
+                        .isEqualTo("from-env");
                 assertThat(landed.add(env.submissionId())).isTrue();
             }
         }

@@ -32,42 +32,55 @@ class KafkaOutageITCase {
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void brokerOutageMakesTheBridgeUnreadyButNotStuck() throws Exception {
-        try (BrokerOutage outage = BrokerOutage.start("outage-", 2, "200ms", Map.of(
-                    "kafka.producer.delivery.timeout.ms", "3000",
-                    "kafka.producer.request.timeout.ms", "1000",
-                    "kafka.producer.reconnect.backoff.max.ms", "200"))) {
+        try (BrokerOutage outage = BrokerOutage.start(
+                "outage-",
+                2,
+                "200ms",
+                Map.of(
+                        "kafka.producer.delivery.timeout.ms", "3000",
+                        "kafka.producer.request.timeout.ms", "1000",
+                        "kafka.producer.reconnect.backoff.max.ms", "200"))) {
             IngestBridge bridge = outage.bridge();
             int http = bridge.httpPort();
-            await(() -> {
-                try {
-                    return get(http, "/healthz").statusCode() == 200;
-                } catch (Exception e) {
-                    return false;
-                }
-            }, 20, "ready");
+            await(
+                    () -> {
+                        try {
+                            return get(http, "/healthz").statusCode() == 200;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    },
+                    20,
+                    "ready");
 
             outage.stopBroker();
-            await(() -> {
-                try {
-                    return get(http, "/healthz").statusCode() == 503;
-                } catch (Exception e) {
-                    return false;
-                }
-            }, 30, "not ready after the broker stopped");
+            await(
+                    () -> {
+                        try {
+                            return get(http, "/healthz").statusCode() == 503;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    },
+                    30,
+                    "not ready after the broker stopped");
             assertThat(get(http, "/healthz").body()).contains("kafka FAIL");
 
             try (Libp2pHost client = Libp2pHost.builder().build()) {
                 client.start().get(10, TimeUnit.SECONDS);
-                Connection c = client.dial(bridge.host().listenAddresses().get(0)).get(20, TimeUnit.SECONDS);
+                Connection c =
+                        client.dial(bridge.host().listenAddresses().get(0)).get(20, TimeUnit.SECONDS);
                 OutboundStream s = c.openStream(CollectProtocolHandler.PROTOCOL).get(10, TimeUnit.SECONDS);
-                s.write(BrokerOutage.collectBatch(20))
-                        .get(10, TimeUnit.SECONDS);
+                s.write(BrokerOutage.collectBatch(20)).get(10, TimeUnit.SECONDS);
                 await(() -> bridge.metrics().received.sum() == 20, 20, "all 20 read");
                 await(() -> bridge.collectHandler().inFlight() == 0, 30, "failed sends released");
                 assertThat(bridge.metrics().accepted.sum()).isZero();

@@ -20,13 +20,17 @@ import org.junit.jupiter.api.Test;
 class PingUnderKafkaStallITCase {
     @Test
     void pingsAreAnsweredWhileKafkaSendsBlock() throws Exception {
-        try (BrokerOutage outage = BrokerOutage.start("stall-", 1, "1s", Map.of(
-                    // a tiny buffer that fills while the broker is gone: send() then blocks for max.block.ms
-                    "kafka.producer.batch.size", "1024",
-                    "kafka.producer.buffer.memory", "4096",
-                    "kafka.producer.max.block.ms", "12000",
-                    "kafka.producer.delivery.timeout.ms", "60000",
-                    "shutdown.timeout", "5s"))) {
+        try (BrokerOutage outage = BrokerOutage.start(
+                "stall-",
+                1,
+                "1s",
+                Map.of(
+                        // a tiny buffer that fills while the broker is gone: send() then blocks for max.block.ms
+                        "kafka.producer.batch.size", "1024",
+                        "kafka.producer.buffer.memory", "4096",
+                        "kafka.producer.max.block.ms", "12000",
+                        "kafka.producer.delivery.timeout.ms", "60000",
+                        "shutdown.timeout", "5s"))) {
             IngestBridge bridge = outage.bridge();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (bridge.metrics().heartbeatsSent.sum() == 0 && System.nanoTime() < deadline) {
@@ -34,9 +38,13 @@ class PingUnderKafkaStallITCase {
             }
             outage.stopBroker();
 
-            try (Libp2pHost client = Libp2pHost.builder().keepAlive(Duration.ofSeconds(1)).eventLoopThreads(1).build()) {
+            try (Libp2pHost client = Libp2pHost.builder()
+                    .keepAlive(Duration.ofSeconds(1))
+                    .eventLoopThreads(1)
+                    .build()) {
                 client.start().get(10, TimeUnit.SECONDS);
-                Connection c = client.dial(bridge.host().listenAddresses().get(0)).get(20, TimeUnit.SECONDS);
+                Connection c =
+                        client.dial(bridge.host().listenAddresses().get(0)).get(20, TimeUnit.SECONDS);
                 OutboundStream s = c.openStream(CollectProtocolHandler.PROTOCOL).get(10, TimeUnit.SECONDS);
                 s.write(BrokerOutage.collectBatch(20));
                 IngestBridge b = bridge;
@@ -46,7 +54,9 @@ class PingUnderKafkaStallITCase {
                 }
                 assertThat(b.metrics().received.sum()).as("submissions read").isGreaterThanOrEqualTo(5);
                 Thread.sleep(15_000); // longer than the client's 10 s ping deadline
-                assertThat(c.isOpen()).as("the bridge answered every ping while Kafka sends blocked").isTrue();
+                assertThat(c.isOpen())
+                        .as("the bridge answered every ping while Kafka sends blocked")
+                        .isTrue();
             }
         }
     }

@@ -16,6 +16,16 @@ package io.powerloom.sequencer.libp2p;
  * @param readPauses       times a TCP connection stopped reading because its send queue was full
  * @param limitedCircuits  relayed connections whose relay announced a duration or data limit (they end early)
  */
-public record HostStats(int openConnections, int relayedConnections, int openStreams, long bytesIn,
-                        long bytesOut, long rejectedConnections, long refusedPerIp, long refusedRelayed,
-                        long closedIdle, long queuedBytes, long readPauses, long limitedCircuits) {}
+public record HostStats(
+        int openConnections,
+        int relayedConnections,
+        int openStreams,
+        long bytesIn,
+        long bytesOut,
+        long rejectedConnections,
+        long refusedPerIp,
+        long refusedRelayed,
+        long closedIdle,
+        long queuedBytes,
+        long readPauses,
+        long limitedCircuits) {}

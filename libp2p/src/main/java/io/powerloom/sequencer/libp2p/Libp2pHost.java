@@ -1,19 +1,19 @@
 package io.powerloom.sequencer.libp2p;
 
+import io.powerloom.sequencer.libp2p.crypto.Keys;
+import io.powerloom.sequencer.libp2p.crypto.PrivateKey;
 import io.powerloom.sequencer.libp2p.internal.core.HostCore;
 import io.powerloom.sequencer.libp2p.internal.core.IdentifyService;
 import io.powerloom.sequencer.libp2p.internal.core.PingService;
-import io.powerloom.sequencer.libp2p.crypto.Keys;
-import io.powerloom.sequencer.libp2p.crypto.PrivateKey;
+import io.powerloom.sequencer.libp2p.internal.relay.CircuitMessages;
+import io.powerloom.sequencer.libp2p.internal.relay.CircuitRelayClient;
+import io.powerloom.sequencer.libp2p.internal.relay.RelayReservation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import io.powerloom.sequencer.libp2p.internal.relay.CircuitMessages;
-import io.powerloom.sequencer.libp2p.internal.relay.CircuitRelayClient;
-import io.powerloom.sequencer.libp2p.internal.relay.RelayReservation;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,10 +41,18 @@ public final class Libp2pHost implements AutoCloseable {
 
     private Libp2pHost(Config config) {
         this.config = config;
-        this.core = new HostCore(config.identity(), config.maxConnections(), config.maxStreamsPerConnection(),
-                config.handshakeTimeout(), config.keepAlive(), config.eventLoopThreads());
-        core.admission(new HostCore.Admission(config.maxConnectionsPerIp(), config.maxPendingHandshakesPerIp(),
-                config.idleConnectionTimeout(), config.maxQueuedBytesPerConnection()));
+        this.core = new HostCore(
+                config.identity(),
+                config.maxConnections(),
+                config.maxStreamsPerConnection(),
+                config.handshakeTimeout(),
+                config.keepAlive(),
+                config.eventLoopThreads());
+        core.admission(new HostCore.Admission(
+                config.maxConnectionsPerIp(),
+                config.maxPendingHandshakesPerIp(),
+                config.idleConnectionTimeout(),
+                config.maxQueuedBytesPerConnection()));
         // relayed connections only through the relays we hold reservations on
         java.util.Set<PeerId> relayIds = new java.util.HashSet<>();
         config.relays().forEach(r -> relayIds.add(r.peerId()));
@@ -72,7 +80,8 @@ public final class Libp2pHost implements AutoCloseable {
      */
     public synchronized CompletableFuture<Libp2pHost> start() {
         if (started) {
-            return CompletableFuture.failedFuture(new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "already started"));
+            return CompletableFuture.failedFuture(
+                    new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "already started"));
         }
         started = true;
         List<CompletableFuture<Multiaddr>> binds = new ArrayList<>();
@@ -163,11 +172,21 @@ public final class Libp2pHost implements AutoCloseable {
     }
 
     /** Configuration gathered by the {@link Builder}. */
-    record Config(PrivateKey identity, List<Multiaddr> listen, List<Multiaddr> relays,
-                  Map<String, StreamHandler> handlers, int maxConnections, int maxStreamsPerConnection,
-                  int eventLoopThreads, Duration handshakeTimeout, Duration keepAlive, String agentVersion,
-                  int maxConnectionsPerIp, int maxPendingHandshakesPerIp, Duration idleConnectionTimeout,
-                  int maxQueuedBytesPerConnection) {}
+    record Config(
+            PrivateKey identity,
+            List<Multiaddr> listen,
+            List<Multiaddr> relays,
+            Map<String, StreamHandler> handlers,
+            int maxConnections,
+            int maxStreamsPerConnection,
+            int eventLoopThreads,
+            Duration handshakeTimeout,
+            Duration keepAlive,
+            String agentVersion,
+            int maxConnectionsPerIp,
+            int maxPendingHandshakesPerIp,
+            Duration idleConnectionTimeout,
+            int maxQueuedBytesPerConnection) {}
 
     /** Builds a {@link Libp2pHost}. */
     public static final class Builder {
@@ -210,7 +229,8 @@ public final class Libp2pHost implements AutoCloseable {
          */
         public Builder idleConnectionTimeout(Duration timeout) {
             if (timeout.isNegative()) {
-                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "idleConnectionTimeout must not be negative");
+                throw new Libp2pException(
+                        Libp2pException.Kind.INVALID_INPUT, "idleConnectionTimeout must not be negative");
             }
             this.idleConnectionTimeout = timeout;
             return this;
@@ -241,7 +261,8 @@ public final class Libp2pHost implements AutoCloseable {
         public Builder listen(Multiaddr m) {
             String multiaddr = m.toString();
             if (m.tcpPort() < 0 || m.host() == null || m.isCircuit()) {
-                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
+                throw new Libp2pException(
+                        Libp2pException.Kind.INVALID_INPUT,
                         "listen address must be /ip4|ip6/<host>/tcp/<port>: " + multiaddr);
             }
             listen.add(m);
@@ -257,7 +278,8 @@ public final class Libp2pHost implements AutoCloseable {
         public Builder relay(Multiaddr m) {
             String multiaddr = m.toString();
             if (m.peerId() == null || m.tcpPort() < 0 || m.isCircuit()) {
-                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
+                throw new Libp2pException(
+                        Libp2pException.Kind.INVALID_INPUT,
                         "relay address must be /ip4|dns4/<host>/tcp/<port>/p2p/<relay id>: " + multiaddr);
             }
             relays.add(m);
@@ -318,10 +340,21 @@ public final class Libp2pHost implements AutoCloseable {
 
         public Libp2pHost build() {
             PrivateKey key = identity != null ? identity : Keys.generateEd25519();
-            return new Libp2pHost(new Config(key, List.copyOf(listen), List.copyOf(relays),
-                    Map.copyOf(handlers), maxConnections, maxStreamsPerConnection, eventLoopThreads,
-                    handshakeTimeout, keepAlive, agentVersion, maxConnectionsPerIp, maxPendingHandshakesPerIp,
-                    idleConnectionTimeout, maxQueuedBytesPerConnection));
+            return new Libp2pHost(new Config(
+                    key,
+                    List.copyOf(listen),
+                    List.copyOf(relays),
+                    Map.copyOf(handlers),
+                    maxConnections,
+                    maxStreamsPerConnection,
+                    eventLoopThreads,
+                    handshakeTimeout,
+                    keepAlive,
+                    agentVersion,
+                    maxConnectionsPerIp,
+                    maxPendingHandshakesPerIp,
+                    idleConnectionTimeout,
+                    maxQueuedBytesPerConnection));
         }
 
         private static int positive(int v, String name) {

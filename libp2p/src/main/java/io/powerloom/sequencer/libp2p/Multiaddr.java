@@ -75,7 +75,7 @@ public final class Multiaddr {
                 }
             }
             case "p2p", "ipfs" -> PeerId.fromString(value);
-            default -> { }
+            default -> {}
         }
     }
 
@@ -87,24 +87,33 @@ public final class Multiaddr {
             while (pos[0] < bytes.length) {
                 int code = (int) Varint.read(bytes, pos);
                 switch (code) {
-                    case IP4 -> out.add(new Component("ip4", InetAddress.getByAddress(take(bytes, pos, 4)).getHostAddress()));
-                    case IP6 -> out.add(new Component("ip6", InetAddress.getByAddress(take(bytes, pos, 16)).getHostAddress()));
+                    case IP4 ->
+                        out.add(new Component(
+                                "ip4",
+                                InetAddress.getByAddress(take(bytes, pos, 4)).getHostAddress()));
+                    case IP6 ->
+                        out.add(new Component(
+                                "ip6",
+                                InetAddress.getByAddress(take(bytes, pos, 16)).getHostAddress()));
                     case TCP -> {
                         byte[] p = take(bytes, pos, 2);
                         out.add(new Component("tcp", Integer.toString(((p[0] & 0xFF) << 8) | (p[1] & 0xFF))));
                     }
                     case DNS, DNS4, DNS6 -> {
                         int len = (int) Varint.read(bytes, pos);
-                        out.add(new Component(code == DNS ? "dns" : code == DNS4 ? "dns4" : "dns6",
+                        out.add(new Component(
+                                code == DNS ? "dns" : code == DNS4 ? "dns4" : "dns6",
                                 new String(take(bytes, pos, len), StandardCharsets.UTF_8)));
                     }
                     case P2P -> {
                         int len = (int) Varint.read(bytes, pos);
-                        out.add(new Component("p2p", PeerId.fromBytes(take(bytes, pos, len)).toString()));
+                        out.add(new Component(
+                                "p2p", PeerId.fromBytes(take(bytes, pos, len)).toString()));
                     }
                     case CIRCUIT -> out.add(new Component("p2p-circuit", null));
-                    default -> throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                            "unsupported multiaddr protocol code " + code);
+                    default ->
+                        throw new Libp2pException(
+                                Libp2pException.Kind.INVALID_INPUT, "unsupported multiaddr protocol code " + code);
                 }
             }
         } catch (UnknownHostException e) {
@@ -143,7 +152,8 @@ public final class Multiaddr {
                     out.write(port & 0xFF);
                 }
                 case "dns", "dns4", "dns6" -> {
-                    out.writeBytes(Varint.encode(c.protocol().equals("dns") ? DNS : c.protocol().equals("dns4") ? DNS4 : DNS6));
+                    out.writeBytes(Varint.encode(
+                            c.protocol().equals("dns") ? DNS : c.protocol().equals("dns4") ? DNS4 : DNS6));
                     byte[] v = c.value().getBytes(StandardCharsets.UTF_8);
                     out.writeBytes(Varint.encode(v.length));
                     out.writeBytes(v);
@@ -221,8 +231,10 @@ public final class Multiaddr {
     public String host() {
         for (Component c : components) {
             switch (c.protocol()) {
-                case "ip4", "ip6", "dns", "dns4", "dns6" -> { return c.value(); }
-                default -> { }
+                case "ip4", "ip6", "dns", "dns4", "dns6" -> {
+                    return c.value();
+                }
+                default -> {}
             }
         }
         return null;

@@ -62,8 +62,7 @@ public final class PeerId {
             long version = Varint.read(cid, pos);
             long codec = Varint.read(cid, pos);
             if (version != 1 || codec != LIBP2P_KEY_CODEC) {
-                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                        "not a libp2p-key CIDv1: " + s);
+                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "not a libp2p-key CIDv1: " + s);
             }
             return fromBytes(Arrays.copyOfRange(cid, pos[0], cid.length));
         }
@@ -82,12 +81,15 @@ public final class PeerId {
             throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "peer id is not a multihash", e);
         }
         if (code != IDENTITY && code != SHA2_256) {
-            throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
+            throw new Libp2pException(
+                    Libp2pException.Kind.INVALID_INPUT,
                     "peer id multihash uses unsupported hash 0x" + Long.toHexString(code));
         }
         if (len != multihash.length - pos[0] || (code == SHA2_256 && len != 32)) {
-            throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                    "peer id multihash length " + len + " does not match its " + (multihash.length - pos[0]) + " digest bytes");
+            throw new Libp2pException(
+                    Libp2pException.Kind.INVALID_INPUT,
+                    "peer id multihash length " + len + " does not match its " + (multihash.length - pos[0])
+                            + " digest bytes");
         }
         return new PeerId(multihash.clone());
     }

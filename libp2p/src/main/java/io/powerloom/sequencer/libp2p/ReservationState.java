@@ -13,8 +13,14 @@ import java.time.Instant;
  * @param limitDurationSeconds the relay's limit on the duration of each relayed connection (0: none)
  * @param limitDataBytes       the relay's limit on the bytes of each relayed connection (0: none)
  */
-public record ReservationState(Status status, Instant expires, int attempts, long renewals, String lastError,
-                               long limitDurationSeconds, long limitDataBytes) {
+public record ReservationState(
+        Status status,
+        Instant expires,
+        int attempts,
+        long renewals,
+        String lastError,
+        long limitDurationSeconds,
+        long limitDataBytes) {
     /** Whether the relay limits the connections it relays (then they are "limited" and end early). */
     public boolean limited() {
         return limitDurationSeconds > 0 || limitDataBytes > 0;

@@ -24,8 +24,13 @@ public interface StreamHandler {
 
     /** A handler that ignores everything it receives (used for write-only outbound streams). */
     StreamHandler DISCARD = new StreamHandler() {
-        @Override public void onOpen(StreamContext stream) {}
-        @Override public void onData(StreamContext stream, ByteBuf data) {}
-        @Override public void onClose(StreamContext stream, boolean reset) {}
+        @Override
+        public void onOpen(StreamContext stream) {}
+
+        @Override
+        public void onData(StreamContext stream, ByteBuf data) {}
+
+        @Override
+        public void onClose(StreamContext stream, boolean reset) {}
     };
 }

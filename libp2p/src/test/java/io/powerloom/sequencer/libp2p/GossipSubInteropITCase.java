@@ -50,7 +50,8 @@ class GossipSubInteropITCase {
     private void startRouter() {
         PrivateKey key = Keys.generateEd25519();
         gossip = new GossipSub(key, GossipSubParams.powerloom().withHeartbeat(Duration.ofMillis(300)));
-        host = gossip.install(Libp2pHost.builder().identity(key).listen("/ip4/127.0.0.1/tcp/0")).build();
+        host = gossip.install(Libp2pHost.builder().identity(key).listen("/ip4/127.0.0.1/tcp/0"))
+                .build();
         host.start().join();
         gossip.start(host);
     }
@@ -72,7 +73,8 @@ class GossipSubInteropITCase {
         startRouter();
         Map<String, AtomicInteger> got = new ConcurrentHashMap<>();
         gossip.subscribe(TOPIC, m -> {
-            got.computeIfAbsent(new String(m.data(), StandardCharsets.UTF_8), k -> new AtomicInteger()).incrementAndGet();
+            got.computeIfAbsent(new String(m.data(), StandardCharsets.UTF_8), k -> new AtomicInteger())
+                    .incrementAndGet();
             return Validation.ACCEPT;
         });
         PeerId first = gossip.connect(addrs.get(0)).get(15, TimeUnit.SECONDS);
@@ -84,7 +86,9 @@ class GossipSubInteropITCase {
             for (int k = 0; k < 20; k++) {
                 String data = "{\"node\":" + i + ",\"k\":" + k + "}";
                 sent.add(data);
-                peers.get(i).send("{\"cmd\":\"publish\",\"topic\":\"" + TOPIC + "\",\"data\":\"" + data.replace("\"", "\\\"") + "\"}");
+                peers.get(i)
+                        .send("{\"cmd\":\"publish\",\"topic\":\"" + TOPIC + "\",\"data\":\""
+                                + data.replace("\"", "\\\"") + "\"}");
             }
         }
         awaitTrue(() -> got.keySet().containsAll(sent), "all 100 messages from nodes 5..9");
@@ -114,8 +118,16 @@ class GossipSubInteropITCase {
             delivered.incrementAndGet();
             return new String(m.data(), StandardCharsets.UTF_8).startsWith("{") ? Validation.ACCEPT : Validation.REJECT;
         });
-        NodeScript attacker = JsPeer.start("gossip-attacker.mjs", "--target", host.listenAddresses().get(0),
-                "--topic", TOPIC, "--foreign-topic", "/other/topic", "--max-size", Integer.toString(1 << 20));
+        NodeScript attacker = JsPeer.start(
+                "gossip-attacker.mjs",
+                "--target",
+                host.listenAddresses().get(0),
+                "--topic",
+                TOPIC,
+                "--foreign-topic",
+                "/other/topic",
+                "--max-size",
+                Integer.toString(1 << 20));
         peers.add(attacker);
         PeerId bad = PeerId.fromString(JsPeer.field(attacker.await("READY", WAIT), "peerId"));
         attacker.send("valid:{\"ok\":true}");
@@ -132,8 +144,15 @@ class GossipSubInteropITCase {
         awaitTrue(() -> rejections.size() == 3, "oversized frame refused");
         Map<Rejection.Reason, Integer> reasons = new EnumMap<>(Rejection.Reason.class);
         rejections.forEach(r -> reasons.merge(r.reason(), 1, Integer::sum));
-        assertEquals(Map.of(Rejection.Reason.INVALID_SIGNATURE, 1, Rejection.Reason.FOREIGN_TOPIC, 1,
-                Rejection.Reason.OVERSIZED, 1), reasons);
+        assertEquals(
+                Map.of(
+                        Rejection.Reason.INVALID_SIGNATURE,
+                        1,
+                        Rejection.Reason.FOREIGN_TOPIC,
+                        1,
+                        Rejection.Reason.OVERSIZED,
+                        1),
+                reasons);
         rejections.forEach(r -> assertEquals(bad, r.peer()));
         assertTrue(gossip.score(bad) < afterThree);
         assertEquals(4, gossip.stats().rejected());

@@ -21,7 +21,8 @@ final class JsPeer {
 
     /** The string value of {@code "name":"..."} in {@code json}. */
     static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":\"([^\"]*)\"").matcher(json);
+        Matcher m =
+                Pattern.compile("\"" + Pattern.quote(name) + "\":\"([^\"]*)\"").matcher(json);
         if (!m.find()) {
             throw new AssertionError("no field " + name + " in " + json);
         }
@@ -30,7 +31,8 @@ final class JsPeer {
 
     /** All string values of {@code "name":"..."} in {@code json}, in order. */
     static List<String> fields(String json, String name) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":\"([^\"]*)\"").matcher(json);
+        Matcher m =
+                Pattern.compile("\"" + Pattern.quote(name) + "\":\"([^\"]*)\"").matcher(json);
         List<String> out = new ArrayList<>();
         while (m.find()) {
             out.add(m.group(1));

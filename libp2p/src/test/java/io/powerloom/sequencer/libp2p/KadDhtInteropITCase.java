@@ -42,7 +42,8 @@ class KadDhtInteropITCase {
         String bootAddr = JsPeer.firstAddr(boot.await("READY", WAIT));
         Set<String> providers = new HashSet<>();
         for (int i = 0; i < 3; i++) {
-            NodeScript p = JsPeer.start("gossip-node.mjs", "--dht", "client", "--connect", bootAddr, "--provide", RENDEZVOUS);
+            NodeScript p =
+                    JsPeer.start("gossip-node.mjs", "--dht", "client", "--connect", bootAddr, "--provide", RENDEZVOUS);
             peers.add(p);
             providers.add(JsPeer.field(p.await("READY", WAIT), "peerId"));
         }

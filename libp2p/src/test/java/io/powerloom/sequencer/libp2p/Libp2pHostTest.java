@@ -27,7 +27,9 @@ class Libp2pHostTest {
                 .maxConnections(maxConnections)
                 .maxStreamsPerConnection(maxStreams)
                 .eventLoopThreads(1)
-                .build().start().get(10, TimeUnit.SECONDS);
+                .build()
+                .start()
+                .get(10, TimeUnit.SECONDS);
         client = Libp2pHost.builder().eventLoopThreads(1).build().start().get(10, TimeUnit.SECONDS);
     }
 
@@ -95,7 +97,9 @@ class Libp2pHostTest {
 
         OutboundStream refused = c.openStreamLazy("/test/unknown", back).get(10, TimeUnit.SECONDS);
         refused.write(Unpooled.wrappedBuffer(payload));
-        assertThat(back.stream(1).get(10, TimeUnit.SECONDS).reset()).as("refused protocol: reset").isTrue();
+        assertThat(back.stream(1).get(10, TimeUnit.SECONDS).reset())
+                .as("refused protocol: reset")
+                .isTrue();
     }
 
     @Test
@@ -123,7 +127,8 @@ class Libp2pHostTest {
         Connection c = dial();
         assertThatThrownBy(() -> c.openStream("/nope/1.0.0").get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(Libp2pException.class)
+                .cause()
+                .isInstanceOf(Libp2pException.class)
                 .satisfies(e -> assertThat(((Libp2pException) e).kind()).isEqualTo(Libp2pException.Kind.NEGOTIATION));
         // the connection survives a refused protocol
         assertThat(c.openStream("/test/echo").get(10, TimeUnit.SECONDS)).isNotNull();
@@ -136,9 +141,12 @@ class Libp2pHostTest {
         String wrong = addr.substring(0, addr.indexOf("/p2p/")) + "/p2p/"
                 + PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
         assertThatThrownBy(() -> client.dial(wrong).get(10, TimeUnit.SECONDS))
-                .cause().isInstanceOf(Libp2pException.class).hasMessageContaining("HANDSHAKE");
+                .cause()
+                .isInstanceOf(Libp2pException.class)
+                .hasMessageContaining("HANDSHAKE");
         assertThatThrownBy(() -> client.dial("/ip4/127.0.0.1/udp/1").get(1, TimeUnit.SECONDS))
-                .cause().hasMessageContaining("INVALID_INPUT");
+                .cause()
+                .hasMessageContaining("INVALID_INPUT");
     }
 
     @Test
@@ -148,8 +156,10 @@ class Libp2pHostTest {
         OutboundStream first = c.openStream("/test/paused").get(10, TimeUnit.SECONDS);
         assertThat(first).isNotNull();
         assertThatThrownBy(() -> c.openStream("/test/echo").get(10, TimeUnit.SECONDS))
-                .cause().isInstanceOf(Libp2pException.class);
-        Libp2pHost other = Libp2pHost.builder().eventLoopThreads(1).build().start().get();
+                .cause()
+                .isInstanceOf(Libp2pException.class);
+        Libp2pHost other =
+                Libp2pHost.builder().eventLoopThreads(1).build().start().get();
         try {
             assertThatThrownBy(() -> other.dial(server.listenAddresses().get(0)).get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class);
@@ -165,8 +175,10 @@ class Libp2pHostTest {
         Connection good = dial();
         Multiaddr addr = Multiaddr.parse(server.listenAddresses().get(0));
         // 1. not multistream at all
-        assertThat(sendRaw(addr, "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
-                .as("server closes a connection that speaks HTTP").isTrue();
+        assertThat(sendRaw(
+                        addr, "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .as("server closes a connection that speaks HTTP")
+                .isTrue();
         // 2. valid negotiation of /noise, then a forged handshake message (wrong length for an ephemeral key)
         io.netty.buffer.ByteBuf b = Unpooled.buffer();
         io.powerloom.sequencer.libp2p.internal.multistream.MultistreamNegotiator.writeLine(b, "/multistream/1.0.0");
@@ -174,7 +186,9 @@ class Libp2pHostTest {
         b.writeShort(5).writeBytes(new byte[5]);
         byte[] forged = new byte[b.readableBytes()];
         b.readBytes(forged);
-        assertThat(sendRaw(addr, forged)).as("server closes after a malformed noise message").isTrue();
+        assertThat(sendRaw(addr, forged))
+                .as("server closes after a malformed noise message")
+                .isTrue();
         // the good connection and the host carry on
         OutboundStream s = good.openStream("/test/echo").get(10, TimeUnit.SECONDS);
         s.write(Unpooled.wrappedBuffer(new byte[] {42})).get(10, TimeUnit.SECONDS);
@@ -206,15 +220,20 @@ class Libp2pHostTest {
     @Test
     void builderRejectsBadConfigurationWithReasons() {
         assertThatThrownBy(() -> Libp2pHost.builder().listen("/ip4/127.0.0.1"))
-                .isInstanceOf(Libp2pException.class).hasMessageContaining("listen address must be");
+                .isInstanceOf(Libp2pException.class)
+                .hasMessageContaining("listen address must be");
         assertThatThrownBy(() -> Libp2pHost.builder().relay("/ip4/127.0.0.1/tcp/4001"))
-                .isInstanceOf(Libp2pException.class).hasMessageContaining("/p2p/<relay id>");
+                .isInstanceOf(Libp2pException.class)
+                .hasMessageContaining("/p2p/<relay id>");
         assertThatThrownBy(() -> Libp2pHost.builder().handle("collect", echo))
-                .isInstanceOf(Libp2pException.class).hasMessageContaining("bad protocol id");
+                .isInstanceOf(Libp2pException.class)
+                .hasMessageContaining("bad protocol id");
         assertThatThrownBy(() -> Libp2pHost.builder().maxConnections(0))
-                .isInstanceOf(Libp2pException.class).hasMessageContaining("must be positive");
+                .isInstanceOf(Libp2pException.class)
+                .hasMessageContaining("must be positive");
         assertThatThrownBy(() -> Libp2pHost.builder().listen("/ip4/1.2.3.4/tcp/1/p2p/garbage"))
-                .isInstanceOf(Libp2pException.class).hasMessageContaining("INVALID_INPUT");
+                .isInstanceOf(Libp2pException.class)
+                .hasMessageContaining("INVALID_INPUT");
     }
 
     @Test

@@ -106,8 +106,19 @@ class Libp2pInteropITCase {
     @ValueSource(strings = {"Ed25519", "secp256k1"})
     void jsClientDialsDirectly(String keyType) throws Exception {
         host = startHost(null);
-        String result = runClient("--target", host.listenAddresses().get(0), "--key-type", keyType,
-                "--protocol", "/test/sink", "--streams", "" + STREAMS, "--bytes", "" + BYTES, "--chunk", "500");
+        String result = runClient(
+                "--target",
+                host.listenAddresses().get(0),
+                "--key-type",
+                keyType,
+                "--protocol",
+                "/test/sink",
+                "--streams",
+                "" + STREAMS,
+                "--bytes",
+                "" + BYTES,
+                "--chunk",
+                "500");
         String clientPeer = JsPeer.field(result, "peerId");
         assertThat(clientPeer).startsWith(keyType.equals("Ed25519") ? "12D3Koo" : "16Uiu2");
         assertThat(JsPeer.field(result, "remotePeer")).isEqualTo(host.peerId().toString());
@@ -122,8 +133,20 @@ class Libp2pInteropITCase {
         await(() -> !host.circuitAddresses().isEmpty(), "a reservation on the js relay");
         String circuit = host.circuitAddresses().get(0);
         assertThat(circuit).isEqualTo(relayAddr + "/p2p-circuit/p2p/" + host.peerId());
-        String result = runClient("--target", circuit, "--key-type", keyType, "--echo",
-                "--protocol", "/test/echo", "--streams", "" + STREAMS, "--bytes", "" + BYTES, "--chunk", "500");
+        String result = runClient(
+                "--target",
+                circuit,
+                "--key-type",
+                keyType,
+                "--echo",
+                "--protocol",
+                "/test/echo",
+                "--streams",
+                "" + STREAMS,
+                "--bytes",
+                "" + BYTES,
+                "--chunk",
+                "500");
         String clientPeer = JsPeer.field(result, "peerId");
         // the test relay sets no Limit (as a relay for collectors must), so the relayed connection is not "limited"
         assertThat(result).contains("\"limited\":false");
@@ -141,10 +164,12 @@ class Libp2pInteropITCase {
                 .relay(relayAddr)
                 .handle("/test/sink", sink)
                 .maxConnections(1) // the relay connection itself uses the only slot
-                .build().start().get(10, TimeUnit.SECONDS);
+                .build()
+                .start()
+                .get(10, TimeUnit.SECONDS);
         await(() -> !host.circuitAddresses().isEmpty(), "a reservation on the js relay");
-        try (NodeScript client = JsPeer.start("client.mjs", "--target", host.circuitAddresses().get(0),
-                "--protocol", "/test/sink")) {
+        try (NodeScript client =
+                JsPeer.start("client.mjs", "--target", host.circuitAddresses().get(0), "--protocol", "/test/sink")) {
             assertThat(client.waitFor(WAIT)).isEqualTo(1);
         }
         assertThat(host.stats().rejectedConnections()).isGreaterThanOrEqualTo(1);
@@ -158,7 +183,9 @@ class Libp2pInteropITCase {
                 .identity(io.powerloom.sequencer.libp2p.crypto.Keys.generateSecp256k1())
                 .listen("/ip4/127.0.0.1/tcp/0")
                 .handle("/test/sink", sink)
-                .build().start().get(10, TimeUnit.SECONDS);
+                .build()
+                .start()
+                .get(10, TimeUnit.SECONDS);
         assertThat(host.peerId().toString()).startsWith("16Uiu2");
         String result = runClient("--target", host.listenAddresses().get(0), "--ping");
         assertThat(JsPeer.field(result, "remotePeer")).isEqualTo(host.peerId().toString());
@@ -171,8 +198,12 @@ class Libp2pInteropITCase {
         String result = runClient("--target", host.listenAddresses().get(0), "--ping", "--identify");
         assertThat(result).containsPattern("\"pingMs\":\\d+");
         assertThat(JsPeer.field(result, "agentVersion")).isEqualTo("powerloom-sequencer-libp2p/0.1");
-        assertThat(result).contains("\"/test/sink\"", "\"/ipfs/ping/1.0.0\"", "\"/ipfs/id/1.0.0\"",
-                "\"/libp2p/circuit/relay/0.2.0/stop\"");
+        assertThat(result)
+                .contains(
+                        "\"/test/sink\"",
+                        "\"/ipfs/ping/1.0.0\"",
+                        "\"/ipfs/id/1.0.0\"",
+                        "\"/libp2p/circuit/relay/0.2.0/stop\"");
         String listen = host.listenAddresses().get(0);
         assertThat(result).contains(listen.substring(0, listen.indexOf("/p2p/")));
     }
@@ -203,7 +234,8 @@ class Libp2pInteropITCase {
         String relayAddr = startRelay();
         host = startHost(relayAddr);
         await(() -> !host.circuitAddresses().isEmpty(), "a reservation on the js relay");
-        try (Libp2pHost dialer = Libp2pHost.builder().eventLoopThreads(1).build().start().get()) {
+        try (Libp2pHost dialer =
+                Libp2pHost.builder().eventLoopThreads(1).build().start().get()) {
             Connection c = dialer.dial(host.circuitAddresses().get(0)).get(30, TimeUnit.SECONDS);
             assertThat(c.relayed()).isTrue();
             assertThat(c.remotePeer()).isEqualTo(host.peerId());
@@ -225,12 +257,22 @@ class Libp2pInteropITCase {
         await(() -> host.reservations().get(relayAddr).renewals() >= 2, "a renewed reservation (ttl 6 s)");
         relay.await("DROPPED", WAIT);
         long before = host.reservations().get(relayAddr).renewals();
-        await(() -> host.reservations().get(relayAddr).renewals() > before
-                && host.reservations().get(relayAddr).status() == ReservationState.Status.RESERVED,
+        await(
+                () -> host.reservations().get(relayAddr).renewals() > before
+                        && host.reservations().get(relayAddr).status() == ReservationState.Status.RESERVED,
                 "the reservation to come back after the relay closed our connection");
         // and the relay path works again
-        String result = runClient("--target", host.circuitAddresses().get(0), "--protocol", "/test/sink",
-                "--streams", "" + STREAMS, "--bytes", "" + BYTES, "--chunk", "500");
+        String result = runClient(
+                "--target",
+                host.circuitAddresses().get(0),
+                "--protocol",
+                "/test/sink",
+                "--streams",
+                "" + STREAMS,
+                "--bytes",
+                "" + BYTES,
+                "--chunk",
+                "500");
         assertReceivedExactly(sink, JsPeer.field(result, "peerId"), true, result);
     }
 }

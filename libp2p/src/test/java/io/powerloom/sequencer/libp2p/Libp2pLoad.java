@@ -23,11 +23,21 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Libp2pLoad {
     /** What a run measured. */
-    record Result(long sent, long received, double seconds, double ratePerSecond, double p50Ms, double p99Ms,
-                  double maxMs, long bytesIn, int streams, double cpuMicrosPerMessage) {
+    record Result(
+            long sent,
+            long received,
+            double seconds,
+            double ratePerSecond,
+            double p50Ms,
+            double p99Ms,
+            double maxMs,
+            long bytesIn,
+            int streams,
+            double cpuMicrosPerMessage) {
         @Override
         public String toString() {
-            return String.format("%d streams: sent %d, received %d msgs in %.1f s = %.0f msg/s; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d bytes in; JVM CPU %.1f us/msg (sender + receiver)",
+            return String.format(
+                    "%d streams: sent %d, received %d msgs in %.1f s = %.0f msg/s; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d bytes in; JVM CPU %.1f us/msg (sender + receiver)",
                     streams, sent, received, seconds, ratePerSecond, p50Ms, p99Ms, maxMs, bytesIn, cpuMicrosPerMessage);
         }
     }
@@ -35,7 +45,8 @@ final class Libp2pLoad {
     private static final int WARMUP_SECONDS = Integer.getInteger("libp2p.load.warmup", 3);
 
     private static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
@@ -52,7 +63,10 @@ final class Libp2pLoad {
             this.messageSize = messageSize;
         }
 
-        @Override public void onOpen(StreamContext s) { state.put(s.id(), new long[2]); }
+        @Override
+        public void onOpen(StreamContext s) {
+            state.put(s.id(), new long[2]);
+        }
 
         @Override
         public void onData(StreamContext s, ByteBuf data) {
@@ -92,10 +106,19 @@ final class Libp2pLoad {
         }
     }
 
-    static Result run(Libp2pHost sinkHost, Sink sink, String target, int connections, int streamsPerConnection,
-                      int ratePerSecond, int seconds, int messageSize) throws Exception {
+    static Result run(
+            Libp2pHost sinkHost,
+            Sink sink,
+            String target,
+            int connections,
+            int streamsPerConnection,
+            int ratePerSecond,
+            int seconds,
+            int messageSize)
+            throws Exception {
         List<Libp2pHost> dialers = new ArrayList<>();
-        Libp2pHost dialer = Libp2pHost.builder().eventLoopThreads(1).build().start().get();
+        Libp2pHost dialer =
+                Libp2pHost.builder().eventLoopThreads(1).build().start().get();
         dialers.add(dialer);
         List<OutboundStream> streams = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
@@ -117,21 +140,25 @@ final class Libp2pLoad {
         long measureFromNs = startNs + TimeUnit.SECONDS.toNanos(WARMUP_SECONDS);
         long endNs = measureFromNs + TimeUnit.SECONDS.toNanos(seconds);
         int total = ratePerSecond * (seconds + WARMUP_SECONDS);
-        ScheduledFuture<?> ticker = loop.scheduleAtFixedRate(() -> {
-            long now = System.nanoTime();
-            if (now > endNs) {
-                return;
-            }
-            long due = Math.min((now - startNs) * ratePerSecond / 1_000_000_000L + perTick, total);
-            while (sent.get() < due) {
-                OutboundStream s = streams.get(next[0]++ % streams.size());
-                ByteBuf m = s.eventLoop() == loop ? loopAlloc(s, messageSize) : null;
-                m.writeLong(System.nanoTime());
-                m.writeBytes(filler, 8, messageSize - 8);
-                s.write(m);
-                sent.incrementAndGet();
-            }
-        }, 0, 10, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> ticker = loop.scheduleAtFixedRate(
+                () -> {
+                    long now = System.nanoTime();
+                    if (now > endNs) {
+                        return;
+                    }
+                    long due = Math.min((now - startNs) * ratePerSecond / 1_000_000_000L + perTick, total);
+                    while (sent.get() < due) {
+                        OutboundStream s = streams.get(next[0]++ % streams.size());
+                        ByteBuf m = s.eventLoop() == loop ? loopAlloc(s, messageSize) : null;
+                        m.writeLong(System.nanoTime());
+                        m.writeBytes(filler, 8, messageSize - 8);
+                        s.write(m);
+                        sent.incrementAndGet();
+                    }
+                },
+                0,
+                10,
+                TimeUnit.MILLISECONDS);
         while (System.nanoTime() < measureFromNs) {
             Thread.sleep(10);
         }
@@ -154,8 +181,16 @@ final class Libp2pLoad {
         int n = (int) Math.min(sink.latencyCount.get(), sink.latencies.length);
         long[] lat = Arrays.copyOf(sink.latencies, n);
         Arrays.sort(lat);
-        Result r = new Result(sent.get(), received, window, receivedInWindow / window,
-                pct(lat, 0.50), pct(lat, 0.99), n == 0 ? 0 : lat[n - 1] / 1e6, sinkHost.stats().bytesIn(), streams.size(),
+        Result r = new Result(
+                sent.get(),
+                received,
+                window,
+                receivedInWindow / window,
+                pct(lat, 0.50),
+                pct(lat, 0.99),
+                n == 0 ? 0 : lat[n - 1] / 1e6,
+                sinkHost.stats().bytesIn(),
+                streams.size(),
                 receivedInWindow == 0 ? 0 : cpu / 1000.0 / receivedInWindow);
         for (Libp2pHost d : dialers) {
             d.close();

@@ -22,8 +22,11 @@ class Libp2pThroughputITCase {
                 .listen("/ip4/127.0.0.1/tcp/0")
                 .handle("/bench", sink)
                 .eventLoopThreads(1)
-                .build().start().get(10, TimeUnit.SECONDS)) {
-            Libp2pLoad.Result r = Libp2pLoad.run(host, sink, host.listenAddresses().get(0), 20, 50, TARGET_RATE, SECONDS, 500);
+                .build()
+                .start()
+                .get(10, TimeUnit.SECONDS)) {
+            Libp2pLoad.Result r =
+                    Libp2pLoad.run(host, sink, host.listenAddresses().get(0), 20, 50, TARGET_RATE, SECONDS, 500);
             System.out.println("libp2p load (direct TCP): " + r);
             assertThat(r.streams()).isEqualTo(1000);
             assertThat(r.received()).isEqualTo(r.sent());
@@ -38,16 +41,26 @@ class Libp2pThroughputITCase {
      */
     @Test
     void handshakeRate() throws Exception {
-        try (Libp2pHost host = Libp2pHost.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1)
-                .build().start().get(10, TimeUnit.SECONDS)) {
+        try (Libp2pHost host = Libp2pHost.builder()
+                .listen("/ip4/127.0.0.1/tcp/0")
+                .eventLoopThreads(1)
+                .build()
+                .start()
+                .get(10, TimeUnit.SECONDS)) {
             for (String type : new String[] {"Ed25519", "secp256k1"}) {
-                try (Libp2pHost client = Libp2pHost.builder().eventLoopThreads(1)
-                        .identity(type.equals("Ed25519") ? io.powerloom.sequencer.libp2p.crypto.Keys.generateEd25519()
-                                : io.powerloom.sequencer.libp2p.crypto.Keys.generateSecp256k1())
-                        .build().start().get()) {
+                try (Libp2pHost client = Libp2pHost.builder()
+                        .eventLoopThreads(1)
+                        .identity(
+                                type.equals("Ed25519")
+                                        ? io.powerloom.sequencer.libp2p.crypto.Keys.generateEd25519()
+                                        : io.powerloom.sequencer.libp2p.crypto.Keys.generateSecp256k1())
+                        .build()
+                        .start()
+                        .get()) {
                     int total = 300;
                     java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(16);
-                    java.util.List<java.util.concurrent.CompletableFuture<Connection>> all = new java.util.ArrayList<>();
+                    java.util.List<java.util.concurrent.CompletableFuture<Connection>> all =
+                            new java.util.ArrayList<>();
                     long start = System.nanoTime();
                     for (int i = 0; i < total; i++) {
                         inFlight.acquire();
@@ -57,7 +70,8 @@ class Libp2pThroughputITCase {
                         f.get(30, TimeUnit.SECONDS);
                     }
                     double rate = total / ((System.nanoTime() - start) / 1e9);
-                    System.out.printf("libp2p handshakes (%s client): %.0f connections/s (both ends in one JVM)%n", type, rate);
+                    System.out.printf(
+                            "libp2p handshakes (%s client): %.0f connections/s (both ends in one JVM)%n", type, rate);
                     assertThat(host.stats().openConnections()).isEqualTo(total);
                     assertThat(rate).isGreaterThan(20);
                     for (java.util.concurrent.CompletableFuture<Connection> f : all) {
@@ -87,13 +101,16 @@ class Libp2pThroughputITCase {
                     .relay(relayAddr)
                     .handle("/bench", sink)
                     .eventLoopThreads(1)
-                    .build().start().get(10, TimeUnit.SECONDS)) {
+                    .build()
+                    .start()
+                    .get(10, TimeUnit.SECONDS)) {
                 long deadline = System.currentTimeMillis() + 30_000;
                 while (host.circuitAddresses().isEmpty() && System.currentTimeMillis() < deadline) {
                     Thread.sleep(20);
                 }
                 int rate = Integer.getInteger("libp2p.load.relayRate", 10_000);
-                Libp2pLoad.Result r = Libp2pLoad.run(host, sink, host.circuitAddresses().get(0), 20, 50, rate, SECONDS, 500);
+                Libp2pLoad.Result r =
+                        Libp2pLoad.run(host, sink, host.circuitAddresses().get(0), 20, 50, rate, SECONDS, 500);
                 System.out.println("libp2p load (through js relay): " + r);
                 assertThat(r.streams()).isEqualTo(1000);
                 assertThat(r.received()).isEqualTo(r.sent());

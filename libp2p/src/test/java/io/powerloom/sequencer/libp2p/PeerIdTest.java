@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Peer ids against vectors computed by js-libp2p ({@code src/test/js/peer-id-vectors.mjs}). */
 class PeerIdTest {
@@ -29,7 +29,8 @@ class PeerIdTest {
             json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         Matcher m = Pattern.compile("\\{\\s*\"type\": \"([^\"]+)\",\\s*\"privateKey\": \"([0-9a-f]+)\",\\s*"
-                + "\"publicKey\": \"([0-9a-f]+)\",\\s*\"peerId\": \"([^\"]+)\",\\s*\"cid\": \"([^\"]+)\"").matcher(json);
+                        + "\"publicKey\": \"([0-9a-f]+)\",\\s*\"peerId\": \"([^\"]+)\",\\s*\"cid\": \"([^\"]+)\"")
+                .matcher(json);
         List<Vector> out = new ArrayList<>();
         while (m.find()) {
             out.add(new Vector(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)));
@@ -61,18 +62,23 @@ class PeerIdTest {
 
     @Test
     void prefixesByKeyType() {
-        assertThat(PeerId.fromPublicKey(Keys.generateEd25519().publicKey()).toString()).startsWith("12D3Koo");
-        assertThat(PeerId.fromPublicKey(Keys.generateSecp256k1().publicKey()).toString()).startsWith("16Uiu2");
+        assertThat(PeerId.fromPublicKey(Keys.generateEd25519().publicKey()).toString())
+                .startsWith("12D3Koo");
+        assertThat(PeerId.fromPublicKey(Keys.generateSecp256k1().publicKey()).toString())
+                .startsWith("16Uiu2");
     }
 
     @Test
     void rejectsGarbageWithTypedErrors() {
         assertThatThrownBy(() -> PeerId.fromString("")).isInstanceOf(Libp2pException.class);
-        assertThatThrownBy(() -> PeerId.fromString("12D3KooW0OIl")).isInstanceOf(Libp2pException.class)
+        assertThatThrownBy(() -> PeerId.fromString("12D3KooW0OIl"))
+                .isInstanceOf(Libp2pException.class)
                 .hasMessageContaining("base58");
-        assertThatThrownBy(() -> PeerId.fromString("3mJr7AoUXx2Wqd")).isInstanceOf(Libp2pException.class)
+        assertThatThrownBy(() -> PeerId.fromString("3mJr7AoUXx2Wqd"))
+                .isInstanceOf(Libp2pException.class)
                 .hasMessageContaining("multihash");
         assertThatThrownBy(() -> Keys.decodePrivateKey(new byte[] {0x08, 0x07, 0x12, 0x00}))
-                .isInstanceOf(Libp2pException.class).hasMessageContaining("unknown key type");
+                .isInstanceOf(Libp2pException.class)
+                .hasMessageContaining("unknown key type");
     }
 }

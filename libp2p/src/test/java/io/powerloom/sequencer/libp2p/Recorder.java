@@ -61,7 +61,8 @@ final class Recorder implements StreamHandler {
         if (!reset) {
             stream.close();
         }
-        futures.get(stream.id()).complete(new Received(stream, buffers.get(stream.id()).toByteArray(), reset));
+        futures.get(stream.id())
+                .complete(new Received(stream, buffers.get(stream.id()).toByteArray(), reset));
     }
 
     static byte[] pattern(int n, int seed) {

@@ -25,11 +25,14 @@ public final class ManagedProcess implements AutoCloseable {
     private static final Set<ManagedProcess> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (ManagedProcess p : RUNNING) {
-                p.process.destroyForcibly();
-            }
-        }, "managed-process-reaper"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (ManagedProcess p : RUNNING) {
+                                p.process.destroyForcibly();
+                            }
+                        },
+                        "managed-process-reaper"));
     }
 
     private final String name;
@@ -98,7 +101,8 @@ public final class ManagedProcess implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " not ready after " + timeout + "; last log lines:\n" + logTail(40));
+                throw new IllegalStateException(
+                        name + " not ready after " + timeout + "; last log lines:\n" + logTail(40));
             }
             try {
                 Thread.sleep(50);

@@ -34,17 +34,19 @@ public final class NodeScript implements AutoCloseable {
     private NodeScript(Process process, Path log) {
         this.process = process;
         this.log = log;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        }, "node-script-stdout");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            lines.add(line);
+                        }
+                    } catch (IOException ignored) {
+                        // process ended
+                    }
+                },
+                "node-script-stdout");
         reader.setDaemon(true);
         reader.start();
     }
@@ -62,7 +64,10 @@ public final class NodeScript implements AutoCloseable {
         cmd.addAll(args);
         Path log = Files.createTempFile("js-" + script.replace(".mjs", "") + "-", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(log.toFile());
-        pb.environment().put("POWERLOOM_NODE_MODULES", NodeTools.dir().resolve("node_modules").toString());
+        pb.environment()
+                .put(
+                        "POWERLOOM_NODE_MODULES",
+                        NodeTools.dir().resolve("node_modules").toString());
         return new NodeScript(pb.start(), log);
     }
 

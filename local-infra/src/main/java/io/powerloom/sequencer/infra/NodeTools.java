@@ -54,7 +54,8 @@ public final class NodeTools {
 
     private static Path requireInstalled(Path dir) {
         if (!Files.isDirectory(dir.resolve("node_modules"))) {
-            throw new IllegalStateException(dir + "/node_modules is missing: run `npm ci` there (the Maven build does)");
+            throw new IllegalStateException(
+                    dir + "/node_modules is missing: run `npm ci` there (the Maven build does)");
         }
         return dir;
     }

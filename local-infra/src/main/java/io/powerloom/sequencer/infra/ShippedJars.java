@@ -20,15 +20,18 @@ public final class ShippedJars {
      * Our own classes in a {@code load}, {@code bench} or {@code jmh_generated} package, or named like a load driver
      * or benchmark ({@code *LoadDriver}, {@code *Benchmark}, {@code Local*Load}); and JMH itself.
      */
-    static final Pattern LOAD_OR_BENCHMARK = Pattern.compile(
-            "io/powerloom/.*/(load|bench|jmh_generated)/.*"
-                    + "|io/powerloom/(.*/)?([A-Za-z0-9]*LoadDriver|[A-Za-z0-9]*Benchmark|Local[A-Za-z0-9]*Load)([$.].*)?"
-                    + "|org/openjdk/jmh/.*");
+    static final Pattern LOAD_OR_BENCHMARK = Pattern.compile("io/powerloom/.*/(load|bench|jmh_generated)/.*"
+            + "|io/powerloom/(.*/)?([A-Za-z0-9]*LoadDriver|[A-Za-z0-9]*Benchmark|Local[A-Za-z0-9]*Load)([$.].*)?"
+            + "|org/openjdk/jmh/.*");
 
     /** The entries of {@code jar} that are load drivers or benchmarks (empty for a clean production jar). */
     public static List<String> loadOrBenchmarkEntries(Path jar) {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            return zip.stream().map(ZipEntry::getName).filter(ShippedJars::isLoadOrBenchmark).sorted().toList();
+            return zip.stream()
+                    .map(ZipEntry::getName)
+                    .filter(ShippedJars::isLoadOrBenchmark)
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the jar " + jar, e);
         }

@@ -2,8 +2,6 @@ package io.powerloom.sequencer.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +10,7 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /**
  * A component must not outlive the JVM that started it, even when that JVM dies without running shutdown hooks
@@ -36,12 +35,17 @@ class NoOrphansITCase {
                     Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                     "-D" + NodeTools.DIR_PROPERTY + "=" + NodeTools.dir(),
                     "-Djava.io.tmpdir=" + dir,
-                    "-cp", System.getProperty("java.class.path"),
-                    OrphanMaker.class.getName(), component, dir.resolve("work").toString());
-            Process parent = new ProcessBuilder(command).redirectErrorStream(true).start();
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    OrphanMaker.class.getName(),
+                    component,
+                    dir.resolve("work").toString());
+            Process parent =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             long childPid = -1;
             StringBuilder output = new StringBuilder();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     output.append(line).append('\n');
@@ -60,7 +64,8 @@ class NoOrphansITCase {
             }
             boolean stillAlive = child.map(ProcessHandle::isAlive).orElse(false);
             child.ifPresent(ProcessHandle::destroyForcibly); // never leave it behind, even when the check fails
-            assertThat(stillAlive).as("%s process %d still alive %d s after its parent died", component, childPid, stopSeconds)
+            assertThat(stillAlive)
+                    .as("%s process %d still alive %d s after its parent died", component, childPid, stopSeconds)
                     .isFalse();
         } finally {
             TempDirs.deleteRecursively(dir);

@@ -2,7 +2,6 @@ package io.powerloom.sequencer.infra;
 
 import io.powerloom.sequencer.infra.ipfs.IpfsNode;
 import io.powerloom.sequencer.infra.kafka.KafkaBroker;
-
 import java.nio.file.Path;
 
 /**

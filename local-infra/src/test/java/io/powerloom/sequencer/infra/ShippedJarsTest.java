@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +38,8 @@ class ShippedJarsTest {
                 "org/apache/kafka/clients/producer/KafkaProducer.class",
                 "org/apache/flink/connector/kafka/source/KafkaSource.class");
         Path jar = dir.resolve("x.jar");
-        try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(jar);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             for (String name : production) {
                 zip.putNextEntry(new ZipEntry(name));
                 zip.closeEntry();

@@ -44,8 +44,13 @@ public final class EpochReleaser implements AutoCloseable {
      * @param firstBegin the first source-chain block of the first epoch
      * @param onRelease  told about every release (on the releaser's thread)
      */
-    public EpochReleaser(PowerloomProtocolState contract, String dataMarket, int epochSize, long firstBegin,
-                         Duration interval, Consumer<Release> onRelease) {
+    public EpochReleaser(
+            PowerloomProtocolState contract,
+            String dataMarket,
+            int epochSize,
+            long firstBegin,
+            Duration interval,
+            Consumer<Release> onRelease) {
         if (epochSize < 1 || firstBegin < 0 || interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("epochSize >= 1, firstBegin >= 0 and a positive interval required");
         }
@@ -72,19 +77,34 @@ public final class EpochReleaser implements AutoCloseable {
         long begin = nextBegin.get();
         long end = begin + epochSize - 1;
         try {
-            TransactionReceipt r = contract.releaseEpoch(dataMarket, BigInteger.valueOf(begin), BigInteger.valueOf(end)).send();
+            TransactionReceipt r = contract.releaseEpoch(dataMarket, BigInteger.valueOf(begin), BigInteger.valueOf(end))
+                    .send();
             if (!r.isStatusOK()) {
-                LOG.warn("releaseEpoch({}, {}) reverted in {}: {}", begin, end, r.getTransactionHash(), r.getRevertReason());
+                LOG.warn(
+                        "releaseEpoch({}, {}) reverted in {}: {}",
+                        begin,
+                        end,
+                        r.getTransactionHash(),
+                        r.getRevertReason());
                 return null;
             }
-            List<PowerloomProtocolState.EpochReleasedEventResponse> events = PowerloomProtocolState.getEpochReleasedEvents(r);
+            List<PowerloomProtocolState.EpochReleasedEventResponse> events =
+                    PowerloomProtocolState.getEpochReleasedEvents(r);
             if (events.isEmpty()) {
-                LOG.warn("releaseEpoch({}, {}) emitted no EpochReleased event (tx {})", begin, end, r.getTransactionHash());
+                LOG.warn(
+                        "releaseEpoch({}, {}) emitted no EpochReleased event (tx {})",
+                        begin,
+                        end,
+                        r.getTransactionHash());
                 return null;
             }
             nextBegin.set(end + 1);
             released.incrementAndGet();
-            Release rel = new Release(events.get(0).epochId.longValue(), begin, end, r.getTransactionHash(),
+            Release rel = new Release(
+                    events.get(0).epochId.longValue(),
+                    begin,
+                    end,
+                    r.getTransactionHash(),
                     r.getBlockNumber().longValue());
             onRelease.accept(rel);
             return rel;

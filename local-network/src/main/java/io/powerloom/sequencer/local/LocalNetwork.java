@@ -102,6 +102,7 @@ public final class LocalNetwork implements AutoCloseable {
     private NodeServiceProcess bootstrap;
     /** The gossipsub topic prefix and rendezvous of the local network. */
     static final String GOSSIP_PREFIX = "/powerloom/snapshot-submissions";
+
     static final String GOSSIP_RENDEZVOUS = "powerloom-local-network";
     private IngestBridge bridge;
     private JobClient job;
@@ -149,8 +150,11 @@ public final class LocalNetwork implements AutoCloseable {
         say("starting the local network in " + data + " (logs: " + data.resolve("logs/local-network.log") + ")");
 
         // the broker JVM takes longest: start it while the chain, IPFS and the relay come up
-        CompletableFuture<KafkaBroker> kafkaStarting = CompletableFuture.supplyAsync(
-                () -> KafkaBroker.builder(data.resolve("kafka")).maxHeap("384m").build().start());
+        CompletableFuture<KafkaBroker> kafkaStarting =
+                CompletableFuture.supplyAsync(() -> KafkaBroker.builder(data.resolve("kafka"))
+                        .maxHeap("384m")
+                        .build()
+                        .start());
         try {
             startChain(data);
             ipfs = IpfsNode.start(data.resolve("ipfs"));
@@ -172,33 +176,64 @@ public final class LocalNetwork implements AutoCloseable {
         startJob(data);
         startQueryService(data);
 
-        progress = new ProgressPrinter(kafka.bootstrapServers(), Topics.FINALIZED, Topics.BATCHES, Topics.REJECTED,
-                BRIDGE_REJECTS_TOPIC, Topics.SLOT_COUNTS, this::say, startedAtMs);
+        progress = new ProgressPrinter(
+                kafka.bootstrapServers(),
+                Topics.FINALIZED,
+                Topics.BATCHES,
+                Topics.REJECTED,
+                BRIDGE_REJECTS_TOPIC,
+                Topics.SLOT_COUNTS,
+                this::say,
+                startedAtMs);
         progress.start();
         track("progress printer", progress);
 
-        SimulatedSubmissions subs = new SimulatedSubmissions(new Eip712Domain(CHAIN_ID, deployment.contractAddress()),
-                DATA_MARKET, options.slots(), options.fullNodes(), options.projects(), options.faultyShare());
-        fleet = new SnapshotterFleet(web3j, deployment.contractAddress(), DATA_MARKET, relay.multiaddr(),
-                bridge.host().listenAddresses().get(0), bridge.host().peerId().toString(), subs, options.slots(), options.windowSeconds(),
-                deployment.deployBlock().longValue(), options.seed());
+        SimulatedSubmissions subs = new SimulatedSubmissions(
+                new Eip712Domain(CHAIN_ID, deployment.contractAddress()),
+                DATA_MARKET,
+                options.slots(),
+                options.fullNodes(),
+                options.projects(),
+                options.faultyShare());
+        fleet = new SnapshotterFleet(
+                web3j,
+                deployment.contractAddress(),
+                DATA_MARKET,
+                relay.multiaddr(),
+                bridge.host().listenAddresses().get(0),
+                bridge.host().peerId().toString(),
+                subs,
+                options.slots(),
+                options.windowSeconds(),
+                deployment.deployBlock().longValue(),
+                options.seed());
         fleet.withGossip(new SnapshotterFleet.GossipTarget(bootstrap.multiaddr(), GOSSIP_RENDEZVOUS, GOSSIP_PREFIX));
         track("snapshotter nodes", fleet);
         fleet.start();
         say("submit paths: " + fleet.nodesByPath() + " (gossipsub only, /collect only, both)");
-        say(options.slots() + " snapshotter nodes connected (" + fleet.directNodes() + " /collect nodes directly to the bridge, "
+        say(options.slots() + " snapshotter nodes connected (" + fleet.directNodes()
+                + " /collect nodes directly to the bridge, "
                 + "the other /collect nodes through the relay; " + options.fullNodes() + " full nodes, "
                 + options.projects() + " projects, faulty share " + options.faultyShare() + ")");
 
-        PowerloomProtocolState asEpochManager = ProtocolStateDeployer.load(deployment.contractAddress(), web3j,
-                Credentials.create(anvil.privateKey(0)), CHAIN_ID);
-        releaser = new EpochReleaser(asEpochManager, DATA_MARKET, EPOCH_SIZE, 1, options.epochInterval(),
-                r -> say("epoch " + r.epochId() + " released: source blocks " + r.begin() + ".." + r.end()
-                        + " (block " + r.blockNumber() + ", tx " + r.txHash() + ")"));
+        PowerloomProtocolState asEpochManager = ProtocolStateDeployer.load(
+                deployment.contractAddress(), web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID);
+        releaser = new EpochReleaser(
+                asEpochManager,
+                DATA_MARKET,
+                EPOCH_SIZE,
+                1,
+                options.epochInterval(),
+                r -> say("epoch " + r.epochId() + " released: source blocks " + r.begin() + ".." + r.end() + " (block "
+                        + r.blockNumber() + ", tx " + r.txHash() + ")"));
         track("epoch releaser", releaser);
         releaser.start();
-        say(String.format(Locale.ROOT, "all components up in %.1f s; an epoch every %d s, window %d s. Ctrl-C stops everything.",
-                (System.currentTimeMillis() - startedAtMs) / 1000.0, options.epochInterval().toSeconds(), options.windowSeconds()));
+        say(String.format(
+                Locale.ROOT,
+                "all components up in %.1f s; an epoch every %d s, window %d s. Ctrl-C stops everything.",
+                (System.currentTimeMillis() - startedAtMs) / 1000.0,
+                options.epochInterval().toSeconds(),
+                options.windowSeconds()));
         if (query != null) {
             say("open the explorer: " + queryUrl() + "/explorer/");
         }
@@ -239,7 +274,8 @@ public final class LocalNetwork implements AutoCloseable {
             track("Kafka broker", k);
             return k;
         } catch (java.util.concurrent.CompletionException e) {
-            throw new IllegalStateException("Kafka broker did not start: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Kafka broker did not start: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -262,8 +298,8 @@ public final class LocalNetwork implements AutoCloseable {
         }
         // deploy on automine (fast), then a block a second like a real protocol chain
         ProtocolStateDeployer deployer = new ProtocolStateDeployer(web3j, owner, CHAIN_ID);
-        DataMarketConfig market = new DataMarketConfig(DATA_MARKET, EPOCH_SIZE, options.windowSeconds(), BATCH_WINDOW_BLOCKS,
-                owner.getAddress(), sequencers);
+        DataMarketConfig market = new DataMarketConfig(
+                DATA_MARKET, EPOCH_SIZE, options.windowSeconds(), BATCH_WINDOW_BLOCKS, owner.getAddress(), sequencers);
         deployment = deployer.deploy(market, 1, snapshotters);
         // a short day, so that day ends and their eligible nodes and final counts show within minutes
         deployer.setEpochsInADay(deployment.contract(), market, options.epochsADay());
@@ -272,7 +308,8 @@ public final class LocalNetwork implements AutoCloseable {
         anvil.rpc().call("evm_setIntervalMining", 1);
         say("Anvil up: RPC " + anvil.rpcUrl() + " (chain id " + CHAIN_ID + ", a block a second); protocol state "
                 + deployment.contractAddress() + " (block " + deployment.deployBlock() + "), data market " + DATA_MARKET
-                + ", " + options.slots() + " slots registered, a day of " + options.epochsADay() + " epochs, daily quota "
+                + ", " + options.slots() + " slots registered, a day of " + options.epochsADay()
+                + " epochs, daily quota "
                 + options.dailyQuota());
     }
 
@@ -282,7 +319,8 @@ public final class LocalNetwork implements AutoCloseable {
         try (Admin admin = Admin.create(p)) {
             List<NewTopic> topics = List.of(
                     new NewTopic(Topics.SUBMISSIONS, 4, (short) 1),
-                    new NewTopic(Topics.PROTOCOL_CHAIN, 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
+                    new NewTopic(Topics.PROTOCOL_CHAIN, 1, (short) 1)
+                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                     new NewTopic(Topics.SLOTS, 1, (short) 1)
                             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                     new NewTopic(Topics.FINALIZED, 2, (short) 1),
@@ -296,7 +334,10 @@ public final class LocalNetwork implements AutoCloseable {
                     admin.createTopics(List.of(t)).all().get(60, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e);
+                        throw new IllegalStateException(
+                                "cannot create topic " + t.name() + ": "
+                                        + e.getCause().getMessage(),
+                                e);
                     }
                 }
             }
@@ -337,25 +378,27 @@ public final class LocalNetwork implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (bridge.host().circuitAddresses().isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the bridge got no reservation on the relay: " + bridge.host().reservations());
+                throw new IllegalStateException("the bridge got no reservation on the relay: "
+                        + bridge.host().reservations());
             }
             sleep(100);
         }
-        say("ingest bridge up: peer " + bridge.host().peerId() + ", reachable at " + bridge.host().circuitAddresses().get(0)
+        say("ingest bridge up: peer " + bridge.host().peerId() + ", reachable at "
+                + bridge.host().circuitAddresses().get(0)
                 + "; health http://127.0.0.1:" + bridge.httpPort() + "/healthz, metrics http://127.0.0.1:"
                 + bridge.httpPort() + "/metrics");
 
         // slot registrations go to the compacted slots topic and, for the job, to the protocol-chain topic
-        ChainWatcher watcher = new ChainWatcher(ChainWatcherConfig.builder(anvil.rpcUrl(), deployment.contractAddress(),
-                        kafka.bootstrapServers())
-                .startBlock(deployment.deployBlock().longValue())
-                .confirmations(1)
-                .pollInterval(Duration.ofMillis(500))
-                .rpcTimeout(Duration.ofSeconds(5))
-                .chainTopic(Topics.PROTOCOL_CHAIN)
-                .slotsTopic(Topics.SLOTS)
-                .transactionalId("local-chain-watcher")
-                .build());
+        ChainWatcher watcher = new ChainWatcher(
+                ChainWatcherConfig.builder(anvil.rpcUrl(), deployment.contractAddress(), kafka.bootstrapServers())
+                        .startBlock(deployment.deployBlock().longValue())
+                        .confirmations(1)
+                        .pollInterval(Duration.ofMillis(500))
+                        .rpcTimeout(Duration.ofSeconds(5))
+                        .chainTopic(Topics.PROTOCOL_CHAIN)
+                        .slotsTopic(Topics.SLOTS)
+                        .transactionalId("local-chain-watcher")
+                        .build());
         watcher.start();
         track("chain watcher", watcher);
         say("chain watcher following " + deployment.contractAddress() + " from block " + deployment.deployBlock());
@@ -373,7 +416,9 @@ public final class LocalNetwork implements AutoCloseable {
         conf.set(RestOptions.PORT, webPort);
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, flink.resolve("checkpoints").toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                flink.resolve("checkpoints").toUri().toString());
         conf.set(CoreOptions.TMP_DIRS, flink.resolve("tmp").toString());
         conf.set(WebOptions.TMP_DIR, flink.resolve("web").toString());
         conf.set(WebOptions.UPLOAD_DIR, flink.resolve("upload").toString());
@@ -418,8 +463,9 @@ public final class LocalNetwork implements AutoCloseable {
         c.put("sequencer.batch.size", Integer.toString(options.batchSize()));
         // snapshotter accounting on the short day: periodic counts four times a day, the day's end once its last
         // windows have closed
-        long windowEpochs = (options.windowSeconds() * 1000L + options.epochInterval().toMillis() - 1)
-                / options.epochInterval().toMillis();
+        long windowEpochs =
+                (options.windowSeconds() * 1000L + options.epochInterval().toMillis() - 1)
+                        / options.epochInterval().toMillis();
         c.put("sequencer.accounting.enabled", "true");
         c.put("sequencer.accounting.update-every-epochs", Integer.toString(Math.max(1, options.epochsADay() / 4)));
         c.put("sequencer.accounting.final-delay-epochs", Long.toString(windowEpochs + 1));
@@ -438,19 +484,25 @@ public final class LocalNetwork implements AutoCloseable {
     }
 
     private void awaitJobRunning(Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(webUrl() + "/jobs/overview"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(webUrl() + "/jobs/overview"))
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 last = r.statusCode() + " " + r.body();
                 if (r.statusCode() == 200 && r.body().contains("\"state\":\"RUNNING\"")) {
                     return;
                 }
                 if (job.getJobStatus().get(5, TimeUnit.SECONDS).isGloballyTerminalState()) {
-                    throw new IllegalStateException("the Flink job ended at start: " + job.getJobStatus().get());
+                    throw new IllegalStateException("the Flink job ended at start: "
+                            + job.getJobStatus().get());
                 }
             } catch (IOException e) {
                 last = e.toString();
@@ -606,7 +658,8 @@ public final class LocalNetwork implements AutoCloseable {
             System.exit(2);
             return;
         }
-        Consumer<String> console = line -> System.out.printf(Locale.ROOT, "%tT  %s%n", System.currentTimeMillis(), line);
+        Consumer<String> console =
+                line -> System.out.printf(Locale.ROOT, "%tT  %s%n", System.currentTimeMillis(), line);
         CountDownLatch stopped = new CountDownLatch(1);
         LocalNetwork net = new LocalNetwork(options, console);
         // Ctrl-C / SIGTERM: stop everything in order on a normal thread first, then exit (the JVM's shutdown hooks,
@@ -618,7 +671,8 @@ public final class LocalNetwork implements AutoCloseable {
         };
         for (String signal : List.of("INT", "TERM")) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(stopAndExit, "local-network-stop").start());
+                sun.misc.Signal.handle(
+                        new sun.misc.Signal(signal), s -> new Thread(stopAndExit, "local-network-stop").start());
             } catch (IllegalArgumentException e) {
                 // the signal cannot be handled here: the shutdown hook below still stops everything
             }

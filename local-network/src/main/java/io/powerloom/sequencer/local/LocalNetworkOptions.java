@@ -24,9 +24,21 @@ import java.util.Map;
  * @param epochsADay     epochs in a day of the data market (snapshotter accounting: a short day shows day ends soon)
  * @param dailyQuota     the market's daily snapshot quota (submissions a slot needs in a day to be eligible)
  */
-public record LocalNetworkOptions(int slots, int projects, int fullNodes, double faultyShare, int windowSeconds,
-                                  Duration epochInterval, Duration duration, int webPort, int batchSize, int parallelism,
-                                  Path dataDir, long seed, int epochsADay, long dailyQuota) {
+public record LocalNetworkOptions(
+        int slots,
+        int projects,
+        int fullNodes,
+        double faultyShare,
+        int windowSeconds,
+        Duration epochInterval,
+        Duration duration,
+        int webPort,
+        int batchSize,
+        int parallelism,
+        Path dataDir,
+        long seed,
+        int epochsADay,
+        long dailyQuota) {
     /** Projects per epoch of a slot that is not a full node (the production per-slot limit is 2). */
     public static final int LIGHT_NODE_PROJECTS = 2;
 
@@ -54,7 +66,8 @@ public record LocalNetworkOptions(int slots, int projects, int fullNodes, double
 
     /** Usage text: every option with its default. */
     public static String usage() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "usage: LocalNetwork [options]",
                 "  --slots N            simulated snapshotter slots (default 10)",
                 "  --projects N         projects shared by the slots (default 20)",
@@ -115,7 +128,8 @@ public record LocalNetworkOptions(int slots, int projects, int fullNodes, double
                 integer(v, "full-nodes", Math.max(0, slots - 2)),
                 decimal(v, "faulty-share", 0.05),
                 window,
-                v.containsKey("epoch-interval") ? duration("epoch-interval", v.get("epoch-interval"))
+                v.containsKey("epoch-interval")
+                        ? duration("epoch-interval", v.get("epoch-interval"))
                         : Duration.ofSeconds(window + 5L),
                 v.containsKey("duration") ? duration("duration", v.get("duration")) : null,
                 integer(v, "web-port", 8081),
@@ -147,7 +161,8 @@ public record LocalNetworkOptions(int slots, int projects, int fullNodes, double
      */
     public static Duration duration(String option, String text) {
         try {
-            return io.powerloom.sequencer.bridge.BridgeConfig.parseDuration(text, java.time.temporal.ChronoUnit.SECONDS);
+            return io.powerloom.sequencer.bridge.BridgeConfig.parseDuration(
+                    text, java.time.temporal.ChronoUnit.SECONDS);
         } catch (NumberFormatException e) {
             throw new OptionsException(option, "not a duration (e.g. 500ms, 150s, 3m): '" + text + "'");
         }

@@ -68,8 +68,13 @@ public final class NodeServiceProcess implements AutoCloseable {
         Path script = copyScript(dir, name + ".mjs");
         copyScript(dir, SHARED_SCRIPT);
         int port = FreePorts.next();
-        List<String> command = List.of(NodeTools.node().toString(), script.toString(),
-                "--modules", NodeTools.dir().resolve("node_modules").toString(), "--port", Integer.toString(port));
+        List<String> command = List.of(
+                NodeTools.node().toString(),
+                script.toString(),
+                "--modules",
+                NodeTools.dir().resolve("node_modules").toString(),
+                "--port",
+                Integer.toString(port));
         Path log = dir.resolve(name + ".log");
         ManagedProcess p = ManagedProcess.start(name + ":" + port, command, dir, log);
         try {
@@ -95,7 +100,8 @@ public final class NodeServiceProcess implements AutoCloseable {
         Path script = dir.resolve(file);
         try (InputStream in = NodeServiceProcess.class.getResourceAsStream("js/" + file)) {
             if (in == null) {
-                throw new IllegalStateException(file + " is missing from the classpath (io/powerloom/sequencer/local/js)");
+                throw new IllegalStateException(
+                        file + " is missing from the classpath (io/powerloom/sequencer/local/js)");
             }
             Files.createDirectories(dir);
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);

@@ -68,8 +68,15 @@ public final class ProgressPrinter implements AutoCloseable {
      * @param out         receives every console line (e.g. {@code System.out::println})
      * @param startedAtMs when the network started (the first committed batch is reported relative to it)
      */
-    public ProgressPrinter(String bootstrapServers, String finalizedTopic, String batchesTopic, String rejectedTopic,
-                           String bridgeRejectsTopic, String slotCountsTopic, Consumer<String> out, long startedAtMs) {
+    public ProgressPrinter(
+            String bootstrapServers,
+            String finalizedTopic,
+            String batchesTopic,
+            String rejectedTopic,
+            String bridgeRejectsTopic,
+            String slotCountsTopic,
+            Consumer<String> out,
+            long startedAtMs) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -137,7 +144,8 @@ public final class ProgressPrinter implements AutoCloseable {
                 // one poll can hold several batches of an epoch from different partitions: print them in order
                 List<ConsumerRecord<String, byte[]>> ordered = new ArrayList<>();
                 records.forEach(ordered::add);
-                ordered.sort(java.util.Comparator.comparing((ConsumerRecord<String, byte[]> r) -> r.topic().equals(batchesTopic))
+                ordered.sort(java.util.Comparator.comparing(
+                                (ConsumerRecord<String, byte[]> r) -> r.topic().equals(batchesTopic))
                         .thenComparing(r -> r.topic().equals(batchesTopic) ? batchOrder(r.key()) : ""));
                 List<JsonNode> counts = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> r : ordered) {
@@ -157,8 +165,8 @@ public final class ProgressPrinter implements AutoCloseable {
                     if (!touched.contains(epoch)) {
                         pendingEpochs.remove(epoch);
                         int[] c = finalizedPerEpoch.get(epoch);
-                        out.accept("epoch " + epoch + " finalized: " + c[0] + " projects (" + c[1] + " unfinalized), rejected: "
-                                + rejectedOfEpoch(epoch));
+                        out.accept("epoch " + epoch + " finalized: " + c[0] + " projects (" + c[1]
+                                + " unfinalized), rejected: " + rejectedOfEpoch(epoch));
                     }
                 }
             }
@@ -179,21 +187,29 @@ public final class ProgressPrinter implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         Map<String, List<JsonNode>> byTx = new java.util.LinkedHashMap<>();
         for (JsonNode n : records) {
-            String status = n.path("status").asText().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            String status =
+                    n.path("status").asText().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
             if ("dayEligible".equals(n.path("type").asText())) {
-                lines.add("day " + n.path("day").asText() + ": " + n.path("eligibleNodes").asText() + " eligible nodes (quota "
-                        + n.path("quota").asText() + "), " + status + " at epoch " + n.path("epochId").asText() + ": tx="
-                        + n.path("txHash").asText("-") + (n.has("detail") ? " " + n.get("detail").asText() : ""));
+                lines.add("day " + n.path("day").asText() + ": "
+                        + n.path("eligibleNodes").asText() + " eligible nodes (quota "
+                        + n.path("quota").asText() + "), " + status + " at epoch "
+                        + n.path("epochId").asText() + ": tx="
+                        + n.path("txHash").asText("-")
+                        + (n.has("detail") ? " " + n.get("detail").asText() : ""));
                 continue;
             }
-            String group = n.path("day").asText() + "|" + n.path("kind").asText() + "|" + n.path("epochId").asText() + "|"
-                    + n.path("status").asText() + "|" + n.path("txHash").asText("-");
+            String group = n.path("day").asText() + "|" + n.path("kind").asText() + "|"
+                    + n.path("epochId").asText() + "|" + n.path("status").asText() + "|"
+                    + n.path("txHash").asText("-");
             byTx.computeIfAbsent(group, k -> new ArrayList<>()).add(n);
         }
         for (List<JsonNode> g : byTx.values()) {
             g.sort(java.util.Comparator.comparingLong(n -> n.path("slotId").asLong()));
             JsonNode first = g.get(0);
-            String status = first.path("status").asText().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            String status = first.path("status")
+                    .asText()
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', ' ');
             long min = Long.MAX_VALUE;
             long max = Long.MIN_VALUE;
             for (JsonNode n : g) {
@@ -202,8 +218,10 @@ public final class ProgressPrinter implements AutoCloseable {
             }
             boolean fin = "FINAL".equals(first.path("kind").asText());
             lines.add("day " + first.path("day").asText() + (fin ? " final" : " periodic") + " counts " + status
-                    + " at epoch " + first.path("epochId").asText() + ": slots " + first.path("slotId").asText() + ".."
-                    + g.get(g.size() - 1).path("slotId").asText() + " (" + g.size() + " slots, counts " + min + ".." + max
+                    + " at epoch " + first.path("epochId").asText() + ": slots "
+                    + first.path("slotId").asText() + ".."
+                    + g.get(g.size() - 1).path("slotId").asText() + " (" + g.size() + " slots, counts " + min + ".."
+                    + max
                     + ") tx=" + first.path("txHash").asText("-")
                     + (first.has("detail") ? " " + first.get("detail").asText() : ""));
         }
@@ -233,13 +251,16 @@ public final class ProgressPrinter implements AutoCloseable {
             String reason = n.path("reason").asText("UNKNOWN");
             rejectedTotals.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
             if (n.has("epochId")) {
-                rejectedPerEpoch.computeIfAbsent(n.get("epochId").asLong(), k -> new ConcurrentHashMap<>())
+                rejectedPerEpoch
+                        .computeIfAbsent(n.get("epochId").asLong(), k -> new ConcurrentHashMap<>())
                         .merge(reason, 1, Integer::sum);
             }
         } else if (r.topic().equals(bridgeRejectsTopic)) {
-            rejectedTotals.computeIfAbsent("bridge:" + n.path("reason").asText("unknown"), k -> new AtomicLong()).incrementAndGet();
-            out.accept("bridge rejected a submission from " + n.path("peerId").asText() + ": " + n.path("reason").asText()
-                    + " (" + n.path("detail").asText() + ")");
+            rejectedTotals
+                    .computeIfAbsent("bridge:" + n.path("reason").asText("unknown"), k -> new AtomicLong())
+                    .incrementAndGet();
+            out.accept("bridge rejected a submission from " + n.path("peerId").asText() + ": "
+                    + n.path("reason").asText() + " (" + n.path("detail").asText() + ")");
         } else if (r.topic().equals(batchesTopic)) {
             long epoch = n.get("epochId").asLong();
             String status = n.path("status").asText();
@@ -249,21 +270,26 @@ public final class ProgressPrinter implements AutoCloseable {
                     committedBatches.incrementAndGet();
                     if (firstCommitAtMs == 0) {
                         firstCommitAtMs = System.currentTimeMillis();
-                        out.accept(String.format(java.util.Locale.ROOT, "first batch committed %.1f s after start",
+                        out.accept(String.format(
+                                java.util.Locale.ROOT,
+                                "first batch committed %.1f s after start",
                                 (firstCommitAtMs - startedAtMs) / 1000.0));
                     }
                 }
                 out.accept("batch " + (index + 1) + "/" + n.path("batchCount").asInt() + " of epoch " + epoch + " "
-                        + status.toLowerCase(java.util.Locale.ROOT) + ": cid=" + n.path("batchCid").asText()
+                        + status.toLowerCase(java.util.Locale.ROOT) + ": cid="
+                        + n.path("batchCid").asText()
                         + " tx=" + n.path("txHash").asText("-")
-                        + (n.has("commitLatencyMs") ? " (" + n.get("commitLatencyMs").asLong() + " ms after window close)" : "")
+                        + (n.has("commitLatencyMs")
+                                ? " (" + n.get("commitLatencyMs").asLong() + " ms after window close)"
+                                : "")
                         + (n.has("detail") ? " " + n.get("detail").asText() : ""));
             } else {
                 if ("COMMITTED".equals(status) || "ALREADY_DONE".equals(status)) {
                     completedEpochs.incrementAndGet();
                 }
-                out.accept("epoch " + epoch + " completed: tx=" + n.path("txHash").asText("-")
-                        + ("COMMITTED".equals(status) ? "" : " (" + status + ")"));
+                out.accept("epoch " + epoch + " completed: tx="
+                        + n.path("txHash").asText("-") + ("COMMITTED".equals(status) ? "" : " (" + status + ")"));
             }
         }
     }

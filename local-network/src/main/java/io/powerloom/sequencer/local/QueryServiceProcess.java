@@ -43,7 +43,8 @@ final class QueryServiceProcess implements AutoCloseable {
             Path file = target.resolve("runtime-classpath.txt");
             if (Files.isDirectory(target.resolve("classes")) && Files.isRegularFile(file)) {
                 try {
-                    return target.resolve("classes") + java.io.File.pathSeparator
+                    return target.resolve("classes")
+                            + java.io.File.pathSeparator
                             + Files.readString(file, StandardCharsets.UTF_8).trim();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -59,33 +60,47 @@ final class QueryServiceProcess implements AutoCloseable {
         Path config = dir.resolve("query.properties");
         try {
             Files.createDirectories(dir);
-            Files.writeString(config, String.join("\n",
-                    "kafka.bootstrap.servers=" + bootstrapServers,
-                    "kafka.application.id=local-query",
-                    "state.dir=" + dir.resolve("state"),
-                    "http.listen=127.0.0.1:" + port,
-                    "explorer.cid.url=",
-                    "") , StandardCharsets.UTF_8);
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "kafka.bootstrap.servers=" + bootstrapServers,
+                            "kafka.application.id=local-query",
+                            "state.dir=" + dir.resolve("state"),
+                            "http.listen=127.0.0.1:" + port,
+                            "explorer.cid.url=",
+                            ""),
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ManagedProcess p = ManagedProcess.start("query service", List.of(java, "-Xmx512m",
-                "-Djava.io.tmpdir=" + dir, "-cp", classpath, MAIN, config.toString()), dir, dir.resolve("query.log"));
+        ManagedProcess p = ManagedProcess.start(
+                "query service",
+                List.of(java, "-Xmx512m", "-Djava.io.tmpdir=" + dir, "-cp", classpath, MAIN, config.toString()),
+                dir,
+                dir.resolve("query.log"));
         String url = "http://127.0.0.1:" + port;
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try {
-            p.awaitReady(() -> {
-                try {
-                    return http.send(HttpRequest.newBuilder(URI.create(url + "/health")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                } catch (IOException e) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }, timeout);
+            p.awaitReady(
+                    () -> {
+                        try {
+                            return http.send(
+                                                    HttpRequest.newBuilder(URI.create(url + "/health"))
+                                                            .build(),
+                                                    HttpResponse.BodyHandlers.discarding())
+                                            .statusCode()
+                                    == 200;
+                        } catch (IOException e) {
+                            return false;
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return false;
+                        }
+                    },
+                    timeout);
         } catch (RuntimeException e) {
             p.close();
             throw e;

@@ -52,8 +52,8 @@ public final class SimulatedSubmissions {
     private final int projects;
     private final double faultyShare;
 
-    public SimulatedSubmissions(Eip712Domain domain, String dataMarket, int slots, int fullNodes, int projects,
-                                double faultyShare) {
+    public SimulatedSubmissions(
+            Eip712Domain domain, String dataMarket, int slots, int fullNodes, int projects, double faultyShare) {
         this.domain = domain;
         this.dataMarket = dataMarket.toLowerCase(Locale.ROOT);
         this.slots = slots;
@@ -79,7 +79,8 @@ public final class SimulatedSubmissions {
 
     /** The CID every honest node computes for a project in an epoch (CIDv1 raw leaves of a small snapshot). */
     public static String snapshotCid(long epochId, String projectId) {
-        return Cid.rawLeavesV1(("{\"epoch\":" + epochId + ",\"project\":\"" + projectId + "\"}").getBytes(StandardCharsets.UTF_8));
+        return Cid.rawLeavesV1(
+                ("{\"epoch\":" + epochId + ",\"project\":\"" + projectId + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Whether {@code slotId} is a full node (exempt from the per-slot limit). */
@@ -119,7 +120,8 @@ public final class SimulatedSubmissions {
      * @param headNumber the latest protocol-chain block the node knows ({@code deadline} = it + {@code deadlineBuffer})
      * @param headHash   that block's hash (the {@code header} field)
      */
-    public List<Planned> plan(long slotId, long epochId, long headNumber, String headHash, long deadlineBuffer, Random rnd) {
+    public List<Planned> plan(
+            long slotId, long epochId, long headNumber, String headHash, long deadlineBuffer, Random rnd) {
         if (slotId < 1 || slotId > slots) {
             throw new IllegalArgumentException("slot " + slotId + " is not one of 1.." + slots);
         }
@@ -137,20 +139,27 @@ public final class SimulatedSubmissions {
     }
 
     /** One submission of {@code slotId} for {@code projectId} with the given fault. */
-    public Planned build(long slotId, long epochId, String projectId, long deadline, String headHash, Fault fault, Random rnd) {
+    public Planned build(
+            long slotId, long epochId, String projectId, long deadline, String headHash, Fault fault, Random rnd) {
         String id = new UUID(rnd.nextLong(), rnd.nextLong()).toString();
         String cid = snapshotCid(epochId, projectId);
         byte[] json;
         switch (fault) {
-            case MALFORMED -> json = ("{\"signature\":\"00\",\"header\":\"" + headHash + "\",\"dataMarket\":\"" + dataMarket
-                    + "\",\"nodeVersion\":\"local-network\"}").getBytes(StandardCharsets.UTF_8);
-            case FORGED_SIGNATURE -> json = signed(new Request(slotId, deadline, cid, epochId, projectId),
-                    Keccak256.hash(("forger-" + rnd.nextLong()).getBytes(StandardCharsets.UTF_8)), headHash);
+            case MALFORMED ->
+                json = ("{\"signature\":\"00\",\"header\":\"" + headHash + "\",\"dataMarket\":\"" + dataMarket
+                                + "\",\"nodeVersion\":\"local-network\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+            case FORGED_SIGNATURE ->
+                json = signed(
+                        new Request(slotId, deadline, cid, epochId, projectId),
+                        Keccak256.hash(("forger-" + rnd.nextLong()).getBytes(StandardCharsets.UTF_8)),
+                        headHash);
             case UNREGISTERED_SLOT -> {
                 long wrong = UNREGISTERED_SLOT_BASE + slotId;
                 json = signed(new Request(wrong, deadline, cid, epochId, projectId), snapshotterKey(slotId), headHash);
             }
-            default -> json = signed(new Request(slotId, deadline, cid, epochId, projectId), snapshotterKey(slotId), headHash);
+            default ->
+                json = signed(new Request(slotId, deadline, cid, epochId, projectId), snapshotterKey(slotId), headHash);
         }
         byte[] frame = new byte[36 + json.length];
         System.arraycopy(id.getBytes(StandardCharsets.US_ASCII), 0, frame, 0, 36);
@@ -161,6 +170,7 @@ public final class SimulatedSubmissions {
     private byte[] signed(Request r, byte[] key, String headHash) {
         byte[] sig = Secp256k1.sign(key, Eip712.digest(domain, r));
         // local collectors send the signature as hex without 0x
-        return SubmissionCodec.toGoJson(new SnapshotSubmission(r, Hex.encode(sig), headHash, dataMarket, "local-network"));
+        return SubmissionCodec.toGoJson(
+                new SnapshotSubmission(r, Hex.encode(sig), headHash, dataMarket, "local-network"));
     }
 }

@@ -1,22 +1,21 @@
 package io.powerloom.sequencer.local;
 
+import io.netty.buffer.Unpooled;
+import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
+import io.powerloom.sequencer.contracts.PowerloomProtocolState;
+import io.powerloom.sequencer.libp2p.Connection;
+import io.powerloom.sequencer.libp2p.Libp2pHost;
+import io.powerloom.sequencer.libp2p.OutboundStream;
 import io.powerloom.sequencer.libp2p.PeerId;
 import io.powerloom.sequencer.libp2p.crypto.Keys;
 import io.powerloom.sequencer.libp2p.crypto.PrivateKey;
 import io.powerloom.sequencer.libp2p.kad.KadDht;
 import io.powerloom.sequencer.libp2p.pubsub.GossipSub;
 import io.powerloom.sequencer.libp2p.pubsub.GossipSubParams;
-import java.nio.charset.StandardCharsets;
-
-import io.netty.buffer.Unpooled;
-import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
-import io.powerloom.sequencer.libp2p.Connection;
-import io.powerloom.sequencer.libp2p.Libp2pHost;
-import io.powerloom.sequencer.libp2p.OutboundStream;
-import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.local.SimulatedSubmissions.Fault;
 import io.powerloom.sequencer.local.SimulatedSubmissions.Planned;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -84,7 +83,9 @@ public final class SnapshotterFleet implements AutoCloseable {
 
     /** How a node submits. */
     public enum SubmitPath {
-        COLLECT, GOSSIP, BOTH;
+        COLLECT,
+        GOSSIP,
+        BOTH;
 
         /** Slot 3k: gossipsub only; 3k+1: {@code /collect} only; 3k+2: both (all {@code /collect} without gossip). */
         public static SubmitPath of(long slotId, boolean gossipEnabled) {
@@ -132,9 +133,18 @@ public final class SnapshotterFleet implements AutoCloseable {
      * @param bridgePeerId  the ingest bridge's peer ID
      * @param fromBlock     first block to look for releases in (the deployment block)
      */
-    public SnapshotterFleet(Web3j web3j, String contractAddress, String dataMarket, String relayAddress,
-                            String directAddress, String bridgePeerId,
-                            SimulatedSubmissions submissions, int slots, int windowSeconds, long fromBlock, long seed) {
+    public SnapshotterFleet(
+            Web3j web3j,
+            String contractAddress,
+            String dataMarket,
+            String relayAddress,
+            String directAddress,
+            String bridgePeerId,
+            SimulatedSubmissions submissions,
+            int slots,
+            int windowSeconds,
+            long fromBlock,
+            long seed) {
         this.web3j = web3j;
         this.contractAddress = contractAddress;
         this.dataMarket = dataMarket.toLowerCase(Locale.ROOT);
@@ -186,16 +196,22 @@ public final class SnapshotterFleet implements AutoCloseable {
     }
 
     private void countDistinct(long epoch, Fault fault) {
-        distinctPerEpoch.computeIfAbsent(epoch, k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(fault, k -> new AtomicLong()).incrementAndGet();
+        distinctPerEpoch
+                .computeIfAbsent(epoch, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(fault, k -> new AtomicLong())
+                .incrementAndGet();
     }
 
     private void count(long epoch, Fault fault, String channel) {
         sent.get(fault).incrementAndGet();
-        sentPerEpoch.computeIfAbsent(epoch, k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(fault, k -> new AtomicLong()).incrementAndGet();
-        sentByChannel.computeIfAbsent(channel, k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(fault, k -> new AtomicLong()).incrementAndGet();
+        sentPerEpoch
+                .computeIfAbsent(epoch, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(fault, k -> new AtomicLong())
+                .incrementAndGet();
+        sentByChannel
+                .computeIfAbsent(channel, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(fault, k -> new AtomicLong())
+                .incrementAndGet();
     }
 
     /** Copies written so far through {@code channel} ({@code collect} or {@code gossip}), by fault kind. */
@@ -233,8 +249,10 @@ public final class SnapshotterFleet implements AutoCloseable {
             if (head < nextLogBlock) {
                 return;
             }
-            EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(nextLogBlock)),
-                    DefaultBlockParameter.valueOf(BigInteger.valueOf(head)), contractAddress);
+            EthFilter filter = new EthFilter(
+                    DefaultBlockParameter.valueOf(BigInteger.valueOf(nextLogBlock)),
+                    DefaultBlockParameter.valueOf(BigInteger.valueOf(head)),
+                    contractAddress);
             filter.addSingleTopic(EventEncoder.encode(PowerloomProtocolState.EPOCHRELEASED_EVENT));
             EthLog logs = web3j.ethGetLogs(filter).send();
             if (logs.hasError()) {
@@ -264,7 +282,9 @@ public final class SnapshotterFleet implements AutoCloseable {
     }
 
     private void onRelease(long epoch) throws Exception {
-        EthBlock.Block head = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock();
+        EthBlock.Block head = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+                .send()
+                .getBlock();
         long headNumber = head.getNumber().longValue();
         long deadlineBuffer = 2L * windowSeconds + 10;
         for (Node n : nodes) {
@@ -275,7 +295,8 @@ public final class SnapshotterFleet implements AutoCloseable {
             for (Planned p : planned) {
                 long delayMs;
                 synchronized (rnd) {
-                    delayMs = p.fault() == Fault.LATE ? (windowSeconds + 6) * 1000L + rnd.nextInt(2000)
+                    delayMs = p.fault() == Fault.LATE
+                            ? (windowSeconds + 6) * 1000L + rnd.nextInt(2000)
                             : 300 + rnd.nextInt(Math.max(1, Math.min(3000, windowSeconds * 200)));
                 }
                 scheduler.schedule(() -> n.send(epoch, p), delayMs, TimeUnit.MILLISECONDS);
@@ -326,7 +347,9 @@ public final class SnapshotterFleet implements AutoCloseable {
             this.target = slotId % 2 == 0 ? directTarget : relayedTarget;
             this.path = path;
             PrivateKey key = Keys.generateEd25519();
-            Libp2pHost.Builder b = Libp2pHost.builder().identity(key).eventLoopThreads(1)
+            Libp2pHost.Builder b = Libp2pHost.builder()
+                    .identity(key)
+                    .eventLoopThreads(1)
                     .agentVersion("local-network-snapshotter/" + slotId);
             this.gossip = path.gossip() ? new GossipSub(key, GossipSubParams.powerloom()) : null;
             if (gossip != null) {
@@ -369,7 +392,9 @@ public final class SnapshotterFleet implements AutoCloseable {
                         gossip.connect(addrs.get(0)).get(20, TimeUnit.SECONDS);
                         long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                         while (System.nanoTime() < until) {
-                            if (gossip.topicPeers(topic).get(5, TimeUnit.SECONDS).contains(PeerId.fromString(bridgePeerId))) {
+                            if (gossip.topicPeers(topic)
+                                    .get(5, TimeUnit.SECONDS)
+                                    .contains(PeerId.fromString(bridgePeerId))) {
                                 gossipReady = true;
                                 return;
                             }
@@ -379,21 +404,27 @@ public final class SnapshotterFleet implements AutoCloseable {
                     Thread.sleep(500); // the bridge has not advertised yet
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("snapshotter " + slotId + ": interrupted while joining the mesh", e);
+                    throw new IllegalStateException(
+                            "snapshotter " + slotId + ": interrupted while joining the mesh", e);
                 } catch (Exception e) {
                     last = e;
                     LOG.warn("snapshotter {}: joining the gossipsub mesh failed, retrying: {}", slotId, e.toString());
                 }
             }
-            throw new IllegalStateException("snapshotter " + slotId + " found no bridge through the rendezvous "
-                    + gossipTarget.rendezvous() + (closed ? " (closed)" : ": " + last), last);
+            throw new IllegalStateException(
+                    "snapshotter " + slotId + " found no bridge through the rendezvous " + gossipTarget.rendezvous()
+                            + (closed ? " (closed)" : ": " + last),
+                    last);
         }
 
         /** The snapshotters' 10-second heartbeat: epoch 0, no submissions, on {@code {prefix}/0}. */
         void heartbeat() {
             if (gossip != null && gossipReady && !closed) {
-                gossip.publish(gossipTarget.topicPrefix() + "/0", ("{\"epoch_id\":0,\"submissions\":null,"
-                        + "\"snapshotter_id\":\"" + host.peerId() + "\",\"signature\":null}").getBytes(StandardCharsets.UTF_8));
+                gossip.publish(
+                        gossipTarget.topicPrefix() + "/0",
+                        ("{\"epoch_id\":0,\"submissions\":null," + "\"snapshotter_id\":\"" + host.peerId()
+                                        + "\",\"signature\":null}")
+                                .getBytes(StandardCharsets.UTF_8));
             }
         }
 
@@ -405,7 +436,9 @@ public final class SnapshotterFleet implements AutoCloseable {
                     streams.clear();
                     connection = host.dial(target).get(20, TimeUnit.SECONDS);
                     for (int i = 0; i < STREAMS_PER_NODE; i++) {
-                        streams.add(connection.openStream(CollectProtocolHandler.PROTOCOL).get(20, TimeUnit.SECONDS));
+                        streams.add(connection
+                                .openStream(CollectProtocolHandler.PROTOCOL)
+                                .get(20, TimeUnit.SECONDS));
                     }
                     return;
                 } catch (InterruptedException e) {
@@ -422,17 +455,21 @@ public final class SnapshotterFleet implements AutoCloseable {
                     }
                 }
             }
-            throw new IllegalStateException("snapshotter " + slotId + " cannot reach the bridge at " + target
-                    + (closed ? " (closed)" : ": " + last), last);
+            throw new IllegalStateException(
+                    "snapshotter " + slotId + " cannot reach the bridge at " + target
+                            + (closed ? " (closed)" : ": " + last),
+                    last);
         }
 
         synchronized void send(long epoch, Planned p) {
             if (path.gossip()) {
                 // the envelope carries the submission's JSON (the /collect frame without its 36-character UUID)
                 String json = new String(p.frame(), 36, p.frame().length - 36, StandardCharsets.UTF_8);
-                gossip.publish(gossipTarget.topicPrefix() + (epoch == 0 ? "/0" : "/all"),
+                gossip.publish(
+                        gossipTarget.topicPrefix() + (epoch == 0 ? "/0" : "/all"),
                         ("{\"epoch_id\":" + epoch + ",\"submissions\":[" + json + "],\"snapshotter_id\":\""
-                                + host.peerId() + "\",\"signature\":null}").getBytes(StandardCharsets.UTF_8));
+                                        + host.peerId() + "\",\"signature\":null}")
+                                .getBytes(StandardCharsets.UTF_8));
                 count(epoch, p.fault(), "gossip");
                 countDistinct(epoch, p.fault());
                 if (!path.collect()) {

@@ -34,22 +34,49 @@ class ExplorerBrowserITCase {
 
     @Test
     void showsEpochsBatchesAndSlotsOfARunningNetwork() throws Exception {
-        assertThat(new File(CHROMIUM)).as("Debian's chromium (apt-get install chromium chromium-driver)").exists();
+        assertThat(new File(CHROMIUM))
+                .as("Debian's chromium (apt-get install chromium chromium-driver)")
+                .exists();
         assertThat(new File(DRIVER)).as("Debian's chromium-driver").exists();
         LocalNetworkOptions options = LocalNetworkOptions.parse(new String[] {
-                "--slots", "4", "--full-nodes", "3", "--projects", "6", "--batch-size", "4", "--window-seconds", "8",
-                "--epoch-interval", "10s", "--faulty-share", "0.2", "--web-port", "0", "--parallelism", "1",
-                "--data-dir", Path.of("target/explorer-it").toString()});
+            "--slots",
+            "4",
+            "--full-nodes",
+            "3",
+            "--projects",
+            "6",
+            "--batch-size",
+            "4",
+            "--window-seconds",
+            "8",
+            "--epoch-interval",
+            "10s",
+            "--faulty-share",
+            "0.2",
+            "--web-port",
+            "0",
+            "--parallelism",
+            "1",
+            "--data-dir",
+            Path.of("target/explorer-it").toString()
+        });
         Path profile = TempDirs.create("chromium-profile-");
         try (LocalNetwork net = LocalNetwork.start(options, line -> System.out.println("[local-network] " + line))) {
             assertThat(net.queryUrl()).as("query service started").isNotNull();
             ChromeOptions chrome = new ChromeOptions();
             chrome.setBinary(CHROMIUM);
-            chrome.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update",
+            chrome.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-background-networking",
+                    "--disable-component-update",
                     "--user-data-dir=" + profile.toAbsolutePath());
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
-                    .usingAnyFreePort().build();
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(new File(DRIVER))
+                    .usingAnyFreePort()
+                    .build();
             WebDriver browser = new ChromeDriver(service, chrome);
             try {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));
@@ -57,7 +84,8 @@ class ExplorerBrowserITCase {
                 assertThat(browser.getTitle()).isEqualTo("Sequencer explorer");
 
                 // epochs appear, and more appear while the page stays open (live updates)
-                wait.until(b -> !b.findElements(By.cssSelector("#epochs tr[data-epoch]")).isEmpty());
+                wait.until(b -> !b.findElements(By.cssSelector("#epochs tr[data-epoch]"))
+                        .isEmpty());
                 int first = newestEpoch(browser);
                 wait.until(b -> newestEpoch(b) > first);
 
@@ -65,8 +93,10 @@ class ExplorerBrowserITCase {
                 wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                         .until(b -> b.findElements(By.cssSelector("#epochs tr[data-epoch='1']")).stream()
                                 .anyMatch(r -> r.getText().contains("COMMITTED")));
-                browser.findElement(By.cssSelector("#epochs tr[data-epoch='1'] a")).click();
-                wait.until(b -> b.findElements(By.cssSelector("#batches tr.batch")).size() == 2);
+                browser.findElement(By.cssSelector("#epochs tr[data-epoch='1'] a"))
+                        .click();
+                wait.until(
+                        b -> b.findElements(By.cssSelector("#batches tr.batch")).size() == 2);
                 List<String> onChain = batchCidsOnChain(net, 1);
                 String page = browser.findElement(By.id("batches")).getText();
                 for (String cid : onChain) {
@@ -76,7 +106,8 @@ class ExplorerBrowserITCase {
 
                 // a batch page: its CID and transaction
                 // (the chain lists an epoch's batches in the order their commits were mined, the page by index)
-                String rowCid = browser.findElement(By.cssSelector("#batches tr.batch .cid")).getText();
+                String rowCid = browser.findElement(By.cssSelector("#batches tr.batch .cid"))
+                        .getText();
                 assertThat(onChain).contains(rowCid);
                 browser.findElement(By.cssSelector("#batches tr.batch a")).click();
                 wait.until(b -> b.findElements(By.id("batchcid")).size() == 1);
@@ -90,12 +121,20 @@ class ExplorerBrowserITCase {
                 String slotId = slot.getText();
                 slot.click();
                 wait.until(b -> b.getCurrentUrl().contains("#/slot/" + slotId + "/1")
-                        && !b.findElements(By.cssSelector("#submissions td.fate")).isEmpty());
+                        && !b.findElements(By.cssSelector("#submissions td.fate"))
+                                .isEmpty());
                 assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Slot " + slotId);
                 assertThat(browser.findElements(By.cssSelector("#submissions td.fate")))
                         .extracting(WebElement::getText)
-                        .allMatch(f -> List.of("batched", "rejected", "replaced", "discarded", "unfinalized",
-                                "finalized", "pending").contains(f));
+                        .allMatch(f -> List.of(
+                                        "batched",
+                                        "rejected",
+                                        "replaced",
+                                        "discarded",
+                                        "unfinalized",
+                                        "finalized",
+                                        "pending")
+                                .contains(f));
             } finally {
                 browser.quit();
             }
@@ -116,15 +155,15 @@ class ExplorerBrowserITCase {
     private static List<String> batchCidsOnChain(LocalNetwork net, long epoch) throws Exception {
         Web3j web3j = Web3j.build(new HttpService(net.rpcUrl()));
         try {
-            PowerloomProtocolState contract = ProtocolStateDeployer.load(net.contractAddress(), web3j,
-                    Credentials.create("0x" + "11".repeat(32)), LocalNetwork.CHAIN_ID);
+            PowerloomProtocolState contract = ProtocolStateDeployer.load(
+                    net.contractAddress(), web3j, Credentials.create("0x" + "11".repeat(32)), LocalNetwork.CHAIN_ID);
             @SuppressWarnings("unchecked")
-            List<Object> cids = contract.epochIdToBatchCids(LocalNetwork.DATA_MARKET, BigInteger.valueOf(epoch)).send();
+            List<Object> cids = contract.epochIdToBatchCids(LocalNetwork.DATA_MARKET, BigInteger.valueOf(epoch))
+                    .send();
             assertThat(cids).hasSize(2);
             return cids.stream().map(String::valueOf).toList();
         } finally {
             web3j.shutdown();
         }
     }
-
 }

@@ -40,9 +40,27 @@ class LocalNetworkITCase {
     @Test
     void runsEndToEndAndStopsEverything() throws Exception {
         LocalNetworkOptions options = LocalNetworkOptions.parse(new String[] {
-                "--slots", "4", "--full-nodes", "3", "--projects", "6", "--batch-size", "4", "--window-seconds", "10",
-                "--epoch-interval", "12s", "--faulty-share", "0.2", "--web-port", "0", "--parallelism", "1",
-                "--data-dir", Path.of("target/local-network-it").toString()});
+            "--slots",
+            "4",
+            "--full-nodes",
+            "3",
+            "--projects",
+            "6",
+            "--batch-size",
+            "4",
+            "--window-seconds",
+            "10",
+            "--epoch-interval",
+            "12s",
+            "--faulty-share",
+            "0.2",
+            "--web-port",
+            "0",
+            "--parallelism",
+            "1",
+            "--data-dir",
+            Path.of("target/local-network-it").toString()
+        });
         List<String> console = Collections.synchronizedList(new ArrayList<>());
         long t0 = System.currentTimeMillis();
         LocalNetwork net = LocalNetwork.start(options, line -> {
@@ -57,30 +75,49 @@ class LocalNetworkITCase {
             // wait for two completed epochs and some rejections
             long deadline = System.currentTimeMillis() + Duration.ofSeconds(120).toMillis();
             while (System.currentTimeMillis() < deadline
-                    && (net.progress().completedEpochs() < 2 || net.progress().rejectedTotals().isEmpty())) {
+                    && (net.progress().completedEpochs() < 2
+                            || net.progress().rejectedTotals().isEmpty())) {
                 Thread.sleep(500);
             }
-            System.out.printf("first committed batch %.1f s after start; sent %s; rejected %s%n",
-                    (net.progress().firstCommitAtMs() - t0) / 1000.0, net.fleet().sent(), net.progress().rejectedTotals());
-            assertThat(net.progress().completedEpochs()).as("completed epochs; console:\n%s", String.join("\n", console))
+            System.out.printf(
+                    "first committed batch %.1f s after start; sent %s; rejected %s%n",
+                    (net.progress().firstCommitAtMs() - t0) / 1000.0,
+                    net.fleet().sent(),
+                    net.progress().rejectedTotals());
+            assertThat(net.progress().completedEpochs())
+                    .as("completed epochs; console:\n%s", String.join("\n", console))
                     .isGreaterThanOrEqualTo(2);
-            // both paths of a local collector: /collect nodes of even slots dial the bridge directly, those of odd slots
+            // both paths of a local collector: /collect nodes of even slots dial the bridge directly, those of odd
+            // slots
             // through the relay (gossipsub-only nodes do not use /collect)
-            assertThat(net.fleet().directNodes()).as("/collect nodes dialing directly").isGreaterThanOrEqualTo(1);
-            assertThat(net.fleet().relayedNodes()).as("/collect nodes dialing through the relay").isGreaterThanOrEqualTo(1);
-            assertThat(net.bridge().host().stats().relayedConnections()).as("relayed connections")
+            assertThat(net.fleet().directNodes())
+                    .as("/collect nodes dialing directly")
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(net.fleet().relayedNodes())
+                    .as("/collect nodes dialing through the relay")
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(net.bridge().host().stats().relayedConnections())
+                    .as("relayed connections")
                     .isEqualTo((int) net.fleet().relayedNodes());
-            assertThat(net.bridge().host().stats().openConnections()).as("all connections").isGreaterThanOrEqualTo(4);
+            assertThat(net.bridge().host().stats().openConnections())
+                    .as("all connections")
+                    .isGreaterThanOrEqualTo(4);
 
-            // on chain: epoch 1's batches are there, with the CIDs honest snapshotters computed, and the epoch is closed
+            // on chain: epoch 1's batches are there, with the CIDs honest snapshotters computed, and the epoch is
+            // closed
             Web3j web3j = Web3j.build(new HttpService(net.rpcUrl()));
             try {
-                PowerloomProtocolState contract = ProtocolStateDeployer.load(net.contractAddress(), web3j,
-                        Credentials.create("0x" + "11".repeat(32)), LocalNetwork.CHAIN_ID);
+                PowerloomProtocolState contract = ProtocolStateDeployer.load(
+                        net.contractAddress(),
+                        web3j,
+                        Credentials.create("0x" + "11".repeat(32)),
+                        LocalNetwork.CHAIN_ID);
                 String market = LocalNetwork.DATA_MARKET;
                 for (long epoch = 1; epoch <= 2; epoch++) {
                     BigInteger e = BigInteger.valueOf(epoch);
-                    assertThat(contract.batchSubmissionsCompleted(market, e).send()).as("epoch %d completed", epoch).isTrue();
+                    assertThat(contract.batchSubmissionsCompleted(market, e).send())
+                            .as("epoch %d completed", epoch)
+                            .isTrue();
                     @SuppressWarnings("unchecked")
                     List<Object> cids = contract.epochIdToBatchCids(market, e).send();
                     assertThat(cids).as("batch CIDs of epoch %d", epoch).hasSize(2); // 6 projects, 4 per batch
@@ -94,20 +131,26 @@ class LocalNetworkITCase {
             } finally {
                 web3j.shutdown();
             }
-            assertThat(console).anyMatch(l -> l.matches("batch 1/2 of epoch 1 committed: cid=baf\\S+ tx=0x[0-9a-f]{64}.*"));
+            assertThat(console)
+                    .anyMatch(l -> l.matches("batch 1/2 of epoch 1 committed: cid=baf\\S+ tx=0x[0-9a-f]{64}.*"));
             assertThat(console).anyMatch(l -> l.matches("epoch 1 completed: tx=0x[0-9a-f]{64}"));
             assertThat(console).anyMatch(l -> l.startsWith("epoch 1 finalized: 6 projects (0 unfinalized)"));
 
             // every planted fault of epochs 1 and 2 was rejected for its reason, and nothing else was
             long waitUntil = System.currentTimeMillis() + 30_000;
-            while (System.currentTimeMillis() < waitUntil && !(faultsMatch(net, 1) && faultsMatch(net, 2) && malformedMatch(net))) {
+            while (System.currentTimeMillis() < waitUntil
+                    && !(faultsMatch(net, 1) && faultsMatch(net, 2) && malformedMatch(net))) {
                 Thread.sleep(500);
             }
             long planted = 0;
             for (long epoch = 1; epoch <= 2; epoch++) {
-                Map<String, Integer> expected = expectedRejections(net.fleet().sent(epoch), net.fleet().sentDistinct(epoch));
-                planted += expected.values().stream().mapToInt(Integer::intValue).sum();
-                assertThat(net.progress().rejectedOfEpoch(epoch)).as("rejections of epoch %d", epoch).isEqualTo(expected);
+                Map<String, Integer> expected =
+                        expectedRejections(net.fleet().sent(epoch), net.fleet().sentDistinct(epoch));
+                planted +=
+                        expected.values().stream().mapToInt(Integer::intValue).sum();
+                assertThat(net.progress().rejectedOfEpoch(epoch))
+                        .as("rejections of epoch %d", epoch)
+                        .isEqualTo(expected);
             }
             assertThat(planted).as("faults planted in epochs 1 and 2").isPositive();
             assertThat(net.progress().rejectedTotals().getOrDefault("bridge:missing_field", 0L))
@@ -115,11 +158,17 @@ class LocalNetworkITCase {
             assertThat(net.progress().rejectedTotals().getOrDefault("bridge:gossip_missing_field", 0L))
                     .isEqualTo(net.fleet().sentVia("gossip").getOrDefault(Fault.MALFORMED, 0L));
             // slot 3 publishes by gossipsub only, slot 2 by both paths, slots 1 and 4 by /collect only
-            assertThat(net.fleet().nodesByPath()).containsEntry(SnapshotterFleet.SubmitPath.GOSSIP, 1L)
-                    .containsEntry(SnapshotterFleet.SubmitPath.BOTH, 1L).containsEntry(SnapshotterFleet.SubmitPath.COLLECT, 2L);
-            assertThat(net.fleet().sentVia("gossip").values().stream().mapToLong(Long::longValue).sum()).isPositive();
+            assertThat(net.fleet().nodesByPath())
+                    .containsEntry(SnapshotterFleet.SubmitPath.GOSSIP, 1L)
+                    .containsEntry(SnapshotterFleet.SubmitPath.BOTH, 1L)
+                    .containsEntry(SnapshotterFleet.SubmitPath.COLLECT, 2L);
+            assertThat(net.fleet().sentVia("gossip").values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum())
+                    .isPositive();
             Set<String> jobReasons = net.progress().rejectedTotals().keySet().stream()
-                    .filter(r -> !r.startsWith("bridge:")).collect(Collectors.toSet());
+                    .filter(r -> !r.startsWith("bridge:"))
+                    .collect(Collectors.toSet());
             assertThat(FAULT_REASONS).containsAll(jobReasons);
             assertThat(net.fleet().sendFailures()).isZero();
         } finally {
@@ -158,23 +207,37 @@ class LocalNetworkITCase {
     }
 
     static boolean faultsMatch(LocalNetwork net, long epoch) {
-        return net.progress().rejectedOfEpoch(epoch).equals(expectedRejections(net.fleet().sent(epoch), net.fleet().sentDistinct(epoch)));
+        return net.progress()
+                .rejectedOfEpoch(epoch)
+                .equals(expectedRejections(net.fleet().sent(epoch), net.fleet().sentDistinct(epoch)));
     }
 
     static boolean malformedMatch(LocalNetwork net) {
-        return net.progress().rejectedTotals().getOrDefault("bridge:missing_field", 0L)
-                .equals(net.fleet().sentVia("collect").getOrDefault(Fault.MALFORMED, 0L))
-                && net.progress().rejectedTotals().getOrDefault("bridge:gossip_missing_field", 0L)
-                .equals(net.fleet().sentVia("gossip").getOrDefault(Fault.MALFORMED, 0L));
+        return net.progress()
+                        .rejectedTotals()
+                        .getOrDefault("bridge:missing_field", 0L)
+                        .equals(net.fleet().sentVia("collect").getOrDefault(Fault.MALFORMED, 0L))
+                && net.progress()
+                        .rejectedTotals()
+                        .getOrDefault("bridge:gossip_missing_field", 0L)
+                        .equals(net.fleet().sentVia("gossip").getOrDefault(Fault.MALFORMED, 0L));
     }
 
     static List<ProcessHandle> children() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).collect(Collectors.toList());
+        return ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .collect(Collectors.toList());
     }
 
     static String get(String url) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(10))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("GET %s", url).isEqualTo(200);
         return r.body();
     }

@@ -30,16 +30,19 @@ class LocalNetworkOptionsTest {
         assertThat(o.epochsADay()).isEqualTo(6);
         assertThat(o.dailyQuota()).isEqualTo(12);
         assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--epochs-a-day", "1"}))
-                .isInstanceOfSatisfying(LocalNetworkOptions.OptionsException.class,
+                .isInstanceOfSatisfying(
+                        LocalNetworkOptions.OptionsException.class,
                         e -> assertThat(e.option()).isEqualTo("epochs-a-day"));
         assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--daily-quota", "-1"}))
-                .isInstanceOf(LocalNetworkOptions.OptionsException.class).hasMessageContaining("--daily-quota");
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class)
+                .hasMessageContaining("--daily-quota");
     }
 
     @Test
     void parsesBothForms() {
-        LocalNetworkOptions o = LocalNetworkOptions.parse(new String[] {"--slots", "4", "--duration=150s",
-                "--faulty-share", "0.25", "--window-seconds=10", "--web-port", "0"});
+        LocalNetworkOptions o = LocalNetworkOptions.parse(new String[] {
+            "--slots", "4", "--duration=150s", "--faulty-share", "0.25", "--window-seconds=10", "--web-port", "0"
+        });
         assertThat(o.slots()).isEqualTo(4);
         assertThat(o.fullNodes()).isEqualTo(2);
         assertThat(o.duration()).isEqualTo(Duration.ofSeconds(150));
@@ -54,29 +57,37 @@ class LocalNetworkOptionsTest {
         assertThat(LocalNetworkOptions.duration("d", "3m")).isEqualTo(Duration.ofMinutes(3));
         assertThat(LocalNetworkOptions.duration("d", "90")).isEqualTo(Duration.ofSeconds(90));
         assertThatThrownBy(() -> LocalNetworkOptions.duration("duration", "soon"))
-                .isInstanceOf(LocalNetworkOptions.OptionsException.class).hasMessageContaining("--duration");
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class)
+                .hasMessageContaining("--duration");
     }
 
     @Test
     void badInputIsATypedErrorNamingTheOption() {
         assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--slotz", "3"}))
-                .isInstanceOfSatisfying(LocalNetworkOptions.OptionsException.class, e -> assertThat(e.option()).isEqualTo("slotz"))
+                .isInstanceOfSatisfying(
+                        LocalNetworkOptions.OptionsException.class,
+                        e -> assertThat(e.option()).isEqualTo("slotz"))
                 .hasMessageContaining("unknown option");
         assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--slots"}))
-                .isInstanceOf(LocalNetworkOptions.OptionsException.class).hasMessageContaining("missing value");
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class)
+                .hasMessageContaining("missing value");
         assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--slots", "many"}))
-                .isInstanceOf(LocalNetworkOptions.OptionsException.class).hasMessageContaining("not an integer");
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class)
+                .hasMessageContaining("not an integer");
         assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--faulty-share", "1.5"}))
-                .isInstanceOf(LocalNetworkOptions.OptionsException.class).hasMessageContaining("--faulty-share");
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class)
+                .hasMessageContaining("--faulty-share");
         assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--full-nodes", "11"}))
-                .isInstanceOf(LocalNetworkOptions.OptionsException.class).hasMessageContaining("--full-nodes");
+                .isInstanceOf(LocalNetworkOptions.OptionsException.class)
+                .hasMessageContaining("--full-nodes");
         assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"slots"}))
                 .isInstanceOf(LocalNetworkOptions.OptionsException.class);
     }
 
     @Test
     void help() {
-        assertThat(LocalNetworkOptions.wantsHelp(new String[] {"--slots", "3", "--help"})).isTrue();
+        assertThat(LocalNetworkOptions.wantsHelp(new String[] {"--slots", "3", "--help"}))
+                .isTrue();
         assertThat(LocalNetworkOptions.wantsHelp(new String[] {"--slots", "3"})).isFalse();
         assertThat(LocalNetworkOptions.usage()).contains("--duration", "--faulty-share", "--slots", "--projects");
     }

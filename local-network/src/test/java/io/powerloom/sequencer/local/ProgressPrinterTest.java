@@ -23,17 +23,19 @@ class ProgressPrinterTest {
         }
         records.add(json.readTree("{\"type\":\"slotCount\"," + m + ",\"day\":2,\"slotId\":3,\"count\":4,"
                 + "\"kind\":\"PERIODIC\",\"eligible\":false,\"epochId\":30,\"status\":\"ALREADY_DONE\"}"));
-        assertThat(ProgressPrinter.countLines(records)).containsExactly(
-                "day 1: 2 eligible nodes (quota 100), committed at epoch 25: tx=0xe1",
-                "day 1 final counts committed at epoch 25: slots 1..2 (2 slots, counts 101..102) tx=0xf1",
-                "day 2 periodic counts already done at epoch 30: slots 3..3 (1 slots, counts 4..4) tx=-");
+        assertThat(ProgressPrinter.countLines(records))
+                .containsExactly(
+                        "day 1: 2 eligible nodes (quota 100), committed at epoch 25: tx=0xe1",
+                        "day 1 final counts committed at epoch 25: slots 1..2 (2 slots, counts 101..102) tx=0xf1",
+                        "day 2 periodic counts already done at epoch 30: slots 3..3 (1 slots, counts 4..4) tx=-");
     }
 
     @Test
     void batchesPrintByEpochThenIndexThenTheEpochEnd() {
-        List<String> keys = new ArrayList<>(List.of("0xm|10|end", "0xm|10|1", "0xm|9|end", "0xm|10|0", "0xm|9|10",
-                "0xm|9|2", "garbage"));
+        List<String> keys = new ArrayList<>(
+                List.of("0xm|10|end", "0xm|10|1", "0xm|9|end", "0xm|10|0", "0xm|9|10", "0xm|9|2", "garbage"));
         keys.sort(Comparator.comparing(ProgressPrinter::batchOrder));
-        assertThat(keys).containsExactly("0xm|9|2", "0xm|9|10", "0xm|9|end", "0xm|10|0", "0xm|10|1", "0xm|10|end", "garbage");
+        assertThat(keys)
+                .containsExactly("0xm|9|2", "0xm|9|10", "0xm|9|end", "0xm|10|0", "0xm|10|1", "0xm|10|end", "garbage");
     }
 }

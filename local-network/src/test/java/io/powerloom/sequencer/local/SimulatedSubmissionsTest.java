@@ -59,8 +59,11 @@ class SimulatedSubmissionsTest {
         assertThat(subs.isFullNode(4)).isFalse();
         assertThat(subs.projectsOf(4, 1)).hasSize(2).doesNotHaveDuplicates();
         assertThat(subs.projectsOf(4, 1)).isNotEqualTo(subs.projectsOf(4, 2));
-        assertThat(subs.fullNodeAddresses()).containsExactly(SimulatedSubmissions.snapshotterAddress(1),
-                SimulatedSubmissions.snapshotterAddress(2), SimulatedSubmissions.snapshotterAddress(3));
+        assertThat(subs.fullNodeAddresses())
+                .containsExactly(
+                        SimulatedSubmissions.snapshotterAddress(1),
+                        SimulatedSubmissions.snapshotterAddress(2),
+                        SimulatedSubmissions.snapshotterAddress(3));
     }
 
     @Test
@@ -106,6 +109,7 @@ class SimulatedSubmissionsTest {
     @Test
     void rejectsASlotOutsideTheFleet() {
         assertThatThrownBy(() -> subs.plan(6, 1, 1, HEAD, 1, new Random()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slot 6");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("slot 6");
     }
 }

@@ -51,8 +51,8 @@ class FuzzTest {
 
     @Test
     void submissionCodecOnlyThrowsWireFormatException() {
-        byte[] valid = SubmissionCodec.toGoJson(new SnapshotSubmission(new Request(5, 77, "bafkrei", 9, "p:<x>:ns"),
-                "ab".repeat(65), "0x01", "0xdm", "v1"));
+        byte[] valid = SubmissionCodec.toGoJson(new SnapshotSubmission(
+                new Request(5, 77, "bafkrei", 9, "p:<x>:ns"), "ab".repeat(65), "0x01", "0xdm", "v1"));
         Random rnd = new Random(1);
         int rejected = 0;
         for (int k = 0; k < ROUNDS; k++) {
@@ -68,9 +68,13 @@ class FuzzTest {
 
     @Test
     void decoderOnlyThrowsWireFormatException() {
-        byte[] valid = ("0f8fad5b-d9cb-469f-a165-70867728950e" + new String(SubmissionCodec.toGoJson(
-                new SnapshotSubmission(new Request(5, 77, "c", 9, "p"), "ab", "h", "d", null)), StandardCharsets.UTF_8))
-                .repeat(3).getBytes(StandardCharsets.UTF_8);
+        byte[] valid = ("0f8fad5b-d9cb-469f-a165-70867728950e"
+                        + new String(
+                                SubmissionCodec.toGoJson(
+                                        new SnapshotSubmission(new Request(5, 77, "c", 9, "p"), "ab", "h", "d", null)),
+                                StandardCharsets.UTF_8))
+                .repeat(3)
+                .getBytes(StandardCharsets.UTF_8);
         Random rnd = new Random(2);
         for (int k = 0; k < ROUNDS; k++) {
             CollectStreamDecoder d = new CollectStreamDecoder(200);
@@ -79,7 +83,9 @@ class FuzzTest {
                 int pos = 0;
                 while (pos < m.length) {
                     int n = Math.min(m.length - pos, 1 + rnd.nextInt(64));
-                    d.feed(ByteBuffer.wrap(m, pos, n), f -> assertThat(f.submissionId()).hasSize(36));
+                    d.feed(
+                            ByteBuffer.wrap(m, pos, n),
+                            f -> assertThat(f.submissionId()).hasSize(36));
                     pos += n;
                 }
                 d.endOfStream();
@@ -107,8 +113,12 @@ class FuzzTest {
 
     @Test
     void batchDocumentOnlyThrowsBatchFormatException() {
-        byte[] valid = BatchDocument.build(java.util.List.of("a", "b"), java.util.List.of("{}", "{\"x\":1}"),
-                java.util.List.of("p"), java.util.List.of("c")).toJson();
+        byte[] valid = BatchDocument.build(
+                        java.util.List.of("a", "b"),
+                        java.util.List.of("{}", "{\"x\":1}"),
+                        java.util.List.of("p"),
+                        java.util.List.of("c"))
+                .toJson();
         Random rnd = new Random(4);
         for (int k = 0; k < ROUNDS; k++) {
             try {
@@ -121,8 +131,11 @@ class FuzzTest {
 
     @Test
     void cidParseOnlyThrowsCidFormatException() {
-        String[] valid = {Cid.rawLeavesV1(new byte[] {1}), "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG",
-                "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"};
+        String[] valid = {
+            Cid.rawLeavesV1(new byte[] {1}),
+            "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG",
+            "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
+        };
         Random rnd = new Random(5);
         for (int k = 0; k < ROUNDS; k++) {
             byte[] m = mutate(valid[k % 3].getBytes(StandardCharsets.US_ASCII), rnd);

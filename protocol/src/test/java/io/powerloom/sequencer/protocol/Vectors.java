@@ -9,8 +9,7 @@ import java.io.UncheckedIOException;
 /** Loads the committed test vectors from {@code src/test/resources/vectors}. */
 public final class Vectors {
 
-    private Vectors() {
-    }
+    private Vectors() {}
 
     public static JsonNode load(String name) {
         try (InputStream in = Vectors.class.getResourceAsStream("/vectors/" + name)) {

@@ -1,7 +1,6 @@
 package io.powerloom.sequencer.query;
 
 import io.powerloom.sequencer.protocol.records.Topics;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
@@ -41,45 +40,61 @@ public final class QueryConfig {
     static {
         Map<String, String[]> d = new LinkedHashMap<>();
         d.put("kafka.bootstrap.servers", new String[] {"localhost:9092", "Kafka brokers"});
-        d.put("kafka.application.id", new String[] {"sequencer-query",
-                "Kafka Streams application id: instances with the same id share the state"});
+        d.put("kafka.application.id", new String[] {
+            "sequencer-query", "Kafka Streams application id: instances with the same id share the state"
+        });
         d.put("kafka.topic.submissions", new String[] {Topics.SUBMISSIONS, "bridge: submissions and heartbeats"});
         d.put("kafka.topic.protocol-chain", new String[] {Topics.PROTOCOL_CHAIN, "chain watcher: epoch releases"});
         d.put("kafka.topic.finalized", new String[] {Topics.FINALIZED, "job: one record per project and epoch"});
         d.put("kafka.topic.batches", new String[] {Topics.BATCHES, "job: batch and epoch-end outcomes"});
         d.put("kafka.topic.rejected", new String[] {Topics.REJECTED, "job: rejected submissions with a reason"});
         d.put("kafka.topic.bridge-rejects", new String[] {"submissions-rejected", "bridge: rejected /collect input"});
-        d.put("kafka.topic.slot-counts", new String[] {Topics.SLOT_COUNTS, "job accounting: slot counts, eligible nodes"});
+        d.put("kafka.topic.slot-counts", new String[] {Topics.SLOT_COUNTS, "job accounting: slot counts, eligible nodes"
+        });
         d.put("kafka.topic.discarded", new String[] {Topics.DISCARDED, "job accounting: discarded submissions"});
-        d.put("kafka.partitions", new String[] {"4",
-                "partitions of the internal routed topic: the unit by which state spreads over instances"});
+        d.put("kafka.partitions", new String[] {
+            "4", "partitions of the internal routed topic: the unit by which state spreads over instances"
+        });
         d.put("state.dir", new String[] {"query-state", "folder of this instance's RocksDB stores"});
         d.put("http.listen", new String[] {"0.0.0.0:8090", "address of the HTTP API and the explorer"});
-        d.put("http.advertised", new String[] {"",
-                "host:port other instances use to reach this one (default: the listen address, 127.0.0.1 for 0.0.0.0)"});
-        d.put("http.threads", new String[] {"16", "handler threads running requests (I/O runs on two Netty event loops)"});
+        d.put("http.advertised", new String[] {
+            "", "host:port other instances use to reach this one (default: the listen address, 127.0.0.1 for 0.0.0.0)"
+        });
+        d.put("http.threads", new String[] {"16", "handler threads running requests (I/O runs on two Netty event loops)"
+        });
         d.put("http.max.body.bytes", new String[] {"65536", "largest request body accepted"});
-        d.put("http.max.connections", new String[] {"1024",
-                "connections served at once; one more is closed at once (counted in query_http_connections_refused_total)"});
+        d.put("http.max.connections", new String[] {
+            "1024",
+            "connections served at once; one more is closed at once (counted in query_http_connections_refused_total)"
+        });
         d.put("http.idle.timeout", new String[] {"60s", "a connection with no request for this long is closed"});
-        d.put("query.view.cache.bytes", new String[] {"67108864", "most bytes of serialized per-slot and per-epoch "
-                + "answers kept, each until what it was read from changes (0: none kept)"});
-        d.put("auth.read.token", new String[] {"",
-                "token of the node-runner endpoints (empty: open to anyone)"});
-        d.put("auth.operator.token", new String[] {"",
-                "token of the operator endpoints (empty: operator endpoints refuse every request)"});
-        d.put("query.data-market", new String[] {"",
-                "market assumed when a request names none (empty: the only market seen, if there is one)"});
+        d.put("query.view.cache.bytes", new String[] {
+            "67108864",
+            "most bytes of serialized per-slot and per-epoch "
+                    + "answers kept, each until what it was read from changes (0: none kept)"
+        });
+        d.put("auth.read.token", new String[] {"", "token of the node-runner endpoints (empty: open to anyone)"});
+        d.put(
+                "auth.operator.token",
+                new String[] {"", "token of the operator endpoints (empty: operator endpoints refuse every request)"});
+        d.put("query.data-market", new String[] {
+            "", "market assumed when a request names none (empty: the only market seen, if there is one)"
+        });
         d.put("query.max.page.size", new String[] {"100", "largest page of a paged answer"});
-        d.put("retention.days", new String[] {"45", "epochs and days unchanged for this many days (of the input's "
-                + "time) are removed from the stores, and a slot's per-day entries this many days before its latest "
-                + "day; 0 keeps everything"});
+        d.put("retention.days", new String[] {
+            "45",
+            "epochs and days unchanged for this many days (of the input's "
+                    + "time) are removed from the stores, and a slot's per-day entries this many days before its latest "
+                    + "day; 0 keeps everything"
+        });
         d.put("retention.check.interval", new String[] {"10m", "how often, in the input's time, retention runs"});
         d.put("query.max.past.days", new String[] {"30", "largest pastDays a request may ask for"});
-        d.put("explorer.cid.url", new String[] {"https://ipfs.io/ipfs/{cid}",
-                "link the explorer makes for a CID ({cid} is replaced; empty: no link)"});
-        d.put("explorer.tx.url", new String[] {"",
-                "link the explorer makes for a protocol-chain transaction ({tx} is replaced; empty: no link)"});
+        d.put("explorer.cid.url", new String[] {
+            "https://ipfs.io/ipfs/{cid}", "link the explorer makes for a CID ({cid} is replaced; empty: no link)"
+        });
+        d.put("explorer.tx.url", new String[] {
+            "", "link the explorer makes for a protocol-chain transaction ({tx} is replaced; empty: no link)"
+        });
         d.put("forward.timeout", new String[] {"5s", "time-out of a request forwarded to the instance holding a key"});
         d.put("startup.timeout", new String[] {"60s", "how long start-up waits for Kafka Streams to be running"});
         KEYS = Collections.unmodifiableMap(d);
@@ -129,8 +144,13 @@ public final class QueryConfig {
         String streamsEnv = envName(STREAMS_PREFIX);
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().startsWith(streamsEnv) && e.getKey().length() > streamsEnv.length()) {
-                v.put(STREAMS_PREFIX + e.getKey().substring(streamsEnv.length()).toLowerCase(Locale.ROOT)
-                        .replace('_', '.'), e.getValue());
+                v.put(
+                        STREAMS_PREFIX
+                                + e.getKey()
+                                        .substring(streamsEnv.length())
+                                        .toLowerCase(Locale.ROOT)
+                                        .replace('_', '.'),
+                        e.getValue());
             }
         }
         return of(v);
@@ -145,14 +165,22 @@ public final class QueryConfig {
         if (KEYS.containsKey(key) || (key.startsWith(STREAMS_PREFIX) && key.length() > STREAMS_PREFIX.length())) {
             return key;
         }
-        throw new IllegalArgumentException(key + ": unknown configuration key (known: " + KEYS.keySet()
-                + ", plus kafka.streams.*)");
+        throw new IllegalArgumentException(
+                key + ": unknown configuration key (known: " + KEYS.keySet() + ", plus kafka.streams.*)");
     }
 
     private void validate() {
-        for (String k : List.of("kafka.bootstrap.servers", "kafka.application.id", "state.dir",
-                "kafka.topic.submissions", "kafka.topic.protocol-chain", "kafka.topic.finalized", "kafka.topic.batches",
-                "kafka.topic.rejected", "kafka.topic.bridge-rejects", "kafka.topic.slot-counts",
+        for (String k : List.of(
+                "kafka.bootstrap.servers",
+                "kafka.application.id",
+                "state.dir",
+                "kafka.topic.submissions",
+                "kafka.topic.protocol-chain",
+                "kafka.topic.finalized",
+                "kafka.topic.batches",
+                "kafka.topic.rejected",
+                "kafka.topic.bridge-rejects",
+                "kafka.topic.slot-counts",
                 "kafka.topic.discarded")) {
             if (string(k).isEmpty()) {
                 throw new IllegalArgumentException(k + ": must not be empty");
@@ -204,7 +232,10 @@ public final class QueryConfig {
 
     /** The input topics of {@code kafka.topic.<name>}: a comma-separated list reads the same kind of fact from each. */
     public java.util.List<String> topics(String name) {
-        return java.util.Arrays.stream(topic(name).split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        return java.util.Arrays.stream(topic(name).split(","))
+                .map(String::trim)
+                .filter(t -> !t.isEmpty())
+                .toList();
     }
 
     public int partitions() {
@@ -245,8 +276,8 @@ public final class QueryConfig {
         try {
             return Long.parseLong(string("query.view.cache.bytes"));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("query.view.cache.bytes: not an integer: \""
-                    + string("query.view.cache.bytes") + "\"");
+            throw new IllegalArgumentException(
+                    "query.view.cache.bytes: not an integer: \"" + string("query.view.cache.bytes") + "\"");
         }
     }
 

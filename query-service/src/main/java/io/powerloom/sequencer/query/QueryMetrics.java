@@ -38,7 +38,9 @@ public final class QueryMetrics {
     }
 
     public void undecodable(String input) {
-        undecodable.computeIfAbsent(input.toLowerCase(java.util.Locale.ROOT), k -> new LongAdder()).increment();
+        undecodable
+                .computeIfAbsent(input.toLowerCase(java.util.Locale.ROOT), k -> new LongAdder())
+                .increment();
     }
 
     public long undecodableCount(String input) {
@@ -47,7 +49,8 @@ public final class QueryMetrics {
     }
 
     public void request(String endpoint, int status, long nanos) {
-        requests.computeIfAbsent(endpoint + "\u0000" + status, k -> new LongAdder()).increment();
+        requests.computeIfAbsent(endpoint + "\u0000" + status, k -> new LongAdder())
+                .increment();
         latency.computeIfAbsent(endpoint, k -> new Histogram()).observe(nanos / 1e6);
     }
 
@@ -64,18 +67,29 @@ public final class QueryMetrics {
         StringBuilder b = new StringBuilder(4096);
         b.append("# HELP query_records_routed_total Input facts routed to the state, by kind\n");
         b.append("# TYPE query_records_routed_total counter\n");
-        routed.forEach((k, v) -> b.append("query_records_routed_total{kind=\"").append(k).append("\"} ")
-                .append(v.sum()).append('\n'));
+        routed.forEach((k, v) -> b.append("query_records_routed_total{kind=\"")
+                .append(k)
+                .append("\"} ")
+                .append(v.sum())
+                .append('\n'));
         b.append("# HELP query_records_undecodable_total Input records that could not be decoded, by input\n");
         b.append("# TYPE query_records_undecodable_total counter\n");
-        undecodable.forEach((k, v) -> b.append("query_records_undecodable_total{input=\"").append(k).append("\"} ")
-                .append(v.sum()).append('\n'));
+        undecodable.forEach((k, v) -> b.append("query_records_undecodable_total{input=\"")
+                .append(k)
+                .append("\"} ")
+                .append(v.sum())
+                .append('\n'));
         b.append("# HELP query_http_requests_total HTTP requests by endpoint and status\n");
         b.append("# TYPE query_http_requests_total counter\n");
         requests.forEach((k, v) -> {
             int z = k.indexOf('\u0000');
-            b.append("query_http_requests_total{endpoint=\"").append(k, 0, z).append("\",status=\"")
-                    .append(k.substring(z + 1)).append("\"} ").append(v.sum()).append('\n');
+            b.append("query_http_requests_total{endpoint=\"")
+                    .append(k, 0, z)
+                    .append("\",status=\"")
+                    .append(k.substring(z + 1))
+                    .append("\"} ")
+                    .append(v.sum())
+                    .append('\n');
         });
         b.append("# HELP query_http_request_duration_ms Time to answer, by endpoint\n");
         b.append("# TYPE query_http_request_duration_ms histogram\n");
@@ -88,7 +102,8 @@ public final class QueryMetrics {
         b.append("# HELP query_view_cache_hits_total Per-slot and per-epoch answers served from kept bytes\n");
         b.append("# TYPE query_view_cache_hits_total counter\n");
         b.append("query_view_cache_hits_total ").append(v[0]).append('\n');
-        b.append("# HELP query_view_cache_builds_total Per-slot and per-epoch answers built (none kept, or out of date)\n");
+        b.append(
+                "# HELP query_view_cache_builds_total Per-slot and per-epoch answers built (none kept, or out of date)\n");
         b.append("# TYPE query_view_cache_builds_total counter\n");
         b.append("query_view_cache_builds_total ").append(v[1]).append('\n');
         b.append("# TYPE query_view_cache_bytes gauge\n");
@@ -99,20 +114,27 @@ public final class QueryMetrics {
         b.append("# HELP query_http_connections Open HTTP connections\n");
         b.append("# TYPE query_http_connections gauge\n");
         b.append("query_http_connections ").append(c[0]).append('\n');
-        b.append("# HELP query_http_connections_refused_total Connections closed at once for being over http.max.connections\n");
+        b.append(
+                "# HELP query_http_connections_refused_total Connections closed at once for being over http.max.connections\n");
         b.append("# TYPE query_http_connections_refused_total counter\n");
         b.append("query_http_connections_refused_total ").append(c[1]).append('\n');
         if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.OperatingSystemMXBean os) {
-            b.append("# HELP process_cpu_seconds_total CPU time of this process (every thread: HTTP, Kafka Streams, GC)\n");
+            b.append(
+                    "# HELP process_cpu_seconds_total CPU time of this process (every thread: HTTP, Kafka Streams, GC)\n");
             b.append("# TYPE process_cpu_seconds_total counter\n");
-            b.append("process_cpu_seconds_total ").append(os.getProcessCpuTime() / 1e9).append('\n');
+            b.append("process_cpu_seconds_total ")
+                    .append(os.getProcessCpuTime() / 1e9)
+                    .append('\n');
         }
         b.append("# HELP query_streams_running 1 when Kafka Streams is RUNNING\n");
         b.append("# TYPE query_streams_running gauge\n");
         String state = streamsState.get();
-        b.append("query_streams_running{state=\"").append(state).append("\"} ")
-                .append("RUNNING".equals(state) ? 1 : 0).append('\n');
+        b.append("query_streams_running{state=\"")
+                .append(state)
+                .append("\"} ")
+                .append("RUNNING".equals(state) ? 1 : 0)
+                .append('\n');
         return b.toString();
     }
 
@@ -133,13 +155,34 @@ public final class QueryMetrics {
             long cumulative = 0;
             for (int i = 0; i < BUCKETS_MS.length; i++) {
                 cumulative += counts.get(i);
-                b.append(name).append("_bucket{").append(labels).append(",le=\"").append(BUCKETS_MS[i]).append("\"} ")
-                        .append(cumulative).append('\n');
+                b.append(name)
+                        .append("_bucket{")
+                        .append(labels)
+                        .append(",le=\"")
+                        .append(BUCKETS_MS[i])
+                        .append("\"} ")
+                        .append(cumulative)
+                        .append('\n');
             }
             cumulative += counts.get(BUCKETS_MS.length);
-            b.append(name).append("_bucket{").append(labels).append(",le=\"+Inf\"} ").append(cumulative).append('\n');
-            b.append(name).append("_count{").append(labels).append("} ").append(cumulative).append('\n');
-            b.append(name).append("_sum{").append(labels).append("} ").append(sumMicros.sum() / 1000.0).append('\n');
+            b.append(name)
+                    .append("_bucket{")
+                    .append(labels)
+                    .append(",le=\"+Inf\"} ")
+                    .append(cumulative)
+                    .append('\n');
+            b.append(name)
+                    .append("_count{")
+                    .append(labels)
+                    .append("} ")
+                    .append(cumulative)
+                    .append('\n');
+            b.append(name)
+                    .append("_sum{")
+                    .append(labels)
+                    .append("} ")
+                    .append(sumMicros.sum() / 1000.0)
+                    .append('\n');
         }
     }
 }

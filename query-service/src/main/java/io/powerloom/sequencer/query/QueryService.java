@@ -6,8 +6,8 @@ import io.powerloom.sequencer.query.api.HttpApi;
 import io.powerloom.sequencer.query.api.LocalQueries;
 import io.powerloom.sequencer.query.api.Queries;
 import io.powerloom.sequencer.query.state.QueryTopology;
-import io.powerloom.sequencer.query.state.StateVersions;
 import io.powerloom.sequencer.query.state.RouteInput.Input;
+import io.powerloom.sequencer.query.state.StateVersions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -57,7 +57,8 @@ public final class QueryService implements AutoCloseable {
         InetSocketAddress listen = config.httpListen();
         http = new HttpApi(listen, config.httpThreads(), json, config.maxConnections(), config.idleTimeout());
         InetSocketAddress adv = config.advertised();
-        String host = adv != null ? adv.getHostString()
+        String host = adv != null
+                ? adv.getHostString()
                 : ("0.0.0.0".equals(listen.getHostString()) ? "127.0.0.1" : listen.getHostString());
         self = new HostInfo(host, adv != null ? adv.getPort() : http.port());
         ensureTopics(config);
@@ -70,14 +71,28 @@ public final class QueryService implements AutoCloseable {
                     .REPLACE_THREAD;
         });
         local = new LocalQueries(streams, json, config.partitions());
-        cluster = new Cluster(streams, self, local, json, metrics, config.forwardTimeout(),
-                config.operatorToken());
-        Queries queries = new Queries(cluster, json, config.maxPageSize(), config.defaultDataMarket(),
-                config.explorerCidUrl(), config.explorerTxUrl(), versions, config.viewCacheBytes());
+        cluster = new Cluster(streams, self, local, json, metrics, config.forwardTimeout(), config.operatorToken());
+        Queries queries = new Queries(
+                cluster,
+                json,
+                config.maxPageSize(),
+                config.defaultDataMarket(),
+                config.explorerCidUrl(),
+                config.explorerTxUrl(),
+                versions,
+                config.viewCacheBytes());
         metrics.viewCache(queries::viewCacheStats);
         metrics.connections(http::connectionStats);
-        http.start(new HttpApi.Wiring(queries, local, metrics, () -> streams.state().name(), config.readToken(),
-                config.operatorToken(), config.maxBodyBytes(), config.maxPastDays(), self.host() + ":" + self.port()));
+        http.start(new HttpApi.Wiring(
+                queries,
+                local,
+                metrics,
+                () -> streams.state().name(),
+                config.readToken(),
+                config.operatorToken(),
+                config.maxBodyBytes(),
+                config.maxPastDays(),
+                self.host() + ":" + self.port()));
     }
 
     /** Starts an instance and waits until Kafka Streams runs (or {@code startup.timeout} passes). */
@@ -141,7 +156,9 @@ public final class QueryService implements AutoCloseable {
                 }
             }
             if (!missing.isEmpty()) {
-                LOG.info("creating input topics not there yet: {}", missing.stream().map(NewTopic::name).toList());
+                LOG.info(
+                        "creating input topics not there yet: {}",
+                        missing.stream().map(NewTopic::name).toList());
                 try {
                     admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.ExecutionException e) {
@@ -182,7 +199,7 @@ public final class QueryService implements AutoCloseable {
         // leave the group at once, so that the partitions move to the other instances without waiting for the
         // session time-out
         streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
-                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                        org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(20)));
     }
 
@@ -192,5 +209,4 @@ public final class QueryService implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(s::close, "query-shutdown"));
         System.out.println("query service: " + s.url() + "/explorer/  (API: " + s.url() + "/openapi.json)");
     }
-
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DayStartedITCase {
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
+
     static final String OP = "op-token";
 
     @Test
@@ -32,11 +33,16 @@ class DayStartedITCase {
         KAFKA.send(Topics.SLOT_COUNTS, Planted.slotCountKey(2, 1), Planted.slotCount(2, 1, 2, false, 20, "PERIODIC"));
         Path dir = TempDirs.create("query-days-");
         try (QueryService s = QueryService.start(QueryConfig.of(Map.of(
-                "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
-                "kafka.application.id", "query-days",
-                "state.dir", dir.toString(),
-                "http.listen", "127.0.0.1:0",
-                "auth.operator.token", OP)))) {
+                "kafka.bootstrap.servers",
+                KAFKA.bootstrapServers(),
+                "kafka.application.id",
+                "query-days",
+                "state.dir",
+                dir.toString(),
+                "http.listen",
+                "127.0.0.1:0",
+                "auth.operator.token",
+                OP)))) {
             String base = s.url();
             // no day start seen: the latest day counted
             assertThat(currentDay(base, 2).response().path("day").asLong()).isEqualTo(2);
@@ -49,7 +55,8 @@ class DayStartedITCase {
             Answer past = Http.post(base, "/eligibleNodesCountPastDays", body("\"pastDays\":3"));
             assertThat(past.status()).isEqualTo(200);
             assertThat(past.response().findValuesAsText("day")).containsExactly("3", "2", "1");
-            assertThat(past.response().get(2).path("eligibleNodesCount").asLong()).isEqualTo(1);
+            assertThat(past.response().get(2).path("eligibleNodesCount").asLong())
+                    .isEqualTo(1);
 
             // a reorg retracts day 3's start: day 2 is current again
             KAFKA.send(Topics.PROTOCOL_CHAIN, MARKET, Planted.dayStartedRetracted(3, 30, 31_000));
@@ -60,19 +67,29 @@ class DayStartedITCase {
             currentDay(base, 4);
             // a late, older start changes nothing
             KAFKA.send(Topics.PROTOCOL_CHAIN, MARKET, Planted.dayStarted(2, 20, 41_000));
-            KAFKA.send(Topics.SLOT_COUNTS, Planted.slotCountKey(3, 1), Planted.slotCount(3, 1, 4, true, 32, "PERIODIC"));
-            Http.await(() -> Http.post(base, "/eligibleSlotSubmissionCount", body("\"day\":3")),
-                    r -> r.status() == 200 && r.text().contains("\"slotID\":1"), Duration.ofSeconds(30));
+            KAFKA.send(
+                    Topics.SLOT_COUNTS, Planted.slotCountKey(3, 1), Planted.slotCount(3, 1, 4, true, 32, "PERIODIC"));
+            Http.await(
+                    () -> Http.post(base, "/eligibleSlotSubmissionCount", body("\"day\":3")),
+                    r -> r.status() == 200 && r.text().contains("\"slotID\":1"),
+                    Duration.ofSeconds(30));
             assertThat(currentDay(base, 4).response().path("day").asLong()).isEqualTo(4);
-            assertThat(Http.get(base, "/api/markets").body().get(0).path("currentDay").asLong()).isEqualTo(4);
+            assertThat(Http.get(base, "/api/markets")
+                            .body()
+                            .get(0)
+                            .path("currentDay")
+                            .asLong())
+                    .isEqualTo(4);
         } finally {
             TempDirs.deleteRecursively(dir);
         }
     }
 
     private static Answer currentDay(String base, long day) {
-        Answer a = Http.await(() -> Http.post(base, "/eligibleNodesCount", body("")),
-                r -> r.status() == 200 && r.response().path("day").asLong() == day, Duration.ofSeconds(30));
+        Answer a = Http.await(
+                () -> Http.post(base, "/eligibleNodesCount", body("")),
+                r -> r.status() == 200 && r.response().path("day").asLong() == day,
+                Duration.ofSeconds(30));
         assertThat(a.response().path("day").asLong()).as(a.text()).isEqualTo(day);
         return a;
     }

@@ -42,16 +42,24 @@ class DockerfileEntryCommandITCase {
         List<String> lines = Files.readAllLines(Path.of("..", "docker", "query-service", "Dockerfile"));
         List<String> command = new ArrayList<>(jsonArray(lines, "ENTRYPOINT"));
         command.addAll(jsonArray(lines, "CMD"));
-        String imageJar = lines.stream().filter(l -> l.startsWith("COPY")).map(l -> l.split("\\s+"))
-                .map(parts -> parts[parts.length - 1]).filter(p -> p.endsWith(".jar")).findFirst().orElseThrow();
+        String imageJar = lines.stream()
+                .filter(l -> l.startsWith("COPY"))
+                .map(l -> l.split("\\s+"))
+                .map(parts -> parts[parts.length - 1])
+                .filter(p -> p.endsWith(".jar"))
+                .findFirst()
+                .orElseThrow();
         Path jar = shadedJar();
         int httpPort = FreePorts.next();
         Path config = dir.resolve("query.properties");
-        Files.writeString(config, String.join("\n",
-                "kafka.bootstrap.servers=" + KAFKA.bootstrapServers(),
-                "kafka.application.id=image-" + httpPort,
-                "state.dir=" + dir.resolve("state"),
-                "http.listen=127.0.0.1:" + httpPort));
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "kafka.bootstrap.servers=" + KAFKA.bootstrapServers(),
+                        "kafka.application.id=image-" + httpPort,
+                        "state.dir=" + dir.resolve("state"),
+                        "http.listen=127.0.0.1:" + httpPort));
 
         List<String> run = new ArrayList<>();
         for (String arg : command) {
@@ -65,10 +73,13 @@ class DockerfileEntryCommandITCase {
                 run.add(arg);
             }
         }
-        assertThat(run).as("the entry command names the jar and the config file")
+        assertThat(run)
+                .as("the entry command names the jar and the config file")
                 .contains(jar.toAbsolutePath().toString(), config.toString());
         Path log = dir.resolve("query.log");
-        ProcessBuilder pb = new ProcessBuilder(run).directory(dir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(run)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().remove("CLASSPATH");
         pb.environment().keySet().removeIf(k -> k.startsWith("SEQUENCER_QUERY_"));
@@ -79,9 +90,13 @@ class DockerfileEntryCommandITCase {
             long start = System.nanoTime();
             HttpResponse<String> r = null;
             while (r == null || r.statusCode() != 200) {
-                assertThat(service.isAlive()).as("the service exited: %s", Files.readString(log)).isTrue();
-                assertThat(System.nanoTime() - start).as("/health not UP after 90 s (last %s): %s",
-                        r == null ? "none" : r.statusCode() + " " + r.body(), Files.readString(log))
+                assertThat(service.isAlive())
+                        .as("the service exited: %s", Files.readString(log))
+                        .isTrue();
+                assertThat(System.nanoTime() - start)
+                        .as(
+                                "/health not UP after 90 s (last %s): %s",
+                                r == null ? "none" : r.statusCode() + " " + r.body(), Files.readString(log))
                         .isLessThan(TimeUnit.SECONDS.toNanos(90));
                 try {
                     r = http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
@@ -96,15 +111,18 @@ class DockerfileEntryCommandITCase {
             JsonNode h = new ObjectMapper().readTree(r.body());
             assertThat(h.path("status").asText()).isEqualTo("UP");
             assertThat(h.path("streams").asText()).isIn("RUNNING", "REBALANCING");
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + httpPort + "/explorer/")).build(),
+            HttpResponse<String> page = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/explorer/"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).containsIgnoringCase("<html");
-            HttpResponse<String> api = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + httpPort + "/openapi.json")).build(),
+            HttpResponse<String> api = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/openapi.json"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertThat(new ObjectMapper().readTree(api.body()).path("paths").has("/api/slot")).isTrue();
+            assertThat(new ObjectMapper().readTree(api.body()).path("paths").has("/api/slot"))
+                    .isTrue();
         } finally {
             service.destroy();
             if (!service.waitFor(30, TimeUnit.SECONDS)) {
@@ -112,16 +130,22 @@ class DockerfileEntryCommandITCase {
             }
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(output).doesNotContain("NoClassDefFoundError").doesNotContain("ClassNotFoundException")
+        assertThat(output)
+                .doesNotContain("NoClassDefFoundError")
+                .doesNotContain("ClassNotFoundException")
                 .doesNotContain("UnsatisfiedLinkError");
     }
 
     @Test
     void theImagesJarCarriesNoLoadDriverOrBenchmark() throws IOException {
         List<String> dockerfile = Files.readAllLines(Path.of("..", "docker", "query-service", "Dockerfile"));
-        assertThat(dockerfile).as("the image copies the shaded jar").anyMatch(l -> l.startsWith("COPY")
-                && l.contains("query-service/target/query-service-") && l.contains("-all.jar"));
-        assertThat(ShippedJars.loadOrBenchmarkEntries(shadedJar())).as("load or benchmark classes in the image's jar")
+        assertThat(dockerfile)
+                .as("the image copies the shaded jar")
+                .anyMatch(l -> l.startsWith("COPY")
+                        && l.contains("query-service/target/query-service-")
+                        && l.contains("-all.jar"));
+        assertThat(ShippedJars.loadOrBenchmarkEntries(shadedJar()))
+                .as("load or benchmark classes in the image's jar")
                 .isEmpty();
     }
 
@@ -130,14 +154,18 @@ class DockerfileEntryCommandITCase {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
             return files.filter(p -> p.getFileName().toString().matches("query-service-.*-all\\.jar"))
                     .findFirst()
-                    .orElseThrow(() -> new AssertionError("no shaded query-service-*-all.jar in target (package phase)"));
+                    .orElseThrow(
+                            () -> new AssertionError("no shaded query-service-*-all.jar in target (package phase)"));
         }
     }
 
     /** The JSON array of an exec-form instruction, e.g. {@code ENTRYPOINT ["java", "-jar", "x.jar"]}. */
     static List<String> jsonArray(List<String> dockerfile, String instruction) throws IOException {
-        String line = dockerfile.stream().filter(l -> l.startsWith(instruction + " ")).reduce((a, b) -> b)
+        String line = dockerfile.stream()
+                .filter(l -> l.startsWith(instruction + " "))
+                .reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("no " + instruction + " in the Dockerfile"));
-        return Arrays.asList(new ObjectMapper().readValue(line.substring(instruction.length()).trim(), String[].class));
+        return Arrays.asList(new ObjectMapper()
+                .readValue(line.substring(instruction.length()).trim(), String[].class));
     }
 }

@@ -13,7 +13,8 @@ import java.util.function.Predicate;
 /** A small HTTP client for the tests: status and JSON body. */
 final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     record Answer(int status, JsonNode body, String text) {
         /** The {@code info.response} of production's envelope. */
@@ -22,17 +23,20 @@ final class Http {
         }
     }
 
-    private Http() {
-    }
+    private Http() {}
 
     static Answer post(String base, String path, String jsonBody) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(jsonBody))
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody))
                 .build());
     }
 
     static Answer get(String base, String pathAndQuery) {
-        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(10)).GET()
+        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
                 .build());
     }
 

@@ -49,14 +49,17 @@ class HttpLimitsTest {
     @Test
     void aConnectionOverTheLimitIsClosedAtOnceAndCounted() throws Exception {
         URI base = start(2, Duration.ofSeconds(30));
-        try (Connection a = new Connection(base); Connection b = new Connection(base)) {
+        try (Connection a = new Connection(base);
+                Connection b = new Connection(base)) {
             assertThat(a.get("/health").status()).isEqualTo(503);
             assertThat(b.get("/health").status()).isEqualTo(503);
             try (Connection c = new Connection(base)) {
                 assertThatThrownBy(() -> c.get("/health")).isInstanceOf(IOException.class);
             }
             assertThat(api.connectionStats()[1]).isEqualTo(1);
-            assertThat(a.get("/health").status()).as("the connections within the limit still work").isEqualTo(503);
+            assertThat(a.get("/health").status())
+                    .as("the connections within the limit still work")
+                    .isEqualTo(503);
         }
         // once they are closed, new connections are served again
         long deadline = System.nanoTime() + 5_000_000_000L;

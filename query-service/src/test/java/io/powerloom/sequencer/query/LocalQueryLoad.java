@@ -50,15 +50,27 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class LocalQueryLoad {
 
-    private LocalQueryLoad() {
-    }
+    private LocalQueryLoad() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>();
-        String[][] defaults = {{"seconds", "30"}, {"warmup-seconds", "5"}, {"runs", "2"}, {"rate", "2000"},
-                {"epochs", "20"}, {"slots", "1000"}, {"instances", "1"}, {"connections", "32"},
-                {"view-cache-bytes", ""}, {"with-job", "false"}, {"job-epochs", "10"}, {"job-projects", "10000"},
-                {"job-slots", "5"}, {"job-warmup-epochs", "2"}, {"job-jvm", "-Xmx4g"}};
+        String[][] defaults = {
+            {"seconds", "30"},
+            {"warmup-seconds", "5"},
+            {"runs", "2"},
+            {"rate", "2000"},
+            {"epochs", "20"},
+            {"slots", "1000"},
+            {"instances", "1"},
+            {"connections", "32"},
+            {"view-cache-bytes", ""},
+            {"with-job", "false"},
+            {"job-epochs", "10"},
+            {"job-projects", "10000"},
+            {"job-slots", "5"},
+            {"job-warmup-epochs", "2"},
+            {"job-jvm", "-Xmx4g"}
+        };
         for (String[] d : defaults) {
             o.put(d[0], d[1]);
         }
@@ -98,66 +110,117 @@ public final class LocalQueryLoad {
             plant(bootstrap, epochs, slots, prefix);
             for (int i = 0; i < instances; i++) {
                 Map<String, String> c = new HashMap<>(Map.of(
-                        "kafka.bootstrap.servers", bootstrap,
-                        "kafka.application.id", "query-load",
-                        "state.dir", data.resolve("state-" + i).toString(),
-                        "http.listen", "127.0.0.1:0",
-                        "kafka.streams.acceptable.recovery.lag", String.valueOf(Long.MAX_VALUE)));
+                        "kafka.bootstrap.servers",
+                        bootstrap,
+                        "kafka.application.id",
+                        "query-load",
+                        "state.dir",
+                        data.resolve("state-" + i).toString(),
+                        "http.listen",
+                        "127.0.0.1:0",
+                        "kafka.streams.acceptable.recovery.lag",
+                        String.valueOf(Long.MAX_VALUE)));
                 if (!o.get("view-cache-bytes").isEmpty()) {
                     c.put("query.view.cache.bytes", o.get("view-cache-bytes"));
                 }
                 if (withJob) {
-                    for (String[] t : new String[][] {{"submissions", Topics.SUBMISSIONS},
-                            {"protocol-chain", Topics.PROTOCOL_CHAIN}, {"finalized", Topics.FINALIZED},
-                            {"batches", Topics.BATCHES}, {"rejected", Topics.REJECTED},
-                            {"bridge-rejects", "submissions-rejected"}, {"slot-counts", Topics.SLOT_COUNTS},
-                            {"discarded", Topics.DISCARDED}}) {
+                    for (String[] t : new String[][] {
+                        {"submissions", Topics.SUBMISSIONS},
+                        {"protocol-chain", Topics.PROTOCOL_CHAIN},
+                        {"finalized", Topics.FINALIZED},
+                        {"batches", Topics.BATCHES},
+                        {"rejected", Topics.REJECTED},
+                        {"bridge-rejects", "submissions-rejected"},
+                        {"slot-counts", Topics.SLOT_COUNTS},
+                        {"discarded", Topics.DISCARDED}
+                    }) {
                         c.put("kafka.topic." + t[0], t[1] + "," + prefix + t[1]);
                     }
                 }
                 services.add(QueryService.start(QueryConfig.of(c)));
             }
             String base = services.get(0).url();
-            Http.await(() -> Http.get(base, "/api/epochs?limit=1&dataMarketAddress=" + Planted.MARKET),
-                    r -> r.status() == 200 && r.body().size() == 1
+            Http.await(
+                    () -> Http.get(base, "/api/epochs?limit=1&dataMarketAddress=" + Planted.MARKET),
+                    r -> r.status() == 200
+                            && r.body().size() == 1
                             && r.body().get(0).path("epoch").asLong() == epochs
                             && r.body().get(0).path("batchesSeen").asLong() == 1
                             && r.body().get(0).path("submissions").asLong() == slots,
                     Duration.ofMinutes(5));
             for (QueryService s : services) {
-                Http.await(() -> Http.get(s.url(), "/api/slot?slotID=1&epochID=1&dataMarketAddress=" + Planted.MARKET),
-                        r -> r.status() == 200, Duration.ofMinutes(2));
+                Http.await(
+                        () -> Http.get(s.url(), "/api/slot?slotID=1&epochID=1&dataMarketAddress=" + Planted.MARKET),
+                        r -> r.status() == 200,
+                        Duration.ofMinutes(2));
             }
-            System.out.printf(Locale.ROOT, "planted and materialized %d submissions in %.1f s (%d instance(s))%n",
-                    (long) epochs * slots, (System.nanoTime() - t0) / 1e9, instances);
+            System.out.printf(
+                    Locale.ROOT,
+                    "planted and materialized %d submissions in %.1f s (%d instance(s))%n",
+                    (long) epochs * slots,
+                    (System.nanoTime() - t0) / 1e9,
+                    instances);
             String label = "without the job";
             if (withJob) {
                 int warm = Integer.parseInt(o.get("job-warmup-epochs"));
-                Http.await(() -> Http.get(base, "/api/markets"), r -> jobMarket(r.body()) != null,
-                        Duration.ofMinutes(15));
+                Http.await(
+                        () -> Http.get(base, "/api/markets"), r -> jobMarket(r.body()) != null, Duration.ofMinutes(15));
                 String jobMarket = jobMarket(Http.get(base, "/api/markets").body());
                 // the job's own output, as the service materialized it: its warm-up epochs finalized
-                Http.await(() -> Http.get(base, "/api/epochs?limit=5&dataMarketAddress=" + jobMarket),
-                        r -> finalizedEpoch(r.body()) >= warm, Duration.ofMinutes(15));
-                System.out.printf(Locale.ROOT, "the job is live: its epoch %d finalized%n",
-                        finalizedEpoch(Http.get(base, "/api/epochs?limit=5&dataMarketAddress=" + jobMarket).body()));
-                label = String.format(Locale.ROOT, "with the job live (%d x %d submissions every 20 s = %d/s)",
-                        jobProjects, jobSlots, jobProjects * jobSlots / 20);
+                Http.await(
+                        () -> Http.get(base, "/api/epochs?limit=5&dataMarketAddress=" + jobMarket),
+                        r -> finalizedEpoch(r.body()) >= warm,
+                        Duration.ofMinutes(15));
+                System.out.printf(
+                        Locale.ROOT,
+                        "the job is live: its epoch %d finalized%n",
+                        finalizedEpoch(Http.get(base, "/api/epochs?limit=5&dataMarketAddress=" + jobMarket)
+                                .body()));
+                label = String.format(
+                        Locale.ROOT,
+                        "with the job live (%d x %d submissions every 20 s = %d/s)",
+                        jobProjects,
+                        jobSlots,
+                        jobProjects * jobSlots / 20);
             }
-            String urls = String.join(",", services.stream().map(QueryService::url).toList());
-            List<String> cmd = new ArrayList<>(List.of(java(), "-Xms256m", "-Xmx512m", "-cp",
-                    System.getProperty("java.class.path"), QueryLoadDriver.class.getName(),
-                    "--url", urls, "--rate", o.get("rate"), "--seconds", o.get("seconds"),
-                    "--warmup-seconds", o.get("warmup-seconds"), "--runs", o.get("runs"),
-                    "--epochs", o.get("epochs"), "--slots", o.get("slots"), "--connections", o.get("connections"),
-                    "--market", Planted.MARKET, "--label", label));
+            String urls =
+                    String.join(",", services.stream().map(QueryService::url).toList());
+            List<String> cmd = new ArrayList<>(List.of(
+                    java(),
+                    "-Xms256m",
+                    "-Xmx512m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    QueryLoadDriver.class.getName(),
+                    "--url",
+                    urls,
+                    "--rate",
+                    o.get("rate"),
+                    "--seconds",
+                    o.get("seconds"),
+                    "--warmup-seconds",
+                    o.get("warmup-seconds"),
+                    "--runs",
+                    o.get("runs"),
+                    "--epochs",
+                    o.get("epochs"),
+                    "--slots",
+                    o.get("slots"),
+                    "--connections",
+                    o.get("connections"),
+                    "--market",
+                    Planted.MARKET,
+                    "--label",
+                    label));
             int rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
             if (rc != 0) {
                 throw new IllegalStateException("the load client failed: exit " + rc);
             }
             if (withJob) {
-                System.out.println(job.isAlive() ? "the job was running throughout the runs"
-                        : "THE JOB ENDED BEFORE THE RUNS DID: raise --job-epochs");
+                System.out.println(
+                        job.isAlive()
+                                ? "the job was running throughout the runs"
+                                : "THE JOB ENDED BEFORE THE RUNS DID: raise --job-epochs");
             }
             ok = true;
         } catch (Exception | Error e) {
@@ -211,14 +274,18 @@ public final class LocalQueryLoad {
      * its broker's address completes {@code kafkaLine}.
      */
     private static Process startJob(Map<String, String> o, CompletableFuture<String> kafkaLine) throws Exception {
-        Path target = Path.of(System.getProperty("query.load.job.dir", "../flink-job/target")).toAbsolutePath()
+        Path target = Path.of(System.getProperty("query.load.job.dir", "../flink-job/target"))
+                .toAbsolutePath()
                 .normalize();
         Path cpFile = target.resolve("test-classpath.txt");
         if (!Files.exists(cpFile)) {
             throw new IllegalStateException(cpFile + " missing: build with -Pquery-load (see docs/benchmarks.md)");
         }
-        String cp = target.resolve("test-classes") + java.io.File.pathSeparator + target.resolve("classes")
-                + java.io.File.pathSeparator + Files.readString(cpFile).trim();
+        String cp = target.resolve("test-classes")
+                + java.io.File.pathSeparator
+                + target.resolve("classes")
+                + java.io.File.pathSeparator
+                + Files.readString(cpFile).trim();
         Path tmp = target.resolve("tmp");
         Files.createDirectories(tmp);
         List<String> cmd = new ArrayList<>(List.of(java()));
@@ -229,31 +296,58 @@ public final class LocalQueryLoad {
         }
         cmd.add("-Dpowerloom.node.dir=" + System.getProperty("powerloom.node.dir", "../local-infra/node"));
         cmd.add("-Djava.io.tmpdir=" + tmp);
-        for (String pkg : List.of("java.lang", "java.util", "java.net", "java.io", "java.nio", "sun.nio.ch",
-                "java.lang.reflect", "java.util.concurrent", "java.util.concurrent.atomic", "java.time")) {
+        for (String pkg : List.of(
+                "java.lang",
+                "java.util",
+                "java.net",
+                "java.io",
+                "java.nio",
+                "sun.nio.ch",
+                "java.lang.reflect",
+                "java.util.concurrent",
+                "java.util.concurrent.atomic",
+                "java.time")) {
             cmd.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
         }
-        cmd.addAll(List.of("-cp", cp, "io.powerloom.sequencer.bench.SequencerBenchmark", "--live", "true",
-                "--epochs", o.get("job-epochs"), "--projects", o.get("job-projects"), "--slots", o.get("job-slots"),
-                "--anvil-block-time", "1", "--anvil-state-root", "false", "--warmup-epochs", "1"));
-        System.out.println("starting the job's live benchmark: " + String.join(" ", cmd.subList(cmd.size() - 15,
-                cmd.size())));
+        cmd.addAll(List.of(
+                "-cp",
+                cp,
+                "io.powerloom.sequencer.bench.SequencerBenchmark",
+                "--live",
+                "true",
+                "--epochs",
+                o.get("job-epochs"),
+                "--projects",
+                o.get("job-projects"),
+                "--slots",
+                o.get("job-slots"),
+                "--anvil-block-time",
+                "1",
+                "--anvil-state-root",
+                "false",
+                "--warmup-epochs",
+                "1"));
+        System.out.println(
+                "starting the job's live benchmark: " + String.join(" ", cmd.subList(cmd.size() - 15, cmd.size())));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        Thread out = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("kafka: ")) {
-                        kafkaLine.complete(line.substring(7).trim());
+        Thread out = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            if (line.startsWith("kafka: ")) {
+                                kafkaLine.complete(line.substring(7).trim());
+                            }
+                            System.out.println("[job] " + line);
+                        }
+                    } catch (java.io.IOException e) {
+                        // the job ended
                     }
-                    System.out.println("[job] " + line);
-                }
-            } catch (java.io.IOException e) {
-                // the job ended
-            }
-            kafkaLine.completeExceptionally(new IllegalStateException("the job ended before starting its broker"));
-        }, "job-output");
+                    kafkaLine.completeExceptionally(
+                            new IllegalStateException("the job ended before starting its broker"));
+                },
+                "job-output");
         out.setDaemon(true);
         out.start();
         return p;
@@ -293,8 +387,13 @@ public final class LocalQueryLoad {
             List<NewTopic> topics = new ArrayList<>();
             topics.add(new NewTopic(prefix + Topics.SUBMISSIONS, 4, (short) 1));
             topics.add(new NewTopic(prefix + Topics.PROTOCOL_CHAIN, 1, (short) 1));
-            for (String t : List.of(Topics.FINALIZED, Topics.BATCHES, Topics.REJECTED, "submissions-rejected",
-                    Topics.SLOT_COUNTS, Topics.DISCARDED)) {
+            for (String t : List.of(
+                    Topics.FINALIZED,
+                    Topics.BATCHES,
+                    Topics.REJECTED,
+                    "submissions-rejected",
+                    Topics.SLOT_COUNTS,
+                    Topics.DISCARDED)) {
                 topics.add(new NewTopic(prefix + t, 2, (short) 1));
             }
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
@@ -314,10 +413,11 @@ public final class LocalQueryLoad {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (int e = 1; e <= epochs; e++) {
-                producer.send(new ProducerRecord<>(prefix + Topics.PROTOCOL_CHAIN, Planted.MARKET, Planted.release(e, e * 1000L)));
+                producer.send(new ProducerRecord<>(
+                        prefix + Topics.PROTOCOL_CHAIN, Planted.MARKET, Planted.release(e, e * 1000L)));
                 String[] projects = new String[10];
                 String[] cids = new String[10];
                 for (int pr = 0; pr < 10; pr++) {
@@ -329,23 +429,38 @@ public final class LocalQueryLoad {
                     boolean discarded = s % 10 == 3;
                     String sid = "s-" + e + "-" + s;
                     String cid = discarded ? "bafy-other" : cids[pr];
-                    producer.send(new ProducerRecord<>(prefix + Topics.SUBMISSIONS, Integer.toString(s),
+                    producer.send(new ProducerRecord<>(
+                            prefix + Topics.SUBMISSIONS,
+                            Integer.toString(s),
                             Planted.submission(sid, s, e, projects[pr], cid, "v2.2.0", e * 1000L + s)));
                     if (discarded) {
-                        producer.send(new ProducerRecord<>(prefix + Topics.DISCARDED, sid,
+                        producer.send(new ProducerRecord<>(
+                                prefix + Topics.DISCARDED,
+                                sid,
                                 Planted.discarded(e, 1, projects[pr], s, sid, cid, cids[pr])));
                     }
                 }
                 for (int pr = 0; pr < 10; pr++) {
-                    producer.send(new ProducerRecord<>(prefix + Topics.FINALIZED, Planted.finalizedKey(e, projects[pr]),
-                            Planted.finalized(e, projects[pr], true, cids[pr], slots / 10, slots / 10,
-                                    new String[] {cids[pr]}, new int[] {slots / 10}, new String[0])));
+                    producer.send(new ProducerRecord<>(
+                            prefix + Topics.FINALIZED,
+                            Planted.finalizedKey(e, projects[pr]),
+                            Planted.finalized(
+                                    e,
+                                    projects[pr],
+                                    true,
+                                    cids[pr],
+                                    slots / 10,
+                                    slots / 10,
+                                    new String[] {cids[pr]},
+                                    new int[] {slots / 10},
+                                    new String[0])));
                 }
-                producer.send(new ProducerRecord<>(prefix + Topics.BATCHES, Planted.MARKET + "|" + e + "|0",
+                producer.send(new ProducerRecord<>(
+                        prefix + Topics.BATCHES,
+                        Planted.MARKET + "|" + e + "|0",
                         Planted.batch(e, 0, 1, "bafy-batch-" + e, projects, cids, "COMMITTED", Planted.TX, 1200)));
             }
             producer.flush();
         }
     }
-
 }

@@ -28,8 +28,10 @@ class QueryConfigTest {
     @Test
     void malformedValuesNameTheirKey() {
         assertThatThrownBy(() -> QueryConfig.of(Map.of("http.listen", "8090"))).hasMessageStartingWith("http.listen");
-        assertThatThrownBy(() -> QueryConfig.of(Map.of("kafka.partitions", "0"))).hasMessageStartingWith("kafka.partitions");
-        assertThatThrownBy(() -> QueryConfig.of(Map.of("forward.timeout", "soon"))).hasMessageStartingWith("forward.timeout");
+        assertThatThrownBy(() -> QueryConfig.of(Map.of("kafka.partitions", "0")))
+                .hasMessageStartingWith("kafka.partitions");
+        assertThatThrownBy(() -> QueryConfig.of(Map.of("forward.timeout", "soon")))
+                .hasMessageStartingWith("forward.timeout");
     }
 
     @Test
@@ -42,8 +44,15 @@ class QueryConfigTest {
 
     @Test
     void environmentOverridesTheFileAndPassesStreamsSettingsThrough() {
-        QueryConfig c = QueryConfig.load(null, Map.of("SEQUENCER_QUERY_AUTH_OPERATOR_TOKEN", "t",
-                "SEQUENCER_QUERY_KAFKA_STREAMS_NUM_STREAM_THREADS", "2", "UNRELATED", "x"));
+        QueryConfig c = QueryConfig.load(
+                null,
+                Map.of(
+                        "SEQUENCER_QUERY_AUTH_OPERATOR_TOKEN",
+                        "t",
+                        "SEQUENCER_QUERY_KAFKA_STREAMS_NUM_STREAM_THREADS",
+                        "2",
+                        "UNRELATED",
+                        "x"));
         assertThat(c.operatorToken()).isEqualTo("t");
         assertThat(c.streamsOverrides()).containsEntry("num.stream.threads", "2");
     }

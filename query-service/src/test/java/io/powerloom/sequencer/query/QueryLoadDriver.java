@@ -34,13 +34,30 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class QueryLoadDriver {
 
-    private QueryLoadDriver() {
-    }
+    private QueryLoadDriver() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>(Map.of("url", "http://127.0.0.1:8090", "rate", "2000",
-                "seconds", "30", "warmup-seconds", "5", "runs", "2", "epochs", "20", "slots", "1000",
-                "first-epoch", "1", "connections", "32", "market", Planted.MARKET));
+        Map<String, String> o = new LinkedHashMap<>(Map.of(
+                "url",
+                "http://127.0.0.1:8090",
+                "rate",
+                "2000",
+                "seconds",
+                "30",
+                "warmup-seconds",
+                "5",
+                "runs",
+                "2",
+                "epochs",
+                "20",
+                "slots",
+                "1000",
+                "first-epoch",
+                "1",
+                "connections",
+                "32",
+                "market",
+                Planted.MARKET));
         o.put("label", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !o.containsKey(args[i].substring(2))) {
@@ -69,14 +86,30 @@ public final class QueryLoadDriver {
             long hits = metricsAfter[0] - metricsBefore[0];
             long builds = metricsAfter[1] - metricsBefore[1];
             double cpuMs = (metricsAfter[2] - metricsBefore[2]) / 1e3;
-            System.out.println(String.format(Locale.ROOT, "RESULT %srun %d: per-slot queries asked %d/s achieved %.0f/s "
+            System.out.println(String.format(
+                    Locale.ROOT,
+                    "RESULT %srun %d: per-slot queries asked %d/s achieved %.0f/s "
                             + "for %d s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, errors %d of %d, "
                             + "kept answers %.1f %% (%d built), service JVM CPU %.3f ms per request (%.2f cores), "
                             + "%d connections, load average %s -> %s",
-                    label, r, rate, res.achieved(), Integer.parseInt(o.get("seconds")), res.ms(0.50), res.ms(0.99),
-                    res.ms(0.999), res.ms(1.0), res.errors(), res.total(),
-                    hits + builds == 0 ? 0.0 : 100.0 * hits / (hits + builds), builds, cpuMs / res.total(),
-                    cpuMs / 1e3 / Integer.parseInt(o.get("seconds")), connections, before, loadAverage()));
+                    label,
+                    r,
+                    rate,
+                    res.achieved(),
+                    Integer.parseInt(o.get("seconds")),
+                    res.ms(0.50),
+                    res.ms(0.99),
+                    res.ms(0.999),
+                    res.ms(1.0),
+                    res.errors(),
+                    res.total(),
+                    hits + builds == 0 ? 0.0 : 100.0 * hits / (hits + builds),
+                    builds,
+                    cpuMs / res.total(),
+                    cpuMs / 1e3 / Integer.parseInt(o.get("seconds")),
+                    connections,
+                    before,
+                    loadAverage()));
         }
     }
 
@@ -100,11 +133,15 @@ public final class QueryLoadDriver {
             Connection.Response r = c.get("/metrics");
             for (String line : new String(r.body(), StandardCharsets.UTF_8).split("\n")) {
                 if (line.startsWith("query_view_cache_hits_total ")) {
-                    out[0] = Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
+                    out[0] =
+                            Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
                 } else if (line.startsWith("query_view_cache_builds_total ")) {
-                    out[1] = Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
+                    out[1] =
+                            Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
                 } else if (line.startsWith("process_cpu_seconds_total ")) {
-                    out[2] = (long) (Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim()) * 1e6);
+                    out[2] = (long) (Double.parseDouble(
+                                    line.substring(line.indexOf(' ') + 1).trim())
+                            * 1e6);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -115,8 +152,7 @@ public final class QueryLoadDriver {
 
     /** One open-loop run. */
     static final class Run {
-        record Target(List<URI> bases, String market, int epochs, int slots, long firstEpoch) {
-        }
+        record Target(List<URI> bases, String market, int epochs, int slots, long firstEpoch) {}
 
         record Result(long[] sortedNanos, long errors, double achieved) {
             int total() {
@@ -152,43 +188,46 @@ public final class QueryLoadDriver {
             for (int w = 0; w < connections; w++) {
                 URI base = target.bases().get(w % target.bases().size());
                 SplittableRandom random = new SplittableRandom(1_000_003L * w + System.nanoTime());
-                Thread t = new Thread(() -> {
-                    Connection c = null;
-                    int i;
-                    while ((i = (int) next.getAndIncrement()) < total) {
-                        long due = start + (long) (i * interval);
-                        long wait;
-                        while ((wait = due - System.nanoTime()) > 0) {
-                            LockSupport.parkNanos(wait);
-                        }
-                        String path = "/api/slot?slotID=" + (1 + random.nextInt(target.slots())) + "&epochID="
-                                + (target.firstEpoch() + random.nextInt(target.epochs())) + "&dataMarketAddress="
-                                + target.market();
-                        try {
-                            if (c == null) {
-                                c = new Connection(base);
+                Thread t = new Thread(
+                        () -> {
+                            Connection c = null;
+                            int i;
+                            while ((i = (int) next.getAndIncrement()) < total) {
+                                long due = start + (long) (i * interval);
+                                long wait;
+                                while ((wait = due - System.nanoTime()) > 0) {
+                                    LockSupport.parkNanos(wait);
+                                }
+                                String path = "/api/slot?slotID=" + (1 + random.nextInt(target.slots())) + "&epochID="
+                                        + (target.firstEpoch() + random.nextInt(target.epochs()))
+                                        + "&dataMarketAddress="
+                                        + target.market();
+                                try {
+                                    if (c == null) {
+                                        c = new Connection(base);
+                                    }
+                                    Connection.Response r = c.get(path);
+                                    if (r.status() != 200 || r.body().length == 0) {
+                                        errors.incrementAndGet();
+                                    }
+                                    if (!r.keepAlive()) {
+                                        c.close();
+                                        c = null;
+                                    }
+                                } catch (IOException | RuntimeException e) {
+                                    errors.incrementAndGet();
+                                    if (c != null) {
+                                        c.close();
+                                    }
+                                    c = null;
+                                }
+                                latency[i] = System.nanoTime() - due;
                             }
-                            Connection.Response r = c.get(path);
-                            if (r.status() != 200 || r.body().length == 0) {
-                                errors.incrementAndGet();
-                            }
-                            if (!r.keepAlive()) {
-                                c.close();
-                                c = null;
-                            }
-                        } catch (IOException | RuntimeException e) {
-                            errors.incrementAndGet();
                             if (c != null) {
                                 c.close();
                             }
-                            c = null;
-                        }
-                        latency[i] = System.nanoTime() - due;
-                    }
-                    if (c != null) {
-                        c.close();
-                    }
-                }, "load-" + w);
+                        },
+                        "load-" + w);
                 t.setDaemon(true);
                 t.start();
                 workers.add(t);
@@ -205,8 +244,7 @@ public final class QueryLoadDriver {
 
     /** One keep-alive HTTP/1.1 connection: a request written at once, the answer read by its Content-Length. */
     static final class Connection implements AutoCloseable {
-        record Response(int status, byte[] body, boolean keepAlive) {
-        }
+        record Response(int status, byte[] body, boolean keepAlive) {}
 
         private final Socket socket;
         private final InputStream in;
@@ -231,7 +269,11 @@ public final class QueryLoadDriver {
         Response[] pipelined(String... pathsAndQueries) throws IOException {
             StringBuilder b = new StringBuilder();
             for (String p : pathsAndQueries) {
-                b.append("GET ").append(p).append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n\r\n");
+                b.append("GET ")
+                        .append(p)
+                        .append(" HTTP/1.1\r\nHost: ")
+                        .append(host)
+                        .append("\r\n\r\n");
             }
             out.write(b.toString().getBytes(StandardCharsets.US_ASCII));
             out.flush();

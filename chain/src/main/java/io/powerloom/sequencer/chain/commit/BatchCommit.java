@@ -24,7 +24,8 @@ public record BatchCommit(
         Objects.requireNonNull(batchCid, "batchCid");
         projectIds = List.copyOf(Objects.requireNonNull(projectIds, "projectIds"));
         snapshotCids = List.copyOf(Objects.requireNonNull(snapshotCids, "snapshotCids"));
-        finalizedCidsRootHash = Objects.requireNonNull(finalizedCidsRootHash, "finalizedCidsRootHash").clone();
+        finalizedCidsRootHash = Objects.requireNonNull(finalizedCidsRootHash, "finalizedCidsRootHash")
+                .clone();
     }
 
     @Override
@@ -50,7 +51,8 @@ public record BatchCommit(
 
     @Override
     public int hashCode() {
-        return Objects.hash(dataMarket, batchCid, epochId, projectIds, snapshotCids, Arrays.hashCode(finalizedCidsRootHash));
+        return Objects.hash(
+                dataMarket, batchCid, epochId, projectIds, snapshotCids, Arrays.hashCode(finalizedCidsRootHash));
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +69,13 @@ public final class BatchCommitClient implements AutoCloseable {
         this.contract = new ProtocolStateCalls(sender.web3j());
         this.gasModel = new GasModel(config.gasLimitMultiplier());
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(config.maxConcurrentCommits(), config.maxConcurrentCommits(),
-                60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        this.workers = new ThreadPoolExecutor(
+                config.maxConcurrentCommits(),
+                config.maxConcurrentCommits(),
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                r -> {
                     Thread t = new Thread(r, "batch-commit-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -103,7 +107,8 @@ public final class BatchCommitClient implements AutoCloseable {
     /** Closes an epoch's batch submissions with {@code endBatchSubmissions}. */
     public CompletableFuture<CommitResult> endBatchSubmissions(String dataMarket, long epochId) {
         long calledAt = System.nanoTime();
-        return run("end/" + String.valueOf(dataMarket).toLowerCase() + "/" + epochId,
+        return run(
+                "end/" + String.valueOf(dataMarket).toLowerCase() + "/" + epochId,
                 () -> doEndBatchSubmissions(dataMarket, epochId, calledAt));
     }
 
@@ -127,7 +132,8 @@ public final class BatchCommitClient implements AutoCloseable {
                 throw new CommitException(Reason.INVALID_INPUT, update + ": " + e.getMessage(), e);
             }
             awaitInheritedTransactions(calledAt);
-            return commit(calledAt, data, () -> countsAlreadyOnChain(update), update.toString(), 0, ACCOUNTING_DONE_CODES);
+            return commit(
+                    calledAt, data, () -> countsAlreadyOnChain(update), update.toString(), 0, ACCOUNTING_DONE_CODES);
         });
     }
 
@@ -143,8 +149,16 @@ public final class BatchCommitClient implements AutoCloseable {
             }
             String what = "updateEligibleNodesForDay(" + dataMarket + ", " + day + ", " + eligibleNodes + ")";
             awaitInheritedTransactions(calledAt);
-            return commit(calledAt, data, () -> Long.parseLong(callAll("eligibleNodesForDay",
-                    List.of(contract.eligibleNodesForDay(dataMarket, day))).get(0)) == eligibleNodes, what, 0,
+            return commit(
+                    calledAt,
+                    data,
+                    () -> Long.parseLong(callAll(
+                                            "eligibleNodesForDay",
+                                            List.of(contract.eligibleNodesForDay(dataMarket, day)))
+                                    .get(0))
+                            == eligibleNodes,
+                    what,
+                    0,
                     ACCOUNTING_DONE_CODES);
         });
     }
@@ -172,8 +186,10 @@ public final class BatchCommitClient implements AutoCloseable {
                 }
                 inherited = m;
                 if (!m.isEmpty()) {
-                    LOG.info("signers with transactions pending from before this client (nonces up to): {}; accounting "
-                            + "updates wait for them to mine", m);
+                    LOG.info(
+                            "signers with transactions pending from before this client (nonces up to): {}; accounting "
+                                    + "updates wait for them to mine",
+                            m);
                 }
             }
             wanted = inherited;
@@ -182,12 +198,16 @@ public final class BatchCommitClient implements AutoCloseable {
         for (Map.Entry<String, Long> w : wanted.entrySet()) {
             while (transactionCount(w.getKey(), DefaultBlockParameterName.LATEST) < w.getValue()) {
                 if (closed) {
-                    throw new CommitException(Reason.CLOSED, "closed while waiting for the transactions of "
-                            + w.getKey() + " pending from before this client");
+                    throw new CommitException(
+                            Reason.CLOSED,
+                            "closed while waiting for the transactions of " + w.getKey()
+                                    + " pending from before this client");
                 }
                 if (System.nanoTime() > deadline) {
-                    LOG.warn("transactions of {} pending from before this client did not mine within {}; going on",
-                            w.getKey(), config.commitTimeout());
+                    LOG.warn(
+                            "transactions of {} pending from before this client did not mine within {}; going on",
+                            w.getKey(),
+                            config.commitTimeout());
                     break;
                 }
                 RpcRetry.sleep(config.receiptPollInterval().toMillis());
@@ -218,8 +238,9 @@ public final class BatchCommitClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        inFlight.values().forEach(f -> f.completeExceptionally(
-                new CommitException(Reason.CLOSED, "client closed before the commit finished")));
+        inFlight.values()
+                .forEach(f -> f.completeExceptionally(
+                        new CommitException(Reason.CLOSED, "client closed before the commit finished")));
         sender.close();
     }
 
@@ -280,7 +301,12 @@ public final class BatchCommitClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new CommitException(Reason.INVALID_INPUT, batch + ": " + e.getMessage(), e);
         }
-        return commit(start, data, () -> batchAlreadyOnChain(batch), batch.toString(), batch.projectIds().size());
+        return commit(
+                start,
+                data,
+                () -> batchAlreadyOnChain(batch),
+                batch.toString(),
+                batch.projectIds().size());
     }
 
     private CommitResult doEndBatchSubmissions(String dataMarket, long epochId, long start) throws CommitException {
@@ -296,6 +322,7 @@ public final class BatchCommitClient implements AutoCloseable {
 
     /** Revert codes of gas estimation that mean the work is on chain already. */
     private static final java.util.Set<String> BATCH_DONE_CODES = java.util.Set.of("E25", "E43");
+
     private static final java.util.Set<String> ACCOUNTING_DONE_CODES = java.util.Set.of("E48");
 
     private CommitResult commit(long start, String data, OnChainCheck alreadyDone, String what, int projects)
@@ -310,16 +337,24 @@ public final class BatchCommitClient implements AutoCloseable {
 
     /** Check → estimate → send → await; repeated when our transaction reverted or its nonce was taken. */
     /** {@code projects}: a batch's project count, 0 for {@code endBatchSubmissions}. */
-    private CommitResult commit(long start, String data, OnChainCheck alreadyDone, String what, int projects,
-            java.util.Set<String> doneCodes) throws CommitException {
+    private CommitResult commit(
+            long start,
+            String data,
+            OnChainCheck alreadyDone,
+            String what,
+            int projects,
+            java.util.Set<String> doneCodes)
+            throws CommitException {
         boolean isBatch = projects > 0;
         int attempts = 0;
         int reverted = 0;
         long deadline = start + config.commitTimeout().toNanos();
         while (reverted < MAX_ROUNDS) {
             if (System.nanoTime() > deadline) {
-                throw new CommitException(Reason.TIMEOUT, what + ": not committed within " + config.commitTimeout()
-                        + " (nonces kept being taken by another sender?)");
+                throw new CommitException(
+                        Reason.TIMEOUT,
+                        what + ": not committed within " + config.commitTimeout()
+                                + " (nonces kept being taken by another sender?)");
             }
             long t0 = System.nanoTime();
             if (alreadyDone.done()) {
@@ -330,28 +365,40 @@ public final class BatchCommitClient implements AutoCloseable {
                 long t1 = System.nanoTime();
                 BigInteger gasLimit;
                 long learned = isBatch && reverted == 0 && config.gasPerProject() == 0 && config.learnGas()
-                        ? gasModel.limit(GasModel.calldataBytes(data)) : -1;
+                        ? gasModel.limit(GasModel.calldataBytes(data))
+                        : -1;
                 if (isBatch && reverted == 0 && config.gasPerProject() > 0) {
                     // no estimate: the gas a batch needs grows with its projects; if it reverts anyway, the next
                     // round estimates and so learns the contract's reason (E25/E43 = already done)
                     gasLimit = BigInteger.valueOf(CommitClientConfig.BATCH_BASE_GAS)
                             .add(BigInteger.valueOf(config.gasPerProject()).multiply(BigInteger.valueOf(projects)));
-                    LOG.debug("{}: chain checked in {} ms, gas limit {} without estimate", what, (t1 - t0) / 1_000_000, gasLimit);
+                    LOG.debug(
+                            "{}: chain checked in {} ms, gas limit {} without estimate",
+                            what,
+                            (t1 - t0) / 1_000_000,
+                            gasLimit);
                 } else if (learned > 0) {
                     // the same, with the gas per calldata byte learned from earlier receipts of this client
                     gasLimit = BigInteger.valueOf(learned);
                     metrics.gasLearned.incrementAndGet();
-                    LOG.debug("{}: chain checked in {} ms, learned gas limit {}", what, (t1 - t0) / 1_000_000, gasLimit);
+                    LOG.debug(
+                            "{}: chain checked in {} ms, learned gas limit {}", what, (t1 - t0) / 1_000_000, gasLimit);
                 } else {
                     metrics.gasEstimates.incrementAndGet();
                     EthEstimateGas est = sender.estimateGas(signer, data);
                     if (LOG.isDebugEnabled()) {
-                        LOG.debug("{}: chain checked in {} ms, gas estimated in {} ms", what, (t1 - t0) / 1_000_000,
+                        LOG.debug(
+                                "{}: chain checked in {} ms, gas estimated in {} ms",
+                                what,
+                                (t1 - t0) / 1_000_000,
                                 (System.nanoTime() - t1) / 1_000_000);
                     }
                     if (est.hasError() && !RevertCodes.isRevert(est.getError())) {
                         // the node could not run the estimate (not a revert): try again until the commit timeout
-                        LOG.debug("{}: gas estimation failed ({}), trying again", what, est.getError().getMessage());
+                        LOG.debug(
+                                "{}: gas estimation failed ({}), trying again",
+                                what,
+                                est.getError().getMessage());
                         RpcRetry.sleep(50);
                         continue;
                     }
@@ -361,8 +408,11 @@ public final class BatchCommitClient implements AutoCloseable {
                             return new CommitResult(Status.ALREADY_DONE, null, -1, since(start), attempts);
                         }
                         Reason reason = code.map(Reason::ofRevertCode).orElse(Reason.REVERTED);
-                        throw new CommitException(reason, what + " rejected by gas estimation: "
-                                + RevertCodes.reason(est.getError()).orElse(est.getError().getMessage()));
+                        throw new CommitException(
+                                reason,
+                                what + " rejected by gas estimation: "
+                                        + RevertCodes.reason(est.getError())
+                                                .orElse(est.getError().getMessage()));
                     }
                     gasLimit = new java.math.BigDecimal(est.getAmountUsed())
                             .multiply(java.math.BigDecimal.valueOf(config.gasLimitMultiplier()))
@@ -373,12 +423,17 @@ public final class BatchCommitClient implements AutoCloseable {
                 if (sent.receipt() == null) {
                     // the nonce was taken by a transaction not ours (another process with the same key): pause a
                     // random moment so that the two senders drift apart, then check the chain again
-                    RpcRetry.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 200));
+                    RpcRetry.sleep(
+                            java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 200));
                     continue;
                 }
                 TransactionReceipt r = sent.receipt();
                 long block = r.getBlockNumber().longValueExact();
-                LOG.debug("{}: receipt for block {} after {} ms", what, block, since(start).toMillis());
+                LOG.debug(
+                        "{}: receipt for block {} after {} ms",
+                        what,
+                        block,
+                        since(start).toMillis());
                 if (r.isStatusOK()) {
                     Status s = isBatch && hasDelayedEvent(r) ? Status.DELAYED : Status.COMMITTED;
                     if (s == Status.COMMITTED && isBatch && r.getGasUsed() != null) {
@@ -387,19 +442,26 @@ public final class BatchCommitClient implements AutoCloseable {
                     return new CommitResult(s, r.getTransactionHash(), block, since(start), attempts);
                 }
                 reverted++;
-                LOG.info("{}: transaction {} reverted on chain in block {}; checking again (with a gas estimate, which names "
-                        + "the reason)", what, r.getTransactionHash(), block);
+                LOG.info(
+                        "{}: transaction {} reverted on chain in block {}; checking again (with a gas estimate, which names "
+                                + "the reason)",
+                        what,
+                        r.getTransactionHash(),
+                        block);
             } finally {
                 signer.release();
             }
         }
-        throw new CommitException(Reason.REVERTED, what + ": our transaction reverted on chain " + MAX_ROUNDS
-                + " times although gas estimation passed each time");
+        throw new CommitException(
+                Reason.REVERTED,
+                what + ": our transaction reverted on chain " + MAX_ROUNDS
+                        + " times although gas estimation passed each time");
     }
 
     private boolean hasDelayedEvent(TransactionReceipt r) {
         for (Log log : r.getLogs()) {
-            if (!log.getTopics().isEmpty() && log.getTopics().get(0).equalsIgnoreCase(ProtocolStateCalls.DELAYED_BATCH_TOPIC)
+            if (!log.getTopics().isEmpty()
+                    && log.getTopics().get(0).equalsIgnoreCase(ProtocolStateCalls.DELAYED_BATCH_TOPIC)
                     && log.getAddress().equalsIgnoreCase(config.protocolStateAddress())) {
                 return true;
             }
@@ -410,12 +472,16 @@ public final class BatchCommitClient implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ on-chain checks
 
     private boolean batchAlreadyOnChain(BatchCommit b) throws CommitException {
-        if (b.projectIds().isEmpty() || b.projectIds().size() != b.snapshotCids().size()) {
+        if (b.projectIds().isEmpty()
+                || b.projectIds().size() != b.snapshotCids().size()) {
             return false; // let the contract give its verdict (E23/E24)
         }
         // the usual case is a fresh batch: one read of its first project tells, before reading all of them
-        String first = callAll("maxSnapshotsCid", List.of(
-                contract.maxSnapshotsCid(b.dataMarket(), b.projectIds().get(0), b.epochId()))).get(0);
+        String first = callAll(
+                        "maxSnapshotsCid",
+                        List.of(contract.maxSnapshotsCid(
+                                b.dataMarket(), b.projectIds().get(0), b.epochId())))
+                .get(0);
         if (!b.snapshotCids().get(0).equals(first)) {
             return false;
         }
@@ -490,8 +556,8 @@ public final class BatchCommitClient implements AutoCloseable {
     }
 
     private boolean endAlreadyOnChain(String dataMarket, long epochId) throws CommitException {
-        List<String> r = callAll("batchSubmissionsCompleted",
-                List.of(contract.batchSubmissionsCompleted(dataMarket, epochId)));
+        List<String> r =
+                callAll("batchSubmissionsCompleted", List.of(contract.batchSubmissionsCompleted(dataMarket, epochId)));
         return "true".equals(r.get(0));
     }
 
@@ -506,11 +572,14 @@ public final class BatchCommitClient implements AutoCloseable {
     @SuppressWarnings({"rawtypes", "unchecked"})
     private List<String> callAll(String what, List<RemoteFunctionCall<?>> functions) throws CommitException {
         for (int attempt = 1; ; attempt++) {
-            BatchResponse resp = sender.rpc().send(what, () -> batchOf(functions).send());
+            BatchResponse resp =
+                    sender.rpc().send(what, () -> batchOf(functions).send());
             List<? extends Response<?>> responses = resp.getResponses();
             if (responses.size() != functions.size()) {
-                throw new CommitException(Reason.RPC_UNAVAILABLE, what + ": endpoint answered " + responses.size()
-                        + " of " + functions.size() + " batched calls");
+                throw new CommitException(
+                        Reason.RPC_UNAVAILABLE,
+                        what + ": endpoint answered " + responses.size() + " of " + functions.size()
+                                + " batched calls");
             }
             List<String> out = new ArrayList<>();
             Response.Error transientError = null;
@@ -518,7 +587,9 @@ public final class BatchCommitClient implements AutoCloseable {
                 EthCall call = (EthCall) responses.get(i);
                 if (call.hasError()) {
                     if (RevertCodes.isRevert(call.getError())) {
-                        throw new CommitException(Reason.REVERTED, what + " read reverted: " + call.getError().getMessage());
+                        throw new CommitException(
+                                Reason.REVERTED,
+                                what + " read reverted: " + call.getError().getMessage());
                     }
                     transientError = call.getError();
                     continue;
@@ -530,8 +601,9 @@ public final class BatchCommitClient implements AutoCloseable {
                 return out;
             }
             if (attempt >= VIEW_READ_ATTEMPTS) {
-                throw new CommitException(Reason.RPC_UNAVAILABLE, what + " read failed " + attempt + " times: "
-                        + transientError.getMessage());
+                throw new CommitException(
+                        Reason.RPC_UNAVAILABLE,
+                        what + " read failed " + attempt + " times: " + transientError.getMessage());
             }
             LOG.debug("{} read failed ({}), reading again", what, transientError.getMessage());
             RpcRetry.sleep(25L << attempt);
@@ -541,8 +613,11 @@ public final class BatchCommitClient implements AutoCloseable {
     private BatchRequest batchOf(List<RemoteFunctionCall<?>> functions) {
         BatchRequest batch = sender.web3j().newBatch();
         for (RemoteFunctionCall<?> f : functions) {
-            batch.add(sender.web3j().ethCall(Transaction.createEthCallTransaction(null, config.protocolStateAddress(),
-                    f.encodeFunctionCall()), DefaultBlockParameterName.LATEST));
+            batch.add(sender.web3j()
+                    .ethCall(
+                            Transaction.createEthCallTransaction(
+                                    null, config.protocolStateAddress(), f.encodeFunctionCall()),
+                            DefaultBlockParameterName.LATEST));
         }
         return batch;
     }

@@ -61,7 +61,8 @@ public record CommitClientConfig(
         Duration rpcRetryMaxBackoff,
         Duration rpcPatience,
         int maxConcurrentCommits,
-        Duration httpTimeout) implements Serializable {
+        Duration httpTimeout)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -84,16 +85,25 @@ public record CommitClientConfig(
             throw new IllegalArgumentException("baseFeeMultiplier must be >= 1, got " + baseFeeMultiplier);
         }
         if (feeBumpPercent < 10) {
-            throw new IllegalArgumentException("feeBumpPercent must be >= 10 (nodes refuse smaller replacements), got " + feeBumpPercent);
+            throw new IllegalArgumentException(
+                    "feeBumpPercent must be >= 10 (nodes refuse smaller replacements), got " + feeBumpPercent);
         }
         if (gasPerProject < 0) {
             throw new IllegalArgumentException("gasPerProject must be >= 0 (0 = estimate), got " + gasPerProject);
         }
         if (maxFeeBumps < 0 || maxConcurrentCommits < 1 || gasLimitMultiplier < 1.0) {
-            throw new IllegalArgumentException("maxFeeBumps >= 0, maxConcurrentCommits >= 1, gasLimitMultiplier >= 1 required");
+            throw new IllegalArgumentException(
+                    "maxFeeBumps >= 0, maxConcurrentCommits >= 1, gasLimitMultiplier >= 1 required");
         }
-        for (Duration d : new Duration[] {receiptPollInterval, stuckAfter, commitTimeout, rpcRetryInitialBackoff,
-                rpcRetryMaxBackoff, rpcPatience, httpTimeout}) {
+        for (Duration d : new Duration[] {
+            receiptPollInterval,
+            stuckAfter,
+            commitTimeout,
+            rpcRetryInitialBackoff,
+            rpcRetryMaxBackoff,
+            rpcPatience,
+            httpTimeout
+        }) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("durations must be positive");
             }
@@ -169,46 +179,117 @@ public record CommitClientConfig(
         }
 
         /** Default 0: ask the endpoint. */
-        public Builder chainId(long v) { chainId = v; return this; }
+        public Builder chainId(long v) {
+            chainId = v;
+            return this;
+        }
         /** Adds a file holding one hex private key. */
-        public Builder signerKeyFile(String path) { keyFiles.add(path); return this; }
+        public Builder signerKeyFile(String path) {
+            keyFiles.add(path);
+            return this;
+        }
         /** Adds the name of an environment variable holding one hex private key. */
-        public Builder signerKeyEnvVar(String name) { keyEnvVars.add(name); return this; }
+        public Builder signerKeyEnvVar(String name) {
+            keyEnvVars.add(name);
+            return this;
+        }
         /** Default 1 gwei. */
-        public Builder priorityFeeWei(BigInteger v) { priorityFeeWei = v; return this; }
+        public Builder priorityFeeWei(BigInteger v) {
+            priorityFeeWei = v;
+            return this;
+        }
         /** Default 2.0. */
-        public Builder baseFeeMultiplier(double v) { baseFeeMultiplier = v; return this; }
+        public Builder baseFeeMultiplier(double v) {
+            baseFeeMultiplier = v;
+            return this;
+        }
         /** Default 20 (%), at least 10. */
-        public Builder feeBumpPercent(int v) { feeBumpPercent = v; return this; }
+        public Builder feeBumpPercent(int v) {
+            feeBumpPercent = v;
+            return this;
+        }
         /** Default 5. */
-        public Builder maxFeeBumps(int v) { maxFeeBumps = v; return this; }
+        public Builder maxFeeBumps(int v) {
+            maxFeeBumps = v;
+            return this;
+        }
         /** Default 1.25. */
-        public Builder gasLimitMultiplier(double v) { gasLimitMultiplier = v; return this; }
+        public Builder gasLimitMultiplier(double v) {
+            gasLimitMultiplier = v;
+            return this;
+        }
         /** Default 0: no fixed gas per project (the limit is learned or estimated, see {@link #learnGas}). */
-        public Builder gasPerProject(long v) { gasPerProject = v; return this; }
+        public Builder gasPerProject(long v) {
+            gasPerProject = v;
+            return this;
+        }
         /** Default true: estimate batches only until one has mined, then use the learned gas per calldata byte. */
-        public Builder learnGas(boolean v) { learnGas = v; return this; }
+        public Builder learnGas(boolean v) {
+            learnGas = v;
+            return this;
+        }
         /** Default 250 ms. */
-        public Builder receiptPollInterval(Duration v) { receiptPollInterval = v; return this; }
+        public Builder receiptPollInterval(Duration v) {
+            receiptPollInterval = v;
+            return this;
+        }
         /** Default 30 s. */
-        public Builder stuckAfter(Duration v) { stuckAfter = v; return this; }
+        public Builder stuckAfter(Duration v) {
+            stuckAfter = v;
+            return this;
+        }
         /** Default 10 min. */
-        public Builder commitTimeout(Duration v) { commitTimeout = v; return this; }
+        public Builder commitTimeout(Duration v) {
+            commitTimeout = v;
+            return this;
+        }
         /** Default 200 ms. */
-        public Builder rpcRetryInitialBackoff(Duration v) { rpcRetryInitialBackoff = v; return this; }
+        public Builder rpcRetryInitialBackoff(Duration v) {
+            rpcRetryInitialBackoff = v;
+            return this;
+        }
         /** Default 5 s. */
-        public Builder rpcRetryMaxBackoff(Duration v) { rpcRetryMaxBackoff = v; return this; }
+        public Builder rpcRetryMaxBackoff(Duration v) {
+            rpcRetryMaxBackoff = v;
+            return this;
+        }
         /** Default 2 min. */
-        public Builder rpcPatience(Duration v) { rpcPatience = v; return this; }
+        public Builder rpcPatience(Duration v) {
+            rpcPatience = v;
+            return this;
+        }
         /** Default 32. */
-        public Builder maxConcurrentCommits(int v) { maxConcurrentCommits = v; return this; }
+        public Builder maxConcurrentCommits(int v) {
+            maxConcurrentCommits = v;
+            return this;
+        }
         /** Default 20 s. */
-        public Builder httpTimeout(Duration v) { httpTimeout = v; return this; }
+        public Builder httpTimeout(Duration v) {
+            httpTimeout = v;
+            return this;
+        }
 
         public CommitClientConfig build() {
-            return new CommitClientConfig(rpcUrl, chainId, protocolStateAddress, keyFiles, keyEnvVars, priorityFeeWei,
-                    baseFeeMultiplier, feeBumpPercent, maxFeeBumps, gasLimitMultiplier, gasPerProject, learnGas, receiptPollInterval, stuckAfter,
-                    commitTimeout, rpcRetryInitialBackoff, rpcRetryMaxBackoff, rpcPatience, maxConcurrentCommits,
+            return new CommitClientConfig(
+                    rpcUrl,
+                    chainId,
+                    protocolStateAddress,
+                    keyFiles,
+                    keyEnvVars,
+                    priorityFeeWei,
+                    baseFeeMultiplier,
+                    feeBumpPercent,
+                    maxFeeBumps,
+                    gasLimitMultiplier,
+                    gasPerProject,
+                    learnGas,
+                    receiptPollInterval,
+                    stuckAfter,
+                    commitTimeout,
+                    rpcRetryInitialBackoff,
+                    rpcRetryMaxBackoff,
+                    rpcPatience,
+                    maxConcurrentCommits,
                     httpTimeout);
         }
     }

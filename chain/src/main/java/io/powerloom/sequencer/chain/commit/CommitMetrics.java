@@ -33,15 +33,33 @@ public final class CommitMetrics {
         return m;
     }
 
-    public long committed() { return committed.get(); }
-    public long alreadyDone() { return alreadyDone.get(); }
-    public long transactionsSent() { return transactionsSent.get(); }
-    public long feeBumps() { return feeBumps.get(); }
-    public long rpcRetries() { return rpcRetries.get(); }
+    public long committed() {
+        return committed.get();
+    }
+
+    public long alreadyDone() {
+        return alreadyDone.get();
+    }
+
+    public long transactionsSent() {
+        return transactionsSent.get();
+    }
+
+    public long feeBumps() {
+        return feeBumps.get();
+    }
+
+    public long rpcRetries() {
+        return rpcRetries.get();
+    }
     /** Commits whose gas limit came from {@code eth_estimateGas}. */
-    public long gasEstimates() { return gasEstimates.get(); }
+    public long gasEstimates() {
+        return gasEstimates.get();
+    }
     /** Batch commits sent with a limit from the learned gas model, without an estimate. */
-    public long gasLearned() { return gasLearned.get(); }
+    public long gasLearned() {
+        return gasLearned.get();
+    }
 
     @Override
     public String toString() {

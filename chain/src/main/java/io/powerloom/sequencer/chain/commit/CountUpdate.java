@@ -48,8 +48,12 @@ public record CountUpdate(String dataMarket, long day, Kind kind, long[] slotIds
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CountUpdate u && day == u.day && kind == u.kind && dataMarket.equals(u.dataMarket)
-                && Arrays.equals(slotIds, u.slotIds) && Arrays.equals(counts, u.counts);
+        return o instanceof CountUpdate u
+                && day == u.day
+                && kind == u.kind
+                && dataMarket.equals(u.dataMarket)
+                && Arrays.equals(slotIds, u.slotIds)
+                && Arrays.equals(counts, u.counts);
     }
 
     @Override

@@ -41,15 +41,22 @@ final class ProtocolStateCalls {
         if (b.epochId() < 0) {
             throw new IllegalArgumentException("epochId must be >= 0, got " + b.epochId());
         }
-        return contract.submitSubmissionBatch(address(b.dataMarket()), b.batchCid(), BigInteger.valueOf(b.epochId()),
-                b.projectIds(), b.snapshotCids(), root).encodeFunctionCall();
+        return contract.submitSubmissionBatch(
+                        address(b.dataMarket()),
+                        b.batchCid(),
+                        BigInteger.valueOf(b.epochId()),
+                        b.projectIds(),
+                        b.snapshotCids(),
+                        root)
+                .encodeFunctionCall();
     }
 
     String endBatchSubmissions(String dataMarket, long epochId) {
         if (epochId < 0) {
             throw new IllegalArgumentException("epochId must be >= 0, got " + epochId);
         }
-        return contract.endBatchSubmissions(address(dataMarket), BigInteger.valueOf(epochId)).encodeFunctionCall();
+        return contract.endBatchSubmissions(address(dataMarket), BigInteger.valueOf(epochId))
+                .encodeFunctionCall();
     }
 
     String updateCounts(CountUpdate u) {
@@ -61,16 +68,18 @@ final class ProtocolStateCalls {
         List<BigInteger> counts = uints(u.counts());
         BigInteger day = BigInteger.valueOf(u.day());
         return (u.kind() == CountUpdate.Kind.FINAL
-                ? contract.updateEligibleSubmissionCountsForDay(dm, slots, counts, day)
-                : contract.updateSubmissionCounts(dm, slots, counts, day)).encodeFunctionCall();
+                        ? contract.updateEligibleSubmissionCountsForDay(dm, slots, counts, day)
+                        : contract.updateSubmissionCounts(dm, slots, counts, day))
+                .encodeFunctionCall();
     }
 
     String updateEligibleNodesForDay(String dataMarket, long day, long eligibleNodes) {
         if (day < 0 || eligibleNodes < 0) {
             throw new IllegalArgumentException("day and eligibleNodes must be >= 0");
         }
-        return contract.updateEligibleNodesForDay(address(dataMarket), BigInteger.valueOf(day),
-                BigInteger.valueOf(eligibleNodes)).encodeFunctionCall();
+        return contract.updateEligibleNodesForDay(
+                        address(dataMarket), BigInteger.valueOf(day), BigInteger.valueOf(eligibleNodes))
+                .encodeFunctionCall();
     }
 
     RemoteFunctionCall<String> maxSnapshotsCid(String dataMarket, String projectId, long epochId) {

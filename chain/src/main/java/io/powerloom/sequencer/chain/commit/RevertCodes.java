@@ -22,7 +22,8 @@ final class RevertCodes {
             return Optional.empty();
         }
         if (error.getData() != null) {
-            Optional<String> decoded = RevertReasons.decode(error.getData().trim().replace("\"", ""));
+            Optional<String> decoded =
+                    RevertReasons.decode(error.getData().trim().replace("\"", ""));
             if (decoded.isPresent()) {
                 return decoded;
             }

@@ -46,8 +46,10 @@ final class RpcRetry {
                 failure = e;
             }
             if (System.nanoTime() > deadline) {
-                throw new CommitException(CommitException.Reason.RPC_UNAVAILABLE,
-                        what + " failed for longer than " + patience + ": " + failure, failure);
+                throw new CommitException(
+                        CommitException.Reason.RPC_UNAVAILABLE,
+                        what + " failed for longer than " + patience + ": " + failure,
+                        failure);
             }
             onRetry.run();
             LOG.debug("{} failed ({}), retrying in {} ms", what, failure.toString(), backoffMs);

@@ -36,7 +36,8 @@ public final class SignerPool {
             try {
                 text = Files.readString(Path.of(file));
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read signer key file " + file + ": " + e.getClass().getSimpleName());
+                throw new IllegalArgumentException("cannot read signer key file " + file + ": "
+                        + e.getClass().getSimpleName());
             }
             list.add(new Signer(parseKey(text, "key file " + file)));
         }

@@ -69,16 +69,25 @@ final class TransactionSender implements AutoCloseable {
                 .writeTimeout(timeoutMs, TimeUnit.MILLISECONDS)
                 .build();
         this.web3j = Web3j.build(new HttpService(config.rpcUrl(), http));
-        this.rpc = new RpcRetry(config.rpcRetryInitialBackoff(), config.rpcRetryMaxBackoff(), config.rpcPatience(),
+        this.rpc = new RpcRetry(
+                config.rpcRetryInitialBackoff(),
+                config.rpcRetryMaxBackoff(),
+                config.rpcPatience(),
                 metrics.rpcRetries::incrementAndGet);
         this.chainId = config.chainId();
         this.blocks = new BlockTicker(config.receiptPollInterval(), () -> {
-            EthBlock latest = rpc.send("eth_getBlockByNumber", () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send());
+            EthBlock latest = rpc.send(
+                    "eth_getBlockByNumber",
+                    () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+                            .send());
             if (latest.hasError() || latest.getBlock() == null) {
-                throw new CommitException(Reason.RPC_UNAVAILABLE, "latest block not available"
-                        + (latest.hasError() ? ": " + latest.getError().getMessage() : ""));
+                throw new CommitException(
+                        Reason.RPC_UNAVAILABLE,
+                        "latest block not available"
+                                + (latest.hasError() ? ": " + latest.getError().getMessage() : ""));
             }
-            BigInteger base = Optional.ofNullable(latest.getBlock().getBaseFeePerGasRaw()).map(Numeric::decodeQuantity)
+            BigInteger base = Optional.ofNullable(latest.getBlock().getBaseFeePerGasRaw())
+                    .map(Numeric::decodeQuantity)
                     .orElse(BigInteger.ZERO);
             return new BlockTicker.Head(latest.getBlock().getNumber().longValueExact(), base);
         });
@@ -106,17 +115,24 @@ final class TransactionSender implements AutoCloseable {
 
     /** The account's transaction count at {@code block} (latest: mined; pending: with the node's pool). */
     long transactionCount(String address, DefaultBlockParameterName block) throws CommitException {
-        var r = rpc.send("eth_getTransactionCount", () -> web3j.ethGetTransactionCount(address, block).send());
+        var r = rpc.send(
+                "eth_getTransactionCount",
+                () -> web3j.ethGetTransactionCount(address, block).send());
         if (r.hasError()) {
-            throw new CommitException(Reason.RPC_UNAVAILABLE, "eth_getTransactionCount: " + r.getError().getMessage());
+            throw new CommitException(
+                    Reason.RPC_UNAVAILABLE,
+                    "eth_getTransactionCount: " + r.getError().getMessage());
         }
         return r.getTransactionCount().longValueExact();
     }
 
     /** {@code eth_estimateGas} of a call of the contract by {@code signer}; the node's error (a revert) is in the answer. */
     EthEstimateGas estimateGas(Signer signer, String data) throws CommitException {
-        return rpc.send("eth_estimateGas", () -> web3j.ethEstimateGas(
-                Transaction.createEthCallTransaction(signer.address(), config.protocolStateAddress(), data)).send());
+        return rpc.send(
+                "eth_estimateGas",
+                () -> web3j.ethEstimateGas(Transaction.createEthCallTransaction(
+                                signer.address(), config.protocolStateAddress(), data))
+                        .send());
     }
 
     @Override
@@ -127,7 +143,13 @@ final class TransactionSender implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ decisions
 
     /** What a node's answer to {@code eth_sendRawTransaction} means for the sender. */
-    enum SendOutcome { ACCEPTED, UNDERPRICED, REPLACEMENT_UNDERPRICED, NONCE_USED, REFUSED }
+    enum SendOutcome {
+        ACCEPTED,
+        UNDERPRICED,
+        REPLACEMENT_UNDERPRICED,
+        NONCE_USED,
+        REFUSED
+    }
 
     /** Classifies a node's error message for {@code eth_sendRawTransaction} (geth, Anvil and their kin). */
     static SendOutcome classify(String errorMessage) {
@@ -160,8 +182,10 @@ final class TransactionSender implements AutoCloseable {
     record Fees(BigInteger maxPriority, BigInteger maxFee) {
         /** Fees from a base fee: max fee = base × multiplier + priority. */
         static Fees of(BigInteger baseFee, double baseFeeMultiplier, BigInteger priority) {
-            BigInteger maxFee = new BigDecimal(baseFee).multiply(BigDecimal.valueOf(baseFeeMultiplier))
-                    .toBigInteger().add(priority);
+            BigInteger maxFee = new BigDecimal(baseFee)
+                    .multiply(BigDecimal.valueOf(baseFeeMultiplier))
+                    .toBigInteger()
+                    .add(priority);
             return new Fees(priority, maxFee);
         }
 
@@ -170,8 +194,13 @@ final class TransactionSender implements AutoCloseable {
          * fee is never below the priority fee.
          */
         Fees bump(int percent, Fees floor) {
-            BigInteger p = maxPriority.multiply(BigInteger.valueOf(100L + percent)).add(BigInteger.valueOf(99)).divide(BigInteger.valueOf(100));
-            BigInteger m = maxFee.multiply(BigInteger.valueOf(100L + percent)).add(BigInteger.valueOf(99)).divide(BigInteger.valueOf(100));
+            BigInteger p = maxPriority
+                    .multiply(BigInteger.valueOf(100L + percent))
+                    .add(BigInteger.valueOf(99))
+                    .divide(BigInteger.valueOf(100));
+            BigInteger m = maxFee.multiply(BigInteger.valueOf(100L + percent))
+                    .add(BigInteger.valueOf(99))
+                    .divide(BigInteger.valueOf(100));
             return new Fees(p.max(floor.maxPriority), m.max(floor.maxFee).max(p));
         }
     }
@@ -191,7 +220,8 @@ final class TransactionSender implements AutoCloseable {
         if (id == 0) {
             var r = rpc.send("eth_chainId", () -> web3j.ethChainId().send());
             if (r.hasError()) {
-                throw new CommitException(Reason.RPC_UNAVAILABLE, "eth_chainId: " + r.getError().getMessage());
+                throw new CommitException(
+                        Reason.RPC_UNAVAILABLE, "eth_chainId: " + r.getError().getMessage());
             }
             id = r.getChainId().longValueExact();
             chainId = id;
@@ -242,7 +272,10 @@ final class TransactionSender implements AutoCloseable {
                     case ACCEPTED -> {
                         raw = null;
                         if (LOG.isDebugEnabled()) {
-                            LOG.debug("nonce {} sent, {} ms after the commit began", nonce, since(start).toMillis());
+                            LOG.debug(
+                                    "nonce {} sent, {} ms after the commit began",
+                                    nonce,
+                                    since(start).toMillis());
                         }
                     }
                     case REPLACEMENT_UNDERPRICED -> {
@@ -282,8 +315,10 @@ final class TransactionSender implements AutoCloseable {
                         if (signed == 1) {
                             // nothing of ours holds this nonce: fill it so that later nonces of the signer can mine
                             fillNonceGap(signer, cid, nonce, fees);
-                            throw new CommitException(Reason.REVERTED, "the node refused the transaction with nonce "
-                                    + nonce + " of " + signer.address() + " (see log); the nonce was filled with a no-op");
+                            throw new CommitException(
+                                    Reason.REVERTED,
+                                    "the node refused the transaction with nonce " + nonce + " of " + signer.address()
+                                            + " (see log); the nonce was filled with a no-op");
                         }
                         // an earlier version is in the pool: keep waiting for it
                     }
@@ -299,8 +334,10 @@ final class TransactionSender implements AutoCloseable {
             }
             long now = System.nanoTime();
             if (now > deadline) {
-                throw new CommitException(Reason.TIMEOUT, "no receipt for nonce " + nonce + " of " + signer.address()
-                        + " after " + config.commitTimeout() + " (" + hashes.size() + " versions sent)");
+                throw new CommitException(
+                        Reason.TIMEOUT,
+                        "no receipt for nonce " + nonce + " of " + signer.address() + " after " + config.commitTimeout()
+                                + " (" + hashes.size() + " versions sent)");
             }
             if (now - lastSend > config.stuckAfter().toNanos()) {
                 long mined = minedNonceCount(signer);
@@ -318,8 +355,13 @@ final class TransactionSender implements AutoCloseable {
                     bumps++;
                     metrics.feeBumps.incrementAndGet();
                     fees = fees.bump(config.feeBumpPercent(), currentFees(config.priorityFeeWei()));
-                    LOG.info("nonce {} of {} stuck for {}; replacing with maxFee {} / priority {}", nonce,
-                            signer.address(), config.stuckAfter(), fees.maxFee, fees.maxPriority);
+                    LOG.info(
+                            "nonce {} of {} stuck for {}; replacing with maxFee {} / priority {}",
+                            nonce,
+                            signer.address(),
+                            config.stuckAfter(),
+                            fees.maxFee,
+                            fees.maxPriority);
                     mustSend = true;
                 } else {
                     // re-broadcast the last version in case the node dropped it
@@ -332,13 +374,21 @@ final class TransactionSender implements AutoCloseable {
     }
 
     private String sign(Signer signer, long cid, long nonce, BigInteger gasLimit, String data, Fees fees) {
-        RawTransaction tx = RawTransaction.createTransaction(cid, BigInteger.valueOf(nonce), gasLimit,
-                config.protocolStateAddress(), BigInteger.ZERO, data, fees.maxPriority, fees.maxFee);
+        RawTransaction tx = RawTransaction.createTransaction(
+                cid,
+                BigInteger.valueOf(nonce),
+                gasLimit,
+                config.protocolStateAddress(),
+                BigInteger.ZERO,
+                data,
+                fees.maxPriority,
+                fees.maxFee);
         return Numeric.toHexString(TransactionEncoder.signMessage(tx, signer.credentials()));
     }
 
     private SendOutcome broadcast(String raw) throws CommitException {
-        EthSendTransaction r = rpc.send("eth_sendRawTransaction", () -> web3j.ethSendRawTransaction(raw).send());
+        EthSendTransaction r = rpc.send(
+                "eth_sendRawTransaction", () -> web3j.ethSendRawTransaction(raw).send());
         metrics.transactionsSent.incrementAndGet();
         if (!r.hasError()) {
             return SendOutcome.ACCEPTED;
@@ -353,8 +403,15 @@ final class TransactionSender implements AutoCloseable {
     /** Sends a 0-value transfer to itself with the given nonce, so that the signer's nonces stay gap-free. */
     private void fillNonceGap(Signer signer, long cid, long nonce, Fees fees) {
         try {
-            RawTransaction noop = RawTransaction.createTransaction(cid, BigInteger.valueOf(nonce), BigInteger.valueOf(21_000),
-                    signer.address(), BigInteger.ZERO, "0x", fees.maxPriority, fees.maxFee);
+            RawTransaction noop = RawTransaction.createTransaction(
+                    cid,
+                    BigInteger.valueOf(nonce),
+                    BigInteger.valueOf(21_000),
+                    signer.address(),
+                    BigInteger.ZERO,
+                    "0x",
+                    fees.maxPriority,
+                    fees.maxFee);
             String raw = Numeric.toHexString(TransactionEncoder.signMessage(noop, signer.credentials()));
             SendOutcome o = broadcast(raw);
             if (o != SendOutcome.ACCEPTED) {
@@ -369,7 +426,9 @@ final class TransactionSender implements AutoCloseable {
     /** The receipt of whichever of our versions (by hash) was mined; null if none yet. */
     private TransactionReceipt findReceipt(List<String> hashes) throws CommitException {
         for (String h : hashes) {
-            EthGetTransactionReceipt r = rpc.send("eth_getTransactionReceipt", () -> web3j.ethGetTransactionReceipt(h).send());
+            EthGetTransactionReceipt r = rpc.send(
+                    "eth_getTransactionReceipt",
+                    () -> web3j.ethGetTransactionReceipt(h).send());
             if (!r.hasError() && r.getTransactionReceipt().isPresent()) {
                 return r.getTransactionReceipt().get();
             }

@@ -89,9 +89,14 @@ public final class ChainReader implements AutoCloseable {
         for (Response<?> r : resp.getResponses()) {
             EthBlock b = check((EthBlock) r, "eth_getBlockByNumber");
             EthBlock.Block block = b.getBlock();
-            out.add(block == null ? null : new BlockHeader(block.getNumber().longValueExact(),
-                    block.getHash().toLowerCase(), block.getParentHash().toLowerCase(),
-                    block.getTimestamp().longValueExact()));
+            out.add(
+                    block == null
+                            ? null
+                            : new BlockHeader(
+                                    block.getNumber().longValueExact(),
+                                    block.getHash().toLowerCase(),
+                                    block.getParentHash().toLowerCase(),
+                                    block.getTimestamp().longValueExact()));
         }
         return out;
     }
@@ -108,10 +113,15 @@ public final class ChainReader implements AutoCloseable {
 
     /** Logs of the followed events emitted by the contract in blocks {@code from..to}. */
     public List<Log> logs(long from, long to) throws IOException {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), contract);
-        filter.addOptionalTopics(ProtocolStateEvents.EPOCH_RELEASED_TOPIC, ProtocolStateEvents.SLOT_UPDATED_TOPIC,
-                ProtocolStateEvents.DAY_STARTED_TOPIC, ProtocolStateEvents.QUOTA_UPDATED_TOPIC,
+        EthFilter filter = new EthFilter(
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(to)),
+                contract);
+        filter.addOptionalTopics(
+                ProtocolStateEvents.EPOCH_RELEASED_TOPIC,
+                ProtocolStateEvents.SLOT_UPDATED_TOPIC,
+                ProtocolStateEvents.DAY_STARTED_TOPIC,
+                ProtocolStateEvents.QUOTA_UPDATED_TOPIC,
                 ProtocolStateEvents.DAY_SIZE_UPDATED_TOPIC);
         EthLog r = check(web3j.ethGetLogs(filter).send(), "eth_getLogs");
         List<Log> logs = new ArrayList<>();
@@ -145,8 +155,10 @@ public final class ChainReader implements AutoCloseable {
     private long[] windowsAt(String dataMarket, DefaultBlockParameter at) throws IOException {
         List<Type> a = call("snapshotSubmissionWindow", views.snapshotSubmissionWindow(dataMarket), at);
         List<Type> b = call("batchSubmissionWindow", views.batchSubmissionWindow(dataMarket), at);
-        return new long[] {((BigInteger) a.get(0).getValue()).longValueExact(),
-                ((BigInteger) b.get(0).getValue()).longValueExact()};
+        return new long[] {
+            ((BigInteger) a.get(0).getValue()).longValueExact(),
+            ((BigInteger) b.get(0).getValue()).longValueExact()
+        };
     }
 
     /** The node answered a call at an old block with an error: it does not keep that block's state. */
@@ -160,17 +172,20 @@ public final class ChainReader implements AutoCloseable {
 
     /** The slot's snapshotter and active flag as of {@code block} (zero address and inactive for an unknown slot). */
     public SlotState slot(long slotId, long block) throws IOException {
-        List<Type> v = call("nodeInfo", views.nodeInfo(BigInteger.valueOf(slotId)),
+        List<Type> v = call(
+                "nodeInfo",
+                views.nodeInfo(BigInteger.valueOf(slotId)),
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(block)));
         NodeInfo node = (NodeInfo) v.get(0);
         return new SlotState(node.snapshotterAddress.toLowerCase(), node.active);
     }
 
     private List<Type> call(String name, RemoteFunctionCall<?> f, DefaultBlockParameter at) throws IOException {
-        EthCall r = web3j.ethCall(Transaction.createEthCallTransaction(null, contract, f.encodeFunctionCall()), at).send();
+        EthCall r = web3j.ethCall(Transaction.createEthCallTransaction(null, contract, f.encodeFunctionCall()), at)
+                .send();
         if (r.hasError()) {
-            String what = "eth_call " + name + " at " + at.getValue() + ": " + r.getError().getCode() + " "
-                    + r.getError().getMessage();
+            String what = "eth_call " + name + " at " + at.getValue() + ": "
+                    + r.getError().getCode() + " " + r.getError().getMessage();
             if (at instanceof DefaultBlockParameterName) {
                 throw new IOException(what);
             }
@@ -188,7 +203,8 @@ public final class ChainReader implements AutoCloseable {
             throw new IOException(what + ": no answer");
         }
         if (r.hasError()) {
-            throw new IOException(what + " failed: " + r.getError().getCode() + " " + r.getError().getMessage());
+            throw new IOException(what + " failed: " + r.getError().getCode() + " "
+                    + r.getError().getMessage());
         }
         return r;
     }

@@ -34,21 +34,43 @@ public final class ProtocolStateEvents {
     public static final String DAY_SIZE_UPDATED_TOPIC = EventEncoder.encode(DAY_SIZE_UPDATED);
 
     /** A {@code DayStartedEvent} log. */
-    public record DayLog(String dataMarket, long dayId, long timestamp, long blockNumber, String blockHash, String txHash,
-                  int logIndex) {}
+    public record DayLog(
+            String dataMarket,
+            long dayId,
+            long timestamp,
+            long blockNumber,
+            String blockHash,
+            String txHash,
+            int logIndex) {}
 
     /**
      * A {@code DailySnapshotQuotaUpdated} ({@code epochsInADay} 0) or {@code DaySizeUpdated} log.
      */
-    public record ParameterLog(String dataMarket, boolean quota, long value, long epochsInADay, long blockNumber,
-                        String blockHash, String txHash, int logIndex) {}
+    public record ParameterLog(
+            String dataMarket,
+            boolean quota,
+            long value,
+            long epochsInADay,
+            long blockNumber,
+            String blockHash,
+            String txHash,
+            int logIndex) {}
 
     /** An {@code EpochReleased} log. */
-    public record EpochLog(String dataMarket, long epochId, long begin, long end, long timestamp, long blockNumber,
-                    String blockHash, String txHash, int logIndex) {}
+    public record EpochLog(
+            String dataMarket,
+            long epochId,
+            long begin,
+            long end,
+            long timestamp,
+            long blockNumber,
+            String blockHash,
+            String txHash,
+            int logIndex) {}
 
     /** A {@code SlotSnapshotterUpdated} log. */
-    public record SlotLog(long slotId, String snapshotter, boolean active, long blockNumber, String blockHash, int logIndex) {}
+    public record SlotLog(
+            long slotId, String snapshotter, boolean active, long blockNumber, String blockHash, int logIndex) {}
 
     /** Thrown for a log that has the right topic but cannot be decoded (or does not fit in a long). */
     public static final class UndecodableLogException extends Exception {
@@ -60,7 +82,8 @@ public final class ProtocolStateEvents {
     }
 
     public static boolean isEpochReleased(Log log) {
-        return !log.getTopics().isEmpty() && EPOCH_RELEASED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
+        return !log.getTopics().isEmpty()
+                && EPOCH_RELEASED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
     }
 
     public static boolean isDayStarted(Log log) {
@@ -72,25 +95,32 @@ public final class ProtocolStateEvents {
     }
 
     private static boolean hasTopic(Log log, String topic) {
-        return !log.getTopics().isEmpty() && topic.equalsIgnoreCase(log.getTopics().get(0));
+        return !log.getTopics().isEmpty()
+                && topic.equalsIgnoreCase(log.getTopics().get(0));
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
     public static DayLog decodeDay(Log log) throws UndecodableLogException {
         try {
             if (log.getTopics().size() != 2) {
-                throw new UndecodableLogException("DayStartedEvent needs 2 topics, got " + log.getTopics().size());
+                throw new UndecodableLogException(
+                        "DayStartedEvent needs 2 topics, got " + log.getTopics().size());
             }
             List<Type> data = FunctionReturnDecoder.decode(log.getData(), (List) DAY_STARTED.getNonIndexedParameters());
             if (data.size() != 2) {
                 throw new UndecodableLogException("DayStartedEvent data has " + data.size() + " values");
             }
-            return new DayLog(topicAddress(log.getTopics().get(1)),
+            return new DayLog(
+                    topicAddress(log.getTopics().get(1)),
                     ((BigInteger) data.get(0).getValue()).longValueExact(),
                     ((BigInteger) data.get(1).getValue()).longValueExact(),
-                    log.getBlockNumber().longValueExact(), log.getBlockHash().toLowerCase(),
-                    log.getTransactionHash().toLowerCase(), log.getLogIndex().intValueExact());
-        } catch (RuntimeException e) { // short data: web3j throws IndexOutOfBoundsException; too big: ArithmeticException
+                    log.getBlockNumber().longValueExact(),
+                    log.getBlockHash().toLowerCase(),
+                    log.getTransactionHash().toLowerCase(),
+                    log.getLogIndex().intValueExact());
+        } catch (
+                RuntimeException
+                        e) { // short data: web3j throws IndexOutOfBoundsException; too big: ArithmeticException
             throw new UndecodableLogException("bad DayStartedEvent log " + log.getTransactionHash() + ": " + e);
         }
     }
@@ -101,33 +131,43 @@ public final class ProtocolStateEvents {
         Event event = quota ? QUOTA_UPDATED : DAY_SIZE_UPDATED;
         try {
             if (log.getTopics().size() != 2) {
-                throw new UndecodableLogException(event.getName() + " needs 2 topics, got " + log.getTopics().size());
+                throw new UndecodableLogException(event.getName() + " needs 2 topics, got "
+                        + log.getTopics().size());
             }
             List<Type> data = FunctionReturnDecoder.decode(log.getData(), (List) event.getNonIndexedParameters());
             if (data.size() != (quota ? 1 : 2)) {
                 throw new UndecodableLogException(event.getName() + " data has " + data.size() + " values");
             }
-            return new ParameterLog(topicAddress(log.getTopics().get(1)), quota,
+            return new ParameterLog(
+                    topicAddress(log.getTopics().get(1)),
+                    quota,
                     ((BigInteger) data.get(0).getValue()).longValueExact(),
                     quota ? 0 : ((BigInteger) data.get(1).getValue()).longValueExact(),
-                    log.getBlockNumber().longValueExact(), log.getBlockHash().toLowerCase(),
-                    log.getTransactionHash().toLowerCase(), log.getLogIndex().intValueExact());
-        } catch (RuntimeException e) { // short data: web3j throws IndexOutOfBoundsException; too big: ArithmeticException
+                    log.getBlockNumber().longValueExact(),
+                    log.getBlockHash().toLowerCase(),
+                    log.getTransactionHash().toLowerCase(),
+                    log.getLogIndex().intValueExact());
+        } catch (
+                RuntimeException
+                        e) { // short data: web3j throws IndexOutOfBoundsException; too big: ArithmeticException
             throw new UndecodableLogException("bad " + event.getName() + " log " + log.getTransactionHash() + ": " + e);
         }
     }
 
     public static boolean isSlotUpdated(Log log) {
-        return !log.getTopics().isEmpty() && SLOT_UPDATED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
+        return !log.getTopics().isEmpty()
+                && SLOT_UPDATED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
     public static EpochLog decodeEpoch(Log log) throws UndecodableLogException {
         try {
             if (log.getTopics().size() != 3) {
-                throw new UndecodableLogException("EpochReleased needs 3 topics, got " + log.getTopics().size());
+                throw new UndecodableLogException(
+                        "EpochReleased needs 3 topics, got " + log.getTopics().size());
             }
-            List<Type> data = FunctionReturnDecoder.decode(log.getData(), (List) EPOCH_RELEASED.getNonIndexedParameters());
+            List<Type> data =
+                    FunctionReturnDecoder.decode(log.getData(), (List) EPOCH_RELEASED.getNonIndexedParameters());
             if (data.size() != 3) {
                 throw new UndecodableLogException("EpochReleased data has " + data.size() + " values");
             }
@@ -141,7 +181,9 @@ public final class ProtocolStateEvents {
                     log.getBlockHash().toLowerCase(),
                     log.getTransactionHash().toLowerCase(),
                     log.getLogIndex().intValueExact());
-        } catch (RuntimeException e) { // short data: web3j throws IndexOutOfBoundsException; too big: ArithmeticException
+        } catch (
+                RuntimeException
+                        e) { // short data: web3j throws IndexOutOfBoundsException; too big: ArithmeticException
             throw new UndecodableLogException("bad EpochReleased log " + log.getTransactionHash() + ": " + e);
         }
     }
@@ -150,10 +192,11 @@ public final class ProtocolStateEvents {
     public static SlotLog decodeSlot(Log log) throws UndecodableLogException {
         try {
             if (log.getTopics().size() != 3) {
-                throw new UndecodableLogException("SlotSnapshotterUpdated needs 3 topics, got " + log.getTopics().size());
+                throw new UndecodableLogException("SlotSnapshotterUpdated needs 3 topics, got "
+                        + log.getTopics().size());
             }
-            List<Type> data = FunctionReturnDecoder.decode(log.getData(),
-                    (List) SLOT_SNAPSHOTTER_UPDATED.getNonIndexedParameters());
+            List<Type> data = FunctionReturnDecoder.decode(
+                    log.getData(), (List) SLOT_SNAPSHOTTER_UPDATED.getNonIndexedParameters());
             if (data.size() != 1) {
                 throw new UndecodableLogException("SlotSnapshotterUpdated data has " + data.size() + " values");
             }
@@ -164,7 +207,9 @@ public final class ProtocolStateEvents {
                     log.getBlockNumber().longValueExact(),
                     log.getBlockHash().toLowerCase(),
                     log.getLogIndex().intValueExact());
-        } catch (RuntimeException e) { // short data: web3j throws IndexOutOfBoundsException; too big: ArithmeticException
+        } catch (
+                RuntimeException
+                        e) { // short data: web3j throws IndexOutOfBoundsException; too big: ArithmeticException
             throw new UndecodableLogException("bad SlotSnapshotterUpdated log " + log.getTransactionHash() + ": " + e);
         }
     }

@@ -33,7 +33,8 @@ class AccountingCommitITCase {
     private static final long CHAIN_ID = 11171;
 
     @RegisterExtension
-    static final AnvilExtension CHAIN = new AnvilExtension(Anvil.builder().chainId(CHAIN_ID).accounts(6));
+    static final AnvilExtension CHAIN =
+            new AnvilExtension(Anvil.builder().chainId(CHAIN_ID).accounts(6));
 
     private static Web3j web3j;
     private static ProtocolStateDeployment deployment;
@@ -45,16 +46,17 @@ class AccountingCommitITCase {
     static void deploy() throws Exception {
         Anvil anvil = CHAIN.anvil();
         web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-        ProtocolStateDeployer deployer = new ProtocolStateDeployer(web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID);
+        ProtocolStateDeployer deployer =
+                new ProtocolStateDeployer(web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID);
         sequencer = anvil.address(2);
-        DataMarketConfig m = new DataMarketConfig("0x00000000000000000000000000000000000000a1", 10, 120, 1000,
-                anvil.address(1), List.of(sequencer));
+        DataMarketConfig m = new DataMarketConfig(
+                "0x00000000000000000000000000000000000000a1", 10, 120, 1000, anvil.address(1), List.of(sequencer));
         deployment = deployer.deploy(m, 1, List.of(anvil.address(3), anvil.address(4), anvil.address(5)));
         market = m.dataMarket();
         deployer.setEpochsInADay(deployment.contract(), m, 2);
         deployer.setDailySnapshotQuota(deployment.contract(), market, 3);
-        asEpochManager = ProtocolStateDeployer.load(deployment.contractAddress(), web3j,
-                Credentials.create(anvil.privateKey(1)), CHAIN_ID);
+        asEpochManager = ProtocolStateDeployer.load(
+                deployment.contractAddress(), web3j, Credentials.create(anvil.privateKey(1)), CHAIN_ID);
         release(1);
     }
 
@@ -64,13 +66,19 @@ class AccountingCommitITCase {
     }
 
     private static void release(long n) throws Exception {
-        assertThat(asEpochManager.releaseEpoch(market, BigInteger.valueOf(1 + 10 * (n - 1)), BigInteger.valueOf(10 * n))
-                .send().isStatusOK()).isTrue();
+        assertThat(asEpochManager
+                        .releaseEpoch(market, BigInteger.valueOf(1 + 10 * (n - 1)), BigInteger.valueOf(10 * n))
+                        .send()
+                        .isStatusOK())
+                .isTrue();
     }
 
     private static BatchCommitClient client() {
-        return BatchCommitClient.create(CommitClientConfig.builder(CHAIN.anvil().rpcUrl(), deployment.contractAddress())
-                .signerKeyEnvVar("SEQ").receiptPollInterval(Duration.ofMillis(50)).build(),
+        return BatchCommitClient.create(
+                CommitClientConfig.builder(CHAIN.anvil().rpcUrl(), deployment.contractAddress())
+                        .signerKeyEnvVar("SEQ")
+                        .receiptPollInterval(Duration.ofMillis(50))
+                        .build(),
                 Map.of("SEQ", CHAIN.anvil().privateKey(2))::get);
     }
 
@@ -79,18 +87,24 @@ class AccountingCommitITCase {
     }
 
     private static long nonce() throws Exception {
-        return web3j.ethGetTransactionCount(sequencer, DefaultBlockParameterName.LATEST).send().getTransactionCount()
+        return web3j.ethGetTransactionCount(sequencer, DefaultBlockParameterName.LATEST)
+                .send()
+                .getTransactionCount()
                 .longValueExact();
     }
 
     private static long onChain(long slot, long day) throws Exception {
-        return deployment.contract().slotSubmissionCount(market, BigInteger.valueOf(slot), BigInteger.valueOf(day)).send()
+        return deployment
+                .contract()
+                .slotSubmissionCount(market, BigInteger.valueOf(slot), BigInteger.valueOf(day))
+                .send()
                 .longValueExact();
     }
 
     @Test
     void countsAndEligibleNodesAreSentOnceAcrossClients() throws Exception {
-        CountUpdate periodic = new CountUpdate(market, 1, CountUpdate.Kind.PERIODIC, new long[] {1, 2, 3}, new long[] {2, 1, 3});
+        CountUpdate periodic =
+                new CountUpdate(market, 1, CountUpdate.Kind.PERIODIC, new long[] {1, 2, 3}, new long[] {2, 1, 3});
         try (BatchCommitClient first = client()) {
             CommitResult r = get(first.updateSubmissionCounts(periodic));
             assertThat(r.status()).isEqualTo(Status.COMMITTED);
@@ -102,7 +116,8 @@ class AccountingCommitITCase {
         try (BatchCommitClient second = client()) {
             assertThat(get(second.updateSubmissionCounts(periodic)).status()).isEqualTo(Status.ALREADY_DONE);
             // an older, lower count (a replay of an earlier update) does not move the chain back
-            CountUpdate older = new CountUpdate(market, 1, CountUpdate.Kind.PERIODIC, new long[] {1, 3}, new long[] {1, 2});
+            CountUpdate older =
+                    new CountUpdate(market, 1, CountUpdate.Kind.PERIODIC, new long[] {1, 3}, new long[] {1, 2});
             assertThat(get(second.updateSubmissionCounts(older)).status()).isEqualTo(Status.ALREADY_DONE);
         }
         assertThat(nonce()).as("no transaction for work already on chain").isEqualTo(before);
@@ -112,17 +127,27 @@ class AccountingCommitITCase {
         release(3); // day 2: day 1 takes its final counts
         CountUpdate fin = new CountUpdate(market, 1, CountUpdate.Kind.FINAL, new long[] {1, 3}, new long[] {4, 3});
         try (BatchCommitClient first = client()) {
-            assertThat(get(first.updateEligibleNodesForDay(market, 1, 2)).status()).isEqualTo(Status.COMMITTED);
+            assertThat(get(first.updateEligibleNodesForDay(market, 1, 2)).status())
+                    .isEqualTo(Status.COMMITTED);
             CommitResult r = get(first.updateSubmissionCounts(fin));
             assertThat(r.status()).isEqualTo(Status.COMMITTED);
             assertThat(r.blockNumber()).isPositive();
         }
-        assertThat(deployment.contract().eligibleNodesForDay(market, BigInteger.ONE).send()).isEqualTo(BigInteger.TWO);
-        assertThat(deployment.contract().slotRewardedForDay(market, BigInteger.ONE, BigInteger.ONE).send()).isTrue();
+        assertThat(deployment
+                        .contract()
+                        .eligibleNodesForDay(market, BigInteger.ONE)
+                        .send())
+                .isEqualTo(BigInteger.TWO);
+        assertThat(deployment
+                        .contract()
+                        .slotRewardedForDay(market, BigInteger.ONE, BigInteger.ONE)
+                        .send())
+                .isTrue();
         assertThat(onChain(1, 1)).isEqualTo(4);
         before = nonce();
         try (BatchCommitClient second = client()) {
-            assertThat(get(second.updateEligibleNodesForDay(market, 1, 2)).status()).isEqualTo(Status.ALREADY_DONE);
+            assertThat(get(second.updateEligibleNodesForDay(market, 1, 2)).status())
+                    .isEqualTo(Status.ALREADY_DONE);
             assertThat(get(second.updateSubmissionCounts(fin)).status()).isEqualTo(Status.ALREADY_DONE);
             long[] read = second.readSlotCounts(market, 1, new long[] {1, 2, 3});
             assertThat(read).containsExactly(4, 1, 3, 1, 0, 1);

@@ -47,7 +47,8 @@ class BatchCommitClientITCase {
     private static final long CHAIN_ID = 11169;
 
     @RegisterExtension
-    static final AnvilExtension CHAIN = new AnvilExtension(Anvil.builder().chainId(CHAIN_ID).accounts(8));
+    static final AnvilExtension CHAIN =
+            new AnvilExtension(Anvil.builder().chainId(CHAIN_ID).accounts(8));
 
     private static final AtomicInteger MARKETS = new AtomicInteger(0x100);
 
@@ -66,13 +67,12 @@ class BatchCommitClientITCase {
         deployer = new ProtocolStateDeployer(web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID);
         sequencers = List.of(anvil.address(2), anvil.address(3), anvil.address(4), anvil.address(5));
         deployment = deployer.deploy(market(1000), 1, List.of(anvil.address(7)));
-        asEpochManager = ProtocolStateDeployer.load(deployment.contractAddress(), web3j,
-                Credentials.create(anvil.privateKey(1)), CHAIN_ID);
+        asEpochManager = ProtocolStateDeployer.load(
+                deployment.contractAddress(), web3j, Credentials.create(anvil.privateKey(1)), CHAIN_ID);
         keyDir = Files.createTempDirectory("signer-keys");
         Files.writeString(keyDir.resolve("signer-a.key"), anvil.privateKey(2) + "\n");
         Files.writeString(keyDir.resolve("signer-b.key"), anvil.privateKey(3).substring(2));
-        env = Map.of("SIGNER_C", anvil.privateKey(4), "SIGNER_D", anvil.privateKey(5),
-                "STRANGER", anvil.privateKey(6));
+        env = Map.of("SIGNER_C", anvil.privateKey(4), "SIGNER_D", anvil.privateKey(5), "STRANGER", anvil.privateKey(6));
     }
 
     @AfterAll
@@ -90,8 +90,12 @@ class BatchCommitClientITCase {
         DataMarketConfig m = market(batchWindow);
         deployer.createDataMarket(deployment.contract(), m);
         for (int e = 0; e < epochs; e++) {
-            assertThat(asEpochManager.releaseEpoch(m.dataMarket(), BigInteger.valueOf(1 + 10L * e),
-                    BigInteger.valueOf(10 + 10L * e)).send().isStatusOK()).isTrue();
+            assertThat(asEpochManager
+                            .releaseEpoch(
+                                    m.dataMarket(), BigInteger.valueOf(1 + 10L * e), BigInteger.valueOf(10 + 10L * e))
+                            .send()
+                            .isStatusOK())
+                    .isTrue();
         }
         return m.dataMarket();
     }
@@ -120,12 +124,17 @@ class BatchCommitClientITCase {
     }
 
     private static String onChainCid(String market, String projectId, long epoch) throws Exception {
-        return deployment.contract().maxSnapshotsCid(market, projectId, BigInteger.valueOf(epoch)).send();
+        return deployment
+                .contract()
+                .maxSnapshotsCid(market, projectId, BigInteger.valueOf(epoch))
+                .send();
     }
 
     private static long nonce(String address) throws Exception {
-        return web3j.ethGetTransactionCount(address, DefaultBlockParameterName.LATEST).send()
-                .getTransactionCount().longValueExact();
+        return web3j.ethGetTransactionCount(address, DefaultBlockParameterName.LATEST)
+                .send()
+                .getTransactionCount()
+                .longValueExact();
     }
 
     private static long blockNumber() throws Exception {
@@ -154,12 +163,15 @@ class BatchCommitClientITCase {
         for (int i = 0; i < 100; i++) {
             batches.add(batch(market, 1 + i % 10, "c" + i, 2));
         }
-        try (BatchCommitClient client = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
+        try (BatchCommitClient client =
+                BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
             long t0 = System.nanoTime();
-            List<CompletableFuture<CommitResult>> futures = batches.stream().map(client::submitBatch).toList();
+            List<CompletableFuture<CommitResult>> futures =
+                    batches.stream().map(client::submitBatch).toList();
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("100 batches from 4 signers (automine): %.2f s, %.1f commits/s%n", seconds, 100 / seconds);
+            System.out.printf(
+                    "100 batches from 4 signers (automine): %.2f s, %.1f commits/s%n", seconds, 100 / seconds);
 
             for (CompletableFuture<CommitResult> f : futures) {
                 CommitResult r = f.get();
@@ -169,20 +181,26 @@ class BatchCommitClientITCase {
             }
             for (BatchCommit b : batches) {
                 for (int i = 0; i < b.projectIds().size(); i++) {
-                    assertThat(onChainCid(market, b.projectIds().get(i), b.epochId())).isEqualTo(b.snapshotCids().get(i));
+                    assertThat(onChainCid(market, b.projectIds().get(i), b.epochId()))
+                            .isEqualTo(b.snapshotCids().get(i));
                 }
             }
             // every transaction the four signers sent since the start: nonces consecutive from the old count
             Map<String, TreeSet<Long>> noncesSeen = new TreeMap<>();
             long lastBlock = blockNumber();
             for (long n = firstBlock; n <= lastBlock; n++) {
-                EthBlock.Block block = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), true)
-                        .send().getBlock();
+                EthBlock.Block block = web3j.ethGetBlockByNumber(
+                                DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), true)
+                        .send()
+                        .getBlock();
                 for (EthBlock.TransactionResult<?> tr : block.getTransactions()) {
                     Transaction tx = (Transaction) tr.get();
                     if (nonceBefore.containsKey(tx.getFrom().toLowerCase())) {
-                        assertThat(noncesSeen.computeIfAbsent(tx.getFrom().toLowerCase(), k -> new TreeSet<>())
-                                .add(tx.getNonce().longValueExact())).as("nonce used twice").isTrue();
+                        assertThat(noncesSeen
+                                        .computeIfAbsent(tx.getFrom().toLowerCase(), k -> new TreeSet<>())
+                                        .add(tx.getNonce().longValueExact()))
+                                .as("nonce used twice")
+                                .isTrue();
                     }
                 }
             }
@@ -206,7 +224,8 @@ class BatchCommitClientITCase {
         String market = newMarket(10_000, 1);
         BatchCommit b = batch(market, 1, "again", 3);
         CommitResult first;
-        try (BatchCommitClient client = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
+        try (BatchCommitClient client =
+                BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
             first = client.submitBatch(b).get(60, TimeUnit.SECONDS);
         }
         assertThat(first.status()).isEqualTo(Status.COMMITTED);
@@ -218,7 +237,8 @@ class BatchCommitClientITCase {
         }
         long block = blockNumber();
         // a new client (a restarted task) commits the same batch again, twice at once
-        try (BatchCommitClient client = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
+        try (BatchCommitClient client =
+                BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
             CompletableFuture<CommitResult> again1 = client.submitBatch(b);
             CompletableFuture<CommitResult> again2 = client.submitBatch(b);
             for (CommitResult r : List.of(again1.get(60, TimeUnit.SECONDS), again2.get(60, TimeUnit.SECONDS))) {
@@ -232,48 +252,66 @@ class BatchCommitClientITCase {
         for (String s : sequencers) {
             assertThat(nonce(s)).isEqualTo(nonces.get(s));
         }
-        assertThat(deployment.contract().epochIdToBatchCids(market, BigInteger.ONE).send()).containsExactly(b.batchCid());
+        assertThat(deployment
+                        .contract()
+                        .epochIdToBatchCids(market, BigInteger.ONE)
+                        .send())
+                .containsExactly(b.batchCid());
     }
 
     @Test
     void revertCodesAreRecognised() throws Exception {
         String market = newMarket(10_000, 1);
-        try (BatchCommitClient client = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
+        try (BatchCommitClient client =
+                BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
             BatchCommit ok = batch(market, 1, "codes", 2);
-            assertThat(client.submitBatch(ok).get(60, TimeUnit.SECONDS).status()).isEqualTo(Status.COMMITTED);
+            assertThat(client.submitBatch(ok).get(60, TimeUnit.SECONDS).status())
+                    .isEqualTo(Status.COMMITTED);
 
             // E25: one project of this other batch already has a snapshot for the epoch
-            BatchCommit clash = new BatchCommit(market, "bafyother", 1, List.of(ok.projectIds().get(0), "fresh"),
-                    List.of("bafkreidifferent", "bafkreifresh"), new byte[32]);
+            BatchCommit clash = new BatchCommit(
+                    market,
+                    "bafyother",
+                    1,
+                    List.of(ok.projectIds().get(0), "fresh"),
+                    List.of("bafkreidifferent", "bafkreifresh"),
+                    new byte[32]);
             CommitResult r = client.submitBatch(clash).get(60, TimeUnit.SECONDS);
             assertThat(r.status()).isEqualTo(Status.ALREADY_DONE);
             assertThat(r.txHash()).isNull();
 
-            CommitException e23 = failure(client.submitBatch(new BatchCommit(market, "bafy23", 1,
-                    List.of("a", "b"), List.of("x"), new byte[32])));
+            CommitException e23 = failure(client.submitBatch(
+                    new BatchCommit(market, "bafy23", 1, List.of("a", "b"), List.of("x"), new byte[32])));
             assertThat(e23.reason()).isEqualTo(CommitException.Reason.LENGTH_MISMATCH);
             assertThat(e23.isRetryable()).isFalse();
 
-            CommitException e24 = failure(client.submitBatch(new BatchCommit(market, "bafy24", 1,
-                    List.of(), List.of(), new byte[32])));
+            CommitException e24 = failure(
+                    client.submitBatch(new BatchCommit(market, "bafy24", 1, List.of(), List.of(), new byte[32])));
             assertThat(e24.reason()).isEqualTo(CommitException.Reason.EMPTY_BATCH);
 
-            CommitException bad = failure(client.submitBatch(new BatchCommit(market, "bafybad", 1,
-                    List.of("a"), List.of("x"), new byte[31])));
+            CommitException bad = failure(client.submitBatch(
+                    new BatchCommit(market, "bafybad", 1, List.of("a"), List.of("x"), new byte[31])));
             assertThat(bad.reason()).isEqualTo(CommitException.Reason.INVALID_INPUT);
 
             // endBatchSubmissions: committed once, then already done; a batch after it is E43 = already done
             CommitResult end = client.endBatchSubmissions(market, 1).get(60, TimeUnit.SECONDS);
             assertThat(end.status()).isEqualTo(Status.COMMITTED);
-            assertThat(deployment.contract().batchSubmissionsCompleted(market, BigInteger.ONE).send()).isTrue();
+            assertThat(deployment
+                            .contract()
+                            .batchSubmissionsCompleted(market, BigInteger.ONE)
+                            .send())
+                    .isTrue();
             CommitResult endAgain = client.endBatchSubmissions(market, 1).get(60, TimeUnit.SECONDS);
             assertThat(endAgain.status()).isEqualTo(Status.ALREADY_DONE);
             assertThat(endAgain.txHash()).isNull();
-            CommitResult late = client.submitBatch(batch(market, 1, "afterend", 1)).get(60, TimeUnit.SECONDS);
+            CommitResult late =
+                    client.submitBatch(batch(market, 1, "afterend", 1)).get(60, TimeUnit.SECONDS);
             assertThat(late.status()).isEqualTo(Status.ALREADY_DONE);
         }
-        CommitClientConfig strangerConfig = CommitClientConfig.builder(CHAIN.anvil().rpcUrl(), deployment.contractAddress())
-                .signerKeyEnvVar("STRANGER").build();
+        CommitClientConfig strangerConfig = CommitClientConfig.builder(
+                        CHAIN.anvil().rpcUrl(), deployment.contractAddress())
+                .signerKeyEnvVar("STRANGER")
+                .build();
         try (BatchCommitClient stranger = BatchCommitClient.create(strangerConfig, env::get)) {
             CommitException e04 = failure(stranger.submitBatch(batch(market, 1, "stranger", 1)));
             assertThat(e04.reason()).isEqualTo(CommitException.Reason.NOT_SEQUENCER);
@@ -285,20 +323,30 @@ class BatchCommitClientITCase {
     @Test
     void withoutGasEstimatesBatchesCommitAndRevertsStillTellTheirReason() throws Exception {
         String market = newMarket(10_000, 1);
-        try (BatchCommitClient client = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).gasPerProject(120_000).build(),
-                env::get)) {
+        try (BatchCommitClient client = BatchCommitClient.create(
+                config(CHAIN.anvil().rpcUrl()).gasPerProject(120_000).build(), env::get)) {
             BatchCommit ok = batch(market, 1, "noestimate", 40);
             CommitResult r = client.submitBatch(ok).get(60, TimeUnit.SECONDS);
             assertThat(r.status()).isEqualTo(Status.COMMITTED);
             assertThat(r.attempts()).isEqualTo(1);
-            assertThat(onChainCid(market, ok.projectIds().get(39), 1)).isEqualTo(ok.snapshotCids().get(39));
-            long gasUsed = web3j.ethGetTransactionReceipt(r.txHash()).send().getTransactionReceipt().orElseThrow()
-                    .getGasUsed().longValueExact();
+            assertThat(onChainCid(market, ok.projectIds().get(39), 1))
+                    .isEqualTo(ok.snapshotCids().get(39));
+            long gasUsed = web3j.ethGetTransactionReceipt(r.txHash())
+                    .send()
+                    .getTransactionReceipt()
+                    .orElseThrow()
+                    .getGasUsed()
+                    .longValueExact();
             assertThat(gasUsed).isLessThan(CommitClientConfig.BATCH_BASE_GAS + 120_000L * 40);
 
             // sent without an estimate, this batch reverts on chain (E25); the estimate that follows names the reason
-            BatchCommit clash = new BatchCommit(market, "bafyclash", 1, List.of(ok.projectIds().get(0), "fresh"),
-                    List.of("bafkreidifferent", "bafkreifresh"), new byte[32]);
+            BatchCommit clash = new BatchCommit(
+                    market,
+                    "bafyclash",
+                    1,
+                    List.of(ok.projectIds().get(0), "fresh"),
+                    List.of("bafkreidifferent", "bafkreifresh"),
+                    new byte[32]);
             CommitResult again = client.submitBatch(clash).get(60, TimeUnit.SECONDS);
             assertThat(again.status()).isEqualTo(Status.ALREADY_DONE);
             assertThat(onChainCid(market, "fresh", 1)).isEmpty();
@@ -308,9 +356,11 @@ class BatchCommitClientITCase {
     @Test
     void afterOneBatchHasMinedLaterOnesNeedNoEstimateAndRevertsStillTellTheirReason() throws Exception {
         String market = newMarket(10_000, 1);
-        try (BatchCommitClient client = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
+        try (BatchCommitClient client =
+                BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
             BatchCommit first = batch(market, 1, "learn1", 40);
-            assertThat(client.submitBatch(first).get(60, TimeUnit.SECONDS).status()).isEqualTo(Status.COMMITTED);
+            assertThat(client.submitBatch(first).get(60, TimeUnit.SECONDS).status())
+                    .isEqualTo(Status.COMMITTED);
             assertThat(client.metrics().gasEstimates()).isEqualTo(1);
             assertThat(client.metrics().gasLearned()).isZero();
 
@@ -321,24 +371,43 @@ class BatchCommitClientITCase {
             assertThat(r.attempts()).isEqualTo(1);
             assertThat(client.metrics().gasEstimates()).isEqualTo(1);
             assertThat(client.metrics().gasLearned()).isEqualTo(1);
-            long limit = web3j.ethGetTransactionByHash(r.txHash()).send().getTransaction().orElseThrow().getGas().longValueExact();
-            long used = web3j.ethGetTransactionReceipt(r.txHash()).send().getTransactionReceipt().orElseThrow()
-                    .getGasUsed().longValueExact();
+            long limit = web3j.ethGetTransactionByHash(r.txHash())
+                    .send()
+                    .getTransaction()
+                    .orElseThrow()
+                    .getGas()
+                    .longValueExact();
+            long used = web3j.ethGetTransactionReceipt(r.txHash())
+                    .send()
+                    .getTransactionReceipt()
+                    .orElseThrow()
+                    .getGasUsed()
+                    .longValueExact();
             assertThat(limit).isGreaterThan(used).isLessThan(2 * used);
-            assertThat(onChainCid(market, second.projectIds().get(79), 1)).isEqualTo(second.snapshotCids().get(79));
+            assertThat(onChainCid(market, second.projectIds().get(79), 1))
+                    .isEqualTo(second.snapshotCids().get(79));
 
             // sent with a learned limit, this batch reverts on chain (E25); the estimate that follows names the reason
-            BatchCommit clash = new BatchCommit(market, "bafyclash-learned", 1, List.of(first.projectIds().get(0), "fresh-learned"),
-                    List.of("bafkreidifferent", "bafkreifresh"), new byte[32]);
-            assertThat(client.submitBatch(clash).get(60, TimeUnit.SECONDS).status()).isEqualTo(Status.ALREADY_DONE);
+            BatchCommit clash = new BatchCommit(
+                    market,
+                    "bafyclash-learned",
+                    1,
+                    List.of(first.projectIds().get(0), "fresh-learned"),
+                    List.of("bafkreidifferent", "bafkreifresh"),
+                    new byte[32]);
+            assertThat(client.submitBatch(clash).get(60, TimeUnit.SECONDS).status())
+                    .isEqualTo(Status.ALREADY_DONE);
             assertThat(client.metrics().gasLearned()).isEqualTo(2);
             assertThat(client.metrics().gasEstimates()).isEqualTo(2);
             assertThat(onChainCid(market, "fresh-learned", 1)).isEmpty();
         }
         // learn-gas off: every batch is estimated first, as production does
-        try (BatchCommitClient client = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).learnGas(false).build(), env::get)) {
+        try (BatchCommitClient client = BatchCommitClient.create(
+                config(CHAIN.anvil().rpcUrl()).learnGas(false).build(), env::get)) {
             for (String name : List.of("est1", "est2")) {
-                assertThat(client.submitBatch(batch(market, 1, name, 5)).get(60, TimeUnit.SECONDS).status())
+                assertThat(client.submitBatch(batch(market, 1, name, 5))
+                                .get(60, TimeUnit.SECONDS)
+                                .status())
                         .isEqualTo(Status.COMMITTED);
             }
             assertThat(client.metrics().gasEstimates()).isEqualTo(2);
@@ -350,7 +419,8 @@ class BatchCommitClientITCase {
     void batchAfterTheWindowIsDelayed() throws Exception {
         String market = newMarket(2, 1);
         CHAIN.anvil().mine(5);
-        try (BatchCommitClient client = BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
+        try (BatchCommitClient client =
+                BatchCommitClient.create(config(CHAIN.anvil().rpcUrl()).build(), env::get)) {
             BatchCommit b = batch(market, 1, "late", 1);
             CommitResult r = client.submitBatch(b).get(60, TimeUnit.SECONDS);
             assertThat(r.status()).isEqualTo(Status.DELAYED);
@@ -364,7 +434,11 @@ class BatchCommitClientITCase {
         String market = newMarket(10_000, 1);
         BigInteger tip = BigInteger.valueOf(1_000_000_000L);
         CommitClientConfig cfg = config(CHAIN.anvil().rpcUrl())
-                .priorityFeeWei(tip).feeBumpPercent(20).stuckAfter(Duration.ofMillis(700)).maxFeeBumps(3).build();
+                .priorityFeeWei(tip)
+                .feeBumpPercent(20)
+                .stuckAfter(Duration.ofMillis(700))
+                .maxFeeBumps(3)
+                .build();
         Anvil anvil = CHAIN.anvil();
         anvil.setAutomine(false);
         try (BatchCommitClient client = BatchCommitClient.create(cfg, env::get)) {
@@ -379,10 +453,14 @@ class BatchCommitClientITCase {
             CommitResult r = f.get(60, TimeUnit.SECONDS);
             assertThat(r.status()).isEqualTo(Status.COMMITTED);
             assertThat(r.attempts()).isGreaterThanOrEqualTo(3);
-            Transaction mined = web3j.ethGetTransactionByHash(r.txHash()).send().getTransaction().orElseThrow();
+            Transaction mined = web3j.ethGetTransactionByHash(r.txHash())
+                    .send()
+                    .getTransaction()
+                    .orElseThrow();
             // two bumps of +20%: the tip of the mined version is at least 1.44 × the first
-            assertThat(mined.getMaxPriorityFeePerGas()).isGreaterThanOrEqualTo(
-                    tip.multiply(BigInteger.valueOf(144)).divide(BigInteger.valueOf(100)));
+            assertThat(mined.getMaxPriorityFeePerGas())
+                    .isGreaterThanOrEqualTo(
+                            tip.multiply(BigInteger.valueOf(144)).divide(BigInteger.valueOf(100)));
         } finally {
             anvil.setAutomine(true);
         }
@@ -392,10 +470,12 @@ class BatchCommitClientITCase {
     void rpcDownForTenSecondsDelaysCommitsButLosesNone() throws Exception {
         String market = newMarket(10_000, 2);
         try (TcpProxy proxy = new TcpProxy(CHAIN.anvil().port());
-             BatchCommitClient client = BatchCommitClient.create(config(proxy.url())
-                     .rpcPatience(Duration.ofSeconds(60)).build(), env::get)) {
+                BatchCommitClient client = BatchCommitClient.create(
+                        config(proxy.url()).rpcPatience(Duration.ofSeconds(60)).build(), env::get)) {
             // warm up: the client has fetched its nonces before the outage
-            assertThat(client.submitBatch(batch(market, 1, "warm", 1)).get(60, TimeUnit.SECONDS).status())
+            assertThat(client.submitBatch(batch(market, 1, "warm", 1))
+                            .get(60, TimeUnit.SECONDS)
+                            .status())
                     .isEqualTo(Status.COMMITTED);
             proxy.pause();
             long t0 = System.nanoTime();
@@ -418,7 +498,8 @@ class BatchCommitClientITCase {
                 assertThat(r.callToReceipt()).isGreaterThan(Duration.ofSeconds(9));
             }
             for (BatchCommit b : batches) {
-                assertThat(onChainCid(market, b.projectIds().get(0), b.epochId())).isEqualTo(b.snapshotCids().get(0));
+                assertThat(onChainCid(market, b.projectIds().get(0), b.epochId()))
+                        .isEqualTo(b.snapshotCids().get(0));
             }
             assertThat(client.metrics().rpcRetries()).isPositive();
         }
@@ -432,9 +513,10 @@ class BatchCommitClientITCase {
         for (int i = 0; i < 40; i++) {
             batches.add(batch(market, 1 + i % 2, "twin" + i, 1));
         }
-        CommitClientConfig shared = config(CHAIN.anvil().rpcUrl()).stuckAfter(Duration.ofSeconds(2)).build();
+        CommitClientConfig shared =
+                config(CHAIN.anvil().rpcUrl()).stuckAfter(Duration.ofSeconds(2)).build();
         try (BatchCommitClient a = BatchCommitClient.create(shared, env::get);
-             BatchCommitClient b = BatchCommitClient.create(shared, env::get)) {
+                BatchCommitClient b = BatchCommitClient.create(shared, env::get)) {
             List<CompletableFuture<CommitResult>> futures = new ArrayList<>();
             for (int i = 0; i < batches.size(); i++) {
                 futures.add((i % 2 == 0 ? a : b).submitBatch(batches.get(i)));
@@ -443,11 +525,13 @@ class BatchCommitClientITCase {
             for (CompletableFuture<CommitResult> f : futures) {
                 assertThat(f.get().status()).isEqualTo(Status.COMMITTED);
             }
-            System.out.println("two clients, same keys: nonce resyncs " + a.metrics().snapshot().get("nonce_resyncs")
-                    + " + " + b.metrics().snapshot().get("nonce_resyncs"));
+            System.out.println("two clients, same keys: nonce resyncs "
+                    + a.metrics().snapshot().get("nonce_resyncs") + " + "
+                    + b.metrics().snapshot().get("nonce_resyncs"));
         }
         for (BatchCommit bc : batches) {
-            assertThat(onChainCid(market, bc.projectIds().get(0), bc.epochId())).isEqualTo(bc.snapshotCids().get(0));
+            assertThat(onChainCid(market, bc.projectIds().get(0), bc.epochId()))
+                    .isEqualTo(bc.snapshotCids().get(0));
         }
     }
 }

@@ -57,7 +57,9 @@ class CommitBenchmarkITCase {
 
     @Test
     void blockTimeOneSecond() throws Exception {
-        run("block-time 1 s", Anvil.builder().chainId(CHAIN_ID).accounts(signers + 2).blockTimeSeconds(1));
+        run(
+                "block-time 1 s",
+                Anvil.builder().chainId(CHAIN_ID).accounts(signers + 2).blockTimeSeconds(1));
     }
 
     private void run(String mode, Anvil.Builder chain) throws Exception {
@@ -71,17 +73,23 @@ class CommitBenchmarkITCase {
                     env.put("BENCH_SIGNER_" + i, anvil.privateKey(2 + i));
                 }
                 String market = "0x00000000000000000000000000000000000000be";
-                ProtocolStateDeployer deployer = new ProtocolStateDeployer(web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID);
+                ProtocolStateDeployer deployer =
+                        new ProtocolStateDeployer(web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID);
                 ProtocolStateDeployment d = deployer.deploy(
-                        new DataMarketConfig(market, 10, 120, 1_000_000, anvil.address(1), sequencers), 1, List.of(anvil.address(1)));
-                PowerloomProtocolState asManager = ProtocolStateDeployer.load(d.contractAddress(), web3j,
-                        Credentials.create(anvil.privateKey(1)), CHAIN_ID);
+                        new DataMarketConfig(market, 10, 120, 1_000_000, anvil.address(1), sequencers),
+                        1,
+                        List.of(anvil.address(1)));
+                PowerloomProtocolState asManager = ProtocolStateDeployer.load(
+                        d.contractAddress(), web3j, Credentials.create(anvil.privateKey(1)), CHAIN_ID);
                 int epochs = Math.max(1, batches / 20);
                 for (int e = 0; e < epochs; e++) {
-                    asManager.releaseEpoch(market, BigInteger.valueOf(1 + 10L * e), BigInteger.valueOf(10 + 10L * e)).send();
+                    asManager
+                            .releaseEpoch(market, BigInteger.valueOf(1 + 10L * e), BigInteger.valueOf(10 + 10L * e))
+                            .send();
                 }
                 CommitClientConfig.Builder b = CommitClientConfig.builder(anvil.rpcUrl(), d.contractAddress())
-                        .maxConcurrentCommits(concurrency).receiptPollInterval(Duration.ofMillis(100));
+                        .maxConcurrentCommits(concurrency)
+                        .receiptPollInterval(Duration.ofMillis(100));
                 for (int i = 0; i < signers; i++) {
                     b.signerKeyEnvVar("BENCH_SIGNER_" + i);
                 }
@@ -97,12 +105,15 @@ class CommitBenchmarkITCase {
                 }
                 try (BatchCommitClient client = BatchCommitClient.create(b.build(), env::get)) {
                     // warm-up: nonces, connections, JIT
-                    client.submitBatch(new BatchCommit(market, "bafywarm", 1, List.of("warm"), List.of("bafkreiwarm"),
-                            new byte[32])).get(60, TimeUnit.SECONDS);
+                    client.submitBatch(new BatchCommit(
+                                    market, "bafywarm", 1, List.of("warm"), List.of("bafkreiwarm"), new byte[32]))
+                            .get(60, TimeUnit.SECONDS);
                     long t0 = System.nanoTime();
                     List<CompletableFuture<CommitResult>> futures = work.subList(0, batches).stream()
-                            .map(client::submitBatch).toList();
-                    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(15, TimeUnit.MINUTES);
+                            .map(client::submitBatch)
+                            .toList();
+                    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                            .get(15, TimeUnit.MINUTES);
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     List<Long> latencies = new ArrayList<>();
                     for (CompletableFuture<CommitResult> f : futures) {
@@ -111,10 +122,19 @@ class CommitBenchmarkITCase {
                         latencies.add(r.callToReceipt().toMillis());
                     }
                     latencies.sort(Long::compare);
-                    String line = String.format("%s: %d batches x %d projects, %d signers, %d threads, %d cores: %.1f commits/s,"
+                    String line = String.format(
+                            "%s: %d batches x %d projects, %d signers, %d threads, %d cores: %.1f commits/s,"
                                     + " call-to-receipt p50 %d ms, p99 %d ms, max %d ms (all %d submitted at once)",
-                            mode, batches, projects, signers, concurrency, Runtime.getRuntime().availableProcessors(),
-                            batches / seconds, pct(latencies, 50), pct(latencies, 99), latencies.get(latencies.size() - 1),
+                            mode,
+                            batches,
+                            projects,
+                            signers,
+                            concurrency,
+                            Runtime.getRuntime().availableProcessors(),
+                            batches / seconds,
+                            pct(latencies, 50),
+                            pct(latencies, 99),
+                            latencies.get(latencies.size() - 1),
                             batches);
                     // latency below saturation: the rest submitted at a steady rate
                     List<CompletableFuture<CommitResult>> steady = new ArrayList<>();
@@ -128,19 +148,24 @@ class CommitBenchmarkITCase {
                         steady.add(client.submitBatch(c));
                         next += pace;
                     }
-                    CompletableFuture.allOf(steady.toArray(CompletableFuture[]::new)).get(15, TimeUnit.MINUTES);
+                    CompletableFuture.allOf(steady.toArray(CompletableFuture[]::new))
+                            .get(15, TimeUnit.MINUTES);
                     List<Long> steadyLatencies = new ArrayList<>();
                     for (CompletableFuture<CommitResult> f : steady) {
                         assertThat(f.get().status()).isEqualTo(Status.COMMITTED);
                         steadyLatencies.add(f.get().callToReceipt().toMillis());
                     }
                     steadyLatencies.sort(Long::compare);
-                    line += String.format("%n%s: %d batches x %d projects submitted at %d/s: call-to-receipt p50 %d ms,"
-                                    + " p99 %d ms", mode, paced, projects, rate, pct(steadyLatencies, 50),
-                            pct(steadyLatencies, 99));
+                    line += String.format(
+                            "%n%s: %d batches x %d projects submitted at %d/s: call-to-receipt p50 %d ms,"
+                                    + " p99 %d ms",
+                            mode, paced, projects, rate, pct(steadyLatencies, 50), pct(steadyLatencies, 99));
                     System.out.println(line);
-                    Files.writeString(Path.of("target", "commit-benchmark.txt"), line + System.lineSeparator(),
-                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    Files.writeString(
+                            Path.of("target", "commit-benchmark.txt"),
+                            line + System.lineSeparator(),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
                 }
             } finally {
                 web3j.shutdown();

@@ -37,13 +37,17 @@ class ProtocolStateCallsTest {
     private static String expected(String signature, List<Type> args) {
         String name = signature.substring(0, signature.indexOf('('));
         String encoded = FunctionEncoder.encode(new Function(name, args, List.of()));
-        assertThat(encoded.substring(0, 10)).isEqualTo(Hash.sha3String(signature).substring(0, 10));
+        assertThat(encoded.substring(0, 10))
+                .isEqualTo(Hash.sha3String(signature).substring(0, 10));
         return encoded;
     }
 
     private static DynamicArray<Uint256> uints(long... values) {
-        return new DynamicArray<>(Uint256.class,
-                java.util.Arrays.stream(values).mapToObj(v -> new Uint256(new BigInteger(Long.toUnsignedString(v)))).toList());
+        return new DynamicArray<>(
+                Uint256.class,
+                java.util.Arrays.stream(values)
+                        .mapToObj(v -> new Uint256(new BigInteger(Long.toUnsignedString(v))))
+                        .toList());
     }
 
     @Test
@@ -51,50 +55,70 @@ class ProtocolStateCallsTest {
         byte[] root = new byte[32];
         root[0] = 7;
         BatchCommit b = new BatchCommit(DM, "bafybatch", 42, List.of("p1", "p2"), List.of("c1", "c2"), root);
-        assertThat(CALLS.submitSubmissionBatch(b)).isEqualTo(expected(
-                "submitSubmissionBatch(address,string,uint256,string[],string[],bytes32)",
-                List.of(new Address(DM), new Utf8String("bafybatch"), new Uint256(42),
-                        new DynamicArray<>(Utf8String.class, new Utf8String("p1"), new Utf8String("p2")),
-                        new DynamicArray<>(Utf8String.class, new Utf8String("c1"), new Utf8String("c2")),
-                        new Bytes32(root))));
+        assertThat(CALLS.submitSubmissionBatch(b))
+                .isEqualTo(expected(
+                        "submitSubmissionBatch(address,string,uint256,string[],string[],bytes32)",
+                        List.of(
+                                new Address(DM),
+                                new Utf8String("bafybatch"),
+                                new Uint256(42),
+                                new DynamicArray<>(Utf8String.class, new Utf8String("p1"), new Utf8String("p2")),
+                                new DynamicArray<>(Utf8String.class, new Utf8String("c1"), new Utf8String("c2")),
+                                new Bytes32(root))));
     }
 
     @Test
     void endBatchSubmissionsAndEligibleNodesAreTheProductionCalls() {
-        assertThat(CALLS.endBatchSubmissions(DM, 9)).isEqualTo(expected("endBatchSubmissions(address,uint256)",
-                List.of(new Address(DM), new Uint256(9))));
-        assertThat(CALLS.updateEligibleNodesForDay(DM, 3, 17)).isEqualTo(expected(
-                "updateEligibleNodesForDay(address,uint256,uint256)",
-                List.of(new Address(DM), new Uint256(3), new Uint256(17))));
+        assertThat(CALLS.endBatchSubmissions(DM, 9))
+                .isEqualTo(expected("endBatchSubmissions(address,uint256)", List.of(new Address(DM), new Uint256(9))));
+        assertThat(CALLS.updateEligibleNodesForDay(DM, 3, 17))
+                .isEqualTo(expected(
+                        "updateEligibleNodesForDay(address,uint256,uint256)",
+                        List.of(new Address(DM), new Uint256(3), new Uint256(17))));
     }
 
     @Test
     void periodicAndFinalCountsGoToTheirOwnFunctionsWithSlotsAsUnsigned() {
         long[] slots = {1, -1L}; // a slot id above Long.MAX_VALUE stays unsigned
         long[] counts = {5, 6};
-        assertThat(CALLS.updateCounts(new CountUpdate(DM, 2, CountUpdate.Kind.PERIODIC, slots, counts))).isEqualTo(
-                expected("updateSubmissionCounts(address,uint256[],uint256[],uint256)",
+        assertThat(CALLS.updateCounts(new CountUpdate(DM, 2, CountUpdate.Kind.PERIODIC, slots, counts)))
+                .isEqualTo(expected(
+                        "updateSubmissionCounts(address,uint256[],uint256[],uint256)",
                         List.of(new Address(DM), uints(slots), uints(counts), new Uint256(2))));
-        assertThat(CALLS.updateCounts(new CountUpdate(DM, 2, CountUpdate.Kind.FINAL, slots, counts))).isEqualTo(
-                expected("updateEligibleSubmissionCountsForDay(address,uint256[],uint256[],uint256)",
+        assertThat(CALLS.updateCounts(new CountUpdate(DM, 2, CountUpdate.Kind.FINAL, slots, counts)))
+                .isEqualTo(expected(
+                        "updateEligibleSubmissionCountsForDay(address,uint256[],uint256[],uint256)",
                         List.of(new Address(DM), uints(slots), uints(counts), new Uint256(2))));
     }
 
     @Test
     void viewsDecodeTheirAnswers() {
-        assertThat(CALLS.maxSnapshotsCid(DM, "p1", 4).encodeFunctionCall()).isEqualTo(expected(
-                "maxSnapshotsCid(address,string,uint256)", List.of(new Address(DM), new Utf8String("p1"), new Uint256(4))));
+        assertThat(CALLS.maxSnapshotsCid(DM, "p1", 4).encodeFunctionCall())
+                .isEqualTo(expected(
+                        "maxSnapshotsCid(address,string,uint256)",
+                        List.of(new Address(DM), new Utf8String("p1"), new Uint256(4))));
         String trueWord = "0x" + "0".repeat(63) + "1";
-        assertThat(CALLS.batchSubmissionsCompleted(DM, 4).decodeFunctionResponse(trueWord).get(0).getValue()).isEqualTo(true);
-        assertThat(CALLS.dailySnapshotQuota(DM).decodeFunctionResponse(trueWord).get(0).getValue()).isEqualTo(BigInteger.ONE);
+        assertThat(CALLS.batchSubmissionsCompleted(DM, 4)
+                        .decodeFunctionResponse(trueWord)
+                        .get(0)
+                        .getValue())
+                .isEqualTo(true);
+        assertThat(CALLS.dailySnapshotQuota(DM)
+                        .decodeFunctionResponse(trueWord)
+                        .get(0)
+                        .getValue())
+                .isEqualTo(BigInteger.ONE);
     }
 
     @Test
     void inputTheContractCannotTakeIsRefusedBeforeEncoding() {
-        assertThatThrownBy(() -> CALLS.endBatchSubmissions("0x1234", 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> CALLS.endBatchSubmissions("0x1234", 1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("20-byte address");
         assertThatThrownBy(() -> CALLS.endBatchSubmissions(DM, -1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CALLS.submitSubmissionBatch(new BatchCommit(DM, "b", 1, List.of("p"), List.of("c"),
-                new byte[31]))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes");
+        assertThatThrownBy(() -> CALLS.submitSubmissionBatch(
+                        new BatchCommit(DM, "b", 1, List.of("p"), List.of("c"), new byte[31])))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("32 bytes");
     }
 }

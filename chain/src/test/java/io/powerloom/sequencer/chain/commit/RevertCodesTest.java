@@ -22,8 +22,10 @@ class RevertCodesTest {
     @Test
     void codeFromRevertData() {
         assertThat(RevertCodes.code(error("execution reverted", E25))).contains("E25");
-        assertThat(RevertCodes.code(error("execution reverted", "\"" + E25 + "\""))).contains("E25");
-        assertThat(RevertCodes.code(error("execution reverted", RevertReasons.encode("E43")))).contains("E43");
+        assertThat(RevertCodes.code(error("execution reverted", "\"" + E25 + "\"")))
+                .contains("E25");
+        assertThat(RevertCodes.code(error("execution reverted", RevertReasons.encode("E43"))))
+                .contains("E43");
     }
 
     @Test
@@ -33,9 +35,11 @@ class RevertCodesTest {
 
     @Test
     void noCodeForOtherErrors() {
-        assertThat(RevertCodes.code(error("insufficient funds for gas * price + value", null))).isEmpty();
+        assertThat(RevertCodes.code(error("insufficient funds for gas * price + value", null)))
+                .isEmpty();
         assertThat(RevertCodes.code(error("execution reverted", "0x"))).isEmpty();
-        assertThat(RevertCodes.code(error("nonce too low: E25 is not a code here", null))).isEmpty();
+        assertThat(RevertCodes.code(error("nonce too low: E25 is not a code here", null)))
+                .isEmpty();
         assertThat(RevertCodes.code(null)).isEmpty();
     }
 
@@ -43,7 +47,8 @@ class RevertCodesTest {
     void revertsAreFinalNodeFailuresAreNot() {
         assertThat(RevertCodes.isRevert(error("execution reverted", E25))).isTrue();
         assertThat(RevertCodes.isRevert(error("execution reverted", "0x"))).isTrue();
-        assertThat(RevertCodes.isRevert(error("BlockOutOfRangeError: block height is 44 but requested was 43", null))).isFalse();
+        assertThat(RevertCodes.isRevert(error("BlockOutOfRangeError: block height is 44 but requested was 43", null)))
+                .isFalse();
         assertThat(RevertCodes.isRevert(error("header not found", null))).isFalse();
         assertThat(RevertCodes.isRevert(null)).isFalse();
     }

@@ -20,7 +20,8 @@ class TransactionSenderTest {
 
     @Test
     void aUsedNonceIsRecognisedInGethAndAnvilWording() {
-        assertThat(TransactionSender.classify("nonce too low: next nonce 7, tx nonce 5")).isEqualTo(SendOutcome.NONCE_USED);
+        assertThat(TransactionSender.classify("nonce too low: next nonce 7, tx nonce 5"))
+                .isEqualTo(SendOutcome.NONCE_USED);
         assertThat(TransactionSender.classify("Nonce has already been used")).isEqualTo(SendOutcome.NONCE_USED);
     }
 
@@ -33,7 +34,8 @@ class TransactionSenderTest {
 
     @Test
     void anyOtherErrorIsARefusal() {
-        assertThat(TransactionSender.classify("insufficient funds for gas * price + value")).isEqualTo(SendOutcome.REFUSED);
+        assertThat(TransactionSender.classify("insufficient funds for gas * price + value"))
+                .isEqualTo(SendOutcome.REFUSED);
         assertThat(TransactionSender.classify(null)).isEqualTo(SendOutcome.REFUSED);
     }
 

@@ -11,7 +11,8 @@ import java.io.Serializable;
  * @param chunkSize  bytes per leaf, 1 to {@value #MAX_CHUNK_SIZE} ({@code chunker=size-N})
  * @param hash       multihash function name, e.g. {@code sha2-256} ({@code hash})
  */
-public record AddOptions(int cidVersion, boolean rawLeaves, boolean pin, int chunkSize, String hash) implements Serializable {
+public record AddOptions(int cidVersion, boolean rawLeaves, boolean pin, int chunkSize, String hash)
+        implements Serializable {
 
     /** The largest chunk Kubo accepts, 1 MiB: content up to this size is one block. */
     public static final int MAX_CHUNK_SIZE = 1024 * 1024;
@@ -47,7 +48,7 @@ public record AddOptions(int cidVersion, boolean rawLeaves, boolean pin, int chu
 
     /** The URL query of {@code /api/v0/add}, e.g. {@code cid-version=1&raw-leaves=true&pin=true&chunker=size-1048576&hash=sha2-256}. */
     public String toQuery() {
-        return "cid-version=" + cidVersion + "&raw-leaves=" + rawLeaves + "&pin=" + pin
-                + "&chunker=size-" + chunkSize + "&hash=" + hash;
+        return "cid-version=" + cidVersion + "&raw-leaves=" + rawLeaves + "&pin=" + pin + "&chunker=size-" + chunkSize
+                + "&hash=" + hash;
     }
 }

@@ -37,7 +37,8 @@ public class IpfsException extends RuntimeException {
     private final boolean retryable;
 
     /** An exception with every detail given; {@code kuboMessage} may be null. */
-    public IpfsException(Kind kind, String message, int httpStatus, String kuboMessage, boolean retryable, Throwable cause) {
+    public IpfsException(
+            Kind kind, String message, int httpStatus, String kuboMessage, boolean retryable, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.httpStatus = httpStatus;

@@ -2,7 +2,6 @@ package io.powerloom.sequencer.anchor.ipfs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,8 +35,13 @@ final class KuboResponses {
         }
         boolean retryable = isRetryable(status, kuboCode, kuboMessage);
         String detail = kuboMessage != null ? kuboMessage : abbreviate(text);
-        return new IpfsException(IpfsException.Kind.NODE_ERROR,
-                "IPFS " + command + " failed with HTTP " + status + ": " + detail, status, kuboMessage, retryable, null);
+        return new IpfsException(
+                IpfsException.Kind.NODE_ERROR,
+                "IPFS " + command + " failed with HTTP " + status + ": " + detail,
+                status,
+                kuboMessage,
+                retryable,
+                null);
     }
 
     /**
@@ -55,10 +59,18 @@ final class KuboResponses {
             return true;
         }
         String m = kuboMessage.toLowerCase(Locale.ROOT);
-        boolean permanent = m.contains("invalid path") || m.contains("invalid cid") || m.contains("not supported")
-                || m.contains("unknown cid version") || m.contains("not found") || m.contains("could not find")
-                || m.contains("is not pinned") || m.contains("chunker") || m.contains("too large")
-                || m.contains("argument") || m.contains("unrecognized") || m.contains("unknown option");
+        boolean permanent = m.contains("invalid path")
+                || m.contains("invalid cid")
+                || m.contains("not supported")
+                || m.contains("unknown cid version")
+                || m.contains("not found")
+                || m.contains("could not find")
+                || m.contains("is not pinned")
+                || m.contains("chunker")
+                || m.contains("too large")
+                || m.contains("argument")
+                || m.contains("unrecognized")
+                || m.contains("unknown option");
         return !permanent;
     }
 
@@ -75,16 +87,21 @@ final class KuboResponses {
             }
         }
         if (last == null || last.isEmpty()) {
-            throw new IpfsException(IpfsException.Kind.BAD_RESPONSE,
+            throw new IpfsException(
+                    IpfsException.Kind.BAD_RESPONSE,
                     "IPFS add answered without a Hash: " + abbreviate(new String(body, StandardCharsets.UTF_8)),
-                    IpfsException.NO_STATUS, null, true, null);
+                    IpfsException.NO_STATUS,
+                    null,
+                    true,
+                    null);
         }
         return last;
     }
 
     /** The CIDs of a {@code pin/add} answer, {@code {"Pins":[…]}}. */
     static List<String> pins(byte[] body) {
-        JsonNode pins = parse("pin/add", new String(body, StandardCharsets.UTF_8)).get("Pins");
+        JsonNode pins =
+                parse("pin/add", new String(body, StandardCharsets.UTF_8)).get("Pins");
         if (pins == null || !pins.isArray()) {
             throw badResponse("pin/add", "no Pins array", body);
         }
@@ -95,7 +112,8 @@ final class KuboResponses {
 
     /** The CIDs of a {@code pin/ls} answer, {@code {"Keys":{cid:{"Type":…}}}}. */
     static List<String> pinnedKeys(byte[] body) {
-        JsonNode keys = parse("pin/ls", new String(body, StandardCharsets.UTF_8)).get("Keys");
+        JsonNode keys =
+                parse("pin/ls", new String(body, StandardCharsets.UTF_8)).get("Keys");
         if (keys == null || !keys.isObject()) {
             throw badResponse("pin/ls", "no Keys object", body);
         }
@@ -121,15 +139,24 @@ final class KuboResponses {
             }
             return n;
         } catch (IOException e) {
-            throw new IpfsException(IpfsException.Kind.BAD_RESPONSE,
-                    "IPFS " + command + " answered with invalid JSON: " + abbreviate(text), IpfsException.NO_STATUS, null, true, e);
+            throw new IpfsException(
+                    IpfsException.Kind.BAD_RESPONSE,
+                    "IPFS " + command + " answered with invalid JSON: " + abbreviate(text),
+                    IpfsException.NO_STATUS,
+                    null,
+                    true,
+                    e);
         }
     }
 
     private static IpfsException badResponse(String command, String what, byte[] body) {
-        return new IpfsException(IpfsException.Kind.BAD_RESPONSE,
+        return new IpfsException(
+                IpfsException.Kind.BAD_RESPONSE,
                 "IPFS " + command + " answer has " + what + ": " + abbreviate(new String(body, StandardCharsets.UTF_8)),
-                IpfsException.NO_STATUS, null, true, null);
+                IpfsException.NO_STATUS,
+                null,
+                true,
+                null);
     }
 
     private static String abbreviate(String text) {

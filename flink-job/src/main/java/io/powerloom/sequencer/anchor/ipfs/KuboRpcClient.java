@@ -2,7 +2,6 @@ package io.powerloom.sequencer.anchor.ipfs;
 
 import io.powerloom.sequencer.protocol.cid.Cid;
 import io.powerloom.sequencer.protocol.cid.CidFormatException;
-
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.ConnectException;
@@ -68,7 +67,8 @@ public final class KuboRpcClient implements Serializable {
     private static URI normalize(URI uri) {
         String scheme = uri.getScheme();
         if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || uri.getHost() == null) {
-            throw new IllegalArgumentException("IPFS API must be an http(s) URL with a host, e.g. http://127.0.0.1:5001, got " + uri);
+            throw new IllegalArgumentException(
+                    "IPFS API must be an http(s) URL with a host, e.g. http://127.0.0.1:5001, got " + uri);
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("IPFS API URL must not have a query or fragment: " + uri);
@@ -121,12 +121,18 @@ public final class KuboRpcClient implements Serializable {
         } catch (IpfsException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return send("pin/add", request("pin/add?arg=" + encode(cid)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return send(
+                "pin/add",
+                request("pin/add?arg=" + encode(cid))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 body -> {
                     List<String> pins = KuboResponses.pins(body);
                     if (pins.stream().noneMatch(p -> sameCid(p, parsed))) {
-                        throw new IpfsException(IpfsException.Kind.BAD_RESPONSE,
-                                "IPFS pin/add of " + cid + " answered with other pins: " + pins, true);
+                        throw new IpfsException(
+                                IpfsException.Kind.BAD_RESPONSE,
+                                "IPFS pin/add of " + cid + " answered with other pins: " + pins,
+                                true);
                     }
                     return null;
                 });
@@ -144,11 +150,15 @@ public final class KuboRpcClient implements Serializable {
             return CompletableFuture.failedFuture(e);
         }
         HttpRequest request = request("pin/ls?arg=" + encode(cid) + "&type=recursive")
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        return send("pin/ls", request,
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        return send(
+                "pin/ls",
+                request,
                 body -> KuboResponses.pinnedKeys(body).stream().anyMatch(k -> sameCid(k, parsed)),
                 nodeError -> {
-                    if (nodeError.kuboMessage() != null && nodeError.kuboMessage().contains("is not pinned")) {
+                    if (nodeError.kuboMessage() != null
+                            && nodeError.kuboMessage().contains("is not pinned")) {
                         return false;
                     }
                     throw nodeError;
@@ -166,12 +176,19 @@ public final class KuboRpcClient implements Serializable {
         } catch (IpfsException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return send("cat", request("cat?arg=" + encode(cid)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return send(
+                "cat",
+                request("cat?arg=" + encode(cid))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 body -> {
-                    if (parsed.codec() == Cid.RAW && parsed.multihashCode() == Cid.SHA2_256
+                    if (parsed.codec() == Cid.RAW
+                            && parsed.multihashCode() == Cid.SHA2_256
                             && !Arrays.equals(sha256(body), parsed.digest())) {
-                        throw new IpfsException(IpfsException.Kind.CID_MISMATCH,
-                                "IPFS cat of " + cid + " returned " + body.length + " bytes that do not hash to it", true);
+                        throw new IpfsException(
+                                IpfsException.Kind.CID_MISMATCH,
+                                "IPFS cat of " + cid + " returned " + body.length + " bytes that do not hash to it",
+                                true);
                     }
                     return body;
                 });
@@ -179,7 +196,8 @@ public final class KuboRpcClient implements Serializable {
 
     /** The node's peer ID ({@code POST id}); also a cheap liveness check. */
     public CompletableFuture<String> id() {
-        return send("id", request("id").POST(HttpRequest.BodyPublishers.noBody()).build(), KuboResponses::peerId);
+        return send(
+                "id", request("id").POST(HttpRequest.BodyPublishers.noBody()).build(), KuboResponses::peerId);
     }
 
     /**
@@ -203,20 +221,24 @@ public final class KuboRpcClient implements Serializable {
     public CompletableFuture<String> addAndPinVerified(byte[] content, String expected) {
         Objects.requireNonNull(content, "content");
         if (content.length > MAX_VERIFIED_SIZE) {
-            return CompletableFuture.failedFuture(new IpfsException(IpfsException.Kind.CONTENT_TOO_LARGE,
+            return CompletableFuture.failedFuture(new IpfsException(
+                    IpfsException.Kind.CONTENT_TOO_LARGE,
                     "document of " + content.length + " bytes is larger than one IPFS block (" + MAX_VERIFIED_SIZE
-                            + " bytes): the batcher must keep batch documents below that", false));
+                            + " bytes): the batcher must keep batch documents below that",
+                    false));
         }
         Objects.requireNonNull(expected, "expected");
-        return add(content, AddOptions.rawLeavesV1())
-                .thenCompose(actual -> {
-                    if (!expected.equals(actual)) {
-                        throw new IpfsException(IpfsException.Kind.CID_MISMATCH, "IPFS node returned CID " + actual
+        return add(content, AddOptions.rawLeavesV1()).thenCompose(actual -> {
+            if (!expected.equals(actual)) {
+                throw new IpfsException(
+                        IpfsException.Kind.CID_MISMATCH,
+                        "IPFS node returned CID " + actual
                                 + " for " + content.length + " bytes whose CIDv1 (raw leaves, sha2-256) is " + expected
-                                + ": the node does not add with the requested options", false);
-                    }
-                    return pin(actual).thenApply(ignored -> actual);
-                });
+                                + ": the node does not add with the requested options",
+                        false);
+            }
+            return pin(actual).thenApply(ignored -> actual);
+        });
     }
 
     // ------------------------------------------------------------------ plumbing
@@ -232,15 +254,22 @@ public final class KuboRpcClient implements Serializable {
     }
 
     /** Sends {@code request}; a non-200 answer goes to {@code onNodeError}, which may turn it into a result. */
-    private <T> CompletableFuture<T> send(String command, HttpRequest request, Function<byte[], T> onSuccess,
-                                          Function<IpfsException, T> onNodeError) {
+    private <T> CompletableFuture<T> send(
+            String command,
+            HttpRequest request,
+            Function<byte[], T> onSuccess,
+            Function<IpfsException, T> onNodeError) {
         CompletableFuture<HttpResponse<byte[]>> sent;
         try {
             sent = http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new IpfsException(IpfsException.Kind.TRANSPORT,
+            return CompletableFuture.failedFuture(new IpfsException(
+                    IpfsException.Kind.TRANSPORT,
                     "IPFS " + command + " could not be sent to " + apiBase + ": " + e.getMessage(),
-                    IpfsException.NO_STATUS, null, false, e));
+                    IpfsException.NO_STATUS,
+                    null,
+                    false,
+                    e));
         }
         return sent.handle((response, error) -> {
             if (error != null) {
@@ -268,8 +297,13 @@ public final class KuboRpcClient implements Serializable {
             what = cause.toString();
         }
         boolean retryable = cause instanceof IOException;
-        return new IpfsException(IpfsException.Kind.TRANSPORT, "IPFS " + command + " at " + apiBase + ": " + what,
-                IpfsException.NO_STATUS, null, retryable, cause);
+        return new IpfsException(
+                IpfsException.Kind.TRANSPORT,
+                "IPFS " + command + " at " + apiBase + ": " + what,
+                IpfsException.NO_STATUS,
+                null,
+                retryable,
+                cause);
     }
 
     private HttpClient http() {
@@ -301,7 +335,8 @@ public final class KuboRpcClient implements Serializable {
     private static boolean sameCid(String reported, Cid expected) {
         try {
             Cid c = Cid.parse(reported);
-            return c.codec() == expected.codec() && c.multihashCode() == expected.multihashCode()
+            return c.codec() == expected.codec()
+                    && c.multihashCode() == expected.multihashCode()
                     && Arrays.equals(c.digest(), expected.digest());
         } catch (CidFormatException e) {
             return false;

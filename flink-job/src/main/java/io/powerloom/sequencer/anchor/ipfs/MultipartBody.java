@@ -55,11 +55,15 @@ public final class MultipartBody {
     }
 
     private static MultipartBody encode(String fileName, byte[] content, String boundary) {
-        if (fileName == null || fileName.isEmpty() || fileName.chars().anyMatch(c -> c == '"' || c == '\r' || c == '\n' || c == '\\')) {
-            throw new IllegalArgumentException("file name must be non-empty without quotes, backslashes or line breaks: " + fileName);
+        if (fileName == null
+                || fileName.isEmpty()
+                || fileName.chars().anyMatch(c -> c == '"' || c == '\r' || c == '\n' || c == '\\')) {
+            throw new IllegalArgumentException(
+                    "file name must be non-empty without quotes, backslashes or line breaks: " + fileName);
         }
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName + "\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                        + "\"\r\n" + "Content-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] body = new byte[head.length + content.length + tail.length];
         System.arraycopy(head, 0, body, 0, head.length);

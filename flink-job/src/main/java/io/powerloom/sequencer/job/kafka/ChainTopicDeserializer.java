@@ -1,23 +1,21 @@
 package io.powerloom.sequencer.job.kafka;
 
+import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
+import io.powerloom.sequencer.protocol.records.ChainBlock;
+import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
+import io.powerloom.sequencer.protocol.records.DayStarted;
+import io.powerloom.sequencer.protocol.records.EpochReleased;
+import io.powerloom.sequencer.protocol.records.RecordCodec;
+import io.powerloom.sequencer.protocol.records.RecordFormatException;
+import io.powerloom.sequencer.protocol.records.SlotAssignment;
+import io.powerloom.sequencer.verify.ChainEvent;
 import java.util.Locale;
-
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
-import io.powerloom.sequencer.protocol.records.ChainBlock;
-import io.powerloom.sequencer.protocol.records.DayStarted;
-import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
-import io.powerloom.sequencer.protocol.records.EpochReleased;
-import io.powerloom.sequencer.protocol.records.RecordCodec;
-import io.powerloom.sequencer.protocol.records.RecordFormatException;
-import io.powerloom.sequencer.protocol.records.SlotAssignment;
-import io.powerloom.sequencer.verify.ChainEvent;
 
 /**
  * Reads the chain watcher's protocol-chain topic: epoch releases, block heads, slot registrations, day starts and
@@ -36,8 +34,11 @@ public class ChainTopicDeserializer implements KafkaRecordDeserializationSchema<
                 out.collect(e);
             }
         } catch (RecordFormatException | RuntimeException e) {
-            LOG.warn("skipping unreadable protocol-chain record at partition {} offset {}: {}", record.partition(),
-                    record.offset(), e.getMessage());
+            LOG.warn(
+                    "skipping unreadable protocol-chain record at partition {} offset {}: {}",
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
         }
     }
 
@@ -48,17 +49,31 @@ public class ChainTopicDeserializer implements KafkaRecordDeserializationSchema<
         }
         ChainTopicRecord r = RecordCodec.decodeChainTopic(value);
         if (r instanceof SlotAssignment s) {
-            return ChainEvent.slot(s.observedAtMs(), s.slotId(), s.snapshotter().toLowerCase(Locale.ROOT), s.active(),
+            return ChainEvent.slot(
+                    s.observedAtMs(),
+                    s.slotId(),
+                    s.snapshotter().toLowerCase(Locale.ROOT),
+                    s.active(),
                     s.blockNumber());
         }
         if (r instanceof EpochReleased e) {
-            return ChainEvent.epoch(e.observedAtMs(), e.dataMarket().toLowerCase(Locale.ROOT), e.epochId(),
-                    Math.multiplyExact(e.snapshotSubmissionWindow(), 1000L), e.batchSubmissionWindow(), e.blockNumber(),
+            return ChainEvent.epoch(
+                    e.observedAtMs(),
+                    e.dataMarket().toLowerCase(Locale.ROOT),
+                    e.epochId(),
+                    Math.multiplyExact(e.snapshotSubmissionWindow(), 1000L),
+                    e.batchSubmissionWindow(),
+                    e.blockNumber(),
                     e.removed());
         }
         if (r instanceof DayStarted d) {
-            return ChainEvent.dayStarted(d.observedAtMs(), d.dataMarket().toLowerCase(Locale.ROOT), d.dayId(), d.epochId(),
-                    d.blockNumber(), d.removed());
+            return ChainEvent.dayStarted(
+                    d.observedAtMs(),
+                    d.dataMarket().toLowerCase(Locale.ROOT),
+                    d.dayId(),
+                    d.epochId(),
+                    d.blockNumber(),
+                    d.removed());
         }
         if (r instanceof AccountingParameterUpdated a) {
             String market = a.dataMarket().toLowerCase(Locale.ROOT);

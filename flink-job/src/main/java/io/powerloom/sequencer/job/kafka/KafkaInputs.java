@@ -1,17 +1,15 @@
 package io.powerloom.sequencer.job.kafka;
 
+import io.powerloom.sequencer.collect.CollectedRecord;
+import io.powerloom.sequencer.job.SequencerConfig;
+import io.powerloom.sequencer.verify.ChainEvent;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
-
-import io.powerloom.sequencer.collect.CollectedRecord;
-import io.powerloom.sequencer.job.SequencerConfig;
-import io.powerloom.sequencer.verify.ChainEvent;
 
 /**
  * The job's Kafka sources. The submissions source starts and stops where {@code sequencer.kafka.start-from} and

@@ -1,7 +1,6 @@
 package io.powerloom.sequencer.job.kafka;
 
 import java.util.Properties;
-
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -17,8 +16,12 @@ public final class KafkaOutput {
      * A transactional sink: records become visible to {@code read_committed} consumers when the checkpoint that
      * covers them completes, so a restore never duplicates them.
      */
-    public static <T> KafkaSink<T> exactlyOnce(String bootstrap, String topic, String transactionalIdPrefix,
-                                               SerializableFunction<T, byte[]> key, SerializableFunction<T, byte[]> value) {
+    public static <T> KafkaSink<T> exactlyOnce(
+            String bootstrap,
+            String topic,
+            String transactionalIdPrefix,
+            SerializableFunction<T, byte[]> key,
+            SerializableFunction<T, byte[]> value) {
         Properties props = new Properties();
         // must exceed the checkpoint interval plus recovery time, and stay below the broker's max (15 min default)
         props.setProperty("transaction.timeout.ms", "600000");

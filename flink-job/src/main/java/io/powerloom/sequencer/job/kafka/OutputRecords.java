@@ -1,8 +1,5 @@
 package io.powerloom.sequencer.job.kafka;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-
 import io.powerloom.sequencer.accounting.DiscardedSubmission;
 import io.powerloom.sequencer.accounting.SlotCount;
 import io.powerloom.sequencer.anchor.AnchorOutcome;
@@ -10,6 +7,8 @@ import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.protocol.json.JsonWriter;
 import io.powerloom.sequencer.protocol.records.Topics;
 import io.powerloom.sequencer.verify.RejectedSubmission;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * JSON of the job's output topics (version {@code "v":1}). Only what the log determines goes in (no wall-clock
@@ -122,8 +121,10 @@ public final class OutputRecords {
 
     /** slot-counts key: {@code <dataMarket>|<day>|<slotId>}, or {@code <dataMarket>|<day>|eligible}. */
     public static byte[] key(SlotCount c) {
-        return utf8(c.isDayEligible() ? Topics.dayEligibleKey(c.dataMarket(), c.day())
-                : Topics.slotCountKey(c.dataMarket(), c.day(), c.slotId()));
+        return utf8(
+                c.isDayEligible()
+                        ? Topics.dayEligibleKey(c.dataMarket(), c.day())
+                        : Topics.slotCountKey(c.dataMarket(), c.day(), c.slotId()));
     }
 
     public static byte[] value(SlotCount c) {

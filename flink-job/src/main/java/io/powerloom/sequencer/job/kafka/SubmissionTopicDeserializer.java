@@ -1,16 +1,15 @@
 package io.powerloom.sequencer.job.kafka;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 import io.powerloom.sequencer.collect.CollectedRecord;
 import io.powerloom.sequencer.protocol.records.Heartbeat;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.RecordFormatException;
 import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
 import io.powerloom.sequencer.protocol.records.SubmissionTopicRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Reads the bridge's submissions topic. Nothing here throws: a record that does not decode becomes an
@@ -33,11 +32,19 @@ public class SubmissionTopicDeserializer implements KafkaRecordDeserializationSc
         try {
             SubmissionTopicRecord r = RecordCodec.decodeSubmissionTopic(value);
             if (r instanceof SubmissionEnvelope e) {
-                return new CollectedRecord(CollectedRecord.Kind.SUBMISSION, e.submissionId(), e.peerId(), e.receivedAtMs(),
-                        e.submission(), partition, offset, null);
+                return new CollectedRecord(
+                        CollectedRecord.Kind.SUBMISSION,
+                        e.submissionId(),
+                        e.peerId(),
+                        e.receivedAtMs(),
+                        e.submission(),
+                        partition,
+                        offset,
+                        null);
             }
             Heartbeat h = (Heartbeat) r;
-            return new CollectedRecord(CollectedRecord.Kind.HEARTBEAT, null, null, h.receivedAtMs(), null, partition, offset, null);
+            return new CollectedRecord(
+                    CollectedRecord.Kind.HEARTBEAT, null, null, h.receivedAtMs(), null, partition, offset, null);
         } catch (RecordFormatException | RuntimeException e) {
             return undecodable(partition, offset, kafkaTimestamp, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.powerloom.sequencer.job.kafka;
 
+import io.powerloom.sequencer.job.SequencerConfig;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,15 +14,12 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
-import io.powerloom.sequencer.job.SequencerConfig;
 
 /**
  * The checks of the Kafka topics a job (the live job or a replay) reads and writes, done on the client before the job
@@ -82,10 +80,14 @@ public final class TopicCheck {
             checkReachable(admin, bootstrap);
             String submissions = cfg.get(SequencerConfig.TOPIC_SUBMISSIONS);
             Optional<Integer> partitions = listTopics(admin, bootstrap).contains(submissions)
-                    ? Optional.of(describe(admin, bootstrap, Map.of(SequencerConfig.TOPIC_SUBMISSIONS.key(), submissions))
-                            .get(submissions).partitions().size())
+                    ? Optional.of(
+                            describe(admin, bootstrap, Map.of(SequencerConfig.TOPIC_SUBMISSIONS.key(), submissions))
+                                    .get(submissions)
+                                    .partitions()
+                                    .size())
                     : Optional.empty();
-            createMissing(admin, bootstrap, outputs(cfg), partitions, cfg.get(SequencerConfig.CREATE_TOPICS), "job", out);
+            createMissing(
+                    admin, bootstrap, outputs(cfg), partitions, cfg.get(SequencerConfig.CREATE_TOPICS), "job", out);
         }
     }
 
@@ -94,8 +96,9 @@ public final class TopicCheck {
         try {
             admin.describeCluster().clusterId().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalArgumentException("Kafka at " + bootstrap + " (sequencer.kafka.bootstrap-servers) does not answer "
-                    + "within " + TIMEOUT.toSeconds() + " s: " + message(e));
+            throw new IllegalArgumentException(
+                    "Kafka at " + bootstrap + " (sequencer.kafka.bootstrap-servers) does not answer " + "within "
+                            + TIMEOUT.toSeconds() + " s: " + message(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -112,13 +115,18 @@ public final class TopicCheck {
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, String> t : topics.entrySet()) {
             try {
-                out.put(t.getValue(), admin.describeTopics(List.of(t.getValue())).allTopicNames()
-                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(t.getValue()));
+                out.put(
+                        t.getValue(),
+                        admin.describeTopics(List.of(t.getValue()))
+                                .allTopicNames()
+                                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                                .get(t.getValue()));
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     missing.add(t.getValue() + " (" + t.getKey() + ")");
                 } else {
-                    throw new IllegalArgumentException("cannot describe topic " + t.getValue() + " at " + bootstrap + ": " + message(e));
+                    throw new IllegalArgumentException(
+                            "cannot describe topic " + t.getValue() + " at " + bootstrap + ": " + message(e));
                 }
             } catch (TimeoutException e) {
                 throw new IllegalArgumentException("Kafka at " + bootstrap + " did not describe topic " + t.getValue()
@@ -129,8 +137,8 @@ public final class TopicCheck {
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("input topic" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-                    + " missing at " + bootstrap);
+            throw new IllegalArgumentException("input topic" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + " missing at " + bootstrap);
         }
         return out;
     }
@@ -155,8 +163,14 @@ public final class TopicCheck {
      * @param whose for the messages: "job" or "replay"
      * @return the topics created
      */
-    public static List<String> createMissing(Admin admin, String bootstrap, Map<String, String> wanted,
-                                             Optional<Integer> partitions, boolean create, String whose, PrintStream out) {
+    public static List<String> createMissing(
+            Admin admin,
+            String bootstrap,
+            Map<String, String> wanted,
+            Optional<Integer> partitions,
+            boolean create,
+            String whose,
+            PrintStream out) {
         Set<String> existing = listTopics(admin, bootstrap);
         List<NewTopic> missing = new ArrayList<>();
         List<String> named = new ArrayList<>();
@@ -171,7 +185,8 @@ public final class TopicCheck {
         }
         if (!create) {
             throw new IllegalArgumentException("the " + whose + "'s output topic" + (named.size() > 1 ? "s " : " ")
-                    + String.join(", ", named) + " missing at " + bootstrap + "; create them, or let the job create them ("
+                    + String.join(", ", named) + " missing at " + bootstrap
+                    + "; create them, or let the job create them ("
                     + SequencerConfig.CREATE_TOPICS.key() + " true)");
         }
         List<String> names = missing.stream().map(NewTopic::name).toList();
@@ -180,19 +195,21 @@ public final class TopicCheck {
                 f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalArgumentException("cannot create the " + whose + "'s output topics " + names + " at "
-                            + bootstrap + ": " + message(e) + "; create them, or let the " + whose + "'s user create topics");
+                    throw new IllegalArgumentException(
+                            "cannot create the " + whose + "'s output topics " + names + " at " + bootstrap + ": "
+                                    + message(e) + "; create them, or let the " + whose + "'s user create topics");
                 }
             } catch (TimeoutException e) {
-                throw new IllegalArgumentException("Kafka at " + bootstrap + " did not create the " + whose + "'s output topics "
-                        + names + " within " + TIMEOUT.toSeconds() + " s");
+                throw new IllegalArgumentException("Kafka at " + bootstrap + " did not create the " + whose
+                        + "'s output topics " + names + " within " + TIMEOUT.toSeconds() + " s");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
         });
-        out.printf("created output topics %s (%s partitions)%n", names,
-                partitions.map(String::valueOf).orElse("the broker's default number of"));
+        out.printf(
+                "created output topics %s (%s partitions)%n",
+                names, partitions.map(String::valueOf).orElse("the broker's default number of"));
         return names;
     }
 

@@ -2,7 +2,6 @@ package io.powerloom.sequencer.job.serde;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;

@@ -1,7 +1,6 @@
 package io.powerloom.sequencer.job.serde;
 
 import java.io.IOException;
-
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -27,6 +26,7 @@ public final class KeyStringSerializer extends TypeSerializer<String> {
     public static final KeyStringSerializer INSTANCE = new KeyStringSerializer();
     /** Type information of string keys serialized with this serializer. */
     public static final RecordTypeInfo<String> TYPE_INFO = RecordTypeInfo.forKey(String.class, () -> INSTANCE);
+
     private static final int HIGH_BIT = 0x80;
 
     private KeyStringSerializer() {}
@@ -145,7 +145,8 @@ public final class KeyStringSerializer extends TypeSerializer<String> {
         }
 
         @Override
-        public TypeSerializerSchemaCompatibility<String> resolveSchemaCompatibility(TypeSerializerSnapshot<String> old) {
+        public TypeSerializerSchemaCompatibility<String> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<String> old) {
             if (old instanceof StringSerializer.StringSerializerSnapshot) {
                 return TypeSerializerSchemaCompatibility.compatibleAsIs();
             }

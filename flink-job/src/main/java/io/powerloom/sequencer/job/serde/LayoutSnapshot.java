@@ -3,7 +3,6 @@ package io.powerloom.sequencer.job.serde;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
-
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -72,7 +71,8 @@ public abstract class LayoutSnapshot<T> implements TypeSerializerSnapshot<T> {
         if (oldLayout == getCurrentVersion()) {
             return TypeSerializerSchemaCompatibility.compatibleAsIs();
         }
-        return serializerFor(oldLayout) != null ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
+        return serializerFor(oldLayout) != null
+                ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
                 : TypeSerializerSchemaCompatibility.incompatible();
     }
 }

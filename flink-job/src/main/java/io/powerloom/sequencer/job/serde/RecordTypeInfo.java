@@ -2,7 +2,6 @@ package io.powerloom.sequencer.job.serde;
 
 import java.util.Objects;
 import java.util.function.Supplier;
-
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;

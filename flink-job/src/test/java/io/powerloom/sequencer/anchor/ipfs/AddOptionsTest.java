@@ -18,10 +18,14 @@ class AddOptionsTest {
 
     @Test
     void rejectsWhatKuboWouldReject() {
-        assertThatThrownBy(() -> new AddOptions(2, true, true, 1024, "sha2-256")).hasMessageContaining("cidVersion");
-        assertThatThrownBy(() -> new AddOptions(0, true, true, 1024, "sha2-256")).hasMessageContaining("CIDv1");
+        assertThatThrownBy(() -> new AddOptions(2, true, true, 1024, "sha2-256"))
+                .hasMessageContaining("cidVersion");
+        assertThatThrownBy(() -> new AddOptions(0, true, true, 1024, "sha2-256"))
+                .hasMessageContaining("CIDv1");
         assertThatThrownBy(() -> new AddOptions(1, true, true, 0, "sha2-256")).hasMessageContaining("chunkSize");
-        assertThatThrownBy(() -> new AddOptions(1, true, true, 1024 * 1024 + 1, "sha2-256")).hasMessageContaining("chunkSize");
-        assertThatThrownBy(() -> new AddOptions(1, true, true, 1024, "sha2 256&x=y")).hasMessageContaining("hash");
+        assertThatThrownBy(() -> new AddOptions(1, true, true, 1024 * 1024 + 1, "sha2-256"))
+                .hasMessageContaining("chunkSize");
+        assertThatThrownBy(() -> new AddOptions(1, true, true, 1024, "sha2 256&x=y"))
+                .hasMessageContaining("hash");
     }
 }

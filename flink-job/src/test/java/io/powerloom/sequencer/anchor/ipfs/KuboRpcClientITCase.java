@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
 import io.powerloom.sequencer.protocol.cid.Cid;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +13,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link KuboRpcClient} against a real IPFS node (Helia behind the Kubo RPC subset, started by {@link IpfsExtension}):
@@ -59,16 +57,21 @@ class KuboRpcClientITCase {
         for (int size : sizes) {
             byte[] content = random(size, 1000L + size);
             String expected = Cid.rawLeavesV1(content);
-            assertThat(await(ipfs.add(content, AddOptions.rawLeavesV1()))).as("add of %d bytes", size).isEqualTo(expected);
-            assertThat(await(ipfs.addAndPinVerified(content))).as("verified add of %d bytes", size).isEqualTo(expected);
+            assertThat(await(ipfs.add(content, AddOptions.rawLeavesV1())))
+                    .as("add of %d bytes", size)
+                    .isEqualTo(expected);
+            assertThat(await(ipfs.addAndPinVerified(content)))
+                    .as("verified add of %d bytes", size)
+                    .isEqualTo(expected);
             assertThat(await(ipfs.cat(expected))).as("cat of %d bytes", size).isEqualTo(content);
         }
     }
 
     @Test
     void jsonDocumentsRoundTrip() throws Exception {
-        byte[] doc = "{\"submissionIDs\":[\"a\"],\"submissions\":[\"{}\"],\"roothash\":\"0x00\",\"pids\":[\"p\"],\"cids\":[\"c\"]}"
-                .getBytes(UTF_8);
+        byte[] doc =
+                "{\"submissionIDs\":[\"a\"],\"submissions\":[\"{}\"],\"roothash\":\"0x00\",\"pids\":[\"p\"],\"cids\":[\"c\"]}"
+                        .getBytes(UTF_8);
         String cid = await(client().addAndPinVerified(doc));
         assertThat(cid).startsWith("bafkrei");
         assertThat(new String(await(client().cat(cid)), UTF_8)).isEqualTo(new String(doc, UTF_8));
@@ -159,9 +162,13 @@ class KuboRpcClientITCase {
             assertThat(cid).isEqualTo(Cid.rawLeavesV1(doc));
         }
         Collections.sort(micros);
-        System.out.printf("addAndPinVerified 50 KiB over %d runs: median %.1f ms, p90 %.1f ms, max %.1f ms%n",
-                micros.size(), micros.get(micros.size() / 2) / 1000.0, micros.get(micros.size() * 9 / 10) / 1000.0,
+        System.out.printf(
+                "addAndPinVerified 50 KiB over %d runs: median %.1f ms, p90 %.1f ms, max %.1f ms%n",
+                micros.size(),
+                micros.get(micros.size() / 2) / 1000.0,
+                micros.get(micros.size() * 9 / 10) / 1000.0,
                 micros.get(micros.size() - 1) / 1000.0);
-        assertThat(micros.get(micros.size() / 2)).isLessThan(Duration.ofSeconds(5).toNanos() / 1_000);
+        assertThat(micros.get(micros.size() / 2))
+                .isLessThan(Duration.ofSeconds(5).toNanos() / 1_000);
     }
 }

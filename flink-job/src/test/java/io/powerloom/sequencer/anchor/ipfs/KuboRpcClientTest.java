@@ -4,13 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.powerloom.sequencer.protocol.cid.Cid;
-
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import io.powerloom.sequencer.protocol.cid.Cid;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -24,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The client's own logic without an IPFS node: address handling, serialization, argument checks, and its reaction
@@ -46,8 +44,12 @@ class KuboRpcClientTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            last.set(new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("Content-Type"), body));
+            last.set(new Recorded(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
+                    exchange.getRequestURI().getRawQuery(),
+                    exchange.getRequestHeaders().getFirst("Content-Type"),
+                    body));
             try {
                 Thread.sleep(delayMs);
             } catch (InterruptedException e) {
@@ -67,7 +69,8 @@ class KuboRpcClientTest {
     }
 
     private KuboRpcClient client(Duration timeout) {
-        return new KuboRpcClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), timeout);
+        return new KuboRpcClient(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()), timeout);
     }
 
     private void answer(int status, String body) {
@@ -102,13 +105,16 @@ class KuboRpcClientTest {
     @Test
     void rejectsUnusableAddressesAndTimeouts() {
         assertThatThrownBy(() -> new KuboRpcClient(URI.create("ftp://x:1"), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http(s)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("http(s)");
         assertThatThrownBy(() -> new KuboRpcClient(URI.create("/api/v0"), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new KuboRpcClient(URI.create("http://x:1/?a=b"), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("query");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("query");
         assertThatThrownBy(() -> new KuboRpcClient(URI.create("http://x:1"), Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("timeout");
     }
 
     @Test
@@ -135,7 +141,9 @@ class KuboRpcClientTest {
     void addSendsKubosMultipartRequest() throws Exception {
         byte[] content = "{\"batch\":1}".getBytes(UTF_8);
         answer(200, "{\"Name\":\"batch\",\"Hash\":\"bafkreisomething\",\"Size\":\"11\"}\n");
-        assertThat(client(Duration.ofSeconds(5)).add(content, AddOptions.rawLeavesV1()).get(10, TimeUnit.SECONDS))
+        assertThat(client(Duration.ofSeconds(5))
+                        .add(content, AddOptions.rawLeavesV1())
+                        .get(10, TimeUnit.SECONDS))
                 .isEqualTo("bafkreisomething");
 
         Recorded r = last.get();
@@ -144,7 +152,8 @@ class KuboRpcClientTest {
         assertThat(r.query()).isEqualTo("cid-version=1&raw-leaves=true&pin=true&chunker=size-1048576&hash=sha2-256");
         assertThat(r.contentType()).startsWith("multipart/form-data; boundary=");
         String boundary = r.contentType().substring("multipart/form-data; boundary=".length());
-        assertThat(r.body()).isEqualTo(MultipartBody.ofFile("batch", content, boundary).bytes());
+        assertThat(r.body())
+                .isEqualTo(MultipartBody.ofFile("batch", content, boundary).bytes());
     }
 
     @Test
@@ -163,7 +172,8 @@ class KuboRpcClientTest {
     void catChecksRawBlocksAgainstTheirCid() throws Exception {
         String cid = Cid.rawLeavesV1("right".getBytes(UTF_8));
         answer(200, "right");
-        assertThat(client(Duration.ofSeconds(5)).cat(cid).get(10, TimeUnit.SECONDS)).isEqualTo("right".getBytes(UTF_8));
+        assertThat(client(Duration.ofSeconds(5)).cat(cid).get(10, TimeUnit.SECONDS))
+                .isEqualTo("right".getBytes(UTF_8));
         assertThat(last.get().query()).isEqualTo("arg=" + cid);
 
         answer(200, "wrong");
@@ -185,14 +195,16 @@ class KuboRpcClientTest {
     @Test
     void argumentsAreCheckedBeforeAnythingIsSent() {
         last.set(null);
-        IpfsException tooLarge = failure(client(Duration.ofSeconds(5)).addAndPinVerified(new byte[KuboRpcClient.MAX_VERIFIED_SIZE + 1]));
+        IpfsException tooLarge =
+                failure(client(Duration.ofSeconds(5)).addAndPinVerified(new byte[KuboRpcClient.MAX_VERIFIED_SIZE + 1]));
         assertThat(tooLarge.kind()).isEqualTo(IpfsException.Kind.CONTENT_TOO_LARGE);
         assertThat(tooLarge.retryable()).isFalse();
         assertThat(tooLarge.getMessage()).contains("1048577 bytes").contains("1048576");
 
         IpfsException notACid = failure(client(Duration.ofSeconds(5)).cat("../../etc/passwd"));
         assertThat(notACid.kind()).isEqualTo(IpfsException.Kind.INVALID_ARGUMENT);
-        assertThat(failure(client(Duration.ofSeconds(5)).pin("")).kind()).isEqualTo(IpfsException.Kind.INVALID_ARGUMENT);
+        assertThat(failure(client(Duration.ofSeconds(5)).pin("")).kind())
+                .isEqualTo(IpfsException.Kind.INVALID_ARGUMENT);
         assertThat(last.get()).isNull();
     }
 

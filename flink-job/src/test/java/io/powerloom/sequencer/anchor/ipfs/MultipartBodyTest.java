@@ -4,18 +4,17 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 class MultipartBodyTest {
 
     @Test
     void encodesOneFilePartExactly() {
         MultipartBody body = MultipartBody.ofFile("batch", "{\"a\":1}".getBytes(UTF_8), "XyZ");
-        assertThat(new String(body.bytes(), UTF_8)).isEqualTo(
-                "--XyZ\r\n"
+        assertThat(new String(body.bytes(), UTF_8))
+                .isEqualTo("--XyZ\r\n"
                         + "Content-Disposition: form-data; name=\"file\"; filename=\"batch\"\r\n"
                         + "Content-Type: application/octet-stream\r\n"
                         + "\r\n"
@@ -34,12 +33,15 @@ class MultipartBodyTest {
         for (byte[] content : new byte[][] {binary, new byte[0]}) {
             MultipartBody body = MultipartBody.ofFile("f", content, "b0undary");
             byte[] head = ("--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n"
-                    + "Content-Type: application/octet-stream\r\n\r\n").getBytes(UTF_8);
+                            + "Content-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(UTF_8);
             byte[] tail = "\r\n--b0undary--\r\n".getBytes(UTF_8);
             byte[] all = body.bytes();
             assertThat(Arrays.copyOfRange(all, 0, head.length)).isEqualTo(head);
-            assertThat(Arrays.copyOfRange(all, head.length, head.length + content.length)).isEqualTo(content);
-            assertThat(Arrays.copyOfRange(all, head.length + content.length, all.length)).isEqualTo(tail);
+            assertThat(Arrays.copyOfRange(all, head.length, head.length + content.length))
+                    .isEqualTo(content);
+            assertThat(Arrays.copyOfRange(all, head.length + content.length, all.length))
+                    .isEqualTo(tail);
         }
     }
 
@@ -51,20 +53,24 @@ class MultipartBodyTest {
         tricky.writeBytes(("--" + first.boundary()).getBytes(UTF_8));
         MultipartBody second = MultipartBody.ofFile("f", tricky.toByteArray());
         assertThat(second.boundary()).isNotEqualTo(first.boundary());
-        assertThat(MultipartBody.indexOf(tricky.toByteArray(), ("--" + second.boundary()).getBytes(UTF_8))).isEqualTo(-1);
+        assertThat(MultipartBody.indexOf(tricky.toByteArray(), ("--" + second.boundary()).getBytes(UTF_8)))
+                .isEqualTo(-1);
         assertThat(first.boundary()).matches("[0-9A-Za-z-]{1,70}");
     }
 
     @Test
     void rejectsBadBoundariesNamesAndCollisions() {
         assertThatThrownBy(() -> MultipartBody.ofFile("f", new byte[0], "has space"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("boundary");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("boundary");
         assertThatThrownBy(() -> MultipartBody.ofFile("f", new byte[0], "x".repeat(71)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MultipartBody.ofFile("a\"b", new byte[0], "ok"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("file name");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("file name");
         assertThatThrownBy(() -> MultipartBody.ofFile("f", "x--ok y".getBytes(UTF_8), "ok"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("occurs in the content");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("occurs in the content");
     }
 
     @Test
@@ -85,7 +91,9 @@ class MultipartBodyTest {
                     needle[i] = (byte) "-ab\r\n".charAt(random.nextInt(5));
                 }
             }
-            assertThat(MultipartBody.indexOf(haystack, needle)).as("round %d", round).isEqualTo(naiveIndexOf(haystack, needle));
+            assertThat(MultipartBody.indexOf(haystack, needle))
+                    .as("round %d", round)
+                    .isEqualTo(naiveIndexOf(haystack, needle));
         }
         byte[] big = new byte[1 << 20];
         Arrays.fill(big, (byte) '-');

@@ -3,20 +3,17 @@ package io.powerloom.sequencer.job.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.powerloom.sequencer.infra.FreePorts;
+import io.powerloom.sequencer.infra.kafka.KafkaExtension;
+import io.powerloom.sequencer.job.SequencerJob;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import io.powerloom.sequencer.infra.FreePorts;
-import io.powerloom.sequencer.infra.kafka.KafkaExtension;
-import io.powerloom.sequencer.job.SequencerConfig;
-import io.powerloom.sequencer.job.SequencerJob;
 
 /** The job's topic check at start against a real broker (auto-creation off, as in local-infra). */
 class TopicCheckITCase {
@@ -47,14 +44,18 @@ class TopicCheckITCase {
         SequencerJob.prepare(SequencerJob.config(config("c")), new PrintStream(out, true, StandardCharsets.UTF_8));
 
         assertThat(topics()).contains("finalized-c", "batches-c", "rejected-c", "slot-counts-c", "discarded-c");
-        var described = KAFKA.admin().describeTopics(java.util.List.of("slot-counts-c", "discarded-c", "finalized-c",
-                "batches-c")).allTopicNames().get();
+        var described = KAFKA.admin()
+                .describeTopics(java.util.List.of("slot-counts-c", "discarded-c", "finalized-c", "batches-c"))
+                .allTopicNames()
+                .get();
         assertThat(described.get("slot-counts-c").partitions()).hasSize(3);
         assertThat(described.get("discarded-c").partitions()).hasSize(3);
         assertThat(described.get("finalized-c").partitions()).hasSize(3);
         assertThat(described.get("batches-c").partitions()).hasSize(1);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("created output topics")
-                .contains("slot-counts-c").doesNotContain("batches-c");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("created output topics")
+                .contains("slot-counts-c")
+                .doesNotContain("batches-c");
 
         // a second start finds them all and creates nothing
         ByteArrayOutputStream again = new ByteArrayOutputStream();
@@ -66,8 +67,10 @@ class TopicCheckITCase {
     void withAccountingOffTheAccountingTopicsAreNotCreated() throws Exception {
         Map<String, String> c = config("off");
         c.put("sequencer.accounting.enabled", "false");
-        SequencerJob.prepare(SequencerJob.config(c), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        assertThat(topics()).contains("finalized-off", "batches-off", "rejected-off")
+        SequencerJob.prepare(
+                SequencerJob.config(c), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(topics())
+                .contains("finalized-off", "batches-off", "rejected-off")
                 .doesNotContain("slot-counts-off", "discarded-off");
     }
 
@@ -95,7 +98,8 @@ class TopicCheckITCase {
         c.put("sequencer.kafka.bootstrap-servers", "127.0.0.1:" + FreePorts.next());
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> SequencerJob.prepare(SequencerJob.config(c), System.out))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not answer");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not answer");
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(TopicCheck.TIMEOUT.toMillis() + 5_000);
     }
 }

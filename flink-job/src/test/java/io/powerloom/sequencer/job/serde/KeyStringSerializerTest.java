@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
-
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
@@ -53,7 +52,8 @@ class KeyStringSerializerTest {
         String key = SAMPLES.get(1);
         KeyStringSerializer.INSTANCE.serialize(key, new DataOutputViewStreamWrapper(bytes));
         assertThat(calls[0]).isEqualTo(1);
-        assertThat(StringSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes.toByteArray()))).isEqualTo(key);
+        assertThat(StringSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes.toByteArray())))
+                .isEqualTo(key);
     }
 
     @Test
@@ -62,7 +62,8 @@ class KeyStringSerializerTest {
             DataOutputSerializer flink = new DataOutputSerializer(64);
             StringSerializer.INSTANCE.serialize(s, flink);
             byte[] written = flink.getCopyOfBuffer();
-            assertThat(KeyStringSerializer.INSTANCE.deserialize(new DataInputDeserializer(written))).isEqualTo(s);
+            assertThat(KeyStringSerializer.INSTANCE.deserialize(new DataInputDeserializer(written)))
+                    .isEqualTo(s);
             DataOutputSerializer copy = new DataOutputSerializer(64);
             KeyStringSerializer.INSTANCE.copy(new DataInputDeserializer(written), copy);
             assertThat(copy.getCopyOfBuffer()).isEqualTo(written);
@@ -72,14 +73,19 @@ class KeyStringSerializerTest {
     @Test
     void restoresStateKeyedWithFlinksStringSerializerAsItIs() {
         KeyStringSerializer.Snapshot current = new KeyStringSerializer.Snapshot();
-        assertThat(current.resolveSchemaCompatibility(new StringSerializer.StringSerializerSnapshot()).isCompatibleAsIs()).isTrue();
-        assertThat(current.resolveSchemaCompatibility(KeyStringSerializer.INSTANCE.snapshotConfiguration()).isCompatibleAsIs())
+        assertThat(current.resolveSchemaCompatibility(new StringSerializer.StringSerializerSnapshot())
+                        .isCompatibleAsIs())
                 .isTrue();
-        assertThat(current.resolveSchemaCompatibility(cast(LongSerializer.INSTANCE.snapshotConfiguration())).isIncompatible())
+        assertThat(current.resolveSchemaCompatibility(KeyStringSerializer.INSTANCE.snapshotConfiguration())
+                        .isCompatibleAsIs())
+                .isTrue();
+        assertThat(current.resolveSchemaCompatibility(cast(LongSerializer.INSTANCE.snapshotConfiguration()))
+                        .isIncompatible())
                 .isTrue();
         assertThat(current.restoreSerializer()).isSameAs(KeyStringSerializer.INSTANCE);
         assertThat(KeyStringSerializer.TYPE_INFO.isKeyType()).isTrue();
-        assertThat(KeyStringSerializer.TYPE_INFO.createSerializer(new SerializerConfigImpl())).isSameAs(KeyStringSerializer.INSTANCE);
+        assertThat(KeyStringSerializer.TYPE_INFO.createSerializer(new SerializerConfigImpl()))
+                .isSameAs(KeyStringSerializer.INSTANCE);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

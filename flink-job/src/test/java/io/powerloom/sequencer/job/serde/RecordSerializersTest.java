@@ -2,9 +2,12 @@ package io.powerloom.sequencer.job.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.finalize.ProjectEpochResult;
+import io.powerloom.sequencer.finalize.ProjectEpochResultSerializer;
+import io.powerloom.sequencer.verify.SignedSubmission;
+import io.powerloom.sequencer.verify.SignedSubmissionSerializer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -13,11 +16,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
-
-import io.powerloom.sequencer.finalize.ProjectEpochResult;
-import io.powerloom.sequencer.finalize.ProjectEpochResultSerializer;
-import io.powerloom.sequencer.verify.SignedSubmission;
-import io.powerloom.sequencer.verify.SignedSubmissionSerializer;
 
 class RecordSerializersTest {
 
@@ -44,29 +42,54 @@ class RecordSerializersTest {
 
     @Test
     void signedSubmissionRoundTripsWithNullsAndNonAscii() throws IOException {
-        SignedSubmission s = new SignedSubmission("id-1", null, 1_795_531_170_123L, "0xmarket", -1L /* uint64 max */, 42,
-                "aggregate:0xpair:ÜNISWAP✓", "bafkreicid", 123_456, "0xsigner",
+        SignedSubmission s = new SignedSubmission(
+                "id-1",
+                null,
+                1_795_531_170_123L,
+                "0xmarket",
+                -1L /* uint64 max */,
+                42,
+                "aggregate:0xpair:ÜNISWAP✓",
+                "bafkreicid",
+                123_456,
+                "0xsigner",
                 io.powerloom.sequencer.protocol.json.Utf8Json.quote("{\"a\":\"😀\"}".getBytes(StandardCharsets.UTF_8)));
         SignedSubmission back = roundTrip(new SignedSubmissionSerializer(), s);
         assertThat(back).usingRecursiveComparison().isEqualTo(s);
         assertThat(back.quotedProtoJson()).isEqualTo(s.quotedProtoJson());
 
         SignedSubmission empty = new SignedSubmission(null, null, 0, null, 0, 0, null, null, 0, null, null);
-        assertThat(roundTrip(new SignedSubmissionSerializer(), empty)).usingRecursiveComparison().isEqualTo(empty);
+        assertThat(roundTrip(new SignedSubmissionSerializer(), empty))
+                .usingRecursiveComparison()
+                .isEqualTo(empty);
     }
 
     @Test
     void projectEpochResultRoundTrips() throws IOException {
-        ProjectEpochResult r = new ProjectEpochResult("0xmarket", 7, "project:ü", true, "bafkwinner", 2, 3,
-                new String[] {"bafkloser", "bafkwinner"}, new int[] {1, 2}, new String[] {"s1", "s2", "s3"},
+        ProjectEpochResult r = new ProjectEpochResult(
+                "0xmarket",
+                7,
+                "project:ü",
+                true,
+                "bafkwinner",
+                2,
+                3,
+                new String[] {"bafkloser", "bafkwinner"},
+                new int[] {1, 2},
+                new String[] {"s1", "s2", "s3"},
                 new byte[][] {"a".getBytes(StandardCharsets.UTF_8), new byte[0], "ç".getBytes(StandardCharsets.UTF_8)},
-                new long[] {1, 2, Long.MIN_VALUE}, 1000, 31_000, 1_795_531_170_000L);
+                new long[] {1, 2, Long.MIN_VALUE},
+                1000,
+                31_000,
+                1_795_531_170_000L);
         ProjectEpochResult back = roundTrip(new ProjectEpochResultSerializer(), r);
         assertThat(back).usingRecursiveComparison().isEqualTo(r);
 
-        ProjectEpochResult unfinalized = new ProjectEpochResult("0xmarket", 7, "p", false, null, 0, 0, null, null, null,
-                null, null, 0, 0, 0);
-        assertThat(roundTrip(new ProjectEpochResultSerializer(), unfinalized)).usingRecursiveComparison().isEqualTo(unfinalized);
+        ProjectEpochResult unfinalized =
+                new ProjectEpochResult("0xmarket", 7, "p", false, null, 0, 0, null, null, null, null, null, 0, 0, 0);
+        assertThat(roundTrip(new ProjectEpochResultSerializer(), unfinalized))
+                .usingRecursiveComparison()
+                .isEqualTo(unfinalized);
     }
 
     @Test
@@ -81,12 +104,13 @@ class RecordSerializersTest {
     }
 
     /** A savepoint's snapshot of layout {@code version}, as Flink stores it (class name, version, no payload). */
-    private static <T> TypeSerializerSnapshot<T> storedSnapshot(Class<?> snapshotClass, int version) throws IOException {
+    private static <T> TypeSerializerSnapshot<T> storedSnapshot(Class<?> snapshotClass, int version)
+            throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
         out.writeUTF(snapshotClass.getName());
         out.writeInt(version);
-        return TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()),
-                RecordSerializersTest.class.getClassLoader());
+        return TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), RecordSerializersTest.class.getClassLoader());
     }
 
     @Test
@@ -94,36 +118,64 @@ class RecordSerializersTest {
         // layout 3 (the SimpleTypeSerializerSnapshot era) had the same fields with the text raw
         byte[] raw = "{\"request\":{\"projectId\":\"p\u00e9\"}}".getBytes(StandardCharsets.UTF_8);
         byte[] quoted = io.powerloom.sequencer.protocol.json.Utf8Json.quote(raw);
-        assertThat(new String(quoted, StandardCharsets.UTF_8)).isEqualTo("\"{\\\"request\\\":{\\\"projectId\\\":\\\"p\u00e9\\\"}}\"");
+        assertThat(new String(quoted, StandardCharsets.UTF_8))
+                .isEqualTo("\"{\\\"request\\\":{\\\"projectId\\\":\\\"p\u00e9\\\"}}\"");
 
         SignedSubmission old = new SignedSubmission("id", "peer", 1, "0xm", 2, 3, "p", "c", 4, "0xs", raw);
         DataOutputSerializer layout3 = new DataOutputSerializer(64);
         new SignedSubmissionSerializer().serialize(old, layout3); // the same bytes the old serializer wrote
         TypeSerializerSnapshot<SignedSubmission> stored = storedSnapshot(SignedSubmissionSerializer.Snapshot.class, 3);
-        assertThat(new SignedSubmissionSerializer().snapshotConfiguration().resolveSchemaCompatibility(stored)
-                .isCompatibleAfterMigration()).isTrue();
-        SignedSubmission migrated = stored.restoreSerializer().deserialize(new DataInputDeserializer(layout3.getCopyOfBuffer()));
+        assertThat(new SignedSubmissionSerializer()
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(stored)
+                        .isCompatibleAfterMigration())
+                .isTrue();
+        SignedSubmission migrated =
+                stored.restoreSerializer().deserialize(new DataInputDeserializer(layout3.getCopyOfBuffer()));
         assertThat(migrated.quotedProtoJson()).isEqualTo(quoted);
         assertThat(migrated.submissionId()).isEqualTo("id");
         assertThat(migrated.signer()).isEqualTo("0xs");
 
-        ProjectEpochResult oldResult = new ProjectEpochResult("0xm", 7, "p", true, "c", 1, 1, new String[] {"c"}, new int[] {1},
-                new String[] {"id"}, new byte[][] {raw}, new long[] {2}, 1000, 2000, 3000);
+        ProjectEpochResult oldResult = new ProjectEpochResult(
+                "0xm",
+                7,
+                "p",
+                true,
+                "c",
+                1,
+                1,
+                new String[] {"c"},
+                new int[] {1},
+                new String[] {"id"},
+                new byte[][] {raw},
+                new long[] {2},
+                1000,
+                2000,
+                3000);
         DataOutputSerializer resultLayout3 = new DataOutputSerializer(64);
         new ProjectEpochResultSerializer().serialize(oldResult, resultLayout3);
-        TypeSerializerSnapshot<ProjectEpochResult> storedResult = storedSnapshot(ProjectEpochResultSerializer.Snapshot.class, 3);
-        assertThat(new ProjectEpochResultSerializer().snapshotConfiguration().resolveSchemaCompatibility(storedResult)
-                .isCompatibleAfterMigration()).isTrue();
-        ProjectEpochResult migratedResult = storedResult.restoreSerializer()
+        TypeSerializerSnapshot<ProjectEpochResult> storedResult =
+                storedSnapshot(ProjectEpochResultSerializer.Snapshot.class, 3);
+        assertThat(new ProjectEpochResultSerializer()
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(storedResult)
+                        .isCompatibleAfterMigration())
+                .isTrue();
+        ProjectEpochResult migratedResult = storedResult
+                .restoreSerializer()
                 .deserialize(new DataInputDeserializer(resultLayout3.getCopyOfBuffer()));
         assertThat(migratedResult.submissions()).hasDimensions(1, quoted.length);
         assertThat(migratedResult.submissions()[0]).isEqualTo(quoted);
         assertThat(migratedResult.closedAtWallMs()).isEqualTo(3000);
 
         // the current layout restores as is; an unknown one is refused
-        assertThat(new SignedSubmissionSerializer().snapshotConfiguration()
-                .resolveSchemaCompatibility(storedSnapshot(SignedSubmissionSerializer.Snapshot.class, 4)).isCompatibleAsIs()).isTrue();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> storedSnapshot(SignedSubmissionSerializer.Snapshot.class, 9))
+        assertThat(new SignedSubmissionSerializer()
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(storedSnapshot(SignedSubmissionSerializer.Snapshot.class, 4))
+                        .isCompatibleAsIs())
+                .isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> storedSnapshot(SignedSubmissionSerializer.Snapshot.class, 9))
                 .hasMessageContaining("unknown layout version 9");
     }
 }

@@ -43,14 +43,16 @@ final class ChainTopicRecovery {
             while (true) {
                 long from = Math.max(begin, end - window);
                 records = new ArrayList<>();
-                for (ConsumerRecord<String, byte[]> r : read(consumer, List.of(tp), Map.of(tp, from), Map.of(tp, end))) {
+                for (ConsumerRecord<String, byte[]> r :
+                        read(consumer, List.of(tp), Map.of(tp, from), Map.of(tp, end))) {
                     try {
                         records.add(RecordCodec.decodeChainTopic(r.value()));
                     } catch (RecordFormatException e) {
                         LOG.warn("skipping undecodable record at {}-{}: {}", tp, r.offset(), e.getMessage());
                     }
                 }
-                long blocks = records.stream().filter(r -> r instanceof ChainBlock).count();
+                long blocks =
+                        records.stream().filter(r -> r instanceof ChainBlock).count();
                 if (blocks > config.reorgDepth() || from == begin) {
                     break;
                 }
@@ -80,8 +82,8 @@ final class ChainTopicRecovery {
         return state;
     }
 
-    private static void recoverSlots(KafkaConsumer<String, byte[]> consumer, ChainWatcherConfig config,
-            WatcherState state, long oldest) {
+    private static void recoverSlots(
+            KafkaConsumer<String, byte[]> consumer, ChainWatcherConfig config, WatcherState state, long oldest) {
         List<TopicPartition> parts = new ArrayList<>();
         for (PartitionInfo p : consumer.partitionsFor(config.slotsTopic())) {
             parts.add(new TopicPartition(p.topic(), p.partition()));
@@ -97,7 +99,8 @@ final class ChainTopicRecovery {
                 long from = Math.max(begins.get(tp), ends.get(tp) - window);
                 long minBlock = Long.MAX_VALUE;
                 List<SlotAssignment> slots = new ArrayList<>();
-                for (ConsumerRecord<String, byte[]> r : read(consumer, List.of(tp), Map.of(tp, from), Map.of(tp, ends.get(tp)))) {
+                for (ConsumerRecord<String, byte[]> r :
+                        read(consumer, List.of(tp), Map.of(tp, from), Map.of(tp, ends.get(tp)))) {
                     if (r.value() == null) {
                         continue;
                     }
@@ -110,7 +113,8 @@ final class ChainTopicRecovery {
                     }
                 }
                 if (minBlock < oldest || from == begins.get(tp)) {
-                    slots.stream().filter(s -> s.blockNumber() >= oldest)
+                    slots.stream()
+                            .filter(s -> s.blockNumber() >= oldest)
                             .forEach(s -> state.slotChanged(s.blockNumber(), s.slotId()));
                     break;
                 }
@@ -119,8 +123,11 @@ final class ChainTopicRecovery {
         }
     }
 
-    private static List<ConsumerRecord<String, byte[]>> read(KafkaConsumer<String, byte[]> consumer,
-            List<TopicPartition> parts, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
+    private static List<ConsumerRecord<String, byte[]>> read(
+            KafkaConsumer<String, byte[]> consumer,
+            List<TopicPartition> parts,
+            Map<TopicPartition, Long> from,
+            Map<TopicPartition, Long> to) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         consumer.assign(parts);
         for (TopicPartition tp : parts) {
@@ -129,8 +136,8 @@ final class ChainTopicRecovery {
         long deadline = System.currentTimeMillis() + READ_TIMEOUT_MS;
         while (parts.stream().anyMatch(tp -> consumer.position(tp) < to.get(tp))) {
             if (System.currentTimeMillis() > deadline) {
-                throw new ChainWatcherException("could not read " + parts + " up to " + to + " within "
-                        + READ_TIMEOUT_MS + " ms");
+                throw new ChainWatcherException(
+                        "could not read " + parts + " up to " + to + " within " + READ_TIMEOUT_MS + " ms");
             }
             for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
                 if (r.offset() < to.get(new TopicPartition(r.topic(), r.partition()))) {

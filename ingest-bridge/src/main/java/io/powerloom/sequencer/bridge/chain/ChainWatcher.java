@@ -6,8 +6,8 @@ import io.powerloom.sequencer.chain.read.ProtocolStateEvents;
 import io.powerloom.sequencer.chain.read.ProtocolStateEvents.EpochLog;
 import io.powerloom.sequencer.chain.read.ProtocolStateEvents.SlotLog;
 import io.powerloom.sequencer.chain.read.ProtocolStateEvents.UndecodableLogException;
-import io.powerloom.sequencer.protocol.records.ChainBlock;
 import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
+import io.powerloom.sequencer.protocol.records.ChainBlock;
 import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
 import io.powerloom.sequencer.protocol.records.DayStarted;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
@@ -45,9 +45,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.web3j.protocol.core.methods.response.Log;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * Follows the protocol-state contract and writes what the Flink job needs to Kafka, exactly once across restarts and
@@ -112,8 +112,11 @@ public final class ChainWatcher implements AutoCloseable {
         thread = new Thread(this::loop, "chain-watcher");
         thread.setDaemon(true);
         thread.start();
-        LOG.info("chain watcher started: contract {}, confirmations {}, resuming after block {}",
-                config.protocolStateAddress(), config.confirmations(), last);
+        LOG.info(
+                "chain watcher started: contract {}, confirmations {}, resuming after block {}",
+                config.protocolStateAddress(),
+                config.confirmations(),
+                last);
     }
 
     /** Stops after the current cycle (an open transaction is aborted) and closes the producer. */
@@ -206,15 +209,20 @@ public final class ChainWatcher implements AutoCloseable {
                 more = cycle();
                 metrics.cycleSucceeded(System.currentTimeMillis());
                 backoffMs = config.pollInterval().toMillis();
-            } catch (ChainWatcherException | ProducerFencedException | OutOfOrderSequenceException
-                     | AuthorizationException fatal) {
+            } catch (ChainWatcherException
+                    | ProducerFencedException
+                    | OutOfOrderSequenceException
+                    | AuthorizationException fatal) {
                 LOG.error("chain watcher stops: {}", fatal.toString(), fatal);
                 failure = fatal;
                 running = false;
                 return;
             } catch (KafkaException e) {
                 metrics.cycleFailed(e);
-                LOG.warn("Kafka failure, reopening the producer and re-reading progress in {} ms: {}", backoffMs, e.toString());
+                LOG.warn(
+                        "Kafka failure, reopening the producer and re-reading progress in {} ms: {}",
+                        backoffMs,
+                        e.toString());
                 needsReopen = true;
                 backoffMs = Math.min(backoffMs * 2, 30_000);
             } catch (IOException | RuntimeException e) {
@@ -289,7 +297,9 @@ public final class ChainWatcher implements AutoCloseable {
         Map<Long, List<Log>> logsByBlock = new TreeMap<>();
         if (!blocks.isEmpty()) {
             for (Log log : reader.logs(from, to)) {
-                logsByBlock.computeIfAbsent(log.getBlockNumber().longValueExact(), n -> new ArrayList<>()).add(log);
+                logsByBlock
+                        .computeIfAbsent(log.getBlockNumber().longValueExact(), n -> new ArrayList<>())
+                        .add(log);
             }
         }
         List<Runnable> stateUpdates = new ArrayList<>();
@@ -309,32 +319,45 @@ public final class ChainWatcher implements AutoCloseable {
                 try {
                     if (ProtocolStateEvents.isEpochReleased(log)) {
                         EpochReleased e = toRecord(ProtocolStateEvents.decodeEpoch(log), now);
-                        out.add(new ProducerRecord<>(config.chainTopic(), null, now, e.dataMarket(), RecordCodec.encode(e)));
+                        out.add(new ProducerRecord<>(
+                                config.chainTopic(), null, now, e.dataMarket(), RecordCodec.encode(e)));
                         stateUpdates.add(() -> state.apply(e));
                         epochs++;
                     } else if (ProtocolStateEvents.isSlotUpdated(log)) {
                         SlotLog s = ProtocolStateEvents.decodeSlot(log);
-                        SlotAssignment a = new SlotAssignment(s.slotId(), s.snapshotter(), s.active(), s.blockNumber(), now);
-                        out.add(new ProducerRecord<>(config.slotsTopic(), null, now, Topics.slotKey(s.slotId()),
-                                RecordCodec.encode(a)));
-                        // and on the protocol-chain topic, in one order with releases and heads (the job reads it there)
-                        out.add(new ProducerRecord<>(config.chainTopic(), null, now, Topics.slotKey(s.slotId()),
-                                RecordCodec.encode(a)));
+                        SlotAssignment a =
+                                new SlotAssignment(s.slotId(), s.snapshotter(), s.active(), s.blockNumber(), now);
+                        out.add(new ProducerRecord<>(
+                                config.slotsTopic(), null, now, Topics.slotKey(s.slotId()), RecordCodec.encode(a)));
+                        // and on the protocol-chain topic, in one order with releases and heads (the job reads it
+                        // there)
+                        out.add(new ProducerRecord<>(
+                                config.chainTopic(), null, now, Topics.slotKey(s.slotId()), RecordCodec.encode(a)));
                         stateUpdates.add(() -> state.slotChanged(s.blockNumber(), s.slotId()));
                         slots++;
                     } else if (ProtocolStateEvents.isDayStarted(log)) {
                         DayStarted d = toRecord(ProtocolStateEvents.decodeDay(log), logs, li, now);
-                        out.add(new ProducerRecord<>(config.chainTopic(), null, now, d.dataMarket(), RecordCodec.encode(d)));
+                        out.add(new ProducerRecord<>(
+                                config.chainTopic(), null, now, d.dataMarket(), RecordCodec.encode(d)));
                         stateUpdates.add(() -> state.apply(d));
                         days++;
                     } else if (ProtocolStateEvents.isParameterUpdated(log)) {
                         ProtocolStateEvents.ParameterLog p = ProtocolStateEvents.decodeParameter(log);
-                        AccountingParameterUpdated a = new AccountingParameterUpdated(p.dataMarket(),
-                                p.quota() ? AccountingParameterUpdated.Parameter.DAILY_SNAPSHOT_QUOTA
+                        AccountingParameterUpdated a = new AccountingParameterUpdated(
+                                p.dataMarket(),
+                                p.quota()
+                                        ? AccountingParameterUpdated.Parameter.DAILY_SNAPSHOT_QUOTA
                                         : AccountingParameterUpdated.Parameter.DAY_SIZE,
-                                p.value(), p.epochsInADay(), p.blockNumber(), p.blockHash(), p.txHash(), p.logIndex(),
-                                now, false);
-                        out.add(new ProducerRecord<>(config.chainTopic(), null, now, a.dataMarket(), RecordCodec.encode(a)));
+                                p.value(),
+                                p.epochsInADay(),
+                                p.blockNumber(),
+                                p.blockHash(),
+                                p.txHash(),
+                                p.logIndex(),
+                                now,
+                                false);
+                        out.add(new ProducerRecord<>(
+                                config.chainTopic(), null, now, a.dataMarket(), RecordCodec.encode(a)));
                         stateUpdates.add(() -> state.apply(a));
                         parameters++;
                     }
@@ -378,13 +401,29 @@ public final class ChainWatcher implements AutoCloseable {
         long[] windows = reader.windows(e.dataMarket(), e.blockNumber());
         if (reader.windowFallbacks() > fallbacksBefore) {
             if (metrics.windowFallbacks.incrementAndGet() % 100 == 1) {
-                LOG.warn("the node has no state for block {} (not an archive node): windows of {} epoch {} read at the"
-                        + " latest block ({} such reads so far)", e.blockNumber(), e.dataMarket(), e.epochId(),
+                LOG.warn(
+                        "the node has no state for block {} (not an archive node): windows of {} epoch {} read at the"
+                                + " latest block ({} such reads so far)",
+                        e.blockNumber(),
+                        e.dataMarket(),
+                        e.epochId(),
                         metrics.windowFallbacks.get());
             }
         }
-        return new EpochReleased(e.dataMarket(), e.epochId(), e.begin(), e.end(), e.timestamp(), e.blockNumber(),
-                e.blockHash(), e.txHash(), e.logIndex(), windows[0], windows[1], now, false);
+        return new EpochReleased(
+                e.dataMarket(),
+                e.epochId(),
+                e.begin(),
+                e.end(),
+                e.timestamp(),
+                e.blockNumber(),
+                e.blockHash(),
+                e.txHash(),
+                e.logIndex(),
+                windows[0],
+                windows[1],
+                now,
+                false);
     }
 
     /**
@@ -395,17 +434,27 @@ public final class ChainWatcher implements AutoCloseable {
             throws UndecodableLogException {
         for (int i = index + 1; i < logs.size(); i++) {
             Log next = logs.get(i);
-            if (next.getTransactionHash() != null && next.getTransactionHash().equalsIgnoreCase(d.txHash())
+            if (next.getTransactionHash() != null
+                    && next.getTransactionHash().equalsIgnoreCase(d.txHash())
                     && ProtocolStateEvents.isEpochReleased(next)) {
                 EpochLog e = ProtocolStateEvents.decodeEpoch(next);
                 if (e.dataMarket().equals(d.dataMarket())) {
-                    return new DayStarted(d.dataMarket(), d.dayId(), e.epochId(), d.timestamp(), d.blockNumber(),
-                            d.blockHash(), d.txHash(), d.logIndex(), now, false);
+                    return new DayStarted(
+                            d.dataMarket(),
+                            d.dayId(),
+                            e.epochId(),
+                            d.timestamp(),
+                            d.blockNumber(),
+                            d.blockHash(),
+                            d.txHash(),
+                            d.logIndex(),
+                            now,
+                            false);
                 }
             }
         }
-        throw new UndecodableLogException("DayStartedEvent in tx " + d.txHash() + " without the EpochReleased of its"
-                + " transaction");
+        throw new UndecodableLogException(
+                "DayStartedEvent in tx " + d.txHash() + " without the EpochReleased of its" + " transaction");
     }
 
     /** The highest remembered block still on the canonical chain. */
@@ -415,7 +464,10 @@ public final class ChainWatcher implements AutoCloseable {
         for (int i = 0; i < remembered.size(); i++) {
             BlockHeader c = canonical.get(i);
             if (c != null && c.hash().equals(state.hash(remembered.get(i)))) {
-                LOG.warn("reorg: blocks after {} were replaced ({} remembered blocks checked)", remembered.get(i), i + 1);
+                LOG.warn(
+                        "reorg: blocks after {} were replaced ({} remembered blocks checked)",
+                        remembered.get(i),
+                        i + 1);
                 return remembered.get(i);
             }
         }
@@ -428,15 +480,27 @@ public final class ChainWatcher implements AutoCloseable {
     private List<ProducerRecord<String, byte[]>> orphanCorrections(long fork, long now) throws IOException {
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
         for (EpochReleased e : state.epochsAfter(fork)) {
-            EpochReleased retraction = new EpochReleased(e.dataMarket(), e.epochId(), e.begin(), e.end(),
-                    e.chainTimestamp(), e.blockNumber(), e.blockHash(), e.txHash(), e.logIndex(),
-                    e.snapshotSubmissionWindow(), e.batchSubmissionWindow(), now, true);
-            out.add(new ProducerRecord<>(config.chainTopic(), null, now, e.dataMarket(), RecordCodec.encode(retraction)));
+            EpochReleased retraction = new EpochReleased(
+                    e.dataMarket(),
+                    e.epochId(),
+                    e.begin(),
+                    e.end(),
+                    e.chainTimestamp(),
+                    e.blockNumber(),
+                    e.blockHash(),
+                    e.txHash(),
+                    e.logIndex(),
+                    e.snapshotSubmissionWindow(),
+                    e.batchSubmissionWindow(),
+                    now,
+                    true);
+            out.add(new ProducerRecord<>(
+                    config.chainTopic(), null, now, e.dataMarket(), RecordCodec.encode(retraction)));
             metrics.retractions.incrementAndGet();
         }
         for (ChainTopicRecord r : state.accountingAfter(fork)) {
-            ChainTopicRecord retraction = r instanceof DayStarted d ? d.retracted(now)
-                    : ((AccountingParameterUpdated) r).retracted(now);
+            ChainTopicRecord retraction =
+                    r instanceof DayStarted d ? d.retracted(now) : ((AccountingParameterUpdated) r).retracted(now);
             String key = r instanceof DayStarted d ? d.dataMarket() : ((AccountingParameterUpdated) r).dataMarket();
             out.add(new ProducerRecord<>(config.chainTopic(), null, now, key, RecordCodec.encode(retraction)));
             metrics.retractions.incrementAndGet();
@@ -445,8 +509,10 @@ public final class ChainWatcher implements AutoCloseable {
         for (long slotId : slots) {
             ChainReader.SlotState s = reader.slot(slotId, fork);
             SlotAssignment a = new SlotAssignment(slotId, s.snapshotter(), s.active(), fork, now);
-            out.add(new ProducerRecord<>(config.slotsTopic(), null, now, Topics.slotKey(slotId), RecordCodec.encode(a)));
-            out.add(new ProducerRecord<>(config.chainTopic(), null, now, Topics.slotKey(slotId), RecordCodec.encode(a)));
+            out.add(new ProducerRecord<>(
+                    config.slotsTopic(), null, now, Topics.slotKey(slotId), RecordCodec.encode(a)));
+            out.add(new ProducerRecord<>(
+                    config.chainTopic(), null, now, Topics.slotKey(slotId), RecordCodec.encode(a)));
         }
         return out;
     }
@@ -486,8 +552,10 @@ public final class ChainWatcher implements AutoCloseable {
             kp.initTransactions();
         } catch (KafkaException e) {
             kp.close(java.time.Duration.ZERO);
-            throw new ChainWatcherException("cannot initialise the transactional producer " + config.transactionalId()
-                    + " on " + config.bootstrapServers() + ": " + e.getMessage(), e);
+            throw new ChainWatcherException(
+                    "cannot initialise the transactional producer " + config.transactionalId() + " on "
+                            + config.bootstrapServers() + ": " + e.getMessage(),
+                    e);
         }
         return kp;
     }
@@ -510,11 +578,18 @@ public final class ChainWatcher implements AutoCloseable {
         p.put("bootstrap.servers", config.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
             if (config.createTopics()) {
-                create(admin, new NewTopic(config.chainTopic(), 1, config.topicReplication())
-                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
-                create(admin, new NewTopic(config.slotsTopic(), java.util.Optional.empty(),
-                        java.util.Optional.of(config.topicReplication()))
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                create(
+                        admin,
+                        new NewTopic(config.chainTopic(), 1, config.topicReplication())
+                                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+                create(
+                        admin,
+                        new NewTopic(
+                                        config.slotsTopic(),
+                                        java.util.Optional.empty(),
+                                        java.util.Optional.of(config.topicReplication()))
+                                .configs(
+                                        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
             }
             Map<String, TopicDescription> d = describe(admin);
             int partitions = d.get(config.chainTopic()).partitions().size();
@@ -523,8 +598,10 @@ public final class ChainWatcher implements AutoCloseable {
                         + " partitions; the protocol-chain topic needs exactly 1 (total order)");
             }
         } catch (ExecutionException e) {
-            throw new ChainWatcherException("cannot prepare topics " + config.chainTopic() + ", " + config.slotsTopic()
-                    + ": " + e.getCause().getMessage(), e.getCause());
+            throw new ChainWatcherException(
+                    "cannot prepare topics " + config.chainTopic() + ", " + config.slotsTopic() + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new ChainWatcherException("Kafka at " + config.bootstrapServers() + " did not answer in 60 s", e);
         } catch (InterruptedException e) {
@@ -534,13 +611,14 @@ public final class ChainWatcher implements AutoCloseable {
     }
 
     /** Describes both topics, waiting out the moment after creation when the broker does not know them yet. */
-    private Map<String, TopicDescription> describe(Admin admin) throws InterruptedException, ExecutionException,
-            java.util.concurrent.TimeoutException {
+    private Map<String, TopicDescription> describe(Admin admin)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
                 return admin.describeTopics(List.of(config.chainTopic(), config.slotsTopic()))
-                        .allTopicNames().get(60, TimeUnit.SECONDS);
+                        .allTopicNames()
+                        .get(60, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw e;
@@ -550,8 +628,8 @@ public final class ChainWatcher implements AutoCloseable {
         }
     }
 
-    private static void create(Admin admin, NewTopic topic) throws InterruptedException, ExecutionException,
-            java.util.concurrent.TimeoutException {
+    private static void create(Admin admin, NewTopic topic)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         try {
             admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

@@ -49,15 +49,21 @@ public record ChainWatcherConfig(
         Objects.requireNonNull(slotsTopic, "slotsTopic");
         Objects.requireNonNull(transactionalId, "transactionalId");
         if (protocolStateAddress == null || !protocolStateAddress.matches("0x[0-9a-fA-F]{40}")) {
-            throw new IllegalArgumentException("protocolStateAddress must be a 0x 20-byte address: " + protocolStateAddress);
+            throw new IllegalArgumentException(
+                    "protocolStateAddress must be a 0x 20-byte address: " + protocolStateAddress);
         }
         protocolStateAddress = protocolStateAddress.toLowerCase();
         if (startBlock < 0 || confirmations < 0 || maxBlockRange < 1 || reorgDepth < 1 || topicReplication < 1) {
-            throw new IllegalArgumentException("startBlock >= 0, confirmations >= 0, maxBlockRange >= 1, reorgDepth >= 1"
-                    + " and topicReplication >= 1 required");
+            throw new IllegalArgumentException(
+                    "startBlock >= 0, confirmations >= 0, maxBlockRange >= 1, reorgDepth >= 1"
+                            + " and topicReplication >= 1 required");
         }
-        if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()
-                || rpcTimeout == null || rpcTimeout.isNegative() || rpcTimeout.isZero()) {
+        if (pollInterval == null
+                || pollInterval.isNegative()
+                || pollInterval.isZero()
+                || rpcTimeout == null
+                || rpcTimeout.isNegative()
+                || rpcTimeout.isZero()) {
             throw new IllegalArgumentException("pollInterval and rpcTimeout must be positive");
         }
         kafkaProperties = Map.copyOf(Objects.requireNonNullElse(kafkaProperties, Map.of()));
@@ -92,23 +98,83 @@ public record ChainWatcherConfig(
             this.bootstrapServers = bootstrapServers;
         }
 
-        public Builder startBlock(long v) { startBlock = v; return this; }
-        public Builder confirmations(int v) { confirmations = v; return this; }
-        public Builder maxBlockRange(int v) { maxBlockRange = v; return this; }
-        public Builder pollInterval(Duration v) { pollInterval = v; return this; }
-        public Builder reorgDepth(int v) { reorgDepth = v; return this; }
-        public Builder chainTopic(String v) { chainTopic = v; return this; }
-        public Builder slotsTopic(String v) { slotsTopic = v; return this; }
-        public Builder transactionalId(String v) { transactionalId = v; return this; }
-        public Builder createTopics(boolean v) { createTopics = v; return this; }
-        public Builder topicReplication(short v) { topicReplication = v; return this; }
-        public Builder kafkaProperty(String k, String v) { kafkaProperties.put(k, v); return this; }
-        public Builder rpcTimeout(Duration v) { rpcTimeout = v; return this; }
+        public Builder startBlock(long v) {
+            startBlock = v;
+            return this;
+        }
+
+        public Builder confirmations(int v) {
+            confirmations = v;
+            return this;
+        }
+
+        public Builder maxBlockRange(int v) {
+            maxBlockRange = v;
+            return this;
+        }
+
+        public Builder pollInterval(Duration v) {
+            pollInterval = v;
+            return this;
+        }
+
+        public Builder reorgDepth(int v) {
+            reorgDepth = v;
+            return this;
+        }
+
+        public Builder chainTopic(String v) {
+            chainTopic = v;
+            return this;
+        }
+
+        public Builder slotsTopic(String v) {
+            slotsTopic = v;
+            return this;
+        }
+
+        public Builder transactionalId(String v) {
+            transactionalId = v;
+            return this;
+        }
+
+        public Builder createTopics(boolean v) {
+            createTopics = v;
+            return this;
+        }
+
+        public Builder topicReplication(short v) {
+            topicReplication = v;
+            return this;
+        }
+
+        public Builder kafkaProperty(String k, String v) {
+            kafkaProperties.put(k, v);
+            return this;
+        }
+
+        public Builder rpcTimeout(Duration v) {
+            rpcTimeout = v;
+            return this;
+        }
 
         public ChainWatcherConfig build() {
-            return new ChainWatcherConfig(rpcUrl, protocolStateAddress, startBlock, confirmations, maxBlockRange,
-                    pollInterval, reorgDepth, bootstrapServers, chainTopic, slotsTopic, transactionalId, createTopics,
-                    topicReplication, kafkaProperties, rpcTimeout);
+            return new ChainWatcherConfig(
+                    rpcUrl,
+                    protocolStateAddress,
+                    startBlock,
+                    confirmations,
+                    maxBlockRange,
+                    pollInterval,
+                    reorgDepth,
+                    bootstrapServers,
+                    chainTopic,
+                    slotsTopic,
+                    transactionalId,
+                    createTopics,
+                    topicReplication,
+                    kafkaProperties,
+                    rpcTimeout);
         }
     }
 }

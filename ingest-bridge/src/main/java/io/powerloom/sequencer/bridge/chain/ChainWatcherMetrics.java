@@ -25,6 +25,7 @@ public final class ChainWatcherMetrics {
     final AtomicLong lastSuccessMs = new AtomicLong(System.currentTimeMillis());
     /** Cycles failed since the last one that completed. */
     final AtomicLong failureStreak = new AtomicLong();
+
     volatile String lastError;
 
     void cycleSucceeded(long nowMs) {
@@ -40,19 +41,29 @@ public final class ChainWatcherMetrics {
     }
 
     /** Wall time of the last completed cycle, or of the start before any. */
-    public long lastSuccessMs() { return lastSuccessMs.get(); }
+    public long lastSuccessMs() {
+        return lastSuccessMs.get();
+    }
 
     /** Cycles failed in a row since the last one that completed. */
-    public long failureStreak() { return failureStreak.get(); }
+    public long failureStreak() {
+        return failureStreak.get();
+    }
 
     /** The error of the last failed cycle, or null. */
-    public String lastError() { return lastError; }
+    public String lastError() {
+        return lastError;
+    }
 
     /** Latest head block number seen on the chain (-1 before the first poll). */
-    public long head() { return head.get(); }
+    public long head() {
+        return head.get();
+    }
 
     /** Last confirmed block written to Kafka (-1 before any). */
-    public long processedBlock() { return processedBlock.get(); }
+    public long processedBlock() {
+        return processedBlock.get();
+    }
 
     /** head - processed block (0 when unknown). */
     public long lag() {
@@ -61,10 +72,21 @@ public final class ChainWatcherMetrics {
         return h < 0 || p < 0 ? 0 : Math.max(0, h - p);
     }
 
-    public long recordsWritten() { return recordsWritten.get(); }
-    public long reorgs() { return reorgs.get(); }
-    public long retractions() { return retractions.get(); }
-    public long cycleFailures() { return cycleFailures.get(); }
+    public long recordsWritten() {
+        return recordsWritten.get();
+    }
+
+    public long reorgs() {
+        return reorgs.get();
+    }
+
+    public long retractions() {
+        return retractions.get();
+    }
+
+    public long cycleFailures() {
+        return cycleFailures.get();
+    }
 
     /** All values by metric name. */
     public Map<String, Long> snapshot() {

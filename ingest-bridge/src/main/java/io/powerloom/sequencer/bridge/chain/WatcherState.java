@@ -25,6 +25,7 @@ final class WatcherState {
     private final TreeMap<Long, String> hashes = new TreeMap<>();
     /** Live epoch releases by (blockHash, logIndex), in write order. */
     private final Map<String, EpochReleased> liveEpochs = new LinkedHashMap<>();
+
     private final TreeMap<Long, Set<Long>> slotsByBlock = new TreeMap<>();
     /** Live day starts and accounting parameter changes by (blockHash, logIndex), in write order. */
     private final Map<String, ChainTopicRecord> liveAccounting = new LinkedHashMap<>();

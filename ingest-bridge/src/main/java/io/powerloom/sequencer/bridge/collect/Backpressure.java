@@ -1,7 +1,7 @@
 package io.powerloom.sequencer.bridge.collect;
 
-import io.powerloom.sequencer.libp2p.StreamContext;
 import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
+import io.powerloom.sequencer.libp2p.StreamContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -43,6 +43,7 @@ public final class Backpressure {
     private final ConcurrentLinkedQueue<Tracked> waiting = new ConcurrentLinkedQueue<>();
     /** Streams the acknowledgements so far allow to wake (taken from {@link #waiting} by {@link #wake}). */
     private final AtomicInteger wakeCredits = new AtomicInteger();
+
     private final AtomicBoolean waking = new AtomicBoolean();
     private volatile boolean globalPaused;
 
@@ -50,8 +51,13 @@ public final class Backpressure {
      * @param onResume told (on the thread that resumed it) when a stream's reading resumes, e.g. to decode what
      *                 it kept while paused
      */
-    public Backpressure(int streamHigh, int streamLow, int globalHigh, int globalLow, BridgeMetrics metrics,
-                        Consumer<StreamContext> onResume) {
+    public Backpressure(
+            int streamHigh,
+            int streamLow,
+            int globalHigh,
+            int globalLow,
+            BridgeMetrics metrics,
+            Consumer<StreamContext> onResume) {
         if (streamLow >= streamHigh || globalLow >= globalHigh || streamLow < 0 || globalLow < 0) {
             throw new IllegalArgumentException("low-water marks must be below high-water marks");
         }
@@ -69,8 +75,14 @@ public final class Backpressure {
      * the mark (an event loop, or the Kafka producer's I/O thread acknowledging) is not held up by it.
      * {@link #shouldPause} sees the global state at once, so decoding stops without waiting for it.
      */
-    public Backpressure(int streamHigh, int streamLow, int globalHigh, int globalLow, BridgeMetrics metrics,
-                        Consumer<StreamContext> onResume, java.util.concurrent.Executor fanOut) {
+    public Backpressure(
+            int streamHigh,
+            int streamLow,
+            int globalHigh,
+            int globalLow,
+            BridgeMetrics metrics,
+            Consumer<StreamContext> onResume,
+            java.util.concurrent.Executor fanOut) {
         if (streamLow >= streamHigh || globalLow >= globalHigh || streamLow < 0 || globalLow < 0) {
             throw new IllegalArgumentException("low-water marks must be below high-water marks");
         }
@@ -137,13 +149,14 @@ public final class Backpressure {
     public void sent(Tracked t) {
         metrics.inFlight.incrementAndGet();
         boolean streamChanged = false;
-        if (t != null) synchronized (t) {
-            int n = t.inFlight.incrementAndGet();
-            streamChanged = !t.localPaused && n >= streamHigh;
-            if (streamChanged) {
-                t.localPaused = true;
+        if (t != null)
+            synchronized (t) {
+                int n = t.inFlight.incrementAndGet();
+                streamChanged = !t.localPaused && n >= streamHigh;
+                if (streamChanged) {
+                    t.localPaused = true;
+                }
             }
-        }
         if (streamChanged) {
             apply(t);
         }
@@ -162,13 +175,14 @@ public final class Backpressure {
     public void completed(Tracked t) {
         metrics.inFlight.decrementAndGet();
         boolean streamChanged = false;
-        if (t != null) synchronized (t) {
-            int n = t.inFlight.decrementAndGet();
-            streamChanged = t.localPaused && n <= streamLow;
-            if (streamChanged) {
-                t.localPaused = false;
+        if (t != null)
+            synchronized (t) {
+                int n = t.inFlight.decrementAndGet();
+                streamChanged = t.localPaused && n <= streamLow;
+                if (streamChanged) {
+                    t.localPaused = false;
+                }
             }
-        }
         if (streamChanged) {
             apply(t);
         }
@@ -262,7 +276,9 @@ public final class Backpressure {
             }
             waking.set(false);
             // credits granted (or the pause lifted) after the loop's last check, with no wake to take them
-            if (globalPaused || (wakeCredits.get() <= 0 && global.get() > 0) || waiting.isEmpty()
+            if (globalPaused
+                    || (wakeCredits.get() <= 0 && global.get() > 0)
+                    || waiting.isEmpty()
                     || !waking.compareAndSet(false, true)) {
                 return;
             }

@@ -6,10 +6,10 @@ import io.netty.channel.EventLoop;
 import io.powerloom.sequencer.bridge.BridgeConfig;
 import io.powerloom.sequencer.bridge.kafka.RejectRecord;
 import io.powerloom.sequencer.bridge.kafka.SendListener;
+import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
 import io.powerloom.sequencer.libp2p.PeerId;
 import io.powerloom.sequencer.libp2p.StreamContext;
 import io.powerloom.sequencer.libp2p.StreamHandler;
-import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
 import io.powerloom.sequencer.protocol.wire.CollectStreamDecoder;
 import io.powerloom.sequencer.protocol.wire.CollectStreamDecoder.Frame;
 import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
@@ -64,6 +64,7 @@ public final class CollectProtocolHandler implements StreamHandler {
                 t.setDaemon(true);
                 return t;
             });
+
     private static final Logger LOG = LoggerFactory.getLogger(CollectProtocolHandler.class);
     /** Per event-loop thread: where off-heap slices are copied for decoding. */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SLICE_BYTES]);
@@ -83,6 +84,7 @@ public final class CollectProtocolHandler implements StreamHandler {
     private final AtomicInteger openStreams = new AtomicInteger();
     /** Streams refused at open, by id, with the reason, until their reset (at most one event-loop task). */
     private final Map<Long, String> refused = new ConcurrentHashMap<>();
+
     private volatile boolean accepting = true;
 
     /** State of one open {@code /collect} stream. */
@@ -94,9 +96,11 @@ public final class CollectProtocolHandler implements StreamHandler {
          * holds a message buffer (1–2 KiB), so an idle stream drops it and the next bytes get a fresh one.
          */
         CollectStreamDecoder decoder;
+
         final Backpressure.Tracked flow;
         /** Bytes read while paused (bounded by the yamux window), decoded in order on resume; usually empty. */
         final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(1);
+
         boolean failed;
 
         CollectStream(StreamContext ctx, Backpressure.Tracked flow) {
@@ -115,8 +119,11 @@ public final class CollectProtocolHandler implements StreamHandler {
     }
 
     /** With the executor that runs global pauses/resumes ({@code Runnable::run} in tests: synchronous). */
-    CollectProtocolHandler(BridgeConfig config, SubmissionSink sink, BridgeMetrics metrics,
-                           java.util.concurrent.Executor flowControl) {
+    CollectProtocolHandler(
+            BridgeConfig config,
+            SubmissionSink sink,
+            BridgeMetrics metrics,
+            java.util.concurrent.Executor flowControl) {
         this.bridgeId = config.bridgeId();
         this.maxMessageBytes = config.maxMessageBytes();
         this.maxStreams = config.maxStreams();
@@ -125,8 +132,14 @@ public final class CollectProtocolHandler implements StreamHandler {
         this.rejectRawMaxBytes = config.rejectRawMaxBytes();
         this.sink = sink;
         this.metrics = metrics;
-        this.backpressure = new Backpressure(config.streamInFlightHigh(), config.streamInFlightLow(),
-                config.globalInFlightHigh(), config.globalInFlightLow(), metrics, this::onResume, flowControl);
+        this.backpressure = new Backpressure(
+                config.streamInFlightHigh(),
+                config.streamInFlightLow(),
+                config.globalInFlightHigh(),
+                config.globalInFlightLow(),
+                metrics,
+                this::onResume,
+                flowControl);
     }
 
     @Override
@@ -199,7 +212,9 @@ public final class CollectProtocolHandler implements StreamHandler {
 
     /** The remote IP address of a direct connection (null when relayed: the address would be the relay's). */
     static String sourceIp(StreamContext ctx) {
-        if (ctx.relayed() || !(ctx instanceof io.powerloom.sequencer.libp2p.OutboundStream o) || o.connection() == null) {
+        if (ctx.relayed()
+                || !(ctx instanceof io.powerloom.sequencer.libp2p.OutboundStream o)
+                || o.connection() == null) {
             return null;
         }
         String[] parts = o.connection().remoteAddress().split("/");
@@ -252,8 +267,14 @@ public final class CollectProtocolHandler implements StreamHandler {
             for (ByteBuffer part : data.nioBuffers()) {
                 decoder.feed(part, frame -> {
                     frames[0]++;
-                    reject(null, peer, "stream_refused", detail, frame.submissionId(),
-                            RejectRecord.truncate(frame.json(), rejectRawMaxBytes), frame.json().length);
+                    reject(
+                            null,
+                            peer,
+                            "stream_refused",
+                            detail,
+                            frame.submissionId(),
+                            RejectRecord.truncate(frame.json(), rejectRawMaxBytes),
+                            frame.json().length);
                 });
             }
             if (frames[0] > 0 && decoder.isIdle()) {
@@ -263,8 +284,14 @@ public final class CollectProtocolHandler implements StreamHandler {
             // fall through: record the raw bytes
         }
         if (frames[0] == 0) {
-            reject(null, peer, "stream_refused", detail, null,
-                    ByteBufUtil.getBytes(data, data.readerIndex(), Math.min(length, rejectRawMaxBytes)), length);
+            reject(
+                    null,
+                    peer,
+                    "stream_refused",
+                    detail,
+                    null,
+                    ByteBufUtil.getBytes(data, data.readerIndex(), Math.min(length, rejectRawMaxBytes)),
+                    length);
         }
     }
 
@@ -375,14 +402,18 @@ public final class CollectProtocolHandler implements StreamHandler {
         try {
             submission = SubmissionCodec.fromGoJson(frame.json());
         } catch (WireFormatException e) {
-            reject(s, e, frame.submissionId(), RejectRecord.truncate(frame.json(), rejectRawMaxBytes),
+            reject(
+                    s,
+                    e,
+                    frame.submissionId(),
+                    RejectRecord.truncate(frame.json(), rejectRawMaxBytes),
                     frame.json().length);
             return;
         }
         Backpressure.Tracked flow = s.flow;
         backpressure.sent(flow);
-        sink.sendSubmission(frame.submissionId(), s.peerId, submission.request().slotId(), frame.jsonText(),
-                new SendListener() {
+        sink.sendSubmission(
+                frame.submissionId(), s.peerId, submission.request().slotId(), frame.jsonText(), new SendListener() {
                     @Override
                     public void onAcked(long latencyNanos) {
                         metrics.accepted.increment();
@@ -452,19 +483,25 @@ public final class CollectProtocolHandler implements StreamHandler {
         reject(s, reasonToken(e.reason()), e.getMessage(), submissionId, raw, rawLength);
     }
 
-    private void reject(CollectStream s, String reason, String detail, String submissionId, byte[] raw,
-                        int rawLength) {
+    private void reject(CollectStream s, String reason, String detail, String submissionId, byte[] raw, int rawLength) {
         reject(s.flow, s.peerId, reason, detail, submissionId, raw, rawLength);
     }
 
     /** Records a reject; it counts as in flight (of {@code flow}, or only globally when null) until acknowledged. */
-    private void reject(Backpressure.Tracked flow, String peerId, String reason, String detail, String submissionId,
-                        byte[] raw, int rawLength) {
+    private void reject(
+            Backpressure.Tracked flow,
+            String peerId,
+            String reason,
+            String detail,
+            String submissionId,
+            byte[] raw,
+            int rawLength) {
         metrics.rejected(reason);
         backpressure.sent(flow);
         try {
-            sink.sendReject(new RejectRecord(reason, detail, peerId, submissionId, sink.now(), bridgeId,
-                    raw, rawLength), new SendListener() {
+            sink.sendReject(
+                    new RejectRecord(reason, detail, peerId, submissionId, sink.now(), bridgeId, raw, rawLength),
+                    new SendListener() {
                         @Override
                         public void onAcked(long latencyNanos) {
                             backpressure.completed(flow);

@@ -15,8 +15,7 @@ public interface SubmissionSink {
      * @param slotId         the slot ID parsed from the submission (unsigned)
      * @param submissionJson the submission's JSON text exactly as received
      */
-    void sendSubmission(String submissionId, String peerId, long slotId, String submissionJson,
-                        SendListener listener);
+    void sendSubmission(String submissionId, String peerId, long slotId, String submissionJson, SendListener listener);
 
     /**
      * Records one rejected input without blocking; {@code listener} is told once when it is acknowledged or
@@ -30,8 +29,13 @@ public interface SubmissionSink {
      *
      * @param peerId the neighbour that delivered the message
      */
-    default void sendGossipSubmission(String submissionId, String peerId, String messageId, long slotId,
-                                      String submissionJson, SendListener listener) {
+    default void sendGossipSubmission(
+            String submissionId,
+            String peerId,
+            String messageId,
+            long slotId,
+            String submissionJson,
+            SendListener listener) {
         throw new UnsupportedOperationException("this sink takes /collect submissions only");
     }
 

@@ -34,8 +34,8 @@ public final class GossipDiscovery implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean advertised;
 
-    public GossipDiscovery(GossipSettings settings, Libp2pHost host, GossipSub gossip, Duration interval,
-                           int maxPeers) {
+    public GossipDiscovery(
+            GossipSettings settings, Libp2pHost host, GossipSub gossip, Duration interval, int maxPeers) {
         this.settings = settings;
         this.gossip = gossip;
         this.dht = new KadDht(host, Duration.ofSeconds(10));
@@ -85,7 +85,9 @@ public final class GossipDiscovery implements AutoCloseable {
             }
             Map<PeerId, List<String>> providers = dht.findProviders(key).get(30, TimeUnit.SECONDS);
             for (Map.Entry<PeerId, List<String>> e : providers.entrySet()) {
-                if (connected.size() >= maxPeers || connected.contains(e.getKey()) || e.getValue().isEmpty()) {
+                if (connected.size() >= maxPeers
+                        || connected.contains(e.getKey())
+                        || e.getValue().isEmpty()) {
                     continue;
                 }
                 gossip.connect(e.getValue().get(0)).whenComplete((id, err) -> {

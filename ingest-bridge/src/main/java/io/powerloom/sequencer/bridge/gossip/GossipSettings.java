@@ -15,8 +15,8 @@ import java.util.List;
  * @param params         router parameters ({@code gossip.heartbeat}, {@code gossip.max.message.bytes},
  *                       {@code gossip.prune.backoff}; mesh degrees are Powerloom's)
  */
-public record GossipSettings(boolean enabled, String topicPrefix, List<String> bootstrapPeers, String rendezvous,
-                             GossipSubParams params) {
+public record GossipSettings(
+        boolean enabled, String topicPrefix, List<String> bootstrapPeers, String rendezvous, GossipSubParams params) {
     /** Topic suffix of submissions. */
     public static final String ALL = "/all";
     /** Topic suffix of epoch-0 (simulation) submissions and heartbeats. */
@@ -27,8 +27,12 @@ public record GossipSettings(boolean enabled, String topicPrefix, List<String> b
                 .withHeartbeat(config.gossipHeartbeat())
                 .withPruneBackoff(config.gossipPruneBackoff())
                 .withMaxMessageSize(config.gossipMaxMessageBytes());
-        return new GossipSettings(config.gossipEnabled(), config.gossipTopicPrefix(), config.gossipBootstrapPeers(),
-                config.gossipRendezvous(), p);
+        return new GossipSettings(
+                config.gossipEnabled(),
+                config.gossipTopicPrefix(),
+                config.gossipBootstrapPeers(),
+                config.gossipRendezvous(),
+                p);
     }
 
     public String submissionsTopic() {

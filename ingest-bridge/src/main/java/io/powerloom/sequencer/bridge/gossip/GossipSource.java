@@ -62,6 +62,7 @@ public final class GossipSource {
     public final LongAdder accepted = new LongAdder();
     /** Heartbeats heard. */
     public final LongAdder heartbeats = new LongAdder();
+
     private final Map<String, Long> lastHeartbeat = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
@@ -69,8 +70,15 @@ public final class GossipSource {
         }
     };
 
-    public GossipSource(GossipSettings settings, SubmissionSink sink, BridgeMetrics metrics, String bridgeId,
-                        int maxSubmissionBytes, int rejectRawMaxBytes, int inFlightHigh, int inFlightLow) {
+    public GossipSource(
+            GossipSettings settings,
+            SubmissionSink sink,
+            BridgeMetrics metrics,
+            String bridgeId,
+            int maxSubmissionBytes,
+            int rejectRawMaxBytes,
+            int inFlightHigh,
+            int inFlightLow) {
         if (inFlightLow >= inFlightHigh) {
             throw new IllegalArgumentException("low-water mark must be below the high-water mark");
         }
@@ -103,7 +111,9 @@ public final class GossipSource {
     public long livePeers(long withinMs) {
         long now = sink.now();
         synchronized (lastHeartbeat) {
-            return lastHeartbeat.values().stream().filter(t -> now - t <= withinMs).count();
+            return lastHeartbeat.values().stream()
+                    .filter(t -> now - t <= withinMs)
+                    .count();
         }
     }
 
@@ -131,21 +141,31 @@ public final class GossipSource {
         if (env.submissions().isEmpty()) {
             if (env.epochId() == 0) {
                 heartbeats.increment();
-                String who = env.snapshotterId() != null ? env.snapshotterId() : m.from().toString();
+                String who = env.snapshotterId() != null
+                        ? env.snapshotterId()
+                        : m.from().toString();
                 synchronized (lastHeartbeat) {
                     lastHeartbeat.put(who, sink.now());
                 }
                 return Validation.ACCEPT;
             }
-            reject("malformed_envelope", "no submissions for epoch " + Long.toUnsignedString(env.epochId()), peer,
-                    messageId, m.data());
+            reject(
+                    "malformed_envelope",
+                    "no submissions for epoch " + Long.toUnsignedString(env.epochId()),
+                    peer,
+                    messageId,
+                    m.data());
             return Validation.REJECT;
         }
         List<SnapshotSubmission> parsed = new ArrayList<>();
         for (byte[] raw : env.submissions()) {
             if (raw.length > maxSubmissionBytes) {
-                reject("oversized", "inner submission of " + raw.length + " bytes exceeds " + maxSubmissionBytes,
-                        peer, messageId, m.data());
+                reject(
+                        "oversized",
+                        "inner submission of " + raw.length + " bytes exceeds " + maxSubmissionBytes,
+                        peer,
+                        messageId,
+                        m.data());
                 return Validation.REJECT;
             }
             try {
@@ -158,8 +178,13 @@ public final class GossipSource {
         for (int i = 0; i < parsed.size(); i++) {
             String submissionId = i == 0 ? messageId : messageId + "/" + i;
             sent();
-            sink.sendGossipSubmission(submissionId, peer, messageId, parsed.get(i).request().slotId(),
-                    new String(env.submissions().get(i), StandardCharsets.UTF_8), new SendListener() {
+            sink.sendGossipSubmission(
+                    submissionId,
+                    peer,
+                    messageId,
+                    parsed.get(i).request().slotId(),
+                    new String(env.submissions().get(i), StandardCharsets.UTF_8),
+                    new SendListener() {
                         @Override
                         public void onAcked(long latencyNanos) {
                             accepted.increment();
@@ -247,14 +272,17 @@ public final class GossipSource {
     private void onRouterRejection(Rejection r) {
         String reason = r.reason().name().toLowerCase(Locale.ROOT);
         String detail = switch (r.reason()) {
-            case OVERSIZED -> "RPC frame of " + r.size() + " bytes exceeds " + settings.params().maxMessageSize();
+            case OVERSIZED ->
+                "RPC frame of " + r.size() + " bytes exceeds "
+                        + settings.params().maxMessageSize();
             case MALFORMED_RPC -> "not a pubsub RPC protobuf";
             case INVALID_SIGNATURE -> "StrictSign verification failed (missing from/seqno/signature, key or signature)";
-            case FOREIGN_TOPIC -> "topic '" + r.topic() + "' is not one of " + settings.submissionsTopic() + ", "
-                    + settings.epochZeroTopic();
+            case FOREIGN_TOPIC ->
+                "topic '" + r.topic() + "' is not one of " + settings.submissionsTopic() + ", "
+                        + settings.epochZeroTopic();
         };
-        reject(reason, detail, r.peer().toString(), r.messageId(), r.data() == null ? new byte[0] : r.data(),
-                (int) Math.min(Integer.MAX_VALUE, r.size()));
+        reject(reason, detail, r.peer().toString(), r.messageId(), r.data() == null ? new byte[0] : r.data(), (int)
+                Math.min(Integer.MAX_VALUE, r.size()));
     }
 
     private void reject(String reason, String detail, String peer, String messageId, byte[] raw) {
@@ -267,8 +295,17 @@ public final class GossipSource {
         // a reject counts as in flight until acknowledged, like a submission: the same backpressure bounds both
         sent();
         try {
-            sink.sendReject(new RejectRecord(token, detail, peer, messageId, sink.now(), bridgeId,
-                    RejectRecord.truncate(raw, rejectRawMaxBytes), rawLength), new SendListener() {
+            sink.sendReject(
+                    new RejectRecord(
+                            token,
+                            detail,
+                            peer,
+                            messageId,
+                            sink.now(),
+                            bridgeId,
+                            RejectRecord.truncate(raw, rejectRawMaxBytes),
+                            rawLength),
+                    new SendListener() {
                         @Override
                         public void onAcked(long latencyNanos) {
                             completed();

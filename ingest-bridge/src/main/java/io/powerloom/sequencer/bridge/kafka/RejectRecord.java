@@ -22,8 +22,15 @@ import java.util.Base64;
  * @param raw          the (already truncated) raw bytes
  * @param rawLength    the length before truncation
  */
-public record RejectRecord(String reason, String detail, String peerId, String submissionId, long receivedAtMs,
-                           String bridgeId, byte[] raw, int rawLength) {
+public record RejectRecord(
+        String reason,
+        String detail,
+        String peerId,
+        String submissionId,
+        long receivedAtMs,
+        String bridgeId,
+        byte[] raw,
+        int rawLength) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Copies at most {@code maxBytes} of {@code raw}. */
@@ -63,13 +70,21 @@ public record RejectRecord(String reason, String detail, String peerId, String s
         } catch (IOException e) {
             throw new IllegalArgumentException("reject record is not JSON: " + e.getMessage(), e);
         }
-        if (n == null || !n.isObject() || n.path("v").asInt() != 1 || !"rejected".equals(n.path("type").asText())) {
+        if (n == null
+                || !n.isObject()
+                || n.path("v").asInt() != 1
+                || !"rejected".equals(n.path("type").asText())) {
             throw new IllegalArgumentException("not a version-1 reject record");
         }
         JsonNode sid = n.get("submissionId");
-        return new RejectRecord(n.path("reason").asText(), n.path("detail").asText(), n.path("peerId").asText(),
-                sid == null || sid.isNull() ? null : sid.asText(), n.path("receivedAtMs").asLong(),
-                n.path("bridgeId").asText(), Base64.getDecoder().decode(n.path("rawBase64").asText()),
+        return new RejectRecord(
+                n.path("reason").asText(),
+                n.path("detail").asText(),
+                n.path("peerId").asText(),
+                sid == null || sid.isNull() ? null : sid.asText(),
+                n.path("receivedAtMs").asLong(),
+                n.path("bridgeId").asText(),
+                Base64.getDecoder().decode(n.path("rawBase64").asText()),
                 n.path("rawLength").asInt());
     }
 }

@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
     /** Key of heartbeat records. */
     public static final String HEARTBEAT_KEY = "hb";
+
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionProducer.class);
     private static final byte[] HEARTBEAT_KEY_BYTES = HEARTBEAT_KEY.getBytes(StandardCharsets.US_ASCII);
 
@@ -64,8 +65,13 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
     private final ExecutorService sender;
 
     /** Wraps an existing producer (tests hand in their own). */
-    public SubmissionProducer(Producer<byte[], byte[]> producer, String submissionsTopic, String rejectsTopic,
-                              String bridgeId, ReceiveClock clock, BridgeMetrics metrics) {
+    public SubmissionProducer(
+            Producer<byte[], byte[]> producer,
+            String submissionsTopic,
+            String rejectsTopic,
+            String bridgeId,
+            ReceiveClock clock,
+            BridgeMetrics metrics) {
         this.producer = producer;
         this.submissionsTopic = submissionsTopic;
         this.rejectsTopic = rejectsTopic;
@@ -81,8 +87,13 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
 
     /** Creates the Kafka producer from the configuration. */
     public static SubmissionProducer create(BridgeConfig config, ReceiveClock clock, BridgeMetrics metrics) {
-        return new SubmissionProducer(new KafkaProducer<>(producerProperties(config)), config.submissionsTopic(),
-                config.rejectsTopic(), config.bridgeId(), clock, metrics);
+        return new SubmissionProducer(
+                new KafkaProducer<>(producerProperties(config)),
+                config.submissionsTopic(),
+                config.rejectsTopic(),
+                config.bridgeId(),
+                clock,
+                metrics);
     }
 
     /** The producer settings: our defaults, then {@code kafka.producer.*} overrides. */
@@ -135,8 +146,10 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
                 break;
             }
         }
-        throw new IllegalStateException("Kafka not ready within " + timeout + " (topics " + submissionsTopic + ", "
-                + rejectsTopic + ")" + (last == null ? "" : ": " + last.getMessage()), last);
+        throw new IllegalStateException(
+                "Kafka not ready within " + timeout + " (topics " + submissionsTopic + ", " + rejectsTopic + ")"
+                        + (last == null ? "" : ": " + last.getMessage()),
+                last);
     }
 
     /** Re-reads the partition list of the submissions topic (partitions may be added while running). */
@@ -158,43 +171,62 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
      * @param submissionJson the submission's JSON text exactly as received
      */
     @Override
-    public void sendSubmission(String submissionId, String peerId, long slotId, String submissionJson,
-                               SendListener listener) {
-        handOff(() -> {
-            byte[] key = Long.toUnsignedString(slotId).getBytes(StandardCharsets.US_ASCII);
-            synchronized (stampLock) {
-                long now = clock.now();
-                byte[] value = RecordCodec.encode(new SubmissionEnvelope(submissionId, peerId, now, bridgeId,
-                        submissionJson));
-                send(new ProducerRecord<>(submissionsTopic, null, now, key, value), listener);
-            }
-        }, listener);
+    public void sendSubmission(
+            String submissionId, String peerId, long slotId, String submissionJson, SendListener listener) {
+        handOff(
+                () -> {
+                    byte[] key = Long.toUnsignedString(slotId).getBytes(StandardCharsets.US_ASCII);
+                    synchronized (stampLock) {
+                        long now = clock.now();
+                        byte[] value = RecordCodec.encode(
+                                new SubmissionEnvelope(submissionId, peerId, now, bridgeId, submissionJson));
+                        send(new ProducerRecord<>(submissionsTopic, null, now, key, value), listener);
+                    }
+                },
+                listener);
     }
 
     /** Sends one gossipsub submission from the sender thread: the same record as {@code /collect}, with origin and message id. */
     @Override
-    public void sendGossipSubmission(String submissionId, String peerId, String messageId, long slotId,
-                                     String submissionJson, SendListener listener) {
-        handOff(() -> {
-            byte[] key = Long.toUnsignedString(slotId).getBytes(StandardCharsets.US_ASCII);
-            synchronized (stampLock) {
-                long now = clock.now();
-                byte[] value = RecordCodec.encode(new SubmissionEnvelope(submissionId, peerId, now, bridgeId,
-                        submissionJson, SubmissionEnvelope.ORIGIN_GOSSIPSUB, messageId));
-                send(new ProducerRecord<>(submissionsTopic, null, now, key, value), listener);
-            }
-        }, listener);
+    public void sendGossipSubmission(
+            String submissionId,
+            String peerId,
+            String messageId,
+            long slotId,
+            String submissionJson,
+            SendListener listener) {
+        handOff(
+                () -> {
+                    byte[] key = Long.toUnsignedString(slotId).getBytes(StandardCharsets.US_ASCII);
+                    synchronized (stampLock) {
+                        long now = clock.now();
+                        byte[] value = RecordCodec.encode(new SubmissionEnvelope(
+                                submissionId,
+                                peerId,
+                                now,
+                                bridgeId,
+                                submissionJson,
+                                SubmissionEnvelope.ORIGIN_GOSSIPSUB,
+                                messageId));
+                        send(new ProducerRecord<>(submissionsTopic, null, now, key, value), listener);
+                    }
+                },
+                listener);
     }
 
     /** Sends one reject record from the sender thread (failures are counted and logged). */
     @Override
     public void sendReject(RejectRecord reject, SendListener listener) {
-        handOff(() -> {
-            byte[] key = reject.peerId().getBytes(StandardCharsets.UTF_8);
-            synchronized (stampLock) {
-                send(new ProducerRecord<>(rejectsTopic, null, reject.receivedAtMs(), key, reject.encode()), listener);
-            }
-        }, listener);
+        handOff(
+                () -> {
+                    byte[] key = reject.peerId().getBytes(StandardCharsets.UTF_8);
+                    synchronized (stampLock) {
+                        send(
+                                new ProducerRecord<>(rejectsTopic, null, reject.receivedAtMs(), key, reject.encode()),
+                                listener);
+                    }
+                },
+                listener);
     }
 
     private void handOff(Runnable send, SendListener listener) {
@@ -223,16 +255,15 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
             long now = clock.now();
             for (int p : parts) {
                 byte[] value = RecordCodec.encode(new Heartbeat(now, bridgeId, p, sequence));
-                send(new ProducerRecord<>(submissionsTopic, p, now, HEARTBEAT_KEY_BYTES, value),
-                        new SendListener() {
-                            @Override
-                            public void onAcked(long latencyNanos) {
-                                metrics.heartbeatsSent.increment();
-                            }
+                send(new ProducerRecord<>(submissionsTopic, p, now, HEARTBEAT_KEY_BYTES, value), new SendListener() {
+                    @Override
+                    public void onAcked(long latencyNanos) {
+                        metrics.heartbeatsSent.increment();
+                    }
 
-                            @Override
-                            public void onFailed(Exception error) {}
-                        });
+                    @Override
+                    public void onFailed(Exception error) {}
+                });
             }
             return now;
         }
@@ -287,7 +318,7 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
      */
     public void flush(Duration timeout) {
         try {
-            sender.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            sender.submit(() -> {}).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;

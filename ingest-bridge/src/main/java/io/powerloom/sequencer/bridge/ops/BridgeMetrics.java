@@ -41,7 +41,8 @@ public final class BridgeMetrics {
     private final Map<String, LongAdder> streamsRefused = new ConcurrentHashMap<>();
     private volatile LongSupplier openConnections = () -> 0;
     private volatile Supplier<Map<String, Boolean>> relayReservations = Map::of;
-    private final java.util.List<Supplier<Map<String, Long>>> extraGauges = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<Supplier<Map<String, Long>>> extraGauges =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Counts one rejected input under {@code reason} (a stable lower-case token). */
     public void rejected(String reason) {
@@ -103,21 +104,28 @@ public final class BridgeMetrics {
     /** All metrics in the Prometheus text format. */
     public String render() {
         PrometheusText t = new PrometheusText();
-        t.counter(PREFIX + "received_total", "Submissions (UUID + JSON frames) read from /collect streams",
+        t.counter(
+                PREFIX + "received_total",
+                "Submissions (UUID + JSON frames) read from /collect streams",
                 received.sum());
         t.counter(PREFIX + "accepted_total", "Submissions acknowledged by Kafka", accepted.sum());
         t.family(PREFIX + "rejected_total", "counter", "Rejected input by reason");
         for (Map.Entry<String, LongAdder> e : new TreeMap<>(rejected).entrySet()) {
-            t.sample(PREFIX + "rejected_total", Map.of("reason", e.getKey()), e.getValue().sum());
+            t.sample(
+                    PREFIX + "rejected_total",
+                    Map.of("reason", e.getKey()),
+                    e.getValue().sum());
         }
         t.family(PREFIX + "streams_refused_total", "counter", "Streams reset at open by reason");
         for (Map.Entry<String, LongAdder> e : new TreeMap<>(streamsRefused).entrySet()) {
-            t.sample(PREFIX + "streams_refused_total", Map.of("reason", e.getKey()), e.getValue().sum());
+            t.sample(
+                    PREFIX + "streams_refused_total",
+                    Map.of("reason", e.getKey()),
+                    e.getValue().sum());
         }
         t.counter(PREFIX + "received_bytes_total", "Bytes read from /collect streams", bytes.sum());
         t.counter(PREFIX + "produce_errors_total", "Kafka sends that failed", produceErrors.sum());
-        t.counter(PREFIX + "heartbeats_sent_total", "Heartbeat records acknowledged by Kafka",
-                heartbeatsSent.sum());
+        t.counter(PREFIX + "heartbeats_sent_total", "Heartbeat records acknowledged by Kafka", heartbeatsSent.sum());
         t.gauge(PREFIX + "open_connections", "Open libp2p connections", openConnections.getAsLong());
         t.gauge(PREFIX + "open_streams", "Open /collect streams", openStreams.get());
         t.gauge(PREFIX + "paused_streams", "/collect streams paused by backpressure", pausedStreams.get());
@@ -127,18 +135,28 @@ public final class BridgeMetrics {
             t.sample(PREFIX + "relay_reservation", Map.of("relay", e.getKey()), e.getValue() ? 1 : 0);
         }
         Map<String, long[]> limits = new TreeMap<>(relayLimits.get());
-        t.family(PREFIX + "relay_limit_duration", "gauge",
+        t.family(
+                PREFIX + "relay_limit_duration",
+                "gauge",
                 "Limit.duration the relay announced per relayed connection (0: none; seconds per the spec, js-libp2p sends ms)");
         limits.forEach((relay, l) -> t.sample(PREFIX + "relay_limit_duration", Map.of("relay", relay), l[0]));
-        t.family(PREFIX + "relay_limit_data_bytes", "gauge",
+        t.family(
+                PREFIX + "relay_limit_data_bytes",
+                "gauge",
                 "The relay's limit on the bytes of each relayed connection (0: none)");
         limits.forEach((relay, l) -> t.sample(PREFIX + "relay_limit_data_bytes", Map.of("relay", relay), l[1]));
-        t.histogram(PREFIX + "produce_latency_seconds", "Kafka send-to-acknowledgement latency of submissions",
+        t.histogram(
+                PREFIX + "produce_latency_seconds",
+                "Kafka send-to-acknowledgement latency of submissions",
                 produceLatency);
-        t.family(PREFIX + "produce_latency_quantile_seconds", "gauge",
+        t.family(
+                PREFIX + "produce_latency_quantile_seconds",
+                "gauge",
                 "Quantiles of the produce latency since start (upper bound of a 4.4 % bucket)");
         for (double q : new double[] {0.5, 0.99}) {
-            t.sample(PREFIX + "produce_latency_quantile_seconds", Map.of("quantile", PrometheusText.format(q)),
+            t.sample(
+                    PREFIX + "produce_latency_quantile_seconds",
+                    Map.of("quantile", PrometheusText.format(q)),
                     produceLatency.quantileMillis(q) / 1000.0);
         }
         Map<String, Long> extra = new TreeMap<>();

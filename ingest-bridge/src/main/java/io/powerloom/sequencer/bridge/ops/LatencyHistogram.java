@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class LatencyHistogram {
     /** Upper bounds (seconds) of the exported Prometheus buckets; +Inf is implicit. */
-    public static final double[] PROMETHEUS_BOUNDS_SECONDS =
-            {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    public static final double[] PROMETHEUS_BOUNDS_SECONDS = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+    };
 
     private static final int STEPS_PER_DOUBLING = 16;
     private static final int FINE_BUCKETS = 27 * STEPS_PER_DOUBLING; // 2^27 µs ≈ 134 s

@@ -42,7 +42,11 @@ public final class OpsHttpServer implements AutoCloseable {
             boolean ok = checks.stream().allMatch(HealthCheck::ok);
             StringBuilder body = new StringBuilder(ok ? "ready\n" : "not ready\n");
             for (HealthCheck c : checks) {
-                body.append(c.name()).append(' ').append(c.ok() ? "ok" : "FAIL").append(' ').append(c.detail())
+                body.append(c.name())
+                        .append(' ')
+                        .append(c.ok() ? "ok" : "FAIL")
+                        .append(' ')
+                        .append(c.detail())
                         .append('\n');
             }
             respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", body.toString());

@@ -15,7 +15,10 @@ public final class PrometheusText {
 
     /** Starts a metric family. {@code type} is counter, gauge, histogram or summary. */
     public PrometheusText family(String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n"))
+        out.append("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(help.replace("\\", "\\\\").replace("\n", "\\n"))
                 .append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
         return this;
@@ -37,7 +40,10 @@ public final class PrometheusText {
                     out.append(',');
                 }
                 first = false;
-                out.append(e.getKey()).append("=\"").append(escape(e.getValue())).append('"');
+                out.append(e.getKey())
+                        .append("=\"")
+                        .append(escape(e.getValue()))
+                        .append('"');
             }
             out.append('}');
         }

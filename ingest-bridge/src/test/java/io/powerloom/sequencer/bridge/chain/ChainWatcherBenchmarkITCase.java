@@ -38,6 +38,7 @@ class ChainWatcherBenchmarkITCase {
 
     @RegisterExtension
     static final AnvilExtension CHAIN = new AnvilExtension(Anvil.builder().chainId(CHAIN_ID));
+
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
 
@@ -48,20 +49,29 @@ class ChainWatcherBenchmarkITCase {
         Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
         try {
             String market = "0x00000000000000000000000000000000000000bb";
-            ProtocolStateDeployment d = new ProtocolStateDeployer(web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID)
-                    .deploy(new DataMarketConfig(market, 10, 120, 40, anvil.address(1), List.of(anvil.address(2))),
-                            1, List.of(anvil.address(3)));
-            PowerloomProtocolState asManager = ProtocolStateDeployer.load(d.contractAddress(), web3j,
-                    Credentials.create(anvil.privateKey(1)), CHAIN_ID);
+            ProtocolStateDeployment d = new ProtocolStateDeployer(
+                            web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID)
+                    .deploy(
+                            new DataMarketConfig(market, 10, 120, 40, anvil.address(1), List.of(anvil.address(2))),
+                            1,
+                            List.of(anvil.address(3)));
+            PowerloomProtocolState asManager = ProtocolStateDeployer.load(
+                    d.contractAddress(), web3j, Credentials.create(anvil.privateKey(1)), CHAIN_ID);
             int epochs = blocks / 100;
             for (int e = 0; e < epochs; e++) {
-                asManager.releaseEpoch(market, BigInteger.valueOf(1 + 10L * e), BigInteger.valueOf(10 + 10L * e)).send();
+                asManager
+                        .releaseEpoch(market, BigInteger.valueOf(1 + 10L * e), BigInteger.valueOf(10 + 10L * e))
+                        .send();
                 anvil.mine(99);
             }
             long head = anvil.blockNumber();
-            ChainWatcherConfig cfg = ChainWatcherConfig.builder(anvil.rpcUrl(), d.contractAddress(), KAFKA.bootstrapServers())
-                    .startBlock(d.deployBlock().longValueExact()).confirmations(0).maxBlockRange(500)
-                    .pollInterval(Duration.ofMillis(100)).build();
+            ChainWatcherConfig cfg = ChainWatcherConfig.builder(
+                            anvil.rpcUrl(), d.contractAddress(), KAFKA.bootstrapServers())
+                    .startBlock(d.deployBlock().longValueExact())
+                    .confirmations(0)
+                    .maxBlockRange(500)
+                    .pollInterval(Duration.ofMillis(100))
+                    .build();
             long t0 = System.nanoTime();
             try (ChainWatcher w = new ChainWatcher(cfg)) {
                 w.start();
@@ -70,12 +80,21 @@ class ChainWatcherBenchmarkITCase {
                 }
                 double s = (System.nanoTime() - t0) / 1e9;
                 long processed = head - cfg.startBlock() + 1;
-                String line = String.format("chain watcher catch-up: %d blocks with %d epoch releases in %.1f s = %.0f blocks/s"
-                                + " (ranges of 500 blocks, %d records, %d cores)", processed, epochs, s, processed / s,
-                        w.metrics().recordsWritten(), Runtime.getRuntime().availableProcessors());
+                String line = String.format(
+                        "chain watcher catch-up: %d blocks with %d epoch releases in %.1f s = %.0f blocks/s"
+                                + " (ranges of 500 blocks, %d records, %d cores)",
+                        processed,
+                        epochs,
+                        s,
+                        processed / s,
+                        w.metrics().recordsWritten(),
+                        Runtime.getRuntime().availableProcessors());
                 System.out.println(line);
-                Files.writeString(Path.of("target", "chain-watcher-benchmark.txt"), line + System.lineSeparator(),
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(
+                        Path.of("target", "chain-watcher-benchmark.txt"),
+                        line + System.lineSeparator(),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
                 assertThat(w.metrics().recordsWritten()).isGreaterThanOrEqualTo(processed + epochs);
                 System.out.println("window fallbacks: " + w.metrics().snapshot().get("chain_window_fallbacks_total"));
             }

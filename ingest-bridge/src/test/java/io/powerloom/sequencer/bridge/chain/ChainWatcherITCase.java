@@ -9,9 +9,9 @@ import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.anvil.AnvilExtension;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
+import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
 import io.powerloom.sequencer.protocol.records.ChainBlock;
 import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
-import io.powerloom.sequencer.protocol.records.AccountingParameterUpdated;
 import io.powerloom.sequencer.protocol.records.DayStarted;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
@@ -45,6 +45,7 @@ class ChainWatcherITCase {
 
     @RegisterExtension
     static final AnvilExtension CHAIN = new AnvilExtension(Anvil.builder().chainId(CHAIN_ID));
+
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
 
@@ -64,8 +65,8 @@ class ChainWatcherITCase {
         deployer = new ProtocolStateDeployer(web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID);
         deployment = deployer.deploy(market(), 1, List.of(anvil.address(5), anvil.address(6)));
         asOwner = deployment.contract();
-        asEpochManager = ProtocolStateDeployer.load(deployment.contractAddress(), web3j,
-                Credentials.create(anvil.privateKey(1)), CHAIN_ID);
+        asEpochManager = ProtocolStateDeployer.load(
+                deployment.contractAddress(), web3j, Credentials.create(anvil.privateKey(1)), CHAIN_ID);
     }
 
     @AfterAll
@@ -74,8 +75,13 @@ class ChainWatcherITCase {
     }
 
     private static DataMarketConfig market() {
-        return new DataMarketConfig(String.format("0x%040x", MARKETS.incrementAndGet()), 10, 120, 40,
-                CHAIN.anvil().address(1), List.of(CHAIN.anvil().address(2)));
+        return new DataMarketConfig(
+                String.format("0x%040x", MARKETS.incrementAndGet()),
+                10,
+                120,
+                40,
+                CHAIN.anvil().address(1),
+                List.of(CHAIN.anvil().address(2)));
     }
 
     private static String newMarket() {
@@ -88,13 +94,16 @@ class ChainWatcherITCase {
     private static volatile long lastReleaseBlock = -1;
 
     private static void release(String market, long begin) throws Exception {
-        var receipt = asEpochManager.releaseEpoch(market, BigInteger.valueOf(begin), BigInteger.valueOf(begin + 9)).send();
+        var receipt = asEpochManager
+                .releaseEpoch(market, BigInteger.valueOf(begin), BigInteger.valueOf(begin + 9))
+                .send();
         assertThat(receipt.isStatusOK()).isTrue();
         lastReleaseBlock = Math.max(lastReleaseBlock, receipt.getBlockNumber().longValueExact());
     }
 
     private static ChainWatcherConfig.Builder config(String name, int confirmations) {
-        return ChainWatcherConfig.builder(CHAIN.anvil().rpcUrl(), deployment.contractAddress(), KAFKA.bootstrapServers())
+        return ChainWatcherConfig.builder(
+                        CHAIN.anvil().rpcUrl(), deployment.contractAddress(), KAFKA.bootstrapServers())
                 .startBlock(deployment.deployBlock().longValueExact())
                 .confirmations(confirmations)
                 .pollInterval(Duration.ofMillis(100))
@@ -124,7 +133,8 @@ class ChainWatcherITCase {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = KAFKA.newConsumer("check-" + System.nanoTime())) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
@@ -167,12 +177,17 @@ class ChainWatcherITCase {
     }
 
     private static List<EpochReleased> epochs(List<ChainTopicRecord> records, String market) {
-        return records.stream().filter(r -> r instanceof EpochReleased e && e.dataMarket().equals(market))
-                .map(r -> (EpochReleased) r).toList();
+        return records.stream()
+                .filter(r -> r instanceof EpochReleased e && e.dataMarket().equals(market))
+                .map(r -> (EpochReleased) r)
+                .toList();
     }
 
     private static List<Long> blockNumbers(List<ChainTopicRecord> records) {
-        return records.stream().filter(r -> r instanceof ChainBlock).map(r -> ((ChainBlock) r).number()).toList();
+        return records.stream()
+                .filter(r -> r instanceof ChainBlock)
+                .map(r -> ((ChainBlock) r).number())
+                .toList();
     }
 
     @Test
@@ -234,21 +249,27 @@ class ChainWatcherITCase {
         for (EpochReleased e : epochs) {
             int at = records.indexOf(e);
             int marker = records.indexOf(records.stream()
-                    .filter(r -> r instanceof ChainBlock b && b.number() == e.blockNumber()).findFirst().orElseThrow());
+                    .filter(r -> r instanceof ChainBlock b && b.number() == e.blockNumber())
+                    .findFirst()
+                    .orElseThrow());
             assertThat(at).isLessThan(marker);
             assertThat(((ChainBlock) records.get(marker)).hash()).isEqualTo(e.blockHash());
         }
 
         List<SlotAssignment> slots = slotRecords(cfg.slotsTopic()).stream()
-                .filter(s -> s.slotId() == slotA || s.slotId() == slotB).toList();
-        assertThat(slots).extracting(SlotAssignment::slotId, SlotAssignment::snapshotter, SlotAssignment::active)
+                .filter(s -> s.slotId() == slotA || s.slotId() == slotB)
+                .toList();
+        assertThat(slots)
+                .extracting(SlotAssignment::slotId, SlotAssignment::snapshotter, SlotAssignment::active)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(slotA, snapA, true),
                         org.assertj.core.groups.Tuple.tuple(slotB, snapB, true),
                         org.assertj.core.groups.Tuple.tuple(slotA, snapA, false),
                         org.assertj.core.groups.Tuple.tuple(slotA, snapB, true));
         // the deployment's slots 1 and 2 were registered after the start block: they are there too, once
-        assertThat(slotRecords(cfg.slotsTopic())).filteredOn(s -> s.slotId() == 1 || s.slotId() == 2).hasSize(2);
+        assertThat(slotRecords(cfg.slotsTopic()))
+                .filteredOn(s -> s.slotId() == 1 || s.slotId() == 2)
+                .hasSize(2);
     }
 
     @Test
@@ -269,15 +290,35 @@ class ChainWatcherITCase {
         w.stop();
         assertThat(w.failure()).isNull();
 
-        List<ChainTopicRecord> records = chainRecords(cfg.chainTopic()).stream().filter(r ->
-                r instanceof EpochReleased e ? e.dataMarket().equals(market)
-                        : r instanceof DayStarted d ? d.dataMarket().equals(market)
-                        : r instanceof AccountingParameterUpdated a && a.dataMarket().equals(market)).toList();
-        List<String> order = records.stream().map(r -> r instanceof EpochReleased e ? "epoch " + e.epochId()
-                : r instanceof DayStarted d ? "day " + d.dayId() + "@" + d.epochId()
-                : ((AccountingParameterUpdated) r).parameter() + "=" + ((AccountingParameterUpdated) r).value()).toList();
-        assertThat(order).containsExactly("DAY_SIZE=" + 3L * 120_000 * 10, "DAILY_SNAPSHOT_QUOTA=7",
-                "epoch 1", "epoch 2", "epoch 3", "day 2@4", "epoch 4", "epoch 5", "epoch 6", "day 3@7", "epoch 7");
+        List<ChainTopicRecord> records = chainRecords(cfg.chainTopic()).stream()
+                .filter(r -> r instanceof EpochReleased e
+                        ? e.dataMarket().equals(market)
+                        : r instanceof DayStarted d
+                                ? d.dataMarket().equals(market)
+                                : r instanceof AccountingParameterUpdated a
+                                        && a.dataMarket().equals(market))
+                .toList();
+        List<String> order = records.stream()
+                .map(r -> r instanceof EpochReleased e
+                        ? "epoch " + e.epochId()
+                        : r instanceof DayStarted d
+                                ? "day " + d.dayId() + "@" + d.epochId()
+                                : ((AccountingParameterUpdated) r).parameter() + "="
+                                        + ((AccountingParameterUpdated) r).value())
+                .toList();
+        assertThat(order)
+                .containsExactly(
+                        "DAY_SIZE=" + 3L * 120_000 * 10,
+                        "DAILY_SNAPSHOT_QUOTA=7",
+                        "epoch 1",
+                        "epoch 2",
+                        "epoch 3",
+                        "day 2@4",
+                        "epoch 4",
+                        "epoch 5",
+                        "epoch 6",
+                        "day 3@7",
+                        "epoch 7");
         AccountingParameterUpdated size = (AccountingParameterUpdated) records.get(0);
         assertThat(size.epochsInADay()).isEqualTo(3);
         DayStarted day2 = (DayStarted) records.get(5);
@@ -285,7 +326,8 @@ class ChainWatcherITCase {
         assertThat(day2.txHash()).isEqualTo(epoch4.txHash());
         assertThat(day2.chainTimestamp()).isEqualTo(epoch4.chainTimestamp());
         assertThat(day2.removed()).isFalse();
-        assertThat(w.metrics().snapshot()).containsEntry("chain_days_written_total", 2L)
+        assertThat(w.metrics().snapshot())
+                .containsEntry("chain_days_written_total", 2L)
                 .containsEntry("chain_accounting_parameters_written_total", 2L);
     }
 
@@ -297,7 +339,8 @@ class ChainWatcherITCase {
         String orphaned = CHAIN.anvil().address(8).toLowerCase();
         asOwner.registerSlot(BigInteger.valueOf(slot), original).send();
         release(market, 1);
-        ChainWatcherConfig cfg = config("reorg", 0).startBlock(CHAIN.anvil().blockNumber()).build();
+        ChainWatcherConfig cfg =
+                config("reorg", 0).startBlock(CHAIN.anvil().blockNumber()).build();
         ChainWatcher watcher = new ChainWatcher(cfg);
         watcher.start();
         awaitCaughtUp(watcher, 0);
@@ -314,8 +357,11 @@ class ChainWatcherITCase {
         assertThat(anvil.revert(snapshot)).isTrue();
         lastReleaseBlock = -1; // the released block is gone with the dropped branch
         // the canonical epoch 2 covers other blocks (forceSkipEpoch: no continuity check)
-        assertThat(asEpochManager.forceSkipEpoch(market, BigInteger.valueOf(501), BigInteger.valueOf(510))
-                .send().isStatusOK()).isTrue();
+        assertThat(asEpochManager
+                        .forceSkipEpoch(market, BigInteger.valueOf(501), BigInteger.valueOf(510))
+                        .send()
+                        .isStatusOK())
+                .isTrue();
         anvil.mine(4);
         await("the reorg", () -> watcher.metrics().reorgs() >= 1);
         awaitCaughtUp(watcher, 0);
@@ -331,7 +377,8 @@ class ChainWatcherITCase {
 
         List<ChainTopicRecord> records = chainRecords(cfg.chainTopic());
         List<EpochReleased> epochs = epochs(records, market);
-        assertThat(epochs).extracting(EpochReleased::epochId, EpochReleased::begin, EpochReleased::removed)
+        assertThat(epochs)
+                .extracting(EpochReleased::epochId, EpochReleased::begin, EpochReleased::removed)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(1L, 1L, false), // in the start block
                         org.assertj.core.groups.Tuple.tuple(2L, 11L, false),
@@ -362,7 +409,9 @@ class ChainWatcherITCase {
         assertThat(blocks.get(blocks.size() - 1)).isEqualTo(anvil.blockNumber());
 
         // the slot change of the dropped branch is undone (re-read at the fork block)
-        List<SlotAssignment> slots = slotRecords(cfg.slotsTopic()).stream().filter(s -> s.slotId() == slot).toList();
+        List<SlotAssignment> slots = slotRecords(cfg.slotsTopic()).stream()
+                .filter(s -> s.slotId() == slot)
+                .toList();
         assertThat(slots).extracting(SlotAssignment::snapshotter).containsExactly(orphaned, original);
         assertThat(slots.get(1).active()).isTrue();
         assertThat(slots.get(1).blockNumber()).isEqualTo(forkBlock);
@@ -372,7 +421,8 @@ class ChainWatcherITCase {
     @Test
     void transactionLeftOpenByACrashedWatcherIsAbortedAndNeverSeen() throws Exception {
         String market = newMarket();
-        ChainWatcherConfig cfg = config("zombie", 0).startBlock(CHAIN.anvil().blockNumber()).build();
+        ChainWatcherConfig cfg =
+                config("zombie", 0).startBlock(CHAIN.anvil().blockNumber()).build();
         ChainWatcher first = new ChainWatcher(cfg);
         first.start();
         release(market, 1);
@@ -382,10 +432,25 @@ class ChainWatcherITCase {
         // a watcher that died in the middle of a cycle: its transaction is open, with records nobody may see
         var zombie = KAFKA.newTransactionalProducer(cfg.transactionalId());
         zombie.beginTransaction();
-        EpochReleased ghost = new EpochReleased(market, 99, 981, 990, 1, 999_999, "0x" + "ab".repeat(32),
-                "0x" + "cd".repeat(32), 0, 120, 40, System.currentTimeMillis(), false);
-        zombie.send(new org.apache.kafka.clients.producer.ProducerRecord<>(cfg.chainTopic(), market, RecordCodec.encode(ghost)));
-        zombie.send(new org.apache.kafka.clients.producer.ProducerRecord<>(cfg.chainTopic(), Topics.BLOCK_KEY,
+        EpochReleased ghost = new EpochReleased(
+                market,
+                99,
+                981,
+                990,
+                1,
+                999_999,
+                "0x" + "ab".repeat(32),
+                "0x" + "cd".repeat(32),
+                0,
+                120,
+                40,
+                System.currentTimeMillis(),
+                false);
+        zombie.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                cfg.chainTopic(), market, RecordCodec.encode(ghost)));
+        zombie.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                cfg.chainTopic(),
+                Topics.BLOCK_KEY,
                 RecordCodec.encode(new ChainBlock(999_999, "0x" + "ab".repeat(32), 1, System.currentTimeMillis()))));
         zombie.flush();
 

@@ -20,8 +20,8 @@ class WatcherStateTest {
     }
 
     private static EpochReleased epoch(long epochId, long block, char branch, boolean removed) {
-        return new EpochReleased(DM, epochId, 1, 10, 1000 + block, block, hash(block, branch), hash(block, 'f'), 0,
-                120, 40, 5, removed);
+        return new EpochReleased(
+                DM, epochId, 1, 10, 1000 + block, block, hash(block, branch), hash(block, 'f'), 0, 120, 40, 5, removed);
     }
 
     @Test
@@ -42,8 +42,17 @@ class WatcherStateTest {
     void dayStartsAndParameterChangesAreRetractableLikeReleases() {
         WatcherState s = new WatcherState(10);
         DayStarted day = new DayStarted(DM, 2, 4, 1000, 3, hash(3, 'a'), hash(3, 'f'), 0, 5, false);
-        AccountingParameterUpdated quota = new AccountingParameterUpdated(DM,
-                AccountingParameterUpdated.Parameter.DAILY_SNAPSHOT_QUOTA, 9, 0, 2, hash(2, 'a'), hash(2, 'f'), 0, 5, false);
+        AccountingParameterUpdated quota = new AccountingParameterUpdated(
+                DM,
+                AccountingParameterUpdated.Parameter.DAILY_SNAPSHOT_QUOTA,
+                9,
+                0,
+                2,
+                hash(2, 'a'),
+                hash(2, 'f'),
+                0,
+                5,
+                false);
         s.apply(quota);
         s.apply(day);
         s.apply(block(2, 'a'));

@@ -7,9 +7,9 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.powerloom.sequencer.bridge.BridgeConfig;
 import io.powerloom.sequencer.bridge.kafka.RejectRecord;
+import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
 import io.powerloom.sequencer.libp2p.PeerId;
 import io.powerloom.sequencer.libp2p.crypto.Keys;
-import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
 import io.powerloom.sequencer.protocol.wire.Request;
 import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
 import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
@@ -23,8 +23,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class CollectProtocolHandlerTest {
-    private static final PeerId PEER_A = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
-    private static final PeerId PEER_B = PeerId.fromPublicKey(Keys.generateSecp256k1().publicKey());
+    private static final PeerId PEER_A =
+            PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
+    private static final PeerId PEER_B =
+            PeerId.fromPublicKey(Keys.generateSecp256k1().publicKey());
 
     private final BridgeMetrics metrics = new BridgeMetrics();
     private final RecordingSink sink = new RecordingSink();
@@ -40,7 +42,10 @@ class CollectProtocolHandlerTest {
         String id = UUID.randomUUID().toString();
         SnapshotSubmission s = new SnapshotSubmission(
                 new Request(slotId, 1000 + slotId, "bafkreiabc" + slotId, 42, projectId),
-                "ab".repeat(65), "0x" + "11".repeat(32), "0x" + "22".repeat(20), null);
+                "ab".repeat(65),
+                "0x" + "11".repeat(32),
+                "0x" + "22".repeat(20),
+                null);
         return new Message(id, new String(SubmissionCodec.toGoJson(s), StandardCharsets.UTF_8));
     }
 
@@ -170,8 +175,8 @@ class CollectProtocolHandlerTest {
 
     @Test
     void oversizedMessageIsRejectedWithTruncatedRawBytesAndTheStreamReset() {
-        CollectProtocolHandler h = handler(Map.of("collect.max.message.bytes", "1024",
-                "collect.reject.raw.max.bytes", "100"));
+        CollectProtocolHandler h =
+                handler(Map.of("collect.max.message.bytes", "1024", "collect.reject.raw.max.bytes", "100"));
         FakeStream s = new FakeStream(PEER_B);
         h.onOpen(s);
         Message big = message(9, "x".repeat(5000));
@@ -216,8 +221,8 @@ class CollectProtocolHandlerTest {
 
     @Test
     void streamPausesAtTheHighWaterMarkAndResumesAtTheLowWaterMark() {
-        CollectProtocolHandler h = handler(Map.of("collect.stream.inflight.high", "4",
-                "collect.stream.inflight.low", "2"));
+        CollectProtocolHandler h =
+                handler(Map.of("collect.stream.inflight.high", "4", "collect.stream.inflight.low", "2"));
         FakeStream s = new FakeStream(PEER_A);
         h.onOpen(s);
         for (int i = 0; i < 3; i++) {
@@ -245,8 +250,8 @@ class CollectProtocolHandlerTest {
 
     @Test
     void oneLargeReadStopsDecodingAtTheHighWaterMarkAndGoesOnAfterResume() {
-        CollectProtocolHandler h = handler(Map.of("collect.stream.inflight.high", "10",
-                "collect.stream.inflight.low", "5"));
+        CollectProtocolHandler h =
+                handler(Map.of("collect.stream.inflight.high", "10", "collect.stream.inflight.low", "5"));
         FakeStream s = new FakeStream(PEER_A);
         h.onOpen(s);
         List<Message> msgs = new ArrayList<>();
@@ -266,7 +271,8 @@ class CollectProtocolHandlerTest {
             rounds++;
         }
         assertThat(rounds).isGreaterThan(5);
-        assertThat(sink.sent).extracting(RecordingSink.Sent::submissionId)
+        assertThat(sink.sent)
+                .extracting(RecordingSink.Sent::submissionId)
                 .containsExactlyElementsOf(msgs.stream().map(Message::id).toList());
         assertThat(s.paused).isFalse();
         assertThat(sink.rejects).isEmpty();
@@ -274,11 +280,14 @@ class CollectProtocolHandlerTest {
 
     @Test
     void bytesKeptWhilePausedAreDecodedWhenTheRemoteCloses() {
-        CollectProtocolHandler h = handler(Map.of("collect.stream.inflight.high", "2",
-                "collect.stream.inflight.low", "1"));
+        CollectProtocolHandler h =
+                handler(Map.of("collect.stream.inflight.high", "2", "collect.stream.inflight.low", "1"));
         FakeStream s = new FakeStream(PEER_A);
         h.onOpen(s);
-        h.onData(s, Unpooled.wrappedBuffer(concat(List.of(message(1, "a").bytes(), message(2, "a").bytes()))));
+        h.onData(
+                s,
+                Unpooled.wrappedBuffer(
+                        concat(List.of(message(1, "a").bytes(), message(2, "a").bytes()))));
         assertThat(s.paused).isTrue();
         h.onData(s, Unpooled.wrappedBuffer(message(3, "a").bytes()));
         assertThat(sink.sent).hasSize(2);
@@ -293,18 +302,27 @@ class CollectProtocolHandlerTest {
 
     @Test
     void globalInFlightLimitPausesEveryStreamAndFailuresAlsoRelease() {
-        CollectProtocolHandler h = handler(Map.of("collect.global.inflight.high", "5",
-                "collect.global.inflight.low", "2"));
+        CollectProtocolHandler h =
+                handler(Map.of("collect.global.inflight.high", "5", "collect.global.inflight.low", "2"));
         FakeStream a = new FakeStream(PEER_A);
         FakeStream b = new FakeStream(PEER_B);
         h.onOpen(a);
         h.onOpen(b);
-        h.onData(a, Unpooled.wrappedBuffer(concat(List.of(message(1, "a").bytes(), message(2, "a").bytes(),
-                message(3, "a").bytes()))));
+        h.onData(
+                a,
+                Unpooled.wrappedBuffer(concat(List.of(
+                        message(1, "a").bytes(),
+                        message(2, "a").bytes(),
+                        message(3, "a").bytes()))));
         assertThat(a.paused).isFalse();
-        h.onData(b, Unpooled.wrappedBuffer(concat(List.of(message(4, "b").bytes(), message(5, "b").bytes()))));
+        h.onData(
+                b,
+                Unpooled.wrappedBuffer(
+                        concat(List.of(message(4, "b").bytes(), message(5, "b").bytes()))));
         assertThat(h.backpressure().globalPaused()).isTrue();
-        assertThat(a.paused).as("an idle stream is not visited by the global pause").isFalse();
+        assertThat(a.paused)
+                .as("an idle stream is not visited by the global pause")
+                .isFalse();
         h.onData(a, Unpooled.wrappedBuffer(message(6, "a").bytes()));
         assertThat(a.paused).as("it pauses itself when it next delivers data").isTrue();
         assertThat(sink.sent).as("its bytes are kept, not decoded").hasSize(5);
@@ -313,7 +331,9 @@ class CollectProtocolHandlerTest {
 
         FakeStream c = new FakeStream(PEER_B);
         h.onOpen(c);
-        assertThat(c.paused).as("a stream opened while globally paused waits only once it delivers data").isFalse();
+        assertThat(c.paused)
+                .as("a stream opened while globally paused waits only once it delivers data")
+                .isFalse();
         h.onData(c, Unpooled.wrappedBuffer(message(8, "b").bytes()));
         assertThat(c.paused).isTrue();
 
@@ -332,15 +352,22 @@ class CollectProtocolHandlerTest {
         // Go collectors: hundreds of thousands of pooled streams; under load thousands wait with data. A resume
         // that woke them all at every crossing of the low mark would cost O(waiting streams) per crossing (and
         // overshoot the mark by one read of each); the headroom (high - low) is what can be taken at once.
-        CollectProtocolHandler h = handler(Map.of("collect.global.inflight.high", "10",
-                "collect.global.inflight.low", "5", "collect.max.streams.per.peer", "5000"));
+        CollectProtocolHandler h = handler(Map.of(
+                "collect.global.inflight.high",
+                "10",
+                "collect.global.inflight.low",
+                "5",
+                "collect.max.streams.per.peer",
+                "5000"));
         FakeStream first = new FakeStream(PEER_A);
         h.onOpen(first);
         List<Message> burst = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             burst.add(message(i, "p"));
         }
-        h.onData(first, Unpooled.wrappedBuffer(concat(burst.stream().map(Message::bytes).toList())));
+        h.onData(
+                first,
+                Unpooled.wrappedBuffer(concat(burst.stream().map(Message::bytes).toList())));
         assertThat(h.backpressure().globalPaused()).isTrue();
         int waiting = 1000;
         List<FakeStream> streams = new ArrayList<>();
@@ -358,8 +385,11 @@ class CollectProtocolHandlerTest {
 
         sink.ack(5); // down to the low mark: room for 5 more
         assertThat(sink.sent).as("sends after the resume").hasSizeLessThanOrEqualTo(10 + 5);
-        assertThat(streams.stream().filter(s -> !s.paused).count()).as("streams woken").isLessThanOrEqualTo(5);
-        assertThat(streams.stream().mapToInt(s -> s.pauseCalls.size()).sum()).as("pause/resume calls")
+        assertThat(streams.stream().filter(s -> !s.paused).count())
+                .as("streams woken")
+                .isLessThanOrEqualTo(5);
+        assertThat(streams.stream().mapToInt(s -> s.pauseCalls.size()).sum())
+                .as("pause/resume calls")
                 .isLessThanOrEqualTo(waiting + 2 * 5);
 
         // acknowledging everything in turn wakes every waiting stream once, the first to wait first
@@ -368,7 +398,8 @@ class CollectProtocolHandlerTest {
         }
         sink.ackAll();
         assertThat(sink.sent).hasSize(10 + waiting);
-        assertThat(sink.sent.subList(10, sink.sent.size())).extracting(RecordingSink.Sent::submissionId)
+        assertThat(sink.sent.subList(10, sink.sent.size()))
+                .extracting(RecordingSink.Sent::submissionId)
                 .containsExactlyElementsOf(order);
         assertThat(streams).noneMatch(s -> s.paused);
         assertThat(h.inFlight()).isZero();
@@ -377,8 +408,7 @@ class CollectProtocolHandlerTest {
 
     @Test
     void perPeerAndGlobalStreamLimitsResetExtraStreams() {
-        CollectProtocolHandler h = handler(Map.of("collect.max.streams.per.peer", "2",
-                "collect.max.streams", "3"));
+        CollectProtocolHandler h = handler(Map.of("collect.max.streams.per.peer", "2", "collect.max.streams", "3"));
         FakeStream a1 = new FakeStream(PEER_A);
         FakeStream a2 = new FakeStream(PEER_A);
         FakeStream a3 = new FakeStream(PEER_A);

@@ -17,8 +17,8 @@ final class RecordingSink implements SubmissionSink {
     long clock = 1_700_000_000_000L;
 
     @Override
-    public synchronized void sendSubmission(String submissionId, String peerId, long slotId, String submissionJson,
-                                            SendListener listener) {
+    public synchronized void sendSubmission(
+            String submissionId, String peerId, long slotId, String submissionJson, SendListener listener) {
         sent.add(new Sent(submissionId, peerId, slotId, submissionJson));
         pending.add(listener);
     }

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class GossipSourceTest {
-    private static final PeerId PUBLISHER = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
-    private static final PeerId NEIGHBOUR = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
+    private static final PeerId PUBLISHER =
+            PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
+    private static final PeerId NEIGHBOUR =
+            PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
 
     record Sent(String submissionId, String peerId, String messageId, long slotId, String json) {}
 
@@ -36,8 +38,8 @@ class GossipSourceTest {
         }
 
         @Override
-        public void sendGossipSubmission(String id, String peer, String messageId, long slot, String json,
-                                         SendListener l) {
+        public void sendGossipSubmission(
+                String id, String peer, String messageId, long slot, String json, SendListener l) {
             sent.add(new Sent(id, peer, messageId, slot, json));
             pending.add(l);
         }
@@ -78,25 +80,32 @@ class GossipSourceTest {
     void eachInnerSubmissionIsSentByteForByteWithItsOrigin() {
         String a = inner(7, 42);
         String b = inner(8, 42);
-        PubsubMessage m = message(settings.submissionsTopic(),
-                "{\"epoch_id\":42,\"submissions\":[" + a + " , " + b + "],\"snapshotter_id\":\"x\",\"signature\":null}", 1);
+        PubsubMessage m = message(
+                settings.submissionsTopic(),
+                "{\"epoch_id\":42,\"submissions\":[" + a + " , " + b + "],\"snapshotter_id\":\"x\",\"signature\":null}",
+                1);
         assertThat(source.onMessage(m)).isEqualTo(Validation.ACCEPT);
-        assertThat(sink.sent).containsExactly(
-                new Sent(m.messageId(), NEIGHBOUR.toString(), m.messageId(), 7, a),
-                new Sent(m.messageId() + "/1", NEIGHBOUR.toString(), m.messageId(), 8, b));
+        assertThat(sink.sent)
+                .containsExactly(
+                        new Sent(m.messageId(), NEIGHBOUR.toString(), m.messageId(), 7, a),
+                        new Sent(m.messageId() + "/1", NEIGHBOUR.toString(), m.messageId(), 8, b));
         assertThat(sink.rejects).isEmpty();
     }
 
     @Test
     void epochZeroSubmissionsAreForwardedAndHeartbeatsOnlyCountLiveness() {
         String sim = inner(9, 0);
-        assertThat(source.onMessage(message(settings.epochZeroTopic(),
-                "{\"epoch_id\":0,\"submissions\":[" + sim + "],\"snapshotter_id\":\"s\",\"signature\":null}", 1)))
+        assertThat(source.onMessage(message(
+                        settings.epochZeroTopic(),
+                        "{\"epoch_id\":0,\"submissions\":[" + sim + "],\"snapshotter_id\":\"s\",\"signature\":null}",
+                        1)))
                 .isEqualTo(Validation.ACCEPT);
         assertThat(sink.sent).hasSize(1);
         assertThat(sink.sent.get(0).json()).isEqualTo(sim);
-        assertThat(source.onMessage(message(settings.epochZeroTopic(),
-                "{\"epoch_id\":0,\"submissions\":null,\"snapshotter_id\":\"snap-1\",\"signature\":null}", 2)))
+        assertThat(source.onMessage(message(
+                        settings.epochZeroTopic(),
+                        "{\"epoch_id\":0,\"submissions\":null,\"snapshotter_id\":\"snap-1\",\"signature\":null}",
+                        2)))
                 .isEqualTo(Validation.ACCEPT);
         assertThat(sink.sent).hasSize(1);
         assertThat(source.heartbeats.sum()).isEqualTo(1);
@@ -106,19 +115,31 @@ class GossipSourceTest {
 
     @Test
     void malformedEnvelopesAndBadSubmissionsAreRejectedWithAReason() {
-        assertThat(source.onMessage(message(settings.submissionsTopic(), "not json", 1))).isEqualTo(Validation.REJECT);
+        assertThat(source.onMessage(message(settings.submissionsTopic(), "not json", 1)))
+                .isEqualTo(Validation.REJECT);
         assertThat(source.onMessage(message(settings.submissionsTopic(), "{\"epoch_id\":\"x\"}", 2)))
                 .isEqualTo(Validation.REJECT);
         assertThat(source.onMessage(message(settings.submissionsTopic(), "{\"epoch_id\":5,\"submissions\":[]}", 3)))
                 .isEqualTo(Validation.REJECT);
-        assertThat(source.onMessage(message(settings.submissionsTopic(),
-                "{\"epoch_id\":5,\"submissions\":[{\"request\":{\"slotId\":5}}]}", 4))).isEqualTo(Validation.REJECT);
-        assertThat(source.onMessage(message(settings.submissionsTopic(),
-                "{\"epoch_id\":5,\"submissions\":[{\"pad\":\"" + "x".repeat(70_000) + "\"}]}", 5)))
+        assertThat(source.onMessage(message(
+                        settings.submissionsTopic(),
+                        "{\"epoch_id\":5,\"submissions\":[{\"request\":{\"slotId\":5}}]}",
+                        4)))
+                .isEqualTo(Validation.REJECT);
+        assertThat(source.onMessage(message(
+                        settings.submissionsTopic(),
+                        "{\"epoch_id\":5,\"submissions\":[{\"pad\":\"" + "x".repeat(70_000) + "\"}]}",
+                        5)))
                 .isEqualTo(Validation.REJECT);
         assertThat(sink.sent).isEmpty();
-        assertThat(sink.rejects).extracting(RejectRecord::reason).containsExactly("gossip_malformed_envelope",
-                "gossip_malformed_envelope", "gossip_malformed_envelope", "gossip_missing_field", "gossip_oversized");
+        assertThat(sink.rejects)
+                .extracting(RejectRecord::reason)
+                .containsExactly(
+                        "gossip_malformed_envelope",
+                        "gossip_malformed_envelope",
+                        "gossip_malformed_envelope",
+                        "gossip_missing_field",
+                        "gossip_oversized");
         assertThat(sink.rejects).allSatisfy(r -> assertThat(r.peerId()).isEqualTo(NEIGHBOUR.toString()));
         assertThat(metrics.rejectedCount("gossip_malformed_envelope")).isEqualTo(3);
         assertThat(sink.rejects.get(4).raw()).hasSize(1024);
@@ -129,8 +150,8 @@ class GossipSourceTest {
         gossip = new GossipSub(Keys.generateEd25519(), settings.params());
         source.attach(gossip);
         for (int i = 0; i < 3; i++) {
-            source.onMessage(message(settings.submissionsTopic(),
-                    "{\"epoch_id\":1,\"submissions\":[" + inner(i + 1, 1) + "]}", i + 1));
+            source.onMessage(message(
+                    settings.submissionsTopic(), "{\"epoch_id\":1,\"submissions\":[" + inner(i + 1, 1) + "]}", i + 1));
         }
         assertThat(metrics.pausedStreams.get()).isEqualTo(1);
         assertThat(metrics.inFlight.get()).isEqualTo(3);

@@ -7,11 +7,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.powerloom.sequencer.bridge.BridgeConfig;
 import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
+import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
+import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.libp2p.PeerId;
 import io.powerloom.sequencer.libp2p.StreamContext;
 import io.powerloom.sequencer.libp2p.crypto.Keys;
-import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
-import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.protocol.records.Heartbeat;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
@@ -56,24 +56,58 @@ class CollectToKafkaITCase {
             this.peer = peer;
         }
 
-        @Override public PeerId remotePeer() { return peer; }
-        @Override public String protocol() { return CollectProtocolHandler.PROTOCOL; }
-        @Override public boolean relayed() { return false; }
-        @Override public long id() { return id; }
-        @Override public void setReadPaused(boolean paused) {}
-        @Override public CompletableFuture<Void> write(ByteBuf data) {
+        @Override
+        public PeerId remotePeer() {
+            return peer;
+        }
+
+        @Override
+        public String protocol() {
+            return CollectProtocolHandler.PROTOCOL;
+        }
+
+        @Override
+        public boolean relayed() {
+            return false;
+        }
+
+        @Override
+        public long id() {
+            return id;
+        }
+
+        @Override
+        public void setReadPaused(boolean paused) {}
+
+        @Override
+        public CompletableFuture<Void> write(ByteBuf data) {
             data.release();
             throw new AssertionError("the bridge must not write on /collect");
         }
-        @Override public void close() {}
-        @Override public void reset() { reset = true; }
-        @Override public EventLoop eventLoop() { return null; }
+
+        @Override
+        public void close() {}
+
+        @Override
+        public void reset() {
+            reset = true;
+        }
+
+        @Override
+        public EventLoop eventLoop() {
+            return null;
+        }
     }
 
     private static String json(long slot, int n) {
-        return new String(SubmissionCodec.toGoJson(new SnapshotSubmission(
-                new Request(slot, 500 + n, "bafkreicid" + n, 10 + n, "task:0xsource" + n + ":NS"),
-                "cd".repeat(65), "0x" + "ab".repeat(32), "0x" + "12".repeat(20), "v1.2.3")), StandardCharsets.UTF_8);
+        return new String(
+                SubmissionCodec.toGoJson(new SnapshotSubmission(
+                        new Request(slot, 500 + n, "bafkreicid" + n, 10 + n, "task:0xsource" + n + ":NS"),
+                        "cd".repeat(65),
+                        "0x" + "ab".repeat(32),
+                        "0x" + "12".repeat(20),
+                        "v1.2.3")),
+                StandardCharsets.UTF_8);
     }
 
     @Test
@@ -83,18 +117,23 @@ class CollectToKafkaITCase {
         KAFKA.createTopic(topic, PARTITIONS);
         KAFKA.createTopic(rejects, 1);
         BridgeConfig config = BridgeConfig.of(Map.of(
-                "bridge.id", "bridge-it",
-                "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
-                "kafka.topic.submissions", topic,
-                "kafka.topic.rejects", rejects,
-                "heartbeat.interval", "200ms"));
+                "bridge.id",
+                "bridge-it",
+                "kafka.bootstrap.servers",
+                KAFKA.bootstrapServers(),
+                "kafka.topic.submissions",
+                topic,
+                "kafka.topic.rejects",
+                rejects,
+                "heartbeat.interval",
+                "200ms"));
         BridgeMetrics metrics = new BridgeMetrics();
         Map<String, String> expected = new LinkedHashMap<>(); // submission id -> json
         Map<String, Long> slotOf = new HashMap<>();
         List<String> peers = new ArrayList<>();
         String invalidId = UUID.randomUUID().toString();
         try (SubmissionProducer producer = SubmissionProducer.create(config, new ReceiveClock(), metrics);
-             HeartbeatEmitter heartbeats = new HeartbeatEmitter(producer, config.heartbeatInterval())) {
+                HeartbeatEmitter heartbeats = new HeartbeatEmitter(producer, config.heartbeatInterval())) {
             producer.awaitReady(Duration.ofSeconds(30));
             assertThat(producer.partitions()).hasSize(PARTITIONS);
             heartbeats.start();
@@ -102,8 +141,8 @@ class CollectToKafkaITCase {
 
             List<Stream> streams = new ArrayList<>();
             for (int s = 0; s < 3; s++) {
-                Stream stream = new Stream(PeerId.fromPublicKey(
-                        (s == 1 ? Keys.generateSecp256k1() : Keys.generateEd25519()).publicKey()));
+                Stream stream = new Stream(
+                        PeerId.fromPublicKey((s == 1 ? Keys.generateSecp256k1() : Keys.generateEd25519()).publicKey()));
                 streams.add(stream);
                 peers.add(stream.peer.toString());
                 handler.onOpen(stream);
@@ -124,11 +163,14 @@ class CollectToKafkaITCase {
                 }
             }
             // a stream that breaks the framing, and an invalid submission on a healthy stream
-            Stream broken = new Stream(PeerId.fromPublicKey(Keys.generateEd25519().publicKey()));
+            Stream broken =
+                    new Stream(PeerId.fromPublicKey(Keys.generateEd25519().publicKey()));
             handler.onOpen(broken);
             handler.onData(broken, Unpooled.wrappedBuffer("zzzz".getBytes(StandardCharsets.UTF_8)));
-            handler.onData(streams.get(0), Unpooled.wrappedBuffer(
-                    (invalidId + "{\"request\":{\"slotId\":\"x\"}}").getBytes(StandardCharsets.UTF_8)));
+            handler.onData(
+                    streams.get(0),
+                    Unpooled.wrappedBuffer(
+                            (invalidId + "{\"request\":{\"slotId\":\"x\"}}").getBytes(StandardCharsets.UTF_8)));
 
             assertThat(handler.awaitNoneInFlight(Duration.ofSeconds(30))).isTrue();
             assertThat(broken.reset).isTrue();
@@ -140,8 +182,8 @@ class CollectToKafkaITCase {
             assertThat(metrics.produceLatency.count()).isEqualTo(expected.size());
         }
 
-        List<ConsumerRecord<String, byte[]>> records = KAFKA.readAll(topic, expected.size() + 3 * PARTITIONS,
-                Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> records =
+                KAFKA.readAll(topic, expected.size() + 3 * PARTITIONS, Duration.ofSeconds(30));
         Map<String, Integer> seen = new HashMap<>();
         Map<Long, Integer> partitionOfSlot = new HashMap<>();
         Map<Integer, Long> lastTimestamp = new HashMap<>();
@@ -150,7 +192,8 @@ class CollectToKafkaITCase {
         for (ConsumerRecord<String, byte[]> r : records) {
             Long last = lastTimestamp.put(r.partition(), r.timestamp());
             assertThat(last == null || last <= r.timestamp())
-                    .as("timestamps of one bridge never decrease within a partition").isTrue();
+                    .as("timestamps of one bridge never decrease within a partition")
+                    .isTrue();
             SubmissionTopicRecord rec = RecordCodec.decodeSubmissionTopic(r.value());
             if (rec instanceof SubmissionEnvelope env) {
                 seen.merge(env.submissionId(), 1, Integer::sum);
@@ -161,7 +204,9 @@ class CollectToKafkaITCase {
                 long slot = slotOf.get(env.submissionId());
                 assertThat(r.key()).isEqualTo(Long.toString(slot));
                 Integer p = partitionOfSlot.putIfAbsent(slot, r.partition());
-                assertThat(p == null || p == r.partition()).as("one slot, one partition").isTrue();
+                assertThat(p == null || p == r.partition())
+                        .as("one slot, one partition")
+                        .isTrue();
                 orderPerSlot.computeIfAbsent(slot, k -> new ArrayList<>()).add(env.submissionId());
             } else if (rec instanceof Heartbeat hb) {
                 assertThat(r.key()).isEqualTo("hb");
@@ -174,12 +219,16 @@ class CollectToKafkaITCase {
         assertThat(seen.keySet()).isEqualTo(expected.keySet());
         assertThat(seen.values()).allMatch(n -> n == 1);
         for (int p = 0; p < PARTITIONS; p++) {
-            assertThat(heartbeatsPerPartition.getOrDefault(p, 0)).as("heartbeats on partition " + p)
+            assertThat(heartbeatsPerPartition.getOrDefault(p, 0))
+                    .as("heartbeats on partition " + p)
                     .isGreaterThanOrEqualTo(3);
         }
         // per slot, the log keeps the order in which the bridge received the slot's submissions
         Map<Long, List<String>> sentOrder = new HashMap<>();
-        expected.keySet().forEach(id -> sentOrder.computeIfAbsent(slotOf.get(id), k -> new ArrayList<>()).add(id));
+        expected.keySet()
+                .forEach(id -> sentOrder
+                        .computeIfAbsent(slotOf.get(id), k -> new ArrayList<>())
+                        .add(id));
         assertThat(orderPerSlot).isEqualTo(sentOrder);
 
         List<ConsumerRecord<String, byte[]>> rejected = KAFKA.readAll(rejects, 2, Duration.ofSeconds(20));

@@ -5,11 +5,11 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.powerloom.sequencer.bridge.BridgeConfig;
 import io.powerloom.sequencer.bridge.IngestBridge;
 import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
+import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
+import io.powerloom.sequencer.bridge.ops.LatencyHistogram;
 import io.powerloom.sequencer.libp2p.Connection;
 import io.powerloom.sequencer.libp2p.Libp2pHost;
 import io.powerloom.sequencer.libp2p.OutboundStream;
-import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
-import io.powerloom.sequencer.bridge.ops.LatencyHistogram;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,10 +51,24 @@ public final class CollectLoadDriver {
     private CollectLoadDriver() {}
 
     /** Command-line options. */
-    public record Options(String bootstrap, String topic, String rejectsTopic, int connections, int streams,
-                          long submissions, long warmup, int distinct, int slots, int perWrite, int maxOutstanding,
-                          Duration timeout, boolean progress, Map<String, String> bridgeOverrides, boolean goMode,
-                          int streamsPerCollector, int clientHosts) {
+    public record Options(
+            String bootstrap,
+            String topic,
+            String rejectsTopic,
+            int connections,
+            int streams,
+            long submissions,
+            long warmup,
+            int distinct,
+            int slots,
+            int perWrite,
+            int maxOutstanding,
+            Duration timeout,
+            boolean progress,
+            Map<String, String> bridgeOverrides,
+            boolean goMode,
+            int streamsPerCollector,
+            int clientHosts) {
         /** Parses {@code --name value} pairs; unknown names are an error. */
         public static Options parse(String[] args) {
             Map<String, String> m = new HashMap<>();
@@ -84,14 +98,23 @@ public final class CollectLoadDriver {
             int collectors = go ? num(m, "collectors", 2000) : 0;
             int connections = go ? collectors : num(m, "connections", 4);
             int streams = go ? collectors * perCollector : num(m, "streams", 1000);
-            Options o = new Options(req(m, "bootstrap", null), req(m, "topic", "submissions"),
-                    req(m, "rejects-topic", "submissions-rejected"), connections,
-                    streams, Long.parseLong(req(m, "submissions", "200000")),
+            Options o = new Options(
+                    req(m, "bootstrap", null),
+                    req(m, "topic", "submissions"),
+                    req(m, "rejects-topic", "submissions-rejected"),
+                    connections,
+                    streams,
+                    Long.parseLong(req(m, "submissions", "200000")),
                     Long.parseLong(req(m, "warmup", "50000")),
-                    num(m, "distinct", 20000), num(m, "slots", 5000), num(m, "per-write", go ? 1 : 4),
+                    num(m, "distinct", 20000),
+                    num(m, "slots", 5000),
+                    num(m, "per-write", go ? 1 : 4),
                     num(m, "max-outstanding", 20000),
                     Duration.ofSeconds(num(m, "timeout-seconds", 300)),
-                    Boolean.parseBoolean(req(m, "progress", "true")), bridge, go, perCollector,
+                    Boolean.parseBoolean(req(m, "progress", "true")),
+                    bridge,
+                    go,
+                    perCollector,
                     num(m, "client-hosts", go ? 8 : 1));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options: " + m.keySet());
@@ -122,25 +145,50 @@ public final class CollectLoadDriver {
      * @param steadyP50Ms  median after the first 10 % were acknowledged
      * @param steadyP99Ms  99th percentile after the first 10 % were acknowledged
      */
-    public record Result(long submissions, long accepted, long rejected, int streams, int connections,
-                         double seconds, double rate, double steadyRate, double p50Ms, double p99Ms,
-                         double steadyP50Ms, double steadyP99Ms, double signSeconds, long maxInFlight) {
+    public record Result(
+            long submissions,
+            long accepted,
+            long rejected,
+            int streams,
+            int connections,
+            double seconds,
+            double rate,
+            double steadyRate,
+            double p50Ms,
+            double p99Ms,
+            double steadyP50Ms,
+            double steadyP99Ms,
+            double signSeconds,
+            long maxInFlight) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT,
+            return String.format(
+                    Locale.ROOT,
                     "submissions=%d accepted=%d rejected=%d streams=%d connections=%d seconds=%.2f "
                             + "rate=%.0f/s steadyRate=%.0f/s p50=%.2fms p99=%.2fms steadyP50=%.2fms "
                             + "steadyP99=%.2fms signing=%.1fs maxInFlight=%d",
-                    submissions, accepted, rejected, streams, connections, seconds, rate, steadyRate, p50Ms,
-                    p99Ms, steadyP50Ms, steadyP99Ms, signSeconds, maxInFlight);
+                    submissions,
+                    accepted,
+                    rejected,
+                    streams,
+                    connections,
+                    seconds,
+                    rate,
+                    steadyRate,
+                    p50Ms,
+                    p99Ms,
+                    steadyP50Ms,
+                    steadyP99Ms,
+                    signSeconds,
+                    maxInFlight);
         }
     }
 
     /** Runs the load as {@code options} say and returns the figures. */
     public static Result run(Options o) throws Exception {
         long signStart = System.nanoTime();
-        List<byte[]> jsons = SignedSubmissions.generate(o.distinct(), o.slots(),
-                Runtime.getRuntime().availableProcessors());
+        List<byte[]> jsons = SignedSubmissions.generate(
+                o.distinct(), o.slots(), Runtime.getRuntime().availableProcessors());
         double signSeconds = (System.nanoTime() - signStart) / 1e9;
         System.out.printf(Locale.ROOT, "signed %d distinct submissions in %.1f s%n", jsons.size(), signSeconds);
 
@@ -166,8 +214,9 @@ public final class CollectLoadDriver {
         List<Libp2pHost> clients = new ArrayList<>();
         try (IngestBridge bridge = IngestBridge.start(config)) {
             for (int h = 0; h < o.clientHosts(); h++) {
-                Libp2pHost client = Libp2pHost.builder().maxStreamsPerConnection(o.goMode()
-                        ? o.streamsPerCollector() + 16 : o.streams() + 16).build();
+                Libp2pHost client = Libp2pHost.builder()
+                        .maxStreamsPerConnection(o.goMode() ? o.streamsPerCollector() + 16 : o.streams() + 16)
+                        .build();
                 clients.add(client);
                 client.start().get(30, TimeUnit.SECONDS);
             }
@@ -179,8 +228,11 @@ public final class CollectLoadDriver {
             List<CompletableFuture<OutboundStream>> opening = new ArrayList<>();
             for (int s = 0; s < o.streams(); s++) {
                 if (o.goMode()) { // collector c's pool: streams c*100 .. c*100+99 on connection c
-                    opening.add(connections.get(s / o.streamsPerCollector())
-                            .openStreamLazy(CollectProtocolHandler.PROTOCOL, io.powerloom.sequencer.libp2p.StreamHandler.DISCARD));
+                    opening.add(connections
+                            .get(s / o.streamsPerCollector())
+                            .openStreamLazy(
+                                    CollectProtocolHandler.PROTOCOL,
+                                    io.powerloom.sequencer.libp2p.StreamHandler.DISCARD));
                 } else {
                     opening.add(connections.get(s % connections.size()).openStream(CollectProtocolHandler.PROTOCOL));
                 }
@@ -189,14 +241,22 @@ public final class CollectLoadDriver {
             for (CompletableFuture<OutboundStream> f : opening) {
                 streams.add(f.get(60, TimeUnit.SECONDS));
             }
-            System.out.printf(Locale.ROOT, "%d streams open over %d connections to %s%s%n", streams.size(),
-                    connections.size(), target, o.goMode() ? " (go collectors: lazy pools, nothing sent yet)" : "");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d streams open over %d connections to %s%s%n",
+                    streams.size(),
+                    connections.size(),
+                    target,
+                    o.goMode() ? " (go collectors: lazy pools, nothing sent yet)" : "");
             if (o.goMode()) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 while (bridge.host().stats().openStreams() < streams.size() && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }
-                System.out.printf(Locale.ROOT, "bridge holds %d streams; %s%n", bridge.host().stats().openStreams(),
+                System.out.printf(
+                        Locale.ROOT,
+                        "bridge holds %d streams; %s%n",
+                        bridge.host().stats().openStreams(),
                         heap());
             }
 
@@ -206,8 +266,11 @@ public final class CollectLoadDriver {
                 System.out.println("WARMUP " + w);
             }
             Result r = push(o, o.submissions(), streams, jsons, metrics, connections.size(), signSeconds, "measured");
-            System.out.printf(Locale.ROOT, "after the push: bridge holds %d streams; %s%n",
-                    bridge.host().stats().openStreams(), heap());
+            System.out.printf(
+                    Locale.ROOT,
+                    "after the push: bridge holds %d streams; %s%n",
+                    bridge.host().stats().openStreams(),
+                    heap());
             if (o.goMode()) {
                 System.out.println(histogram(25));
             }
@@ -226,9 +289,10 @@ public final class CollectLoadDriver {
      */
     private static String histogram(int top) {
         try {
-            javax.management.ObjectName name = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
-            String h = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(name,
-                    "gcClassHistogram", new Object[] {null}, new String[] {String[].class.getName()});
+            javax.management.ObjectName name =
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+            String h = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                    .invoke(name, "gcClassHistogram", new Object[] {null}, new String[] {String[].class.getName()});
             String[] lines = h.split("\n");
             StringBuilder out = new StringBuilder("live objects by class (largest first):\n");
             for (int i = 0; i < Math.min(lines.length, top + 3); i++) {
@@ -245,13 +309,23 @@ public final class CollectLoadDriver {
     private static String heap() {
         System.gc();
         Runtime rt = Runtime.getRuntime();
-        return String.format(Locale.ROOT, "JVM heap used after GC %d MiB (max %d MiB)",
-                (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
+        return String.format(
+                Locale.ROOT,
+                "JVM heap used after GC %d MiB (max %d MiB)",
+                (rt.totalMemory() - rt.freeMemory()) >> 20,
+                rt.maxMemory() >> 20);
     }
 
     /** One push of {@code total} submissions spread over the streams; waits until Kafka acknowledged them all. */
-    private static Result push(Options o, long total, List<OutboundStream> streams, List<byte[]> jsons,
-                               BridgeMetrics metrics, int connections, double signSeconds, String label)
+    private static Result push(
+            Options o,
+            long total,
+            List<OutboundStream> streams,
+            List<byte[]> jsons,
+            BridgeMetrics metrics,
+            int connections,
+            double signSeconds,
+            String label)
             throws Exception {
         long base = metrics.accepted.sum();
         AtomicLong written = new AtomicLong();
@@ -260,8 +334,7 @@ public final class CollectLoadDriver {
         long start = System.nanoTime();
         for (int s = 0; s < streams.size(); s++) {
             long quota = total / streams.size() + (s < total % streams.size() ? 1 : 0);
-            writers.add(new StreamWriter(streams.get(s), jsons, quota, o.perWrite(), s, written, outstanding)
-                    .start());
+            writers.add(new StreamWriter(streams.get(s), jsons, quota, o.perWrite(), s, written, outstanding).start());
         }
         long deadline = start + o.timeout().toNanos();
         long t10 = 0;
@@ -275,7 +348,8 @@ public final class CollectLoadDriver {
         System.out.printf(Locale.ROOT, "%s push of %d submissions%n", label, total);
         LatencyHistogram.Snapshot atT10 = null;
         // one look per loop instead of one per writer (go mode has a writer per stream: hundreds of thousands)
-        java.util.concurrent.atomic.AtomicReference<Throwable> writerFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> writerFailure =
+                new java.util.concurrent.atomic.AtomicReference<>();
         for (CompletableFuture<Void> w : writers) {
             w.whenComplete((v, e) -> {
                 if (e != null) {
@@ -304,10 +378,17 @@ public final class CollectLoadDriver {
                 LatencyHistogram.Snapshot snap = metrics.produceLatency.snapshot();
                 LatencyHistogram.Snapshot second = snap.minus(lastSnapshot);
                 lastSnapshot = snap;
-                System.out.printf(Locale.ROOT, "  %5.1fs acked=%d (+%d) in-flight=%d paused-streams=%d "
-                                + "p50=%.1fms p99=%.1fms (this second)%n", (now - start) / 1e9, accepted,
-                        accepted - lastAccepted, metrics.inFlight.get(), metrics.pausedStreams.get(),
-                        second.quantileMillis(0.5), second.quantileMillis(0.99));
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %5.1fs acked=%d (+%d) in-flight=%d paused-streams=%d "
+                                + "p50=%.1fms p99=%.1fms (this second)%n",
+                        (now - start) / 1e9,
+                        accepted,
+                        accepted - lastAccepted,
+                        metrics.inFlight.get(),
+                        metrics.pausedStreams.get(),
+                        second.quantileMillis(0.5),
+                        second.quantileMillis(0.99));
                 lastAccepted = accepted;
             }
             if (writerFailure.get() != null) {
@@ -321,10 +402,21 @@ public final class CollectLoadDriver {
         LatencyHistogram.Snapshot now = metrics.produceLatency.snapshot();
         LatencyHistogram.Snapshot whole = now.minus(atStart);
         LatencyHistogram.Snapshot after = atT10 == null ? null : now.minus(atT10);
-        return new Result(total, accepted, metrics.rejectedTotal() - rejectedBefore, streams.size(), connections,
-                seconds, accepted / seconds, steady, whole.quantileMillis(0.5), whole.quantileMillis(0.99),
+        return new Result(
+                total,
+                accepted,
+                metrics.rejectedTotal() - rejectedBefore,
+                streams.size(),
+                connections,
+                seconds,
+                accepted / seconds,
+                steady,
+                whole.quantileMillis(0.5),
+                whole.quantileMillis(0.99),
                 after == null ? Double.NaN : after.quantileMillis(0.5),
-                after == null ? Double.NaN : after.quantileMillis(0.99), signSeconds, maxInFlight);
+                after == null ? Double.NaN : after.quantileMillis(0.99),
+                signSeconds,
+                maxInFlight);
     }
 
     /**
@@ -387,8 +479,14 @@ public final class CollectLoadDriver {
         private long sent;
         private int cursor;
 
-        StreamWriter(OutboundStream stream, List<byte[]> jsons, long quota, int perWrite, int offset,
-                     AtomicLong written, Outstanding outstanding) {
+        StreamWriter(
+                OutboundStream stream,
+                List<byte[]> jsons,
+                long quota,
+                int perWrite,
+                int offset,
+                AtomicLong written,
+                Outstanding outstanding) {
             this.outstanding = outstanding;
             this.stream = stream;
             this.jsons = jsons;

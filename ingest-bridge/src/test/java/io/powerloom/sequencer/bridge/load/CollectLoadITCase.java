@@ -22,19 +22,40 @@ class CollectLoadITCase {
         KAFKA.createTopic("load-submissions", 4);
         KAFKA.createTopic("load-rejects", 1);
         CollectLoadDriver.Result r = CollectLoadDriver.run(CollectLoadDriver.Options.parse(new String[] {
-                "--bootstrap", KAFKA.bootstrapServers(), "--topic", "load-submissions",
-                "--rejects-topic", "load-rejects", "--streams", "60", "--connections", "2",
-                "--submissions", "6000", "--warmup", "0", "--distinct", "300", "--progress", "false",
-                "--bridge", "collect.global.inflight.high=200", "--bridge", "collect.global.inflight.low=100"}));
+            "--bootstrap",
+            KAFKA.bootstrapServers(),
+            "--topic",
+            "load-submissions",
+            "--rejects-topic",
+            "load-rejects",
+            "--streams",
+            "60",
+            "--connections",
+            "2",
+            "--submissions",
+            "6000",
+            "--warmup",
+            "0",
+            "--distinct",
+            "300",
+            "--progress",
+            "false",
+            "--bridge",
+            "collect.global.inflight.high=200",
+            "--bridge",
+            "collect.global.inflight.low=100"
+        }));
         assertThat(r.accepted()).isEqualTo(6000);
         assertThat(r.rejected()).isZero();
-        assertThat(r.maxInFlight()).as("global mark 200 plus at most one 4 KiB slice per event loop")
+        assertThat(r.maxInFlight())
+                .as("global mark 200 plus at most one 4 KiB slice per event loop")
                 .isLessThanOrEqualTo(200 + 2 * 8);
         assertThat(r.rate()).isPositive();
         assertThat(r.p99Ms()).isPositive();
 
         Set<String> ids = new HashSet<>();
-        for (ConsumerRecord<String, byte[]> rec : KAFKA.readAll("load-submissions", 6000 + 100, Duration.ofSeconds(30))) {
+        for (ConsumerRecord<String, byte[]> rec :
+                KAFKA.readAll("load-submissions", 6000 + 100, Duration.ofSeconds(30))) {
             if (RecordCodec.decodeSubmissionTopic(rec.value()) instanceof SubmissionEnvelope env) {
                 assertThat(ids.add(env.submissionId())).as("no duplicates").isTrue();
             }
@@ -47,9 +68,27 @@ class CollectLoadITCase {
         KAFKA.createTopic("load-go", 4);
         KAFKA.createTopic("load-go-rejects", 1);
         CollectLoadDriver.Result r = CollectLoadDriver.run(CollectLoadDriver.Options.parse(new String[] {
-                "--bootstrap", KAFKA.bootstrapServers(), "--topic", "load-go", "--rejects-topic", "load-go-rejects",
-                "--mode", "go", "--collectors", "20", "--client-hosts", "2", "--submissions", "4000",
-                "--warmup", "0", "--distinct", "300", "--progress", "false"}));
+            "--bootstrap",
+            KAFKA.bootstrapServers(),
+            "--topic",
+            "load-go",
+            "--rejects-topic",
+            "load-go-rejects",
+            "--mode",
+            "go",
+            "--collectors",
+            "20",
+            "--client-hosts",
+            "2",
+            "--submissions",
+            "4000",
+            "--warmup",
+            "0",
+            "--distinct",
+            "300",
+            "--progress",
+            "false"
+        }));
         assertThat(r.connections()).isEqualTo(20);
         assertThat(r.streams()).isEqualTo(2000);
         assertThat(r.accepted()).isEqualTo(4000);

@@ -12,9 +12,9 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,44 +46,85 @@ public final class GossipLoadDriver {
     private GossipLoadDriver() {}
 
     /** What a run measured. */
-    public record Result(long submissions, long accepted, long rejected, long dropped, int publishers,
-                         double seconds, double rate, double steadyRate, double bridgeCpuMicrosPerSubmission,
-                         double publishersCpuMicrosPerSubmission, double brokerCpuMicrosPerSubmission,
-                         double loadStart, double loadEnd) {
+    public record Result(
+            long submissions,
+            long accepted,
+            long rejected,
+            long dropped,
+            int publishers,
+            double seconds,
+            double rate,
+            double steadyRate,
+            double bridgeCpuMicrosPerSubmission,
+            double publishersCpuMicrosPerSubmission,
+            double brokerCpuMicrosPerSubmission,
+            double loadStart,
+            double loadEnd) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "submissions=%d accepted=%d rejected=%d dropped=%d publishers=%d "
-                    + "seconds=%.2f rate=%.0f/s steadyRate=%.0f/s bridgeCpu=%.1fus/submission "
-                    + "publishersCpu=%.1fus/submission brokerCpu=%.1fus/submission load=%.1f->%.1f", submissions,
-                    accepted, rejected, dropped, publishers, seconds, rate, steadyRate, bridgeCpuMicrosPerSubmission,
-                    publishersCpuMicrosPerSubmission, brokerCpuMicrosPerSubmission, loadStart, loadEnd);
+            return String.format(
+                    Locale.ROOT,
+                    "submissions=%d accepted=%d rejected=%d dropped=%d publishers=%d "
+                            + "seconds=%.2f rate=%.0f/s steadyRate=%.0f/s bridgeCpu=%.1fus/submission "
+                            + "publishersCpu=%.1fus/submission brokerCpu=%.1fus/submission load=%.1f->%.1f",
+                    submissions,
+                    accepted,
+                    rejected,
+                    dropped,
+                    publishers,
+                    seconds,
+                    rate,
+                    steadyRate,
+                    bridgeCpuMicrosPerSubmission,
+                    publishersCpuMicrosPerSubmission,
+                    brokerCpuMicrosPerSubmission,
+                    loadStart,
+                    loadEnd);
         }
 
         /** The one line to compare runs by. */
         public String summary() {
-            return String.format(Locale.ROOT, "SUMMARY gossip load: %.0f submissions/s acknowledged (steady %.0f/s), "
-                    + "bridge JVM CPU %.1f us/submission, publishers JVM CPU %.1f us/submission, broker %s, load "
-                    + "average %.1f -> %.1f, %d of %d acknowledged", rate, steadyRate, bridgeCpuMicrosPerSubmission,
-                    publishersCpuMicrosPerSubmission, Double.isNaN(brokerCpuMicrosPerSubmission) ? "not our child"
+            return String.format(
+                    Locale.ROOT,
+                    "SUMMARY gossip load: %.0f submissions/s acknowledged (steady %.0f/s), "
+                            + "bridge JVM CPU %.1f us/submission, publishers JVM CPU %.1f us/submission, broker %s, load "
+                            + "average %.1f -> %.1f, %d of %d acknowledged",
+                    rate,
+                    steadyRate,
+                    bridgeCpuMicrosPerSubmission,
+                    publishersCpuMicrosPerSubmission,
+                    Double.isNaN(brokerCpuMicrosPerSubmission)
+                            ? "not our child"
                             : String.format(Locale.ROOT, "JVM CPU %.1f us/submission", brokerCpuMicrosPerSubmission),
-                    loadStart, loadEnd, accepted, submissions);
+                    loadStart,
+                    loadEnd,
+                    accepted,
+                    submissions);
         }
     }
 
     /** {@code distinct} snapshotters' envelopes, each with one signed submission. */
     static List<byte[]> envelopes(int distinct) throws InterruptedException {
-        List<byte[]> jsons = SignedSubmissions.generate(distinct, Math.min(distinct, 5000),
-                Runtime.getRuntime().availableProcessors());
+        List<byte[]> jsons = SignedSubmissions.generate(
+                distinct, Math.min(distinct, 5000), Runtime.getRuntime().availableProcessors());
         List<byte[]> envelopes = new ArrayList<>();
         for (byte[] j : jsons) {
             envelopes.add(("{\"epoch_id\":1,\"submissions\":[" + new String(j, StandardCharsets.UTF_8)
-                    + "],\"snapshotter_id\":\"load\",\"signature\":null}").getBytes(StandardCharsets.UTF_8));
+                            + "],\"snapshotter_id\":\"load\",\"signature\":null}")
+                    .getBytes(StandardCharsets.UTF_8));
         }
         return envelopes;
     }
 
-    public static Result run(String bootstrap, int publishers, long submissions, long warmup, int distinct,
-                             int maxOutstanding, Map<String, String> bridgeOverrides, String publisherJvm)
+    public static Result run(
+            String bootstrap,
+            int publishers,
+            long submissions,
+            long warmup,
+            int distinct,
+            int maxOutstanding,
+            Map<String, String> bridgeOverrides,
+            String publisherJvm)
             throws Exception {
         if (maxOutstanding >= GossipSubParams.powerloom().maxPendingWrites()) {
             // one publisher may hold all of them, and its queue to the bridge drops beyond maxPendingWrites RPCs
@@ -107,32 +148,50 @@ public final class GossipLoadDriver {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(List.of(publisherJvm.trim().split("\\s+")));
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GossipLoadPublishers.class.getName(),
-                    "--target", target, "--topic", topic, "--publishers", Integer.toString(publishers),
-                    "--messages", Long.toString(warmup + submissions), "--distinct", Integer.toString(distinct)));
-            Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            cmd.addAll(List.of(
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    GossipLoadPublishers.class.getName(),
+                    "--target",
+                    target,
+                    "--topic",
+                    topic,
+                    "--publishers",
+                    Integer.toString(publishers),
+                    "--messages",
+                    Long.toString(warmup + submissions),
+                    "--distinct",
+                    Integer.toString(distinct)));
+            Process child = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Thread out = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(
-                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        lines.add(l);
-                    }
-                } catch (IOException ignored) {
-                    // the publishers ended
-                }
-            }, "publishers-stdout");
+            Thread out = new Thread(
+                    () -> {
+                        try (BufferedReader r = new BufferedReader(
+                                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                            for (String l; (l = r.readLine()) != null; ) {
+                                lines.add(l);
+                            }
+                        } catch (IOException ignored) {
+                            // the publishers ended
+                        }
+                    },
+                    "publishers-stdout");
             out.setDaemon(true);
             out.start();
             try (Writer toChild = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
                 long signStart = System.nanoTime();
                 expect(lines, "READY", Duration.ofMinutes(5));
-                System.out.printf(Locale.ROOT, "publishers (own JVM) connected and signed %d messages in %.1f s%n",
-                        warmup + submissions, (System.nanoTime() - signStart) / 1e9);
+                System.out.printf(
+                        Locale.ROOT,
+                        "publishers (own JVM) connected and signed %d messages in %.1f s%n",
+                        warmup + submissions,
+                        (System.nanoTime() - signStart) / 1e9);
                 GossipSource source = bridge.gossipSource();
                 if (warmup > 0) {
-                    System.out.println("WARMUP " + push(toChild, lines, publishers, warmup, maxOutstanding, source,
-                            bridge, child.pid()));
+                    System.out.println("WARMUP "
+                            + push(toChild, lines, publishers, warmup, maxOutstanding, source, bridge, child.pid()));
                 }
                 return push(toChild, lines, publishers, submissions, maxOutstanding, source, bridge, child.pid());
             } finally {
@@ -163,8 +222,15 @@ public final class GossipLoadDriver {
         w.flush();
     }
 
-    private static Result push(Writer toChild, BlockingQueue<String> lines, int publishers, long total,
-                               int maxOutstanding, GossipSource source, IngestBridge bridge, long publishersPid)
+    private static Result push(
+            Writer toChild,
+            BlockingQueue<String> lines,
+            int publishers,
+            long total,
+            int maxOutstanding,
+            GossipSource source,
+            IngestBridge bridge,
+            long publishersPid)
             throws Exception {
         long base = source.accepted.sum();
         long brokerBase = otherChildrenCpuNanos(publishersPid);
@@ -198,8 +264,13 @@ public final class GossipLoadDriver {
             }
             if (now - lastReport > 1_000_000_000L) {
                 lastReport = now;
-                System.out.printf(Locale.ROOT, "  %5.1fs acked=%d in-flight=%d paused=%d bridge %s%n",
-                        (now - start) / 1e9, accepted, source.inFlight(), bridge.metrics().pausedStreams.get(),
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %5.1fs acked=%d in-flight=%d paused=%d bridge %s%n",
+                        (now - start) / 1e9,
+                        accepted,
+                        source.inFlight(),
+                        bridge.metrics().pausedStreams.get(),
                         bridge.gossip().stats());
             }
             Thread.sleep(1);
@@ -215,9 +286,20 @@ public final class GossipLoadDriver {
         long dropped = Long.parseLong(pushed[3]);
         double steady = (t10 > 0 && t90 > t10) ? (total * 0.8) / ((t90 - t10) / 1e9) : Double.NaN;
         double per = Math.max(1, accepted) * 1e3;
-        return new Result(total, accepted, bridge.metrics().rejectedTotal() - rejectedBase, dropped, publishers,
-                seconds, accepted / seconds, steady, cpu / per, childCpu / per, broker < 0 ? Double.NaN : broker / per,
-                loadStart, loadEnd);
+        return new Result(
+                total,
+                accepted,
+                bridge.metrics().rejectedTotal() - rejectedBase,
+                dropped,
+                publishers,
+                seconds,
+                accepted / seconds,
+                steady,
+                cpu / per,
+                childCpu / per,
+                broker < 0 ? Double.NaN : broker / per,
+                loadStart,
+                loadEnd);
     }
 
     /**
@@ -227,8 +309,10 @@ public final class GossipLoadDriver {
     private static long otherChildrenCpuNanos(long publishersPid) {
         long[] sum = {0};
         boolean[] any = {false};
-        ProcessHandle.current().children().filter(p -> p.pid() != publishersPid).forEach(p ->
-                p.info().totalCpuDuration().ifPresent(d -> {
+        ProcessHandle.current()
+                .children()
+                .filter(p -> p.pid() != publishersPid)
+                .forEach(p -> p.info().totalCpuDuration().ifPresent(d -> {
                     sum[0] += d.toNanos();
                     any[0] = true;
                 }));
@@ -271,10 +355,14 @@ public final class GossipLoadDriver {
                 bridge.put(k.substring(7), v);
             }
         });
-        return run(m.get("bootstrap"), Integer.parseInt(m.getOrDefault("publishers", "8")),
-                Long.parseLong(m.getOrDefault("submissions", "300000")), Long.parseLong(m.getOrDefault("warmup", "50000")),
+        return run(
+                m.get("bootstrap"),
+                Integer.parseInt(m.getOrDefault("publishers", "8")),
+                Long.parseLong(m.getOrDefault("submissions", "300000")),
+                Long.parseLong(m.getOrDefault("warmup", "50000")),
                 Integer.parseInt(m.getOrDefault("distinct", "20000")),
-                Integer.parseInt(m.getOrDefault("max-outstanding", "4000")), bridge,
+                Integer.parseInt(m.getOrDefault("max-outstanding", "4000")),
+                bridge,
                 m.getOrDefault("publisher-jvm", "-Xmx2g -XX:+UseParallelGC"));
     }
 }

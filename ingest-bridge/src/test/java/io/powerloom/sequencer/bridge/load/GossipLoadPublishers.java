@@ -54,7 +54,8 @@ public final class GossipLoadPublishers {
             for (int p = 0; p < publishers; p++) {
                 PrivateKey key = Keys.generateEd25519();
                 GossipSub g = new GossipSub(key, GossipSubParams.powerloom());
-                Libp2pHost h = g.install(Libp2pHost.builder().identity(key).eventLoopThreads(1)).build();
+                Libp2pHost h = g.install(Libp2pHost.builder().identity(key).eventLoopThreads(1))
+                        .build();
                 h.start().get(30, TimeUnit.SECONDS);
                 g.start(h);
                 hosts.add(h);
@@ -99,8 +100,13 @@ public final class GossipLoadPublishers {
     }
 
     /** Publishes {@code total} messages while reading LIMIT lines; prints PUSHED when all are published. */
-    private static void push(List<GossipSub> routers, List<List<GossipSub.Prepared>> prepared, long[] next, long total,
-                             BufferedReader in) throws Exception {
+    private static void push(
+            List<GossipSub> routers,
+            List<List<GossipSub.Prepared>> prepared,
+            long[] next,
+            long total,
+            BufferedReader in)
+            throws Exception {
         long droppedBase = routers.stream().mapToLong(g -> g.stats().dropped()).sum();
         long cpuBase = processCpuNanos();
         AtomicLong published = new AtomicLong();
@@ -110,40 +116,44 @@ public final class GossipLoadPublishers {
             List<GossipSub.Prepared> mine = prepared.get(p);
             long quota = total / routers.size() + (p < total % routers.size() ? 1 : 0);
             int index = p;
-            Thread t = new Thread(() -> {
-                for (long i = 0; i < quota; i++) {
-                    while (published.get() >= limit) {
-                        try {
-                            Thread.sleep(0, 200_000);
-                        } catch (InterruptedException e) {
-                            return;
+            Thread t = new Thread(
+                    () -> {
+                        for (long i = 0; i < quota; i++) {
+                            while (published.get() >= limit) {
+                                try {
+                                    Thread.sleep(0, 200_000);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                            }
+                            published.incrementAndGet();
+                            g.publish(mine.get((int) (next[index]++ % mine.size())));
                         }
-                    }
-                    published.incrementAndGet();
-                    g.publish(mine.get((int) (next[index]++ % mine.size())));
-                }
-            }, "gossip-publisher-" + p);
+                    },
+                    "gossip-publisher-" + p);
             t.setDaemon(true);
             t.start();
             threads.add(t);
         }
         Thread reader = Thread.currentThread();
         // the driver's LIMIT lines arrive while the publisher threads run
-        Thread limits = new Thread(() -> {
-            try {
-                String line;
-                while (!Thread.currentThread().isInterrupted() && (line = in.readLine()) != null) {
-                    if (line.startsWith("LIMIT ")) {
-                        limit = Long.parseLong(line.substring(6).trim());
+        Thread limits = new Thread(
+                () -> {
+                    try {
+                        String line;
+                        while (!Thread.currentThread().isInterrupted() && (line = in.readLine()) != null) {
+                            if (line.startsWith("LIMIT ")) {
+                                limit = Long.parseLong(line.substring(6).trim());
+                            }
+                            if (line.equals("END")) {
+                                return;
+                            }
+                        }
+                    } catch (Exception e) {
+                        reader.interrupt();
                     }
-                    if (line.equals("END")) {
-                        return;
-                    }
-                }
-            } catch (Exception e) {
-                reader.interrupt();
-            }
-        }, "limits");
+                },
+                "limits");
         limits.setDaemon(true);
         limits.start();
         for (Thread t : threads) {

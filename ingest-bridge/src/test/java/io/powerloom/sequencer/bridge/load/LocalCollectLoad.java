@@ -12,7 +12,8 @@ public final class LocalCollectLoad {
     private LocalCollectLoad() {}
 
     public static void main(String[] args) throws Exception {
-        LocalLoadBroker.run(args,
+        LocalLoadBroker.run(
+                args,
                 rest -> CollectLoadDriver.run(CollectLoadDriver.Options.parse(rest.toArray(String[]::new))),
                 r -> r.accepted() == r.submissions());
     }

@@ -12,10 +12,13 @@ public final class LocalGossipLoad {
     private LocalGossipLoad() {}
 
     public static void main(String[] args) throws Exception {
-        LocalLoadBroker.run(args, rest -> {
-            GossipLoadDriver.Result r = GossipLoadDriver.run(GossipLoadDriver.parseArgs(rest));
-            System.out.println(r.summary());
-            return r;
-        }, r -> r.accepted() == r.submissions());
+        LocalLoadBroker.run(
+                args,
+                rest -> {
+                    GossipLoadDriver.Result r = GossipLoadDriver.run(GossipLoadDriver.parseArgs(rest));
+                    System.out.println(r.summary());
+                    return r;
+                },
+                r -> r.accepted() == r.submissions());
     }
 }

@@ -43,14 +43,18 @@ final class LocalLoadBroker {
             }
         }
         Path dataDir = TempDirs.create("load-kafka-");
-        LocalKafka kafka = brokerMode.equals("in-process") ? InProcessKafka.start()
+        LocalKafka kafka = brokerMode.equals("in-process")
+                ? InProcessKafka.start()
                 : KafkaBroker.builder(dataDir).build().start();
         int code;
         try {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    kafka.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("submissions", partitions, (short) 1),
-                        new NewTopic("submissions-rejected", 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                admin.createTopics(List.of(
+                                new NewTopic("submissions", partitions, (short) 1),
+                                new NewTopic("submissions-rejected", 1, (short) 1)))
+                        .all()
+                        .get(60, TimeUnit.SECONDS);
             }
             rest.add(0, "--bootstrap");
             rest.add(1, kafka.bootstrapServers());

@@ -37,11 +37,15 @@ public final class SignedSubmissions {
 
     /** One signed submission's Go JSON. */
     public static byte[] goJson(long slotId, long epochId, int project) {
-        Request r = new Request(slotId, 1_000_000 + epochId, "bafkrei" + String.format("%052d", epochId * 100 + project),
+        Request r = new Request(
+                slotId,
+                1_000_000 + epochId,
+                "bafkrei" + String.format("%052d", epochId * 100 + project),
                 epochId,
                 "aggregate_pairContract_24h_trade_volume:0x" + String.format("%040x", project) + ":UNISWAPV2");
         byte[] sig = Secp256k1.sign(snapshotterKey(slotId), Eip712.digest(DOMAIN, r));
-        String header = Hex.encode0x(Keccak256.hash(ByteBuffer.allocate(8).putLong(epochId).array()));
+        String header = Hex.encode0x(
+                Keccak256.hash(ByteBuffer.allocate(8).putLong(epochId).array()));
         String hex = Hex.encode(sig); // local collectors send the signature without 0x
         return SubmissionCodec.toGoJson(new SnapshotSubmission(r, hex, header, DATA_MARKET, "v0.9.0"));
     }

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class BridgeMetricsTest {
-    private static final Pattern SAMPLE = Pattern.compile(
-            "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\",?)*})? "
+    private static final Pattern SAMPLE =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\",?)*})? "
                     + "(-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)$");
 
     @Test
@@ -27,8 +27,8 @@ class BridgeMetricsTest {
         m.openStreams.set(3);
         m.heartbeatsSent.add(7);
         m.openConnections(() -> 2);
-        m.relayReservations(() -> Map.of("/ip4/1.2.3.4/tcp/4001/p2p/12D3KooWRelay", true,
-                "/dns4/b\"ad/tcp/1/p2p/x", false));
+        m.relayReservations(
+                () -> Map.of("/ip4/1.2.3.4/tcp/4001/p2p/12D3KooWRelay", true, "/dns4/b\"ad/tcp/1/p2p/x", false));
         for (int i = 1; i <= 100; i++) {
             m.produceLatency.recordNanos(i * 1_000_000L); // 1..100 ms
         }
@@ -42,7 +42,9 @@ class BridgeMetricsTest {
                 String[] parts = line.split(" ");
                 assertThat(parts).hasSize(4);
                 assertThat(parts[3]).isIn("counter", "gauge", "histogram", "summary");
-                assertThat(typed.add(parts[2])).as("one TYPE line per family: " + parts[2]).isTrue();
+                assertThat(typed.add(parts[2]))
+                        .as("one TYPE line per family: " + parts[2])
+                        .isTrue();
             } else if (!line.startsWith("# HELP ")) {
                 var matcher = SAMPLE.matcher(line);
                 assertThat(matcher.matches()).as("sample line: " + line).isTrue();
@@ -51,7 +53,9 @@ class BridgeMetricsTest {
         }
         for (String name : sampleNames) {
             String family = name.replaceAll("_(bucket|sum|count)$", "");
-            assertThat(typed.contains(name) || typed.contains(family)).as("family declared for " + name).isTrue();
+            assertThat(typed.contains(name) || typed.contains(family))
+                    .as("family declared for " + name)
+                    .isTrue();
         }
         assertThat(text).contains("sequencer_bridge_received_total 10\n");
         assertThat(text).contains("sequencer_bridge_accepted_total 8\n");
@@ -61,14 +65,18 @@ class BridgeMetricsTest {
         assertThat(text).contains("sequencer_bridge_open_connections 2\n");
         assertThat(text).contains("sequencer_bridge_open_streams 3\n");
         assertThat(text).contains("sequencer_bridge_heartbeats_sent_total 7\n");
-        assertThat(text).contains("sequencer_bridge_relay_reservation{relay=\"/ip4/1.2.3.4/tcp/4001/p2p/12D3KooWRelay\"} 1\n");
+        assertThat(text)
+                .contains("sequencer_bridge_relay_reservation{relay=\"/ip4/1.2.3.4/tcp/4001/p2p/12D3KooWRelay\"} 1\n");
         assertThat(text).contains("sequencer_bridge_relay_reservation{relay=\"/dns4/b\\\"ad/tcp/1/p2p/x\"} 0\n");
         assertThat(text).contains("sequencer_bridge_produce_latency_seconds_bucket{le=\"0.05\"} 50\n");
         assertThat(text).contains("sequencer_bridge_produce_latency_seconds_bucket{le=\"+Inf\"} 100\n");
         assertThat(text).contains("sequencer_bridge_produce_latency_seconds_count 100\n");
         assertThat(text).contains("sequencer_bridge_produce_latency_quantile_seconds{quantile=\"0.5\"}");
-        assertThat(text).contains("# TYPE sequencer_bridge_chain_lag_blocks gauge\nsequencer_bridge_chain_lag_blocks 3\n");
-        assertThat(text).contains("# TYPE sequencer_bridge_chain_reorgs_total counter\nsequencer_bridge_chain_reorgs_total 1\n");
+        assertThat(text)
+                .contains("# TYPE sequencer_bridge_chain_lag_blocks gauge\nsequencer_bridge_chain_lag_blocks 3\n");
+        assertThat(text)
+                .contains(
+                        "# TYPE sequencer_bridge_chain_reorgs_total counter\nsequencer_bridge_chain_reorgs_total 1\n");
     }
 
     @Test

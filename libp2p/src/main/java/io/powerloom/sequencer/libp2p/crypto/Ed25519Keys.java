@@ -18,9 +18,15 @@ final class Ed25519Keys {
             this.publicKey = new Public(pub);
         }
 
-        @Override public KeyType type() { return KeyType.ED25519; }
+        @Override
+        public KeyType type() {
+            return KeyType.ED25519;
+        }
 
-        @Override public PublicKey publicKey() { return publicKey; }
+        @Override
+        public PublicKey publicKey() {
+            return publicKey;
+        }
 
         @Override
         public byte[] sign(byte[] message) {
@@ -46,15 +52,21 @@ final class Ed25519Keys {
 
         Public(byte[] raw) {
             if (raw.length != Ed25519.PUBLIC_KEY_SIZE) {
-                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                        "Ed25519 public key must be 32 bytes, got " + raw.length);
+                throw new Libp2pException(
+                        Libp2pException.Kind.INVALID_INPUT, "Ed25519 public key must be 32 bytes, got " + raw.length);
             }
             this.raw = raw.clone();
         }
 
-        @Override public KeyType type() { return KeyType.ED25519; }
+        @Override
+        public KeyType type() {
+            return KeyType.ED25519;
+        }
 
-        @Override public byte[] raw() { return raw.clone(); }
+        @Override
+        public byte[] raw() {
+            return raw.clone();
+        }
 
         @Override
         public boolean verify(byte[] message, byte[] signature) {

@@ -22,7 +22,12 @@ import java.util.HexFormat;
  */
 public final class KeyFiles {
     /** Key file forms. */
-    public enum Format { PROTOBUF, BASE64, HEX, ED25519_RAW_HEX }
+    public enum Format {
+        PROTOBUF,
+        BASE64,
+        HEX,
+        ED25519_RAW_HEX
+    }
 
     private KeyFiles() {}
 
@@ -39,7 +44,8 @@ public final class KeyFiles {
         if (text.matches("[A-Za-z0-9+/=_-]+")) {
             return Format.BASE64;
         }
-        throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
+        throw new Libp2pException(
+                Libp2pException.Kind.INVALID_INPUT,
                 "not a libp2p key: neither a protobuf PrivateKey nor its base64/hex text, nor a hex Ed25519 key");
     }
 
@@ -54,17 +60,22 @@ public final class KeyFiles {
                 byte[] pb;
                 try {
                     pb = t.indexOf('-') >= 0 || t.indexOf('_') >= 0
-                            ? Base64.getUrlDecoder().decode(t) : Base64.getDecoder().decode(t);
+                            ? Base64.getUrlDecoder().decode(t)
+                            : Base64.getDecoder().decode(t);
                 } catch (IllegalArgumentException e) {
-                    throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "bad base64 key text: " + e.getMessage(), e);
+                    throw new Libp2pException(
+                            Libp2pException.Kind.INVALID_INPUT, "bad base64 key text: " + e.getMessage(), e);
                 }
                 yield Keys.decodePrivateKey(pb);
             }
             case ED25519_RAW_HEX -> {
                 byte[] raw = HexFormat.of().parseHex(strip0x(text(content)));
                 PrivateKey key = Keys.ed25519(Arrays.copyOf(raw, 32));
-                if (raw.length == 64 && !Arrays.equals(Arrays.copyOfRange(raw, 32, 64), key.publicKey().raw())) {
-                    throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
+                if (raw.length == 64
+                        && !Arrays.equals(
+                                Arrays.copyOfRange(raw, 32, 64), key.publicKey().raw())) {
+                    throw new Libp2pException(
+                            Libp2pException.Kind.INVALID_INPUT,
                             "64-byte Ed25519 key: the last 32 bytes are not the public key of the first 32");
                 }
                 yield key;
@@ -81,10 +92,12 @@ public final class KeyFiles {
             case HEX -> HexFormat.of().formatHex(pb).getBytes(StandardCharsets.US_ASCII);
             case ED25519_RAW_HEX -> {
                 if (key.type() != KeyType.ED25519) {
-                    throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "raw hex form is for Ed25519 keys only");
+                    throw new Libp2pException(
+                            Libp2pException.Kind.INVALID_INPUT, "raw hex form is for Ed25519 keys only");
                 }
                 // protobuf: 0x08 0x01 0x12 0x40 then the 64 bytes
-                yield HexFormat.of().formatHex(Arrays.copyOfRange(pb, pb.length - 64, pb.length))
+                yield HexFormat.of()
+                        .formatHex(Arrays.copyOfRange(pb, pb.length - 64, pb.length))
                         .getBytes(StandardCharsets.US_ASCII);
             }
         };

@@ -2,7 +2,10 @@ package io.powerloom.sequencer.libp2p.crypto;
 
 /** libp2p key types, numbered as in the {@code KeyType} enum of the peer-id spec's protobuf. */
 public enum KeyType {
-    RSA(0), ED25519(1), SECP256K1(2), ECDSA(3);
+    RSA(0),
+    ED25519(1),
+    SECP256K1(2),
+    ECDSA(3);
 
     private final int code;
 

@@ -38,14 +38,16 @@ public final class Keys {
             case ED25519 -> generateEd25519();
             case SECP256K1 -> generateSecp256k1();
             case RSA -> generateRsa(2048);
-            default -> throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "cannot generate " + type + " keys");
+            default ->
+                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "cannot generate " + type + " keys");
         };
     }
 
     /** The Ed25519 key with this 32-byte seed. */
     public static PrivateKey ed25519(byte[] seed) {
         if (seed.length != 32) {
-            throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "Ed25519 seed must be 32 bytes, got " + seed.length);
+            throw new Libp2pException(
+                    Libp2pException.Kind.INVALID_INPUT, "Ed25519 seed must be 32 bytes, got " + seed.length);
         }
         return new Ed25519Keys.Private(seed.clone());
     }
@@ -63,15 +65,16 @@ public final class Keys {
         return switch (type) {
             case ED25519 -> {
                 if (data.length != 64 && data.length != 32) {
-                    throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
+                    throw new Libp2pException(
+                            Libp2pException.Kind.INVALID_INPUT,
                             "Ed25519 private key must be 32 or 64 bytes, got " + data.length);
                 }
                 yield ed25519(Arrays.copyOf(data, 32));
             }
             case SECP256K1 -> secp256k1(data);
             case RSA -> RsaKeys.decodePkcs1(data);
-            default -> throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                    "unsupported private key type " + type);
+            default ->
+                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "unsupported private key type " + type);
         };
     }
 
@@ -84,8 +87,8 @@ public final class Keys {
             case ED25519 -> new Ed25519Keys.Public(data);
             case SECP256K1 -> Secp256k1Keys.Public.of(data);
             case RSA -> new RsaKeys.Public(data);
-            default -> throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                    "unsupported public key type " + type);
+            default ->
+                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "unsupported public key type " + type);
         };
     }
 

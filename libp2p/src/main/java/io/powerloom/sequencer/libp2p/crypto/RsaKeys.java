@@ -42,14 +42,21 @@ final class RsaKeys {
         try {
             k = org.bouncycastle.asn1.pkcs.RSAPrivateKey.getInstance(der);
         } catch (RuntimeException e) {
-            throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                    "RSA private key is not PKCS#1 DER: " + e.getMessage(), e);
+            throw new Libp2pException(
+                    Libp2pException.Kind.INVALID_INPUT, "RSA private key is not PKCS#1 DER: " + e.getMessage(), e);
         }
         checkBits(k.getModulus().bitLength());
         try {
-            RSAPrivateCrtKey key = (RSAPrivateCrtKey) KeyFactory.getInstance("RSA").generatePrivate(
-                    new RSAPrivateCrtKeySpec(k.getModulus(), k.getPublicExponent(), k.getPrivateExponent(),
-                            k.getPrime1(), k.getPrime2(), k.getExponent1(), k.getExponent2(), k.getCoefficient()));
+            RSAPrivateCrtKey key = (RSAPrivateCrtKey) KeyFactory.getInstance("RSA")
+                    .generatePrivate(new RSAPrivateCrtKeySpec(
+                            k.getModulus(),
+                            k.getPublicExponent(),
+                            k.getPrivateExponent(),
+                            k.getPrime1(),
+                            k.getPrime2(),
+                            k.getExponent1(),
+                            k.getExponent2(),
+                            k.getCoefficient()));
             Private p = new Private(key);
             // a key whose parts do not fit together signs garbage: check once with a round trip
             byte[] probe = {1, 2, 3};
@@ -58,13 +65,15 @@ final class RsaKeys {
             }
             return p;
         } catch (GeneralSecurityException e) {
-            throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "invalid RSA private key: " + e.getMessage(), e);
+            throw new Libp2pException(
+                    Libp2pException.Kind.INVALID_INPUT, "invalid RSA private key: " + e.getMessage(), e);
         }
     }
 
     private static void checkBits(int bits) {
         if (bits < MIN_BITS || bits > MAX_BITS) {
-            throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
+            throw new Libp2pException(
+                    Libp2pException.Kind.INVALID_INPUT,
                     "RSA keys must have " + MIN_BITS + " to " + MAX_BITS + " bits, got " + bits);
         }
     }
@@ -84,9 +93,15 @@ final class RsaKeys {
             }
         }
 
-        @Override public KeyType type() { return KeyType.RSA; }
+        @Override
+        public KeyType type() {
+            return KeyType.RSA;
+        }
 
-        @Override public PublicKey publicKey() { return publicKey; }
+        @Override
+        public PublicKey publicKey() {
+            return publicKey;
+        }
 
         @Override
         public byte[] sign(byte[] message) {
@@ -103,9 +118,16 @@ final class RsaKeys {
         @Override
         public byte[] toProtobuf() {
             try {
-                byte[] pkcs1 = new org.bouncycastle.asn1.pkcs.RSAPrivateKey(key.getModulus(), key.getPublicExponent(),
-                        key.getPrivateExponent(), key.getPrimeP(), key.getPrimeQ(), key.getPrimeExponentP(),
-                        key.getPrimeExponentQ(), key.getCrtCoefficient()).getEncoded("DER");
+                byte[] pkcs1 = new org.bouncycastle.asn1.pkcs.RSAPrivateKey(
+                                key.getModulus(),
+                                key.getPublicExponent(),
+                                key.getPrivateExponent(),
+                                key.getPrimeP(),
+                                key.getPrimeQ(),
+                                key.getPrimeExponentP(),
+                                key.getPrimeExponentQ(),
+                                key.getCrtCoefficient())
+                        .getEncoded("DER");
                 return Keys.encodePrivateKey(KeyType.RSA, pkcs1);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
@@ -123,16 +145,22 @@ final class RsaKeys {
             try {
                 this.key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
             } catch (GeneralSecurityException e) {
-                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                        "RSA public key is not PKIX DER: " + e.getMessage(), e);
+                throw new Libp2pException(
+                        Libp2pException.Kind.INVALID_INPUT, "RSA public key is not PKIX DER: " + e.getMessage(), e);
             }
             BigInteger n = ((RSAPublicKey) key).getModulus();
             checkBits(n.bitLength());
         }
 
-        @Override public KeyType type() { return KeyType.RSA; }
+        @Override
+        public KeyType type() {
+            return KeyType.RSA;
+        }
 
-        @Override public byte[] raw() { return der.clone(); }
+        @Override
+        public byte[] raw() {
+            return der.clone();
+        }
 
         @Override
         public boolean verify(byte[] message, byte[] signature) {

@@ -10,8 +10,8 @@ import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -58,7 +58,8 @@ final class Secp256k1Keys {
 
         static Private of(byte[] secret) {
             if (secret.length != 32) {
-                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
+                throw new Libp2pException(
+                        Libp2pException.Kind.INVALID_INPUT,
                         "secp256k1 private key must be 32 bytes, got " + secret.length);
             }
             BigInteger d = new BigInteger(1, secret);
@@ -68,9 +69,15 @@ final class Secp256k1Keys {
             return new Private(d);
         }
 
-        @Override public KeyType type() { return KeyType.SECP256K1; }
+        @Override
+        public KeyType type() {
+            return KeyType.SECP256K1;
+        }
 
-        @Override public PublicKey publicKey() { return publicKey; }
+        @Override
+        public PublicKey publicKey() {
+            return publicKey;
+        }
 
         @Override
         public byte[] sign(byte[] message) {
@@ -79,8 +86,9 @@ final class Secp256k1Keys {
             BigInteger[] rs = signer.generateSignature(sha256(message));
             BigInteger s = rs[1].compareTo(HALF_N) > 0 ? CURVE.getN().subtract(rs[1]) : rs[1];
             try {
-                return new DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
-                        new ASN1Integer(rs[0]), new ASN1Integer(s)}).getEncoded();
+                return new DERSequence(
+                                new org.bouncycastle.asn1.ASN1Encodable[] {new ASN1Integer(rs[0]), new ASN1Integer(s)})
+                        .getEncoded();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -113,14 +121,20 @@ final class Secp256k1Keys {
                 }
                 return new Public(p);
             } catch (RuntimeException e) {
-                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                        "invalid secp256k1 public key: " + e.getMessage(), e);
+                throw new Libp2pException(
+                        Libp2pException.Kind.INVALID_INPUT, "invalid secp256k1 public key: " + e.getMessage(), e);
             }
         }
 
-        @Override public KeyType type() { return KeyType.SECP256K1; }
+        @Override
+        public KeyType type() {
+            return KeyType.SECP256K1;
+        }
 
-        @Override public byte[] raw() { return compressed.clone(); }
+        @Override
+        public byte[] raw() {
+            return compressed.clone();
+        }
 
         @Override
         public boolean verify(byte[] message, byte[] signature) {

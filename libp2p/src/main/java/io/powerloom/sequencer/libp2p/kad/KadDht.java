@@ -108,7 +108,8 @@ public final class KadDht {
                 sends.add(send(p, m, false).handle((r, e) -> e == null));
             }
             return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-                    .thenApply(v -> (int) sends.stream().filter(CompletableFuture::join).count());
+                    .thenApply(v ->
+                            (int) sends.stream().filter(CompletableFuture::join).count());
         });
     }
 
@@ -121,8 +122,8 @@ public final class KadDht {
         });
     }
 
-    private CompletableFuture<List<PeerId>> lookup(byte[] key, KadMessage.Type type,
-                                                   Map<PeerId, List<String>> providers) {
+    private CompletableFuture<List<PeerId>> lookup(
+            byte[] key, KadMessage.Type type, Map<PeerId, List<String>> providers) {
         byte[] target = sha256(key);
         Lookup l = new Lookup(key, target, type, providers);
         known.keySet().stream().filter(p -> !p.equals(host.peerId())).forEach(l.candidates::add);
@@ -268,8 +269,8 @@ public final class KadDht {
         }
         List<String> addrs = addresses(peer);
         if (addrs.isEmpty()) {
-            return CompletableFuture.failedFuture(new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                    "no address for " + peer));
+            return CompletableFuture.failedFuture(
+                    new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "no address for " + peer));
         }
         return host.dial(addrs.get(0)).orTimeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -283,7 +284,8 @@ public final class KadDht {
             this.reply = reply;
         }
 
-        @Override public void onOpen(StreamContext stream) {}
+        @Override
+        public void onOpen(StreamContext stream) {}
 
         @Override
         public void onData(StreamContext stream, ByteBuf data) {
@@ -301,8 +303,8 @@ public final class KadDht {
                     return;
                 }
                 if (len > MAX_MESSAGE) {
-                    reply.completeExceptionally(new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                            "kad reply of " + len + " bytes"));
+                    reply.completeExceptionally(
+                            new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "kad reply of " + len + " bytes"));
                     stream.reset();
                     return;
                 }

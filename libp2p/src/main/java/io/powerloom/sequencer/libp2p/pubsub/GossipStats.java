@@ -14,5 +14,14 @@ package io.powerloom.sequencer.libp2p.pubsub;
  * @param graylisted   RPCs dropped because the sender is graylisted
  * @param dropped      RPCs not sent to a slow peer
  */
-public record GossipStats(int peers, int meshPeers, long received, long delivered, long duplicates, long rejected,
-                          long forwarded, long published, long graylisted, long dropped) {}
+public record GossipStats(
+        int peers,
+        int meshPeers,
+        long received,
+        long delivered,
+        long duplicates,
+        long rejected,
+        long forwarded,
+        long published,
+        long graylisted,
+        long dropped) {}

@@ -50,7 +50,8 @@ public final class GossipSub implements AutoCloseable {
     /** Starts the heartbeat on the (started) host built with {@link #install}. */
     public void start(Libp2pHost host) {
         if (!host.peerId().equals(router.self())) {
-            throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
+            throw new Libp2pException(
+                    Libp2pException.Kind.INVALID_INPUT,
                     "the router's identity " + router.self() + " is not the host's " + host.peerId());
         }
         this.host = host;
@@ -63,7 +64,8 @@ public final class GossipSub implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("not started"));
         }
         try {
-            PeerId peer = io.powerloom.sequencer.libp2p.Multiaddr.parse(multiaddr).peerId();
+            PeerId peer =
+                    io.powerloom.sequencer.libp2p.Multiaddr.parse(multiaddr).peerId();
             List<Connection> open = peer == null ? List.of() : h.connectionsTo(peer);
             if (!open.isEmpty()) {
                 return CompletableFuture.completedFuture(open.get(open.size() - 1));

@@ -33,13 +33,33 @@ import java.time.Duration;
  * @param acceptPxThreshold a PRUNE's peer exchange is followed only from peers scoring at least this
  * @param maxPendingWrites  RPCs queued to one peer before further ones are dropped (a slow peer)
  */
-public record GossipSubParams(int d, int dLo, int dHi, int dLazy, int dOut, Duration heartbeat, Duration pruneBackoff,
-                              int historyLength, int historyGossip, Duration seenTtl, int maxMessageSize,
-                              boolean floodPublish, int maxIHaveLength, int maxIHaveMessages, int gossipRetransmission,
-                              int prunePeers, int idontwantThreshold, double invalidMessageWeight,
-                              double behaviourPenaltyWeight, double behaviourPenaltyThreshold, double scoreDecay,
-                              double gossipThreshold, double publishThreshold, double graylistThreshold,
-                              double acceptPxThreshold, int maxPendingWrites) {
+public record GossipSubParams(
+        int d,
+        int dLo,
+        int dHi,
+        int dLazy,
+        int dOut,
+        Duration heartbeat,
+        Duration pruneBackoff,
+        int historyLength,
+        int historyGossip,
+        Duration seenTtl,
+        int maxMessageSize,
+        boolean floodPublish,
+        int maxIHaveLength,
+        int maxIHaveMessages,
+        int gossipRetransmission,
+        int prunePeers,
+        int idontwantThreshold,
+        double invalidMessageWeight,
+        double behaviourPenaltyWeight,
+        double behaviourPenaltyThreshold,
+        double scoreDecay,
+        double gossipThreshold,
+        double publishThreshold,
+        double graylistThreshold,
+        double acceptPxThreshold,
+        int maxPendingWrites) {
 
     public GossipSubParams {
         if (d <= 0 || dLo <= 0 || dLo > d || dHi < d || dLazy < 0 || dOut < 0 || dOut >= dLo) {
@@ -49,8 +69,11 @@ public record GossipSubParams(int d, int dLo, int dHi, int dLazy, int dOut, Dura
             throw new IllegalArgumentException("bad heartbeat, history or max message size");
         }
         if (!(graylistThreshold < publishThreshold && publishThreshold <= gossipThreshold && gossipThreshold <= 0)
-                || acceptPxThreshold < 0 || invalidMessageWeight > 0 || behaviourPenaltyWeight > 0
-                || scoreDecay <= 0 || scoreDecay >= 1) {
+                || acceptPxThreshold < 0
+                || invalidMessageWeight > 0
+                || behaviourPenaltyWeight > 0
+                || scoreDecay <= 0
+                || scoreDecay >= 1) {
             throw new IllegalArgumentException(
                     "score thresholds must satisfy graylist < publish <= gossip <= 0, weights <= 0, 0 < decay < 1");
         }
@@ -58,48 +81,182 @@ public record GossipSubParams(int d, int dLo, int dHi, int dLazy, int dOut, Dura
 
     /** Powerloom's values: D=10, Dlo=8, Dhi=16, Dlazy=10, Dout=4, 700 ms heartbeat, 5 min prune backoff, 1 MiB. */
     public static GossipSubParams powerloom() {
-        return new GossipSubParams(10, 8, 16, 10, 4, Duration.ofMillis(700), Duration.ofMinutes(5), 5, 3,
-                Duration.ofSeconds(120), 1 << 20, true, 5000, 10, 3, 16, 1024, -100, -10, 6, 0.97,
-                -500, -1000, -2500, 0, 4096);
+        return new GossipSubParams(
+                10,
+                8,
+                16,
+                10,
+                4,
+                Duration.ofMillis(700),
+                Duration.ofMinutes(5),
+                5,
+                3,
+                Duration.ofSeconds(120),
+                1 << 20,
+                true,
+                5000,
+                10,
+                3,
+                16,
+                1024,
+                -100,
+                -10,
+                6,
+                0.97,
+                -500,
+                -1000,
+                -2500,
+                0,
+                4096);
     }
 
     public GossipSubParams withDegrees(int d, int dLo, int dHi, int dLazy, int dOut) {
-        return new GossipSubParams(d, dLo, dHi, dLazy, dOut, heartbeat, pruneBackoff, historyLength, historyGossip,
-                seenTtl, maxMessageSize, floodPublish, maxIHaveLength, maxIHaveMessages, gossipRetransmission,
-                prunePeers, idontwantThreshold, invalidMessageWeight, behaviourPenaltyWeight,
-                behaviourPenaltyThreshold, scoreDecay, gossipThreshold, publishThreshold, graylistThreshold,
-                acceptPxThreshold, maxPendingWrites);
+        return new GossipSubParams(
+                d,
+                dLo,
+                dHi,
+                dLazy,
+                dOut,
+                heartbeat,
+                pruneBackoff,
+                historyLength,
+                historyGossip,
+                seenTtl,
+                maxMessageSize,
+                floodPublish,
+                maxIHaveLength,
+                maxIHaveMessages,
+                gossipRetransmission,
+                prunePeers,
+                idontwantThreshold,
+                invalidMessageWeight,
+                behaviourPenaltyWeight,
+                behaviourPenaltyThreshold,
+                scoreDecay,
+                gossipThreshold,
+                publishThreshold,
+                graylistThreshold,
+                acceptPxThreshold,
+                maxPendingWrites);
     }
 
     public GossipSubParams withHeartbeat(Duration heartbeat) {
-        return new GossipSubParams(d, dLo, dHi, dLazy, dOut, heartbeat, pruneBackoff, historyLength, historyGossip,
-                seenTtl, maxMessageSize, floodPublish, maxIHaveLength, maxIHaveMessages, gossipRetransmission,
-                prunePeers, idontwantThreshold, invalidMessageWeight, behaviourPenaltyWeight,
-                behaviourPenaltyThreshold, scoreDecay, gossipThreshold, publishThreshold, graylistThreshold,
-                acceptPxThreshold, maxPendingWrites);
+        return new GossipSubParams(
+                d,
+                dLo,
+                dHi,
+                dLazy,
+                dOut,
+                heartbeat,
+                pruneBackoff,
+                historyLength,
+                historyGossip,
+                seenTtl,
+                maxMessageSize,
+                floodPublish,
+                maxIHaveLength,
+                maxIHaveMessages,
+                gossipRetransmission,
+                prunePeers,
+                idontwantThreshold,
+                invalidMessageWeight,
+                behaviourPenaltyWeight,
+                behaviourPenaltyThreshold,
+                scoreDecay,
+                gossipThreshold,
+                publishThreshold,
+                graylistThreshold,
+                acceptPxThreshold,
+                maxPendingWrites);
     }
 
     public GossipSubParams withPruneBackoff(Duration pruneBackoff) {
-        return new GossipSubParams(d, dLo, dHi, dLazy, dOut, heartbeat, pruneBackoff, historyLength, historyGossip,
-                seenTtl, maxMessageSize, floodPublish, maxIHaveLength, maxIHaveMessages, gossipRetransmission,
-                prunePeers, idontwantThreshold, invalidMessageWeight, behaviourPenaltyWeight,
-                behaviourPenaltyThreshold, scoreDecay, gossipThreshold, publishThreshold, graylistThreshold,
-                acceptPxThreshold, maxPendingWrites);
+        return new GossipSubParams(
+                d,
+                dLo,
+                dHi,
+                dLazy,
+                dOut,
+                heartbeat,
+                pruneBackoff,
+                historyLength,
+                historyGossip,
+                seenTtl,
+                maxMessageSize,
+                floodPublish,
+                maxIHaveLength,
+                maxIHaveMessages,
+                gossipRetransmission,
+                prunePeers,
+                idontwantThreshold,
+                invalidMessageWeight,
+                behaviourPenaltyWeight,
+                behaviourPenaltyThreshold,
+                scoreDecay,
+                gossipThreshold,
+                publishThreshold,
+                graylistThreshold,
+                acceptPxThreshold,
+                maxPendingWrites);
     }
 
     public GossipSubParams withMaxMessageSize(int maxMessageSize) {
-        return new GossipSubParams(d, dLo, dHi, dLazy, dOut, heartbeat, pruneBackoff, historyLength, historyGossip,
-                seenTtl, maxMessageSize, floodPublish, maxIHaveLength, maxIHaveMessages, gossipRetransmission,
-                prunePeers, idontwantThreshold, invalidMessageWeight, behaviourPenaltyWeight,
-                behaviourPenaltyThreshold, scoreDecay, gossipThreshold, publishThreshold, graylistThreshold,
-                acceptPxThreshold, maxPendingWrites);
+        return new GossipSubParams(
+                d,
+                dLo,
+                dHi,
+                dLazy,
+                dOut,
+                heartbeat,
+                pruneBackoff,
+                historyLength,
+                historyGossip,
+                seenTtl,
+                maxMessageSize,
+                floodPublish,
+                maxIHaveLength,
+                maxIHaveMessages,
+                gossipRetransmission,
+                prunePeers,
+                idontwantThreshold,
+                invalidMessageWeight,
+                behaviourPenaltyWeight,
+                behaviourPenaltyThreshold,
+                scoreDecay,
+                gossipThreshold,
+                publishThreshold,
+                graylistThreshold,
+                acceptPxThreshold,
+                maxPendingWrites);
     }
 
     public GossipSubParams withSeenTtl(Duration seenTtl) {
-        return new GossipSubParams(d, dLo, dHi, dLazy, dOut, heartbeat, pruneBackoff, historyLength, historyGossip,
-                seenTtl, maxMessageSize, floodPublish, maxIHaveLength, maxIHaveMessages, gossipRetransmission,
-                prunePeers, idontwantThreshold, invalidMessageWeight, behaviourPenaltyWeight,
-                behaviourPenaltyThreshold, scoreDecay, gossipThreshold, publishThreshold, graylistThreshold,
-                acceptPxThreshold, maxPendingWrites);
+        return new GossipSubParams(
+                d,
+                dLo,
+                dHi,
+                dLazy,
+                dOut,
+                heartbeat,
+                pruneBackoff,
+                historyLength,
+                historyGossip,
+                seenTtl,
+                maxMessageSize,
+                floodPublish,
+                maxIHaveLength,
+                maxIHaveMessages,
+                gossipRetransmission,
+                prunePeers,
+                idontwantThreshold,
+                invalidMessageWeight,
+                behaviourPenaltyWeight,
+                behaviourPenaltyThreshold,
+                scoreDecay,
+                gossipThreshold,
+                publishThreshold,
+                graylistThreshold,
+                acceptPxThreshold,
+                maxPendingWrites);
     }
 }

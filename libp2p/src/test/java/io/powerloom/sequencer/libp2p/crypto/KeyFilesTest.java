@@ -12,12 +12,15 @@ import org.junit.jupiter.api.Test;
 class KeyFilesTest {
     @Test
     void everyFormOfEveryKeyTypeReadsBackToTheSamePeer() {
-        for (PrivateKey key : new PrivateKey[] {Keys.generateEd25519(), Keys.generateSecp256k1(), Keys.generateRsa(2048)}) {
+        for (PrivateKey key :
+                new PrivateKey[] {Keys.generateEd25519(), Keys.generateSecp256k1(), Keys.generateRsa(2048)}) {
             PeerId id = PeerId.fromPublicKey(key.publicKey());
-            for (KeyFiles.Format f : new KeyFiles.Format[] {KeyFiles.Format.PROTOBUF, KeyFiles.Format.BASE64, KeyFiles.Format.HEX}) {
+            for (KeyFiles.Format f :
+                    new KeyFiles.Format[] {KeyFiles.Format.PROTOBUF, KeyFiles.Format.BASE64, KeyFiles.Format.HEX}) {
                 byte[] content = KeyFiles.write(key, f);
                 assertThat(KeyFiles.detect(content)).as(key.type() + " " + f).isEqualTo(f);
-                assertThat(PeerId.fromPublicKey(KeyFiles.parse(content).publicKey())).isEqualTo(id);
+                assertThat(PeerId.fromPublicKey(KeyFiles.parse(content).publicKey()))
+                        .isEqualTo(id);
             }
         }
     }

@@ -55,7 +55,8 @@ class RsaKeysTest {
     void rsaKeysOutsideGoLibp2psSizeRangeAreRefused() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(1024);
-        byte[] pb = Keys.encodePublicKey(KeyType.RSA, g.generateKeyPair().getPublic().getEncoded());
+        byte[] pb = Keys.encodePublicKey(
+                KeyType.RSA, g.generateKeyPair().getPublic().getEncoded());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Keys.decodePublicKey(pb))
                 .hasMessageContaining("2048 to 8192 bits");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Keys.generateRsa(1024))

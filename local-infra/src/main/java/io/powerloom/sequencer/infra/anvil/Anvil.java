@@ -40,8 +40,14 @@ public final class Anvil implements AutoCloseable {
     /** The idle Anvil this one forks (see {@link Builder#skipStateRoot(boolean)}), or null. */
     private final Anvil upstream;
 
-    private Anvil(Process process, Path workDir, int port, long chainId, List<String> privateKeys,
-            List<String> addresses, Anvil upstream) {
+    private Anvil(
+            Process process,
+            Path workDir,
+            int port,
+            long chainId,
+            List<String> privateKeys,
+            List<String> addresses,
+            Anvil upstream) {
         this.process = process;
         this.upstream = upstream;
         this.workDir = workDir;
@@ -163,7 +169,8 @@ public final class Anvil implements AutoCloseable {
 
     private static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             LOG.debug("could not delete {}", dir, e);
         }
@@ -258,7 +265,11 @@ public final class Anvil implements AutoCloseable {
         public Anvil start() {
             Anvil upstream = null;
             if (skipStateRoot) {
-                upstream = new Builder().chainId(chainId).accounts(accounts).startTimeout(startTimeout).start();
+                upstream = new Builder()
+                        .chainId(chainId)
+                        .accounts(accounts)
+                        .startTimeout(startTimeout)
+                        .start();
             }
             try {
                 return start(upstream);
@@ -296,11 +307,16 @@ public final class Anvil implements AutoCloseable {
             Path log = workDir.resolve("anvil-" + port + ".log");
             List<String> command = new ArrayList<>(List.of(
                     NodeTools.anvil().toString(),
-                    "--host", "127.0.0.1",
-                    "--port", Integer.toString(port),
-                    "--chain-id", Long.toString(chainId),
-                    "--accounts", Integer.toString(accounts),
-                    "--config-out", config.toString()));
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    Integer.toString(port),
+                    "--chain-id",
+                    Long.toString(chainId),
+                    "--accounts",
+                    Integer.toString(accounts),
+                    "--config-out",
+                    config.toString()));
             if (upstream != null) {
                 command.add("--fork-url");
                 command.add(upstream.rpcUrl());
@@ -352,7 +368,10 @@ public final class Anvil implements AutoCloseable {
                 if (keys.size() != accounts || addrs.size() != accounts) {
                     throw new AnvilException("unexpected --config-out content in " + config);
                 }
-                LOG.info("Anvil up on 127.0.0.1:{} (chain id {}{})", port, chainId,
+                LOG.info(
+                        "Anvil up on 127.0.0.1:{} (chain id {}{})",
+                        port,
+                        chainId,
                         upstream == null ? "" : ", forked from " + upstream.rpcUrl() + ", no state root");
                 return new Anvil(process, workDir, port, chainId, keys, addrs, upstream);
             } catch (IOException e) {

@@ -27,7 +27,8 @@ public final class AnvilRpc {
     /** A client for the JSON-RPC endpoint {@code rpcUrl}. */
     public AnvilRpc(String rpcUrl) {
         this.endpoint = URI.create(rpcUrl);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.powerloom.sequencer.infra.ipfs;
 
 import io.powerloom.sequencer.infra.TempDirs;
-
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -9,10 +11,6 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
-
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * JUnit 5 extension that runs a real {@link IpfsNode} (Helia, Kubo RPC subset) for a test class.
@@ -27,8 +25,8 @@ import java.time.Duration;
  * node lives for the whole class; on an instance field, for one test. Its repository is a fresh folder under
  * {@code java.io.tmpdir}, deleted afterwards.
  */
-public final class IpfsExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback, ParameterResolver {
+public final class IpfsExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private IpfsNode node;
     private Path repoDir;
     private boolean classScoped;
@@ -78,7 +76,8 @@ public final class IpfsExtension implements BeforeAllCallback, AfterAllCallback,
     /** The running node (for {@link IpfsNode#restart()}, {@link IpfsNode#peerId()}, ...). */
     public IpfsNode node() {
         if (node == null) {
-            throw new IllegalStateException("IPFS node not started: register IpfsExtension with @RegisterExtension or @ExtendWith");
+            throw new IllegalStateException(
+                    "IPFS node not started: register IpfsExtension with @RegisterExtension or @ExtendWith");
         }
         return node;
     }

@@ -2,7 +2,6 @@ package io.powerloom.sequencer.infra.ipfs;
 
 import io.powerloom.sequencer.infra.ManagedProcess;
 import io.powerloom.sequencer.infra.NodeTools;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,8 +39,10 @@ public final class IpfsNode implements AutoCloseable {
     private final int requestedPort;
     /** The port in use: the requested one, or the one the OS gave on first start (kept for restarts). */
     private int port;
+
     private final Duration startTimeout;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private ManagedProcess process;
     private String peerId;
 
@@ -108,20 +109,25 @@ public final class IpfsNode implements AutoCloseable {
         List<String> command = List.of(
                 NodeTools.node().toString(),
                 NodeTools.script("ipfs-server.mjs").toString(),
-                "--repo", repoDir.toString(),
-                "--port", Integer.toString(listenPort),
+                "--repo",
+                repoDir.toString(),
+                "--port",
+                Integer.toString(listenPort),
                 "--exit-on-stdin-close");
-        ManagedProcess started = ManagedProcess.start("ipfs-node", command, repoDir, repoDir.resolve("ipfs-server.log"));
+        ManagedProcess started =
+                ManagedProcess.start("ipfs-node", command, repoDir, repoDir.resolve("ipfs-server.log"));
         try {
             // the ready line comes from this process, so the port it names is ours (not another server's)
-            started.awaitReady(() -> {
-                String announced = started.logMatch(READY);
-                if (announced == null) {
-                    return false;
-                }
-                port = Integer.parseInt(announced);
-                return answersId();
-            }, startTimeout);
+            started.awaitReady(
+                    () -> {
+                        String announced = started.logMatch(READY);
+                        if (announced == null) {
+                            return false;
+                        }
+                        port = Integer.parseInt(announced);
+                        return answersId();
+                    },
+                    startTimeout);
         } catch (RuntimeException e) {
             started.close();
             throw e;

@@ -1,12 +1,10 @@
 package io.powerloom.sequencer.infra.kafka;
 
 import io.powerloom.sequencer.infra.TempDirs;
-
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * A real Kafka broker (KRaft, one combined broker+controller node) inside this JVM, for fast JUnit starts.

@@ -2,12 +2,6 @@ package io.powerloom.sequencer.infra.kafka;
 
 import io.powerloom.sequencer.infra.FreePorts;
 import io.powerloom.sequencer.infra.ManagedProcess;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.Uuid;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -25,6 +19,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A real Kafka broker (KRaft, combined broker+controller, node id 1) in its own JVM on 127.0.0.1.
@@ -139,11 +137,15 @@ public final class KafkaBroker implements LocalKafka {
         command.add(clusterId);
         command.add(logDir.toString());
 
-        ManagedProcess started = ManagedProcess.start("kafka-broker:" + brokerPort, command, dataDir, dataDir.resolve("broker.log"));
+        ManagedProcess started =
+                ManagedProcess.start("kafka-broker:" + brokerPort, command, dataDir, dataDir.resolve("broker.log"));
         Admin[] admin = new Admin[1]; // created once the port answers, so it does not log refused connections
         try {
-            started.awaitReady(() -> portAnswers(brokerPort)
-                    && isOurs(admin[0] != null ? admin[0] : (admin[0] = Admin.create(adminProperties())), clusterId),
+            started.awaitReady(
+                    () -> portAnswers(brokerPort)
+                            && isOurs(
+                                    admin[0] != null ? admin[0] : (admin[0] = Admin.create(adminProperties())),
+                                    clusterId),
                     startTimeout);
         } catch (RuntimeException e) {
             started.stop(Duration.ofSeconds(5));
@@ -201,7 +203,10 @@ public final class KafkaBroker implements LocalKafka {
             if (sb.length() > 0) {
                 sb.append(java.io.File.pathSeparatorChar);
             }
-            sb.append(entry.endsWith("*") ? entry : Paths.get(entry).toAbsolutePath().toString());
+            sb.append(
+                    entry.endsWith("*")
+                            ? entry
+                            : Paths.get(entry).toAbsolutePath().toString());
         }
         return sb.toString();
     }
@@ -253,7 +258,8 @@ public final class KafkaBroker implements LocalKafka {
             if (!Files.exists(file)) {
                 return null;
             }
-            String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split("\\s+");
+            String[] parts =
+                    Files.readString(file, StandardCharsets.UTF_8).trim().split("\\s+");
             return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
         } catch (IOException | RuntimeException e) {
             return null; // unreadable: choose new ports
@@ -274,12 +280,14 @@ public final class KafkaBroker implements LocalKafka {
         p.putAll(SingleNodeSettings.brokerSettings());
         p.putAll(extraSettings);
         StringBuilder sb = new StringBuilder("# written by KafkaBroker\n");
-        p.forEach((k, v) -> sb.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        p.forEach((k, v) ->
+                sb.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         return sb.toString();
     }
 
     private static String log4jProperties() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "status = warn",
                 "appender.out.type = Console",
                 "appender.out.name = out",

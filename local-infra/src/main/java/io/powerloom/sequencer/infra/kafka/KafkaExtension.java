@@ -1,7 +1,17 @@
 package io.powerloom.sequencer.infra.kafka;
 
 import io.powerloom.sequencer.infra.TempDirs;
-
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -29,18 +39,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
-
 /**
  * JUnit 5 extension that runs a real single-node Kafka broker for a test class, with small helpers for
  * topics, producers and consumers.
@@ -60,8 +58,8 @@ import java.util.stream.Collectors;
  * addresses), values bytes (the UTF-8 JSON records). Producers are idempotent with {@code acks=all}; consumers
  * read committed data only, as consumers of the Flink job's exactly-once topics must.
  */
-public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback, ParameterResolver {
+public final class KafkaExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
     /** Where the broker runs. */
     public enum Mode {
@@ -158,7 +156,9 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
         try {
             Path log = dir.resolve("broker.log");
             if (java.nio.file.Files.exists(log)) {
-                java.nio.file.Files.move(log, dir.resolveSibling(dir.getFileName() + ".log"),
+                java.nio.file.Files.move(
+                        log,
+                        dir.resolveSibling(dir.getFileName() + ".log"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (java.io.IOException e) {
@@ -170,7 +170,8 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
     /** The running broker. */
     public LocalKafka broker() {
         if (kafka == null) {
-            throw new IllegalStateException("Kafka broker not started: register KafkaExtension with @RegisterExtension or @ExtendWith");
+            throw new IllegalStateException(
+                    "Kafka broker not started: register KafkaExtension with @RegisterExtension or @ExtendWith");
         }
         return kafka;
     }
@@ -208,7 +209,8 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
             admin().createTopics(List.of(topic)).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             awaitLeaders(topic.name());
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("topic " + topic.name() + " not created within " + ADMIN_TIMEOUT, e);
         } catch (InterruptedException e) {
@@ -221,15 +223,20 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
         long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
         while (true) {
             try {
-                TopicDescription d = admin().describeTopics(List.of(name)).allTopicNames()
-                        .get(5, TimeUnit.SECONDS).get(name);
-                if (d != null && !d.partitions().isEmpty()
-                        && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                TopicDescription d = admin().describeTopics(List.of(name))
+                        .allTopicNames()
+                        .get(5, TimeUnit.SECONDS)
+                        .get(name);
+                if (d != null
+                        && !d.partitions().isEmpty()
+                        && d.partitions().stream()
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                     // the metadata names a leader a moment before the leader's log exists; a produce in between
                     // fails, and an idempotent producer with several batches in flight may then get stuck
                     // (OutOfOrderSequenceException). ListOffsets is answered by the leader's log itself.
                     Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-                    d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest()));
+                    d.partitions()
+                            .forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest()));
                     admin().listOffsets(latest).all().get(10, TimeUnit.SECONDS);
                     return;
                 }
@@ -301,7 +308,8 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
         try (KafkaProducer<String, byte[]> producer = newProducer()) {
             return producer.send(record).get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("send to " + record.topic() + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "send to " + record.topic() + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("send to " + record.topic() + " not acknowledged in 60 s", e);
         } catch (InterruptedException e) {
@@ -338,7 +346,8 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
             long deadline = System.nanoTime() + timeout.toNanos();
             while (assigned.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topic " + topic + " not read to its end " + end + " in " + timeout);
+                    throw new IllegalStateException(
+                            "topic " + topic + " not read to its end " + end + " in " + timeout);
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
@@ -347,8 +356,10 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
     }
 
     /** Runs {@code read} with a group-less consumer assigned to every partition of {@code topic}, at their start. */
-    private void withReaderAtStart(String topic, Duration timeout,
-                                   java.util.function.BiConsumer<KafkaConsumer<String, byte[]>, List<TopicPartition>> read) {
+    private void withReaderAtStart(
+            String topic,
+            Duration timeout,
+            java.util.function.BiConsumer<KafkaConsumer<String, byte[]>, List<TopicPartition>> read) {
         Properties p = consumerProperties("unused");
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "kafka-extension-reader-" + UUID.randomUUID());

@@ -23,7 +23,8 @@ public final class KafkaServerMain {
     /** Formats when needed and runs the broker until SIGTERM or until standard input closes. */
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: KafkaServerMain <server.properties> <cluster id> <log dir> [--no-stdin-watchdog]");
+            System.err.println(
+                    "usage: KafkaServerMain <server.properties> <cluster id> <log dir> [--no-stdin-watchdog]");
             System.exit(2);
         }
         String properties = args[0];

@@ -14,7 +14,8 @@ class AnvilITCase {
     private static final String ZERO_ROOT = "0x" + "0".repeat(64);
 
     @RegisterExtension
-    static final AnvilExtension CHAIN = new AnvilExtension(Anvil.builder().chainId(CHAIN_ID).accounts(4));
+    static final AnvilExtension CHAIN =
+            new AnvilExtension(Anvil.builder().chainId(CHAIN_ID).accounts(4));
 
     @Test
     void reportsChainIdAndFundedAccounts(Anvil anvil) {
@@ -41,12 +42,18 @@ class AnvilITCase {
         long base = anvil.blockNumber();
         String snapshot = anvil.snapshot();
         anvil.mine(5);
-        String hashOnFirstBranch = anvil.rpc().call("eth_getBlockByNumber", hex(base + 3), false).path("hash").asText();
+        String hashOnFirstBranch = anvil.rpc()
+                .call("eth_getBlockByNumber", hex(base + 3), false)
+                .path("hash")
+                .asText();
         assertThat(anvil.revert(snapshot)).isTrue();
         assertThat(anvil.blockNumber()).isEqualTo(base);
         anvil.rpc().call("anvil_setNextBlockTimestamp", hex(System.currentTimeMillis() / 1000 + 3600));
         anvil.mine(5);
-        String hashOnSecondBranch = anvil.rpc().call("eth_getBlockByNumber", hex(base + 3), false).path("hash").asText();
+        String hashOnSecondBranch = anvil.rpc()
+                .call("eth_getBlockByNumber", hex(base + 3), false)
+                .path("hash")
+                .asText();
         assertThat(hashOnSecondBranch).isNotEqualTo(hashOnFirstBranch);
         assertThat(anvil.revert(snapshot)).as("a snapshot is used up by revert").isFalse();
     }
@@ -56,10 +63,14 @@ class AnvilITCase {
         anvil.setAutomine(false);
         try {
             long before = anvil.blockNumber();
-            String hash = anvil.rpc().call("eth_sendTransaction",
-                    Map.of("from", anvil.address(1), "to", anvil.address(2), "value", "0x1")).asText();
+            String hash = anvil.rpc()
+                    .call(
+                            "eth_sendTransaction",
+                            Map.of("from", anvil.address(1), "to", anvil.address(2), "value", "0x1"))
+                    .asText();
             assertThat(anvil.blockNumber()).isEqualTo(before);
-            assertThat(anvil.rpc().call("eth_getTransactionReceipt", hash).isNull()).isTrue();
+            assertThat(anvil.rpc().call("eth_getTransactionReceipt", hash).isNull())
+                    .isTrue();
             anvil.mine(1);
             JsonNode receipt = anvil.rpc().call("eth_getTransactionReceipt", hash);
             assertThat(receipt.path("status").asText()).isEqualTo("0x1");
@@ -91,7 +102,11 @@ class AnvilITCase {
         String init = "0x602a600755" + "00";
         String plainRoot = storeAndReadRoot(anvil, init);
         assertThat(plainRoot).as("an ordinary Anvil computes the root").isNotEqualTo(ZERO_ROOT);
-        try (Anvil forked = Anvil.builder().chainId(CHAIN_ID).accounts(2).skipStateRoot(true).start()) {
+        try (Anvil forked = Anvil.builder()
+                .chainId(CHAIN_ID)
+                .accounts(2)
+                .skipStateRoot(true)
+                .start()) {
             assertThat(AnvilRpc.quantity(forked.rpc().call("eth_chainId"))).isEqualTo(CHAIN_ID);
             assertThat(forked.address(0)).isEqualToIgnoringCase(anvil.address(0));
             assertThat(storeAndReadRoot(forked, init)).isEqualTo(ZERO_ROOT);
@@ -100,14 +115,18 @@ class AnvilITCase {
 
     /** Deploys {@code init} from account 0, checks slot 7 holds 42, returns the mined block's state root. */
     private static String storeAndReadRoot(Anvil chain, String init) {
-        String hash = chain.rpc().call("eth_sendTransaction", Map.of("from", chain.address(0), "data", init)).asText();
+        String hash = chain.rpc()
+                .call("eth_sendTransaction", Map.of("from", chain.address(0), "data", init))
+                .asText();
         JsonNode receipt = receipt(chain, hash);
         assertThat(receipt.path("status").asText()).isEqualTo("0x1");
         String contract = receipt.path("contractAddress").asText();
         JsonNode slot = chain.rpc().call("eth_getStorageAt", contract, "0x7", "latest");
         assertThat(AnvilRpc.quantity(slot)).isEqualTo(42);
-        return chain.rpc().call("eth_getBlockByHash", receipt.path("blockHash").asText(), false)
-                .path("stateRoot").asText();
+        return chain.rpc()
+                .call("eth_getBlockByHash", receipt.path("blockHash").asText(), false)
+                .path("stateRoot")
+                .asText();
     }
 
     /** The receipt of {@code hash}: Anvil mines on send, but may answer the receipt query just before it has. */

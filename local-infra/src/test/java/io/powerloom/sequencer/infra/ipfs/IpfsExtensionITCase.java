@@ -2,11 +2,10 @@ package io.powerloom.sequencer.infra.ipfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.nio.file.Files;
 
 /** {@link IpfsExtension} with {@code @ExtendWith} (class-scoped, injected) and on an instance field (one node per test). */
 @ExtendWith(IpfsExtension.class)
@@ -21,6 +20,7 @@ class IpfsExtensionITCase {
         assertThat(perTest.node().isRunning()).isTrue();
         assertThat(perTest.apiUri()).isNotEqualTo(classNode.apiUri());
         assertThat(perTest.node().peerId()).isNotEqualTo(classNode.node().peerId());
-        assertThat(Files.isRegularFile(perTest.node().repoDir().resolve("identity.key"))).isTrue();
+        assertThat(Files.isRegularFile(perTest.node().repoDir().resolve("identity.key")))
+                .isTrue();
     }
 }

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.powerloom.sequencer.infra.TempDirs;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +14,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Helia node of {@code ipfs-server.mjs} through plain HTTP, as a Kubo client would talk to it: add, cat,
@@ -35,7 +33,8 @@ class IpfsNodeITCase {
     void addReturnsTheRawLeavesCidv1ComputedHereAndCatGivesTheBytesBack() throws Exception {
         for (int size : new int[] {0, 1, 5_000, 256 * 1024, 1024 * 1024}) {
             byte[] content = randomBytes(size, size);
-            HttpResponse<String> added = add(content, "cid-version=1&raw-leaves=true&pin=true&chunker=size-1048576&hash=sha2-256");
+            HttpResponse<String> added =
+                    add(content, "cid-version=1&raw-leaves=true&pin=true&chunker=size-1048576&hash=sha2-256");
             assertThat(added.statusCode()).as("add of %d bytes", size).isEqualTo(200);
             String cid = rawLeavesCid(content);
             assertThat(added.body().trim())
@@ -87,12 +86,15 @@ class IpfsNodeITCase {
         String unknown = rawLeavesCid("never added".getBytes(UTF_8));
         HttpResponse<byte[]> missing = post("cat?arg=" + unknown);
         assertThat(missing.statusCode()).isEqualTo(500);
-        assertThat(new String(missing.body(), UTF_8).trim()).isEqualTo(
-                "{\"Message\":\"block was not found locally (offline): ipld: could not find " + unknown + "\",\"Code\":0,\"Type\":\"error\"}");
+        assertThat(new String(missing.body(), UTF_8).trim())
+                .isEqualTo("{\"Message\":\"block was not found locally (offline): ipld: could not find " + unknown
+                        + "\",\"Code\":0,\"Type\":\"error\"}");
 
         HttpResponse<byte[]> pinMissing = post("pin/add?arg=" + unknown);
         assertThat(pinMissing.statusCode()).isEqualTo(500);
-        assertThat(new String(pinMissing.body(), UTF_8)).contains("could not find " + unknown).contains("\"Type\":\"error\"");
+        assertThat(new String(pinMissing.body(), UTF_8))
+                .contains("could not find " + unknown)
+                .contains("\"Type\":\"error\"");
 
         HttpResponse<byte[]> invalid = post("cat?arg=not-a-cid");
         assertThat(invalid.statusCode()).isEqualTo(500);
@@ -110,12 +112,16 @@ class IpfsNodeITCase {
         assertThat(badHash.statusCode()).isEqualTo(500);
         assertThat(badHash.body()).contains("sha3-256");
 
-        HttpResponse<String> notMultipart = HTTP.send(HttpRequest.newBuilder(api("add"))
-                .POST(HttpRequest.BodyPublishers.ofString("plain")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> notMultipart = HTTP.send(
+                HttpRequest.newBuilder(api("add"))
+                        .POST(HttpRequest.BodyPublishers.ofString("plain"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(notMultipart.statusCode()).isEqualTo(400);
         assertThat(notMultipart.body()).contains("multipart");
 
-        HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(api("id")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> get =
+                HTTP.send(HttpRequest.newBuilder(api("id")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
         assertThat(post("no/such/command").statusCode()).isEqualTo(404);
     }
@@ -136,21 +142,26 @@ class IpfsNodeITCase {
             System.out.printf("IpfsNode cold start: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             // several chunks: after the restart the DAG comes from disk, not from the node's recent-blocks memory
             byte[] content = randomBytes(600 * 1024, 50);
-            String cid = field(sendAdd(node.apiUri(), content, "cid-version=1&raw-leaves=true&pin=true").body(), "Hash");
+            String cid = field(
+                    sendAdd(node.apiUri(), content, "cid-version=1&raw-leaves=true&pin=true")
+                            .body(),
+                    "Hash");
             assertThat(cid).startsWith("bafybei"); // a dag-pb root over raw leaves
             String peerId = node.peerId();
             long firstPid = node.pid();
 
             node.stop();
             assertThat(node.isRunning()).isFalse();
-            assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false))
+                    .isFalse();
 
             long t1 = System.nanoTime();
             node.start();
             System.out.printf("IpfsNode restart: %d ms%n", (System.nanoTime() - t1) / 1_000_000);
             assertThat(node.peerId()).isEqualTo(peerId);
             assertThat(sendPost(node.apiUri(), "cat?arg=" + cid).body()).isEqualTo(content);
-            assertThat(new String(sendPost(node.apiUri(), "pin/ls?arg=" + cid).body(), UTF_8)).contains("recursive");
+            assertThat(new String(sendPost(node.apiUri(), "pin/ls?arg=" + cid).body(), UTF_8))
+                    .contains("recursive");
         } finally {
             TempDirs.deleteRecursively(repo);
         }
@@ -168,14 +179,18 @@ class IpfsNodeITCase {
             assertThat(onBusyPort.isRunning()).isFalse();
         }
         try (IpfsNode node = new IpfsNode(repo, 0, Duration.ofSeconds(60))) {
-            assertThatThrownBy(node::apiUri).isInstanceOf(IllegalStateException.class).hasMessageContaining("never started");
+            assertThatThrownBy(node::apiUri)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("never started");
             node.start();
             int first = node.port();
             node.stop();
-            try (java.net.ServerSocket taken = new java.net.ServerSocket(first, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (java.net.ServerSocket taken =
+                    new java.net.ServerSocket(first, 1, java.net.InetAddress.getLoopbackAddress())) {
                 node.start(); // its old port is taken now: it moves to a free one
                 assertThat(node.port()).isNotEqualTo(first);
-                assertThat(new String(sendPost(node.apiUri(), "id").body(), UTF_8)).contains(node.peerId());
+                assertThat(new String(sendPost(node.apiUri(), "id").body(), UTF_8))
+                        .contains(node.peerId());
             }
         } finally {
             TempDirs.deleteRecursively(repo);
@@ -200,8 +215,11 @@ class IpfsNodeITCase {
     }
 
     private static HttpResponse<byte[]> sendPost(URI root, String commandAndQuery) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(root.resolve("/api/v0/" + commandAndQuery))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HTTP.send(
+                HttpRequest.newBuilder(root.resolve("/api/v0/" + commandAndQuery))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static HttpResponse<String> add(byte[] content, String query) throws Exception {
@@ -211,17 +229,21 @@ class IpfsNodeITCase {
     private static HttpResponse<String> sendAdd(URI root, byte[] content, String query) throws Exception {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"doc.json\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(UTF_8));
+                        + "Content-Type: application/octet-stream\r\n\r\n")
+                .getBytes(UTF_8));
         body.write(content);
         body.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(UTF_8));
-        return HTTP.send(HttpRequest.newBuilder(root.resolve("/api/v0/add" + (query.isEmpty() ? "" : "?" + query)))
+        return HTTP.send(
+                HttpRequest.newBuilder(root.resolve("/api/v0/add" + (query.isEmpty() ? "" : "?" + query)))
                         .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static String field(String json, String name) {
-        var m = java.util.regex.Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        var m = java.util.regex.Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"")
+                .matcher(json);
         assertThat(m.find()).as("field %s in %s", name, json).isTrue();
         return m.group(1);
     }

@@ -4,21 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +12,20 @@ import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every local broker must do for the sequencer, run against both kinds ({@link InProcessKafkaITCase},
@@ -46,16 +45,21 @@ abstract class KafkaBrokerContract {
         kafka().createCompactedTopic("t-compacted", 2);
 
         Map<String, TopicDescription> described = kafka().admin()
-                .describeTopics(List.of("t-plain", "t-compacted")).allTopicNames().get(10, TimeUnit.SECONDS);
+                .describeTopics(List.of("t-plain", "t-compacted"))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS);
         assertThat(described.get("t-plain").partitions()).hasSize(4);
         assertThat(described.get("t-compacted").partitions()).hasSize(2);
         assertThat(described.get("t-plain").partitions().get(0).replicas()).hasSize(1);
 
         ConfigResource compacted = new ConfigResource(ConfigResource.Type.TOPIC, "t-compacted");
         ConfigResource plain = new ConfigResource(ConfigResource.Type.TOPIC, "t-plain");
-        var configs = kafka().admin().describeConfigs(List.of(compacted, plain)).all().get(10, TimeUnit.SECONDS);
-        assertThat(configs.get(compacted).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
-        assertThat(configs.get(plain).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("delete");
+        var configs =
+                kafka().admin().describeConfigs(List.of(compacted, plain)).all().get(10, TimeUnit.SECONDS);
+        assertThat(configs.get(compacted).get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
+                .isEqualTo("compact");
+        assertThat(configs.get(plain).get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
+                .isEqualTo("delete");
     }
 
     @Test
@@ -89,14 +93,17 @@ abstract class KafkaBrokerContract {
             }
         }
 
-        List<ConsumerRecord<String, byte[]>> got = kafka().readAll("t-idem", keys.size() * perKey, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> got =
+                kafka().readAll("t-idem", keys.size() * perKey, Duration.ofSeconds(30));
         assertThat(got).hasSize(keys.size() * perKey);
-        Map<String, List<ConsumerRecord<String, byte[]>>> byKey = got.stream()
-                .collect(Collectors.groupingBy(ConsumerRecord::key));
+        Map<String, List<ConsumerRecord<String, byte[]>>> byKey =
+                got.stream().collect(Collectors.groupingBy(ConsumerRecord::key));
         for (String key : keys) {
             List<ConsumerRecord<String, byte[]>> records = byKey.get(key);
-            assertThat(records.stream().map(ConsumerRecord::partition).distinct()).hasSize(1);
-            List<String> values = records.stream().map(r -> new String(r.value(), UTF_8)).collect(Collectors.toList());
+            assertThat(records.stream().map(ConsumerRecord::partition).distinct())
+                    .hasSize(1);
+            List<String> values =
+                    records.stream().map(r -> new String(r.value(), UTF_8)).collect(Collectors.toList());
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < perKey; i++) {
                 expected.add(key + ":" + i);
@@ -109,7 +116,8 @@ abstract class KafkaBrokerContract {
     void sendsToAnExplicitPartitionAsHeartbeatsDo() {
         kafka().createTopic("t-hb", 4);
         for (int p = 0; p < 4; p++) {
-            RecordMetadata md = kafka().send(new ProducerRecord<>("t-hb", p, 1_000L + p, "hb", bytes("{\"partition\":" + p + "}")));
+            RecordMetadata md =
+                    kafka().send(new ProducerRecord<>("t-hb", p, 1_000L + p, "hb", bytes("{\"partition\":" + p + "}")));
             assertThat(md.partition()).isEqualTo(p);
         }
         List<ConsumerRecord<String, byte[]>> got = kafka().readAll("t-hb", 4, Duration.ofSeconds(20));
@@ -137,8 +145,13 @@ abstract class KafkaBrokerContract {
         }
         assertThat(seen).isEqualTo(10);
         Map<TopicPartition, OffsetAndMetadata> committed = kafka().admin()
-                .listConsumerGroupOffsets("g-1").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum()).isEqualTo(10);
+                .listConsumerGroupOffsets("g-1")
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
+        assertThat(committed.values().stream()
+                        .mapToLong(OffsetAndMetadata::offset)
+                        .sum())
+                .isEqualTo(10);
     }
 
     @Test
@@ -182,8 +195,9 @@ abstract class KafkaBrokerContract {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> all.add(new String(r.value(), UTF_8)));
             }
         }
-        assertThat(all).containsExactlyInAnyOrder(
-                "committed-0", "committed-1", "committed-2", "aborted-0", "aborted-1", "open-0");
+        assertThat(all)
+                .containsExactlyInAnyOrder(
+                        "committed-0", "committed-1", "committed-2", "aborted-0", "aborted-1", "open-0");
     }
 
     @Test
@@ -198,7 +212,8 @@ abstract class KafkaBrokerContract {
             producer.send(new ProducerRecord<>("t-tx-long", "k", bytes("v")));
             producer.commitTransaction();
         }
-        assertThat(values(kafka().readAll("t-tx-long", 1, Duration.ofSeconds(20)))).containsExactly("v");
+        assertThat(values(kafka().readAll("t-tx-long", 1, Duration.ofSeconds(20))))
+                .containsExactly("v");
 
         props.put("transactional.id", "tx-too-long");
         props.put("transaction.timeout.ms", Long.toString(SingleNodeSettings.TRANSACTION_MAX_TIMEOUT_MS + 1));

@@ -1,17 +1,22 @@
 package io.powerloom.sequencer.infra.kafka;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.powerloom.sequencer.infra.TempDirs;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,14 +25,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /** The broker contract against {@link KafkaBroker} (own JVM), plus its life cycle: restart, stop, bad set-up. */
 class KafkaBrokerITCase extends KafkaBrokerContract {
@@ -47,7 +44,8 @@ class KafkaBrokerITCase extends KafkaBrokerContract {
         assertThat(ProcessHandle.of(broker.pid()).map(ProcessHandle::isAlive)).contains(true);
         assertThat(broker.dataDir().resolve("broker.log")).content().contains("Kafka Server started");
         assertThat(broker.bootstrapServers()).startsWith("127.0.0.1:");
-        assertThat(Files.exists(broker.dataDir().resolve("kraft-logs/meta.properties"))).isTrue();
+        assertThat(Files.exists(broker.dataDir().resolve("kraft-logs/meta.properties")))
+                .isTrue();
     }
 
     @Test
@@ -58,17 +56,22 @@ class KafkaBrokerITCase extends KafkaBrokerContract {
             long firstPid;
             long t0 = System.nanoTime();
             try (KafkaBroker broker = KafkaBroker.builder(dir).build().start()) {
-                System.out.printf("KafkaBroker cold start (format + start): %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+                System.out.printf(
+                        "KafkaBroker cold start (format + start): %d ms%n", (System.nanoTime() - t0) / 1_000_000);
                 bootstrap = broker.bootstrapServers();
                 firstPid = broker.pid();
                 try (Admin admin = Admin.create(adminProps(bootstrap))) {
-                    admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1)))
+                            .all()
+                            .get(30, TimeUnit.SECONDS);
                 }
                 try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap))) {
-                    producer.send(new ProducerRecord<>("kept", "k", "before-restart")).get(30, TimeUnit.SECONDS);
+                    producer.send(new ProducerRecord<>("kept", "k", "before-restart"))
+                            .get(30, TimeUnit.SECONDS);
                 }
             }
-            assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false))
+                    .isFalse();
 
             long t1 = System.nanoTime();
             try (KafkaBroker again = KafkaBroker.builder(dir).build().start()) {
@@ -78,8 +81,9 @@ class KafkaBrokerITCase extends KafkaBrokerContract {
             }
 
             int oldPort = Integer.parseInt(bootstrap.substring(bootstrap.indexOf(':') + 1));
-            try (java.net.ServerSocket taken = new java.net.ServerSocket(oldPort, 1, java.net.InetAddress.getLoopbackAddress());
-                 KafkaBroker moved = KafkaBroker.builder(dir).build().start()) {
+            try (java.net.ServerSocket taken =
+                            new java.net.ServerSocket(oldPort, 1, java.net.InetAddress.getLoopbackAddress());
+                    KafkaBroker moved = KafkaBroker.builder(dir).build().start()) {
                 assertThat(moved.bootstrapServers()).isNotEqualTo(bootstrap);
                 assertThat(readFromStart(moved.bootstrapServers(), "kept", 1)).containsExactly("before-restart");
             }
@@ -92,8 +96,10 @@ class KafkaBrokerITCase extends KafkaBrokerContract {
     void aBrokerThatCannotStartFailsWithItsLog() {
         Path dir = TempDirs.create("kafka-broken-");
         try {
-            KafkaBroker broken = KafkaBroker.builder(dir).classpath(dir.resolve("no-such.jar").toString())
-                    .startTimeout(Duration.ofSeconds(30)).build();
+            KafkaBroker broken = KafkaBroker.builder(dir)
+                    .classpath(dir.resolve("no-such.jar").toString())
+                    .startTimeout(Duration.ofSeconds(30))
+                    .build();
             assertThatThrownBy(broken::start)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("exited with code")
@@ -108,7 +114,10 @@ class KafkaBrokerITCase extends KafkaBrokerContract {
     void aBusyRequestedPortFailsWithTheReason() throws Exception {
         Path dir = TempDirs.create("kafka-busy-");
         try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            KafkaBroker broker = KafkaBroker.builder(dir).port(busy.getLocalPort()).startTimeout(Duration.ofSeconds(60)).build();
+            KafkaBroker broker = KafkaBroker.builder(dir)
+                    .port(busy.getLocalPort())
+                    .startTimeout(Duration.ofSeconds(60))
+                    .build();
             assertThatThrownBy(broker::start)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("Address already in use");

@@ -3,10 +3,9 @@ package io.powerloom.sequencer.infra.kafka;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.time.Duration;
 
 /** {@link KafkaExtension} registered with {@code @ExtendWith} and handed to the test as a parameter. */
 @ExtendWith(KafkaExtension.class)
@@ -31,7 +30,8 @@ class KafkaExtensionITCase {
             assertThat(bootstrap).isNotBlank();
         }
         // once closed, nothing listens on its port any more
-        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1).split(",")[0]);
+        int port = Integer.parseInt(
+                bootstrap.substring(bootstrap.lastIndexOf(':') + 1).split(",")[0]);
         assertThat(portAnswers(port)).isFalse();
     }
 

@@ -22,8 +22,9 @@ import java.util.Map;
  * finalized snapshot CID; {@code rootHash} is the Merkle root (tree 1) over the submission IDs.
  * {@link #toJson()} is compact and deterministic, so the same batch always has the same CID.
  */
-public record BatchDocument(List<String> submissionIds, List<String> submissions, String rootHash,
-                            List<String> pids, List<String> cids) implements java.io.Serializable {
+public record BatchDocument(
+        List<String> submissionIds, List<String> submissions, String rootHash, List<String> pids, List<String> cids)
+        implements java.io.Serializable {
 
     public BatchDocument {
         submissionIds = List.copyOf(submissionIds);
@@ -31,12 +32,12 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
         pids = List.copyOf(pids);
         cids = List.copyOf(cids);
         if (submissionIds.size() != submissions.size()) {
-            throw new IllegalArgumentException("submissionIDs (" + submissionIds.size()
-                    + ") and submissions (" + submissions.size() + ") differ in length");
+            throw new IllegalArgumentException("submissionIDs (" + submissionIds.size() + ") and submissions ("
+                    + submissions.size() + ") differ in length");
         }
         if (pids.size() != cids.size()) {
-            throw new IllegalArgumentException("pids (" + pids.size() + ") and cids (" + cids.size()
-                    + ") differ in length");
+            throw new IllegalArgumentException(
+                    "pids (" + pids.size() + ") and cids (" + cids.size() + ") differ in length");
         }
         if (!Hex.isLowerCaseHex0x(rootHash, 32)) {
             throw new IllegalArgumentException("roothash must be 0x + 64 lower-case hex digits: " + rootHash);
@@ -44,10 +45,10 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
     }
 
     /** Builds a document, computing {@code roothash} with the Merkle tree over the submission IDs. */
-    public static BatchDocument build(List<String> submissionIds, List<String> submissionsProtoJson,
-                                      List<String> pids, List<String> cids) {
-        return new BatchDocument(submissionIds, submissionsProtoJson,
-                IncrementalMerkleTree.rootHex(submissionIds), pids, cids);
+    public static BatchDocument build(
+            List<String> submissionIds, List<String> submissionsProtoJson, List<String> pids, List<String> cids) {
+        return new BatchDocument(
+                submissionIds, submissionsProtoJson, IncrementalMerkleTree.rootHex(submissionIds), pids, cids);
     }
 
     /** Tree 2 of SPEC §6: the Merkle root over the batch's finalized CIDs (in {@code pids} order). */
@@ -86,8 +87,12 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
      * @param rootHash          {@code roothash}: the Merkle root over {@code submissionIds}
      * @throws IllegalArgumentException if a submission is not a quoted string
      */
-    public static byte[] toJsonFromQuoted(List<String> submissionIds, List<byte[]> quotedSubmissions, String rootHash,
-                                          List<String> pids, List<String> cids) {
+    public static byte[] toJsonFromQuoted(
+            List<String> submissionIds,
+            List<byte[]> quotedSubmissions,
+            String rootHash,
+            List<String> pids,
+            List<String> cids) {
         for (byte[] q : quotedSubmissions) {
             if (q.length < 2 || q[0] != '"' || q[q.length - 1] != '"') {
                 throw new IllegalArgumentException("a submission is not a quoted JSON string");
@@ -97,8 +102,15 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
         List<byte[]> p = quoted(pids);
         List<byte[]> c = quoted(cids);
         byte[] root = quoted(rootHash);
-        long length = 2 + 4 + quotedArrayLength(NAME_IDS, ids) + quotedArrayLength(NAME_SUBMISSIONS, quotedSubmissions)
-                + NAME_ROOTHASH.length + 1 + root.length + quotedArrayLength(NAME_PIDS, p) + quotedArrayLength(NAME_CIDS, c);
+        long length = 2
+                + 4
+                + quotedArrayLength(NAME_IDS, ids)
+                + quotedArrayLength(NAME_SUBMISSIONS, quotedSubmissions)
+                + NAME_ROOTHASH.length
+                + 1
+                + root.length
+                + quotedArrayLength(NAME_PIDS, p)
+                + quotedArrayLength(NAME_CIDS, c);
         if (length > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("batch document of " + length + " bytes");
         }
@@ -118,17 +130,25 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
         pos = quotedArray(out, pos, NAME_CIDS, c);
         out[pos++] = '}';
         if (pos != out.length) {
-            throw new IllegalStateException("batch document length " + pos + " differs from the computed " + out.length);
+            throw new IllegalStateException(
+                    "batch document length " + pos + " differs from the computed " + out.length);
         }
         return out;
     }
 
     /** The length in bytes of {@link #toJsonFromQuoted} for these lists. */
-    public static long jsonLengthFromQuoted(List<String> submissionIds, List<byte[]> quotedSubmissions, List<String> pids,
-                                            List<String> cids) {
-        return 2 + 4 + NAME_ROOTHASH.length + 1 + 2 + 66 // braces, commas, "roothash":"0x…"
-                + stringsLength(NAME_IDS, submissionIds) + quotedArrayLength(NAME_SUBMISSIONS, quotedSubmissions)
-                + stringsLength(NAME_PIDS, pids) + stringsLength(NAME_CIDS, cids);
+    public static long jsonLengthFromQuoted(
+            List<String> submissionIds, List<byte[]> quotedSubmissions, List<String> pids, List<String> cids) {
+        return 2
+                + 4
+                + NAME_ROOTHASH.length
+                + 1
+                + 2
+                + 66 // braces, commas, "roothash":"0x…"
+                + stringsLength(NAME_IDS, submissionIds)
+                + quotedArrayLength(NAME_SUBMISSIONS, quotedSubmissions)
+                + stringsLength(NAME_PIDS, pids)
+                + stringsLength(NAME_CIDS, cids);
     }
 
     /** {@code "name":[…]} of strings written by {@link JsonWriter}. */
@@ -205,7 +225,8 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             String k = it.next().getKey();
-            if (!List.of("submissionIDs", "submissions", "roothash", "pids", "cids").contains(k)) {
+            if (!List.of("submissionIDs", "submissions", "roothash", "pids", "cids")
+                    .contains(k)) {
                 throw new BatchFormatException("unknown key \"" + k + "\"");
             }
         }
@@ -214,8 +235,12 @@ public record BatchDocument(List<String> submissionIds, List<String> submissions
             throw new BatchFormatException("\"roothash\" must be a string");
         }
         try {
-            return new BatchDocument(strings(root, "submissionIDs"), strings(root, "submissions"),
-                    rh.textValue(), strings(root, "pids"), strings(root, "cids"));
+            return new BatchDocument(
+                    strings(root, "submissionIDs"),
+                    strings(root, "submissions"),
+                    rh.textValue(),
+                    strings(root, "pids"),
+                    strings(root, "cids"));
         } catch (IllegalArgumentException e) {
             throw new BatchFormatException(e.getMessage());
         }

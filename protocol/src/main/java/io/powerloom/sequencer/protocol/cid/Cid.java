@@ -112,8 +112,11 @@ public record Cid(int version, long codec, long multihashCode, byte[] digest) im
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Cid c && c.version == version && c.codec == codec
-                && c.multihashCode == multihashCode && Arrays.equals(c.digest, digest);
+        return o instanceof Cid c
+                && c.version == version
+                && c.codec == codec
+                && c.multihashCode == multihashCode
+                && Arrays.equals(c.digest, digest);
     }
 
     @Override
@@ -129,8 +132,7 @@ public record Cid(int version, long codec, long multihashCode, byte[] digest) im
         }
     }
 
-    private record Multihash(long code, byte[] digest, int end) {
-    }
+    private record Multihash(long code, byte[] digest, int end) {}
 
     private static Multihash readMultihash(byte[] b, int start, String text) throws CidFormatException {
         long[] pos = {start};

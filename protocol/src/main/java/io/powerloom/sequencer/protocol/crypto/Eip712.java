@@ -26,8 +26,7 @@ public final class Eip712 {
     /** Length of the digest's preimage: 0x19 0x01, domain separator, struct hash. */
     private static final int MESSAGE_LENGTH = 2 + 32 + 32;
 
-    private Eip712() {
-    }
+    private Eip712() {}
 
     /** The 32-byte digest to sign/recover for {@code request} under {@code domain}. */
     public static byte[] digest(Eip712Domain domain, Request request) {

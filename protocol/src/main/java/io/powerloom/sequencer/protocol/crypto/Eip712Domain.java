@@ -14,8 +14,8 @@ public record Eip712Domain(long chainId, String verifyingContract) implements ja
     public static final String NAME = "PowerloomProtocolContract";
     public static final String VERSION = "0.1";
 
-    static final byte[] DOMAIN_TYPEHASH = Keccak256.hash(
-            "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    static final byte[] DOMAIN_TYPEHASH =
+            Keccak256.hash("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
                     .getBytes(StandardCharsets.US_ASCII));
 
     public Eip712Domain {
@@ -42,8 +42,7 @@ public record Eip712Domain(long chainId, String verifyingContract) implements ja
                 new java.util.concurrent.ConcurrentHashMap<>();
 
         /** Immutable (final fields), so a racy read of {@link #last} always sees a complete entry. */
-        private record Last(Eip712Domain domain, byte[] separator) {
-        }
+        private record Last(Eip712Domain domain, byte[] separator) {}
 
         private static Last last;
 
@@ -69,7 +68,8 @@ public record Eip712Domain(long chainId, String verifyingContract) implements ja
         private static byte[] compute(Eip712Domain d) {
             byte[] address = new byte[32];
             System.arraycopy(Hex.decode(d.verifyingContract()), 0, address, 12, 20);
-            return Keccak256.hash(DOMAIN_TYPEHASH,
+            return Keccak256.hash(
+                    DOMAIN_TYPEHASH,
                     Keccak256.hash(NAME.getBytes(StandardCharsets.UTF_8)),
                     Keccak256.hash(VERSION.getBytes(StandardCharsets.UTF_8)),
                     Eip712.uint256(d.chainId()),

@@ -9,8 +9,7 @@ public final class Hex {
 
     private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
-    private Hex() {
-    }
+    private Hex() {}
 
     /** Lower-case hex without prefix. */
     public static String encode(byte[] bytes) {

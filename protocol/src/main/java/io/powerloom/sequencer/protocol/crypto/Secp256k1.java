@@ -23,8 +23,7 @@ public final class Secp256k1 {
 
     private static final fr.acinq.secp256k1.Secp256k1 NATIVE = fr.acinq.secp256k1.Secp256k1.Companion.get();
 
-    private Secp256k1() {
-    }
+    private Secp256k1() {}
 
     /**
      * Recovers the signer's address.
@@ -41,7 +40,8 @@ public final class Secp256k1 {
     /** Recovers the 65-byte uncompressed public key (0x04 ‖ X ‖ Y). */
     public static byte[] recoverPublicKey(byte[] digest32, byte[] sig65) throws SignatureException {
         if (digest32 == null || digest32.length != 32) {
-            throw new SignatureException("digest must be 32 bytes, got " + (digest32 == null ? "null" : digest32.length));
+            throw new SignatureException(
+                    "digest must be 32 bytes, got " + (digest32 == null ? "null" : digest32.length));
         }
         if (sig65 == null || sig65.length != 65) {
             throw new SignatureException("signature must be 65 bytes, got " + (sig65 == null ? "null" : sig65.length));

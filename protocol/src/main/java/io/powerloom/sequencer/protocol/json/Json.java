@@ -33,12 +33,13 @@ public final class Json {
         }
     }
 
-    private Json() {
-    }
+    private Json() {}
 
     /** A one-line description of a parse failure (Jackson's message without the source excerpt). */
     public static String describe(java.io.IOException e) {
-        String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                ? j.getOriginalMessage()
+                : e.getMessage();
         if (m == null) {
             return e.getClass().getSimpleName();
         }

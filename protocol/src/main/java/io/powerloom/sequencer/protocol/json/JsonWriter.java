@@ -20,7 +20,10 @@ import java.nio.charset.StandardCharsets;
 public final class JsonWriter {
 
     /** Which Go encoder's string escaping to reproduce. */
-    public enum Style { GO_ENCODING_JSON, MINIMAL }
+    public enum Style {
+        GO_ENCODING_JSON,
+        MINIMAL
+    }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -188,8 +191,7 @@ public final class JsonWriter {
             } else if (go && (c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029')) {
                 unicodeEscape = true;
             } else if (Character.isSurrogate(c)) {
-                boolean paired = Character.isHighSurrogate(c) && i + 1 < n
-                        && Character.isLowSurrogate(s.charAt(i + 1));
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1));
                 if (paired) {
                     i++; // keep the pair, it is valid UTF-16
                     continue;
@@ -204,8 +206,11 @@ public final class JsonWriter {
             if (shortForm != null) {
                 out.append(shortForm);
             } else if (unicodeEscape) {
-                out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                        .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                out.append("\\u")
+                        .append(HEX[(c >> 12) & 0xF])
+                        .append(HEX[(c >> 8) & 0xF])
+                        .append(HEX[(c >> 4) & 0xF])
+                        .append(HEX[c & 0xF]);
             }
             start = i + 1;
         }

@@ -19,9 +19,17 @@ import static io.powerloom.sequencer.protocol.records.RecordChecks.hash32;
  * @param observedAtMs bridge wall clock when seen (Kafka timestamp)
  * @param removed      true for a reorg retraction
  */
-public record AccountingParameterUpdated(String dataMarket, Parameter parameter, long value, long epochsInADay,
-                                         long blockNumber, String blockHash, String txHash, int logIndex,
-                                         long observedAtMs, boolean removed)
+public record AccountingParameterUpdated(
+        String dataMarket,
+        Parameter parameter,
+        long value,
+        long epochsInADay,
+        long blockNumber,
+        String blockHash,
+        String txHash,
+        int logIndex,
+        long observedAtMs,
+        boolean removed)
         implements ChainTopicRecord, java.io.Serializable {
 
     /** The accounting parameters the contract announces. */
@@ -65,7 +73,16 @@ public record AccountingParameterUpdated(String dataMarket, Parameter parameter,
 
     /** The same record, retracted. */
     public AccountingParameterUpdated retracted(long observedAtMs) {
-        return new AccountingParameterUpdated(dataMarket, parameter, value, epochsInADay, blockNumber, blockHash, txHash,
-                logIndex, observedAtMs, true);
+        return new AccountingParameterUpdated(
+                dataMarket,
+                parameter,
+                value,
+                epochsInADay,
+                blockNumber,
+                blockHash,
+                txHash,
+                logIndex,
+                observedAtMs,
+                true);
     }
 }

@@ -20,8 +20,17 @@ import static io.powerloom.sequencer.protocol.records.RecordChecks.hash32;
  * @param observedAtMs   bridge wall clock when seen (Kafka timestamp)
  * @param removed        true for a reorg retraction
  */
-public record DayStarted(String dataMarket, long dayId, long epochId, long chainTimestamp, long blockNumber,
-                         String blockHash, String txHash, int logIndex, long observedAtMs, boolean removed)
+public record DayStarted(
+        String dataMarket,
+        long dayId,
+        long epochId,
+        long chainTimestamp,
+        long blockNumber,
+        String blockHash,
+        String txHash,
+        int logIndex,
+        long observedAtMs,
+        boolean removed)
         implements ChainTopicRecord, java.io.Serializable {
 
     public DayStarted {
@@ -35,7 +44,16 @@ public record DayStarted(String dataMarket, long dayId, long epochId, long chain
 
     /** The same record, retracted. */
     public DayStarted retracted(long observedAtMs) {
-        return new DayStarted(dataMarket, dayId, epochId, chainTimestamp, blockNumber, blockHash, txHash, logIndex,
-                observedAtMs, true);
+        return new DayStarted(
+                dataMarket,
+                dayId,
+                epochId,
+                chainTimestamp,
+                blockNumber,
+                blockHash,
+                txHash,
+                logIndex,
+                observedAtMs,
+                true);
     }
 }

@@ -22,10 +22,20 @@ import static io.powerloom.sequencer.protocol.records.RecordChecks.hash32;
  * @param observedAtMs             bridge wall clock when seen (Kafka timestamp)
  * @param removed                  true for a reorg retraction
  */
-public record EpochReleased(String dataMarket, long epochId, long begin, long end, long chainTimestamp,
-                            long blockNumber, String blockHash, String txHash, int logIndex,
-                            long snapshotSubmissionWindow, long batchSubmissionWindow, long observedAtMs,
-                            boolean removed)
+public record EpochReleased(
+        String dataMarket,
+        long epochId,
+        long begin,
+        long end,
+        long chainTimestamp,
+        long blockNumber,
+        String blockHash,
+        String txHash,
+        int logIndex,
+        long snapshotSubmissionWindow,
+        long batchSubmissionWindow,
+        long observedAtMs,
+        boolean removed)
         implements ChainTopicRecord, java.io.Serializable {
 
     public EpochReleased {

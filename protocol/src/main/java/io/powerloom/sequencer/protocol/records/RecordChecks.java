@@ -5,8 +5,7 @@ import io.powerloom.sequencer.protocol.crypto.Hex;
 /** Format checks shared by the record constructors. */
 final class RecordChecks {
 
-    private RecordChecks() {
-    }
+    private RecordChecks() {}
 
     static void address(String field, String value) {
         if (!Hex.isLowerCaseAddress(value)) {

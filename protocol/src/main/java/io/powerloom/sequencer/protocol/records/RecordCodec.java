@@ -32,8 +32,7 @@ public final class RecordCodec {
 
     private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
-    private RecordCodec() {
-    }
+    private RecordCodec() {}
 
     // ---------------------------------------------------------------- encode
 
@@ -192,8 +191,9 @@ public final class RecordCodec {
         return switch (type) {
             case "submission" -> submissionEnvelope(n);
             case "heartbeat" -> heartbeat(n);
-            default -> throw new RecordFormatException("type \"" + type
-                    + "\" does not belong on the submissions topic (expected submission or heartbeat)");
+            default ->
+                throw new RecordFormatException("type \"" + type
+                        + "\" does not belong on the submissions topic (expected submission or heartbeat)");
         };
     }
 
@@ -219,8 +219,9 @@ public final class RecordCodec {
             case "slot" -> slotAssignment(n);
             case "dayStarted" -> dayStarted(n);
             case "accountingParameter" -> accountingParameter(n);
-            default -> throw new RecordFormatException("type \"" + type + "\" does not belong on the protocol-chain topic"
-                    + " (expected epochReleased, block, slot, dayStarted or accountingParameter)");
+            default ->
+                throw new RecordFormatException("type \"" + type + "\" does not belong on the protocol-chain topic"
+                        + " (expected epochReleased, block, slot, dayStarted or accountingParameter)");
         };
     }
 
@@ -284,7 +285,8 @@ public final class RecordCodec {
                 JsonToken t = p.nextToken();
                 switch (name) {
                     case "v" -> {
-                        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
+                        if (t != JsonToken.VALUE_NUMBER_INT
+                                || p.getNumberType() != JsonParser.NumberType.INT
                                 || p.getIntValue() != VERSION) {
                             return null;
                         }
@@ -370,14 +372,20 @@ public final class RecordCodec {
         try {
             switch (type) {
                 case "submission":
-                    if (submissionId == null || peerId == null || !hasReceivedAtMs || bridgeId == null
+                    if (submissionId == null
+                            || peerId == null
+                            || !hasReceivedAtMs
+                            || bridgeId == null
                             || submission == null) {
                         return null;
                     }
-                    return new SubmissionEnvelope(submissionId, peerId, receivedAtMs, bridgeId, submission, origin,
-                            messageId);
+                    return new SubmissionEnvelope(
+                            submissionId, peerId, receivedAtMs, bridgeId, submission, origin, messageId);
                 case "heartbeat":
-                    if (!hasReceivedAtMs || bridgeId == null || !hasPartition || partition > Integer.MAX_VALUE
+                    if (!hasReceivedAtMs
+                            || bridgeId == null
+                            || !hasPartition
+                            || partition > Integer.MAX_VALUE
                             || !hasSequence) {
                         return null;
                     }
@@ -443,8 +451,12 @@ public final class RecordCodec {
 
     private static SlotAssignment slotAssignment(JsonNode n) throws RecordFormatException {
         try {
-            return new SlotAssignment(uint64(n, "slotId"), text(n, "snapshotter"), bool(n, "active"),
-                    uint64(n, "blockNumber"), uint64(n, "observedAtMs"));
+            return new SlotAssignment(
+                    uint64(n, "slotId"),
+                    text(n, "snapshotter"),
+                    bool(n, "active"),
+                    uint64(n, "blockNumber"),
+                    uint64(n, "observedAtMs"));
         } catch (IllegalArgumentException e) {
             throw new RecordFormatException("slot: " + e.getMessage());
         }
@@ -457,8 +469,12 @@ public final class RecordCodec {
             if (origin != null && !origin.isTextual() || messageId != null && !messageId.isTextual()) {
                 throw new RecordFormatException("submission: origin and messageId must be strings");
             }
-            return new SubmissionEnvelope(text(n, "submissionId"), text(n, "peerId"), uint64(n, "receivedAtMs"),
-                    text(n, "bridgeId"), text(n, "submission"),
+            return new SubmissionEnvelope(
+                    text(n, "submissionId"),
+                    text(n, "peerId"),
+                    uint64(n, "receivedAtMs"),
+                    text(n, "bridgeId"),
+                    text(n, "submission"),
                     origin == null ? SubmissionEnvelope.ORIGIN_COLLECT : origin.asText(),
                     messageId == null ? null : messageId.asText());
         } catch (IllegalArgumentException e) {
@@ -467,17 +483,26 @@ public final class RecordCodec {
     }
 
     private static Heartbeat heartbeat(JsonNode n) throws RecordFormatException {
-        return new Heartbeat(uint64(n, "receivedAtMs"), text(n, "bridgeId"), int31(n, "partition"),
-                uint64(n, "sequence"));
+        return new Heartbeat(
+                uint64(n, "receivedAtMs"), text(n, "bridgeId"), int31(n, "partition"), uint64(n, "sequence"));
     }
 
     private static EpochReleased epochReleased(JsonNode n) throws RecordFormatException {
         try {
-            return new EpochReleased(text(n, "dataMarket"), uint64(n, "epochId"), uint64(n, "begin"),
-                    uint64(n, "end"), uint64(n, "chainTimestamp"), uint64(n, "blockNumber"),
-                    text(n, "blockHash"), text(n, "txHash"), int31(n, "logIndex"),
-                    uint64(n, "snapshotSubmissionWindow"), uint64(n, "batchSubmissionWindow"),
-                    uint64(n, "observedAtMs"), bool(n, "removed"));
+            return new EpochReleased(
+                    text(n, "dataMarket"),
+                    uint64(n, "epochId"),
+                    uint64(n, "begin"),
+                    uint64(n, "end"),
+                    uint64(n, "chainTimestamp"),
+                    uint64(n, "blockNumber"),
+                    text(n, "blockHash"),
+                    text(n, "txHash"),
+                    int31(n, "logIndex"),
+                    uint64(n, "snapshotSubmissionWindow"),
+                    uint64(n, "batchSubmissionWindow"),
+                    uint64(n, "observedAtMs"),
+                    bool(n, "removed"));
         } catch (IllegalArgumentException e) {
             throw new RecordFormatException("epochReleased: " + e.getMessage());
         }
@@ -485,9 +510,17 @@ public final class RecordCodec {
 
     private static DayStarted dayStarted(JsonNode n) throws RecordFormatException {
         try {
-            return new DayStarted(text(n, "dataMarket"), uint64(n, "dayId"), uint64(n, "epochId"),
-                    uint64(n, "chainTimestamp"), uint64(n, "blockNumber"), text(n, "blockHash"), text(n, "txHash"),
-                    int31(n, "logIndex"), uint64(n, "observedAtMs"), bool(n, "removed"));
+            return new DayStarted(
+                    text(n, "dataMarket"),
+                    uint64(n, "dayId"),
+                    uint64(n, "epochId"),
+                    uint64(n, "chainTimestamp"),
+                    uint64(n, "blockNumber"),
+                    text(n, "blockHash"),
+                    text(n, "txHash"),
+                    int31(n, "logIndex"),
+                    uint64(n, "observedAtMs"),
+                    bool(n, "removed"));
         } catch (IllegalArgumentException e) {
             throw new RecordFormatException("dayStarted: " + e.getMessage());
         }
@@ -495,10 +528,17 @@ public final class RecordCodec {
 
     private static AccountingParameterUpdated accountingParameter(JsonNode n) throws RecordFormatException {
         try {
-            return new AccountingParameterUpdated(text(n, "dataMarket"),
-                    AccountingParameterUpdated.Parameter.ofWireName(text(n, "parameter")), uint64(n, "value"),
-                    uint64(n, "epochsInADay"), uint64(n, "blockNumber"), text(n, "blockHash"), text(n, "txHash"),
-                    int31(n, "logIndex"), uint64(n, "observedAtMs"), bool(n, "removed"));
+            return new AccountingParameterUpdated(
+                    text(n, "dataMarket"),
+                    AccountingParameterUpdated.Parameter.ofWireName(text(n, "parameter")),
+                    uint64(n, "value"),
+                    uint64(n, "epochsInADay"),
+                    uint64(n, "blockNumber"),
+                    text(n, "blockHash"),
+                    text(n, "txHash"),
+                    int31(n, "logIndex"),
+                    uint64(n, "observedAtMs"),
+                    bool(n, "removed"));
         } catch (IllegalArgumentException e) {
             throw new RecordFormatException("accountingParameter: " + e.getMessage());
         }
@@ -506,8 +546,8 @@ public final class RecordCodec {
 
     private static ChainBlock chainBlock(JsonNode n) throws RecordFormatException {
         try {
-            return new ChainBlock(uint64(n, "number"), text(n, "hash"), uint64(n, "timestamp"),
-                    uint64(n, "observedAtMs"));
+            return new ChainBlock(
+                    uint64(n, "number"), text(n, "hash"), uint64(n, "timestamp"), uint64(n, "observedAtMs"));
         } catch (IllegalArgumentException e) {
             throw new RecordFormatException("block: " + e.getMessage());
         }
@@ -593,8 +633,8 @@ public final class RecordCodec {
     private static int int31(JsonNode n, String field) throws RecordFormatException {
         long v = uint64(n, field);
         if (v < 0 || v > Integer.MAX_VALUE) {
-            throw new RecordFormatException("field \"" + field + "\" out of range 0..2^31-1: "
-                    + Long.toUnsignedString(v));
+            throw new RecordFormatException(
+                    "field \"" + field + "\" out of range 0..2^31-1: " + Long.toUnsignedString(v));
         }
         return (int) v;
     }

@@ -14,8 +14,14 @@ import java.util.Objects;
  * @param origin       which path: {@link #ORIGIN_COLLECT} or {@link #ORIGIN_GOSSIPSUB}
  * @param messageId    the gossipsub message id (hex), null for {@code /collect}
  */
-public record SubmissionEnvelope(String submissionId, String peerId, long receivedAtMs, String bridgeId,
-                                 String submission, String origin, String messageId)
+public record SubmissionEnvelope(
+        String submissionId,
+        String peerId,
+        long receivedAtMs,
+        String bridgeId,
+        String submission,
+        String origin,
+        String messageId)
         implements SubmissionTopicRecord, java.io.Serializable {
     /** Origin of submissions read from {@code /collect} streams (the default; not written to the record). */
     public static final String ORIGIN_COLLECT = "collect";
@@ -23,8 +29,8 @@ public record SubmissionEnvelope(String submissionId, String peerId, long receiv
     public static final String ORIGIN_GOSSIPSUB = "gossipsub";
 
     /** A {@code /collect} submission. */
-    public SubmissionEnvelope(String submissionId, String peerId, long receivedAtMs, String bridgeId,
-                              String submission) {
+    public SubmissionEnvelope(
+            String submissionId, String peerId, long receivedAtMs, String bridgeId, String submission) {
         this(submissionId, peerId, receivedAtMs, bridgeId, submission, ORIGIN_COLLECT, null);
     }
 

@@ -32,8 +32,7 @@ public final class Topics {
     /** Key of {@link ChainBlock} records on the protocol-chain topic. */
     public static final String BLOCK_KEY = "block";
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** The key of a {@link #SLOT_COUNTS} record of a slot. */
     public static String slotCountKey(String dataMarket, long day, long slotId) {

@@ -60,6 +60,7 @@ public final class CollectStreamDecoder {
 
     /** Bytes allowed outside strings in JSON: whitespace, structure, numbers, true/false/null. */
     private static final boolean[] BARE_OK = new boolean[256];
+
     private static final boolean[] HEX_OK = new boolean[256];
 
     static {
@@ -78,10 +79,12 @@ public final class CollectStreamDecoder {
     private int uuidLen;
     /** Whitespace bytes between the UUID and the JSON (count towards the bound). */
     private int gapLen;
+
     private int state = BETWEEN;
     private int depth;
     /** Bit i set: nesting level i+1 is an object; clear: an array. */
     private long objectBits;
+
     private boolean inString;
     private boolean escape;
     private long frames;
@@ -166,8 +169,9 @@ public final class CollectStreamDecoder {
         String where = switch (state) {
             case IN_UUID -> "inside the UUID after " + uuidLen + " of 36 characters";
             case BEFORE_JSON -> "after the UUID " + new String(uuid) + ", before its JSON";
-            default -> "inside the JSON of " + new String(uuid) + " after " + jsonLen + " bytes (depth "
-                    + depth + (inString ? ", inside a string" : "") + ")";
+            default ->
+                "inside the JSON of " + new String(uuid) + " after " + jsonLen + " bytes (depth " + depth
+                        + (inString ? ", inside a string" : "") + ")";
         };
         WireFormatException e = new WireFormatException(Reason.TRUNCATED, "stream ended " + where);
         deadReason = e.getMessage();
@@ -196,10 +200,12 @@ public final class CollectStreamDecoder {
                         }
                         boolean dashPos = uuidLen == 8 || uuidLen == 13 || uuidLen == 18 || uuidLen == 23;
                         if (dashPos ? b != '-' : !HEX_OK[b]) {
-                            throw new WireFormatException(Reason.BAD_UUID, "byte " + printable(b)
-                                    + " at position " + uuidLen + " of the UUID (expected "
-                                    + (dashPos ? "'-'" : "a hex digit") + "), after \""
-                                    + new String(uuid, 0, uuidLen) + "\"");
+                            throw new WireFormatException(
+                                    Reason.BAD_UUID,
+                                    "byte " + printable(b)
+                                            + " at position " + uuidLen + " of the UUID (expected "
+                                            + (dashPos ? "'-'" : "a hex digit") + "), after \""
+                                            + new String(uuid, 0, uuidLen) + "\"");
                         }
                         uuid[uuidLen++] = (char) b;
                         i++;
@@ -223,8 +229,9 @@ public final class CollectStreamDecoder {
                         inString = false;
                         escape = false;
                     } else {
-                        throw new WireFormatException(Reason.NOT_JSON_OBJECT, "after UUID " + new String(uuid)
-                                + " expected '{', found " + printable(b & 0xFF));
+                        throw new WireFormatException(
+                                Reason.NOT_JSON_OBJECT,
+                                "after UUID " + new String(uuid) + " expected '{', found " + printable(b & 0xFF));
                     }
                 }
                 default -> i = scanJson(a, i, end, out);
@@ -277,7 +284,8 @@ public final class CollectStreamDecoder {
                     d--;
                     boolean isObject = (bits & (1L << d)) != 0;
                     if (isObject != (b == '}')) {
-                        throw malformed("'" + (char) b + "' closes " + (isObject ? "an object" : "an array"),
+                        throw malformed(
+                                "'" + (char) b + "' closes " + (isObject ? "an object" : "an array"),
                                 jsonLen + (i - start) - 1);
                     }
                     if (d == 0) {
@@ -286,8 +294,8 @@ public final class CollectStreamDecoder {
                 }
                 default -> {
                     if (!BARE_OK[b]) {
-                        throw malformed("unexpected byte " + printable(b) + " outside a string",
-                                jsonLen + (i - start) - 1);
+                        throw malformed(
+                                "unexpected byte " + printable(b) + " outside a string", jsonLen + (i - start) - 1);
                     }
                 }
             }
@@ -324,13 +332,13 @@ public final class CollectStreamDecoder {
 
     private WireFormatException oversized() {
         String id = state == IN_UUID ? "a message" : "message " + new String(uuid);
-        return new WireFormatException(Reason.OVERSIZED, id + " exceeds the bound of " + maxMessageBytes
-                + " bytes (UUID + JSON)");
+        return new WireFormatException(
+                Reason.OVERSIZED, id + " exceeds the bound of " + maxMessageBytes + " bytes (UUID + JSON)");
     }
 
     private WireFormatException malformed(String what, int offset) {
-        return new WireFormatException(Reason.MALFORMED_JSON, what + " at JSON offset " + offset
-                + " of message " + new String(uuid));
+        return new WireFormatException(
+                Reason.MALFORMED_JSON, what + " at JSON offset " + offset + " of message " + new String(uuid));
     }
 
     private static boolean isWhitespace(byte b) {

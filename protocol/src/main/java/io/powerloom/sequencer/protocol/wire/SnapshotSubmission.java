@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param dataMarket  the data market contract address as sent; never null ("" when absent)
  * @param nodeVersion the node's version, or {@code null} when the optional field is not set
  */
-public record SnapshotSubmission(Request request, String signature, String header, String dataMarket,
-                                 String nodeVersion) implements java.io.Serializable {
+public record SnapshotSubmission(
+        Request request, String signature, String header, String dataMarket, String nodeVersion)
+        implements java.io.Serializable {
 
     public SnapshotSubmission {
         Objects.requireNonNull(request, "request");

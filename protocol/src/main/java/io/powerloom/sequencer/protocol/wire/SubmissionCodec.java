@@ -36,8 +36,7 @@ public final class SubmissionCodec {
     private static final int R_EPOCH = 1 << 3;
     private static final int R_PROJECT = 1 << 4;
 
-    private SubmissionCodec() {
-    }
+    private SubmissionCodec() {}
 
     /**
      * Parses the JSON of one submission as a local collector writes it.
@@ -54,8 +53,8 @@ public final class SubmissionCodec {
                 throw new WireFormatException(Reason.MALFORMED_JSON, "no JSON value");
             }
             if (first != JsonToken.START_OBJECT) {
-                throw new WireFormatException(Reason.NOT_JSON_OBJECT,
-                        "expected a JSON object, found " + describe(first));
+                throw new WireFormatException(
+                        Reason.NOT_JSON_OBJECT, "expected a JSON object, found " + describe(first));
             }
             int seen = 0;
             Request request = null;
@@ -83,15 +82,15 @@ public final class SubmissionCodec {
                         } else if (v == JsonToken.START_OBJECT) {
                             request = readRequest(p);
                         } else {
-                            throw new WireFormatException(Reason.BAD_FIELD,
-                                    "\"request\" must be an object, found " + describe(v));
+                            throw new WireFormatException(
+                                    Reason.BAD_FIELD, "\"request\" must be an object, found " + describe(v));
                         }
                     }
                     case F_SIGNATURE -> signature = stringOrEmpty(p, v, "signature");
                     case F_HEADER -> header = stringOrEmpty(p, v, "header");
                     case F_DATA_MARKET -> dataMarket = stringOrEmpty(p, v, "dataMarket");
-                    case F_NODE_VERSION -> nodeVersion = v == JsonToken.VALUE_NULL ? null
-                            : stringOrEmpty(p, v, "nodeVersion");
+                    case F_NODE_VERSION ->
+                        nodeVersion = v == JsonToken.VALUE_NULL ? null : stringOrEmpty(p, v, "nodeVersion");
                     default -> throw new IllegalStateException("unreachable");
                 }
             }
@@ -100,8 +99,8 @@ public final class SubmissionCodec {
             }
             JsonToken trailing = p.nextToken();
             if (trailing != null) {
-                throw new WireFormatException(Reason.MALFORMED_JSON,
-                        "trailing data after the object: " + describe(trailing));
+                throw new WireFormatException(
+                        Reason.MALFORMED_JSON, "trailing data after the object: " + describe(trailing));
             }
             if (request == null) {
                 throw new WireFormatException(Reason.MISSING_FIELD, "\"request\" is missing");
@@ -191,8 +190,7 @@ public final class SubmissionCodec {
             return "";
         }
         if (v != JsonToken.VALUE_STRING) {
-            throw new WireFormatException(Reason.BAD_FIELD,
-                    "\"" + field + "\" must be a string, found " + describe(v));
+            throw new WireFormatException(Reason.BAD_FIELD, "\"" + field + "\" must be a string, found " + describe(v));
         }
         return p.getText();
     }
@@ -205,11 +203,12 @@ public final class SubmissionCodec {
         } else if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_STRING) {
             text = p.getText();
         } else if (v == JsonToken.VALUE_NUMBER_FLOAT) {
-            throw new WireFormatException(Reason.BAD_FIELD,
+            throw new WireFormatException(
+                    Reason.BAD_FIELD,
                     "\"" + field + "\" must be an unsigned integer, found fractional/exponent number " + p.getText());
         } else {
-            throw new WireFormatException(Reason.BAD_FIELD,
-                    "\"" + field + "\" must be an unsigned integer, found " + describe(v));
+            throw new WireFormatException(
+                    Reason.BAD_FIELD, "\"" + field + "\" must be an unsigned integer, found " + describe(v));
         }
         return parseUint64(text, field);
     }
@@ -230,8 +229,8 @@ public final class SubmissionCodec {
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') {
-                throw new WireFormatException(Reason.BAD_FIELD,
-                        "\"" + field + "\" is not an unsigned decimal integer: \"" + text + "\"");
+                throw new WireFormatException(
+                        Reason.BAD_FIELD, "\"" + field + "\" is not an unsigned decimal integer: \"" + text + "\"");
             }
         }
         if (n > 1 && text.charAt(0) == '0') {

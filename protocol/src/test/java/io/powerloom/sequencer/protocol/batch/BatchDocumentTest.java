@@ -22,12 +22,13 @@ class BatchDocumentTest {
 
     @Test
     void exactJsonInSpecKeyOrder() {
-        String sub = SubmissionCodec.toProtoJson(new SnapshotSubmission(
-                new Request(1, 100, "bafkreia", 5, "p<1>"), "ab", "0x01", "0xdm", null));
+        String sub = SubmissionCodec.toProtoJson(
+                new SnapshotSubmission(new Request(1, 100, "bafkreia", 5, "p<1>"), "ab", "0x01", "0xdm", null));
         BatchDocument d = BatchDocument.build(List.of(ID1), List.of(sub), List.of("p<1>"), List.of("bafkreia"));
         String root = IncrementalMerkleTree.rootHex(List.of(ID1));
-        assertThat(new String(d.toJson(), StandardCharsets.UTF_8)).isEqualTo(
-                "{\"submissionIDs\":[\"" + ID1 + "\"],\"submissions\":[\"{\\\"request\\\":{\\\"slotId\\\":\\\"1\\\","
+        assertThat(new String(d.toJson(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"submissionIDs\":[\"" + ID1
+                        + "\"],\"submissions\":[\"{\\\"request\\\":{\\\"slotId\\\":\\\"1\\\","
                         + "\\\"deadline\\\":\\\"100\\\",\\\"snapshotCid\\\":\\\"bafkreia\\\",\\\"epochId\\\":\\\"5\\\","
                         + "\\\"projectId\\\":\\\"p<1>\\\"},\\\"signature\\\":\\\"ab\\\",\\\"header\\\":\\\"0x01\\\","
                         + "\\\"dataMarket\\\":\\\"0xdm\\\"}\"],\"roothash\":\"" + root + "\",\"pids\":[\"p<1>\"],"
@@ -47,13 +48,17 @@ class BatchDocumentTest {
         two.get("items").forEach(i -> ids.add(i.asText()));
         BatchDocument d = BatchDocument.build(ids, List.of("{}", "{}"), List.of(), List.of());
         assertThat(d.rootHash()).isEqualTo(two.get("root").asText());
-        assertThat(BatchDocument.finalizedCidsRootHash(ids)).isEqualTo(two.get("root").asText());
+        assertThat(BatchDocument.finalizedCidsRootHash(ids))
+                .isEqualTo(two.get("root").asText());
     }
 
     @Test
     void roundTripAndDeterministicCid() throws Exception {
-        BatchDocument d = BatchDocument.build(List.of(ID1, ID2), List.of("{\"a\":\"\\n\"}", "{}"),
-                List.of("p1", "p2"), List.of("bafkreia", "bafkreib"));
+        BatchDocument d = BatchDocument.build(
+                List.of(ID1, ID2),
+                List.of("{\"a\":\"\\n\"}", "{}"),
+                List.of("p1", "p2"),
+                List.of("bafkreia", "bafkreib"));
         byte[] json = d.toJson();
         BatchDocument back = BatchDocument.fromJson(json);
         assertThat(back).isEqualTo(d);
@@ -67,16 +72,25 @@ class BatchDocumentTest {
         String root = IncrementalMerkleTree.rootHex(List.of());
         assertThatThrownBy(() -> BatchDocument.fromJson("[]".getBytes())).hasMessageContaining("JSON object");
         assertThatThrownBy(() -> BatchDocument.fromJson("{".getBytes())).hasMessageContaining("not valid JSON");
-        assertThatThrownBy(() -> BatchDocument.fromJson(("{\"submissionIDs\":[],\"submissions\":[],\"roothash\":\"" + root
-                + "\",\"pids\":[],\"cids\":[1]}").getBytes())).hasMessageContaining("non-string");
+        assertThatThrownBy(() -> BatchDocument.fromJson(("{\"submissionIDs\":[],\"submissions\":[],\"roothash\":\""
+                                + root + "\",\"pids\":[],\"cids\":[1]}")
+                        .getBytes()))
+                .hasMessageContaining("non-string");
         assertThatThrownBy(() -> BatchDocument.fromJson(("{\"submissionIDs\":[\"a\"],\"submissions\":[],\"roothash\":\""
-                + root + "\",\"pids\":[],\"cids\":[]}").getBytes())).hasMessageContaining("differ in length");
-        assertThatThrownBy(() -> BatchDocument.fromJson(("{\"submissionIDs\":[],\"submissions\":[],\"roothash\":\"0x1\","
-                + "\"pids\":[],\"cids\":[]}").getBytes())).hasMessageContaining("roothash");
-        assertThatThrownBy(() -> BatchDocument.fromJson(("{\"submissionIDs\":[],\"submissions\":[],\"roothash\":\"" + root
-                + "\",\"pids\":[],\"cids\":[],\"x\":1}").getBytes())).hasMessageContaining("unknown key");
-        assertThatThrownBy(() -> BatchDocument.fromJson(("{\"submissions\":[],\"roothash\":\"" + root
-                + "\",\"pids\":[],\"cids\":[]}").getBytes())).hasMessageContaining("submissionIDs");
+                                + root + "\",\"pids\":[],\"cids\":[]}")
+                        .getBytes()))
+                .hasMessageContaining("differ in length");
+        assertThatThrownBy(() -> BatchDocument.fromJson(
+                        ("{\"submissionIDs\":[],\"submissions\":[],\"roothash\":\"0x1\"," + "\"pids\":[],\"cids\":[]}")
+                                .getBytes()))
+                .hasMessageContaining("roothash");
+        assertThatThrownBy(() -> BatchDocument.fromJson(("{\"submissionIDs\":[],\"submissions\":[],\"roothash\":\""
+                                + root + "\",\"pids\":[],\"cids\":[],\"x\":1}")
+                        .getBytes()))
+                .hasMessageContaining("unknown key");
+        assertThatThrownBy(() -> BatchDocument.fromJson(
+                        ("{\"submissions\":[],\"roothash\":\"" + root + "\",\"pids\":[],\"cids\":[]}").getBytes()))
+                .hasMessageContaining("submissionIDs");
         assertThatThrownBy(() -> new BatchDocument(List.of(), List.of(), root, List.of("p"), List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -102,22 +116,34 @@ class BatchDocumentTest {
             BatchDocument d = BatchDocument.build(ids, texts, pids, cids);
             // the byte path from the texts' UTF-8 (as the batcher holds them) gives what the string path gives for
             // the decoded texts, length included
-            List<byte[]> raw = texts.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
-            List<String> decoded = raw.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+            List<byte[]> raw =
+                    texts.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+            List<String> decoded =
+                    raw.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
             byte[] viaStrings = BatchDocument.build(ids, decoded, pids, cids).toJson();
-            List<byte[]> quoted = raw.stream().map(io.powerloom.sequencer.protocol.json.Utf8Json::quote).toList();
-            assertThat(BatchDocument.toJsonFromQuoted(ids, quoted, d.rootHash(), pids, cids)).as("round %d", round)
+            List<byte[]> quoted = raw.stream()
+                    .map(io.powerloom.sequencer.protocol.json.Utf8Json::quote)
+                    .toList();
+            assertThat(BatchDocument.toJsonFromQuoted(ids, quoted, d.rootHash(), pids, cids))
+                    .as("round %d", round)
                     .isEqualTo(viaStrings);
-            assertThat(BatchDocument.jsonLengthFromQuoted(ids, quoted, pids, cids)).isEqualTo(viaStrings.length);
+            assertThat(BatchDocument.jsonLengthFromQuoted(ids, quoted, pids, cids))
+                    .isEqualTo(viaStrings.length);
         }
     }
 
     @Test
     void submissionsThatAreNotQuotedStringsAreRefused() {
         List<byte[]> raw = List.of("{\"request\":{}}".getBytes(StandardCharsets.UTF_8));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BatchDocument.toJsonFromQuoted(List.of("id"), raw,
-                        BatchDocument.build(List.of("id"), List.of("x"), List.of("p"), List.of("c")).rootHash(), List.of("p"), List.of("c")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a quoted JSON string");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BatchDocument.toJsonFromQuoted(
+                        List.of("id"),
+                        raw,
+                        BatchDocument.build(List.of("id"), List.of("x"), List.of("p"), List.of("c"))
+                                .rootHash(),
+                        List.of("p"),
+                        List.of("c")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a quoted JSON string");
     }
 
     private static String random(java.util.SplittableRandom rnd, String alphabet) {

@@ -24,7 +24,10 @@ class CidTest {
         for (JsonNode v : vs) {
             byte[] content = Hex.decode(v.get("contentHex").asText());
             String cid = Cid.rawLeavesV1(content);
-            assertThat(cid).isEqualTo(v.get("cid").asText()).startsWith("bafkrei").hasSize(59);
+            assertThat(cid)
+                    .isEqualTo(v.get("cid").asText())
+                    .startsWith("bafkrei")
+                    .hasSize(59);
             Cid parsed = Cid.parse(cid);
             assertThat(parsed.version()).isEqualTo(1);
             assertThat(parsed.codec()).isEqualTo(Cid.RAW);
@@ -54,7 +57,9 @@ class CidTest {
     void rejectsInvalidCids() {
         String good = Cid.rawLeavesV1("x".getBytes(StandardCharsets.UTF_8));
         assertThat(Cid.isValid(good)).isTrue();
-        assertThatThrownBy(() -> Cid.parse("")).isInstanceOf(CidFormatException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> Cid.parse(""))
+                .isInstanceOf(CidFormatException.class)
+                .hasMessageContaining("empty");
         assertThatThrownBy(() -> Cid.parse("z" + good.substring(1))).hasMessageContaining("multibase");
         assertThatThrownBy(() -> Cid.parse(good.toUpperCase())).hasMessageContaining("multibase");
         assertThatThrownBy(() -> Cid.parse(good.substring(0, 40))).isInstanceOf(CidFormatException.class);
@@ -84,7 +89,8 @@ class CidTest {
         for (JsonNode v : Vectors.load("cid.json").get("vectors")) {
             Path f = dir.resolve("content.bin");
             Files.write(f, Hex.decode(v.get("contentHex").asText()));
-            JsonNode out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run(tool.toString(), f.toString()));
+            JsonNode out =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(run(tool.toString(), f.toString()));
             Cid v0 = Cid.parse(out.get("CIDv0").asText());
             Cid v1 = Cid.parse(out.get("CIDv1").asText());
             assertThat(v0.version()).isZero();
@@ -97,7 +103,9 @@ class CidTest {
     }
 
     private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();

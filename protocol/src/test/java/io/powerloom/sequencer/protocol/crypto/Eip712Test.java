@@ -12,9 +12,9 @@ import io.powerloom.sequencer.protocol.wire.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import org.web3j.crypto.StructuredDataEncoder;
 
 /** EIP-712 digests against ethers-made vectors and against web3j's StructuredDataEncoder. */
@@ -28,15 +28,19 @@ class Eip712Test {
     }
 
     static Eip712Domain domain(JsonNode v) {
-        return new Eip712Domain(Long.parseUnsignedLong(v.get("domain").get("chainId").asText()),
+        return new Eip712Domain(
+                Long.parseUnsignedLong(v.get("domain").get("chainId").asText()),
                 v.get("domain").get("verifyingContract").asText());
     }
 
     static Request request(JsonNode v) {
         JsonNode r = v.get("request");
-        return new Request(Long.parseUnsignedLong(r.get("slotId").asText()),
-                Long.parseUnsignedLong(r.get("deadline").asText()), r.get("snapshotCid").asText(),
-                Long.parseUnsignedLong(r.get("epochId").asText()), r.get("projectId").asText());
+        return new Request(
+                Long.parseUnsignedLong(r.get("slotId").asText()),
+                Long.parseUnsignedLong(r.get("deadline").asText()),
+                r.get("snapshotCid").asText(),
+                Long.parseUnsignedLong(r.get("epochId").asText()),
+                r.get("projectId").asText());
     }
 
     @ParameterizedTest
@@ -44,8 +48,10 @@ class Eip712Test {
     void digestMatchesEthers(JsonNode v) {
         Eip712Domain d = domain(v);
         Request r = request(v);
-        assertThat(Hex.encode0x(d.separator())).isEqualTo(v.get("domainSeparator").asText());
-        assertThat(Hex.encode0x(Eip712.hashStruct(r))).isEqualTo(v.get("hashStruct").asText());
+        assertThat(Hex.encode0x(d.separator()))
+                .isEqualTo(v.get("domainSeparator").asText());
+        assertThat(Hex.encode0x(Eip712.hashStruct(r)))
+                .isEqualTo(v.get("hashStruct").asText());
         assertThat(Hex.encode0x(Eip712.digest(d, r))).isEqualTo(v.get("digest").asText());
     }
 
@@ -66,9 +72,13 @@ class Eip712Test {
         assertThat(Eip712.digest(d, new Request(1, 2, "cie", 3, "p"))).isNotEqualTo(h);
         assertThat(Eip712.digest(d, new Request(1, 2, "cid", 4, "p"))).isNotEqualTo(h);
         assertThat(Eip712.digest(d, new Request(1, 2, "cid", 3, "q"))).isNotEqualTo(h);
-        assertThat(Eip712.digest(new Eip712Domain(105, d.verifyingContract()), base)).isNotEqualTo(h);
+        assertThat(Eip712.digest(new Eip712Domain(105, d.verifyingContract()), base))
+                .isNotEqualTo(h);
         // the address case does not matter
-        assertThat(Eip712.digest(new Eip712Domain(104, d.verifyingContract().toUpperCase().replace("0X", "0x")), base))
+        assertThat(Eip712.digest(
+                        new Eip712Domain(
+                                104, d.verifyingContract().toUpperCase().replace("0X", "0x")),
+                        base))
                 .isEqualTo(h);
     }
 
@@ -84,13 +94,16 @@ class Eip712Test {
     void separatorIsACopy() {
         Eip712Domain d = new Eip712Domain(1, "0x000000000000000000000000000000000000dead");
         d.separator()[0] ^= 1;
-        assertThat(d.separator()).isEqualTo(new Eip712Domain(1, "0x000000000000000000000000000000000000dEaD").separator());
+        assertThat(d.separator())
+                .isEqualTo(new Eip712Domain(1, "0x000000000000000000000000000000000000dEaD").separator());
     }
 
     /** The digest as the spec composes it, from multi-part hashes (the implementation before the fast path). */
     private static byte[] referenceDigest(Eip712Domain d, Request r) {
-        byte[] struct = Keccak256.hash(Keccak256.hash(Eip712.REQUEST_TYPE.getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
-                Eip712.uint256(r.slotId()), Eip712.uint256(r.deadline()),
+        byte[] struct = Keccak256.hash(
+                Keccak256.hash(Eip712.REQUEST_TYPE.getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                Eip712.uint256(r.slotId()),
+                Eip712.uint256(r.deadline()),
                 Keccak256.hash(r.snapshotCid().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                 Eip712.uint256(r.epochId()),
                 Keccak256.hash(r.projectId().getBytes(java.nio.charset.StandardCharsets.UTF_8)));

@@ -45,6 +45,7 @@ class HexTest {
         assertThat(Hex.encode(Keccak256.hash(new byte[0])))
                 .isEqualTo("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
         assertThat(Keccak256.hash("ab".getBytes(StandardCharsets.US_ASCII)))
-                .isEqualTo(Keccak256.hash("a".getBytes(StandardCharsets.US_ASCII), "b".getBytes(StandardCharsets.US_ASCII)));
+                .isEqualTo(Keccak256.hash(
+                        "a".getBytes(StandardCharsets.US_ASCII), "b".getBytes(StandardCharsets.US_ASCII)));
     }
 }

@@ -50,7 +50,8 @@ class Keccak256Test {
     @Test
     void blockBoundariesMatchBouncyCastle() {
         SplittableRandom rnd = new SplittableRandom(136);
-        for (int len : new int[] {0, 1, 7, 8, 9, 127, 128, 134, 135, 136, 137, 143, 144, 271, 272, 273, 408, 1000, 4096}) {
+        for (int len :
+                new int[] {0, 1, 7, 8, 9, 127, 128, 134, 135, 136, 137, 143, 144, 271, 272, 273, 408, 1000, 4096}) {
             for (int rep = 0; rep < 20; rep++) {
                 byte[] in = new byte[len];
                 rnd.nextBytes(in);
@@ -140,6 +141,7 @@ class Keccak256Test {
         assertThatThrownBy(() -> Keccak256.hash(new byte[4], -1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> Keccak256.hash(new byte[4], 0, 4, new byte[32], 1))
                 .isInstanceOf(IndexOutOfBoundsException.class);
-        assertThatThrownBy(() -> new Keccak256().update(new byte[4], 3, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> new Keccak256().update(new byte[4], 3, 2))
+                .isInstanceOf(IndexOutOfBoundsException.class);
     }
 }

@@ -32,13 +32,15 @@ class Secp256k1Test {
         String expected = v.get("address").asText();
         assertThat(Secp256k1.recoverAddress(digest, sig)).isEqualTo(expected);
         // web3j agrees
-        Sign.SignatureData sd = new Sign.SignatureData(sig[64], Arrays.copyOfRange(sig, 0, 32),
-                Arrays.copyOfRange(sig, 32, 64));
-        assertThat("0x" + Keys.getAddress(Sign.signedMessageHashToKey(digest, sd))).isEqualTo(expected);
+        Sign.SignatureData sd =
+                new Sign.SignatureData(sig[64], Arrays.copyOfRange(sig, 0, 32), Arrays.copyOfRange(sig, 32, 64));
+        assertThat("0x" + Keys.getAddress(Sign.signedMessageHashToKey(digest, sd)))
+                .isEqualTo(expected);
         // the private key gives the same address, and our signature equals ethers' (RFC 6979, low-s)
         byte[] key = Hex.decode(v.get("privateKey").asText());
         assertThat(Secp256k1.addressOf(key)).isEqualTo(expected);
-        assertThat(Hex.encode(Secp256k1.sign(key, digest))).isEqualTo(v.get("signature").asText());
+        assertThat(Hex.encode(Secp256k1.sign(key, digest)))
+                .isEqualTo(v.get("signature").asText());
     }
 
     @Test
@@ -84,22 +86,27 @@ class Secp256k1Test {
         byte[] sig = new byte[65];
         sig[64] = 27;
         assertThatThrownBy(() -> Secp256k1.recoverAddress(digest, sig))
-                .isInstanceOf(SignatureException.class).hasMessageContaining("r is out of range");
+                .isInstanceOf(SignatureException.class)
+                .hasMessageContaining("r is out of range");
         byte[] sig2 = new byte[65];
         Arrays.fill(sig2, 0, 64, (byte) 0xFF);
         sig2[64] = 27;
         assertThatThrownBy(() -> Secp256k1.recoverAddress(digest, sig2))
-                .isInstanceOf(SignatureException.class).hasMessageContaining("out of range");
+                .isInstanceOf(SignatureException.class)
+                .hasMessageContaining("out of range");
         byte[] sig3 = new byte[65];
         sig3[31] = 1;
         sig3[63] = 1;
         sig3[64] = 29;
         assertThatThrownBy(() -> Secp256k1.recoverAddress(digest, sig3))
-                .isInstanceOf(SignatureException.class).hasMessageContaining("v must be");
+                .isInstanceOf(SignatureException.class)
+                .hasMessageContaining("v must be");
         assertThatThrownBy(() -> Secp256k1.recoverAddress(new byte[31], sig3))
-                .isInstanceOf(SignatureException.class).hasMessageContaining("digest must be 32 bytes");
+                .isInstanceOf(SignatureException.class)
+                .hasMessageContaining("digest must be 32 bytes");
         assertThatThrownBy(() -> Secp256k1.recoverAddress(digest, new byte[64]))
-                .isInstanceOf(SignatureException.class).hasMessageContaining("65 bytes");
+                .isInstanceOf(SignatureException.class)
+                .hasMessageContaining("65 bytes");
     }
 
     @Test
@@ -109,8 +116,7 @@ class Secp256k1Test {
         sig[31] = 5;
         sig[63] = 1;
         sig[64] = 27;
-        assertThatThrownBy(() -> Secp256k1.recoverAddress(new byte[32], sig))
-                .isInstanceOf(SignatureException.class);
+        assertThatThrownBy(() -> Secp256k1.recoverAddress(new byte[32], sig)).isInstanceOf(SignatureException.class);
     }
 
     @Test
@@ -119,18 +125,22 @@ class Secp256k1Test {
         assertThat(Secp256k1.parseSignatureHex(hex)).hasSize(65);
         assertThat(Secp256k1.parseSignatureHex("0x" + hex)).isEqualTo(Secp256k1.parseSignatureHex(hex));
         assertThatThrownBy(() -> Secp256k1.parseSignatureHex("11".repeat(64)))
-                .isInstanceOf(SignatureException.class).hasMessageContaining("65 bytes, got 64");
+                .isInstanceOf(SignatureException.class)
+                .hasMessageContaining("65 bytes, got 64");
         assertThatThrownBy(() -> Secp256k1.parseSignatureHex("zz" + hex.substring(2)))
-                .isInstanceOf(SignatureException.class).hasMessageContaining("not hex");
+                .isInstanceOf(SignatureException.class)
+                .hasMessageContaining("not hex");
         assertThatThrownBy(() -> Secp256k1.parseSignatureHex(hex + "1"))
-                .isInstanceOf(SignatureException.class).hasMessageContaining("odd");
+                .isInstanceOf(SignatureException.class)
+                .hasMessageContaining("odd");
         assertThatThrownBy(() -> Secp256k1.parseSignatureHex(null)).isInstanceOf(SignatureException.class);
     }
 
     @Test
     void rejectsInvalidPrivateKeys() {
         assertThatThrownBy(() -> Secp256k1.addressOf(new byte[32])).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Secp256k1.sign(new byte[31], new byte[32])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Secp256k1.sign(new byte[31], new byte[32]))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -42,8 +42,7 @@ class JsonWriterTest {
             } else if (go && (c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029')) {
                 unicodeEscape = true;
             } else if (Character.isSurrogate(c)) {
-                boolean paired = Character.isHighSurrogate(c) && i + 1 < n
-                        && Character.isLowSurrogate(s.charAt(i + 1));
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1));
                 if (paired) {
                     i++;
                     continue;
@@ -58,8 +57,11 @@ class JsonWriterTest {
             if (shortForm != null) {
                 out.append(shortForm);
             } else if (unicodeEscape) {
-                out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                        .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                out.append("\\u")
+                        .append(HEX[(c >> 12) & 0xF])
+                        .append(HEX[(c >> 8) & 0xF])
+                        .append(HEX[(c >> 4) & 0xF])
+                        .append(HEX[c & 0xF]);
             }
             start = i + 1;
         }
@@ -118,7 +120,8 @@ class JsonWriterTest {
             assertThat(written(s, style)).as("U+%04X", c).isEqualTo(reference(s, style));
             String framed = "ab" + (char) c + "cd";
             assertThat(written(framed, style)).as("ab U+%04X cd", c).isEqualTo(reference(framed, style));
-            assertThat(JsonWriter.encodedLength(framed, style)).as("length of ab U+%04X cd", c)
+            assertThat(JsonWriter.encodedLength(framed, style))
+                    .as("length of ab U+%04X cd", c)
                     .isEqualTo(utf8Length(written(framed, style)));
         }
     }
@@ -129,7 +132,8 @@ class JsonWriterTest {
         SplittableRandom rnd = new SplittableRandom(style.ordinal() * 31L + 7);
         for (int i = 0; i < 200_000; i++) {
             String s = randomString(rnd);
-            assertThat(written(s, style)).as("%s", s.chars().mapToObj(c -> String.format("%04x", c)).toList())
+            assertThat(written(s, style))
+                    .as("%s", s.chars().mapToObj(c -> String.format("%04x", c)).toList())
                     .isEqualTo(reference(s, style));
             assertThat(JsonWriter.encodedLength(s, style)).isEqualTo(utf8Length(written(s, style)));
         }
@@ -138,15 +142,38 @@ class JsonWriterTest {
     @ParameterizedTest
     @EnumSource(JsonWriter.Style.class)
     void edgeCasesMatchReference(JsonWriter.Style style) {
-        String[] cases = {"", "plain", "\"", "\\", "a\"b\\c", "\n\r\t\b\f\u0000\u001f", "<a href=\"x\">&amp;</a>",
-            "\u2028\u2029", "x\u2028", "\u2029x", "\ud83d\ude00", "\ud83d", "\ude00", "\ude00\ud83d", "a\ud83d",
-            "\ud83d\ud83d\ude00", "\ud83d\ude00\ude00", "caf\u00e9 \u20ac", "\u007f\u0080\u00ff",
-            "{\"request\":{\"slotId\":1,\"projectId\":\"a\\u003cb\"},\"signature\":\"ab\"}"};
+        String[] cases = {
+            "",
+            "plain",
+            "\"",
+            "\\",
+            "a\"b\\c",
+            "\n\r\t\b\f\u0000\u001f",
+            "<a href=\"x\">&amp;</a>",
+            "\u2028\u2029",
+            "x\u2028",
+            "\u2029x",
+            "\ud83d\ude00",
+            "\ud83d",
+            "\ude00",
+            "\ude00\ud83d",
+            "a\ud83d",
+            "\ud83d\ud83d\ude00",
+            "\ud83d\ude00\ude00",
+            "caf\u00e9 \u20ac",
+            "\u007f\u0080\u00ff",
+            "{\"request\":{\"slotId\":1,\"projectId\":\"a\\u003cb\"},\"signature\":\"ab\"}"
+        };
         for (String s : cases) {
             assertThat(written(s, style)).isEqualTo(reference(s, style));
             assertThat(JsonWriter.encodedLength(s, style)).as(s).isEqualTo(utf8Length(written(s, style)));
             // names go through the same escaping
-            assertThat(new JsonWriter(style).beginObject().name(s).value(1).endObject().toText())
+            assertThat(new JsonWriter(style)
+                            .beginObject()
+                            .name(s)
+                            .value(1)
+                            .endObject()
+                            .toText())
                     .isEqualTo("{" + reference(s, style) + ":1}");
         }
     }

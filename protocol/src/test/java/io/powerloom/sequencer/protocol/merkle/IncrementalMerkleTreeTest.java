@@ -17,7 +17,8 @@ class IncrementalMerkleTreeTest {
         JsonNode zs = Vectors.load("merkle.json").get("zeroDigests");
         assertThat(zs.size()).isEqualTo(33);
         for (int i = 0; i <= 32; i++) {
-            assertThat(Hex.encode(IncrementalMerkleTree.zero(i))).isEqualTo(zs.get(i).asText());
+            assertThat(Hex.encode(IncrementalMerkleTree.zero(i)))
+                    .isEqualTo(zs.get(i).asText());
         }
     }
 
@@ -33,9 +34,14 @@ class IncrementalMerkleTreeTest {
                 t.append(s);
             }
             assertThat(t.size()).isEqualTo(items.size());
-            assertThat(Hex.encode(t.rootDigest())).as(c.get("name").asText()).isEqualTo(c.get("rootDigest").asText());
-            assertThat(t.rootHex()).as(c.get("name").asText()).isEqualTo(c.get("root").asText());
-            assertThat(IncrementalMerkleTree.rootHex(items)).isEqualTo(c.get("root").asText());
+            assertThat(Hex.encode(t.rootDigest()))
+                    .as(c.get("name").asText())
+                    .isEqualTo(c.get("rootDigest").asText());
+            assertThat(t.rootHex())
+                    .as(c.get("name").asText())
+                    .isEqualTo(c.get("root").asText());
+            assertThat(IncrementalMerkleTree.rootHex(items))
+                    .isEqualTo(c.get("root").asText());
             checked++;
         }
         assertThat(checked).isGreaterThanOrEqualTo(10);

@@ -37,11 +37,14 @@ class RecordCodecStreamingTest {
     /** Checks all three submissions-topic decoders against the tree on {@code value}. */
     private void check(byte[] value) {
         String shown = value == null ? "null" : new String(value, StandardCharsets.UTF_8);
-        assertThat(outcome(RecordCodec::decodeSubmissionTopic, value)).as(shown)
+        assertThat(outcome(RecordCodec::decodeSubmissionTopic, value))
+                .as(shown)
                 .isEqualTo(outcome(RecordCodec::treeDecodeSubmissionTopic, value));
-        assertThat(outcome(RecordCodec::decodeSubmissionEnvelope, value)).as(shown)
+        assertThat(outcome(RecordCodec::decodeSubmissionEnvelope, value))
+                .as(shown)
                 .isEqualTo(outcome(RecordCodec::treeDecodeSubmissionEnvelope, value));
-        assertThat(outcome(RecordCodec::decodeHeartbeat, value)).as(shown)
+        assertThat(outcome(RecordCodec::decodeHeartbeat, value))
+                .as(shown)
                 .isEqualTo(outcome(RecordCodec::treeDecodeHeartbeat, value));
         // whenever the streaming pass answers on its own, the tree agrees
         for (String expected : new String[] {null, "submission", "heartbeat"}) {
@@ -98,30 +101,84 @@ class RecordCodecStreamingTest {
             f.add(Map.entry("peerId", literal(rnd, randomText(rnd))));
             f.add(Map.entry("receivedAtMs", randomUint(rnd)));
             f.add(Map.entry("bridgeId", literal(rnd, randomText(rnd))));
-            f.add(Map.entry("submission", literal(rnd, "{\"request\":{\"slotId\":1,\"projectId\":\""
-                    + randomText(rnd) + "\"},\"signature\":\"ab\"}")));
+            f.add(Map.entry(
+                    "submission",
+                    literal(
+                            rnd,
+                            "{\"request\":{\"slotId\":1,\"projectId\":\"" + randomText(rnd)
+                                    + "\"},\"signature\":\"ab\"}")));
         } else {
             f.add(Map.entry("type", "\"heartbeat\""));
             f.add(Map.entry("receivedAtMs", randomUint(rnd)));
             f.add(Map.entry("bridgeId", literal(rnd, randomText(rnd))));
-            f.add(Map.entry("partition", rnd.nextBoolean() ? Integer.toString(rnd.nextInt(0, 64))
-                    : Long.toString(rnd.nextLong(0, 1L << 33))));
+            f.add(Map.entry(
+                    "partition",
+                    rnd.nextBoolean()
+                            ? Integer.toString(rnd.nextInt(0, 64))
+                            : Long.toString(rnd.nextLong(0, 1L << 33))));
             f.add(Map.entry("sequence", randomUint(rnd)));
         }
         return f;
     }
 
     private static final String[] ODD_VALUES = {
-        "null", "\"\"", "\"x\"", "\"1\"", "0", "1", "2", "-1", "-0", "1.0", "1.5", "1e2", "1E+2", "-1.5e-3",
-        "2147483647", "2147483648", "9223372036854775807", "9223372036854775808", "18446744073709551615",
-        "18446744073709551616", "123456789012345678901234567890", "true", "false", "{}", "[]", "[1,\"a\",{}]",
-        "{\"v\":1}", "{\"a\":{\"b\":[null,1.5,99999999999999999999999]}}", "\"submission\"", "\"heartbeat\"",
-        "\"block\"", "01", "+1", ".5", "NaN", "\"\\ud800\"", "\"\\x\"", "tru", "[1,]", "{\"a\":1,\"a\":2}",
+        "null",
+        "\"\"",
+        "\"x\"",
+        "\"1\"",
+        "0",
+        "1",
+        "2",
+        "-1",
+        "-0",
+        "1.0",
+        "1.5",
+        "1e2",
+        "1E+2",
+        "-1.5e-3",
+        "2147483647",
+        "2147483648",
+        "9223372036854775807",
+        "9223372036854775808",
+        "18446744073709551615",
+        "18446744073709551616",
+        "123456789012345678901234567890",
+        "true",
+        "false",
+        "{}",
+        "[]",
+        "[1,\"a\",{}]",
+        "{\"v\":1}",
+        "{\"a\":{\"b\":[null,1.5,99999999999999999999999]}}",
+        "\"submission\"",
+        "\"heartbeat\"",
+        "\"block\"",
+        "01",
+        "+1",
+        ".5",
+        "NaN",
+        "\"\\ud800\"",
+        "\"\\x\"",
+        "tru",
+        "[1,]",
+        "{\"a\":1,\"a\":2}",
     };
 
     private static final String[] KEYS = {
-        "v", "type", "submissionId", "peerId", "receivedAtMs", "bridgeId", "submission", "partition", "sequence",
-        "future", "V", "type ", "\\u0076", "",
+        "v",
+        "type",
+        "submissionId",
+        "peerId",
+        "receivedAtMs",
+        "bridgeId",
+        "submission",
+        "partition",
+        "sequence",
+        "future",
+        "V",
+        "type ",
+        "\\u0076",
+        "",
     };
 
     private static String render(SplittableRandom rnd, List<Map.Entry<String, String>> fields) {
@@ -132,7 +189,12 @@ class RecordCodecStreamingTest {
             if (i > 0) {
                 b.append(',').append(ws);
             }
-            b.append('"').append(fields.get(i).getKey()).append('"').append(ws).append(':').append(ws)
+            b.append('"')
+                    .append(fields.get(i).getKey())
+                    .append('"')
+                    .append(ws)
+                    .append(':')
+                    .append(ws)
                     .append(fields.get(i).getValue());
         }
         return b.append(ws).append('}').append(ws).toString();
@@ -148,8 +210,10 @@ class RecordCodecStreamingTest {
                     f.set(i, Map.entry(f.get(i).getKey(), ODD_VALUES[rnd.nextInt(ODD_VALUES.length)]));
                 }
                 case 1 -> f.remove(rnd.nextInt(f.size())); // a field goes missing
-                case 2 -> f.add(rnd.nextInt(f.size() + 1), // an extra (unknown, known or duplicate) field
-                        Map.entry(KEYS[rnd.nextInt(KEYS.length)], ODD_VALUES[rnd.nextInt(ODD_VALUES.length)]));
+                case 2 ->
+                    f.add(
+                            rnd.nextInt(f.size() + 1), // an extra (unknown, known or duplicate) field
+                            Map.entry(KEYS[rnd.nextInt(KEYS.length)], ODD_VALUES[rnd.nextInt(ODD_VALUES.length)]));
                 case 3 -> java.util.Collections.shuffle(f, new java.util.Random(rnd.nextLong()));
                 case 4 -> f.add(Map.entry("future" + rnd.nextInt(3), ODD_VALUES[rnd.nextInt(ODD_VALUES.length)]));
                 case 5 -> f.add(rnd.nextInt(f.size() + 1), f.get(rnd.nextInt(f.size()))); // duplicate key
@@ -158,9 +222,15 @@ class RecordCodecStreamingTest {
                         break;
                     }
                     int i = rnd.nextInt(f.size()); // the other record type's fields
-                    f.set(i, Map.entry(f.get(i).getKey(), f.get(i).getKey().equals("type")
-                            ? (f.get(i).getValue().contains("submission") ? "\"heartbeat\"" : "\"submission\"")
-                            : f.get(i).getValue()));
+                    f.set(
+                            i,
+                            Map.entry(
+                                    f.get(i).getKey(),
+                                    f.get(i).getKey().equals("type")
+                                            ? (f.get(i).getValue().contains("submission")
+                                                    ? "\"heartbeat\""
+                                                    : "\"submission\"")
+                                            : f.get(i).getValue()));
                 }
             }
             if (f.isEmpty()) {
@@ -188,14 +258,23 @@ class RecordCodecStreamingTest {
         }
         assertThat(fast).isGreaterThan(3000);
         // the records the encoder writes always take the streaming path
-        SubmissionEnvelope e = new SubmissionEnvelope("0f8fad5b", "12D3KooW", 1732460000000L, "bridge-0",
+        SubmissionEnvelope e = new SubmissionEnvelope(
+                "0f8fad5b",
+                "12D3KooW",
+                1732460000000L,
+                "bridge-0",
                 "{\"request\":{\"slotId\":1},\"signature\":\"ab\"}");
         Heartbeat h = new Heartbeat(1732460000123L, "bridge-1", 3, 17);
-        assertThat(RecordCodec.streamSubmissionTopic(RecordCodec.encode(e), null)).isEqualTo(e);
-        assertThat(RecordCodec.streamSubmissionTopic(RecordCodec.encode(e), "submission")).isEqualTo(e);
-        assertThat(RecordCodec.streamSubmissionTopic(RecordCodec.encode(h), null)).isEqualTo(h);
-        assertThat(RecordCodec.streamSubmissionTopic(RecordCodec.encode(h), "heartbeat")).isEqualTo(h);
-        assertThat(RecordCodec.streamSubmissionTopic(RecordCodec.encode(h), "submission")).isNull();
+        assertThat(RecordCodec.streamSubmissionTopic(RecordCodec.encode(e), null))
+                .isEqualTo(e);
+        assertThat(RecordCodec.streamSubmissionTopic(RecordCodec.encode(e), "submission"))
+                .isEqualTo(e);
+        assertThat(RecordCodec.streamSubmissionTopic(RecordCodec.encode(h), null))
+                .isEqualTo(h);
+        assertThat(RecordCodec.streamSubmissionTopic(RecordCodec.encode(h), "heartbeat"))
+                .isEqualTo(h);
+        assertThat(RecordCodec.streamSubmissionTopic(RecordCodec.encode(h), "submission"))
+                .isNull();
     }
 
     @Test
@@ -234,13 +313,32 @@ class RecordCodecStreamingTest {
         String sub = "\"type\":\"submission\",\"submissionId\":\"i\",\"peerId\":\"p\",\"receivedAtMs\":5,"
                 + "\"bridgeId\":\"b\",\"submission\":\"{}\"";
         String[] cases = {
-            "", " ", "null", "1", "\"x\"", "[]", "{}", "{\"v\":1}", "{", "}",
-            "{\"v\":1," + hb + "}", "{\"v\":1," + sub + "}",
-            "{\"v\":1," + hb + "} ", "{\"v\":1," + hb + "}x", "{\"v\":1," + hb + "}{}", "{\"v\":1," + hb + "}}",
-            "{\"v\":1.0," + hb + "}", "{\"v\":1e0," + hb + "}", "{\"v\":01," + hb + "}", "{\"v\":\"1\"," + hb + "}",
-            "{\"v\":null," + hb + "}", "{\"v\":2," + hb + "}", "{\"v\":-0," + hb + "}",
+            "",
+            " ",
+            "null",
+            "1",
+            "\"x\"",
+            "[]",
+            "{}",
+            "{\"v\":1}",
+            "{",
+            "}",
+            "{\"v\":1," + hb + "}",
+            "{\"v\":1," + sub + "}",
+            "{\"v\":1," + hb + "} ",
+            "{\"v\":1," + hb + "}x",
+            "{\"v\":1," + hb + "}{}",
+            "{\"v\":1," + hb + "}}",
+            "{\"v\":1.0," + hb + "}",
+            "{\"v\":1e0," + hb + "}",
+            "{\"v\":01," + hb + "}",
+            "{\"v\":\"1\"," + hb + "}",
+            "{\"v\":null," + hb + "}",
+            "{\"v\":2," + hb + "}",
+            "{\"v\":-0," + hb + "}",
             "{\"v\":100000000000000000000000000001," + hb + "}",
-            "{\"v\":1," + hb + ",\"v\":1}", "{\"v\":1," + hb + ",\"future\":{\"x\":1,\"x\":2}}",
+            "{\"v\":1," + hb + ",\"v\":1}",
+            "{\"v\":1," + hb + ",\"future\":{\"x\":1,\"x\":2}}",
             "{\"v\":1," + hb.replace("\"partition\":0", "\"partition\":2147483647") + "}",
             "{\"v\":1," + hb.replace("\"partition\":0", "\"partition\":2147483648") + "}",
             "{\"v\":1," + hb.replace("\"sequence\":1", "\"sequence\":9223372036854775808") + "}",
@@ -258,8 +356,11 @@ class RecordCodecStreamingTest {
             "{\"v\":1," + sub.replace("\"type\":\"submission\"", "\"type\":\"block\"") + "}",
             "{\"v\":1," + sub.replace("\"type\":\"submission\"", "\"type\":7") + "}",
             "{\"v\":1," + sub.replace("\"peerId\":\"p\"", "\"peerId\":\"\\ud800\\u0000\"") + "}",
-            "{\"\\u0076\":1," + hb + "}", "{\"v\":1," + hb + ",\"\":1}", "{\"v\":1," + hb + "/* c */}",
-            "{'v':1," + hb + "}", "\ufeff{\"v\":1," + hb + "}",
+            "{\"\\u0076\":1," + hb + "}",
+            "{\"v\":1," + hb + ",\"\":1}",
+            "{\"v\":1," + hb + "/* c */}",
+            "{'v':1," + hb + "}",
+            "\ufeff{\"v\":1," + hb + "}",
             // constraints on unknown fields: numbers over 1000 digits, deep nesting
             "{\"v\":1," + hb + ",\"big\":" + "9".repeat(1001) + "}",
             "{\"v\":1," + hb + ",\"big\":" + "9".repeat(999) + "}",

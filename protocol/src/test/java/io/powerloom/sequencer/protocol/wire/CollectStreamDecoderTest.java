@@ -49,9 +49,13 @@ class CollectStreamDecoderTest {
         for (int i = 0; i <= all.length; i++) {
             for (int j = i; j <= all.length; j += 7) {
                 CollectStreamDecoder d = new CollectStreamDecoder(4096);
-                List<Frame> frames = decodeAll(d, java.util.Arrays.copyOfRange(all, 0, i),
-                        java.util.Arrays.copyOfRange(all, i, j), java.util.Arrays.copyOfRange(all, j, all.length));
-                assertThat(frames).as("split at %d,%d", i, j)
+                List<Frame> frames = decodeAll(
+                        d,
+                        java.util.Arrays.copyOfRange(all, 0, i),
+                        java.util.Arrays.copyOfRange(all, i, j),
+                        java.util.Arrays.copyOfRange(all, j, all.length));
+                assertThat(frames)
+                        .as("split at %d,%d", i, j)
                         .containsExactly(new Frame(ID1, bytes(JSON1)), new Frame(ID2, bytes(JSON2)));
                 d.endOfStream();
             }
@@ -79,7 +83,10 @@ class CollectStreamDecoderTest {
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
         List<Frame> expected = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
-            String id = java.util.UUID.nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8)}).toString();
+            String id = java.util
+                    .UUID
+                    .nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8)})
+                    .toString();
             String json = "{\"n\":" + i + ",\"s\":\"" + "x\\\"{".repeat(rnd.nextInt(50)) + "\"}";
             stream.writeBytes(bytes(id + json));
             if (rnd.nextInt(5) == 0) {
@@ -116,7 +123,8 @@ class CollectStreamDecoderTest {
         assertThatThrownBy(() -> d.feed(bytes(msg), out::add))
                 .isInstanceOf(WireFormatException.class)
                 .satisfies(e -> assertThat(((WireFormatException) e).reason()).isEqualTo(Reason.OVERSIZED))
-                .hasMessageContaining(ID1).hasMessageContaining("bound of " + (msg.length() - 1));
+                .hasMessageContaining(ID1)
+                .hasMessageContaining("bound of " + (msg.length() - 1));
         assertThat(out).isEmpty();
     }
 
@@ -125,12 +133,12 @@ class CollectStreamDecoderTest {
         // a never-ending JSON object fed byte by byte fails exactly at byte bound+1
         CollectStreamDecoder d = new CollectStreamDecoder(100);
         byte[] head = bytes(ID1 + "{\"a\":\"");
-        d.feed(head, f -> { });
+        d.feed(head, f -> {});
         int fed = head.length;
         WireFormatException failure = null;
         while (failure == null) {
             try {
-                d.feed(new byte[] {'x'}, f -> { });
+                d.feed(new byte[] {'x'}, f -> {});
                 fed++;
             } catch (WireFormatException e) {
                 failure = e;
@@ -150,14 +158,15 @@ class CollectStreamDecoderTest {
     @Test
     void sizeBoundHitMidUuid() {
         CollectStreamDecoder d = new CollectStreamDecoder(20);
-        assertThatThrownBy(() -> d.feed(bytes(ID1 + "{}"), f -> { }))
+        assertThatThrownBy(() -> d.feed(bytes(ID1 + "{}"), f -> {}))
                 .satisfies(e -> assertThat(((WireFormatException) e).reason()).isEqualTo(Reason.OVERSIZED));
     }
 
     @Test
     void whitespaceBetweenUuidAndJsonCountsTowardsTheBound() throws Exception {
         String msg = ID1 + "  {}";
-        assertThat(decodeAll(new CollectStreamDecoder(msg.length()), bytes(msg))).hasSize(1);
+        assertThat(decodeAll(new CollectStreamDecoder(msg.length()), bytes(msg)))
+                .hasSize(1);
         assertThatThrownBy(() -> decodeAll(new CollectStreamDecoder(msg.length() - 1), bytes(msg)))
                 .satisfies(e -> assertThat(((WireFormatException) e).reason()).isEqualTo(Reason.OVERSIZED));
     }
@@ -200,7 +209,8 @@ class CollectStreamDecoderTest {
             decodeAll(d, bytes(ID2 + "{}" + partial));
             assertThat(d.isIdle()).isFalse();
             assertThatThrownBy(d::endOfStream)
-                    .satisfies(e -> assertThat(((WireFormatException) e).reason()).isEqualTo(Reason.TRUNCATED))
+                    .satisfies(
+                            e -> assertThat(((WireFormatException) e).reason()).isEqualTo(Reason.TRUNCATED))
                     .hasMessageContaining("stream ended");
         }
     }
@@ -208,16 +218,18 @@ class CollectStreamDecoderTest {
     @Test
     void deadAfterAnError() {
         CollectStreamDecoder d = new CollectStreamDecoder(1000);
-        assertThatThrownBy(() -> d.feed(bytes("nope"), f -> { })).isInstanceOf(WireFormatException.class);
-        assertThatThrownBy(() -> d.feed(bytes(ID1 + "{}"), f -> { }))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("failed earlier");
+        assertThatThrownBy(() -> d.feed(bytes("nope"), f -> {})).isInstanceOf(WireFormatException.class);
+        assertThatThrownBy(() -> d.feed(bytes(ID1 + "{}"), f -> {}))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("failed earlier");
     }
 
     @Test
     void framesBeforeAnErrorInTheSameReadAreDelivered() {
         CollectStreamDecoder d = new CollectStreamDecoder(1000);
         List<Frame> out = new ArrayList<>();
-        assertThatThrownBy(() -> d.feed(bytes(ID1 + "{}" + ID2 + "]"), out::add)).isInstanceOf(WireFormatException.class);
+        assertThatThrownBy(() -> d.feed(bytes(ID1 + "{}" + ID2 + "]"), out::add))
+                .isInstanceOf(WireFormatException.class);
         assertThat(out).containsExactly(new Frame(ID1, bytes("{}")));
     }
 
@@ -251,15 +263,15 @@ class CollectStreamDecoderTest {
         try (java.io.ObjectOutputStream oos = new java.io.ObjectOutputStream(bos)) {
             oos.writeObject(sub);
         }
-        try (java.io.ObjectInputStream ois = new java.io.ObjectInputStream(
-                new java.io.ByteArrayInputStream(bos.toByteArray()))) {
+        try (java.io.ObjectInputStream ois =
+                new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bos.toByteArray()))) {
             assertThat(ois.readObject()).isEqualTo(sub);
         }
     }
 
     private static void assertReason(String stream, Reason reason, String messagePart) {
         CollectStreamDecoder d = new CollectStreamDecoder(1000);
-        assertThatThrownBy(() -> d.feed(bytes(stream), f -> { }))
+        assertThatThrownBy(() -> d.feed(bytes(stream), f -> {}))
                 .isInstanceOf(WireFormatException.class)
                 .hasMessageContaining(messagePart)
                 .satisfies(e -> assertThat(((WireFormatException) e).reason()).isEqualTo(reason));

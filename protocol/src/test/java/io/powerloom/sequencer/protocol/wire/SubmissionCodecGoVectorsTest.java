@@ -37,10 +37,16 @@ class SubmissionCodecGoVectorsTest {
     static SnapshotSubmission submission(JsonNode v) {
         JsonNode r = v.get("request");
         JsonNode nv = v.get("nodeVersion");
-        return new SnapshotSubmission(new Request(Long.parseUnsignedLong(r.get("slotId").asText()),
-                Long.parseUnsignedLong(r.get("deadline").asText()), r.get("snapshotCid").asText(),
-                Long.parseUnsignedLong(r.get("epochId").asText()), r.get("projectId").asText()),
-                v.get("signature").asText(), v.get("header").asText(), v.get("dataMarket").asText(),
+        return new SnapshotSubmission(
+                new Request(
+                        Long.parseUnsignedLong(r.get("slotId").asText()),
+                        Long.parseUnsignedLong(r.get("deadline").asText()),
+                        r.get("snapshotCid").asText(),
+                        Long.parseUnsignedLong(r.get("epochId").asText()),
+                        r.get("projectId").asText()),
+                v.get("signature").asText(),
+                v.get("header").asText(),
+                v.get("dataMarket").asText(),
                 nv == null || nv.isNull() ? null : nv.asText());
     }
 
@@ -60,7 +66,8 @@ class SubmissionCodecGoVectorsTest {
         SnapshotSubmission s = submission(c.get("submission"));
         String ours = new String(SubmissionCodec.toGoJson(s), StandardCharsets.UTF_8);
         assertThat(ours).isEqualTo(goToCurrentGo(c.get("goJson").asText()));
-        assertThat(SubmissionCodec.fromGoJson(c.get("goJson").asText().getBytes(StandardCharsets.UTF_8))).isEqualTo(s);
+        assertThat(SubmissionCodec.fromGoJson(c.get("goJson").asText().getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(s);
     }
 
     @ParameterizedTest
@@ -86,8 +93,7 @@ class SubmissionCodecGoVectorsTest {
                 assertThat(s).as(note).isEqualTo(submission(c.get("value")));
             }
         } else {
-            assertThatThrownBy(() -> SubmissionCodec.fromGoJson(json)).as(note)
-                    .isInstanceOf(WireFormatException.class);
+            assertThatThrownBy(() -> SubmissionCodec.fromGoJson(json)).as(note).isInstanceOf(WireFormatException.class);
         }
     }
 }

@@ -16,8 +16,7 @@ import java.util.Map;
  * io.powerloom.sequencer.query.api.ApiDoc docs/query-api.md}.
  */
 public final class ApiDoc {
-    private ApiDoc() {
-    }
+    private ApiDoc() {}
 
     public static String markdown(JsonNode openApi) {
         StringBuilder b = new StringBuilder();
@@ -27,51 +26,92 @@ public final class ApiDoc {
         b.append(openApi.path("info").path("description").asText()).append("\n\n");
         b.append("Tokens go in an `Authorization: Bearer <token>` header or in the body's `token` field. ")
                 .append("Node-runner endpoints need `auth.read.token` when one is configured; operator endpoints ")
-                .append("always need `auth.operator.token`. Views are public. See [query-service/README.md](../query-service/README.md) ")
+                .append(
+                        "always need `auth.operator.token`. Views are public. See [query-service/README.md](../query-service/README.md) ")
                 .append("for running the service and several instances.\n\n");
         b.append("| Method | Path | Who | What |\n|---|---|---|---|\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = openApi.path("paths").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> path = it.next();
-            path.getValue().fields().forEachRemaining(m -> b.append("| ").append(m.getKey().toUpperCase())
-                    .append(" | [`").append(path.getKey()).append("`](#").append(anchor(m.getKey(), path.getKey()))
-                    .append(") | ").append(audience(m.getValue())).append(" | ")
-                    .append(m.getValue().path("summary").asText()).append(" |\n"));
+            path.getValue()
+                    .fields()
+                    .forEachRemaining(m -> b.append("| ")
+                            .append(m.getKey().toUpperCase())
+                            .append(" | [`")
+                            .append(path.getKey())
+                            .append("`](#")
+                            .append(anchor(m.getKey(), path.getKey()))
+                            .append(") | ")
+                            .append(audience(m.getValue()))
+                            .append(" | ")
+                            .append(m.getValue().path("summary").asText())
+                            .append(" |\n"));
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = openApi.path("paths").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> path = it.next();
             path.getValue().fields().forEachRemaining(m -> {
                 JsonNode op = m.getValue();
-                b.append("\n## ").append(m.getKey().toUpperCase()).append(' ').append(path.getKey()).append("\n\n");
-                b.append(op.path("summary").asText()).append(". Who: ").append(audience(op)).append(".\n\n");
+                b.append("\n## ")
+                        .append(m.getKey().toUpperCase())
+                        .append(' ')
+                        .append(path.getKey())
+                        .append("\n\n");
+                b.append(op.path("summary").asText())
+                        .append(". Who: ")
+                        .append(audience(op))
+                        .append(".\n\n");
                 b.append("| Parameter | Type | Required | Meaning |\n|---|---|---|---|\n");
                 if (op.has("parameters")) {
                     for (JsonNode p : op.path("parameters")) {
-                        row(b, p.path("name").asText(), p.path("schema"), p.path("required").asBoolean(),
+                        row(
+                                b,
+                                p.path("name").asText(),
+                                p.path("schema"),
+                                p.path("required").asBoolean(),
                                 p.path("description").asText());
                     }
                 } else {
-                    JsonNode schema = op.path("requestBody").path("content").path("application/json").path("schema");
+                    JsonNode schema = op.path("requestBody")
+                            .path("content")
+                            .path("application/json")
+                            .path("schema");
                     JsonNode req = schema.path("required");
                     schema.path("properties").fields().forEachRemaining(p -> {
                         boolean required = false;
                         for (JsonNode r : req) {
                             required |= r.asText().equals(p.getKey());
                         }
-                        row(b, p.getKey(), p.getValue(), required, p.getValue().path("description").asText());
+                        row(
+                                b,
+                                p.getKey(),
+                                p.getValue(),
+                                required,
+                                p.getValue().path("description").asText());
                     });
                 }
                 b.append("\nResponses:\n\n");
-                op.path("responses").fields().forEachRemaining(r -> b.append("- **").append(r.getKey()).append("**: ")
-                        .append(r.getValue().path("description").asText()).append('\n'));
+                op.path("responses")
+                        .fields()
+                        .forEachRemaining(r -> b.append("- **")
+                                .append(r.getKey())
+                                .append("**: ")
+                                .append(r.getValue().path("description").asText())
+                                .append('\n'));
             });
         }
         return b.toString();
     }
 
     private static void row(StringBuilder b, String name, JsonNode schema, boolean required, String description) {
-        b.append("| `").append(name).append("` | ").append(schema.path("type").asText())
-                .append(schema.has("minimum") ? " ≥ 0" : "").append(" | ").append(required ? "yes" : "no")
-                .append(" | ").append(description).append(" |\n");
+        b.append("| `")
+                .append(name)
+                .append("` | ")
+                .append(schema.path("type").asText())
+                .append(schema.has("minimum") ? " ≥ 0" : "")
+                .append(" | ")
+                .append(required ? "yes" : "no")
+                .append(" | ")
+                .append(description)
+                .append(" |\n");
     }
 
     private static String audience(JsonNode op) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.powerloom.sequencer.query.QueryMetrics;
+import io.powerloom.sequencer.query.state.Keys;
 import io.powerloom.sequencer.query.state.UpdateState;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import io.powerloom.sequencer.query.state.Keys;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -46,8 +46,14 @@ public final class Cluster {
      */
     private final AtomicReferenceArray<KeyQueryMetadata> routes;
 
-    public Cluster(KafkaStreams streams, HostInfo self, LocalQueries local, ObjectMapper json, QueryMetrics metrics,
-                   Duration timeout, String internalToken) {
+    public Cluster(
+            KafkaStreams streams,
+            HostInfo self,
+            LocalQueries local,
+            ObjectMapper json,
+            QueryMetrics metrics,
+            Duration timeout,
+            String internalToken) {
         this.streams = streams;
         this.self = self;
         this.local = local;
@@ -56,7 +62,10 @@ public final class Cluster {
         this.timeout = timeout;
         this.internalToken = internalToken;
         this.routes = new AtomicReferenceArray<>(local.partitions());
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
     }
 
     public HostInfo self() {
@@ -123,7 +132,8 @@ public final class Cluster {
         body.set("params", params);
         HttpRequest.Builder req = HttpRequest.newBuilder(
                         URI.create("http://" + host.host() + ":" + host.port() + "/internal/ask"))
-                .timeout(timeout).header("Content-Type", "application/json")
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         if (!internalToken.isEmpty()) {
             req.header(INTERNAL_HEADER, internalToken);
@@ -133,8 +143,10 @@ public final class Cluster {
             if (r.statusCode() != 200) {
                 metrics.forwarded(false);
                 JsonNode err = safeParse(r.body());
-                throw new ApiException(r.statusCode() == 503 ? 503 : 502, "instance " + host.host() + ":"
-                        + host.port() + " answered " + r.statusCode() + ": " + err.path("error").asText(""));
+                throw new ApiException(
+                        r.statusCode() == 503 ? 503 : 502,
+                        "instance " + host.host() + ":" + host.port() + " answered " + r.statusCode() + ": "
+                                + err.path("error").asText(""));
             }
             metrics.forwarded(true);
             return json.readTree(r.body()).path("result");

@@ -3,10 +3,6 @@ package io.powerloom.sequencer.query.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.powerloom.sequencer.query.QueryMetrics;
-import io.powerloom.sequencer.query.api.Endpoints.Audience;
-import io.powerloom.sequencer.query.api.Endpoints.Endpoint;
-import io.powerloom.sequencer.query.api.Endpoints.Param;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -32,6 +28,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.powerloom.sequencer.query.QueryMetrics;
+import io.powerloom.sequencer.query.api.Endpoints.Audience;
+import io.powerloom.sequencer.query.api.Endpoints.Endpoint;
+import io.powerloom.sequencer.query.api.Endpoints.Param;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -60,10 +60,16 @@ public final class HttpApi implements AutoCloseable {
     private static final Pattern ADDRESS = Pattern.compile("^0x[0-9a-fA-F]{40}$");
 
     /** What the server needs from the rest of the service. */
-    public record Wiring(Queries queries, LocalQueries local, QueryMetrics metrics, Supplier<String> streamsState,
-                         String readToken, String operatorToken, int maxBodyBytes, int maxPastDays,
-                         String instance) {
-    }
+    public record Wiring(
+            Queries queries,
+            LocalQueries local,
+            QueryMetrics metrics,
+            Supplier<String> streamsState,
+            String readToken,
+            String operatorToken,
+            int maxBodyBytes,
+            int maxPastDays,
+            String instance) {}
 
     /** Largest body Netty collects before the service looks at it (larger ones answer 413 at once). */
     private static final int MAX_AGGREGATED = 1 << 20;
@@ -75,12 +81,14 @@ public final class HttpApi implements AutoCloseable {
     /** Open connections, closed before the event loops stop (their pipelines are torn down on both executors). */
     private final io.netty.channel.group.ChannelGroup connections =
             new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+
     private final ObjectMapper json;
     private volatile Wiring w;
     private final byte[] openApi;
 
     /** Open connections now, counted against {@code maxConnections}. */
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+
     private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
     /**
@@ -89,15 +97,22 @@ public final class HttpApi implements AutoCloseable {
      * @param maxConnections connections served at once; one more is closed at once
      * @param idleTimeout    a connection with no request for this long is closed (a slow client cannot hold one)
      */
-    public HttpApi(InetSocketAddress listen, int threads, ObjectMapper json, int maxConnections,
-                   java.time.Duration idleTimeout) throws IOException {
+    public HttpApi(
+            InetSocketAddress listen,
+            int threads,
+            ObjectMapper json,
+            int maxConnections,
+            java.time.Duration idleTimeout)
+            throws IOException {
         this.json = json;
         this.openApi = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(Endpoints.openApi(json));
         boss = new NioEventLoopGroup(1, daemons("query-http-accept"));
-        workers = new NioEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()),
-                daemons("query-http-io"));
+        workers = new NioEventLoopGroup(
+                Math.min(2, Runtime.getRuntime().availableProcessors()), daemons("query-http-io"));
         handlers = new DefaultEventExecutorGroup(threads, daemons("query-http"));
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 256)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -111,21 +126,28 @@ public final class HttpApi implements AutoCloseable {
                         }
                         ch.closeFuture().addListener(f -> open.decrementAndGet());
                         connections.add(ch);
-                        ch.pipeline().addLast(new io.netty.handler.timeout.IdleStateHandler(0, 0,
-                                idleTimeout.toMillis(), TimeUnit.MILLISECONDS) {
-                            @Override
-                            protected void channelIdle(ChannelHandlerContext ctx,
-                                                       io.netty.handler.timeout.IdleStateEvent evt) {
-                                ctx.close();
-                            }
-                        });
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new HttpObjectAggregator(MAX_AGGREGATED));
+                        ch.pipeline()
+                                .addLast(
+                                        new io.netty.handler.timeout.IdleStateHandler(
+                                                0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS) {
+                                            @Override
+                                            protected void channelIdle(
+                                                    ChannelHandlerContext ctx,
+                                                    io.netty.handler.timeout.IdleStateEvent evt) {
+                                                ctx.close();
+                                            }
+                                        });
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpServerKeepAliveHandler(),
+                                        new HttpObjectAggregator(MAX_AGGREGATED));
                         // kept answers are written from the I/O thread; everything that reads a store, or may ask
                         // another instance, runs on a handler thread. Answers leave in the order of the requests
                         // (pipelining): the I/O thread answers only while no request of the connection is with a
                         // handler thread, counted until its answer has been handed to the I/O thread.
-                        java.util.concurrent.atomic.AtomicInteger handed = new java.util.concurrent.atomic.AtomicInteger();
+                        java.util.concurrent.atomic.AtomicInteger handed =
+                                new java.util.concurrent.atomic.AtomicInteger();
                         ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>(false) {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -226,12 +248,15 @@ public final class HttpApi implements AutoCloseable {
         }
 
         boolean fromLoopback() {
-            return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+            return ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                    && a.getAddress() != null
                     && a.getAddress().isLoopbackAddress();
         }
 
         void send(int status, String type, byte[] body) {
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+            FullHttpResponse r = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(status),
                     body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
             r.headers().set(out);
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
@@ -259,7 +284,9 @@ public final class HttpApi implements AutoCloseable {
      */
     private boolean kept(Exchange ex) {
         Wiring wiring = w;
-        if (wiring == null || !"GET".equals(ex.method()) || !ex.req.decoderResult().isSuccess()) {
+        if (wiring == null
+                || !"GET".equals(ex.method())
+                || !ex.req.decoderResult().isSuccess()) {
             return false;
         }
         long start = System.nanoTime();
@@ -315,12 +342,17 @@ public final class HttpApi implements AutoCloseable {
                 label = path;
                 String state = w.streamsState().get();
                 boolean up = "RUNNING".equals(state) || "REBALANCING".equals(state);
-                ObjectNode h = json.createObjectNode().put("status", up ? "UP" : "DOWN").put("streams", state)
+                ObjectNode h = json.createObjectNode()
+                        .put("status", up ? "UP" : "DOWN")
+                        .put("streams", state)
                         .put("instance", w.instance());
                 status = send(ex, up ? 200 : 503, "application/json", json.writeValueAsBytes(h));
             } else if (path.equals("/metrics")) {
                 label = path;
-                status = send(ex, 200, "text/plain; version=0.0.4",
+                status = send(
+                        ex,
+                        200,
+                        "text/plain; version=0.0.4",
                         w.metrics().prometheus().getBytes(StandardCharsets.UTF_8));
             } else if (path.equals("/internal/ask")) {
                 label = path;
@@ -381,7 +413,8 @@ public final class HttpApi implements AutoCloseable {
             if (!same(token, w.operatorToken())) {
                 throw new ApiException(401, token.isEmpty() ? "operator token required" : "wrong token");
             }
-        } else if (!w.readToken().isEmpty() && !same(token, w.readToken())
+        } else if (!w.readToken().isEmpty()
+                && !same(token, w.readToken())
                 && !(!w.operatorToken().isEmpty() && same(token, w.operatorToken()))) {
             throw new ApiException(401, token.isEmpty() ? "read token required" : "wrong token");
         }
@@ -426,7 +459,8 @@ public final class HttpApi implements AutoCloseable {
                 default -> throw new IllegalStateException();
             }
         }
-        if (p.has("pastDays") && (p.path("pastDays").asLong() < 1 || p.path("pastDays").asLong() > w.maxPastDays())) {
+        if (p.has("pastDays")
+                && (p.path("pastDays").asLong() < 1 || p.path("pastDays").asLong() > w.maxPastDays())) {
             throw new ApiException(400, "pastDays must be between 1 and " + w.maxPastDays());
         }
         if (p.has("page") && p.path("page").asLong() < 1) {
@@ -473,7 +507,8 @@ public final class HttpApi implements AutoCloseable {
             int eq = pair.indexOf('=');
             if (eq > 0) {
                 try {
-                    n.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    n.put(
+                            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                             URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException e) {
                     throw new ApiException(400, "malformed query string");
@@ -489,15 +524,17 @@ public final class HttpApi implements AutoCloseable {
             if (!ex.fromLoopback()) {
                 return error(ex, null, 403, "internal requests from other machines need auth.operator.token");
             }
-        } else if (!same(String.valueOf(ex.header(Cluster.INTERNAL_HEADER)),
-                w.operatorToken())) {
+        } else if (!same(String.valueOf(ex.header(Cluster.INTERNAL_HEADER)), w.operatorToken())) {
             return error(ex, null, 401, "internal requests carry the operator token");
         }
         try {
             ObjectNode req = body(ex);
             JsonNode params = req.path("params");
-            JsonNode result = w.local().run(req.path("op").asText(), req.hasNonNull("pk") ? req.path("pk").asText()
-                    : null, params.isObject() ? (ObjectNode) params : json.createObjectNode());
+            JsonNode result = w.local()
+                    .run(
+                            req.path("op").asText(),
+                            req.hasNonNull("pk") ? req.path("pk").asText() : null,
+                            params.isObject() ? (ObjectNode) params : json.createObjectNode());
             ObjectNode out = json.createObjectNode();
             out.set("result", result);
             return send(ex, 200, "application/json", json.writeValueAsBytes(out));
@@ -519,9 +556,11 @@ public final class HttpApi implements AutoCloseable {
             if (in == null) {
                 return error(ex, null, 404, "no such file");
             }
-            String type = name.endsWith(".html") ? "text/html; charset=utf-8"
-                    : name.endsWith(".js") ? "text/javascript; charset=utf-8"
-                    : name.endsWith(".css") ? "text/css; charset=utf-8" : "image/svg+xml";
+            String type = name.endsWith(".html")
+                    ? "text/html; charset=utf-8"
+                    : name.endsWith(".js")
+                            ? "text/javascript; charset=utf-8"
+                            : name.endsWith(".css") ? "text/css; charset=utf-8" : "image/svg+xml";
             return send(ex, 200, type, in.readAllBytes());
         }
     }

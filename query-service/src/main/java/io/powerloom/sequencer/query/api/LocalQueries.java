@@ -41,6 +41,7 @@ public final class LocalQueries {
      * handle fails, so a read goes straight to one partition's RocksDB.
      */
     private final AtomicReferenceArray<ReadOnlyKeyValueStore<String, String>> summaries;
+
     private final AtomicReferenceArray<ReadOnlyKeyValueStore<String, String>> details;
     /** The partition key of the operation running on this thread. */
     private final ThreadLocal<String> current = new ThreadLocal<>();
@@ -76,17 +77,27 @@ public final class LocalQueries {
                 case "epochView" -> epochView(pk);
                 case "batch" -> batch(pk, params.path("batchIndex").asInt());
                 case "slotEpoch" -> slotEpoch(pk, params.path("slotID").asLong());
-                case "epochSubmissions" -> epochSubmissions(pk, params.path("offset").asInt(),
-                        params.path("limit").asInt());
+                case "epochSubmissions" ->
+                    epochSubmissions(
+                            pk,
+                            params.path("offset").asInt(),
+                            params.path("limit").asInt());
                 case "discardedByEpoch" -> discardedByEpoch(pk);
                 case "slotDays" -> prefix(pk, "day|" + params.path("market").asText() + "|", 0, Integer.MAX_VALUE);
-                case "slotDiscardedDay" -> prefix(pk, "disc|" + params.path("market").asText() + "|"
-                        + Keys.num(params.path("day").asLong()) + "|", params.path("offset").asInt(),
-                        params.path("limit").asInt());
+                case "slotDiscardedDay" ->
+                    prefix(
+                            pk,
+                            "disc|" + params.path("market").asText() + "|"
+                                    + Keys.num(params.path("day").asLong()) + "|",
+                            params.path("offset").asInt(),
+                            params.path("limit").asInt());
                 case "daySlots" -> prefix(pk, "s|", 0, Integer.MAX_VALUE);
                 case "globalView" -> globalView(pk);
-                case "epochsAll" -> epochsAll(params.path("market").asText(), params.path("before").asLong(0),
-                        params.path("limit").asInt());
+                case "epochsAll" ->
+                    epochsAll(
+                            params.path("market").asText(),
+                            params.path("before").asLong(0),
+                            params.path("limit").asInt());
                 case "marketsAll" -> marketsAll();
                 default -> throw new IllegalArgumentException("unknown operation " + op);
             };
@@ -127,8 +138,8 @@ public final class LocalQueries {
         out.set("batches", prefix(pk, "b|", 0, Integer.MAX_VALUE).path("items"));
         ArrayNode slots = out.putArray("slots");
         String markers = Keys.detail(pk, "a|");
-        try (KeyValueIterator<String, String> it = store(UpdateState.DETAILS).prefixScan(markers,
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+        try (KeyValueIterator<String, String> it = store(UpdateState.DETAILS)
+                .prefixScan(markers, new org.apache.kafka.common.serialization.StringSerializer())) {
             while (it.hasNext() && slots.size() < 2000) {
                 slots.add(Long.parseLong(it.next().key.substring(markers.length())));
             }
@@ -145,7 +156,11 @@ public final class LocalQueries {
         ReadOnlyKeyValueStore<String, String> details = store(UpdateState.DETAILS);
         Fates fates = new Fates(details, pk);
         ArrayNode items = json.createArrayNode();
-        int total = scan(details, Keys.detail(pk, "s|" + Keys.num(slot) + "|"), 0, MAX_SLOT_SUBMISSIONS,
+        int total = scan(
+                details,
+                Keys.detail(pk, "s|" + Keys.num(slot) + "|"),
+                0,
+                MAX_SLOT_SUBMISSIONS,
                 v -> items.add(fates.of((ObjectNode) parse(v))));
         ObjectNode out = json.createObjectNode();
         out.put("total", total);
@@ -158,8 +173,8 @@ public final class LocalQueries {
         ReadOnlyKeyValueStore<String, String> details = store(UpdateState.DETAILS);
         Fates fates = new Fates(details, pk);
         ArrayNode items = json.createArrayNode();
-        int total = scan(details, Keys.detail(pk, "s|"), offset, limit,
-                v -> items.add(fates.of((ObjectNode) parse(v))));
+        int total =
+                scan(details, Keys.detail(pk, "s|"), offset, limit, v -> items.add(fates.of((ObjectNode) parse(v))));
         ObjectNode out = json.createObjectNode();
         out.put("total", total);
         out.set("items", items);
@@ -173,7 +188,8 @@ public final class LocalQueries {
         Map<String, ObjectNode> byProject = new java.util.TreeMap<>();
         scan(details, Keys.detail(pk, "s|"), 0, Integer.MAX_VALUE, v -> {
             ObjectNode s = fates.of((ObjectNode) parse(v));
-            if (!"discarded".equals(s.path("fate").asText()) && !"unfinalized".equals(s.path("fate").asText())) {
+            if (!"discarded".equals(s.path("fate").asText())
+                    && !"unfinalized".equals(s.path("fate").asText())) {
                 return;
             }
             String project = s.path("projectID").asText();
@@ -204,8 +220,8 @@ public final class LocalQueries {
             out.set(f, sum.has(f) ? sum.get(f) : json.createObjectNode());
         }
         ArrayNode recent = json.createArrayNode();
-        try (KeyValueIterator<String, String> it = store(UpdateState.DETAILS)
-                .reverseRange(Keys.detail(pk, "r|"), Keys.detail(pk, "r|~"))) {
+        try (KeyValueIterator<String, String> it =
+                store(UpdateState.DETAILS).reverseRange(Keys.detail(pk, "r|"), Keys.detail(pk, "r|~"))) {
             while (it.hasNext() && recent.size() < 100) {
                 recent.add(parse(it.next().value));
             }
@@ -225,8 +241,9 @@ public final class LocalQueries {
         for (int p = 0; p < partitions; p++) {
             ReadOnlyKeyValueStore<String, String> store;
             try {
-                store = streams.store(StoreQueryParameters.fromNameAndType(UpdateState.SUMMARIES,
-                        QueryableStoreTypes.<String, String>keyValueStore()).withPartition(p));
+                store = streams.store(StoreQueryParameters.fromNameAndType(
+                                UpdateState.SUMMARIES, QueryableStoreTypes.<String, String>keyValueStore())
+                        .withPartition(p));
             } catch (InvalidStateStoreException e) {
                 continue; // not a partition of this instance
             }
@@ -263,11 +280,15 @@ public final class LocalQueries {
     }
 
     /** Calls {@code each} for the values in [offset, offset+limit) under {@code prefix}; returns how many there are. */
-    private static int scan(ReadOnlyKeyValueStore<String, String> store, String prefix, int offset, int limit,
-                            java.util.function.Consumer<String> each) {
+    private static int scan(
+            ReadOnlyKeyValueStore<String, String> store,
+            String prefix,
+            int offset,
+            int limit,
+            java.util.function.Consumer<String> each) {
         int n = 0;
-        try (KeyValueIterator<String, String> it = store.prefixScan(prefix,
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+        try (KeyValueIterator<String, String> it =
+                store.prefixScan(prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
             while (it.hasNext()) {
                 KeyValue<String, String> kv = it.next();
                 if (n >= offset && n - offset < limit) {
@@ -325,8 +346,8 @@ public final class LocalQueries {
                 s.put("detail", e.path("detail").asText());
                 return s;
             }
-            JsonNode p = projects.computeIfAbsent(e.path("project").asText(),
-                    k -> parse(details.get(Keys.detail(pk, "p|" + k))));
+            JsonNode p = projects.computeIfAbsent(
+                    e.path("project").asText(), k -> parse(details.get(Keys.detail(pk, "p|" + k))));
             if (e.path("discarded").asBoolean()) {
                 s.put("fate", e.has("winningCid") ? "discarded" : "unfinalized");
                 if (e.has("winningCid")) {
@@ -354,8 +375,8 @@ public final class LocalQueries {
                 return s;
             }
             int index = p.path("batchIndex").asInt();
-            JsonNode b = batches.computeIfAbsent(index,
-                    i -> parse(details.get(Keys.detail(pk, "b|" + String.format("%06d", i)))));
+            JsonNode b = batches.computeIfAbsent(
+                    index, i -> parse(details.get(Keys.detail(pk, "b|" + String.format("%06d", i)))));
             s.put("fate", "batched");
             s.put("batchIndex", index);
             s.put("batchCID", b.path("batchCid").asText(p.path("batchCid").asText()));
@@ -366,5 +387,4 @@ public final class LocalQueries {
             return s;
         }
     }
-
 }

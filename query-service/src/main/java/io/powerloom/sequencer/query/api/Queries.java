@@ -26,8 +26,15 @@ public final class Queries {
      * @param versions       versions of this instance's state, bumped by the state's updates
      * @param viewCacheBytes most bytes of serialized per-slot and per-epoch answers kept (0: none)
      */
-    public Queries(Cluster cluster, ObjectMapper json, int maxPageSize, String defaultMarket, String cidUrl,
-                   String txUrl, StateVersions versions, long viewCacheBytes) {
+    public Queries(
+            Cluster cluster,
+            ObjectMapper json,
+            int maxPageSize,
+            String defaultMarket,
+            String cidUrl,
+            String txUrl,
+            StateVersions versions,
+            long viewCacheBytes) {
         this.views = new ViewCache(versions, viewCacheBytes);
         this.explorerConfig = json.createObjectNode().put("cidUrl", cidUrl).put("txUrl", txUrl);
         this.cluster = cluster;
@@ -40,8 +47,7 @@ public final class Queries {
      * Where a kept answer of a view is filed and what it is read from: the per-slot view ({@code /api/slot}) reads the
      * slot's key and, with an epoch, the epoch's key; the epoch view ({@code /api/epoch}) the epoch's key.
      */
-    private record ViewKey(String key, String first, String second) {
-    }
+    private record ViewKey(String key, String first, String second) {}
 
     /** The view key of a cacheable request, or null; {@code market} is the request's market (null: none known). */
     private static ViewKey viewKey(String path, ObjectNode p, String market) {
@@ -52,8 +58,8 @@ public final class Queries {
             long slot = p.path("slotID").asLong();
             if (p.has("epochID")) {
                 long epoch = p.path("epochID").asLong();
-                return new ViewKey("slot|" + slot + "|" + market + "|" + epoch, Keys.slot(slot),
-                        Keys.epoch(market, epoch));
+                return new ViewKey(
+                        "slot|" + slot + "|" + market + "|" + epoch, Keys.slot(slot), Keys.epoch(market, epoch));
             }
             return new ViewKey("slot|" + slot + "|" + market, Keys.slot(slot), null);
         }
@@ -108,14 +114,16 @@ public final class Queries {
             case "/totalSubmissions" -> totalSubmissions(p);
             case "/eligibleNodesCount" -> eligibleNodesCount(p);
             case "/eligibleNodesCountPastDays" -> eligibleNodesCountPastDays(p);
-            case "/batchCount" -> object("totalBatches", epochSummary(p).path("batchCount").asLong(0));
+            case "/batchCount" ->
+                object("totalBatches", epochSummary(p).path("batchCount").asLong(0));
             case "/epochSubmissionDetails" -> epochSubmissionDetails(p);
             case "/eligibleSlotSubmissionCount" -> eligibleSlotSubmissionCount(p);
             case "/discardedSubmissionsByEpoch" -> cluster.ask(epochKey(p), "discardedByEpoch", p);
             case "/discardedSubmissionsByDay" -> discardedSubmissionsByDay(p);
             case "/lastSimulatedSubmission" -> last(p, "lastSimulated");
             case "/lastSnapshotSubmission" -> last(p, "lastSnapshot");
-            case "/activeNodesCountByEpoch" -> object("activeNodesCount", epochSummary(p).path("activeSlots").asLong(0));
+            case "/activeNodesCountByEpoch" ->
+                object("activeNodesCount", epochSummary(p).path("activeSlots").asLong(0));
             case "/snapshotterNodeVersion" -> nodeVersion(p);
             case "/api/markets" -> markets();
             case "/api/epochs" -> epochs(p);
@@ -135,7 +143,8 @@ public final class Queries {
         long latest = latestDay(market);
         long pastDays = p.path("pastDays").asLong();
         ObjectNode q = json.createObjectNode().put("market", market);
-        JsonNode days = cluster.ask(Keys.slot(p.path("slotID").asLong()), "slotDays", q).path("items");
+        JsonNode days =
+                cluster.ask(Keys.slot(p.path("slotID").asLong()), "slotDays", q).path("items");
         ArrayNode out = json.createArrayNode();
         for (long day = latest; day > latest - pastDays && day >= 1; day--) {
             long eligible = 0;
@@ -146,7 +155,9 @@ public final class Queries {
                     discarded = d.path("discarded").asLong(0);
                 }
             }
-            out.addObject().put("day", day).put("totalSubmissions", eligible + discarded)
+            out.addObject()
+                    .put("day", day)
+                    .put("totalSubmissions", eligible + discarded)
                     .put("eligibleSubmissions", eligible);
         }
         return out;
@@ -171,8 +182,9 @@ public final class Queries {
             }
         }
         JsonNode committed = sum.path("eligibleCommit");
-        out.put("eligibleNodesCount", committed.has("eligibleNodes") ? committed.path("eligibleNodes").asLong()
-                : ids.size());
+        out.put(
+                "eligibleNodesCount",
+                committed.has("eligibleNodes") ? committed.path("eligibleNodes").asLong() : ids.size());
         out.set("slotIDs", ids);
         if (committed.isObject()) {
             out.set("committed", committed);
@@ -186,14 +198,17 @@ public final class Queries {
         ArrayNode out = json.createArrayNode();
         for (long day = latest; day > latest - p.path("pastDays").asLong() && day >= 1; day--) {
             ObjectNode d = dayEligible(market, day);
-            out.addObject().put("day", day).put("eligibleNodesCount", d.path("eligibleNodesCount").asLong());
+            out.addObject()
+                    .put("day", day)
+                    .put("eligibleNodesCount", d.path("eligibleNodesCount").asLong());
         }
         return out;
     }
 
     private JsonNode epochSubmissionDetails(ObjectNode p) {
         int page = page(p);
-        ObjectNode q = json.createObjectNode().put("offset", (page - 1) * maxPageSize).put("limit", maxPageSize);
+        ObjectNode q =
+                json.createObjectNode().put("offset", (page - 1) * maxPageSize).put("limit", maxPageSize);
         JsonNode r = cluster.ask(epochKey(p), "epochSubmissions", q);
         ObjectNode out = json.createObjectNode();
         out.put("epochSubmissionCount", r.path("total").asLong());
@@ -206,13 +221,16 @@ public final class Queries {
     private JsonNode eligibleSlotSubmissionCount(ObjectNode p) {
         String market = market(p);
         long day = p.has("day") ? p.path("day").asLong() : latestDay(market);
-        JsonNode slots = cluster.ask(Keys.day(market, day), "daySlots", json.createObjectNode()).path("items");
+        JsonNode slots = cluster.ask(Keys.day(market, day), "daySlots", json.createObjectNode())
+                .path("items");
         ObjectNode out = json.createObjectNode();
         out.put("day", day);
         ArrayNode list = out.putArray("eligibleSlots");
         for (JsonNode s : slots) {
             if (s.path("eligible").asBoolean()) {
-                list.addObject().put("slotID", s.path("slotId").asLong()).put("count", s.path("count").asLong());
+                list.addObject()
+                        .put("slotID", s.path("slotId").asLong())
+                        .put("count", s.path("count").asLong());
             }
         }
         return out;
@@ -222,8 +240,11 @@ public final class Queries {
         String market = market(p);
         long day = p.has("day") ? p.path("day").asLong() : latestDay(market);
         int page = page(p);
-        ObjectNode q = json.createObjectNode().put("market", market).put("day", day)
-                .put("offset", (page - 1) * maxPageSize).put("limit", maxPageSize);
+        ObjectNode q = json.createObjectNode()
+                .put("market", market)
+                .put("day", day)
+                .put("offset", (page - 1) * maxPageSize)
+                .put("limit", maxPageSize);
         JsonNode r = cluster.ask(Keys.slot(p.path("slotID").asLong()), "slotDiscardedDay", q);
         ObjectNode out = json.createObjectNode();
         out.put("day", day);
@@ -241,7 +262,9 @@ public final class Queries {
                 det.putArray("discardedSubmissions");
                 return det;
             });
-            details.put("discardedSubmissionCount", details.path("discardedSubmissionCount").asInt() + 1);
+            details.put(
+                    "discardedSubmissionCount",
+                    details.path("discardedSubmissionCount").asInt() + 1);
             ObjectNode s = ((ArrayNode) details.get("discardedSubmissions")).addObject();
             s.put("epochID", d.path("epochId").asLong());
             s.put("snapshotCID", d.path("snapshotCid").asText());
@@ -253,10 +276,13 @@ public final class Queries {
 
     private JsonNode last(ObjectNode p, String field) {
         long slot = p.path("slotID").asLong();
-        JsonNode s = cluster.ask(Keys.slot(slot), "summary", json.createObjectNode()).path(field);
+        JsonNode s =
+                cluster.ask(Keys.slot(slot), "summary", json.createObjectNode()).path(field);
         if (!s.isObject()) {
-            throw new ApiException(404, "no " + ("lastSimulated".equals(field) ? "simulation" : "real")
-                    + " submission seen from slot " + Long.toUnsignedString(slot));
+            throw new ApiException(
+                    404,
+                    "no " + ("lastSimulated".equals(field) ? "simulation" : "real") + " submission seen from slot "
+                            + Long.toUnsignedString(slot));
         }
         ObjectNode out = json.createObjectNode();
         out.put("slotID", slot);
@@ -279,7 +305,9 @@ public final class Queries {
         if (!s.has("nodeVersion")) {
             throw new ApiException(404, "slot " + Long.toUnsignedString(slot) + " has not sent a node version");
         }
-        return json.createObjectNode().put("slotID", slot).put("nodeVersion", s.path("nodeVersion").asText());
+        return json.createObjectNode()
+                .put("slotID", slot)
+                .put("nodeVersion", s.path("nodeVersion").asText());
     }
 
     // ---------------------------------------------------------------- views
@@ -294,13 +322,16 @@ public final class Queries {
 
     private JsonNode epochs(ObjectNode p) {
         int limit = (int) Math.min(200, p.path("limit").asLong(20));
-        ObjectNode q = json.createObjectNode().put("market", market(p)).put("before", p.path("before").asLong(0))
+        ObjectNode q = json.createObjectNode()
+                .put("market", market(p))
+                .put("before", p.path("before").asLong(0))
                 .put("limit", limit);
         List<JsonNode> all = new ArrayList<>();
         for (JsonNode part : cluster.askAll("epochsAll", q)) {
             part.forEach(all::add);
         }
-        all.sort(Comparator.comparingLong((JsonNode n) -> n.path("epoch").asLong()).reversed());
+        all.sort(Comparator.comparingLong((JsonNode n) -> n.path("epoch").asLong())
+                .reversed());
         ArrayNode out = json.createArrayNode();
         all.stream().limit(limit).forEach(out::add);
         return out;
@@ -309,17 +340,22 @@ public final class Queries {
     private JsonNode epoch(ObjectNode p) {
         JsonNode v = cluster.ask(epochKey(p), "epochView", json.createObjectNode());
         if (v.path("summary").isNull()) {
-            throw new ApiException(404, "nothing known about epoch " + p.path("epochID").asText());
+            throw new ApiException(
+                    404, "nothing known about epoch " + p.path("epochID").asText());
         }
         return v;
     }
 
     private JsonNode batch(ObjectNode p) {
-        JsonNode b = cluster.ask(epochKey(p), "batch", json.createObjectNode().put("batchIndex",
-                p.path("batchIndex").asInt()));
+        JsonNode b = cluster.ask(
+                epochKey(p),
+                "batch",
+                json.createObjectNode().put("batchIndex", p.path("batchIndex").asInt()));
         if (b.isNull()) {
-            throw new ApiException(404, "no batch " + p.path("batchIndex").asText() + " of epoch "
-                    + p.path("epochID").asText() + " yet");
+            throw new ApiException(
+                    404,
+                    "no batch " + p.path("batchIndex").asText() + " of epoch "
+                            + p.path("epochID").asText() + " yet");
         }
         return b;
     }
@@ -331,7 +367,9 @@ public final class Queries {
         out.set("slot", cluster.ask(Keys.slot(slot), "summary", json.createObjectNode()));
         if (p.has("epochID")) {
             String market = market(p);
-            JsonNode r = cluster.ask(Keys.epoch(market, p.path("epochID").asLong()), "slotEpoch",
+            JsonNode r = cluster.ask(
+                    Keys.epoch(market, p.path("epochID").asLong()),
+                    "slotEpoch",
                     json.createObjectNode().put("slotID", slot));
             out.put("dataMarketAddress", market);
             out.put("epochID", p.path("epochID").asLong());
@@ -341,8 +379,13 @@ public final class Queries {
         } else {
             String market = marketOrNull(p);
             if (market != null) {
-                out.set("days", cluster.ask(Keys.slot(slot), "slotDays", json.createObjectNode().put("market", market))
-                        .path("items"));
+                out.set(
+                        "days",
+                        cluster.ask(
+                                        Keys.slot(slot),
+                                        "slotDays",
+                                        json.createObjectNode().put("market", market))
+                                .path("items"));
             }
         }
         return out;
@@ -380,8 +423,8 @@ public final class Queries {
     String market(ObjectNode p) {
         String m = marketOrNull(p);
         if (m == null) {
-            throw new ApiException(400, "dataMarketAddress is required: this service has seen "
-                    + "no market or several");
+            throw new ApiException(
+                    400, "dataMarketAddress is required: this service has seen " + "no market or several");
         }
         return m;
     }
@@ -419,6 +462,7 @@ public final class Queries {
 
     /** How long the only market seen is remembered (requests without a market would otherwise ask every instance). */
     private static final long MARKET_CACHE_NANOS = 5_000_000_000L;
+
     private volatile String onlyMarket;
     private volatile long onlyMarketAt;
 

@@ -15,17 +15,16 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ViewCache {
     /** The versions an answer was built from, read before the reads that built it. */
-    record Stamp(long generation, long first, long second) {
-    }
+    record Stamp(long generation, long first, long second) {}
 
-    private record Entry(Stamp stamp, String firstKey, String secondKey, byte[] body) {
-    }
+    private record Entry(Stamp stamp, String firstKey, String secondKey, byte[] body) {}
 
     private final StateVersions versions;
     private final long maxBytes;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     /** Keys in the order they were first kept: the oldest make room (each key once: it is added when new). */
     private final ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+
     private final AtomicLong bytes = new AtomicLong();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -52,7 +51,8 @@ final class ViewCache {
             return null;
         }
         Stamp s = e.stamp();
-        if (s.generation() != versions.generation() || s.first() != versions.of(e.firstKey())
+        if (s.generation() != versions.generation()
+                || s.first() != versions.of(e.firstKey())
                 || (e.secondKey() != null && s.second() != versions.of(e.secondKey()))) {
             return null;
         }

@@ -27,6 +27,5 @@ public final class Event {
     /** An input record that could not be decoded. */
     public static final String UNDECODABLE = "bad";
 
-    private Event() {
-    }
+    private Event() {}
 }

@@ -21,8 +21,7 @@ import java.util.Locale;
 public final class Keys {
     public static final String GLOBAL = "G|global";
 
-    private Keys() {
-    }
+    private Keys() {}
 
     public static String num(long unsigned) {
         String s = Long.toUnsignedString(unsigned);
@@ -56,7 +55,8 @@ public final class Keys {
      */
     public static int partition(String partitionKey, int partitions) {
         return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
-                partitionKey.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+                        partitionKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                % partitions;
     }
 
     /** {@code <partition key>|<sub key>}. */

@@ -33,7 +33,14 @@ public final class RouteInput implements Processor<byte[], byte[], String, byte[
 
     /** The kinds of input topic. */
     public enum Input {
-        SUBMISSIONS, PROTOCOL_CHAIN, FINALIZED, BATCHES, REJECTED, BRIDGE_REJECTS, SLOT_COUNTS, DISCARDED
+        SUBMISSIONS,
+        PROTOCOL_CHAIN,
+        FINALIZED,
+        BATCHES,
+        REJECTED,
+        BRIDGE_REJECTS,
+        SLOT_COUNTS,
+        DISCARDED
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -73,8 +80,7 @@ public final class RouteInput implements Processor<byte[], byte[], String, byte[
     }
 
     /** One routed event. */
-    public record Routed(String partitionKey, ObjectNode event) {
-    }
+    public record Routed(String partitionKey, ObjectNode event) {}
 
     /** The events of one input record (empty for records nobody asks about, e.g. heartbeats and block heads). */
     static List<Routed> route(Input input, byte[] key, byte[] value, long timestamp) throws BadInput {

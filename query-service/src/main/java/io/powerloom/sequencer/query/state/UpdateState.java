@@ -24,6 +24,7 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
 
     /** Sub key of the details store holding when an epoch or day key last changed (no view's prefix matches it). */
     static final String TOUCHED = "~touched";
+
     private static final long DAY_MS = 86_400_000L;
 
     private final int retentionDays;
@@ -57,8 +58,8 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
         details = context.getStateStore(DETAILS);
         if (retentionDays > 0) {
             // stream time, not wall-clock time: the same input leaves the same state, whenever it is replayed
-            context.schedule(retentionCheck, org.apache.kafka.streams.processor.PunctuationType.STREAM_TIME,
-                    this::prune);
+            context.schedule(
+                    retentionCheck, org.apache.kafka.streams.processor.PunctuationType.STREAM_TIME, this::prune);
         }
     }
 
@@ -85,8 +86,8 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
         }
         for (String pk : gone) {
             java.util.List<String> keys = new java.util.ArrayList<>();
-            try (org.apache.kafka.streams.state.KeyValueIterator<String, String> it = details.prefixScan(pk + "|",
-                    new org.apache.kafka.common.serialization.StringSerializer())) {
+            try (org.apache.kafka.streams.state.KeyValueIterator<String, String> it =
+                    details.prefixScan(pk + "|", new org.apache.kafka.common.serialization.StringSerializer())) {
                 while (it.hasNext()) {
                     keys.add(it.next().key);
                 }
@@ -194,7 +195,10 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
         }
         switch (k) {
             case Event.SUBMISSION -> {
-                String dk = Keys.detail(pk, "s|" + Keys.num(e.path("slot").asLong()) + "|" + e.path("sid").asText());
+                String dk = Keys.detail(
+                        pk,
+                        "s|" + Keys.num(e.path("slot").asLong()) + "|"
+                                + e.path("sid").asText());
                 ObjectNode entry = get(details, dk);
                 if (entry.has("at")) {
                     return false;
@@ -211,7 +215,10 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                 return true;
             }
             case Event.REJECTED -> {
-                String dk = Keys.detail(pk, "s|" + Keys.num(e.path("slot").asLong()) + "|" + e.path("sid").asText());
+                String dk = Keys.detail(
+                        pk,
+                        "s|" + Keys.num(e.path("slot").asLong()) + "|"
+                                + e.path("sid").asText());
                 ObjectNode entry = get(details, dk);
                 if (entry.has("reason")) {
                     return false;
@@ -228,8 +235,10 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                 return true;
             }
             case Event.DISCARDED -> {
-                String dk = Keys.detail(pk, "s|" + Keys.num(e.path("slotId").asLong()) + "|"
-                        + e.path("submissionId").asText());
+                String dk = Keys.detail(
+                        pk,
+                        "s|" + Keys.num(e.path("slotId").asLong()) + "|"
+                                + e.path("submissionId").asText());
                 ObjectNode entry = get(details, dk);
                 if (entry.has("discarded")) {
                     return false;
@@ -265,7 +274,11 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                 details.put(dk, canonical(p));
                 if (!old.has("status")) {
                     inc(sum, "projects");
-                    inc(sum, "FINALIZED".equals(p.path("status").asText()) ? "finalizedProjects" : "unfinalizedProjects");
+                    inc(
+                            sum,
+                            "FINALIZED".equals(p.path("status").asText())
+                                    ? "finalizedProjects"
+                                    : "unfinalizedProjects");
                 }
                 sum.put("windowOpenMs", p.path("windowOpenMs").asLong());
                 sum.put("windowCloseMs", p.path("windowCloseMs").asLong());
@@ -292,10 +305,12 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                     inc(sum, "batchesSeen");
                 }
                 sum.put("batchCount", b.path("batchCount").asInt());
-                ObjectNode statuses = sum.has("batchStatus") ? (ObjectNode) sum.get("batchStatus")
-                        : sum.putObject("batchStatus");
+                ObjectNode statuses =
+                        sum.has("batchStatus") ? (ObjectNode) sum.get("batchStatus") : sum.putObject("batchStatus");
                 if (old.has("status")) {
-                    statuses.put(old.path("status").asText(), statuses.path(old.path("status").asText()).asInt() - 1);
+                    statuses.put(
+                            old.path("status").asText(),
+                            statuses.path(old.path("status").asText()).asInt() - 1);
                 }
                 inc(statuses, b.path("status").asText());
                 sum.put("windowCloseMs", b.path("windowCloseMs").asLong());
@@ -355,13 +370,18 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
                 return true;
             }
             case Event.SLOT_COUNT -> {
-                String dk = Keys.detail(pk, "day|" + e.path("dataMarket").asText() + "|" + Keys.num(e.path("day").asLong()));
+                String dk = Keys.detail(
+                        pk,
+                        "day|" + e.path("dataMarket").asText() + "|"
+                                + Keys.num(e.path("day").asLong()));
                 ObjectNode day = get(details, dk);
-                if (day.path("epochId").asLong(Long.MIN_VALUE) > e.path("epochId").asLong()) {
+                if (day.path("epochId").asLong(Long.MIN_VALUE)
+                        > e.path("epochId").asLong()) {
                     return false; // counts are absolute: an older update does not replace a newer one
                 }
-                for (String f : new String[] {"count", "eligible", "kind", "status", "epochId", "txHash", "blockNumber",
-                        "detail"}) {
+                for (String f : new String[] {
+                    "count", "eligible", "kind", "status", "epochId", "txHash", "blockNumber", "detail"
+                }) {
                     if (e.has(f)) {
                         day.set(f, e.get(f));
                     } else {
@@ -375,8 +395,11 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
             case Event.DISCARDED -> {
                 String market = e.path("dataMarket").asText();
                 String dayNum = Keys.num(e.path("day").asLong());
-                String xk = Keys.detail(pk, "disc|" + market + "|" + dayNum + "|" + Keys.num(e.path("epochId").asLong())
-                        + "|" + e.path("submissionId").asText());
+                String xk = Keys.detail(
+                        pk,
+                        "disc|" + market + "|" + dayNum + "|"
+                                + Keys.num(e.path("epochId").asLong()) + "|"
+                                + e.path("submissionId").asText());
                 if (details.get(xk) != null) {
                     return false;
                 }
@@ -408,7 +431,8 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
             case Event.SLOT_COUNT -> {
                 String dk = Keys.detail(pk, "s|" + Keys.num(e.path("slotId").asLong()));
                 ObjectNode old = get(details, dk);
-                if (old.path("epochId").asLong(Long.MIN_VALUE) > e.path("epochId").asLong()) {
+                if (old.path("epochId").asLong(Long.MIN_VALUE)
+                        > e.path("epochId").asLong()) {
                     return false;
                 }
                 ObjectNode c = e.deepCopy();
@@ -440,7 +464,9 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
 
     private boolean market(ObjectNode sum, ObjectNode e) {
         String k = e.path("k").asText();
-        String market = e.has("market") ? e.path("market").asText() : e.path("dataMarket").asText();
+        String market = e.has("market")
+                ? e.path("market").asText()
+                : e.path("dataMarket").asText();
         sum.put("market", Keys.market(market));
         boolean changed = false;
         if (Event.RELEASE.equals(k) && !e.path("removed").asBoolean()) {
@@ -506,7 +532,11 @@ public final class UpdateState implements Processor<String, byte[], Void, Void> 
             default -> "undecodable";
         };
         ObjectNode counts = sum.has(group) ? (ObjectNode) sum.get(group) : sum.putObject(group);
-        inc(counts, Event.UNDECODABLE.equals(k) ? e.path("input").asText() : e.path("reason").asText());
+        inc(
+                counts,
+                Event.UNDECODABLE.equals(k)
+                        ? e.path("input").asText()
+                        : e.path("reason").asText());
         long seq = sum.path("seq").asLong() + 1;
         sum.put("seq", seq);
         ObjectNode entry = e.deepCopy();

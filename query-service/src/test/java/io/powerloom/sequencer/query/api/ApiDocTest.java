@@ -23,8 +23,11 @@ class ApiDocTest {
     void everyProductionEndpointIsPostAndEveryViewIsGet() {
         for (Endpoints.Endpoint e : Endpoints.ALL) {
             assertThat(e.method()).as(e.path()).isEqualTo(e.path().startsWith("/api/") ? "GET" : "POST");
-            assertThat(e.audience() == Endpoints.Audience.PUBLIC).as(e.path()).isEqualTo(e.path().startsWith("/api/"));
+            assertThat(e.audience() == Endpoints.Audience.PUBLIC)
+                    .as(e.path())
+                    .isEqualTo(e.path().startsWith("/api/"));
         }
-        assertThat(Endpoints.ALL.stream().filter(e -> e.method().equals("POST")).count()).isEqualTo(12);
+        assertThat(Endpoints.ALL.stream().filter(e -> e.method().equals("POST")).count())
+                .isEqualTo(12);
     }
 }

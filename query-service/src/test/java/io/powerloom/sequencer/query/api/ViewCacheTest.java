@@ -50,7 +50,9 @@ class ViewCacheTest {
         assertThat(cache.get("k999")).isNotNull();
         assertThat(cache.get("k0")).isNull();
         cache.put("big", cache.stamp("S|x", null), "S|x", null, new byte[101]);
-        assertThat(cache.get("big")).as("larger than a sixty-fourth of the limit").isNull();
+        assertThat(cache.get("big"))
+                .as("larger than a sixty-fourth of the limit")
+                .isNull();
         ViewCache none = new ViewCache(versions, 0);
         none.put("k", none.stamp("S|1", null), "S|1", null, new byte[1]);
         assertThat(none.get("k")).isNull();

@@ -17,11 +17,13 @@ class KeysTest {
         Set<Integer> seen = new HashSet<>();
         for (int partitions : new int[] {1, 2, 4, 7, 16}) {
             for (long n = 0; n < 500; n++) {
-                for (String key : new String[] {Keys.epoch(M, n), Keys.slot(n), Keys.day(M, n), Keys.marketKey(M + n),
-                        Keys.GLOBAL}) {
+                for (String key :
+                        new String[] {Keys.epoch(M, n), Keys.slot(n), Keys.day(M, n), Keys.marketKey(M + n), Keys.GLOBAL
+                        }) {
                     int p = Keys.partition(key, partitions);
-                    assertThat(p).isEqualTo(BuiltInPartitioner.partitionForKey(
-                            key.getBytes(StandardCharsets.UTF_8), partitions));
+                    assertThat(p)
+                            .isEqualTo(BuiltInPartitioner.partitionForKey(
+                                    key.getBytes(StandardCharsets.UTF_8), partitions));
                     if (partitions == 4) {
                         seen.add(p);
                     }

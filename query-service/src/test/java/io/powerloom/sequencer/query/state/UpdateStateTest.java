@@ -25,7 +25,8 @@ class UpdateStateTest {
         submissionsFirst.putObject("released").put("begin", 50).put("end", 59);
 
         assertThat(releaseFirst.toString()).isNotEqualTo(submissionsFirst.toString());
-        assertThat(UpdateState.canonical(releaseFirst)).isEqualTo(UpdateState.canonical(submissionsFirst))
+        assertThat(UpdateState.canonical(releaseFirst))
+                .isEqualTo(UpdateState.canonical(submissionsFirst))
                 .isEqualTo("{\"activeSlots\":2,\"epoch\":5,\"market\":\"0xaa\",\"rejected\":{\"bad_signature\":1,"
                         + "\"late\":3},\"released\":{\"begin\":50,\"end\":59},\"submissions\":2}");
     }

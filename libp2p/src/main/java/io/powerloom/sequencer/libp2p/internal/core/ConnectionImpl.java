@@ -37,17 +37,35 @@ final class ConnectionImpl implements Connection, YamuxSession.Listener {
         return session;
     }
 
-    @Override public PeerId remotePeer() { return remotePeer; }
+    @Override
+    public PeerId remotePeer() {
+        return remotePeer;
+    }
 
-    @Override public String remoteAddress() { return remoteAddress; }
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
 
-    @Override public boolean relayed() { return relayed; }
+    @Override
+    public boolean relayed() {
+        return relayed;
+    }
 
-    @Override public boolean outbound() { return outbound; }
+    @Override
+    public boolean outbound() {
+        return outbound;
+    }
 
-    @Override public boolean isOpen() { return !closeFuture.isDone(); }
+    @Override
+    public boolean isOpen() {
+        return !closeFuture.isDone();
+    }
 
-    @Override public CompletableFuture<Void> closeFuture() { return closeFuture; }
+    @Override
+    public CompletableFuture<Void> closeFuture() {
+        return closeFuture;
+    }
 
     @Override
     public CompletableFuture<OutboundStream> openStream(String protocol, StreamHandler handler) {

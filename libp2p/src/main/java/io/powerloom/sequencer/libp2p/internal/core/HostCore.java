@@ -77,24 +77,43 @@ public final class HostCore {
      * @param keepAlive interval of yamux pings on every connection ({@code Duration.ZERO}: none); a connection
      *                  whose ping is not answered within {@code max(keepAlive, 10 s)} is closed
      */
-    public HostCore(PrivateKey identity, int maxConnections, int maxStreamsPerConnection, Duration handshakeTimeout,
-                    Duration keepAlive, int threads) {
+    public HostCore(
+            PrivateKey identity,
+            int maxConnections,
+            int maxStreamsPerConnection,
+            Duration handshakeTimeout,
+            Duration keepAlive,
+            int threads) {
         this.identity = identity;
         this.peerId = PeerId.fromPublicKey(identity.publicKey());
         this.maxConnections = maxConnections;
         this.maxStreamsPerConnection = maxStreamsPerConnection;
         this.handshakeTimeout = handshakeTimeout;
         this.keepAlive = keepAlive;
-        this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("libp2p-" + peerId.toString().substring(Math.max(0, peerId.toString().length() - 6)), true));
+        this.group = new NioEventLoopGroup(
+                threads,
+                new DefaultThreadFactory(
+                        "libp2p-"
+                                + peerId.toString()
+                                        .substring(Math.max(0, peerId.toString().length() - 6)),
+                        true));
     }
 
-    public PrivateKey identity() { return identity; }
+    public PrivateKey identity() {
+        return identity;
+    }
 
-    public PeerId peerId() { return peerId; }
+    public PeerId peerId() {
+        return peerId;
+    }
 
-    public EventLoopGroup group() { return group; }
+    public EventLoopGroup group() {
+        return group;
+    }
 
-    int maxStreamsPerConnection() { return maxStreamsPerConnection; }
+    int maxStreamsPerConnection() {
+        return maxStreamsPerConnection;
+    }
 
     /**
      * Per-source limits on inbound direct connections; call before listening.
@@ -137,20 +156,28 @@ public final class HostCore {
         ch.closeFuture().addListener(f -> tcpChannels.remove(ch));
     }
 
-    void countReadPause() { readPauses.increment(); }
+    void countReadPause() {
+        readPauses.increment();
+    }
 
     private final LongAdder limitedCircuits = new LongAdder();
 
     /** Counts a relayed connection that its relay delivered with a duration or data limit. */
-    public void countLimitedCircuit() { limitedCircuits.increment(); }
+    public void countLimitedCircuit() {
+        limitedCircuits.increment();
+    }
 
     /** Streams open on {@code c} now (0 for a closed or foreign connection). */
     public int streamCount(Connection c) {
-        return c instanceof ConnectionImpl impl && impl.isOpen() ? impl.session().streamCount() : 0;
+        return c instanceof ConnectionImpl impl && impl.isOpen()
+                ? impl.session().streamCount()
+                : 0;
     }
 
     /** The TCP channels open now (tests). */
-    Set<Channel> tcpChannels() { return tcpChannels; }
+    Set<Channel> tcpChannels() {
+        return tcpChannels;
+    }
 
     /** Bytes queued for sending on all TCP channels (Netty's outbound buffers). */
     long queuedBytes() {
@@ -203,8 +230,10 @@ public final class HostCore {
         ChannelFuture bind = b.bind(addr.host(), addr.tcpPort());
         bind.addListener(done -> {
             if (!done.isSuccess()) {
-                f.completeExceptionally(new Libp2pException(Libp2pException.Kind.TRANSPORT,
-                        "cannot listen on " + addr + ": " + done.cause().getMessage(), done.cause()));
+                f.completeExceptionally(new Libp2pException(
+                        Libp2pException.Kind.TRANSPORT,
+                        "cannot listen on " + addr + ": " + done.cause().getMessage(),
+                        done.cause()));
                 return;
             }
             Channel ch = bind.channel();
@@ -226,7 +255,9 @@ public final class HostCore {
      * one connection per event loop beyond a limit can slip through at the same instant.
      */
     private void accept(TcpLink link) {
-        String ip = ((InetSocketAddress) link.channel().remoteAddress()).getAddress().getHostAddress();
+        String ip = ((InetSocketAddress) link.channel().remoteAddress())
+                .getAddress()
+                .getHostAddress();
         String refusal = null;
         if (closed || connections.size() + pendingConnections.get() >= maxConnections) {
             refusal = "limit of " + maxConnections + " connections";
@@ -248,10 +279,14 @@ public final class HostCore {
         if (refusal != null) {
             rejected.increment();
             LOG.debug("refusing inbound connection from {}: {}", link.remoteAddress(), refusal);
-            link.receiver(new Link.Receiver() { // frees whatever arrived early
-                @Override public void onData(io.netty.buffer.ByteBuf data) {}
-                @Override public void onClose(Throwable cause) {}
-            });
+            link.receiver(
+                    new Link.Receiver() { // frees whatever arrived early
+                        @Override
+                        public void onData(io.netty.buffer.ByteBuf data) {}
+
+                        @Override
+                        public void onClose(Throwable cause) {}
+                    });
             link.channel().close();
             return;
         }
@@ -260,7 +295,9 @@ public final class HostCore {
                 .whenComplete((c, e) -> {
                     // on the link's event loop; count the connection before the handshake slot is freed
                     if (c != null) {
-                        connectionsPerIp.computeIfAbsent(ip, k -> new AtomicInteger()).incrementAndGet();
+                        connectionsPerIp
+                                .computeIfAbsent(ip, k -> new AtomicInteger())
+                                .incrementAndGet();
                         c.closeFuture().whenComplete((v, x) -> release(connectionsPerIp, ip));
                         watchIdle(c);
                     }
@@ -291,21 +328,27 @@ public final class HostCore {
         long[] since = {System.nanoTime()};
         long period = Math.max(1, idle.toMillis() / 2);
         io.netty.util.concurrent.ScheduledFuture<?>[] task = new io.netty.util.concurrent.ScheduledFuture<?>[1];
-        task[0] = c.session().eventLoop().scheduleAtFixedRate(() -> {
-            if (!c.isOpen()) {
-                task[0].cancel(false);
-                return;
-            }
-            long now = System.nanoTime();
-            if (c.session().streamCount() > 0) {
-                since[0] = now;
-            } else if (now - since[0] >= idleNs) {
-                task[0].cancel(false);
-                closedIdle.increment();
-                LOG.debug("closing {}: no stream for {}", c, idle);
-                c.close();
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
+        task[0] = c.session()
+                .eventLoop()
+                .scheduleAtFixedRate(
+                        () -> {
+                            if (!c.isOpen()) {
+                                task[0].cancel(false);
+                                return;
+                            }
+                            long now = System.nanoTime();
+                            if (c.session().streamCount() > 0) {
+                                since[0] = now;
+                            } else if (now - since[0] >= idleNs) {
+                                task[0].cancel(false);
+                                closedIdle.increment();
+                                LOG.debug("closing {}: no stream for {}", c, idle);
+                                c.close();
+                            }
+                        },
+                        period,
+                        period,
+                        TimeUnit.MILLISECONDS);
         c.closeFuture().whenComplete((v, e) -> task[0].cancel(false));
     }
 
@@ -317,8 +360,8 @@ public final class HostCore {
             return f;
         }
         if (addr.host() == null || addr.tcpPort() <= 0) {
-            f.completeExceptionally(new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                    "not a TCP address: " + addr));
+            f.completeExceptionally(
+                    new Libp2pException(Libp2pException.Kind.INVALID_INPUT, "not a TCP address: " + addr));
             return f;
         }
         PeerId expected = addr.peerId();
@@ -339,8 +382,10 @@ public final class HostCore {
         ChannelFuture connect = b.connect(addr.host(), addr.tcpPort());
         connect.addListener(done -> {
             if (!done.isSuccess()) {
-                f.completeExceptionally(new Libp2pException(Libp2pException.Kind.TRANSPORT,
-                        "cannot connect to " + addr + ": " + done.cause().getMessage(), done.cause()));
+                f.completeExceptionally(new Libp2pException(
+                        Libp2pException.Kind.TRANSPORT,
+                        "cannot connect to " + addr + ": " + done.cause().getMessage(),
+                        done.cause()));
                 return;
             }
             TcpLink link = connect.channel().pipeline().get(TcpLink.class);
@@ -369,8 +414,8 @@ public final class HostCore {
         if (closed || connections.size() + pendingConnections.get() >= maxConnections) {
             rejected.increment();
             link.close();
-            return CompletableFuture.failedFuture(new Libp2pException(Libp2pException.Kind.LIMIT,
-                    "connection limit of " + maxConnections + " reached"));
+            return CompletableFuture.failedFuture(new Libp2pException(
+                    Libp2pException.Kind.LIMIT, "connection limit of " + maxConnections + " reached"));
         }
         return track(Upgrader.start(this, link, initiator, expected, true, handshakeTimeout), link.remoteAddress())
                 .thenApply(c -> c);
@@ -395,7 +440,10 @@ public final class HostCore {
         if (closed) {
             c.close();
         } else if (!keepAlive.isZero()) {
-            c.session().startKeepAlive(keepAlive, keepAlive.compareTo(Duration.ofSeconds(10)) > 0 ? keepAlive : Duration.ofSeconds(10));
+            c.session()
+                    .startKeepAlive(
+                            keepAlive,
+                            keepAlive.compareTo(Duration.ofSeconds(10)) > 0 ? keepAlive : Duration.ofSeconds(10));
         }
         return c;
     }
@@ -417,23 +465,45 @@ public final class HostCore {
         return out;
     }
 
-    void streamOpened() { openStreams.incrementAndGet(); }
+    void streamOpened() {
+        openStreams.incrementAndGet();
+    }
 
-    void streamClosed() { openStreams.decrementAndGet(); }
+    void streamClosed() {
+        openStreams.decrementAndGet();
+    }
 
-    void addBytesIn(long n) { bytesIn.add(n); }
+    void addBytesIn(long n) {
+        bytesIn.add(n);
+    }
 
-    void addBytesOut(long n) { bytesOut.add(n); }
+    void addBytesOut(long n) {
+        bytesOut.add(n);
+    }
 
     /** Counts a connection refused or failed before it was established. */
-    public void countRejected() { rejected.increment(); }
+    public void countRejected() {
+        rejected.increment();
+    }
 
-    long nextStreamId() { return streamIds.incrementAndGet(); }
+    long nextStreamId() {
+        return streamIds.incrementAndGet();
+    }
 
     public HostStats stats() {
-        return new HostStats(connections.size(), relayedConnections.get(), openStreams.get(), bytesIn.sum(),
-                bytesOut.sum(), rejected.sum(), refusedPerIp.sum(), refusedRelayed.sum(), closedIdle.sum(),
-                queuedBytes(), readPauses.sum(), limitedCircuits.sum());
+        return new HostStats(
+                connections.size(),
+                relayedConnections.get(),
+                openStreams.get(),
+                bytesIn.sum(),
+                bytesOut.sum(),
+                rejected.sum(),
+                refusedPerIp.sum(),
+                refusedRelayed.sum(),
+                closedIdle.sum(),
+                queuedBytes(),
+                readPauses.sum(),
+                limitedCircuits.sum());
     }
 
     public boolean isClosed() {
@@ -455,10 +525,12 @@ public final class HostCore {
             c.close();
         }
         try {
-            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                    .get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.debug("not every connection closed within {}", grace);
         }
-        group.shutdownGracefully(0, grace.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly(grace.toMillis() + 1000);
+        group.shutdownGracefully(0, grace.toMillis(), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(grace.toMillis() + 1000);
     }
 }

@@ -40,7 +40,11 @@ public final class IdentifyService implements StreamHandler {
         }
         if (!connection.relayed()) {
             try {
-                w.bytes(4, Multiaddr.parse(connection.remoteAddress()).withoutPeerId().toBytes());
+                w.bytes(
+                        4,
+                        Multiaddr.parse(connection.remoteAddress())
+                                .withoutPeerId()
+                                .toBytes());
             } catch (RuntimeException ignored) {
                 // no observed address
             }
@@ -54,22 +58,30 @@ public final class IdentifyService implements StreamHandler {
     @Override
     public void onOpen(StreamContext stream) {
         byte[] msg = message((ConnectionImpl) ((StreamContextImpl) stream).connection());
-        ByteBuf b = ((StreamContextImpl) stream).yamux().session().link().alloc().buffer(msg.length + 5);
+        ByteBuf b =
+                ((StreamContextImpl) stream).yamux().session().link().alloc().buffer(msg.length + 5);
         Varint.write(b, msg.length);
         b.writeBytes(msg);
         stream.write(b);
         stream.close();
     }
 
-    @Override public void onData(StreamContext stream, ByteBuf data) {}
+    @Override
+    public void onData(StreamContext stream, ByteBuf data) {}
 
-    @Override public void onClose(StreamContext stream, boolean reset) {}
+    @Override
+    public void onClose(StreamContext stream, boolean reset) {}
 
     /** Handler for identify push: reads and drops the message, closes when the remote does. */
     public static final StreamHandler PUSH_SINK = new StreamHandler() {
-        @Override public void onOpen(StreamContext stream) {}
-        @Override public void onData(StreamContext stream, ByteBuf data) {}
-        @Override public void onClose(StreamContext stream, boolean reset) {
+        @Override
+        public void onOpen(StreamContext stream) {}
+
+        @Override
+        public void onData(StreamContext stream, ByteBuf data) {}
+
+        @Override
+        public void onClose(StreamContext stream, boolean reset) {
             stream.close();
         }
     };

@@ -9,6 +9,7 @@ public final class PingService implements StreamHandler {
     public static final String PROTOCOL_ID = "/ipfs/ping/1.0.0";
     /** Most bytes echoed per stream, so ping cannot be abused as a bandwidth reflector. */
     private static final long MAX_ECHO = 1 << 20;
+
     private final java.util.Map<Long, long[]> echoed = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override

@@ -56,17 +56,35 @@ final class StreamContextImpl implements OutboundStream, YamuxStream.Receiver {
         return stream;
     }
 
-    @Override public PeerId remotePeer() { return connection.remotePeer(); }
+    @Override
+    public PeerId remotePeer() {
+        return connection.remotePeer();
+    }
 
-    @Override public String protocol() { return protocol; }
+    @Override
+    public String protocol() {
+        return protocol;
+    }
 
-    @Override public boolean relayed() { return connection.relayed(); }
+    @Override
+    public boolean relayed() {
+        return connection.relayed();
+    }
 
-    @Override public long id() { return id; }
+    @Override
+    public long id() {
+        return id;
+    }
 
-    @Override public EventLoop eventLoop() { return stream.eventLoop(); }
+    @Override
+    public EventLoop eventLoop() {
+        return stream.eventLoop();
+    }
 
-    @Override public Connection connection() { return connection; }
+    @Override
+    public Connection connection() {
+        return connection;
+    }
 
     @Override
     public void setReadPaused(boolean paused) {
@@ -159,6 +177,7 @@ final class StreamContextImpl implements OutboundStream, YamuxStream.Receiver {
 
     @Override
     public String toString() {
-        return "stream#" + id + "[" + protocol + " from " + connection.remotePeer() + (relayed() ? " relayed" : "") + "]";
+        return "stream#" + id + "[" + protocol + " from " + connection.remotePeer() + (relayed() ? " relayed" : "")
+                + "]";
     }
 }

@@ -36,11 +36,20 @@ public final class StreamLink implements Link, StreamHandler {
         return link;
     }
 
-    @Override public EventLoop eventLoop() { return stream.eventLoop(); }
+    @Override
+    public EventLoop eventLoop() {
+        return stream.eventLoop();
+    }
 
-    @Override public ByteBufAllocator alloc() { return stream.yamux().session().link().alloc(); }
+    @Override
+    public ByteBufAllocator alloc() {
+        return stream.yamux().session().link().alloc();
+    }
 
-    @Override public void receiver(Receiver receiver) { this.receiver = receiver; }
+    @Override
+    public void receiver(Receiver receiver) {
+        this.receiver = receiver;
+    }
 
     @Override
     public void write(ByteBuf data) {
@@ -64,9 +73,13 @@ public final class StreamLink implements Link, StreamHandler {
         }
     }
 
-    @Override public String remoteAddress() { return remoteAddress; }
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
 
-    @Override public void onOpen(StreamContext s) {}
+    @Override
+    public void onOpen(StreamContext s) {}
 
     @Override
     public void onData(StreamContext s, ByteBuf data) {

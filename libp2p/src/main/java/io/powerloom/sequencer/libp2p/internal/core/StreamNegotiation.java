@@ -23,18 +23,27 @@ final class StreamNegotiation implements YamuxStream.Receiver {
     private boolean started;
     /** For a lazy outbound stream: the stream context already handed out, which takes over once negotiated. */
     private StreamContextImpl lazy;
+
     private io.netty.util.concurrent.ScheduledFuture<?> timeout;
 
-    private StreamNegotiation(ConnectionImpl connection, YamuxStream stream, String protocol,
-                              StreamHandler outboundHandler, CompletableFuture<OutboundStream> outbound) {
+    private StreamNegotiation(
+            ConnectionImpl connection,
+            YamuxStream stream,
+            String protocol,
+            StreamHandler outboundHandler,
+            CompletableFuture<OutboundStream> outbound) {
         this.connection = connection;
         this.stream = stream;
         this.outboundHandler = outboundHandler;
         this.outbound = outbound;
         this.negotiator = protocol == null
-                ? MultistreamNegotiator.responder(p -> connection.core().handler(p) != null,
-                        b -> stream.write(b, null), stream.session().link().alloc())
-                : MultistreamNegotiator.initiator(List.of(protocol), b -> stream.write(b, null),
+                ? MultistreamNegotiator.responder(
+                        p -> connection.core().handler(p) != null,
+                        b -> stream.write(b, null),
+                        stream.session().link().alloc())
+                : MultistreamNegotiator.initiator(
+                        List.of(protocol),
+                        b -> stream.write(b, null),
                         stream.session().link().alloc());
     }
 
@@ -55,13 +64,17 @@ final class StreamNegotiation implements YamuxStream.Receiver {
     }
 
     private void startTimer() {
-        timeout = stream.eventLoop().schedule(() -> {
-            if (!finished) {
-                finished = true;
-                negotiator.release();
-                stream.reset();
-            }
-        }, NEGOTIATION_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        timeout = stream.eventLoop()
+                .schedule(
+                        () -> {
+                            if (!finished) {
+                                finished = true;
+                                negotiator.release();
+                                stream.reset();
+                            }
+                        },
+                        NEGOTIATION_TIMEOUT_MS,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void cancelTimer() {
@@ -72,8 +85,12 @@ final class StreamNegotiation implements YamuxStream.Receiver {
     }
 
     /** Proposes {@code protocol} on an outbound stream. */
-    static void outbound(ConnectionImpl connection, YamuxStream stream, String protocol, StreamHandler handler,
-                         CompletableFuture<OutboundStream> future) {
+    static void outbound(
+            ConnectionImpl connection,
+            YamuxStream stream,
+            String protocol,
+            StreamHandler handler,
+            CompletableFuture<OutboundStream> future) {
         StreamNegotiation n = new StreamNegotiation(connection, stream, protocol, handler, future);
         stream.receiver(n);
         n.negotiator.start();
@@ -83,10 +100,15 @@ final class StreamNegotiation implements YamuxStream.Receiver {
      * Opens {@code stream} lazily (go-multistream's lazy client): the context is handed out at once and its first
      * write carries the header and the protocol; the remote's answer is checked as it arrives.
      */
-    static void lazyOutbound(ConnectionImpl connection, YamuxStream stream, String protocol, StreamHandler handler,
-                             CompletableFuture<OutboundStream> future) {
+    static void lazyOutbound(
+            ConnectionImpl connection,
+            YamuxStream stream,
+            String protocol,
+            StreamHandler handler,
+            CompletableFuture<OutboundStream> future) {
         StreamNegotiation n = new StreamNegotiation(connection, stream, protocol, handler, null);
-        StreamContextImpl ctx = new StreamContextImpl(connection, stream, protocol, handler, connection.core().nextStreamId());
+        StreamContextImpl ctx = new StreamContextImpl(
+                connection, stream, protocol, handler, connection.core().nextStreamId());
         ByteBuf prefix = stream.session().link().alloc().buffer(64);
         MultistreamNegotiator.writeLine(prefix, MultistreamNegotiator.HEADER);
         MultistreamNegotiator.writeLine(prefix, protocol);
@@ -141,8 +163,10 @@ final class StreamNegotiation implements YamuxStream.Receiver {
             return;
         }
         String protocol = negotiator.protocol();
-        StreamHandler handler = outbound != null ? outboundHandler : connection.core().handler(protocol);
-        StreamContextImpl ctx = new StreamContextImpl(connection, stream, protocol, handler, connection.core().nextStreamId());
+        StreamHandler handler =
+                outbound != null ? outboundHandler : connection.core().handler(protocol);
+        StreamContextImpl ctx = new StreamContextImpl(
+                connection, stream, protocol, handler, connection.core().nextStreamId());
         stream.receiver(ctx);
         ByteBuf leftover = negotiator.takeLeftover();
         try {
@@ -171,7 +195,8 @@ final class StreamNegotiation implements YamuxStream.Receiver {
             lazy.onClose(stream, reset);
         }
         if (outbound != null) {
-            outbound.completeExceptionally(new Libp2pException(Libp2pException.Kind.NEGOTIATION,
+            outbound.completeExceptionally(new Libp2pException(
+                    Libp2pException.Kind.NEGOTIATION,
                     "stream " + (reset ? "reset" : "closed") + " before protocol negotiation finished"));
         }
     }

@@ -22,7 +22,13 @@ import java.util.concurrent.TimeUnit;
  * and closes the link on any error or when the handshake timeout passes.
  */
 final class Upgrader implements Link.Receiver {
-    private enum Phase { SECURITY_NEGOTIATION, NOISE, MUXER_NEGOTIATION, DONE, FAILED }
+    private enum Phase {
+        SECURITY_NEGOTIATION,
+        NOISE,
+        MUXER_NEGOTIATION,
+        DONE,
+        FAILED
+    }
 
     private final HostCore core;
     private final Link raw;
@@ -46,12 +52,17 @@ final class Upgrader implements Link.Receiver {
     }
 
     /** Starts the upgrade; call on the link's event loop. */
-    static CompletableFuture<ConnectionImpl> start(HostCore core, Link raw, boolean initiator, PeerId expected,
-                                                   boolean relayed, Duration timeout) {
+    static CompletableFuture<ConnectionImpl> start(
+            HostCore core, Link raw, boolean initiator, PeerId expected, boolean relayed, Duration timeout) {
         Upgrader u = new Upgrader(core, raw, initiator, expected, relayed);
         raw.receiver(u);
-        u.timeout = raw.eventLoop().schedule(() -> u.fail(new Libp2pException(Libp2pException.Kind.TIMEOUT,
-                "connection upgrade did not finish within " + timeout.toMillis() + " ms")), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        u.timeout = raw.eventLoop()
+                .schedule(
+                        () -> u.fail(new Libp2pException(
+                                Libp2pException.Kind.TIMEOUT,
+                                "connection upgrade did not finish within " + timeout.toMillis() + " ms")),
+                        timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
         u.negotiator = initiator
                 ? MultistreamNegotiator.initiator(List.of(NoiseHandshake.PROTOCOL_ID), u::writeRaw, raw.alloc())
                 : MultistreamNegotiator.responder(NoiseHandshake.PROTOCOL_ID::equals, u::writeRaw, raw.alloc());
@@ -75,7 +86,7 @@ final class Upgrader implements Link.Receiver {
                 case SECURITY_NEGOTIATION -> onSecurityNegotiation(data);
                 case NOISE -> onNoise(data);
                 case MUXER_NEGOTIATION -> onMuxerNegotiation(data);
-                default -> { }
+                default -> {}
             }
         } catch (RuntimeException e) {
             fail(e);
@@ -185,8 +196,11 @@ final class Upgrader implements Link.Receiver {
 
     @Override
     public void onClose(Throwable cause) {
-        fail(cause != null ? cause : new Libp2pException(Libp2pException.Kind.CLOSED,
-                "connection closed during the upgrade (" + phase + ")"));
+        fail(
+                cause != null
+                        ? cause
+                        : new Libp2pException(
+                                Libp2pException.Kind.CLOSED, "connection closed during the upgrade (" + phase + ")"));
     }
 
     private void fail(Throwable cause) {
@@ -203,7 +217,8 @@ final class Upgrader implements Link.Receiver {
         noiseFrames.release();
         core.countRejected();
         raw.close();
-        Throwable typed = cause instanceof Libp2pException ? cause
+        Throwable typed = cause instanceof Libp2pException
+                ? cause
                 : new Libp2pException(Libp2pException.Kind.TRANSPORT, "connection upgrade failed: " + cause, cause);
         result.completeExceptionally(typed);
     }

@@ -12,7 +12,12 @@ public record KadMessage(Type type, byte[] key, List<Peer> closerPeers, List<Pee
 
     /** {@code MessageType}. */
     public enum Type {
-        PUT_VALUE, GET_VALUE, ADD_PROVIDER, GET_PROVIDERS, FIND_NODE, PING;
+        PUT_VALUE,
+        GET_VALUE,
+        ADD_PROVIDER,
+        GET_PROVIDERS,
+        FIND_NODE,
+        PING;
 
         static Type of(long v) {
             return v >= 0 && v < values().length ? values()[(int) v] : null;
@@ -65,7 +70,7 @@ public record KadMessage(Type type, byte[] key, List<Peer> closerPeers, List<Pee
                         (f.number() == 8 ? closer : providers).add(new Peer(id, addrs));
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         if (type == null) {

@@ -22,6 +22,7 @@ public final class MultistreamNegotiator {
     public static final String HEADER = "/multistream/1.0.0";
     /** Longest line accepted (the spec allows up to 64 KiB; protocol ids are short). */
     public static final int MAX_LINE = 1024;
+
     private static final int MAX_ATTEMPTS = 32;
 
     private final boolean initiator;
@@ -35,8 +36,12 @@ public final class MultistreamNegotiator {
     private int attempts;
     private String protocol;
 
-    private MultistreamNegotiator(boolean initiator, List<String> proposals, Predicate<String> supported,
-                                  Consumer<ByteBuf> out, ByteBufAllocator alloc) {
+    private MultistreamNegotiator(
+            boolean initiator,
+            List<String> proposals,
+            Predicate<String> supported,
+            Consumer<ByteBuf> out,
+            ByteBufAllocator alloc) {
         this.initiator = initiator;
         this.proposals = proposals;
         this.supported = supported;
@@ -46,7 +51,8 @@ public final class MultistreamNegotiator {
     }
 
     /** A negotiator that proposes {@code protocols} in order; {@code out} receives the bytes to send. */
-    public static MultistreamNegotiator initiator(List<String> protocols, Consumer<ByteBuf> out, ByteBufAllocator alloc) {
+    public static MultistreamNegotiator initiator(
+            List<String> protocols, Consumer<ByteBuf> out, ByteBufAllocator alloc) {
         if (protocols.isEmpty()) {
             throw new IllegalArgumentException("no protocols to propose");
         }
@@ -54,7 +60,8 @@ public final class MultistreamNegotiator {
     }
 
     /** A negotiator that accepts the first proposed protocol for which {@code supported} is true. */
-    public static MultistreamNegotiator responder(Predicate<String> supported, Consumer<ByteBuf> out, ByteBufAllocator alloc) {
+    public static MultistreamNegotiator responder(
+            Predicate<String> supported, Consumer<ByteBuf> out, ByteBufAllocator alloc) {
         return new MultistreamNegotiator(false, List.of(), supported, out, alloc);
     }
 
@@ -101,7 +108,8 @@ public final class MultistreamNegotiator {
         long len = Varint.read(buf);
         buf.readerIndex(start);
         if (len != Varint.INCOMPLETE && len != HEADER.length() + 1) {
-            throw new Libp2pException(Libp2pException.Kind.NEGOTIATION,
+            throw new Libp2pException(
+                    Libp2pException.Kind.NEGOTIATION,
                     "expected " + HEADER + ", peer's first message is " + len + " bytes long");
         }
     }
@@ -109,7 +117,8 @@ public final class MultistreamNegotiator {
     private void handle(String line) {
         if (!headerSeen) {
             if (!HEADER.equals(line)) {
-                throw new Libp2pException(Libp2pException.Kind.NEGOTIATION,
+                throw new Libp2pException(
+                        Libp2pException.Kind.NEGOTIATION,
                         "expected " + HEADER + ", peer sent '" + printable(line) + "'");
             }
             headerSeen = true;
@@ -124,14 +133,14 @@ public final class MultistreamNegotiator {
                 protocol = proposed;
             } else if (line.equals("na")) {
                 if (++proposalIndex >= proposals.size()) {
-                    throw new Libp2pException(Libp2pException.Kind.NEGOTIATION,
-                            "peer supports none of " + proposals);
+                    throw new Libp2pException(Libp2pException.Kind.NEGOTIATION, "peer supports none of " + proposals);
                 }
                 ByteBuf b = alloc.buffer(64);
                 writeLine(b, proposals.get(proposalIndex));
                 out.accept(b);
             } else {
-                throw new Libp2pException(Libp2pException.Kind.NEGOTIATION,
+                throw new Libp2pException(
+                        Libp2pException.Kind.NEGOTIATION,
                         "peer answered '" + printable(line) + "' to proposal " + proposed);
             }
             return;
@@ -177,8 +186,8 @@ public final class MultistreamNegotiator {
             return null;
         }
         if (len < 1 || len > MAX_LINE) {
-            throw new Libp2pException(Libp2pException.Kind.PROTOCOL, "multistream message length " + len
-                    + " outside 1.." + MAX_LINE);
+            throw new Libp2pException(
+                    Libp2pException.Kind.PROTOCOL, "multistream message length " + len + " outside 1.." + MAX_LINE);
         }
         if (in.readableBytes() < len) {
             in.readerIndex(start);

@@ -94,7 +94,8 @@ public final class CipherState {
             init(Cipher.DECRYPT_MODE);
             return cipher.doFinal(in, out);
         } catch (GeneralSecurityException e) {
-            throw new Libp2pException(Libp2pException.Kind.PROTOCOL, "noise transport message failed authentication", e);
+            throw new Libp2pException(
+                    Libp2pException.Kind.PROTOCOL, "noise transport message failed authentication", e);
         }
     }
 }

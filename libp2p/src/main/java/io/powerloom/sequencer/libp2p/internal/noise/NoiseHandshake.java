@@ -112,15 +112,23 @@ public final class NoiseHandshake {
         return sender != null;
     }
 
-    public PeerId remotePeer() { return remotePeer; }
+    public PeerId remotePeer() {
+        return remotePeer;
+    }
 
-    public PublicKey remoteIdentity() { return remoteIdentity; }
+    public PublicKey remoteIdentity() {
+        return remoteIdentity;
+    }
 
     /** Our sending cipher after completion. */
-    public CipherState sender() { return sender; }
+    public CipherState sender() {
+        return sender;
+    }
 
     /** Our receiving cipher after completion. */
-    public CipherState receiver() { return receiver; }
+    public CipherState receiver() {
+        return receiver;
+    }
 
     private void readMessage1(byte[] msg) {
         if (msg.length < DH) {

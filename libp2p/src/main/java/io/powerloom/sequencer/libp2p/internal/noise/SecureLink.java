@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 public final class SecureLink implements Link, Link.Receiver {
     /** Largest Noise transport message (ciphertext plus tag). */
     public static final int MAX_MESSAGE = 65535;
+
     private static final int MAX_PLAINTEXT = MAX_MESSAGE - CipherState.TAG;
 
     private final Link lower;
@@ -37,13 +38,25 @@ public final class SecureLink implements Link, Link.Receiver {
         this.pending = lower.alloc().compositeBuffer(4096);
     }
 
-    @Override public EventLoop eventLoop() { return lower.eventLoop(); }
+    @Override
+    public EventLoop eventLoop() {
+        return lower.eventLoop();
+    }
 
-    @Override public ByteBufAllocator alloc() { return lower.alloc(); }
+    @Override
+    public ByteBufAllocator alloc() {
+        return lower.alloc();
+    }
 
-    @Override public void receiver(Receiver receiver) { this.upper = receiver; }
+    @Override
+    public void receiver(Receiver receiver) {
+        this.upper = receiver;
+    }
 
-    @Override public String remoteAddress() { return lower.remoteAddress(); }
+    @Override
+    public String remoteAddress() {
+        return lower.remoteAddress();
+    }
 
     @Override
     public void write(ByteBuf data) {
@@ -101,7 +114,9 @@ public final class SecureLink implements Link, Link.Receiver {
             while (!closed && buf.readableBytes() >= 2) {
                 int len = buf.getUnsignedShort(buf.readerIndex());
                 if (len < CipherState.TAG) {
-                    throw new Libp2pException(Libp2pException.Kind.PROTOCOL, "noise message of " + len + " bytes is shorter than its tag");
+                    throw new Libp2pException(
+                            Libp2pException.Kind.PROTOCOL,
+                            "noise message of " + len + " bytes is shorter than its tag");
                 }
                 if (buf.readableBytes() < 2 + len) {
                     break;

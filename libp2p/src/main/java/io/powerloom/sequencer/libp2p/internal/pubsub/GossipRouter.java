@@ -78,7 +78,7 @@ public final class GossipRouter {
     private final ConcurrentLinkedQueue<Seen> seenOrder = new ConcurrentLinkedQueue<>();
     private final Map<PeerId, PeerScore> scores = new ConcurrentHashMap<>();
     private final Map<String, Publisher> publisherKeys = new ConcurrentHashMap<>();
-    private volatile RejectionListener rejectionListener = r -> { };
+    private volatile RejectionListener rejectionListener = r -> {};
     private final Set<StreamContext> inboundStreams = ConcurrentHashMap.newKeySet();
     private volatile boolean inboundPaused;
 
@@ -130,8 +130,8 @@ public final class GossipRouter {
         }
     }
 
-    public GossipRouter(GossipSubParams params, PrivateKey identity,
-                        Function<String, CompletableFuture<Connection>> dialer) {
+    public GossipRouter(
+            GossipSubParams params, PrivateKey identity, Function<String, CompletableFuture<Connection>> dialer) {
         this.params = params;
         this.identity = identity;
         this.self = PeerId.fromPublicKey(identity.publicKey());
@@ -277,8 +277,17 @@ public final class GossipRouter {
     }
 
     public GossipStats stats() {
-        return new GossipStats(peerCount, meshCount, received.sum(), delivered.sum(), duplicates.sum(), rejected.sum(),
-                forwarded.sum(), published.sum(), graylisted.sum(), dropped.sum());
+        return new GossipStats(
+                peerCount,
+                meshCount,
+                received.sum(),
+                delivered.sum(),
+                duplicates.sum(),
+                rejected.sum(),
+                forwarded.sum(),
+                published.sum(),
+                graylisted.sum(),
+                dropped.sum());
     }
 
     public void close() {
@@ -421,7 +430,9 @@ public final class GossipRouter {
                 accepted.add(a);
             }
         }
-        if (!rpc.subscriptions().isEmpty() || rpc.control() != null && !rpc.control().isEmpty() || !accepted.isEmpty()) {
+        if (!rpc.subscriptions().isEmpty()
+                || rpc.control() != null && !rpc.control().isEmpty()
+                || !accepted.isEmpty()) {
             work.add(() -> routerHandle(from, rpc, accepted));
         }
         return true;
@@ -466,8 +477,8 @@ public final class GossipRouter {
         }
         Validation v;
         try {
-            v = handler.onMessage(new PubsubMessage(publisher, m.seqno(), topic,
-                    m.data() == null ? new byte[0] : m.data(), source));
+            v = handler.onMessage(
+                    new PubsubMessage(publisher, m.seqno(), topic, m.data() == null ? new byte[0] : m.data(), source));
         } catch (RuntimeException e) {
             LOG.warn("topic handler of {} failed; message ignored", topic, e);
             v = Validation.IGNORE;
@@ -475,8 +486,8 @@ public final class GossipRouter {
         switch (v) {
             case ACCEPT -> {
                 delivered.increment();
-                return new Accepted(id, new Rpc.Message(m.from(), m.data(), m.seqno(), topic, m.signature(), m.key()),
-                        publisher);
+                return new Accepted(
+                        id, new Rpc.Message(m.from(), m.data(), m.seqno(), topic, m.signature(), m.key()), publisher);
             }
             case REJECT -> {
                 rejected.increment();
@@ -634,7 +645,9 @@ public final class GossipRouter {
             if (m != null) {
                 m.remove(p.id);
             }
-            long secs = pr.backoffSeconds() >= 0 ? pr.backoffSeconds() : params.pruneBackoff().toSeconds();
+            long secs = pr.backoffSeconds() >= 0
+                    ? pr.backoffSeconds()
+                    : params.pruneBackoff().toSeconds();
             backoff.computeIfAbsent(pr.topic(), t -> new HashMap<>())
                     .put(p.id, System.nanoTime() + TimeUnit.SECONDS.toNanos(secs));
             if (!pr.peers().isEmpty() && score(p.id) >= params.acceptPxThreshold()) {
@@ -765,31 +778,32 @@ public final class GossipRouter {
     private void openOutbound(PeerState p, int protocolIndex) {
         p.opening = true;
         Connection c = p.connection;
-        c.openStream(PROTOCOLS.get(protocolIndex), new FrameReader(false)).whenComplete((s, e) -> run(() -> {
-            if (e != null) {
-                if (protocolIndex + 1 < PROTOCOLS.size() && c.isOpen() && isNegotiation(e)) {
-                    openOutbound(p, protocolIndex + 1);
-                } else {
+        c.openStream(PROTOCOLS.get(protocolIndex), new FrameReader(false))
+                .whenComplete((s, e) -> run(() -> {
+                    if (e != null) {
+                        if (protocolIndex + 1 < PROTOCOLS.size() && c.isOpen() && isNegotiation(e)) {
+                            openOutbound(p, protocolIndex + 1);
+                        } else {
+                            p.opening = false;
+                            LOG.debug("no pubsub stream to {}: {}", p.id, e.toString());
+                        }
+                        return;
+                    }
                     p.opening = false;
-                    LOG.debug("no pubsub stream to {}: {}", p.id, e.toString());
-                }
-                return;
-            }
-            p.opening = false;
-            if (peers.get(p.id) != p) {
-                s.reset();
-                return;
-            }
-            p.out = s;
-            p.protocol = s.protocol();
-            Rpc hello = Rpc.empty();
-            subscriptions.keySet().forEach(t -> hello.subscriptions().add(new Rpc.SubOpts(true, t)));
-            write(p, hello);
-            for (Rpc q : p.queued) {
-                write(p, q);
-            }
-            p.queued.clear();
-        }));
+                    if (peers.get(p.id) != p) {
+                        s.reset();
+                        return;
+                    }
+                    p.out = s;
+                    p.protocol = s.protocol();
+                    Rpc hello = Rpc.empty();
+                    subscriptions.keySet().forEach(t -> hello.subscriptions().add(new Rpc.SubOpts(true, t)));
+                    write(p, hello);
+                    for (Rpc q : p.queued) {
+                        write(p, q);
+                    }
+                    p.queued.clear();
+                }));
     }
 
     private static boolean isNegotiation(Throwable e) {

@@ -55,7 +55,7 @@ public record Rpc(List<SubOpts> subscriptions, List<Message> publish, Control co
                     case 4 -> topic = f.string();
                     case 5 -> sig = f.bytes();
                     case 6 -> key = f.bytes();
-                    default -> { }
+                    default -> {}
                 }
             }
             return new Message(from, data, seqno, topic, sig, key);
@@ -72,14 +72,19 @@ public record Rpc(List<SubOpts> subscriptions, List<Message> publish, Control co
     public record IHave(String topic, List<String> messageIds) {}
 
     /** {@code ControlMessage}. */
-    public record Control(List<IHave> ihave, List<List<String>> iwant, List<String> graft, List<Prune> prune,
-                          List<List<String>> idontwant) {
+    public record Control(
+            List<IHave> ihave,
+            List<List<String>> iwant,
+            List<String> graft,
+            List<Prune> prune,
+            List<List<String>> idontwant) {
         public boolean isEmpty() {
             return ihave.isEmpty() && iwant.isEmpty() && graft.isEmpty() && prune.isEmpty() && idontwant.isEmpty();
         }
 
         public static Control empty() {
-            return new Control(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            return new Control(
+                    new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
     }
 
@@ -103,7 +108,12 @@ public record Rpc(List<SubOpts> subscriptions, List<Message> publish, Control co
     public byte[] encode() {
         Protobuf.Writer w = new Protobuf.Writer();
         for (SubOpts s : subscriptions) {
-            w.bytes(1, new Protobuf.Writer().varint(1, s.subscribe() ? 1 : 0).string(2, s.topic()).toByteArray());
+            w.bytes(
+                    1,
+                    new Protobuf.Writer()
+                            .varint(1, s.subscribe() ? 1 : 0)
+                            .string(2, s.topic())
+                            .toByteArray());
         }
         for (Message m : publish) {
             w.bytes(2, m.encode());
@@ -160,7 +170,7 @@ public record Rpc(List<SubOpts> subscriptions, List<Message> publish, Control co
                 }
                 case 2 -> rpc.publish().add(Message.decode(f.bytes()));
                 case 3 -> decodeControl(f.bytes(), rpc.control());
-                default -> { }
+                default -> {}
             }
         }
         return rpc;
@@ -197,7 +207,7 @@ public record Rpc(List<SubOpts> subscriptions, List<Message> publish, Control co
                     }
                 }
                 case 5 -> c.idontwant().add(ids(x, 1));
-                default -> { }
+                default -> {}
             }
         }
     }

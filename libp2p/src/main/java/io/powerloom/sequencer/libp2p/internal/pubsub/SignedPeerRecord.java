@@ -27,7 +27,10 @@ record SignedPeerRecord(PeerId peer, List<Multiaddr> addresses) {
             Protobuf.Field type = Protobuf.first(env, 2);
             Protobuf.Field payload = Protobuf.first(env, 3);
             Protobuf.Field sig = Protobuf.first(env, 5);
-            if (key == null || type == null || payload == null || sig == null
+            if (key == null
+                    || type == null
+                    || payload == null
+                    || sig == null
                     || !java.util.Arrays.equals(type.bytes(), PAYLOAD_TYPE)) {
                 return null;
             }

@@ -25,8 +25,15 @@ public final class CircuitMessages {
     private CircuitMessages() {}
 
     /** A decoded {@code HopMessage} or {@code StopMessage} (fields that are absent are null / 0). */
-    public record Message(int type, PeerId peer, List<byte[]> peerAddrs, long reservationExpire,
-                          List<byte[]> reservationAddrs, long limitDurationSeconds, long limitDataBytes, int status) {}
+    public record Message(
+            int type,
+            PeerId peer,
+            List<byte[]> peerAddrs,
+            long reservationExpire,
+            List<byte[]> reservationAddrs,
+            long limitDurationSeconds,
+            long limitDataBytes,
+            int status) {}
 
     /** HopMessage{type=RESERVE}. */
     public static byte[] reserve() {
@@ -85,7 +92,14 @@ public final class CircuitMessages {
                 }
             }
         }
-        return new Message(type == null ? 0 : (int) type.value(), peerId, peerAddrs, expire, resAddrs, duration, data,
+        return new Message(
+                type == null ? 0 : (int) type.value(),
+                peerId,
+                peerAddrs,
+                expire,
+                resAddrs,
+                duration,
+                data,
                 status == null ? 0 : (int) status.value());
     }
 
@@ -107,7 +121,8 @@ public final class CircuitMessages {
             return null;
         }
         if (len > MAX_MESSAGE) {
-            throw new Libp2pException(Libp2pException.Kind.PROTOCOL, "relay message of " + len + " bytes exceeds " + MAX_MESSAGE);
+            throw new Libp2pException(
+                    Libp2pException.Kind.PROTOCOL, "relay message of " + len + " bytes exceeds " + MAX_MESSAGE);
         }
         if (in.readableBytes() < len) {
             in.readerIndex(start);

@@ -38,8 +38,8 @@ public final class CircuitRelayClient implements StreamHandler {
     public void onOpen(StreamContext stream) {
         Connection relay = ((OutboundStream) stream).connection();
         StreamLink link = StreamLink.takeOver(stream, relay.remoteAddress() + "/p2p-circuit");
-        link.receiver(new FramedMessageLink(link, (bytes, leftover) -> onStopMessage(stream, link, bytes, leftover),
-                e -> {
+        link.receiver(
+                new FramedMessageLink(link, (bytes, leftover) -> onStopMessage(stream, link, bytes, leftover), e -> {
                     LOG.debug("relay stop stream from {} failed: {}", relay.remotePeer(), e.getMessage());
                     stream.reset();
                 }));
@@ -58,7 +58,9 @@ public final class CircuitRelayClient implements StreamHandler {
             return;
         }
         if (!core.relayAllowed(((OutboundStream) stream).connection().remotePeer())) {
-            LOG.debug("refusing a relayed connection through {}: not a configured relay", ((OutboundStream) stream).connection().remotePeer());
+            LOG.debug(
+                    "refusing a relayed connection through {}: not a configured relay",
+                    ((OutboundStream) stream).connection().remotePeer());
             answerAndClose(link, 202); // PERMISSION_DENIED
             return;
         }
@@ -69,7 +71,10 @@ public final class CircuitRelayClient implements StreamHandler {
         }
         if (m.limitDurationSeconds() > 0 || m.limitDataBytes() > 0) {
             core.countLimitedCircuit();
-            LOG.debug("relayed connection from {} is limited to {} s and {} bytes", m.peer(), m.limitDurationSeconds(),
+            LOG.debug(
+                    "relayed connection from {} is limited to {} s and {} bytes",
+                    m.peer(),
+                    m.limitDurationSeconds(),
                     m.limitDataBytes());
         }
         ByteBuf ok = link.alloc().buffer(8);
@@ -95,9 +100,11 @@ public final class CircuitRelayClient implements StreamHandler {
         link.close();
     }
 
-    @Override public void onData(StreamContext stream, ByteBuf data) {}
+    @Override
+    public void onData(StreamContext stream, ByteBuf data) {}
 
-    @Override public void onClose(StreamContext stream, boolean reset) {}
+    @Override
+    public void onClose(StreamContext stream, boolean reset) {}
 
     // ---- HOP: reserve and connect ----
 
@@ -118,14 +125,15 @@ public final class CircuitRelayClient implements StreamHandler {
         PeerId relayPeer = relayAddr.peerId();
         PeerId target = circuit.peerId();
         if (relayPeer == null || target == null || target.equals(relayPeer)) {
-            return CompletableFuture.failedFuture(new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
+            return CompletableFuture.failedFuture(new Libp2pException(
+                    Libp2pException.Kind.INVALID_INPUT,
                     "circuit address must be <relay>/p2p/<relay id>/p2p-circuit/p2p/<target id>: " + circuit));
         }
         List<Connection> existing = core.connectionsTo(relayPeer);
-        CompletableFuture<Connection> relayConn = existing.isEmpty()
-                ? core.dialDirect(relayAddr) : CompletableFuture.completedFuture(existing.get(0));
-        return relayConn.thenCompose(relay -> hopExchange(relay, CircuitMessages.connect(target),
-                (link, m, leftover) -> {
+        CompletableFuture<Connection> relayConn =
+                existing.isEmpty() ? core.dialDirect(relayAddr) : CompletableFuture.completedFuture(existing.get(0));
+        return relayConn.thenCompose(relay ->
+                hopExchange(relay, CircuitMessages.connect(target), (link, m, leftover) -> {
                     CompletableFuture<Connection> c = core.upgradeRelayed(link, true, target);
                     if (leftover.isReadable()) {
                         link.onData(null, leftover);
@@ -148,30 +156,35 @@ public final class CircuitRelayClient implements StreamHandler {
             }
             Runnable start = () -> {
                 StreamLink link = StreamLink.takeOver(stream, relay.remoteAddress() + "/p2p-circuit");
-                link.receiver(new FramedMessageLink(link, (bytes, leftover) -> {
-                    try {
-                        CircuitMessages.Message m = CircuitMessages.decode(bytes, true);
-                        if (m.type() != CircuitMessages.HOP_STATUS || m.status() != CircuitMessages.STATUS_OK) {
-                            link.close();
-                            result.completeExceptionally(new Libp2pException(Libp2pException.Kind.RELAY,
-                                    "relay " + relay.remotePeer() + " answered " + CircuitMessages.statusName(m.status())));
-                            return;
-                        }
-                        onOk.apply(link, m, leftover).whenComplete((v, e) -> {
-                            if (e != null) {
+                link.receiver(new FramedMessageLink(
+                        link,
+                        (bytes, leftover) -> {
+                            try {
+                                CircuitMessages.Message m = CircuitMessages.decode(bytes, true);
+                                if (m.type() != CircuitMessages.HOP_STATUS || m.status() != CircuitMessages.STATUS_OK) {
+                                    link.close();
+                                    result.completeExceptionally(new Libp2pException(
+                                            Libp2pException.Kind.RELAY,
+                                            "relay " + relay.remotePeer() + " answered "
+                                                    + CircuitMessages.statusName(m.status())));
+                                    return;
+                                }
+                                onOk.apply(link, m, leftover).whenComplete((v, e) -> {
+                                    if (e != null) {
+                                        result.completeExceptionally(e);
+                                    } else {
+                                        result.complete(v);
+                                    }
+                                });
+                            } catch (RuntimeException e) {
+                                link.close();
                                 result.completeExceptionally(e);
-                            } else {
-                                result.complete(v);
                             }
-                        });
-                    } catch (RuntimeException e) {
-                        link.close();
-                        result.completeExceptionally(e);
-                    }
-                }, e -> {
-                    stream.reset();
-                    result.completeExceptionally(e);
-                }));
+                        },
+                        e -> {
+                            stream.reset();
+                            result.completeExceptionally(e);
+                        }));
                 ByteBuf b = link.alloc().buffer(request.length + 4);
                 CircuitMessages.writeFramed(b, request);
                 link.write(b);

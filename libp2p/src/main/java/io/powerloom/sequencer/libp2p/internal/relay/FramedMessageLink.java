@@ -16,7 +16,8 @@ final class FramedMessageLink implements Link.Receiver {
     private final java.util.function.Consumer<Throwable> onFailure;
     private boolean done;
 
-    FramedMessageLink(Link link, BiConsumer<byte[], ByteBuf> onMessage, java.util.function.Consumer<Throwable> onFailure) {
+    FramedMessageLink(
+            Link link, BiConsumer<byte[], ByteBuf> onMessage, java.util.function.Consumer<Throwable> onFailure) {
         this.cumulation = new Cumulation(link.alloc());
         this.onMessage = onMessage;
         this.onFailure = onFailure;
@@ -52,7 +53,11 @@ final class FramedMessageLink implements Link.Receiver {
     @Override
     public void onClose(Throwable cause) {
         if (!done) {
-            fail(cause != null ? cause : new Libp2pException(Libp2pException.Kind.RELAY, "relay closed the stream before answering"));
+            fail(
+                    cause != null
+                            ? cause
+                            : new Libp2pException(
+                                    Libp2pException.Kind.RELAY, "relay closed the stream before answering"));
         }
     }
 

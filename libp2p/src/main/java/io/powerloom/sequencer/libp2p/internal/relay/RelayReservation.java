@@ -28,7 +28,8 @@ public final class RelayReservation {
     private final CircuitRelayClient client;
     private final Multiaddr relay;
     private final EventLoop loop;
-    private volatile ReservationState state = new ReservationState(ReservationState.Status.CONNECTING, null, 0, 0, null, 0, 0);
+    private volatile ReservationState state =
+            new ReservationState(ReservationState.Status.CONNECTING, null, 0, 0, null, 0, 0);
     private Connection connection;
     private ScheduledFuture<?> timer;
     private boolean stopped;
@@ -61,8 +62,14 @@ public final class RelayReservation {
             if (timer != null) {
                 timer.cancel(false);
             }
-            state = new ReservationState(ReservationState.Status.STOPPED, null, state.attempts(), state.renewals(), state.lastError(),
-                    state.limitDurationSeconds(), state.limitDataBytes());
+            state = new ReservationState(
+                    ReservationState.Status.STOPPED,
+                    null,
+                    state.attempts(),
+                    state.renewals(),
+                    state.lastError(),
+                    state.limitDurationSeconds(),
+                    state.limitDataBytes());
             if (connection != null) {
                 connection.close();
             }
@@ -77,46 +84,64 @@ public final class RelayReservation {
             reserve();
             return;
         }
-        state = new ReservationState(ReservationState.Status.CONNECTING, null, state.attempts(), state.renewals(), state.lastError(),
-                state.limitDurationSeconds(), state.limitDataBytes());
-        core.dialDirect(relay).whenComplete((c, e) -> loop.execute(() -> {
-            if (e != null) {
-                failed(e);
-                return;
-            }
-            if (stopped) {
-                c.close();
-                return;
-            }
-            connection = c;
-            c.closeFuture().whenComplete((v, x) -> loop.execute(() -> onDisconnected(c)));
-            reserve();
-        }));
+        state = new ReservationState(
+                ReservationState.Status.CONNECTING,
+                null,
+                state.attempts(),
+                state.renewals(),
+                state.lastError(),
+                state.limitDurationSeconds(),
+                state.limitDataBytes());
+        core.dialDirect(relay)
+                .whenComplete((c, e) -> loop.execute(() -> {
+                    if (e != null) {
+                        failed(e);
+                        return;
+                    }
+                    if (stopped) {
+                        c.close();
+                        return;
+                    }
+                    connection = c;
+                    c.closeFuture().whenComplete((v, x) -> loop.execute(() -> onDisconnected(c)));
+                    reserve();
+                }));
     }
 
     private void reserve() {
         Connection c = connection;
-        client.reserve(c).whenComplete((m, e) -> loop.execute(() -> {
-            if (stopped) {
-                return;
-            }
-            if (e != null) {
-                failed(e);
-                return;
-            }
-            long nowMs = System.currentTimeMillis();
-            long expireMs = m.reservationExpire() > 0 ? m.reservationExpire() * 1000 : nowMs + 3_600_000;
-            long remaining = Math.max(0, expireMs - nowMs);
-            long delay = renewDelayMs(remaining);
-            state = new ReservationState(ReservationState.Status.RESERVED, Instant.ofEpochMilli(expireMs), 0,
-                    state.renewals() + 1, null, m.limitDurationSeconds(), m.limitDataBytes());
-            LOG.info("reserved on relay {} until {} (renewing in {} s)", relay, state.expires(), delay / 1000);
-            if (state.limited()) {
-                LOG.warn("relay {} limits every relayed connection to {} s and {} bytes: pooled /collect streams will be "
-                        + "cut; configure the relay without limits", relay, m.limitDurationSeconds(), m.limitDataBytes());
-            }
-            schedule(delay, this::connect);
-        }));
+        client.reserve(c)
+                .whenComplete((m, e) -> loop.execute(() -> {
+                    if (stopped) {
+                        return;
+                    }
+                    if (e != null) {
+                        failed(e);
+                        return;
+                    }
+                    long nowMs = System.currentTimeMillis();
+                    long expireMs = m.reservationExpire() > 0 ? m.reservationExpire() * 1000 : nowMs + 3_600_000;
+                    long remaining = Math.max(0, expireMs - nowMs);
+                    long delay = renewDelayMs(remaining);
+                    state = new ReservationState(
+                            ReservationState.Status.RESERVED,
+                            Instant.ofEpochMilli(expireMs),
+                            0,
+                            state.renewals() + 1,
+                            null,
+                            m.limitDurationSeconds(),
+                            m.limitDataBytes());
+                    LOG.info("reserved on relay {} until {} (renewing in {} s)", relay, state.expires(), delay / 1000);
+                    if (state.limited()) {
+                        LOG.warn(
+                                "relay {} limits every relayed connection to {} s and {} bytes: pooled /collect streams will be "
+                                        + "cut; configure the relay without limits",
+                                relay,
+                                m.limitDurationSeconds(),
+                                m.limitDataBytes());
+                    }
+                    schedule(delay, this::connect);
+                }));
     }
 
     /**
@@ -144,16 +169,31 @@ public final class RelayReservation {
         long delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(16, attempts - 1));
         // a reservation that has not expired yet still holds while the renewal is retried
         boolean stillValid = state.expires() != null && state.expires().isAfter(Instant.now());
-        state = new ReservationState(stillValid ? ReservationState.Status.RESERVED : ReservationState.Status.BACKOFF,
-                stillValid ? state.expires() : null, attempts, state.renewals(), String.valueOf(cause.getMessage()),
-                state.limitDurationSeconds(), state.limitDataBytes());
+        state = new ReservationState(
+                stillValid ? ReservationState.Status.RESERVED : ReservationState.Status.BACKOFF,
+                stillValid ? state.expires() : null,
+                attempts,
+                state.renewals(),
+                String.valueOf(cause.getMessage()),
+                state.limitDurationSeconds(),
+                state.limitDataBytes());
         if (keep) {
-            LOG.warn("renewing the reservation on relay {} failed (attempt {}): {}; keeping the connection and its "
-                    + "circuits, retrying in {} ms", relay, attempts, cause.getMessage(), delay);
+            LOG.warn(
+                    "renewing the reservation on relay {} failed (attempt {}): {}; keeping the connection and its "
+                            + "circuits, retrying in {} ms",
+                    relay,
+                    attempts,
+                    cause.getMessage(),
+                    delay);
             schedule(delay, this::connect);
             return;
         }
-        LOG.warn("reservation on relay {} failed (attempt {}): {}; retrying in {} ms", relay, attempts, cause.getMessage(), delay);
+        LOG.warn(
+                "reservation on relay {} failed (attempt {}): {}; retrying in {} ms",
+                relay,
+                attempts,
+                cause.getMessage(),
+                delay);
         schedule(delay, this::connect);
     }
 

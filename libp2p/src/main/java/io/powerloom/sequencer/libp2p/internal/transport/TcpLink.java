@@ -7,8 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import java.net.Inet6Address;
-import java.util.ArrayDeque;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 
 /**
  * A {@link Link} over a Netty TCP channel; install it as the channel's only handler. Bytes that arrive before a
@@ -25,7 +25,7 @@ public final class TcpLink extends ChannelInboundHandlerAdapter implements Link 
     private final Runnable onReadPause;
 
     public TcpLink(Channel channel) {
-        this(channel, () -> { });
+        this(channel, () -> {});
     }
 
     /** @param onReadPause told each time reading stops because the send queue is full */
@@ -38,9 +38,15 @@ public final class TcpLink extends ChannelInboundHandlerAdapter implements Link 
         return channel;
     }
 
-    @Override public EventLoop eventLoop() { return channel.eventLoop(); }
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
 
-    @Override public ByteBufAllocator alloc() { return channel.alloc(); }
+    @Override
+    public ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
 
     @Override
     public void receiver(Receiver receiver) {

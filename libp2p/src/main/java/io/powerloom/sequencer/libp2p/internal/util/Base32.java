@@ -34,8 +34,8 @@ public final class Base32 {
         for (int i = 0; i < s.length(); i++) {
             int v = ALPHABET.indexOf(Character.toLowerCase(s.charAt(i)));
             if (v < 0) {
-                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                        "invalid base32 character '" + s.charAt(i) + "'");
+                throw new Libp2pException(
+                        Libp2pException.Kind.INVALID_INPUT, "invalid base32 character '" + s.charAt(i) + "'");
             }
             buffer = (buffer << 5) | v;
             bits += 5;

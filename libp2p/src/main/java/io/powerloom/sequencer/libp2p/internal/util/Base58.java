@@ -54,8 +54,8 @@ public final class Base58 {
             char c = input.charAt(i);
             int digit = c < 128 ? INDEXES[c] : -1;
             if (digit < 0) {
-                throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                        "invalid base58 character '" + c + "' at " + i);
+                throw new Libp2pException(
+                        Libp2pException.Kind.INVALID_INPUT, "invalid base58 character '" + c + "' at " + i);
             }
             input58[i] = (byte) digit;
         }

@@ -64,7 +64,8 @@ public final class Protobuf {
                 case 2 -> {
                     long len = Varint.read(message, pos);
                     if (len < 0 || len > message.length - pos[0]) {
-                        throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
+                        throw new Libp2pException(
+                                Libp2pException.Kind.INVALID_INPUT,
                                 "protobuf field " + number + " length " + len + " beyond message end");
                     }
                     byte[] b = new byte[(int) len];
@@ -73,8 +74,10 @@ public final class Protobuf {
                     fields.add(new Field(number, 0, b));
                 }
                 case 5 -> skip(message, pos, 4);
-                default -> throw new Libp2pException(Libp2pException.Kind.INVALID_INPUT,
-                        "unsupported protobuf wire type " + wireType + " for field " + number);
+                default ->
+                    throw new Libp2pException(
+                            Libp2pException.Kind.INVALID_INPUT,
+                            "unsupported protobuf wire type " + wireType + " for field " + number);
             }
         }
         return fields;

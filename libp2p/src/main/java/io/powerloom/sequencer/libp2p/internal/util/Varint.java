@@ -7,6 +7,7 @@ import io.powerloom.sequencer.libp2p.Libp2pException;
 public final class Varint {
     /** Returned by {@link #read(ByteBuf)} when the buffer ends inside a varint. */
     public static final long INCOMPLETE = -1;
+
     private static final int MAX_BYTES = 9;
 
     private Varint() {}

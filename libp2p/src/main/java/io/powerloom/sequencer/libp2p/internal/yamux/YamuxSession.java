@@ -21,6 +21,7 @@ public final class YamuxSession implements Link.Receiver {
     public static final int INITIAL_WINDOW = 256 * 1024;
     /** Largest data frame we send. */
     static final int MAX_DATA_FRAME = 64 * 1024;
+
     static final int HEADER = 12;
     static final int TYPE_DATA = 0, TYPE_WINDOW_UPDATE = 1, TYPE_PING = 2, TYPE_GO_AWAY = 3;
     static final int FLAG_SYN = 1, FLAG_ACK = 2, FLAG_FIN = 4, FLAG_RST = 8;
@@ -118,26 +119,31 @@ public final class YamuxSession implements Link.Receiver {
         long intervalMs = interval.toMillis();
         long timeoutNs = timeout.toNanos();
         long intervalNs = interval.toNanos();
-        keepAlive = eventLoop().scheduleAtFixedRate(() -> {
-            if (closed) {
-                keepAlive.cancel(false);
-                return;
-            }
-            if (pingOutstanding) {
-                if (System.nanoTime() - pingSentNanos > timeoutNs) {
-                    keepAlive.cancel(false);
-                    timeoutClose("no answer to yamux ping within " + timeout.toMillis() + " ms");
-                }
-                return;
-            }
-            long now = System.nanoTime();
-            if (pingSentNanos != 0 && now - pingSentNanos < intervalNs) {
-                return;
-            }
-            pingOutstanding = true;
-            pingSentNanos = now;
-            writeFrame(TYPE_PING, FLAG_SYN, 0, ++pingId, null);
-        }, intervalMs, Math.max(1, Math.min(intervalMs, timeout.toMillis() / 2)), java.util.concurrent.TimeUnit.MILLISECONDS);
+        keepAlive = eventLoop()
+                .scheduleAtFixedRate(
+                        () -> {
+                            if (closed) {
+                                keepAlive.cancel(false);
+                                return;
+                            }
+                            if (pingOutstanding) {
+                                if (System.nanoTime() - pingSentNanos > timeoutNs) {
+                                    keepAlive.cancel(false);
+                                    timeoutClose("no answer to yamux ping within " + timeout.toMillis() + " ms");
+                                }
+                                return;
+                            }
+                            long now = System.nanoTime();
+                            if (pingSentNanos != 0 && now - pingSentNanos < intervalNs) {
+                                return;
+                            }
+                            pingOutstanding = true;
+                            pingSentNanos = now;
+                            writeFrame(TYPE_PING, FLAG_SYN, 0, ++pingId, null);
+                        },
+                        intervalMs,
+                        Math.max(1, Math.min(intervalMs, timeout.toMillis() / 2)),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Round-trip time of the last answered keep-alive ping in nanoseconds, or -1. */

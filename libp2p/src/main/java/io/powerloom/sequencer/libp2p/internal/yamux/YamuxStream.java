@@ -36,6 +36,7 @@ public final class YamuxStream {
      * messages), so a paused stream holds at most its 256 KiB window.
      */
     private ByteBuf held;
+
     private boolean paused;
     private boolean finRequested;
     private boolean localFin;
@@ -83,7 +84,8 @@ public final class YamuxStream {
         if (!writable()) {
             data.release();
             if (promise != null) {
-                promise.completeExceptionally(new Libp2pException(Libp2pException.Kind.CLOSED,
+                promise.completeExceptionally(new Libp2pException(
+                        Libp2pException.Kind.CLOSED,
                         "stream " + id + (reset ? " was reset" : " is closed for writing")));
             }
             return;
@@ -170,7 +172,8 @@ public final class YamuxStream {
         }
         if (paused || hasHeld()) {
             if (held == null) {
-                held = session.alloc().heapBuffer(Math.max(1024, slice.readableBytes()), YamuxSession.INITIAL_WINDOW * 2);
+                held = session.alloc()
+                        .heapBuffer(Math.max(1024, slice.readableBytes()), YamuxSession.INITIAL_WINDOW * 2);
             }
             held.writeBytes(slice, slice.readerIndex(), slice.readableBytes());
             return;

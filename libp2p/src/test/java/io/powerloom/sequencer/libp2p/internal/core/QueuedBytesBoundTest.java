@@ -22,13 +22,18 @@ class QueuedBytesBoundTest {
 
     @Test
     void aPeerThatNeverReadsCannotPushQueuedBytesOverTheBound() throws Exception {
-        try (Libp2pHost server = Libp2pHost.builder().listen("/ip4/127.0.0.1/tcp/0").keepAlive(Duration.ZERO)
-                .maxQueuedBytesPerConnection(BOUND).eventLoopThreads(1).build()) {
+        try (Libp2pHost server = Libp2pHost.builder()
+                .listen("/ip4/127.0.0.1/tcp/0")
+                .keepAlive(Duration.ZERO)
+                .maxQueuedBytesPerConnection(BOUND)
+                .eventLoopThreads(1)
+                .build()) {
             server.start().get(10, TimeUnit.SECONDS);
             HostCore client = new HostCore(Keys.generateEd25519(), 10, 10, Duration.ofSeconds(10), Duration.ZERO, 1);
             try {
                 ConnectionImpl conn = (ConnectionImpl) client.dialDirect(
-                        Multiaddr.parse(server.listenAddresses().get(0))).get(10, TimeUnit.SECONDS);
+                                Multiaddr.parse(server.listenAddresses().get(0)))
+                        .get(10, TimeUnit.SECONDS);
                 Channel ch = client.tcpChannels().iterator().next();
                 ch.config().setAutoRead(false); // never read again: every pong stays with the server
                 long maxQueued = 0;
@@ -46,14 +51,21 @@ class QueuedBytesBoundTest {
                         Thread.sleep(5);
                     } else {
                         int first = id;
-                        conn.session().eventLoop().submit(() -> {
-                            ByteBuf b = ch.alloc().buffer(12 * 2000);
-                            for (int i = 0; i < 2000; i++) {
-                                b.writeByte(0).writeByte(2).writeShort(1).writeInt(0).writeInt(first + i); // ping SYN
-                            }
-                            conn.session().link().write(b);
-                            conn.session().link().flush();
-                        }).get();
+                        conn.session()
+                                .eventLoop()
+                                .submit(() -> {
+                                    ByteBuf b = ch.alloc().buffer(12 * 2000);
+                                    for (int i = 0; i < 2000; i++) {
+                                        b.writeByte(0)
+                                                .writeByte(2)
+                                                .writeShort(1)
+                                                .writeInt(0)
+                                                .writeInt(first + i); // ping SYN
+                                    }
+                                    conn.session().link().write(b);
+                                    conn.session().link().flush();
+                                })
+                                .get();
                         id += 2000;
                         sent += 12 * 2000;
                     }
@@ -62,8 +74,13 @@ class QueuedBytesBoundTest {
                 Thread.sleep(200);
                 maxQueued = Math.max(maxQueued, server.stats().queuedBytes());
                 assertThat(conn.isOpen()).isTrue();
-                assertThat(maxQueued).as("server's queued bytes, bound " + BOUND + "; pings sent " + sent + ", stats " + server.stats()).isLessThanOrEqualTo(BOUND + ONE_READ_ANSWER);
-                assertThat(server.stats().readPauses()).as("the flood filled the server's send queue").isPositive();
+                assertThat(maxQueued)
+                        .as("server's queued bytes, bound " + BOUND + "; pings sent " + sent + ", stats "
+                                + server.stats())
+                        .isLessThanOrEqualTo(BOUND + ONE_READ_ANSWER);
+                assertThat(server.stats().readPauses())
+                        .as("the flood filled the server's send queue")
+                        .isPositive();
             } finally {
                 client.close(Duration.ofSeconds(2));
             }

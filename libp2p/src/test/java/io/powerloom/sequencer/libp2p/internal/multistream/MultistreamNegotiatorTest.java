@@ -35,7 +35,10 @@ class MultistreamNegotiatorTest {
         resp.start();
         // the initiator sends data optimistically right after its proposals, byte by byte
         ByteBuf all = Unpooled.buffer();
-        toResponder.forEach(b -> { all.writeBytes(b); b.release(); });
+        toResponder.forEach(b -> {
+            all.writeBytes(b);
+            b.release();
+        });
         toResponder.clear();
         boolean respDone = false;
         while (all.isReadable()) {
@@ -43,11 +46,17 @@ class MultistreamNegotiatorTest {
         }
         assertThat(respDone).isFalse(); // answered na to /a, waits for /b
         ByteBuf answers = Unpooled.buffer();
-        toInitiator.forEach(b -> { answers.writeBytes(b); b.release(); });
+        toInitiator.forEach(b -> {
+            answers.writeBytes(b);
+            b.release();
+        });
         toInitiator.clear();
         assertThat(init.feed(answers)).isFalse(); // got header + na, proposed /b
         ByteBuf second = Unpooled.buffer();
-        toResponder.forEach(b -> { second.writeBytes(b); b.release(); });
+        toResponder.forEach(b -> {
+            second.writeBytes(b);
+            b.release();
+        });
         second.writeBytes("payload".getBytes(StandardCharsets.UTF_8));
         assertThat(resp.feed(second)).isTrue();
         assertThat(resp.protocol()).isEqualTo("/b");
@@ -65,7 +74,8 @@ class MultistreamNegotiatorTest {
         ByteBuf answer = Unpooled.buffer();
         MultistreamNegotiator.writeLine(answer, MultistreamNegotiator.HEADER);
         MultistreamNegotiator.writeLine(answer, "na");
-        assertThatThrownBy(() -> init.feed(answer)).isInstanceOf(Libp2pException.class)
+        assertThatThrownBy(() -> init.feed(answer))
+                .isInstanceOf(Libp2pException.class)
                 .satisfies(e -> assertThat(((Libp2pException) e).kind()).isEqualTo(Libp2pException.Kind.NEGOTIATION));
         sink.forEach(ByteBuf::release);
     }
@@ -76,7 +86,8 @@ class MultistreamNegotiatorTest {
         MultistreamNegotiator resp = MultistreamNegotiator.responder(p -> true, sink::add, alloc);
         ByteBuf wrongHeader = Unpooled.buffer();
         MultistreamNegotiator.writeLine(wrongHeader, "/multistream/2.0.0");
-        assertThatThrownBy(() -> resp.feed(wrongHeader)).isInstanceOf(Libp2pException.class)
+        assertThatThrownBy(() -> resp.feed(wrongHeader))
+                .isInstanceOf(Libp2pException.class)
                 .hasMessageContaining("expected /multistream/1.0.0");
         ByteBuf huge = Unpooled.buffer();
         MultistreamNegotiator.writeLine(huge, MultistreamNegotiator.HEADER);

@@ -32,7 +32,11 @@ class NoiseHandshakeTest {
         for (int i = 0; i < 2; i++) {
             byte[] plain = ("message " + i).getBytes(StandardCharsets.UTF_8);
             ByteBuffer ct = ByteBuffer.allocate(plain.length + CipherState.TAG);
-            init.sender().encrypt(new ByteBuffer[] {ByteBuffer.wrap(plain, 0, 3), ByteBuffer.wrap(plain, 3, plain.length - 3)}, ct);
+            init.sender()
+                    .encrypt(
+                            new ByteBuffer[] {ByteBuffer.wrap(plain, 0, 3), ByteBuffer.wrap(plain, 3, plain.length - 3)
+                            },
+                            ct);
             ct.flip();
             ByteBuffer out = ByteBuffer.allocate(plain.length);
             assertThat(resp.receiver().decrypt(ct, out)).isEqualTo(plain.length);
@@ -48,7 +52,8 @@ class NoiseHandshakeTest {
         NoiseHandshake init = new NoiseHandshake(true, a, someoneElse);
         NoiseHandshake resp = new NoiseHandshake(false, b, null);
         byte[] m2 = resp.onMessage(init.start());
-        assertThatThrownBy(() -> init.onMessage(m2)).isInstanceOf(Libp2pException.class)
+        assertThatThrownBy(() -> init.onMessage(m2))
+                .isInstanceOf(Libp2pException.class)
                 .hasMessageContaining("dialed " + someoneElse);
     }
 
@@ -58,7 +63,8 @@ class NoiseHandshakeTest {
         NoiseHandshake resp = new NoiseHandshake(false, Keys.generateEd25519(), null);
         byte[] m2 = resp.onMessage(init.start());
         m2[40] ^= 1; // inside the encrypted static key
-        assertThatThrownBy(() -> init.onMessage(m2)).isInstanceOf(Libp2pException.class)
+        assertThatThrownBy(() -> init.onMessage(m2))
+                .isInstanceOf(Libp2pException.class)
                 .satisfies(e -> assertThat(((Libp2pException) e).kind()).isEqualTo(Libp2pException.Kind.HANDSHAKE));
     }
 

@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
 
 class GossipRouterTest {
     private static final String TOPIC = "/t/all";
-    private final GossipRouter router = new GossipRouter(GossipSubParams.powerloom().withMaxMessageSize(4096),
-            Keys.generateEd25519(), a -> CompletableFuture.failedFuture(new UnsupportedOperationException()));
+    private final GossipRouter router = new GossipRouter(
+            GossipSubParams.powerloom().withMaxMessageSize(4096),
+            Keys.generateEd25519(),
+            a -> CompletableFuture.failedFuture(new UnsupportedOperationException()));
     private final List<PubsubMessage> delivered = new CopyOnWriteArrayList<>();
     private final List<Rejection> rejections = new CopyOnWriteArrayList<>();
 
@@ -57,15 +59,47 @@ class GossipRouterTest {
             this.peer = peer;
         }
 
-        @Override public PeerId remotePeer() { return peer; }
-        @Override public String protocol() { return GossipRouter.MESHSUB_V12; }
-        @Override public boolean relayed() { return false; }
-        @Override public long id() { return id; }
-        @Override public void setReadPaused(boolean paused) {}
-        @Override public CompletableFuture<Void> write(ByteBuf data) { data.release(); return CompletableFuture.completedFuture(null); }
-        @Override public void close() {}
-        @Override public void reset() { reset = true; }
-        @Override public EventLoop eventLoop() { return null; }
+        @Override
+        public PeerId remotePeer() {
+            return peer;
+        }
+
+        @Override
+        public String protocol() {
+            return GossipRouter.MESHSUB_V12;
+        }
+
+        @Override
+        public boolean relayed() {
+            return false;
+        }
+
+        @Override
+        public long id() {
+            return id;
+        }
+
+        @Override
+        public void setReadPaused(boolean paused) {}
+
+        @Override
+        public CompletableFuture<Void> write(ByteBuf data) {
+            data.release();
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {}
+
+        @Override
+        public void reset() {
+            reset = true;
+        }
+
+        @Override
+        public EventLoop eventLoop() {
+            return null;
+        }
     }
 
     static byte[] frame(PrivateKey key, long seq, String topic, String data, boolean corrupt) {
@@ -109,7 +143,11 @@ class GossipRouterTest {
         feed(h, s2, f2, 0, 11);
         feed(h, s1, f1, 7, f1.length);
         feed(h, s2, f2, 11, f2.length);
-        assertEquals(List.of("one", "two"), delivered.stream().map(m -> new String(m.data(), StandardCharsets.UTF_8)).toList());
+        assertEquals(
+                List.of("one", "two"),
+                delivered.stream()
+                        .map(m -> new String(m.data(), StandardCharsets.UTF_8))
+                        .toList());
         assertTrue(rejections.isEmpty(), rejections.toString());
         assertEquals(s1.remotePeer(), delivered.get(0).from());
     }
@@ -134,7 +172,8 @@ class GossipRouterTest {
         byte[] big = Varint.encode(5000);
         feed(h, s, big, 0, big.length);
         assertTrue(s.reset, "an oversized frame resets the stream");
-        assertEquals(List.of(Rejection.Reason.INVALID_SIGNATURE, Rejection.Reason.FOREIGN_TOPIC, Rejection.Reason.OVERSIZED),
+        assertEquals(
+                List.of(Rejection.Reason.INVALID_SIGNATURE, Rejection.Reason.FOREIGN_TOPIC, Rejection.Reason.OVERSIZED),
                 rejections.stream().map(Rejection::reason).toList());
         assertTrue(router.score(s.remotePeer()) < before);
     }
@@ -151,9 +190,13 @@ class GossipRouterTest {
         feed(h, s, good, 0, good.length);
         feed(h, s, forged, 0, forged.length);
         feed(h, s, again, 0, again.length);
-        assertEquals(List.of("first", "third"),
-                delivered.stream().map(m -> new String(m.data(), StandardCharsets.UTF_8)).toList());
-        assertEquals(List.of(Rejection.Reason.INVALID_SIGNATURE),
+        assertEquals(
+                List.of("first", "third"),
+                delivered.stream()
+                        .map(m -> new String(m.data(), StandardCharsets.UTF_8))
+                        .toList());
+        assertEquals(
+                List.of(Rejection.Reason.INVALID_SIGNATURE),
                 rejections.stream().map(Rejection::reason).toList());
     }
 
@@ -172,7 +215,8 @@ class GossipRouterTest {
         assertEquals(rpc.control().iwant(), back.control().iwant());
         assertEquals(rpc.control().graft(), back.control().graft());
         assertEquals(300, back.control().prune().get(0).backoffSeconds());
-        assertArrayEquals(new byte[] {1, 2}, back.control().prune().get(0).peers().get(0).peerId());
+        assertArrayEquals(
+                new byte[] {1, 2}, back.control().prune().get(0).peers().get(0).peerId());
         assertEquals(rpc.control().idontwant(), back.control().idontwant());
         List<String> none = new ArrayList<>();
         assertEquals(none, back.publish());

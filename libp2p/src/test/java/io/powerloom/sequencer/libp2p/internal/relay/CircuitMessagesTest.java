@@ -22,7 +22,9 @@ class CircuitMessagesTest {
         assertThat(CircuitMessages.reserve()).containsExactly(0x08, 0x00);
         List<Protobuf.Field> connect = Protobuf.parse(CircuitMessages.connect(peer));
         assertThat(Protobuf.first(connect, 1).value()).isEqualTo(CircuitMessages.HOP_CONNECT);
-        assertThat(Protobuf.first(Protobuf.parse(Protobuf.first(connect, 2).bytes()), 1).bytes()).isEqualTo(peer.bytes());
+        assertThat(Protobuf.first(Protobuf.parse(Protobuf.first(connect, 2).bytes()), 1)
+                        .bytes())
+                .isEqualTo(peer.bytes());
         CircuitMessages.Message stop = CircuitMessages.decode(CircuitMessages.stopStatus(100), false);
         assertThat(stop.type()).isEqualTo(CircuitMessages.STOP_STATUS);
         assertThat(stop.status()).isEqualTo(100);
@@ -31,10 +33,15 @@ class CircuitMessagesTest {
     @Test
     void decodesAReservationAnswer() {
         byte[] addr = Multiaddr.parse("/ip4/127.0.0.1/tcp/4001").toBytes();
-        byte[] reservation = new Protobuf.Writer().varint(1, 1_900_000_000L).bytes(2, addr).toByteArray();
+        byte[] reservation =
+                new Protobuf.Writer().varint(1, 1_900_000_000L).bytes(2, addr).toByteArray();
         byte[] limit = new Protobuf.Writer().varint(1, 120).varint(2, 131072).toByteArray();
-        byte[] msg = new Protobuf.Writer().varint(1, CircuitMessages.HOP_STATUS).bytes(3, reservation)
-                .bytes(4, limit).varint(5, 100).toByteArray();
+        byte[] msg = new Protobuf.Writer()
+                .varint(1, CircuitMessages.HOP_STATUS)
+                .bytes(3, reservation)
+                .bytes(4, limit)
+                .varint(5, 100)
+                .toByteArray();
         CircuitMessages.Message m = CircuitMessages.decode(msg, true);
         assertThat(m.type()).isEqualTo(CircuitMessages.HOP_STATUS);
         assertThat(m.status()).isEqualTo(CircuitMessages.STATUS_OK);
@@ -47,7 +54,10 @@ class CircuitMessagesTest {
     @Test
     void decodesAStopConnect() {
         byte[] p = new Protobuf.Writer().bytes(1, peer.bytes()).toByteArray();
-        byte[] msg = new Protobuf.Writer().varint(1, CircuitMessages.STOP_CONNECT).bytes(2, p).toByteArray();
+        byte[] msg = new Protobuf.Writer()
+                .varint(1, CircuitMessages.STOP_CONNECT)
+                .bytes(2, p)
+                .toByteArray();
         CircuitMessages.Message m = CircuitMessages.decode(msg, false);
         assertThat(m.type()).isEqualTo(CircuitMessages.STOP_CONNECT);
         assertThat(m.peer()).isEqualTo(peer);
@@ -62,7 +72,8 @@ class CircuitMessagesTest {
         assertThat(partial.readerIndex()).isZero();
         assertThat(CircuitMessages.readFramed(b)).containsExactly(0x08, 0x00);
         ByteBuf huge = Unpooled.buffer().writeByte(0x81).writeByte(0x40); // 8193
-        assertThatThrownBy(() -> CircuitMessages.readFramed(huge)).isInstanceOf(Libp2pException.class)
+        assertThatThrownBy(() -> CircuitMessages.readFramed(huge))
+                .isInstanceOf(Libp2pException.class)
                 .hasMessageContaining("exceeds");
         assertThat(CircuitMessages.statusName(204)).isEqualTo("NO_RESERVATION");
     }

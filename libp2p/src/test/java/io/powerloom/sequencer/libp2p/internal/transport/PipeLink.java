@@ -39,11 +39,20 @@ public final class PipeLink implements Link {
         return bytesSent.get();
     }
 
-    @Override public EventLoop eventLoop() { return loop; }
+    @Override
+    public EventLoop eventLoop() {
+        return loop;
+    }
 
-    @Override public ByteBufAllocator alloc() { return PooledByteBufAllocator.DEFAULT; }
+    @Override
+    public ByteBufAllocator alloc() {
+        return PooledByteBufAllocator.DEFAULT;
+    }
 
-    @Override public void receiver(Receiver receiver) { this.receiver = receiver; }
+    @Override
+    public void receiver(Receiver receiver) {
+        this.receiver = receiver;
+    }
 
     @Override
     public void write(ByteBuf data) {
@@ -95,5 +104,8 @@ public final class PipeLink implements Link {
         }
     }
 
-    @Override public String remoteAddress() { return "/ip4/127.0.0.1/tcp/1"; }
+    @Override
+    public String remoteAddress() {
+        return "/ip4/127.0.0.1/tcp/1";
+    }
 }

@@ -10,7 +10,11 @@ import org.junit.jupiter.api.Test;
 class ProtobufTest {
     @Test
     void writesAndParsesFields() {
-        byte[] msg = new Protobuf.Writer().varint(1, 2).bytes(2, new byte[] {9, 8}).string(3, "hi").toByteArray();
+        byte[] msg = new Protobuf.Writer()
+                .varint(1, 2)
+                .bytes(2, new byte[] {9, 8})
+                .string(3, "hi")
+                .toByteArray();
         assertThat(msg).containsExactly(0x08, 0x02, 0x12, 0x02, 9, 8, 0x1a, 0x02, 'h', 'i');
         List<Protobuf.Field> f = Protobuf.parse(msg);
         assertThat(Protobuf.first(f, 1).value()).isEqualTo(2);

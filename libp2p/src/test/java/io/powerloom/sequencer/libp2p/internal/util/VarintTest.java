@@ -42,12 +42,24 @@ class VarintTest {
 
     @Test
     void rejectsOverlongAndNonMinimal() {
-        ByteBuf tooLong = Unpooled.wrappedBuffer(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
-                (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01});
-        assertThatThrownBy(() -> Varint.read(tooLong)).isInstanceOf(Libp2pException.class)
+        ByteBuf tooLong = Unpooled.wrappedBuffer(new byte[] {
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            0x01
+        });
+        assertThatThrownBy(() -> Varint.read(tooLong))
+                .isInstanceOf(Libp2pException.class)
                 .hasMessageContaining("longer than");
         ByteBuf nonMinimal = Unpooled.wrappedBuffer(new byte[] {(byte) 0x81, 0x00});
-        assertThatThrownBy(() -> Varint.read(nonMinimal)).isInstanceOf(Libp2pException.class)
+        assertThatThrownBy(() -> Varint.read(nonMinimal))
+                .isInstanceOf(Libp2pException.class)
                 .hasMessageContaining("minimally");
     }
 }

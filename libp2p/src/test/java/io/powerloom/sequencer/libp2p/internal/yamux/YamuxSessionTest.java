@@ -59,9 +59,13 @@ class YamuxSessionTest {
             collectors.add(c);
         }
 
-        @Override public void onStreamClosed(YamuxStream stream) { closedStreams++; }
+        @Override
+        public void onStreamClosed(YamuxStream stream) {
+            closedStreams++;
+        }
 
-        @Override public void onSessionClosed(Throwable cause) {}
+        @Override
+        public void onSessionClosed(Throwable cause) {}
     }
 
     private <T> T onLoop(Callable<T> c) throws Exception {
@@ -167,12 +171,23 @@ class YamuxSessionTest {
         final ByteBuf received = Unpooled.buffer();
         boolean closed;
 
-        @Override public void onData(ByteBuf data) { received.writeBytes(data, data.readerIndex(), data.readableBytes()); }
+        @Override
+        public void onData(ByteBuf data) {
+            received.writeBytes(data, data.readerIndex(), data.readableBytes());
+        }
 
-        @Override public void onClose(Throwable cause) { closed = true; }
+        @Override
+        public void onClose(Throwable cause) {
+            closed = true;
+        }
 
         static ByteBuf frame(int type, int flags, int id, int length) {
-            return Unpooled.buffer(12).writeByte(0).writeByte(type).writeShort(flags).writeInt(id).writeInt(length);
+            return Unpooled.buffer(12)
+                    .writeByte(0)
+                    .writeByte(type)
+                    .writeShort(flags)
+                    .writeInt(id)
+                    .writeInt(length);
         }
     }
 
