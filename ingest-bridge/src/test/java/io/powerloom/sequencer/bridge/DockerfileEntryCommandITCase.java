@@ -2,7 +2,6 @@ package io.powerloom.sequencer.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.powerloom.sequencer.infra.FreePorts;
 import io.powerloom.sequencer.infra.ShippedJars;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
@@ -16,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +39,8 @@ class DockerfileEntryCommandITCase {
     void theImagesEntryCommandStartsTheShadedJarAndHealthReportsTheDeadChainRpc() throws Exception {
         Path dockerfile = Path.of("..", "docker", "ingest-bridge", "Dockerfile");
         List<String> lines = Files.readAllLines(dockerfile);
-        List<String> command = new ArrayList<>(jsonArray(lines, "ENTRYPOINT"));
-        command.addAll(jsonArray(lines, "CMD"));
+        List<String> command = new ArrayList<>(ShippedJars.execForm(lines, "ENTRYPOINT"));
+        command.addAll(ShippedJars.execForm(lines, "CMD"));
         String imageJar = lines.stream()
                 .filter(l -> l.startsWith("COPY"))
                 .map(l -> l.split("\\s+"))
@@ -51,7 +48,7 @@ class DockerfileEntryCommandITCase {
                 .filter(p -> p.endsWith(".jar"))
                 .findFirst()
                 .orElseThrow();
-        Path jar = shadedJar();
+        Path jar = ShippedJars.shadedJar("ingest-bridge");
 
         int httpPort = FreePorts.next();
         int deadRpcPort = FreePorts.next();
@@ -152,28 +149,8 @@ class DockerfileEntryCommandITCase {
         assertThat(copied)
                 .as("the image copies the shaded jar")
                 .anyMatch(l -> l.contains("ingest-bridge/target/ingest-bridge-") && l.contains("-all.jar"));
-        assertThat(ShippedJars.loadOrBenchmarkEntries(shadedJar()))
+        assertThat(ShippedJars.loadOrBenchmarkEntries(ShippedJars.shadedJar("ingest-bridge")))
                 .as("load or benchmark classes in the image's jar")
                 .isEmpty();
-    }
-
-    /** The shaded jar this build packaged, the one the image copies. */
-    static Path shadedJar() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("ingest-bridge-.*-all\\.jar"))
-                    .findFirst()
-                    .orElseThrow(
-                            () -> new AssertionError("no shaded ingest-bridge-*-all.jar in target (package phase)"));
-        }
-    }
-
-    /** The JSON array of an exec-form instruction, e.g. {@code ENTRYPOINT ["java", "-jar", "x.jar"]}. */
-    static List<String> jsonArray(List<String> dockerfile, String instruction) throws IOException {
-        String line = dockerfile.stream()
-                .filter(l -> l.startsWith(instruction + " "))
-                .reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("no " + instruction + " in the Dockerfile"));
-        return Arrays.asList(new ObjectMapper()
-                .readValue(line.substring(instruction.length()).trim(), String[].class));
     }
 }

@@ -16,10 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,8 +38,8 @@ class DockerfileEntryCommandITCase {
     @Test
     void theImagesEntryCommandStartsTheShadedJarAndHealthComesUp() throws Exception {
         List<String> lines = Files.readAllLines(Path.of("..", "docker", "query-service", "Dockerfile"));
-        List<String> command = new ArrayList<>(jsonArray(lines, "ENTRYPOINT"));
-        command.addAll(jsonArray(lines, "CMD"));
+        List<String> command = new ArrayList<>(ShippedJars.execForm(lines, "ENTRYPOINT"));
+        command.addAll(ShippedJars.execForm(lines, "CMD"));
         String imageJar = lines.stream()
                 .filter(l -> l.startsWith("COPY"))
                 .map(l -> l.split("\\s+"))
@@ -49,7 +47,7 @@ class DockerfileEntryCommandITCase {
                 .filter(p -> p.endsWith(".jar"))
                 .findFirst()
                 .orElseThrow();
-        Path jar = shadedJar();
+        Path jar = ShippedJars.shadedJar("query-service");
         int httpPort = FreePorts.next();
         Path config = dir.resolve("query.properties");
         Files.writeString(
@@ -144,28 +142,8 @@ class DockerfileEntryCommandITCase {
                 .anyMatch(l -> l.startsWith("COPY")
                         && l.contains("query-service/target/query-service-")
                         && l.contains("-all.jar"));
-        assertThat(ShippedJars.loadOrBenchmarkEntries(shadedJar()))
+        assertThat(ShippedJars.loadOrBenchmarkEntries(ShippedJars.shadedJar("query-service")))
                 .as("load or benchmark classes in the image's jar")
                 .isEmpty();
-    }
-
-    /** The shaded jar this build packaged, the one the image copies. */
-    static Path shadedJar() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("query-service-.*-all\\.jar"))
-                    .findFirst()
-                    .orElseThrow(
-                            () -> new AssertionError("no shaded query-service-*-all.jar in target (package phase)"));
-        }
-    }
-
-    /** The JSON array of an exec-form instruction, e.g. {@code ENTRYPOINT ["java", "-jar", "x.jar"]}. */
-    static List<String> jsonArray(List<String> dockerfile, String instruction) throws IOException {
-        String line = dockerfile.stream()
-                .filter(l -> l.startsWith(instruction + " "))
-                .reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("no " + instruction + " in the Dockerfile"));
-        return Arrays.asList(new ObjectMapper()
-                .readValue(line.substring(instruction.length()).trim(), String[].class));
     }
 }
