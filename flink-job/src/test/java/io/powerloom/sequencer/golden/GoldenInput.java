@@ -106,15 +106,7 @@ final class GoldenInput {
             int h = Math.floorMod(e.submissionId().hashCode(), 8);
             int copies = h == 0 ? 2 : h == 1 ? 1 : 0;
             for (int c = 1; c <= copies; c++) {
-                String messageId = "0024080112" + Integer.toHexString(seq) + "0" + c;
-                SubmissionEnvelope g = new SubmissionEnvelope(
-                        messageId,
-                        "12D3KooWGossipNeighbour" + c,
-                        e.receivedAtMs() + 3L * c,
-                        e.bridgeId(),
-                        e.submission(),
-                        SubmissionEnvelope.ORIGIN_GOSSIPSUB,
-                        messageId);
+                SubmissionEnvelope g = Snapshotters.gossipCopy(e, seq, c);
                 subs.add(new Timed(g.receivedAtMs(), seq++, s.key(), RecordCodec.encode(g)));
             }
         }

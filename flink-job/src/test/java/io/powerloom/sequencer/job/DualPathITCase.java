@@ -92,15 +92,7 @@ class DualPathITCase {
             }
             int copies = Math.floorMod(e.submissionId().hashCode(), 3) == 0 ? 2 : 1;
             for (int c = 1; c <= copies; c++) {
-                String messageId = "0024080112" + Integer.toHexString(seq) + "0" + c;
-                SubmissionEnvelope g = new SubmissionEnvelope(
-                        messageId,
-                        "12D3KooWGossipNeighbour" + c,
-                        e.receivedAtMs() + 3L * c,
-                        e.bridgeId(),
-                        e.submission(),
-                        SubmissionEnvelope.ORIGIN_GOSSIPSUB,
-                        messageId);
+                SubmissionEnvelope g = Snapshotters.gossipCopy(e, seq, c);
                 out.add(new Out(g.receivedAtMs(), seq++, r.key(), RecordCodec.encode(g)));
             }
         }

@@ -6,6 +6,7 @@ import io.powerloom.sequencer.protocol.crypto.Eip712Domain;
 import io.powerloom.sequencer.protocol.crypto.Hex;
 import io.powerloom.sequencer.protocol.crypto.Keccak256;
 import io.powerloom.sequencer.protocol.crypto.Secp256k1;
+import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
 import io.powerloom.sequencer.protocol.wire.Request;
 import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
 import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
@@ -80,5 +81,22 @@ public final class Snapshotters {
                         ("{\"request\":{\"slotId\":\"" + slot + "\",\"epochId\":\"" + epoch + "\",\"projectId\":\""
                                         + project + "\",\"snapshotCid\":\"" + cid + "\"}}")
                                 .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The copy of {@code e} that gossipsub neighbour {@code c} (1, 2, ...) delivers 3 c ms after it, as the bridge
+     * records a submission heard by gossip: origin gossipsub, that neighbour as peer, a message id made unique by
+     * {@code seq}.
+     */
+    public static SubmissionEnvelope gossipCopy(SubmissionEnvelope e, int seq, int c) {
+        String messageId = "0024080112" + Integer.toHexString(seq) + "0" + c;
+        return new SubmissionEnvelope(
+                messageId,
+                "12D3KooWGossipNeighbour" + c,
+                e.receivedAtMs() + 3L * c,
+                e.bridgeId(),
+                e.submission(),
+                SubmissionEnvelope.ORIGIN_GOSSIPSUB,
+                messageId);
     }
 }
