@@ -2,8 +2,6 @@ package io.powerloom.sequencer.bridge.collect;
 
 import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
 import io.powerloom.sequencer.libp2p.StreamContext;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +36,6 @@ public final class Backpressure {
     private final java.util.concurrent.Executor fanOut;
     private final AtomicInteger global = new AtomicInteger();
     private final Object globalLock = new Object();
-    private final Map<Long, Tracked> streams = new ConcurrentHashMap<>();
     /** Streams paused by the global mark, in the order they paused; closed ones are skipped when polled. */
     private final ConcurrentLinkedQueue<Tracked> waiting = new ConcurrentLinkedQueue<>();
     /** Streams the acknowledgements so far allow to wake (taken from {@link #waiting} by {@link #wake}). */
@@ -50,30 +47,9 @@ public final class Backpressure {
     /**
      * @param onResume told (on the thread that resumed it) when a stream's reading resumes, e.g. to decode what
      *                 it kept while paused
-     */
-    public Backpressure(
-            int streamHigh,
-            int streamLow,
-            int globalHigh,
-            int globalLow,
-            BridgeMetrics metrics,
-            Consumer<StreamContext> onResume) {
-        if (streamLow >= streamHigh || globalLow >= globalHigh || streamLow < 0 || globalLow < 0) {
-            throw new IllegalArgumentException("low-water marks must be below high-water marks");
-        }
-        this.streamHigh = streamHigh;
-        this.streamLow = streamLow;
-        this.globalHigh = globalHigh;
-        this.globalLow = globalLow;
-        this.metrics = metrics;
-        this.onResume = onResume;
-        this.fanOut = null;
-    }
-
-    /**
-     * As above, with an executor that runs the global pause/resume of every stream, so that the thread crossing
-     * the mark (an event loop, or the Kafka producer's I/O thread acknowledging) is not held up by it.
-     * {@link #shouldPause} sees the global state at once, so decoding stops without waiting for it.
+     * @param fanOut   runs the waking of waiting streams, so that the thread crossing the mark (the Kafka
+     *                 producer's I/O thread acknowledging) is not held up by it ({@code Runnable::run} in tests);
+     *                 {@link #shouldPause} sees the global state at once, so decoding stops without waiting for it
      */
     public Backpressure(
             int streamHigh,
@@ -125,14 +101,11 @@ public final class Backpressure {
      * streams when it first delivers data, so that waking it lets a submission through.
      */
     public Tracked register(StreamContext ctx) {
-        Tracked t = new Tracked(ctx);
-        streams.put(ctx.id(), t);
-        return t;
+        return new Tracked(ctx);
     }
 
     /** Stops tracking a stream; its sends still in flight are still counted until acknowledged. */
     public void unregister(Tracked t) {
-        streams.remove(t.ctx.id());
         synchronized (t) {
             t.closed = true;
             if (t.readPaused) {
@@ -231,27 +204,13 @@ public final class Backpressure {
         return globalPaused;
     }
 
-    /** Streams tracked now. */
-    public int trackedStreams() {
-        return streams.size();
-    }
-
-    /** Streams waiting for the global mark to let them read. */
-    public int waitingStreams() {
-        return (int) waiting.stream().filter(t -> !t.closed).count();
-    }
-
-    /** Wakes waiting streams as the credits allow, on the fan-out executor when there is one. */
+    /** Wakes waiting streams as the credits allow, on the fan-out executor. */
     private void wakeSoon() {
         if (!waking.compareAndSet(false, true)) {
             return; // the running wake takes the new credits too
         }
-        if (fanOut != null) {
-            // not on the producer's I/O thread (it would delay acknowledgements) nor on an event loop
-            fanOut.execute(this::wake);
-        } else {
-            wake();
-        }
+        // not on the producer's I/O thread (it would delay acknowledgements) nor on an event loop
+        fanOut.execute(this::wake);
     }
 
     private void wake() {
