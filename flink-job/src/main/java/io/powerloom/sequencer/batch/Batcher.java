@@ -1,6 +1,6 @@
 package io.powerloom.sequencer.batch;
 
-import io.powerloom.sequencer.finalize.ProjectEpochResult;
+import io.powerloom.sequencer.model.ProjectEpochResult;
 import io.powerloom.sequencer.protocol.batch.BatchDocument;
 import io.powerloom.sequencer.protocol.cid.Cid;
 import io.powerloom.sequencer.protocol.merkle.IncrementalMerkleTree;

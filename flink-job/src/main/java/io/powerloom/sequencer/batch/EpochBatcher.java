@@ -1,6 +1,6 @@
 package io.powerloom.sequencer.batch;
 
-import io.powerloom.sequencer.finalize.ProjectEpochResult;
+import io.powerloom.sequencer.model.ProjectEpochResult;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

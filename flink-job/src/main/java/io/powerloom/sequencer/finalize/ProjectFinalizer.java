@@ -1,10 +1,11 @@
 package io.powerloom.sequencer.finalize;
 
+import io.powerloom.sequencer.model.ProjectEpochResult;
+import io.powerloom.sequencer.model.RejectReason;
+import io.powerloom.sequencer.model.RejectedSubmission;
+import io.powerloom.sequencer.model.SignedSubmission;
+import io.powerloom.sequencer.model.SubmissionMetrics;
 import io.powerloom.sequencer.verify.ChainEvent;
-import io.powerloom.sequencer.verify.RejectReason;
-import io.powerloom.sequencer.verify.RejectedSubmission;
-import io.powerloom.sequencer.verify.SignedSubmission;
-import io.powerloom.sequencer.verify.VerifyMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -78,7 +79,7 @@ public class ProjectFinalizer
      */
     private transient ValueState<long[]> extraTimers;
 
-    private transient VerifyMetrics metrics;
+    private transient SubmissionMetrics metrics;
     private transient Counter finalized;
     private transient Counter unfinalized;
     private transient Counter matchingWinner;
@@ -105,7 +106,7 @@ public class ProjectFinalizer
                 .getState(new ValueStateDescriptor<>(
                         "extra-timers", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         var group = getRuntimeContext().getMetricGroup();
-        metrics = VerifyMetrics.finalizeStage(group);
+        metrics = SubmissionMetrics.finalizeStage(group);
         finalized = group.counter("finalized");
         unfinalized = group.counter("unfinalized");
         matchingWinner = group.counter("submissions_matching_winner");

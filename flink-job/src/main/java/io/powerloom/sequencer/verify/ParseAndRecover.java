@@ -1,6 +1,9 @@
 package io.powerloom.sequencer.verify;
 
-import io.powerloom.sequencer.collect.CollectedRecord;
+import io.powerloom.sequencer.model.RejectReason;
+import io.powerloom.sequencer.model.RejectedSubmission;
+import io.powerloom.sequencer.model.SignedSubmission;
+import io.powerloom.sequencer.model.SubmissionMetrics;
 import io.powerloom.sequencer.protocol.crypto.Eip712;
 import io.powerloom.sequencer.protocol.crypto.Eip712Domain;
 import io.powerloom.sequencer.protocol.crypto.Secp256k1;
@@ -34,7 +37,7 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
     private final Set<String> flaggedSigners;
 
     private transient Eip712Domain domain;
-    private transient VerifyMetrics metrics;
+    private transient SubmissionMetrics metrics;
     private transient Counter heartbeats;
 
     public ParseAndRecover(long chainId, String protocolState, Set<String> dataMarkets, Set<String> flaggedSigners) {
@@ -47,7 +50,7 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
     @Override
     public void open(OpenContext openContext) {
         domain = new Eip712Domain(chainId, protocolState);
-        metrics = VerifyMetrics.decodeAndRecover(getRuntimeContext().getMetricGroup());
+        metrics = SubmissionMetrics.decodeAndRecover(getRuntimeContext().getMetricGroup());
         heartbeats = getRuntimeContext().getMetricGroup().counter("heartbeats");
     }
 

@@ -1,5 +1,9 @@
 package io.powerloom.sequencer.verify;
 
+import io.powerloom.sequencer.model.RejectReason;
+import io.powerloom.sequencer.model.RejectedSubmission;
+import io.powerloom.sequencer.model.SignedSubmission;
+import io.powerloom.sequencer.model.SubmissionMetrics;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -77,7 +81,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     private transient MapState<String, Long> accepted;
 
     private transient Counter duplicates;
-    private transient VerifyMetrics metrics;
+    private transient SubmissionMetrics metrics;
     private transient Counter simulations;
     private transient Counter waited;
 
@@ -111,7 +115,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         accepted = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("accepted-submissions", Types.STRING, Types.LONG));
         duplicates = getRuntimeContext().getMetricGroup().counter("submissions_duplicate");
-        metrics = VerifyMetrics.slotRules(getRuntimeContext().getMetricGroup());
+        metrics = SubmissionMetrics.slotRules(getRuntimeContext().getMetricGroup());
         simulations = getRuntimeContext().getMetricGroup().counter("simulations");
         waited = getRuntimeContext().getMetricGroup().counter("submissions_waited_for_chain");
     }

@@ -3,8 +3,8 @@ package io.powerloom.sequencer.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.job.Snapshotters;
+import io.powerloom.sequencer.model.ProjectEpochResult;
 import io.powerloom.sequencer.protocol.batch.BatchDocument;
 import io.powerloom.sequencer.protocol.cid.Cid;
 import io.powerloom.sequencer.protocol.merkle.IncrementalMerkleTree;

@@ -3,7 +3,7 @@ package io.powerloom.sequencer.batch;
 import static io.powerloom.sequencer.batch.BatcherTest.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.powerloom.sequencer.finalize.ProjectEpochResult;
+import io.powerloom.sequencer.model.ProjectEpochResult;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;

@@ -8,9 +8,10 @@ import static io.powerloom.sequencer.job.Snapshotters.MARKET;
 import static io.powerloom.sequencer.job.Snapshotters.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.model.ProjectEpochResult;
+import io.powerloom.sequencer.model.RejectReason;
+import io.powerloom.sequencer.model.SignedSubmission;
 import io.powerloom.sequencer.verify.ChainEvent;
-import io.powerloom.sequencer.verify.RejectReason;
-import io.powerloom.sequencer.verify.SignedSubmission;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;

@@ -1,5 +1,6 @@
 package io.powerloom.sequencer.job;
 
+import io.powerloom.sequencer.model.RejectReason;
 import io.powerloom.sequencer.protocol.cid.Cid;
 import io.powerloom.sequencer.protocol.crypto.Eip712;
 import io.powerloom.sequencer.protocol.crypto.Secp256k1;
@@ -11,7 +12,6 @@ import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
 import io.powerloom.sequencer.protocol.wire.Request;
 import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
 import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
-import io.powerloom.sequencer.verify.RejectReason;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;

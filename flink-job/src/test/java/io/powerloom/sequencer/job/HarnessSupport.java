@@ -1,7 +1,7 @@
 package io.powerloom.sequencer.job;
 
-import io.powerloom.sequencer.verify.RejectReason;
-import io.powerloom.sequencer.verify.RejectedSubmission;
+import io.powerloom.sequencer.model.RejectReason;
+import io.powerloom.sequencer.model.RejectedSubmission;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;

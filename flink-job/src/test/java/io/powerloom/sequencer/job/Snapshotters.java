@@ -1,6 +1,6 @@
 package io.powerloom.sequencer.job;
 
-import io.powerloom.sequencer.collect.CollectedRecord;
+import io.powerloom.sequencer.model.SignedSubmission;
 import io.powerloom.sequencer.protocol.crypto.Eip712;
 import io.powerloom.sequencer.protocol.crypto.Eip712Domain;
 import io.powerloom.sequencer.protocol.crypto.Hex;
@@ -10,7 +10,7 @@ import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
 import io.powerloom.sequencer.protocol.wire.Request;
 import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
 import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
-import io.powerloom.sequencer.verify.SignedSubmission;
+import io.powerloom.sequencer.verify.CollectedRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 

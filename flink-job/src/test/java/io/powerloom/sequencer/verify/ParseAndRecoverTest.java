@@ -3,8 +3,9 @@ package io.powerloom.sequencer.verify;
 import static io.powerloom.sequencer.job.Snapshotters.MARKET;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.powerloom.sequencer.collect.CollectedRecord;
 import io.powerloom.sequencer.job.Snapshotters;
+import io.powerloom.sequencer.model.RejectReason;
+import io.powerloom.sequencer.model.SignedSubmission;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;

@@ -8,6 +8,8 @@ import static io.powerloom.sequencer.job.Snapshotters.address;
 import static io.powerloom.sequencer.job.Snapshotters.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.model.RejectReason;
+import io.powerloom.sequencer.model.SignedSubmission;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;

@@ -5,8 +5,10 @@ import io.powerloom.sequencer.accounting.DiscardedSubmission;
 import io.powerloom.sequencer.accounting.SlotCount;
 import io.powerloom.sequencer.anchor.AnchorOutcome;
 import io.powerloom.sequencer.bridge.kafka.RejectRecord;
-import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.job.kafka.OutputRecords;
+import io.powerloom.sequencer.model.ProjectEpochResult;
+import io.powerloom.sequencer.model.RejectReason;
+import io.powerloom.sequencer.model.RejectedSubmission;
 import io.powerloom.sequencer.protocol.records.DayStarted;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
@@ -15,8 +17,6 @@ import io.powerloom.sequencer.protocol.records.Topics;
 import io.powerloom.sequencer.protocol.wire.Request;
 import io.powerloom.sequencer.protocol.wire.SnapshotSubmission;
 import io.powerloom.sequencer.protocol.wire.SubmissionCodec;
-import io.powerloom.sequencer.verify.RejectReason;
-import io.powerloom.sequencer.verify.RejectedSubmission;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,8 +1,8 @@
 package io.powerloom.sequencer.job.kafka;
 
-import io.powerloom.sequencer.collect.CollectedRecord;
 import io.powerloom.sequencer.job.SequencerConfig;
 import io.powerloom.sequencer.verify.ChainEvent;
+import io.powerloom.sequencer.verify.CollectedRecord;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.connector.kafka.source.KafkaSource;

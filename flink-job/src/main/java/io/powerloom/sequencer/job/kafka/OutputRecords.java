@@ -3,10 +3,10 @@ package io.powerloom.sequencer.job.kafka;
 import io.powerloom.sequencer.accounting.DiscardedSubmission;
 import io.powerloom.sequencer.accounting.SlotCount;
 import io.powerloom.sequencer.anchor.AnchorOutcome;
-import io.powerloom.sequencer.finalize.ProjectEpochResult;
+import io.powerloom.sequencer.model.ProjectEpochResult;
+import io.powerloom.sequencer.model.RejectedSubmission;
 import io.powerloom.sequencer.protocol.json.JsonWriter;
 import io.powerloom.sequencer.protocol.records.Topics;
-import io.powerloom.sequencer.verify.RejectedSubmission;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

@@ -1,11 +1,11 @@
 package io.powerloom.sequencer.job.kafka;
 
-import io.powerloom.sequencer.collect.CollectedRecord;
 import io.powerloom.sequencer.protocol.records.Heartbeat;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.RecordFormatException;
 import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
 import io.powerloom.sequencer.protocol.records.SubmissionTopicRecord;
+import io.powerloom.sequencer.verify.CollectedRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;

@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.collect;
+package io.powerloom.sequencer.verify;
 
 /**
  * One record of the submissions topic as the job sees it: a submission envelope, a heartbeat (only moves event

@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.verify;
+package io.powerloom.sequencer.model;
 
 /**
  * A submission the sequencer did not count, with the reason; written to the rejected topic.

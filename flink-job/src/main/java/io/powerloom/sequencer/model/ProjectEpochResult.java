@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.finalize;
+package io.powerloom.sequencer.model;
 
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 

@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.job.serde;
+package io.powerloom.sequencer.model.serde;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

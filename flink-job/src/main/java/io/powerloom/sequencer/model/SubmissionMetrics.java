@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.verify;
+package io.powerloom.sequencer.model;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -11,12 +11,13 @@ import org.apache.flink.metrics.MetricGroup;
  * {@code accepted} where the stage is where submissions enter or leave verification. Each stage registers only its
  * own counters, so the web UI never shows a count an operator cannot produce.
  */
-public final class VerifyMetrics {
+public final class SubmissionMetrics {
     private final Counter received;
     private final Counter accepted;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
 
-    private VerifyMetrics(MetricGroup group, boolean countsReceived, boolean countsAccepted, RejectReason... reasons) {
+    private SubmissionMetrics(
+            MetricGroup group, boolean countsReceived, boolean countsAccepted, RejectReason... reasons) {
         received = countsReceived ? group.counter("received") : null;
         accepted = countsAccepted ? group.counter("accepted") : null;
         for (RejectReason reason : reasons) {
@@ -25,8 +26,8 @@ public final class VerifyMetrics {
     }
 
     /** Decode and recover: what arrives, and what is rejected before the slot registry is consulted. */
-    public static VerifyMetrics decodeAndRecover(MetricGroup group) {
-        return new VerifyMetrics(
+    public static SubmissionMetrics decodeAndRecover(MetricGroup group) {
+        return new SubmissionMetrics(
                 group,
                 true,
                 false,
@@ -38,8 +39,8 @@ public final class VerifyMetrics {
     }
 
     /** Slot rules: what passes every verify rule, and the slot, deadline and limit rejections. */
-    public static VerifyMetrics slotRules(MetricGroup group) {
-        return new VerifyMetrics(
+    public static SubmissionMetrics slotRules(MetricGroup group) {
+        return new SubmissionMetrics(
                 group,
                 false,
                 true,
@@ -51,8 +52,8 @@ public final class VerifyMetrics {
     }
 
     /** Finalize: the window and last-wins rejections. */
-    public static VerifyMetrics finalizeStage(MetricGroup group) {
-        return new VerifyMetrics(
+    public static SubmissionMetrics finalizeStage(MetricGroup group) {
+        return new SubmissionMetrics(
                 group,
                 false,
                 false,

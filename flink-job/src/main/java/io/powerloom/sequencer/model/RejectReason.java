@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.verify;
+package io.powerloom.sequencer.model;
 
 /** Why a submission was not counted. Every reason has its own Flink counter {@code rejected_<name>}. */
 public enum RejectReason {

@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.job.serde;
+package io.powerloom.sequencer.model.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

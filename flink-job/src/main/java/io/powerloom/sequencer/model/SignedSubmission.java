@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.verify;
+package io.powerloom.sequencer.model;
 
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 

@@ -1,11 +1,11 @@
-package io.powerloom.sequencer.job.serde;
+package io.powerloom.sequencer.model.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.powerloom.sequencer.finalize.ProjectEpochResult;
-import io.powerloom.sequencer.finalize.ProjectEpochResultSerializer;
-import io.powerloom.sequencer.verify.SignedSubmission;
-import io.powerloom.sequencer.verify.SignedSubmissionSerializer;
+import io.powerloom.sequencer.model.ProjectEpochResult;
+import io.powerloom.sequencer.model.ProjectEpochResultSerializer;
+import io.powerloom.sequencer.model.SignedSubmission;
+import io.powerloom.sequencer.model.SignedSubmissionSerializer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -106,8 +106,13 @@ class RecordSerializersTest {
     /** A savepoint's snapshot of layout {@code version}, as Flink stores it (class name, version, no payload). */
     private static <T> TypeSerializerSnapshot<T> storedSnapshot(Class<?> snapshotClass, int version)
             throws IOException {
+        return storedSnapshot(snapshotClass.getName(), version);
+    }
+
+    private static <T> TypeSerializerSnapshot<T> storedSnapshot(String snapshotClassName, int version)
+            throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
-        out.writeUTF(snapshotClass.getName());
+        out.writeUTF(snapshotClassName);
         out.writeInt(version);
         return TypeSerializerSnapshot.readVersionedSnapshot(
                 new DataInputDeserializer(out.getCopyOfBuffer()), RecordSerializersTest.class.getClassLoader());
@@ -177,5 +182,50 @@ class RecordSerializersTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> storedSnapshot(SignedSubmissionSerializer.Snapshot.class, 9))
                 .hasMessageContaining("unknown layout version 9");
+    }
+
+    @Test
+    void snapshotsStoredUnderTheSerializersFormerNamesRestoreWithTheCurrentSerializers() throws IOException {
+        // the class names that savepoints taken before the model package hold
+        TypeSerializerSnapshot<SignedSubmission> signed =
+                storedSnapshot("io.powerloom.sequencer.verify.SignedSubmissionSerializer$Snapshot", 4);
+        assertThat(new SignedSubmissionSerializer()
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(signed)
+                        .isCompatibleAsIs())
+                .isTrue();
+        assertThat(signed.restoreSerializer()).isEqualTo(new SignedSubmissionSerializer());
+
+        TypeSerializerSnapshot<ProjectEpochResult> result =
+                storedSnapshot("io.powerloom.sequencer.finalize.ProjectEpochResultSerializer$Snapshot", 4);
+        assertThat(new ProjectEpochResultSerializer()
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(result)
+                        .isCompatibleAsIs())
+                .isTrue();
+        TypeSerializerSnapshot<ProjectEpochResult> resultLayout3 =
+                storedSnapshot("io.powerloom.sequencer.finalize.ProjectEpochResultSerializer$Snapshot", 3);
+        assertThat(new ProjectEpochResultSerializer()
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(resultLayout3)
+                        .isCompatibleAfterMigration())
+                .isTrue();
+
+        TypeSerializerSnapshot<String> key =
+                storedSnapshot("io.powerloom.sequencer.job.serde.KeyStringSerializer$Snapshot", 3);
+        assertThat(KeyStringSerializer.INSTANCE
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(key)
+                        .isCompatibleAsIs())
+                .isTrue();
+        assertThat(key.restoreSerializer()).isSameAs(KeyStringSerializer.INSTANCE);
+
+        // one record's snapshot still does not pass for another's
+        TypeSerializerSnapshot<ProjectEpochResult> wrong = storedSnapshot(SignedSubmissionSerializer.Snapshot.class, 4);
+        assertThat(new ProjectEpochResultSerializer()
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(wrong)
+                        .isIncompatible())
+                .isTrue();
     }
 }

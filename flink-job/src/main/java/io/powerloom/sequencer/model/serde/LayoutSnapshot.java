@@ -1,4 +1,4 @@
-package io.powerloom.sequencer.job.serde;
+package io.powerloom.sequencer.model.serde;
 
 import java.io.IOException;
 import java.util.List;
@@ -64,7 +64,8 @@ public abstract class LayoutSnapshot<T> implements TypeSerializerSnapshot<T> {
 
     @Override
     public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
-        if (old == null || old.getClass() != getClass()) {
+        // a snapshot class kept at a record's former name (savepoints name it) extends the current one
+        if (old == null || !getClass().isInstance(old)) {
             return TypeSerializerSchemaCompatibility.incompatible();
         }
         int oldLayout = ((LayoutSnapshot<T>) old).layout;
