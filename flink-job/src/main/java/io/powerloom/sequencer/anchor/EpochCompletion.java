@@ -1,5 +1,6 @@
 package io.powerloom.sequencer.anchor;
 
+import io.powerloom.sequencer.model.ProjectEpochKey;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -19,6 +20,11 @@ public class EpochCompletion extends KeyedProcessFunction<String, AnchorOutcome,
     public record EpochReady(String dataMarket, long epochId, int batchCount, long windowCloseMs) {}
 
     private transient MapState<Integer, Boolean> anchored;
+
+    /** The key of this stage, the outcome's epoch: {@link ProjectEpochKey#ofEpoch}, encoded. */
+    public static String key(AnchorOutcome o) {
+        return ProjectEpochKey.ofEpoch(o.dataMarket(), o.epochId()).encode();
+    }
 
     @Override
     public void open(OpenContext openContext) {

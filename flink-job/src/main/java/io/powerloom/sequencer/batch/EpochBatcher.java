@@ -1,5 +1,6 @@
 package io.powerloom.sequencer.batch;
 
+import io.powerloom.sequencer.model.ProjectEpochKey;
 import io.powerloom.sequencer.model.ProjectEpochResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,8 +47,9 @@ public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResul
         this.batcher = batcher;
     }
 
-    public static String key(String dataMarket, long epochId) {
-        return dataMarket + "|" + Long.toUnsignedString(epochId);
+    /** The key of this stage, the result's epoch: {@link ProjectEpochKey#ofEpoch}, encoded. */
+    public static String key(ProjectEpochResult r) {
+        return ProjectEpochKey.ofEpoch(r.dataMarket(), r.epochId()).encode();
     }
 
     @Override

@@ -54,9 +54,4 @@ public record SubmissionBatch(
                 windowCloseMs,
                 closedAtWallMs);
     }
-
-    /** Key of the epoch this batch belongs to. */
-    public String epochKey() {
-        return EpochBatcher.key(dataMarket, epochId);
-    }
 }

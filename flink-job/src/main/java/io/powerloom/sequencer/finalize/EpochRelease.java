@@ -1,7 +1,8 @@
 package io.powerloom.sequencer.finalize;
 
 /**
- * A released epoch as the finalize stage keeps it (broadcast state, key {@code market|epoch}).
+ * A released epoch as the finalize stage keeps it (broadcast state, keyed by the epoch's
+ * {@link io.powerloom.sequencer.model.ProjectEpochKey#ofEpoch key}).
  *
  * @param observedAtMs      when the release was seen: the window opens
  * @param windowMs          the market's submission window
@@ -19,9 +20,5 @@ public record EpochRelease(
 
     public long closeMs() {
         return observedAtMs + windowMs;
-    }
-
-    public static String key(String dataMarket, long epochId) {
-        return dataMarket + "|" + Long.toUnsignedString(epochId);
     }
 }

@@ -1,5 +1,6 @@
 package io.powerloom.sequencer.finalize;
 
+import io.powerloom.sequencer.model.ProjectEpochKey;
 import io.powerloom.sequencer.model.ProjectEpochResult;
 import io.powerloom.sequencer.model.RejectReason;
 import io.powerloom.sequencer.model.RejectedSubmission;
@@ -48,7 +49,7 @@ public class ProjectFinalizer
     /** Per decided project: matched and discarded submissions, for the accounting stage (when {@link #withTallies()}). */
     public static final OutputTag<ProjectTally> TALLIES = new OutputTag<>("accounting-tallies") {};
 
-    /** Broadcast: {@code market|epoch} → release. */
+    /** Broadcast: the epoch's {@link ProjectEpochKey#ofEpoch key} ({@code market|epoch}) → release. */
     public static final MapStateDescriptor<String, EpochRelease> RELEASES =
             new MapStateDescriptor<>("epoch-releases", Types.STRING, Types.POJO(EpochRelease.class));
 
@@ -117,7 +118,8 @@ public class ProjectFinalizer
     public void processElement(SignedSubmission s, ReadOnlyContext ctx, Collector<ProjectEpochResult> out)
             throws Exception {
         submissions.add(s);
-        EpochRelease release = ctx.getBroadcastState(RELEASES).get(EpochRelease.key(s.dataMarket(), s.epochId()));
+        EpochRelease release = ctx.getBroadcastState(RELEASES)
+                .get(ProjectEpochKey.ofEpoch(s.dataMarket(), s.epochId()).encode());
         if (release != null && release.removedAtMs() == Long.MAX_VALUE && s.receivedAtMs() <= release.closeMs()) {
             // the usual case: the close timer decides (if the release is not valid by then, it re-arms)
             ctx.timerService().registerEventTimeTimer(release.closeMs());
@@ -146,7 +148,7 @@ public class ProjectFinalizer
             return;
         }
         BroadcastState<String, EpochRelease> releases = ctx.getBroadcastState(RELEASES);
-        String key = EpochRelease.key(e.dataMarket(), e.epochId());
+        String key = ProjectEpochKey.ofEpoch(e.dataMarket(), e.epochId()).encode();
         EpochRelease known = releases.get(key);
         if (e.removed()) {
             if (known != null) {
@@ -166,15 +168,12 @@ public class ProjectFinalizer
                 key,
                 new EpochRelease(e.observedAtMs(), windowMs, e.batchWindowBlocks(), e.blockNumber(), Long.MAX_VALUE));
         // keep the broadcast state bounded: forget this market's releases far behind the new one
-        String prefix = e.dataMarket() + "|";
         List<String> old = new ArrayList<>();
         for (Map.Entry<String, EpochRelease> entry : releases.entries()) {
-            String k = entry.getKey();
-            if (k.startsWith(prefix)) {
-                long epoch = Long.parseUnsignedLong(k.substring(prefix.length()));
-                if (Long.compareUnsigned(epoch + RELEASES_KEPT, e.epochId()) < 0) {
-                    old.add(k);
-                }
+            ProjectEpochKey k = ProjectEpochKey.parse(entry.getKey());
+            if (k.dataMarket().equals(e.dataMarket())
+                    && Long.compareUnsigned(k.epochId() + RELEASES_KEPT, e.epochId()) < 0) {
+                old.add(entry.getKey());
             }
         }
         for (String k : old) {
@@ -189,12 +188,13 @@ public class ProjectFinalizer
         if (stored != null) {
             stored.forEach(arrived::add);
         }
-        String[] keyParts = splitKey(ctx.getCurrentKey());
-        String market = keyParts[0];
-        long epoch = Long.parseUnsignedLong(keyParts[1]);
-        String project = keyParts[2];
+        ProjectEpochKey key = ProjectEpochKey.parse(ctx.getCurrentKey());
+        String market = key.dataMarket();
+        long epoch = key.epochId();
+        String project = key.projectId();
         if (!arrived.isEmpty()) {
-            EpochRelease release = ctx.getBroadcastState(RELEASES).get(EpochRelease.key(market, epoch));
+            EpochRelease release =
+                    ctx.getBroadcastState(RELEASES).get(key.epoch().encode());
             if (release != null && release.validAt(t)) {
                 if (t < release.closeMs()) {
                     ctx.timerService().registerEventTimeTimer(release.closeMs());
@@ -386,15 +386,8 @@ public class ProjectFinalizer
         return false;
     }
 
-    /** The key of this stage, one project's window: {@code market|epoch|project}. */
+    /** The key of this stage, one project's window: {@link ProjectEpochKey#of(SignedSubmission)}, encoded. */
     public static String key(SignedSubmission s) {
-        return s.dataMarket() + "|" + Long.toUnsignedString(s.epochId()) + "|" + s.projectId();
-    }
-
-    /** {@code [market, epoch, project]}; market and epoch hold no bar, the project ID may. */
-    static String[] splitKey(String key) {
-        int bar = key.indexOf('|');
-        int bar2 = key.indexOf('|', bar + 1);
-        return new String[] {key.substring(0, bar), key.substring(bar + 1, bar2), key.substring(bar2 + 1)};
+        return ProjectEpochKey.of(s).encode();
     }
 }

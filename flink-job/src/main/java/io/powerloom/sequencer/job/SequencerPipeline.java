@@ -187,7 +187,7 @@ public final class SequencerPipeline {
                 .name("finalized only")
                 .uid("batch-filter-finalized")
                 .setBufferTimeout(closeBufferMs)
-                .keyBy(r -> EpochBatcher.key(r.dataMarket(), r.epochId()), KeyStringSerializer.TYPE_INFO)
+                .keyBy(EpochBatcher::key, KeyStringSerializer.TYPE_INFO)
                 .process(new EpochBatcher(
                         new Batcher(cfg.get(SequencerConfig.BATCH_SIZE), cfg.get(SequencerConfig.BATCH_MAX_BYTES))))
                 .name("batch: epoch into sorted batches")
@@ -305,7 +305,7 @@ public final class SequencerPipeline {
                     .uid("anchor-commit")
                     .setBufferTimeout(closeBufferMs);
             DataStream<EpochCompletion.EpochReady> complete = committed
-                    .keyBy(o -> EpochBatcher.key(o.dataMarket(), o.epochId()), KeyStringSerializer.TYPE_INFO)
+                    .keyBy(EpochCompletion::key, KeyStringSerializer.TYPE_INFO)
                     .process(new EpochCompletion())
                     .name("anchor: wait for all batches of the epoch")
                     .uid("anchor-epoch-complete")

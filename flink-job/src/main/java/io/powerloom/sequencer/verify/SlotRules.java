@@ -1,5 +1,6 @@
 package io.powerloom.sequencer.verify;
 
+import io.powerloom.sequencer.model.ProjectEpochKey;
 import io.powerloom.sequencer.model.RejectReason;
 import io.powerloom.sequencer.model.RejectedSubmission;
 import io.powerloom.sequencer.model.SignedSubmission;
@@ -214,11 +215,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
 
     /** What makes two copies the same signed submission (the slot is the key). */
     static String identity(SignedSubmission s) {
-        return s.dataMarket()
-                + '|'
-                + Long.toUnsignedString(s.epochId())
-                + '|'
-                + s.projectId()
+        return ProjectEpochKey.of(s).encode()
                 + '|'
                 + s.snapshotCid()
                 + '|'

@@ -25,9 +25,7 @@ class EpochBatcherTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, ProjectEpochResult, SubmissionBatch> harness()
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new EpochBatcher(new Batcher(2, 1 << 20))),
-                r -> EpochBatcher.key(r.dataMarket(), r.epochId()),
-                Types.STRING);
+                new KeyedProcessOperator<>(new EpochBatcher(new Batcher(2, 1 << 20))), EpochBatcher::key, Types.STRING);
     }
 
     @AfterEach

@@ -3,6 +3,7 @@ package io.powerloom.sequencer.job.kafka;
 import io.powerloom.sequencer.accounting.DiscardedSubmission;
 import io.powerloom.sequencer.accounting.SlotCount;
 import io.powerloom.sequencer.anchor.AnchorOutcome;
+import io.powerloom.sequencer.model.ProjectEpochKey;
 import io.powerloom.sequencer.model.ProjectEpochResult;
 import io.powerloom.sequencer.model.RejectedSubmission;
 import io.powerloom.sequencer.protocol.json.JsonWriter;
@@ -19,7 +20,7 @@ public final class OutputRecords {
     private OutputRecords() {}
 
     public static byte[] key(ProjectEpochResult r) {
-        return utf8(r.dataMarket() + "|" + Long.toUnsignedString(r.epochId()) + "|" + r.projectId());
+        return utf8(ProjectEpochKey.of(r).encode());
     }
 
     public static byte[] value(ProjectEpochResult r) {
@@ -45,7 +46,7 @@ public final class OutputRecords {
     }
 
     public static byte[] key(AnchorOutcome o) {
-        return utf8(o.dataMarket() + "|" + Long.toUnsignedString(o.epochId()) + "|"
+        return utf8(ProjectEpochKey.ofEpoch(o.dataMarket(), o.epochId()).encode() + "|"
                 + (o.batchIndex() < 0 ? "end" : Integer.toString(o.batchIndex())));
     }
 
