@@ -61,16 +61,8 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
             case UNDECODABLE ->
                 reject(
                         ctx,
-                        new RejectedSubmission(
-                                "kafka:" + in.partition() + ":" + in.offset(),
-                                RejectReason.UNDECODABLE_RECORD,
-                                in.error(),
-                                null,
-                                -1,
-                                -1,
-                                null,
-                                null,
-                                in.receivedAtMs()));
+                        RejectedSubmission.undecodableRecord(
+                                in.partition(), in.offset(), in.error(), in.receivedAtMs()));
             case SUBMISSION -> verify(in, ctx, out);
         }
     }
@@ -84,16 +76,12 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
         } catch (WireFormatException e) {
             reject(
                     ctx,
-                    new RejectedSubmission(
+                    RejectedSubmission.received(
                             in.submissionId(),
-                            RejectReason.MALFORMED_SUBMISSION,
-                            e.reason() + ": " + e.getMessage(),
-                            null,
-                            -1,
-                            -1,
-                            null,
                             in.peerId(),
-                            eventTime));
+                            eventTime,
+                            RejectReason.MALFORMED_SUBMISSION,
+                            e.reason() + ": " + e.getMessage()));
             return;
         }
         String market = s.dataMarket() == null ? "" : s.dataMarket().toLowerCase(Locale.ROOT);
@@ -101,16 +89,13 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
         if (!dataMarkets.contains(market)) {
             reject(
                     ctx,
-                    new RejectedSubmission(
-                            in.submissionId(),
-                            RejectReason.UNKNOWN_DATA_MARKET,
-                            "data market '" + s.dataMarket() + "' is not served",
-                            market,
-                            r.slotId(),
-                            r.epochId(),
-                            r.projectId(),
-                            in.peerId(),
-                            eventTime));
+                    RejectedSubmission.received(
+                                    in.submissionId(),
+                                    in.peerId(),
+                                    eventTime,
+                                    RejectReason.UNKNOWN_DATA_MARKET,
+                                    "data market '" + s.dataMarket() + "' is not served")
+                            .about(market, r.slotId(), r.epochId(), r.projectId()));
             return;
         }
         String signer;
@@ -120,31 +105,25 @@ public class ParseAndRecover extends ProcessFunction<CollectedRecord, SignedSubm
         } catch (Exception e) {
             reject(
                     ctx,
-                    new RejectedSubmission(
-                            in.submissionId(),
-                            RejectReason.BAD_SIGNATURE,
-                            String.valueOf(e.getMessage()),
-                            market,
-                            r.slotId(),
-                            r.epochId(),
-                            r.projectId(),
-                            in.peerId(),
-                            eventTime));
+                    RejectedSubmission.received(
+                                    in.submissionId(),
+                                    in.peerId(),
+                                    eventTime,
+                                    RejectReason.BAD_SIGNATURE,
+                                    String.valueOf(e.getMessage()))
+                            .about(market, r.slotId(), r.epochId(), r.projectId()));
             return;
         }
         if (flaggedSigners.contains(signer)) {
             reject(
                     ctx,
-                    new RejectedSubmission(
-                            in.submissionId(),
-                            RejectReason.FLAGGED_SIGNER,
-                            "signer " + signer + " is flagged",
-                            market,
-                            r.slotId(),
-                            r.epochId(),
-                            r.projectId(),
-                            in.peerId(),
-                            eventTime));
+                    RejectedSubmission.received(
+                                    in.submissionId(),
+                                    in.peerId(),
+                                    eventTime,
+                                    RejectReason.FLAGGED_SIGNER,
+                                    "signer " + signer + " is flagged")
+                            .about(market, r.slotId(), r.epochId(), r.projectId()));
             return;
         }
         out.collect(new SignedSubmission(
