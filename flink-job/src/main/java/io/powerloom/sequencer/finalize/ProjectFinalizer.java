@@ -316,22 +316,18 @@ public class ProjectFinalizer
             ctx.output(
                     TALLIES, tally(market, epoch, project, outcome.quorum() ? outcome.winner() : null, valid, close));
         }
-        out.collect(new ProjectEpochResult(
-                market,
-                epoch,
-                project,
-                outcome.quorum(),
-                outcome.quorum() ? outcome.winner() : null,
-                outcome.winnerCount(),
-                outcome.total(),
-                cids,
-                cidCounts,
-                ids,
-                texts,
-                slots,
-                open,
-                close,
-                System.currentTimeMillis()));
+        ProjectEpochResult.Builder result = ProjectEpochResult.builder(ProjectEpochKey.of(market, epoch, project));
+        if (outcome.quorum()) {
+            result.finalized(outcome.winner());
+        } else {
+            result.unfinalized();
+        }
+        out.collect(result.counts(outcome.winnerCount(), outcome.total())
+                .cidCounts(cids, cidCounts)
+                .submissions(ids, texts, slots)
+                .window(open, close)
+                .closedAtWallMs(System.currentTimeMillis())
+                .build());
     }
 
     /** The accounting view of a decided project: {@code valid} is sorted by (slot, ID). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.powerloom.sequencer.job.Snapshotters;
+import io.powerloom.sequencer.model.ProjectEpochKey;
 import io.powerloom.sequencer.model.ProjectEpochResult;
 import io.powerloom.sequencer.protocol.batch.BatchDocument;
 import io.powerloom.sequencer.protocol.cid.Cid;
@@ -29,22 +30,13 @@ class BatcherTest {
                             .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             slots[i] = i;
         }
-        return new ProjectEpochResult(
-                Snapshotters.MARKET,
-                9,
-                project,
-                true,
-                cid,
-                submissions,
-                submissions,
-                new String[] {cid},
-                new int[] {submissions},
-                ids,
-                texts,
-                slots,
-                1000,
-                2000,
-                0);
+        return ProjectEpochResult.builder(ProjectEpochKey.of(Snapshotters.MARKET, 9, project))
+                .finalized(cid)
+                .counts(submissions, submissions)
+                .cidCounts(new String[] {cid}, new int[] {submissions})
+                .submissions(ids, texts, slots)
+                .window(1000, 2000)
+                .build();
     }
 
     private static List<ProjectEpochResult> projects(int n) {

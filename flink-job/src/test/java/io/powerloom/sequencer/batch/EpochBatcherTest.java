@@ -3,6 +3,7 @@ package io.powerloom.sequencer.batch;
 import static io.powerloom.sequencer.batch.BatcherTest.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.model.ProjectEpochKey;
 import io.powerloom.sequencer.model.ProjectEpochResult;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -98,21 +99,9 @@ class EpochBatcherTest {
 
     /** {@code r} in epoch {@code epoch}, its window closing at {@code closeMs}. */
     private static ProjectEpochResult inEpoch(ProjectEpochResult r, long epoch, long closeMs) {
-        return new ProjectEpochResult(
-                r.dataMarket(),
-                epoch,
-                r.projectId(),
-                r.finalized(),
-                r.snapshotCid(),
-                r.winnerCount(),
-                r.totalCount(),
-                r.cids(),
-                r.cidCounts(),
-                r.submissionIds(),
-                r.submissions(),
-                r.slotIds(),
-                r.windowOpenMs(),
-                closeMs,
-                r.closedAtWallMs());
+        return r.toBuilder()
+                .key(ProjectEpochKey.of(r.dataMarket(), epoch, r.projectId()))
+                .window(r.windowOpenMs(), closeMs)
+                .build();
     }
 }
