@@ -1,8 +1,11 @@
 package io.powerloom.sequencer.job;
 
+import io.powerloom.sequencer.accounting.Accounting;
 import io.powerloom.sequencer.accounting.DiscardedSubmission;
 import io.powerloom.sequencer.accounting.SlotCount;
 import io.powerloom.sequencer.anchor.AnchorOutcome;
+import io.powerloom.sequencer.anchor.AnchorSettings;
+import io.powerloom.sequencer.anchor.Anchoring;
 import io.powerloom.sequencer.chain.commit.CommitClientConfig;
 import io.powerloom.sequencer.job.kafka.KafkaInputs;
 import io.powerloom.sequencer.job.kafka.KafkaOutput;
@@ -106,26 +109,40 @@ public final class SequencerJob {
     }
 
     /** The accounting stage per configuration: off, or following the anchor mode (commit, audit, none: count only). */
-    public static SequencerPipeline.Accounting accounting(SequencerConfig cfg) {
+    public static Accounting accounting(SequencerConfig cfg) {
         if (!cfg.get(SequencerConfig.ACCOUNTING_ENABLED)) {
             return null;
         }
+        Duration timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT);
         return switch (cfg.get(SequencerConfig.ANCHOR_MODE)) {
-            case "commit" -> SequencerPipeline.commitCounts(cfg, commitClientConfig(cfg));
-            case "audit" -> SequencerPipeline.auditCounts(cfg);
-            default -> SequencerPipeline.countOnly();
+            case "commit" ->
+                Accounting.commitOnChain(commitClientConfig(cfg), cfg.get(SequencerConfig.ACCOUNTING_CHUNK), timeout);
+            case "audit" -> Accounting.auditOnChain(cfg.get(SequencerConfig.RPC_URL), cfg.protocolState(), timeout);
+            default -> Accounting.countOnly();
         };
     }
 
-    public static SequencerPipeline.Anchoring anchoring(SequencerConfig cfg) {
+    /** The anchor stage per configuration ({@code sequencer.anchor.mode}). */
+    public static Anchoring anchoring(SequencerConfig cfg) {
         String mode = cfg.get(SequencerConfig.ANCHOR_MODE);
         return switch (mode) {
-            case "commit" -> SequencerPipeline.commitOnChain(cfg, commitClientConfig(cfg));
-            case "audit" -> SequencerPipeline.auditOnChain(cfg);
-            case "none" -> SequencerPipeline.noAnchoring();
+            case "commit" -> Anchoring.commitOnChain(anchorSettings(cfg), commitClientConfig(cfg));
+            case "audit" ->
+                Anchoring.auditOnChain(anchorSettings(cfg), cfg.get(SequencerConfig.RPC_URL), cfg.protocolState());
+            case "none" -> Anchoring.none();
             default ->
                 throw new IllegalArgumentException("sequencer.anchor.mode must be commit, audit or none, was " + mode);
         };
+    }
+
+    /** The anchor stage's IPFS and asynchronous-call settings. */
+    public static AnchorSettings anchorSettings(SequencerConfig cfg) {
+        return new AnchorSettings(
+                cfg.get(SequencerConfig.IPFS_API),
+                cfg.get(SequencerConfig.IPFS_TIMEOUT),
+                cfg.get(SequencerConfig.ANCHOR_TIMEOUT),
+                cfg.get(SequencerConfig.ANCHOR_CAPACITY),
+                cfg.get(SequencerConfig.CLOSE_BUFFER_TIMEOUT));
     }
 
     /** The chain commit client's settings: RPC, contract, and signer keys by file or environment variable name. */

@@ -1,25 +1,19 @@
 package io.powerloom.sequencer.job;
 
+import io.powerloom.sequencer.accounting.Accounting;
 import io.powerloom.sequencer.accounting.AccountingAction;
-import io.powerloom.sequencer.accounting.AccountingCommit;
-import io.powerloom.sequencer.accounting.CountAudit;
 import io.powerloom.sequencer.accounting.DayAccounting;
 import io.powerloom.sequencer.accounting.DiscardedSubmission;
 import io.powerloom.sequencer.accounting.SlotCount;
 import io.powerloom.sequencer.anchor.AnchorOutcome;
-import io.powerloom.sequencer.anchor.AuditBatch;
-import io.powerloom.sequencer.anchor.ChainCommit;
-import io.powerloom.sequencer.anchor.EndEpoch;
-import io.powerloom.sequencer.anchor.EpochCompletion;
-import io.powerloom.sequencer.anchor.IpfsUpload;
-import io.powerloom.sequencer.anchor.ipfs.IpfsException;
+import io.powerloom.sequencer.anchor.Anchoring;
 import io.powerloom.sequencer.batch.Batcher;
 import io.powerloom.sequencer.batch.EpochBatcher;
 import io.powerloom.sequencer.batch.SubmissionBatch;
-import io.powerloom.sequencer.chain.commit.CommitClientConfig;
 import io.powerloom.sequencer.finalize.Consensus;
 import io.powerloom.sequencer.finalize.ProjectFinalizer;
 import io.powerloom.sequencer.finalize.ProjectTally;
+import io.powerloom.sequencer.model.ProjectEpochKey;
 import io.powerloom.sequencer.model.ProjectEpochResult;
 import io.powerloom.sequencer.model.RejectedSubmission;
 import io.powerloom.sequencer.model.SignedSubmission;
@@ -28,37 +22,32 @@ import io.powerloom.sequencer.verify.ChainEvent;
 import io.powerloom.sequencer.verify.CollectedRecord;
 import io.powerloom.sequencer.verify.ParseAndRecover;
 import io.powerloom.sequencer.verify.SlotRules;
-import java.io.Serializable;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
-import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
 
 /**
- * The sequencer's data path, in one place:
+ * The sequencer's data path, in one place (each stage is a package; the records that cross stages and their keys are
+ * in {@code model}):
  *
  * <pre>
- *  submissions (Kafka) ──► verify: parse + recover signer ──► keyBy slot ──► verify: slot rules ──┐
- *                                                                  ▲                              │
- *  protocol-chain (Kafka) ─── broadcast: slots, block heads ───────┘                              ▼
+ *  submissions (Kafka) ──► verify: decode + recover signer ──► keyBy slot ──► verify: slot rules ──┐
+ *                                                                  ▲                               │
+ *  protocol-chain (Kafka) ─── broadcast: slots, block heads ───────┘                               ▼
  *                          └── broadcast: epoch releases ──► finalize: keyBy (market, epoch, project),
  *                                                            event-time timer at the epoch's window close
  *                                                                   │            │
  *                                                  finalized (Kafka) ◄┘            ▼
  *                                                           batch: keyBy (market, epoch), at window close
  *                                                                                │
- *          anchor: IPFS upload (async) ──► commit on chain (async) ──► keyBy (market, epoch): all batches mined
- *                                                                                │
- *                                                            endBatchSubmissions (async)
+ *   anchor (Anchoring: commit, audit or none): IPFS upload (async) ──► commit on chain (async)
+ *                                  ──► keyBy (market, epoch): all batches mined ──► endBatchSubmissions (async)
  *                                                                                │
  *                                                                   batches (Kafka); rejected (Kafka) from every stage
  *  finalize ──tallies──► accounting: keyBy market, per (day, slot) counts ──► commit counts on chain (async)
@@ -66,8 +55,10 @@ import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
  *                                             discarded (Kafka)            slot-counts (Kafka)
  * </pre>
  *
- * Sources and sinks come from outside (Kafka in production, bounded ones in tests); {@link SequencerJob#main} only
- * reads the configuration and hands in Kafka.
+ * The (market, epoch[, project]) keys are {@link ProjectEpochKey}s, keyed by their string form. Sources and sinks come
+ * from outside (Kafka in production, bounded ones in tests), and so do what the anchor and accounting stages do with
+ * their output ({@link Anchoring}, {@link Accounting}); {@link SequencerJob#main} only reads the configuration and
+ * hands in Kafka.
  */
 public final class SequencerPipeline {
 
@@ -90,16 +81,6 @@ public final class SequencerPipeline {
                 Sink<ProjectEpochResult> finalized, Sink<AnchorOutcome> batches, Sink<RejectedSubmission> rejected) {
             this(finalized, batches, rejected, null, null);
         }
-    }
-
-    /** What the accounting stage does with its updates: commit them on chain, audit them, or nothing. */
-    public interface Accounting extends Serializable {
-        DataStream<SlotCount> apply(DataStream<AccountingAction> actions);
-    }
-
-    /** What the anchor stage does with each batch: commit it, audit it, or nothing. */
-    public interface Anchoring extends Serializable {
-        DataStream<AnchorOutcome> apply(DataStream<SubmissionBatch> batches);
     }
 
     private SequencerPipeline() {}
@@ -277,101 +258,5 @@ public final class SequencerPipeline {
     static WatermarkStrategy<ChainEvent> chainWatermarks() {
         return WatermarkStrategy.<ChainEvent>forMonotonousTimestamps()
                 .withTimestampAssigner((e, kafkaTs) -> e.observedAtMs());
-    }
-
-    /** Upload every batch to IPFS, commit it on chain, and end each epoch once all its batches are mined. */
-    public static Anchoring commitOnChain(SequencerConfig cfg, CommitClientConfig chain) {
-        String ipfs = cfg.get(SequencerConfig.IPFS_API);
-        Duration ipfsTimeout = cfg.get(SequencerConfig.IPFS_TIMEOUT);
-        long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
-        int capacity = cfg.get(SequencerConfig.ANCHOR_CAPACITY);
-        long closeBufferMs = cfg.get(SequencerConfig.CLOSE_BUFFER_TIMEOUT).toMillis();
-        return batches -> {
-            AsyncRetryStrategy<SubmissionBatch> retry =
-                    new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<SubmissionBatch>(
-                                    20, 200L, 10_000L, 2.0d)
-                            // node down or busy: retry; a wrong CID: fail loudly (the predicate ships with the job
-                            // graph)
-                            .ifException((java.util.function.Predicate<Throwable> & java.io.Serializable)
-                                    IpfsException::retryableCause)
-                            .build();
-            DataStream<SubmissionBatch> uploaded = AsyncDataStream.unorderedWaitWithRetry(
-                            batches, new IpfsUpload(ipfs, ipfsTimeout), timeout, TimeUnit.MILLISECONDS, capacity, retry)
-                    .name("anchor: upload to IPFS")
-                    .uid("anchor-ipfs");
-            SingleOutputStreamOperator<AnchorOutcome> committed = AsyncDataStream.unorderedWait(
-                            uploaded, new ChainCommit(chain), timeout, TimeUnit.MILLISECONDS, capacity)
-                    .name("anchor: commit batch on chain")
-                    .uid("anchor-commit")
-                    .setBufferTimeout(closeBufferMs);
-            DataStream<EpochCompletion.EpochReady> complete = committed
-                    .keyBy(EpochCompletion::key, KeyStringSerializer.TYPE_INFO)
-                    .process(new EpochCompletion())
-                    .name("anchor: wait for all batches of the epoch")
-                    .uid("anchor-epoch-complete")
-                    .setBufferTimeout(closeBufferMs);
-            DataStream<AnchorOutcome> ended = AsyncDataStream.unorderedWait(
-                            complete, new EndEpoch(chain), timeout, TimeUnit.MILLISECONDS, capacity)
-                    .name("anchor: endBatchSubmissions")
-                    .uid("anchor-end-epoch");
-            return committed.union(ended);
-        };
-    }
-
-    /**
-     * Audit: recompute the batches and compare each with what the contract holds (batch CID, finalized-CIDs root,
-     * every project's CID); commits nothing.
-     */
-    public static Anchoring auditOnChain(SequencerConfig cfg) {
-        String rpc = cfg.get(SequencerConfig.RPC_URL);
-        String contract = cfg.protocolState();
-        long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
-        int capacity = cfg.get(SequencerConfig.ANCHOR_CAPACITY);
-        return batches -> AsyncDataStream.unorderedWait(
-                        batches, new AuditBatch(rpc, contract), timeout, TimeUnit.MILLISECONDS, capacity)
-                .name("anchor: audit against the chain")
-                .uid("anchor-audit");
-    }
-
-    /**
-     * Accounting updates committed on chain through the TaskManager's commit client, one update at a time: updates of
-     * one day sent concurrently by different signers could be mined out of order and move a count back (they are
-     * few: one per {@code update-every-epochs} epochs and one per day).
-     */
-    public static Accounting commitCounts(SequencerConfig cfg, CommitClientConfig chain) {
-        long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
-        int chunk = cfg.get(SequencerConfig.ACCOUNTING_CHUNK);
-        return actions -> AsyncDataStream.orderedWait(
-                        actions, new AccountingCommit(chain, chunk), timeout, TimeUnit.MILLISECONDS, 1)
-                .name("accounting: commit counts on chain")
-                .uid("accounting-commit");
-    }
-
-    /** Accounting updates compared with what the chain holds; commits nothing. */
-    public static Accounting auditCounts(SequencerConfig cfg) {
-        long timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT).toMillis();
-        String rpc = cfg.get(SequencerConfig.RPC_URL);
-        String contract = cfg.protocolState();
-        return actions -> AsyncDataStream.orderedWait(
-                        actions, new CountAudit(rpc, contract), timeout, TimeUnit.MILLISECONDS, 16)
-                .name("accounting: audit counts against the chain")
-                .uid("accounting-audit");
-    }
-
-    /** Count only (metrics); nothing goes to the chain or to the slot-counts topic. */
-    public static Accounting countOnly() {
-        return actions -> actions.flatMap((AccountingAction a, org.apache.flink.util.Collector<SlotCount> c) -> {})
-                .returns(SlotCount.class)
-                .name("accounting: not committed")
-                .uid("accounting-none");
-    }
-
-    /** Finalize and batch only: every batch is reported {@code NOT_ANCHORED}. */
-    public static Anchoring noAnchoring() {
-        return batches -> batches.map(
-                        b -> AnchorOutcome.forBatch(b, AnchorOutcome.Status.NOT_ANCHORED, null, -1, null, -1))
-                .returns(AnchorOutcome.class)
-                .name("anchor: disabled")
-                .uid("anchor-none");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.powerloom.sequencer.anchor.Anchoring;
 import io.powerloom.sequencer.chain.DataMarketConfig;
 import io.powerloom.sequencer.chain.ProtocolStateDeployer;
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
@@ -241,10 +242,16 @@ class AccountingITCase {
                 cfg,
                 SequencerJob.kafkaInputs(cfg),
                 SequencerJob.kafkaOutputs(cfg),
-                SequencerPipeline.noAnchoring(),
+                Anchoring.none(),
                 audit
-                        ? SequencerPipeline.auditCounts(cfg)
-                        : SequencerPipeline.commitCounts(cfg, SequencerJob.commitClientConfig(cfg)));
+                        ? Accounting.auditOnChain(
+                                cfg.get(SequencerConfig.RPC_URL),
+                                cfg.protocolState(),
+                                cfg.get(SequencerConfig.ANCHOR_TIMEOUT))
+                        : Accounting.commitOnChain(
+                                SequencerJob.commitClientConfig(cfg),
+                                cfg.get(SequencerConfig.ACCOUNTING_CHUNK),
+                                cfg.get(SequencerConfig.ANCHOR_TIMEOUT)));
         return env.executeAsync("accounting-" + run);
     }
 
