@@ -1,11 +1,8 @@
-package io.powerloom.sequencer.model.serde;
+package io.powerloom.sequencer.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.powerloom.sequencer.model.ProjectEpochResult;
-import io.powerloom.sequencer.model.ProjectEpochResultSerializer;
-import io.powerloom.sequencer.model.SignedSubmission;
-import io.powerloom.sequencer.model.SignedSubmissionSerializer;
+import io.powerloom.sequencer.model.serde.KeyStringSerializer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
