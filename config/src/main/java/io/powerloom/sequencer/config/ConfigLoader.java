@@ -116,7 +116,8 @@ public final class ConfigLoader {
         String legacy = options.legacyEnvPrefix();
         for (Option<?> o : options.options()) {
             for (String d : o.deprecatedKeys()) {
-                if (!legacy.isEmpty()) {
+                // an old variable that is also the new one's name (SEQUENCER_QUERY_HTTP_ADVERTISED) is the new one
+                if (!legacy.isEmpty() && !(legacy + Env.name(d)).equals(o.envName())) {
                     putIfSet(env, legacy + Env.name(d), d, deprecated);
                 }
             }

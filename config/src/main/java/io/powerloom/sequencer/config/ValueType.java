@@ -94,6 +94,28 @@ public interface ValueType<T> {
                     .toList(),
             l -> String.join(",", l));
 
+    /** {@code host:port} (unresolved; port 0 to 65535). */
+    ValueType<java.net.InetSocketAddress> HOST_PORT = simple(
+            "host:port",
+            s -> {
+                String t = s.trim();
+                int colon = t.lastIndexOf(':');
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("expected host:port");
+                }
+                int port;
+                try {
+                    port = Integer.parseInt(t.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("expected host:port, bad port");
+                }
+                if (port < 0 || port > 65535) {
+                    throw new IllegalArgumentException("port out of range: " + port);
+                }
+                return java.net.InetSocketAddress.createUnresolved(t.substring(0, colon), port);
+            },
+            a -> a.getHostString() + ":" + a.getPort());
+
     /** Byte sizes as a number of bytes. */
     ValueType<Long> BYTES = simple("byte size", ValueType::parseBytes, ValueType::formatBytes);
 

@@ -94,6 +94,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anOldVariableNamedLikeTheNewOneIsTheNewOneWithoutAWarning() {
+        OptionSet query = OptionSet.of(
+                        "q",
+                        "Q",
+                        List.of(Option.string("sequencer.query.http-advertised").deprecatedKeys("http.advertised")))
+                .withLegacyEnvPrefix("SEQUENCER_QUERY_");
+        Config c = ConfigLoader.of(query)
+                .env(Map.of("SEQUENCER_QUERY_HTTP_ADVERTISED", "10.0.0.1:8090"))
+                .load();
+        assertThat(c.raw("sequencer.query.http-advertised")).isEqualTo("10.0.0.1:8090");
+        assertThat(c.warnings()).isEmpty();
+    }
+
+    @Test
     void theNewKeyWinsOverItsDeprecatedKeyInOneSource() {
         Config c = ConfigLoader.of(SET)
                 .map(
