@@ -111,20 +111,17 @@ public final class SequencerJob {
             return null;
         }
         return switch (cfg.get(SequencerConfig.ANCHOR_MODE)) {
-            case "commit" -> SequencerPipeline.commitCounts(cfg, commitClientConfig(cfg));
-            case "audit" -> SequencerPipeline.auditCounts(cfg);
-            default -> SequencerPipeline.countOnly();
+            case COMMIT -> SequencerPipeline.commitCounts(cfg, commitClientConfig(cfg));
+            case AUDIT -> SequencerPipeline.auditCounts(cfg);
+            case NONE -> SequencerPipeline.countOnly();
         };
     }
 
     public static SequencerPipeline.Anchoring anchoring(SequencerConfig cfg) {
-        String mode = cfg.get(SequencerConfig.ANCHOR_MODE);
-        return switch (mode) {
-            case "commit" -> SequencerPipeline.commitOnChain(cfg, commitClientConfig(cfg));
-            case "audit" -> SequencerPipeline.auditOnChain(cfg);
-            case "none" -> SequencerPipeline.noAnchoring();
-            default ->
-                throw new IllegalArgumentException("sequencer.anchor.mode must be commit, audit or none, was " + mode);
+        return switch (cfg.get(SequencerConfig.ANCHOR_MODE)) {
+            case COMMIT -> SequencerPipeline.commitOnChain(cfg, commitClientConfig(cfg));
+            case AUDIT -> SequencerPipeline.auditOnChain(cfg);
+            case NONE -> SequencerPipeline.noAnchoring();
         };
     }
 
@@ -137,13 +134,13 @@ public final class SequencerJob {
                 .learnGas(cfg.get(SequencerConfig.LEARN_GAS))
                 .maxConcurrentCommits(cfg.get(SequencerConfig.MAX_CONCURRENT_COMMITS))
                 .commitTimeout(cfg.get(SequencerConfig.ANCHOR_TIMEOUT).minus(Duration.ofSeconds(5)));
-        SequencerConfig.list(cfg.get(SequencerConfig.SIGNER_KEY_FILES)).forEach(b::signerKeyFile);
-        SequencerConfig.list(cfg.get(SequencerConfig.SIGNER_KEY_ENV_VARS)).forEach(b::signerKeyEnvVar);
+        cfg.get(SequencerConfig.SIGNER_KEY_FILES).forEach(b::signerKeyFile);
+        cfg.get(SequencerConfig.SIGNER_KEY_ENV_VARS).forEach(b::signerKeyEnvVar);
         return b.build();
     }
 
     /** For tests and tools: the resolved configuration of a map of {@code sequencer.*} keys. */
     public static SequencerConfig config(Map<String, String> values) {
-        return SequencerConfig.of(Configuration.fromMap(values));
+        return SequencerConfig.of(values);
     }
 }
