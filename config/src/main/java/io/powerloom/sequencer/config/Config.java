@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * Resolved settings: the values given, by canonical key, as text; each is parsed by its {@link Option} when read (every
  * one was parsed once when loaded, so reading does not fail). Serializable, so a Flink job can ship it to its tasks.
  */
-public final class Config implements Serializable {
+public final class Config implements Serializable, OptionValues {
     private static final long serialVersionUID = 1L;
 
     private final TreeMap<String, String> values;
@@ -28,6 +28,7 @@ public final class Config implements Serializable {
     }
 
     /** The value, or the option's default when not given, or null when it has neither. */
+    @Override
     public <T> T get(Option<T> option) {
         String text = values.get(option.key());
         return text == null ? option.defaultValue() : option.parse(option.key(), text);

@@ -1,11 +1,13 @@
 package io.powerloom.sequencer.job;
 
+import io.powerloom.sequencer.chain.commit.CommitClientOptions;
 import io.powerloom.sequencer.config.Config;
 import io.powerloom.sequencer.config.ConfigException;
 import io.powerloom.sequencer.config.ConfigLoader;
 import io.powerloom.sequencer.config.Env;
 import io.powerloom.sequencer.config.Option;
 import io.powerloom.sequencer.config.OptionSet;
+import io.powerloom.sequencer.config.OptionValues;
 import io.powerloom.sequencer.config.ValueType;
 import io.powerloom.sequencer.protocol.config.SharedOptions;
 import java.io.Serializable;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code SEQUENCER_CHAIN_RPC_URL} for {@code sequencer.chain.rpc-url} ({@link ConfigLoader}). The resolved values are
  * frozen into this serializable object, which the stages take in their constructors.
  */
-public final class SequencerConfig implements Serializable {
+public final class SequencerConfig implements Serializable, OptionValues {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SequencerConfig.class);
 
@@ -222,42 +224,24 @@ public final class SequencerConfig implements Serializable {
             .notNegative()
             .description("Timeout of one IPFS call.");
     public static final Option<String> RPC_URL = SharedOptions.RPC_URL;
-    public static final Option<Long> CHAIN_ID = Option.longValue("sequencer.chain.id")
-            .defaultValue(31337L)
-            .atLeast(0)
-            .description("Protocol chain id (EIP-712 domain).");
+    public static final Option<Long> CHAIN_ID = CommitClientOptions.CHAIN_ID;
     public static final Option<String> PROTOCOL_STATE = SharedOptions.PROTOCOL_STATE;
-    public static final Option<List<String>> SIGNER_KEY_FILES = Option.list("sequencer.chain.signer-key-files")
-            .defaultValue(List.of())
-            .description("Files holding the sequencer signer private keys (hex).");
-    public static final Option<List<String>> SIGNER_KEY_ENV_VARS = Option.list("sequencer.chain.signer-key-env-vars")
-            .defaultValue(List.of())
-            .description("Names of environment variables that each hold one signer private key (hex).");
-    public static final Option<Duration> RECEIPT_POLL = Option.duration("sequencer.chain.receipt-poll-interval")
-            .defaultValue(Duration.ofMillis(250))
-            .notNegative()
-            .description("How often the commit client asks the node for its latest block; the receipts of waiting "
-                    + "commits are looked up once per new block.");
-    public static final Option<Boolean> LEARN_GAS = Option.bool("sequencer.chain.learn-gas")
-            .defaultValue(true)
-            .description("Estimate batch commits' gas only until one has mined; then send with the limit learned "
-                    + "from receipts: (300,000 + the highest gas per calldata byte seen × the batch's calldata bytes) "
-                    + "× 1.25. A revert is then estimated to learn its reason (E25/E43 count as done). Saves the node "
-                    + "executing every batch (often several times) before it is sent, and a round trip. false: "
-                    + "estimate every batch commit first, as production does.");
-    public static final Option<Long> GAS_PER_PROJECT = Option.longValue("sequencer.chain.gas-per-project")
-            .defaultValue(0L)
-            .atLeast(0)
-            .description("Above 0: a batch's first attempt is sent without an estimate, with gas limit 300,000 + "
-                    + "projects × this (our contract uses about 96,000 per project; 120,000 leaves room); a revert "
-                    + "is then estimated. 0: see `learn-gas`.");
-    public static final Option<Integer> MAX_CONCURRENT_COMMITS = Option.integer(
-                    "sequencer.chain.max-concurrent-commits")
-            .defaultValue(128)
-            .atLeast(1)
-            .description("Commits the TaskManager's commit client works on at once (its own threads, shared by the "
-                    + "anchor subtasks there); more wait for a free one. Keep it at least `max-in-flight` × the "
-                    + "anchor subtasks per TaskManager.");
+    public static final Option<List<String>> SIGNER_KEY_FILES = CommitClientOptions.SIGNER_KEY_FILES;
+    public static final Option<List<String>> SIGNER_KEY_ENV_VARS = CommitClientOptions.SIGNER_KEY_ENV_VARS;
+    public static final Option<Duration> RECEIPT_POLL = CommitClientOptions.RECEIPT_POLL;
+    public static final Option<Boolean> LEARN_GAS = CommitClientOptions.LEARN_GAS;
+    public static final Option<Long> GAS_PER_PROJECT = CommitClientOptions.GAS_PER_PROJECT;
+    public static final Option<Integer> MAX_CONCURRENT_COMMITS = CommitClientOptions.MAX_CONCURRENT_COMMITS;
+    public static final Option<Long> PRIORITY_FEE_WEI = CommitClientOptions.PRIORITY_FEE_WEI;
+    public static final Option<Double> BASE_FEE_MULTIPLIER = CommitClientOptions.BASE_FEE_MULTIPLIER;
+    public static final Option<Integer> FEE_BUMP_PERCENT = CommitClientOptions.FEE_BUMP_PERCENT;
+    public static final Option<Integer> MAX_FEE_BUMPS = CommitClientOptions.MAX_FEE_BUMPS;
+    public static final Option<Double> GAS_LIMIT_MULTIPLIER = CommitClientOptions.GAS_LIMIT_MULTIPLIER;
+    public static final Option<Duration> STUCK_AFTER = CommitClientOptions.STUCK_AFTER;
+    public static final Option<Duration> RPC_RETRY_INITIAL_BACKOFF = CommitClientOptions.RPC_RETRY_INITIAL_BACKOFF;
+    public static final Option<Duration> RPC_RETRY_MAX_BACKOFF = CommitClientOptions.RPC_RETRY_MAX_BACKOFF;
+    public static final Option<Duration> RPC_PATIENCE = CommitClientOptions.RPC_PATIENCE;
+    public static final Option<Duration> HTTP_TIMEOUT = CommitClientOptions.HTTP_TIMEOUT;
     public static final Option<Integer> ANCHOR_CAPACITY = Option.integer("sequencer.anchor.max-in-flight")
             .defaultValue(64)
             .atLeast(1)
@@ -384,6 +368,7 @@ public final class SequencerConfig implements Serializable {
     }
 
     /** The value in effect: given or default (null for an option with neither). */
+    @Override
     public <T> T get(Option<T> option) {
         return config().get(option);
     }

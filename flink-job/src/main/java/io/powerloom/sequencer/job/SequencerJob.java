@@ -4,6 +4,7 @@ import io.powerloom.sequencer.accounting.DiscardedSubmission;
 import io.powerloom.sequencer.accounting.SlotCount;
 import io.powerloom.sequencer.anchor.AnchorOutcome;
 import io.powerloom.sequencer.chain.commit.CommitClientConfig;
+import io.powerloom.sequencer.chain.commit.CommitClientOptions;
 import io.powerloom.sequencer.finalize.ProjectEpochResult;
 import io.powerloom.sequencer.job.kafka.KafkaInputs;
 import io.powerloom.sequencer.job.kafka.KafkaOutput;
@@ -127,16 +128,9 @@ public final class SequencerJob {
 
     /** The chain commit client's settings: RPC, contract, and signer keys by file or environment variable name. */
     public static CommitClientConfig commitClientConfig(SequencerConfig cfg) {
-        CommitClientConfig.Builder b = CommitClientConfig.builder(cfg.get(SequencerConfig.RPC_URL), cfg.protocolState())
-                .chainId(cfg.get(SequencerConfig.CHAIN_ID))
-                .receiptPollInterval(cfg.get(SequencerConfig.RECEIPT_POLL))
-                .gasPerProject(cfg.get(SequencerConfig.GAS_PER_PROJECT))
-                .learnGas(cfg.get(SequencerConfig.LEARN_GAS))
-                .maxConcurrentCommits(cfg.get(SequencerConfig.MAX_CONCURRENT_COMMITS))
-                .commitTimeout(cfg.get(SequencerConfig.ANCHOR_TIMEOUT).minus(Duration.ofSeconds(5)));
-        cfg.get(SequencerConfig.SIGNER_KEY_FILES).forEach(b::signerKeyFile);
-        cfg.get(SequencerConfig.SIGNER_KEY_ENV_VARS).forEach(b::signerKeyEnvVar);
-        return b.build();
+        return CommitClientOptions.builder(cfg, cfg.get(SequencerConfig.RPC_URL), cfg.protocolState())
+                .commitTimeout(cfg.get(SequencerConfig.ANCHOR_TIMEOUT).minus(Duration.ofSeconds(5)))
+                .build();
     }
 
     /** For tests and tools: the resolved configuration of a map of {@code sequencer.*} keys. */
