@@ -83,7 +83,7 @@ public final class LocalNetwork implements AutoCloseable {
     public static final String DATA_MARKET =
             Secp256k1.addressOf(Keccak256.hash("powerloom-local-network-data-market".getBytes(StandardCharsets.UTF_8)));
     /** The bridge's rejects topic. */
-    public static final String BRIDGE_REJECTS_TOPIC = "submissions-rejected";
+    public static final String BRIDGE_REJECTS_TOPIC = Topics.BRIDGE_REJECTS;
 
     private final Logger log = LoggerFactory.getLogger(LocalNetwork.class);
     private final LocalNetworkOptions options;
