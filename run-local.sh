@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command 1: build everything and start the whole local network (see docs/local-network.md).
 #
-#   ./run-local.sh [--no-build] [LocalNetwork options, e.g. --slots 20 --duration 150s]
+#   ./run-local.sh [--no-build] [LocalNetwork options, e.g. --local.slots 20 --local.duration 150s]
 #
 # Needs Java 17+, Maven 3.8+ and npm (Node 20 is enough: the build installs Node 22, Anvil, Helia and js-libp2p
 # from package-lock.json into local-infra/node). The first build downloads about 300 MB of Maven and npm packages.

@@ -153,11 +153,11 @@ class StandaloneClusterITCase {
     void aBadSubmissionReturnsTheJobsReason() {
         ClusterScripts.Result r = cluster.submitExpectingFailure(
                 JOB_JAR.toAbsolutePath(), List.of("--sequencer.data-markets", MARKET, "--sequencer.batch.size"));
-        assertThat(r.stderr()).contains("missing value for --sequencer.batch.size");
+        assertThat(r.stderr()).contains("--sequencer.batch.size: missing value");
         ClusterScripts.Result misspelled = cluster.submitExpectingFailure(
                 JOB_JAR.toAbsolutePath(), List.of("--sequencer.data-markets", MARKET, "--sequencer.batch.sise", "10"));
         assertThat(misspelled.stderr())
-                .contains("unknown setting sequencer.batch.sise")
+                .contains("sequencer.batch.sise: unknown setting")
                 .contains("sequencer.batch.size");
         assertThat(cluster.rest().get("jobs").path("jobs"))
                 .as("no job was created")

@@ -589,14 +589,15 @@ public final class ReplayJob {
         if (settings != null) {
             out.printf("the replay ran with %s%n", settings);
         }
-        if (cfg.get(SequencerConfig.ACCOUNTING_ENABLED) && "audit".equals(cfg.get(SequencerConfig.ANCHOR_MODE))) {
+        if (cfg.get(SequencerConfig.ACCOUNTING_ENABLED)
+                && cfg.get(SequencerConfig.ANCHOR_MODE) == SequencerConfig.AnchorMode.AUDIT) {
             String counts = cfg.get(SequencerConfig.TOPIC_SLOT_COUNTS);
             mismatches += CountAudit.report(readAll(cfg.get(SequencerConfig.KAFKA_BOOTSTRAP), counts), counts, out);
         }
         Outcome o = new Outcome(batches, byStatus, mismatches, pending);
         out.printf(
                 "replay %s: %d batches %s; results in topic %s; %s (exit %d)%n",
-                cfg.get(SequencerConfig.ANCHOR_MODE),
+                io.powerloom.sequencer.config.ValueType.enumName(cfg.get(SequencerConfig.ANCHOR_MODE)),
                 batches,
                 byStatus,
                 topic,

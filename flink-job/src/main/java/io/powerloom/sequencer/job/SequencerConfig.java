@@ -1,299 +1,320 @@
 package io.powerloom.sequencer.job;
 
+import io.powerloom.sequencer.chain.commit.CommitClientOptions;
+import io.powerloom.sequencer.config.Config;
+import io.powerloom.sequencer.config.ConfigException;
+import io.powerloom.sequencer.config.ConfigLoader;
+import io.powerloom.sequencer.config.Env;
+import io.powerloom.sequencer.config.Option;
+import io.powerloom.sequencer.config.OptionSet;
+import io.powerloom.sequencer.config.OptionValues;
+import io.powerloom.sequencer.config.ValueType;
+import io.powerloom.sequencer.protocol.config.SharedOptions;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Every setting of the sequencer job, as typed Flink {@link ConfigOption}s under {@code sequencer.*}.
+ * Every setting of the sequencer job, as typed {@link Option}s under {@code sequencer.*} (the shared ones, Kafka,
+ * topics and chain, from {@link SharedOptions}).
  *
  * <p>Values come from the Flink configuration (cluster {@code config.yaml}, {@code -D} on submission, the
  * {@code flinkConfiguration} of a FlinkDeployment), then from program arguments {@code --key value}, then from
  * environment variables {@code SEQUENCER_<KEY>} (upper case, {@code .} and {@code -} as {@code _}), e.g.
- * {@code SEQUENCER_CHAIN_RPC_URL} for {@code sequencer.chain.rpc-url}. The resolved values are frozen into this
- * serializable object, which the stages take in their constructors.
+ * {@code SEQUENCER_CHAIN_RPC_URL} for {@code sequencer.chain.rpc-url} ({@link ConfigLoader}). The resolved values are
+ * frozen into this serializable object, which the stages take in their constructors.
  */
-public final class SequencerConfig implements Serializable {
+public final class SequencerConfig implements Serializable, OptionValues {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SequencerConfig.class);
+
+    /** What the anchor stage (and accounting) does with each batch. */
+    public enum AnchorMode {
+        /** Upload and commit. */
+        COMMIT,
+        /** Recompute and compare with the chain, commit nothing. */
+        AUDIT,
+        /** Finalize and batch only. */
+        NONE
+    }
+
+    /**
+     * A position in the submissions topic: where a run starts ({@link #START_FROM}) or stops ({@link #STOP_AT}).
+     *
+     * @param kind     what kind of position
+     * @param argument the epoch milliseconds of {@code timestamp}, the {@code <partition>=<offset>,...} of
+     *                 {@code offsets}, else empty
+     */
+    public record KafkaPosition(Kind kind, String argument) implements Serializable {
+        /** The kinds of position. */
+        public enum Kind {
+            COMMITTED_OR_EARLIEST,
+            EARLIEST,
+            LATEST,
+            NONE,
+            TIMESTAMP,
+            OFFSETS
+        }
+
+        /** {@code kind} or {@code kind:argument}. */
+        public static KafkaPosition parse(String text) {
+            String s = text.trim();
+            int colon = s.indexOf(':');
+            Kind kind = ValueType.enumOf(Kind.class).parse(colon < 0 ? s : s.substring(0, colon));
+            String arg = colon < 0 ? "" : s.substring(colon + 1).trim();
+            boolean needsArg = kind == Kind.TIMESTAMP || kind == Kind.OFFSETS;
+            if (needsArg == arg.isEmpty()) {
+                throw new IllegalArgumentException(
+                        needsArg ? "'" + s + "' needs a value after ':'" : "'" + s + "' takes no value");
+            }
+            if (kind == Kind.TIMESTAMP) {
+                try {
+                    Long.parseLong(arg);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("timestamp:<epoch ms> expected");
+                }
+            } else if (kind == Kind.OFFSETS && !arg.matches("\\d+\\s*=\\s*\\d+(\\s*,\\s*\\d+\\s*=\\s*\\d+)*")) {
+                throw new IllegalArgumentException("offsets must look like offsets:0=120,1=98");
+            }
+            return new KafkaPosition(kind, arg);
+        }
+
+        /** Whether this is {@code none} (an unbounded run). */
+        public boolean isNone() {
+            return kind == Kind.NONE;
+        }
+
+        @Override
+        public String toString() {
+            return ValueType.enumName(kind) + (argument.isEmpty() ? "" : ":" + argument);
+        }
+
+        static final ValueType<KafkaPosition> TYPE =
+                ValueType.simple("position", KafkaPosition::parse, KafkaPosition::toString);
+    }
 
     // ---- Kafka ----
-    public static final ConfigOption<String> KAFKA_BOOTSTRAP = ConfigOptions.key("sequencer.kafka.bootstrap-servers")
-            .stringType()
-            .defaultValue("127.0.0.1:9092")
-            .withDescription("Kafka bootstrap servers.");
-    public static final ConfigOption<String> TOPIC_SUBMISSIONS = ConfigOptions.key("sequencer.kafka.topics.submissions")
-            .stringType()
-            .defaultValue("submissions")
-            .withDescription("Submissions and heartbeats written by the ingest bridge.");
-    public static final ConfigOption<String> TOPIC_CHAIN = ConfigOptions.key("sequencer.kafka.topics.protocol-chain")
-            .stringType()
-            .defaultValue("protocol-chain")
-            .withDescription(
-                    "Epoch releases, slot changes and block heads written by the chain watcher (one partition).");
-    public static final ConfigOption<String> TOPIC_FINALIZED = ConfigOptions.key("sequencer.kafka.topics.finalized")
-            .stringType()
-            .defaultValue("finalized")
-            .withDescription("Per project and epoch: finalized or unfinalized result.");
-    public static final ConfigOption<String> TOPIC_BATCHES = ConfigOptions.key("sequencer.kafka.topics.batches")
-            .stringType()
-            .defaultValue("batches")
-            .withDescription("Batch records: CID, transaction, status; epoch completions.");
-    public static final ConfigOption<String> TOPIC_REJECTED = ConfigOptions.key("sequencer.kafka.topics.rejected")
-            .stringType()
-            .defaultValue("rejected")
-            .withDescription("Rejected submissions with their reason.");
-    public static final ConfigOption<String> TOPIC_SLOT_COUNTS = ConfigOptions.key("sequencer.kafka.topics.slot-counts")
-            .stringType()
-            .defaultValue("slot-counts")
-            .withDescription("Each slot's count per day as committed on chain, and each day's eligible-node count.");
-    public static final ConfigOption<String> TOPIC_DISCARDED = ConfigOptions.key("sequencer.kafka.topics.discarded")
-            .stringType()
-            .defaultValue("discarded")
-            .withDescription(
-                    "Valid submissions whose CID did not match their project's finalized CID, with the winner.");
-    public static final ConfigOption<Boolean> CREATE_TOPICS = ConfigOptions.key("sequencer.kafka.create-topics")
-            .booleanType()
+    public static final Option<String> KAFKA_BOOTSTRAP = SharedOptions.KAFKA_BOOTSTRAP;
+    public static final Option<String> TOPIC_SUBMISSIONS = SharedOptions.TOPIC_SUBMISSIONS;
+    public static final Option<String> TOPIC_CHAIN = SharedOptions.TOPIC_CHAIN;
+    public static final Option<String> TOPIC_FINALIZED = SharedOptions.TOPIC_FINALIZED;
+    public static final Option<String> TOPIC_BATCHES = SharedOptions.TOPIC_BATCHES;
+    public static final Option<String> TOPIC_REJECTED = SharedOptions.TOPIC_REJECTED;
+    public static final Option<String> TOPIC_SLOT_COUNTS = SharedOptions.TOPIC_SLOT_COUNTS;
+    public static final Option<String> TOPIC_DISCARDED = SharedOptions.TOPIC_DISCARDED;
+    public static final Option<Boolean> CREATE_TOPICS = Option.bool("sequencer.kafka.create-topics")
             .defaultValue(true)
-            .withDescription(
-                    "At start (on the submitting client, before the job graph is built), create the output "
-                            + "topics that do not exist (finalized, batches, rejected; with accounting on also slot-counts and "
-                            + "discarded) with as many partitions as the submissions topic and the broker's default replication. "
-                            + "false: refuse to start, naming the missing ones (for brokers where the job may not create topics).");
-    public static final ConfigOption<String> KAFKA_GROUP = ConfigOptions.key("sequencer.kafka.group-id")
-            .stringType()
+            .description("At start (`SequencerJob.main`, on the submitting client or the application-mode "
+                    + "JobManager, before the job graph is built) the job checks that Kafka answers and that its "
+                    + "output topics exist: finalized, batches, rejected, and with accounting on slot-counts and "
+                    + "discarded. It creates the missing ones with as many partitions as the submissions topic and "
+                    + "the broker's default replication. false: it refuses to start within seconds, naming the "
+                    + "missing topics and their keys (for brokers where the job's principal may not create topics; "
+                    + "create them beforehand). An exactly-once sink whose topic is missing would otherwise stall "
+                    + "every checkpoint.");
+    public static final Option<String> KAFKA_GROUP = Option.string("sequencer.kafka.group-id")
             .defaultValue("powerloom-sequencer")
-            .withDescription("Consumer group id (offsets are in checkpoints).");
-    public static final ConfigOption<String> TRANSACTIONAL_PREFIX = ConfigOptions.key(
-                    "sequencer.kafka.transactional-id-prefix")
-            .stringType()
+            .description("Consumer group id (offsets are in checkpoints).");
+    public static final Option<String> TRANSACTIONAL_PREFIX = Option.string("sequencer.kafka.transactional-id-prefix")
             .defaultValue("powerloom-sequencer")
-            .withDescription("Prefix of the exactly-once sinks' transactional ids.");
-    public static final ConfigOption<String> START_FROM = ConfigOptions.key("sequencer.kafka.start-from")
-            .stringType()
-            .defaultValue("committed-or-earliest")
-            .withDescription(
-                    "Where the submissions source starts: committed-or-earliest, earliest, latest, "
-                            + "timestamp:<epoch ms>, or offsets:<partition>=<offset>,... (the chain topic is always read from the start).");
-    public static final ConfigOption<String> STOP_AT = ConfigOptions.key("sequencer.kafka.stop-at")
-            .stringType()
-            .defaultValue("none")
-            .withDescription(
-                    "Bounded replays: none, latest, timestamp:<epoch ms>, or offsets:<partition>=<offset>,...");
-    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key(
-                    "sequencer.watermark.out-of-orderness")
-            .durationType()
+            .description("Prefix of the exactly-once sinks' transactional ids.");
+    public static final Option<KafkaPosition> START_FROM = Option.of("sequencer.kafka.start-from", KafkaPosition.TYPE)
+            .defaultValue(KafkaPosition.parse("committed-or-earliest"))
+            .check(p -> !p.isNone(), "must be committed-or-earliest, earliest, latest, timestamp:… or offsets:…")
+            .description("Where the submissions source starts: committed-or-earliest, earliest, latest, "
+                    + "timestamp:<epoch ms>, or offsets:<partition>=<offset>,... (the chain topic is always read "
+                    + "from the start).");
+    public static final Option<KafkaPosition> STOP_AT = Option.of("sequencer.kafka.stop-at", KafkaPosition.TYPE)
+            .defaultValue(KafkaPosition.parse("none"))
+            .check(
+                    p -> p.kind() != KafkaPosition.Kind.EARLIEST
+                            && p.kind() != KafkaPosition.Kind.COMMITTED_OR_EARLIEST,
+                    "must be none, latest, timestamp:… or offsets:…")
+            .description("Bounded replays: none, latest, timestamp:<epoch ms>, or offsets:<partition>=<offset>,...");
+    public static final Option<Duration> OUT_OF_ORDERNESS = Option.duration("sequencer.watermark.out-of-orderness")
             .defaultValue(Duration.ofMillis(500))
-            .withDescription("Bounded out-of-orderness of receive timestamps within one Kafka partition.");
-    public static final ConfigOption<Duration> MAX_DRIFT = ConfigOptions.key("sequencer.watermark.max-drift")
-            .durationType()
+            .notNegative()
+            .description("Bounded out-of-orderness of receive timestamps within one Kafka partition.");
+    public static final Option<Duration> MAX_DRIFT = Option.duration("sequencer.watermark.max-drift")
             .defaultValue(Duration.ofMinutes(2))
-            .withDescription(
-                    "Watermark alignment: how far (event time) one submissions partition may read ahead of the "
-                            + "slowest before it is paused. Bounds the windows a replay or backlog holds open in state when the "
-                            + "bridge's slot-keyed partitions are uneven; 0 turns alignment off. Bounded replays (stop-at) run "
-                            + "without it (a connector bug, FLINK-39728).");
+            .notNegative()
+            .description("Watermark alignment: how far (event time) one submissions partition may read ahead of the "
+                    + "slowest before it is paused. Bounds the windows a replay or backlog holds open in state when "
+                    + "the bridge's slot-keyed partitions are uneven; 0 turns alignment off. Bounded replays "
+                    + "(stop-at) run without it (a connector bug, FLINK-39728).");
 
     // ---- verify ----
-    public static final ConfigOption<String> DATA_MARKETS = ConfigOptions.key("sequencer.data-markets")
-            .stringType()
-            .noDefaultValue()
-            .withDescription("Data market contract addresses this sequencer serves (comma-separated).");
-    public static final ConfigOption<String> FULL_NODES = ConfigOptions.key("sequencer.verify.full-nodes")
-            .stringType()
-            .defaultValue("")
-            .withDescription("Snapshotter addresses exempt from the per-slot epoch limit.");
-    public static final ConfigOption<String> FLAGGED = ConfigOptions.key("sequencer.verify.flagged-signers")
-            .stringType()
-            .defaultValue("")
-            .withDescription("Snapshotter addresses whose submissions are rejected.");
-    public static final ConfigOption<Integer> PER_SLOT_EPOCH_LIMIT = ConfigOptions.key(
-                    "sequencer.verify.per-slot-epoch-limit")
-            .intType()
+    public static final Option<List<String>> DATA_MARKETS = Option.list("sequencer.data-markets")
+            .defaultDescription("(required)")
+            .description("Data market contract addresses this sequencer serves (comma-separated).");
+    public static final Option<List<String>> FULL_NODES = Option.list("sequencer.verify.full-nodes")
+            .defaultValue(List.of())
+            .description("Snapshotter addresses exempt from the per-slot epoch limit.");
+    public static final Option<List<String>> FLAGGED = Option.list("sequencer.verify.flagged-signers")
+            .defaultValue(List.of())
+            .description("Snapshotter addresses whose submissions are rejected.");
+    public static final Option<Integer> PER_SLOT_EPOCH_LIMIT = Option.integer("sequencer.verify.per-slot-epoch-limit")
             .defaultValue(2)
-            .withDescription("Submissions accepted per slot and epoch across projects (production: 2).");
-    public static final ConfigOption<Boolean> DEADLINE_CHECK = ConfigOptions.key("sequencer.verify.deadline-check")
-            .booleanType()
+            .atLeast(0)
+            .description("Submissions accepted per slot and epoch across projects (production: 2).");
+    public static final Option<Boolean> DEADLINE_CHECK = Option.bool("sequencer.verify.deadline-check")
             .defaultValue(true)
-            .withDescription("Reject submissions whose deadline block had passed when they were received.");
-    public static final ConfigOption<Long> DEADLINE_TOLERANCE = ConfigOptions.key(
-                    "sequencer.verify.deadline-tolerance-blocks")
-            .longType()
+            .description("Reject submissions whose deadline block had passed when they were received.");
+    public static final Option<Long> DEADLINE_TOLERANCE = Option.longValue("sequencer.verify.deadline-tolerance-blocks")
             .defaultValue(5L)
-            .withDescription("Blocks a deadline may lag behind the protocol chain head.");
-    public static final ConfigOption<Duration> QUOTA_RETENTION = ConfigOptions.key(
-                    "sequencer.verify.quota-state-retention")
-            .durationType()
+            .atLeast(0)
+            .description("Blocks a deadline may lag behind the protocol chain head.");
+    public static final Option<Duration> QUOTA_RETENTION = Option.duration("sequencer.verify.quota-state-retention")
             .defaultValue(Duration.ofMinutes(30))
-            .withDescription("How long per-slot epoch counters are kept (longer than any submission window).");
+            .notNegative()
+            .description("How long per-slot epoch counters are kept (longer than any submission window).");
 
     // ---- finalize ----
-    public static final ConfigOption<Integer> MIN_COUNT = ConfigOptions.key("sequencer.consensus.min-count")
-            .intType()
+    public static final Option<Integer> MIN_COUNT = Option.integer("sequencer.consensus.min-count")
             .defaultValue(1)
-            .withDescription("Minimum submissions for the winning CID.");
-    public static final ConfigOption<Double> MIN_SHARE = ConfigOptions.key("sequencer.consensus.min-share")
-            .doubleType()
+            .atLeast(1)
+            .description("Minimum submissions for the winning CID.");
+    public static final Option<Double> MIN_SHARE = Option.decimal("sequencer.consensus.min-share")
             .defaultValue(0.0)
-            .withDescription("Minimum share (0..1) of the project's submissions for the winner.");
-    public static final ConfigOption<Duration> EARLY_GRACE = ConfigOptions.key("sequencer.window.early-grace")
-            .durationType()
+            .check(d -> d >= 0.0 && d <= 1.0, "must be between 0 and 1")
+            .description("Minimum share (0..1) of the project's submissions for the winner.");
+    public static final Option<Duration> EARLY_GRACE = Option.duration("sequencer.window.early-grace")
             .defaultValue(Duration.ofSeconds(30))
-            .withDescription("How long before the release was seen a submission may arrive (nodes see releases before "
+            .notNegative()
+            .description("How long before the release was seen a submission may arrive (nodes see releases before "
                     + "the confirmed watcher does).");
-    public static final ConfigOption<Duration> RELEASE_WAIT = ConfigOptions.key("sequencer.window.release-wait")
-            .durationType()
+    public static final Option<Duration> RELEASE_WAIT = Option.duration("sequencer.window.release-wait")
             .defaultValue(Duration.ofMinutes(5))
-            .withDescription(
-                    "How long submissions for an epoch whose release was never seen are held before rejection.");
-    public static final ConfigOption<Long> DEFAULT_WINDOW_SECONDS = ConfigOptions.key(
-                    "sequencer.window.default-seconds")
-            .longType()
+            .notNegative()
+            .description("How long submissions for an epoch whose release was never seen are held before rejection "
+                    + "(UNKNOWN_EPOCH).");
+    public static final Option<Long> DEFAULT_WINDOW_SECONDS = Option.longValue("sequencer.window.default-seconds")
             .defaultValue(120L)
-            .withDescription("Submission window when a release record does not carry the market's window.");
+            .atLeast(0)
+            .description("Submission window when a release record does not carry the market's window.");
 
     // ---- batch ----
-    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("sequencer.batch.size")
-            .intType()
+    public static final Option<Integer> BATCH_SIZE = Option.integer("sequencer.batch.size")
             .defaultValue(50)
-            .withDescription("Project IDs per batch (BATCH_SIZE).");
-    public static final ConfigOption<Integer> BATCH_MAX_BYTES = ConfigOptions.key("sequencer.batch.max-document-bytes")
-            .intType()
+            .atLeast(1)
+            .description("Project IDs per batch (BATCH_SIZE).");
+    public static final Option<Integer> BATCH_MAX_BYTES = Option.integer("sequencer.batch.max-document-bytes")
             .defaultValue(1 << 20)
-            .withDescription("Largest batch document (one IPFS block); larger batches are split.");
+            .atLeast(1)
+            .description("Largest batch document (one IPFS block); larger batches are split.");
 
     // ---- anchor ----
-    public static final ConfigOption<String> ANCHOR_MODE = ConfigOptions.key("sequencer.anchor.mode")
-            .stringType()
-            .defaultValue("commit")
-            .withDescription("commit: upload and commit; audit: recompute and compare with the chain, commit nothing; "
+    public static final Option<AnchorMode> ANCHOR_MODE = Option.enumeration("sequencer.anchor.mode", AnchorMode.class)
+            .defaultValue(AnchorMode.COMMIT)
+            .description("commit: upload and commit; audit: recompute and compare with the chain, commit nothing; "
                     + "none: finalize and batch only.");
-    public static final ConfigOption<String> IPFS_API = ConfigOptions.key("sequencer.ipfs.api-url")
-            .stringType()
+    public static final Option<String> IPFS_API = Option.string("sequencer.ipfs.api-url")
             .defaultValue("http://127.0.0.1:5001")
-            .withDescription("Kubo RPC API base URL.");
-    public static final ConfigOption<Duration> IPFS_TIMEOUT = ConfigOptions.key("sequencer.ipfs.timeout")
-            .durationType()
+            .description("Kubo RPC API base URL.");
+    public static final Option<Duration> IPFS_TIMEOUT = Option.duration("sequencer.ipfs.timeout")
             .defaultValue(Duration.ofSeconds(30))
-            .withDescription("Timeout of one IPFS call.");
-    public static final ConfigOption<String> RPC_URL = ConfigOptions.key("sequencer.chain.rpc-url")
-            .stringType()
-            .defaultValue("http://127.0.0.1:8545")
-            .withDescription("Protocol chain JSON-RPC endpoint.");
-    public static final ConfigOption<Long> CHAIN_ID = ConfigOptions.key("sequencer.chain.id")
-            .longType()
-            .defaultValue(31337L)
-            .withDescription("Protocol chain id (EIP-712 domain).");
-    public static final ConfigOption<String> PROTOCOL_STATE = ConfigOptions.key("sequencer.chain.protocol-state")
-            .stringType()
-            .noDefaultValue()
-            .withDescription("Protocol-state contract address (EIP-712 verifyingContract).");
-    public static final ConfigOption<String> SIGNER_KEY_FILES = ConfigOptions.key("sequencer.chain.signer-key-files")
-            .stringType()
-            .defaultValue("")
-            .withDescription("Files holding the sequencer signer private keys (hex).");
-    public static final ConfigOption<String> SIGNER_KEY_ENV_VARS = ConfigOptions.key(
-                    "sequencer.chain.signer-key-env-vars")
-            .stringType()
-            .defaultValue("")
-            .withDescription("Names of environment variables that each hold one signer private key (hex).");
-    public static final ConfigOption<Duration> RECEIPT_POLL = ConfigOptions.key("sequencer.chain.receipt-poll-interval")
-            .durationType()
-            .defaultValue(Duration.ofMillis(250))
-            .withDescription("How often the commit client polls for a sent transaction's receipt.");
-    public static final ConfigOption<Long> GAS_PER_PROJECT = ConfigOptions.key("sequencer.chain.gas-per-project")
-            .longType()
-            .defaultValue(0L)
-            .withDescription(
-                    "Above 0: send a batch's first attempt without an estimate, with gas limit 300,000 + "
-                            + "projects x this (a revert is then estimated to learn its reason). 0: see sequencer.chain.learn-gas.");
-    public static final ConfigOption<Integer> MAX_CONCURRENT_COMMITS = ConfigOptions.key(
-                    "sequencer.chain.max-concurrent-commits")
-            .intType()
-            .defaultValue(128)
-            .withDescription("Commits the TaskManager's commit client works on at once (its own threads, shared by the "
-                    + "anchor subtasks there); more wait for a free one. Keep it at least max-in-flight x the anchor "
-                    + "subtasks per TaskManager.");
-    public static final ConfigOption<Boolean> LEARN_GAS = ConfigOptions.key("sequencer.chain.learn-gas")
-            .booleanType()
-            .defaultValue(true)
-            .withDescription(
-                    "With gas-per-project 0: estimate batch commits only until one has mined, then send with the "
-                            + "gas limit learned from receipts (the highest gas per calldata byte seen, plus 300,000, times 1.25); "
-                            + "a revert is estimated to learn its reason. Saves the node executing every batch before it is "
-                            + "sent. false: estimate every batch commit first, as production does.");
-    public static final ConfigOption<Integer> ANCHOR_CAPACITY = ConfigOptions.key("sequencer.anchor.max-in-flight")
-            .intType()
+            .notNegative()
+            .description("Timeout of one IPFS call.");
+    public static final Option<String> RPC_URL = SharedOptions.RPC_URL;
+    public static final Option<Long> CHAIN_ID = CommitClientOptions.CHAIN_ID;
+    public static final Option<String> PROTOCOL_STATE = SharedOptions.PROTOCOL_STATE;
+    public static final Option<List<String>> SIGNER_KEY_FILES = CommitClientOptions.SIGNER_KEY_FILES;
+    public static final Option<List<String>> SIGNER_KEY_ENV_VARS = CommitClientOptions.SIGNER_KEY_ENV_VARS;
+    public static final Option<Duration> RECEIPT_POLL = CommitClientOptions.RECEIPT_POLL;
+    public static final Option<Boolean> LEARN_GAS = CommitClientOptions.LEARN_GAS;
+    public static final Option<Long> GAS_PER_PROJECT = CommitClientOptions.GAS_PER_PROJECT;
+    public static final Option<Integer> MAX_CONCURRENT_COMMITS = CommitClientOptions.MAX_CONCURRENT_COMMITS;
+    public static final Option<Long> PRIORITY_FEE_WEI = CommitClientOptions.PRIORITY_FEE_WEI;
+    public static final Option<Double> BASE_FEE_MULTIPLIER = CommitClientOptions.BASE_FEE_MULTIPLIER;
+    public static final Option<Integer> FEE_BUMP_PERCENT = CommitClientOptions.FEE_BUMP_PERCENT;
+    public static final Option<Integer> MAX_FEE_BUMPS = CommitClientOptions.MAX_FEE_BUMPS;
+    public static final Option<Double> GAS_LIMIT_MULTIPLIER = CommitClientOptions.GAS_LIMIT_MULTIPLIER;
+    public static final Option<Duration> STUCK_AFTER = CommitClientOptions.STUCK_AFTER;
+    public static final Option<Duration> RPC_RETRY_INITIAL_BACKOFF = CommitClientOptions.RPC_RETRY_INITIAL_BACKOFF;
+    public static final Option<Duration> RPC_RETRY_MAX_BACKOFF = CommitClientOptions.RPC_RETRY_MAX_BACKOFF;
+    public static final Option<Duration> RPC_PATIENCE = CommitClientOptions.RPC_PATIENCE;
+    public static final Option<Duration> HTTP_TIMEOUT = CommitClientOptions.HTTP_TIMEOUT;
+    public static final Option<Integer> ANCHOR_CAPACITY = Option.integer("sequencer.anchor.max-in-flight")
             .defaultValue(64)
-            .withDescription("Batches in flight per anchor subtask (IPFS and chain).");
-    public static final ConfigOption<Duration> ANCHOR_TIMEOUT = ConfigOptions.key("sequencer.anchor.timeout")
-            .durationType()
+            .atLeast(1)
+            .description("Batches in flight per anchor subtask (IPFS and chain).");
+    public static final Option<Duration> ANCHOR_TIMEOUT = Option.duration("sequencer.anchor.timeout")
             .defaultValue(Duration.ofMinutes(10))
-            .withDescription(
-                    "Give-up time for one batch upload or commit including retries; the job fails over after it.");
+            .notNegative()
+            .description("Give-up time for one batch upload or commit including retries; the job fails over after it "
+                    + "(and retries idempotently).");
 
     // ---- accounting (SPEC §10) ----
-    public static final ConfigOption<Boolean> ACCOUNTING_ENABLED = ConfigOptions.key("sequencer.accounting.enabled")
-            .booleanType()
+    public static final Option<Boolean> ACCOUNTING_ENABLED = Option.bool("sequencer.accounting.enabled")
             .defaultValue(true)
-            .withDescription("Count each slot's submissions that matched their project's finalized CID per day and "
-                    + "commit the counts, the eligible-node count and the final counts on chain (anchor mode commit; "
-                    + "audit: compare with the chain; none: count only): what pays the snapshotters. Writes the "
-                    + "slot-counts and discarded topics (created at start, see sequencer.kafka.create-topics). false: "
-                    + "the stage is left out of the job graph.");
-    public static final ConfigOption<Integer> ACCOUNTING_UPDATE_EVERY = ConfigOptions.key(
+            .description("Count, and commit the periodic counts, the eligible-node count and the final counts on "
+                    + "chain: what pays the snapshotters, so on wherever the sequencer serves a market. Follows "
+                    + "`sequencer.anchor.mode` (commit: send the updates; audit: compare them with the chain; none: "
+                    + "count only). Writes the `slot-counts` and `discarded` topics (created at start, see "
+                    + "`sequencer.kafka.create-topics`). false: the stage is left out of the job graph; a savepoint "
+                    + "taken with it off restores with it on (the stage only adds state).");
+    public static final Option<Integer> ACCOUNTING_UPDATE_EVERY = Option.integer(
                     "sequencer.accounting.update-every-epochs")
-            .intType()
             .defaultValue(10)
-            .withDescription(
-                    "Periodic update (updateSubmissionCounts) of the day's changed counts at the close of every "
-                            + "epoch whose id is a multiple of this (production: 10).");
-    public static final ConfigOption<Integer> ACCOUNTING_FINAL_DELAY = ConfigOptions.key(
+            .atLeast(1)
+            .description("Periodic `updateSubmissionCounts` of the day's changed counts at the close of every epoch "
+                    + "whose id is a multiple of this (production: 10).");
+    public static final Option<Integer> ACCOUNTING_FINAL_DELAY = Option.integer(
                     "sequencer.accounting.final-delay-epochs")
-            .intType()
             .defaultValue(5)
-            .withDescription(
-                    "Epochs after a day starts at whose close the previous day's eligible-node count and final "
-                            + "counts are committed (production: 5). Must exceed the submission window in epochs.");
-    public static final ConfigOption<Integer> ACCOUNTING_CHUNK = ConfigOptions.key("sequencer.accounting.chunk-size")
-            .intType()
+            .atLeast(1)
+            .description("At the close of the epoch this many epochs after a day started, commit the previous day's "
+                    + "`updateEligibleNodesForDay` and then the eligible slots' "
+                    + "`updateEligibleSubmissionCountsForDay` (production: 5). Must exceed the submission window in "
+                    + "epochs, so that the day's last windows have closed.");
+    public static final Option<Integer> ACCOUNTING_CHUNK = Option.integer("sequencer.accounting.chunk-size")
             .defaultValue(50)
-            .withDescription("Slots per accounting transaction (production: 50).");
-    public static final ConfigOption<Long> ACCOUNTING_DEFAULT_QUOTA = ConfigOptions.key(
+            .atLeast(1)
+            .description("Slots per accounting transaction (production: 50).");
+    public static final Option<Long> ACCOUNTING_DEFAULT_QUOTA = Option.longValue(
                     "sequencer.accounting.default-daily-quota")
-            .longType()
             .defaultValue(1000L)
-            .withDescription(
-                    "Daily snapshot quota until the chain watcher reports one (the contract's initial value).");
+            .atLeast(0)
+            .description("The daily snapshot quota until the chain watcher reports a `DailySnapshotQuotaUpdated` (the "
+                    + "contract's initial value).");
 
     // ---- replay ----
-    public static final ConfigOption<String> REPLAY_EPOCHS = ConfigOptions.key("sequencer.replay.epochs")
-            .stringType()
+    public static final Option<String> REPLAY_EPOCHS = Option.string("sequencer.replay.epochs")
             .defaultValue("")
-            .withDescription(
-                    "Only finalize, batch and anchor these epochs, e.g. 120-135 (replays over a range); empty: all.");
+            .check(v -> parseEpochRange(v) != null || v.isBlank(), "must look like 120-135")
+            .description("Only finalize, batch and anchor these epochs, e.g. 120-135 (replays over a range); "
+                    + "empty: all.");
 
     // ---- job ----
-    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("sequencer.checkpoint-interval")
-            .durationType()
+    public static final Option<Duration> CHECKPOINT_INTERVAL = Option.duration("sequencer.checkpoint-interval")
             .defaultValue(Duration.ofSeconds(5))
-            .withDescription("Checkpoint interval (exactly-once outputs commit then).");
-    public static final ConfigOption<Duration> CLOSE_BUFFER_TIMEOUT = ConfigOptions.key(
-                    "sequencer.close-buffer-timeout")
-            .durationType()
+            .check(d -> d.toMillis() >= 10, "must be at least 10 ms")
+            .description("Checkpoint interval (exactly-once outputs become visible then).");
+    public static final Option<Duration> CLOSE_BUFFER_TIMEOUT = Option.duration("sequencer.close-buffer-timeout")
             .defaultValue(Duration.ofMillis(5))
-            .withDescription(
-                    "Network buffer timeout of the stages from finalize on (finalize, batch, anchor): the longest "
-                            + "an epoch's last results, and the watermark that closes its batches, wait in a part-filled buffer. "
-                            + "The rest of the job keeps Flink's execution.buffer-timeout (100 ms by default).");
+            .notNegative()
+            .description("Network buffer timeout of the stages from finalize on (finalize, batch, anchor): the longest "
+                    + "an epoch's last results, and the watermark that closes its batches, wait in a part-filled "
+                    + "buffer. The rest of the job keeps Flink's `execution.buffer-timeout.interval` (100 ms by "
+                    + "default), where buffers fill by volume.");
+
+    /** The prefix of every key of the job. */
+    public static final String PREFIX = ConfigLoader.PREFIX;
+
+    /**
+     * Every option of the job, in declaration order: every {@code public static final Option} of this class. A new
+     * option is known (to validation, environment overrides and the generated reference) by being declared here.
+     */
+    public static final OptionSet OPTIONS =
+            OptionSet.of("flink-job", "The Flink job", OptionSet.declaredIn(SequencerConfig.class));
 
     private final Map<String, String> values;
 
@@ -301,147 +322,85 @@ public final class SequencerConfig implements Serializable {
         this.values = Map.copyOf(values);
     }
 
-    /** Resolves the configuration: Flink config, then {@code --key value} args, then {@code SEQUENCER_*} environment. */
+    /**
+     * Resolves the configuration: Flink config, then {@code --key value} args, then {@code SEQUENCER_*} environment.
+     * Logs one warning per deprecated key used.
+     *
+     * @throws ConfigException naming the key of an unknown setting or a bad value
+     */
     public static SequencerConfig resolve(Configuration flinkConf, String[] args, Map<String, String> env) {
-        Configuration merged = new Configuration(flinkConf);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "': use --sequencer.<key> <value>");
-            }
-            String key = a.substring(2);
-            String value;
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("missing value for --" + key);
-                }
-                value = args[++i];
-            }
-            if (!key.startsWith("sequencer.")) {
-                key = "sequencer." + key;
-            }
-            merged.setString(key, value);
-        }
-        for (ConfigOption<?> option : allOptions()) {
-            String envName = envName(option.key());
-            String v = env.get(envName);
-            if (v != null && !v.isBlank()) {
-                merged.setString(option.key(), v);
-            }
-        }
-        SequencerConfig cfg = new SequencerConfig(merged.toMap());
-        cfg.validate();
-        return cfg;
+        Config c = ConfigLoader.of(OPTIONS)
+                .onWarning(LOG::warn)
+                .sharedMap("the Flink configuration", flinkConf.toMap())
+                .args(args)
+                .env(env)
+                .load();
+        return new SequencerConfig(c.values());
     }
 
     /**
-     * Refuses any {@code sequencer.*} key that no option declares (naming the known ones), and any value that does not
-     * parse or is out of range. Called at start, so a misspelled key never silently falls back to a default.
+     * Refuses any value that does not parse or is out of range (unknown keys are refused by {@link #resolve}).
      *
-     * @throws IllegalArgumentException naming the key and the value
+     * @throws ConfigException naming the key and the value
      */
     public void validate() {
-        Set<String> known = allOptions().stream().map(ConfigOption::key).collect(Collectors.toCollection(TreeSet::new));
-        Set<String> unknown = values.keySet().stream()
-                .filter(k -> k.startsWith(PREFIX) && !known.contains(k))
-                .collect(Collectors.toCollection(TreeSet::new));
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown setting" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown) + "; known settings: " + String.join(", ", known));
-        }
-        Configuration conf = toConfiguration();
-        for (ConfigOption<?> option : allOptions()) {
-            Object value;
-            try {
-                value = conf.getOptional(option).orElse(null);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(
-                        "bad value for " + option.key() + ": '" + values.get(option.key()) + "' (" + rootMessage(e)
-                                + ")",
-                        e);
-            }
-            String problem = value == null ? null : check(option, value);
-            if (problem != null) {
-                throw new IllegalArgumentException(
-                        "bad value for " + option.key() + ": '" + values.get(option.key()) + "' " + problem);
-            }
-        }
-        replayEpochs();
-    }
-
-    /** What is wrong with a value that parsed, or null. */
-    private static String check(ConfigOption<?> option, Object value) {
-        if (value instanceof Integer i && i < 1 && !option.equals(PER_SLOT_EPOCH_LIMIT)) {
-            return "must be at least 1";
-        }
-        if (value instanceof Integer i && i < 0) {
-            return "must not be negative";
-        }
-        if (value instanceof Long l && l < 0) {
-            return "must not be negative";
-        }
-        if (value instanceof Duration d && d.isNegative()) {
-            return "must not be negative";
-        }
-        if (option.equals(MIN_SHARE) && !((Double) value >= 0.0 && (Double) value <= 1.0)) {
-            return "must be between 0 and 1";
-        }
-        if (option.equals(ANCHOR_MODE) && !Set.of("commit", "audit", "none").contains(value)) {
-            return "must be commit, audit or none";
-        }
-        if (option.equals(CHECKPOINT_INTERVAL) && ((Duration) value).toMillis() < 10) {
-            return "must be at least 10 ms";
-        }
-        return null;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
+        ConfigLoader.of(OPTIONS).map("configuration", values).load();
     }
 
     public static SequencerConfig of(Configuration conf) {
-        return new SequencerConfig(conf.toMap());
+        return of(conf.toMap());
+    }
+
+    /** Values built by code (tests, replays), by key; checked when read. */
+    public static SequencerConfig of(Map<String, String> values) {
+        Map<String, String> ours = new java.util.TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(PREFIX)) {
+                ours.put(k, v);
+            }
+        });
+        return new SequencerConfig(ours);
     }
 
     /** {@code sequencer.chain.rpc-url} → {@code SEQUENCER_CHAIN_RPC_URL}. */
     public static String envName(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return Env.name(key);
     }
 
-    public <T> T get(ConfigOption<T> option) {
-        return toConfiguration().get(option);
+    /** The value in effect: given or default (null for an option with neither). */
+    @Override
+    public <T> T get(Option<T> option) {
+        return config().get(option);
     }
 
+    private Config config() {
+        return Config.ofValues(values);
+    }
+
+    /** The values given, as a Flink configuration. */
     public Configuration toConfiguration() {
         return Configuration.fromMap(values);
     }
 
     /** Data markets, lower-case, sorted. Fails when none is configured. */
     public Set<String> dataMarkets() {
-        String markets = toConfiguration()
-                .getOptional(DATA_MARKETS)
-                .orElseThrow(() -> new IllegalArgumentException("sequencer.data-markets is required"));
-        Set<String> set = lowerSet(list(markets));
+        List<String> markets = get(DATA_MARKETS);
+        if (markets == null) {
+            throw new ConfigException(DATA_MARKETS.key(), "is required");
+        }
+        Set<String> set = lowerSet(markets);
         if (set.isEmpty()) {
-            throw new IllegalArgumentException("sequencer.data-markets is empty");
+            throw new ConfigException(DATA_MARKETS.key(), "is empty");
         }
         return set;
     }
 
     public Set<String> fullNodes() {
-        return lowerSet(list(get(FULL_NODES)));
+        return lowerSet(get(FULL_NODES));
     }
 
     public Set<String> flaggedSigners() {
-        return lowerSet(list(get(FLAGGED)));
+        return lowerSet(get(FLAGGED));
     }
 
     /** The epoch range of {@link #REPLAY_EPOCHS} as {first, last} (inclusive), or null for all epochs. */
@@ -450,24 +409,34 @@ public final class SequencerConfig implements Serializable {
         if (v.isEmpty()) {
             return null;
         }
+        long[] range = parseEpochRange(v);
+        if (range == null) {
+            throw new ConfigException(REPLAY_EPOCHS.key(), "must look like 120-135, was '" + v + "'");
+        }
+        return range;
+    }
+
+    private static long[] parseEpochRange(String text) {
+        String v = text.trim();
         String[] parts = v.split("-");
         try {
             long first = Long.parseUnsignedLong(parts[0].trim());
             long last = parts.length > 1 ? Long.parseUnsignedLong(parts[1].trim()) : first;
             if (parts.length > 2 || Long.compareUnsigned(first, last) > 0) {
-                throw new NumberFormatException();
+                return null;
             }
             return new long[] {first, last};
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("sequencer.replay.epochs must look like 120-135, was '" + v + "'");
+            return null;
         }
     }
 
     public String protocolState() {
-        return toConfiguration()
-                .getOptional(PROTOCOL_STATE)
-                .map(s -> s.toLowerCase(Locale.ROOT))
-                .orElseThrow(() -> new IllegalArgumentException("sequencer.chain.protocol-state is required"));
+        String v = get(PROTOCOL_STATE);
+        if (v == null || v.isBlank()) {
+            throw new ConfigException(PROTOCOL_STATE.key(), "is required");
+        }
+        return v.toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -476,7 +445,7 @@ public final class SequencerConfig implements Serializable {
      * {@link io.powerloom.sequencer.job.kafka.OutputRecords}), so an audit can take them from there. A new option that
      * changes decisions belongs in this list.
      */
-    public static final List<ConfigOption<?>> DECISION_OPTIONS = List.of(
+    public static final List<Option<?>> DECISION_OPTIONS = List.of(
             FULL_NODES,
             FLAGGED,
             PER_SLOT_EPOCH_LIMIT,
@@ -501,20 +470,16 @@ public final class SequencerConfig implements Serializable {
     /** {@link #DECISION_OPTIONS} with their values in a canonical text form (lists lower-case and sorted), by key. */
     public java.util.SortedMap<String, String> decisionSettings() {
         java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
-        Configuration conf = toConfiguration();
-        for (ConfigOption<?> option : DECISION_OPTIONS) {
-            // getOptional ignores defaults: the value in effect is the default when nothing is set
-            Object v = option.hasDefaultValue()
-                    ? conf.get(option)
-                    : conf.getOptional(option).orElse(null);
+        for (Option<?> option : DECISION_OPTIONS) {
+            Object v = get(option);
             if (v == null) {
                 continue;
             }
             String text;
             if (v instanceof Duration d) {
                 text = d.toMillis() + " ms";
-            } else if (option.equals(FULL_NODES) || option.equals(FLAGGED)) {
-                text = String.join(",", lowerSet(list((String) v)));
+            } else if (v instanceof List<?> l) {
+                text = String.join(",", lowerSet(l.stream().map(String::valueOf).toList()));
             } else if (option.equals(PROTOCOL_STATE)) {
                 text = ((String) v).toLowerCase(Locale.ROOT);
             } else {
@@ -531,12 +496,11 @@ public final class SequencerConfig implements Serializable {
      */
     public java.util.SortedMap<String, String> nonDefaults() {
         java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
-        Configuration conf = toConfiguration();
-        for (ConfigOption<?> option : allOptions()) {
+        for (Option<?> option : OPTIONS.options()) {
             if (!values.containsKey(option.key())) {
                 continue;
             }
-            Object v = conf.get(option);
+            Object v = get(option);
             if (!option.hasDefaultValue() || !java.util.Objects.equals(v, option.defaultValue())) {
                 out.put(option.key(), values.get(option.key()));
             }
@@ -546,10 +510,7 @@ public final class SequencerConfig implements Serializable {
 
     /** A list value: items separated by commas or semicolons, blanks dropped. */
     public static List<String> list(String value) {
-        return Arrays.stream(value.split("[,;]"))
-                .map(String::trim)
-                .filter(x -> !x.isEmpty())
-                .collect(Collectors.toList());
+        return ValueType.LIST.parse(value);
     }
 
     private static Set<String> lowerSet(List<String> values) {
@@ -560,40 +521,14 @@ public final class SequencerConfig implements Serializable {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** The prefix of every key of the job. */
-    public static final String PREFIX = "sequencer.";
-
-    /**
-     * All options: every {@code public static final ConfigOption} declared in this class, in declaration order. A new
-     * option is known (to validation, environment overrides and the documentation test) by being declared here.
-     */
-    public static List<ConfigOption<?>> allOptions() {
-        return ALL;
-    }
-
-    private static final List<ConfigOption<?>> ALL = declaredOptions(SequencerConfig.class);
-
-    /** The {@code public static final ConfigOption} fields of {@code holder}, in declaration order. */
-    static List<ConfigOption<?>> declaredOptions(Class<?> holder) {
-        List<ConfigOption<?>> out = new java.util.ArrayList<>();
-        for (java.lang.reflect.Field f : holder.getDeclaredFields()) {
-            int m = f.getModifiers();
-            if (f.getType() == ConfigOption.class
-                    && java.lang.reflect.Modifier.isStatic(m)
-                    && java.lang.reflect.Modifier.isPublic(m)) {
-                try {
-                    out.add((ConfigOption<?>) f.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return List.copyOf(out);
+    /** All options, in declaration order. */
+    public static List<Option<?>> allOptions() {
+        return OPTIONS.options();
     }
 
     @Override
     public String toString() {
         // no secrets live here: keys are referenced by file or env var name only
-        return "SequencerConfig" + values;
+        return "SequencerConfig" + new java.util.TreeMap<>(values);
     }
 }

@@ -7,6 +7,7 @@ import io.powerloom.sequencer.anchor.AnchorOutcome;
 import io.powerloom.sequencer.anchor.AnchorSettings;
 import io.powerloom.sequencer.anchor.Anchoring;
 import io.powerloom.sequencer.chain.commit.CommitClientConfig;
+import io.powerloom.sequencer.chain.commit.CommitClientOptions;
 import io.powerloom.sequencer.job.kafka.KafkaInputs;
 import io.powerloom.sequencer.job.kafka.KafkaOutput;
 import io.powerloom.sequencer.job.kafka.OutputRecords;
@@ -115,23 +116,20 @@ public final class SequencerJob {
         }
         Duration timeout = cfg.get(SequencerConfig.ANCHOR_TIMEOUT);
         return switch (cfg.get(SequencerConfig.ANCHOR_MODE)) {
-            case "commit" ->
+            case COMMIT ->
                 Accounting.commitOnChain(commitClientConfig(cfg), cfg.get(SequencerConfig.ACCOUNTING_CHUNK), timeout);
-            case "audit" -> Accounting.auditOnChain(cfg.get(SequencerConfig.RPC_URL), cfg.protocolState(), timeout);
-            default -> Accounting.countOnly();
+            case AUDIT -> Accounting.auditOnChain(cfg.get(SequencerConfig.RPC_URL), cfg.protocolState(), timeout);
+            case NONE -> Accounting.countOnly();
         };
     }
 
     /** The anchor stage per configuration ({@code sequencer.anchor.mode}). */
     public static Anchoring anchoring(SequencerConfig cfg) {
-        String mode = cfg.get(SequencerConfig.ANCHOR_MODE);
-        return switch (mode) {
-            case "commit" -> Anchoring.commitOnChain(anchorSettings(cfg), commitClientConfig(cfg));
-            case "audit" ->
+        return switch (cfg.get(SequencerConfig.ANCHOR_MODE)) {
+            case COMMIT -> Anchoring.commitOnChain(anchorSettings(cfg), commitClientConfig(cfg));
+            case AUDIT ->
                 Anchoring.auditOnChain(anchorSettings(cfg), cfg.get(SequencerConfig.RPC_URL), cfg.protocolState());
-            case "none" -> Anchoring.none();
-            default ->
-                throw new IllegalArgumentException("sequencer.anchor.mode must be commit, audit or none, was " + mode);
+            case NONE -> Anchoring.none();
         };
     }
 
@@ -147,20 +145,13 @@ public final class SequencerJob {
 
     /** The chain commit client's settings: RPC, contract, and signer keys by file or environment variable name. */
     public static CommitClientConfig commitClientConfig(SequencerConfig cfg) {
-        CommitClientConfig.Builder b = CommitClientConfig.builder(cfg.get(SequencerConfig.RPC_URL), cfg.protocolState())
-                .chainId(cfg.get(SequencerConfig.CHAIN_ID))
-                .receiptPollInterval(cfg.get(SequencerConfig.RECEIPT_POLL))
-                .gasPerProject(cfg.get(SequencerConfig.GAS_PER_PROJECT))
-                .learnGas(cfg.get(SequencerConfig.LEARN_GAS))
-                .maxConcurrentCommits(cfg.get(SequencerConfig.MAX_CONCURRENT_COMMITS))
-                .commitTimeout(cfg.get(SequencerConfig.ANCHOR_TIMEOUT).minus(Duration.ofSeconds(5)));
-        SequencerConfig.list(cfg.get(SequencerConfig.SIGNER_KEY_FILES)).forEach(b::signerKeyFile);
-        SequencerConfig.list(cfg.get(SequencerConfig.SIGNER_KEY_ENV_VARS)).forEach(b::signerKeyEnvVar);
-        return b.build();
+        return CommitClientOptions.builder(cfg, cfg.get(SequencerConfig.RPC_URL), cfg.protocolState())
+                .commitTimeout(cfg.get(SequencerConfig.ANCHOR_TIMEOUT).minus(Duration.ofSeconds(5)))
+                .build();
     }
 
     /** For tests and tools: the resolved configuration of a map of {@code sequencer.*} keys. */
     public static SequencerConfig config(Map<String, String> values) {
-        return SequencerConfig.of(Configuration.fromMap(values));
+        return SequencerConfig.of(values);
     }
 }

@@ -240,7 +240,7 @@ public final class SequencerPipeline {
      * finishes a partition.
      */
     static Duration alignmentDrift(SequencerConfig cfg) {
-        return "none".equals(cfg.get(SequencerConfig.STOP_AT)) ? cfg.get(SequencerConfig.MAX_DRIFT) : Duration.ZERO;
+        return cfg.get(SequencerConfig.STOP_AT).isNone() ? cfg.get(SequencerConfig.MAX_DRIFT) : Duration.ZERO;
     }
 
     static WatermarkStrategy<CollectedRecord> submissionWatermarks(Duration outOfOrderness, Duration maxDrift) {

@@ -250,7 +250,7 @@ class ReplayAuditITCase {
                 "input topic no-such-topic (sequencer.kafka.topics.submissions) missing");
         assertOneLine(
                 () -> prepare("audit", 1, 1, "bad-key", "--sequencer.batch.sise", "3"),
-                "unknown setting sequencer.batch.sise");
+                "sequencer.batch.sise: unknown setting");
         assertOneLine(
                 () -> ReplayJob.prepare(
                         new Configuration(),

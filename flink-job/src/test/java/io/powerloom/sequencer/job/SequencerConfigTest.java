@@ -30,11 +30,11 @@ class SequencerConfigTest {
     @Test
     void clearErrorsForBadInput() {
         assertThatThrownBy(() -> SequencerConfig.resolve(new Configuration(), new String[] {"oops"}, Map.of()))
-                .hasMessageContaining("unexpected argument 'oops'");
+                .hasMessageContaining("oops: unexpected argument");
         assertThatThrownBy(() -> SequencerConfig.resolve(new Configuration(), new String[] {"--batch.size"}, Map.of()))
                 .hasMessageContaining("missing value");
         assertThatThrownBy(() -> SequencerJob.config(Map.of()).dataMarkets())
-                .hasMessageContaining("sequencer.data-markets is required");
+                .hasMessageContaining("sequencer.data-markets: is required");
         assertThatThrownBy(() -> SequencerJob.config(Map.of("sequencer.replay.epochs", "9-3"))
                         .replayEpochs())
                 .hasMessageContaining("120-135");
@@ -47,24 +47,24 @@ class SequencerConfigTest {
         assertThatThrownBy(() -> SequencerConfig.resolve(
                         new Configuration(), new String[] {"--sequencer.batch.sise", "10"}, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown setting sequencer.batch.sise")
+                .hasMessageContaining("sequencer.batch.sise: unknown setting")
                 .hasMessageContaining("sequencer.batch.size")
                 .hasMessageContaining("sequencer.chain.rpc-url");
         Configuration flink = new Configuration();
         flink.setString("sequencer.window.early-grase", "1 s");
         flink.setString("taskmanager.numberOfTaskSlots", "2"); // Flink's own keys are not ours to judge
         assertThatThrownBy(() -> SequencerConfig.resolve(flink, new String[0], Map.of()))
-                .hasMessageContaining("unknown setting sequencer.window.early-grase");
+                .hasMessageContaining("sequencer.window.early-grase: unknown setting");
     }
 
     @Test
     void everyDeclaredOptionIsKnown() throws Exception {
         int declared = 0;
         for (var f : SequencerConfig.class.getDeclaredFields()) {
-            if (f.getType() == org.apache.flink.configuration.ConfigOption.class) {
+            if (f.getType() == io.powerloom.sequencer.config.Option.class) {
                 declared++;
                 assertThat(SequencerConfig.allOptions())
-                        .contains((org.apache.flink.configuration.ConfigOption<?>) f.get(null));
+                        .contains((io.powerloom.sequencer.config.Option<?>) f.get(null));
             }
         }
         assertThat(SequencerConfig.allOptions()).hasSize(declared);
@@ -83,7 +83,7 @@ class SequencerConfigTest {
                 .hasMessageContaining("between 0 and 1");
         assertThatThrownBy(() -> resolve("--sequencer.anchor.mode", "comit"))
                 .hasMessageContaining("sequencer.anchor.mode")
-                .hasMessageContaining("commit, audit or none");
+                .hasMessageContaining("allowed values: commit, audit, none");
         assertThatThrownBy(() -> resolve("--sequencer.checkpoint-interval", "soon"))
                 .hasMessageContaining("sequencer.checkpoint-interval")
                 .hasMessageContaining("soon");
@@ -135,16 +135,49 @@ class SequencerConfigTest {
     }
 
     @Test
-    void everyOptionIsDocumented() throws Exception {
+    void modesAndPositionsAreTypedAndCheckedAtStart() {
+        assertThat(resolve("--sequencer.anchor.mode", "AUDIT").get(SequencerConfig.ANCHOR_MODE))
+                .isEqualTo(SequencerConfig.AnchorMode.AUDIT);
+        assertThat(resolve().get(SequencerConfig.STOP_AT).isNone()).isTrue();
+        SequencerConfig.KafkaPosition stop =
+                resolve("--sequencer.kafka.stop-at", "offsets:0=12,1=7").get(SequencerConfig.STOP_AT);
+        assertThat(stop.kind()).isEqualTo(SequencerConfig.KafkaPosition.Kind.OFFSETS);
+        assertThat(stop.argument()).isEqualTo("0=12,1=7");
+        assertThat(resolve("--sequencer.kafka.start-from", "timestamp:1700000000000")
+                        .get(SequencerConfig.START_FROM)
+                        .toString())
+                .isEqualTo("timestamp:1700000000000");
+        assertThatThrownBy(() -> resolve("--sequencer.kafka.stop-at", "nope"))
+                .hasMessageContaining("sequencer.kafka.stop-at")
+                .hasMessageContaining(
+                        "allowed values: committed-or-earliest, earliest, latest, none, timestamp, offsets");
+        assertThatThrownBy(() -> resolve("--sequencer.kafka.stop-at", "earliest"))
+                .hasMessageContaining("must be none, latest, timestamp:… or offsets:…");
+        assertThatThrownBy(() -> resolve("--sequencer.kafka.start-from", "timestamp:soon"))
+                .hasMessageContaining("sequencer.kafka.start-from")
+                .hasMessageContaining("timestamp:<epoch ms> expected");
+        assertThatThrownBy(() -> resolve("--sequencer.kafka.start-from", "offsets:0-1"))
+                .hasMessageContaining("offsets:0=120,1=98");
+    }
+
+    @Test
+    void theSharedKafkaAndChainKeysAreTheOtherProcessesKeys() {
+        assertThat(SequencerConfig.KAFKA_BOOTSTRAP)
+                .isSameAs(io.powerloom.sequencer.protocol.config.SharedOptions.KAFKA_BOOTSTRAP);
+        assertThat(SequencerConfig.RPC_URL.key()).isEqualTo("sequencer.chain.rpc-url");
+        assertThat(SequencerConfig.TOPIC_SUBMISSIONS.defaultValue())
+                .isEqualTo(io.powerloom.sequencer.protocol.records.Topics.SUBMISSIONS);
+    }
+
+    @Test
+    void theConfigurationReferenceIsGeneratedFromTheseOptions() throws Exception {
         Path doc = Path.of(System.getProperty("maven.multiModuleProjectDirectory", ".."), "docs", "configuration.md");
         if (!Files.exists(doc)) {
             doc = Path.of("..", "docs", "configuration.md");
         }
-        String text = Files.readString(doc);
-        for (var option : SequencerConfig.allOptions()) {
-            assertThat(text)
-                    .as("docs/configuration.md documents " + option.key())
-                    .contains("`" + option.key() + "`");
-        }
+        io.powerloom.sequencer.config.ConfigDocs.verify(doc, REGENERATE, SequencerConfig.OPTIONS);
     }
+
+    static final String REGENERATE = "mvn -B -ntp -q -pl flink-job -am test -Dtest=SequencerConfigTest "
+            + "-Dconfig.docs.write=true -Dsurefire.failIfNoSpecifiedTests=false";
 }

@@ -108,25 +108,25 @@ class BridgeTemplateTest {
         Properties p = bridgeProperties(defaults);
 
         assertThat(p)
-                .containsEntry("bridge.id", "pl-sequencer-bridge")
-                .containsEntry("libp2p.listen", "/ip4/0.0.0.0/tcp/9100")
-                .containsEntry("libp2p.identity.key.file", "/var/run/secrets/powerloom/identity/identity.key")
+                .containsEntry("sequencer.bridge.id", "pl-sequencer-bridge")
+                .containsEntry("sequencer.libp2p.listen", "/ip4/0.0.0.0/tcp/9100")
+                .containsEntry("sequencer.libp2p.identity-key-file", "/var/run/secrets/powerloom/identity/identity.key")
                 .containsEntry(
-                        "libp2p.relays",
+                        "sequencer.libp2p.relays",
                         "/dns4/relay-1.example.org/tcp/4001/p2p/12D3KooWH6eXCDiAKJRYnutn6ZGUbr5LXCZAd5hYmzrvvkjWSPzA")
-                .containsEntry("collect.max.message.bytes", "64KiB")
-                .containsEntry("kafka.bootstrap.servers", "kafka-0.kafka.data:9092,kafka-1.kafka.data:9092")
-                .containsEntry("kafka.topic.submissions", "submissions")
-                .containsEntry("kafka.topic.rejects", "submissions-rejected")
-                .containsEntry("heartbeat.interval", "1s")
-                .containsEntry("http.listen", "0.0.0.0:9102")
-                .containsEntry("chain.protocol.state.address", "0x5FbDB2315678afecb367f032d93F642f64180aa3")
-                .containsEntry("chain.confirmations", "2");
-        assertThat(p).doesNotContainKey("chain.start.block");
-        // the RPC URL is only in the Secret, reaching the bridge as SEQUENCER_BRIDGE_CHAIN_RPC_URL (= chain.rpc.url)
+                .containsEntry("sequencer.collect.max-message-bytes", "64KiB")
+                .containsEntry("sequencer.kafka.bootstrap-servers", "kafka-0.kafka.data:9092,kafka-1.kafka.data:9092")
+                .containsEntry("sequencer.kafka.topics.submissions", "submissions")
+                .containsEntry("sequencer.kafka.topics.bridge-rejects", "submissions-rejected")
+                .containsEntry("sequencer.bridge.heartbeat-interval", "1s")
+                .containsEntry("sequencer.bridge.http-listen", "0.0.0.0:9102")
+                .containsEntry("sequencer.chain.protocol-state", "0x5FbDB2315678afecb367f032d93F642f64180aa3")
+                .containsEntry("sequencer.chain-watcher.confirmations", "2");
+        assertThat(p).doesNotContainKey("sequencer.chain-watcher.start-block");
+        // the RPC URL is only in the Secret, reaching the bridge as SEQUENCER_CHAIN_RPC_URL (= sequencer.chain.rpc-url)
         assertThat(p.stringPropertyNames()).noneMatch(k -> k.contains("rpc"));
         EnvVar rpc = container(defaults).getEnv().stream()
-                .filter(e -> e.getName().equals("SEQUENCER_BRIDGE_CHAIN_RPC_URL"))
+                .filter(e -> e.getName().equals("SEQUENCER_CHAIN_RPC_URL"))
                 .findFirst()
                 .orElseThrow();
         assertThat(rpc.getValueFrom().getSecretKeyRef().getName()).isEqualTo("pl-sequencer-chain");
@@ -204,13 +204,13 @@ class BridgeTemplateTest {
 
         assertThat(c.getImage()).isEqualTo("powerloom-sequencer/ingest-bridge:0.1.1");
         assertThat(p)
-                .containsEntry("kafka.bootstrap.servers", "b1.kafka:9093,b2.kafka:9093")
-                .containsEntry("bridge.id", "bridge-eu-1")
-                .containsEntry("libp2p.listen", "/ip4/0.0.0.0/tcp/4001")
-                .containsEntry("http.listen", "0.0.0.0:8080")
-                .containsEntry("chain.start.block", "1234567")
-                .containsEntry("kafka.producer.security.protocol", "SASL_SSL")
-                .containsEntry("collect.max.streams", "5000");
+                .containsEntry("sequencer.kafka.bootstrap-servers", "b1.kafka:9093,b2.kafka:9093")
+                .containsEntry("sequencer.bridge.id", "bridge-eu-1")
+                .containsEntry("sequencer.libp2p.listen", "/ip4/0.0.0.0/tcp/4001")
+                .containsEntry("sequencer.bridge.http-listen", "0.0.0.0:8080")
+                .containsEntry("sequencer.chain-watcher.start-block", "1234567")
+                .containsEntry("sequencer.kafka.producer.security.protocol", "SASL_SSL")
+                .containsEntry("collect.max.streams", "5000"); // an operator's own (old) key, passed as given
         assertThat(c.getPorts()).extracting(port -> port.getContainerPort()).containsExactly(4001, 8080);
         assertThat(p2p.getSpec().getType()).isEqualTo("NodePort");
         assertThat(p2p.getSpec().getPorts().get(0).getNodePort()).isEqualTo(30401);
@@ -236,9 +236,9 @@ class BridgeTemplateTest {
         assertThat(byDefault.stringPropertyNames())
                 .noneMatch(k -> k.startsWith("libp2p.max.")
                         || k.startsWith("libp2p.idle.")
-                        || k.equals("collect.max.streams.per.ip")
+                        || k.equals("sequencer.collect.max-streams-per-ip")
                         || k.startsWith("gossip.topic"));
-        assertThat(byDefault).containsEntry("gossip.enabled", "false");
+        assertThat(byDefault).containsEntry("sequencer.gossip.enabled", "false");
 
         Properties p = bridgeProperties(CHART.render("""
         bridge:
@@ -260,20 +260,20 @@ class BridgeTemplateTest {
             maxPeers: 32
         """));
         assertThat(p)
-                .containsEntry("libp2p.max.connections", "30000")
-                .containsEntry("libp2p.max.connections.per.ip", "8")
-                .containsEntry("libp2p.max.pending.handshakes.per.ip", "4")
-                .containsEntry("libp2p.idle.connection.timeout", "90s")
-                .containsEntry("libp2p.max.queued.bytes.per.connection", "128KiB")
-                .containsEntry("collect.max.streams.per.ip", "400")
-                .containsEntry("gossip.enabled", "true")
-                .containsEntry("gossip.topic.prefix", "/powerloom/dsv-devnet-alpha/snapshot-submissions")
+                .containsEntry("sequencer.libp2p.max-connections", "30000")
+                .containsEntry("sequencer.libp2p.max-connections-per-ip", "8")
+                .containsEntry("sequencer.libp2p.max-pending-handshakes-per-ip", "4")
+                .containsEntry("sequencer.libp2p.idle-connection-timeout", "90s")
+                .containsEntry("sequencer.libp2p.max-queued-bytes-per-connection", "128KiB")
+                .containsEntry("sequencer.collect.max-streams-per-ip", "400")
+                .containsEntry("sequencer.gossip.enabled", "true")
+                .containsEntry("sequencer.gossip.topic-prefix", "/powerloom/dsv-devnet-alpha/snapshot-submissions")
                 .containsEntry(
-                        "gossip.bootstrap.peers",
+                        "sequencer.gossip.bootstrap-peers",
                         "/ip4/10.0.0.5/tcp/9100/p2p/12D3KooWH6eXCDiAKJRYnutn6ZGUbr5LXCZAd5hYmzrvvkjWSPzA,"
                                 + "/ip4/10.0.0.6/tcp/9100/p2p/12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo")
-                .containsEntry("gossip.max.peers", "32")
-                .doesNotContainKey("gossip.rendezvous");
+                .containsEntry("sequencer.gossip.max-peers", "32")
+                .doesNotContainKey("sequencer.gossip.rendezvous");
     }
 
     @Test
@@ -293,7 +293,7 @@ class BridgeTemplateTest {
         assertThat(identity.getSecret().getItems().get(0).getKey()).isEqualTo("peer.key");
         assertThat(changed.has("Secret", "pl-sequencer-bridge-identity")).isFalse();
         assertThat(changed.tree("ConfigMap", NAME).at("/data/bridge.properties").asText())
-                .contains("libp2p.identity.key.file=/var/run/secrets/powerloom/identity/peer.key");
+                .contains("sequencer.libp2p.identity-key-file=/var/run/secrets/powerloom/identity/peer.key");
     }
 
     @Test
@@ -338,11 +338,13 @@ class BridgeTemplateTest {
                         "Deployment/" + NAME,
                         "Service/" + NAME + "-p2p",
                         "Service/" + NAME + "-metrics");
-        assertThat(p.stringPropertyNames()).noneMatch(k -> k.startsWith("chain."));
-        assertThat(p).containsEntry("bridge.id", "bridge-collect-2");
+        assertThat(p.stringPropertyNames())
+                .noneMatch(k -> k.startsWith("sequencer.chain.") || k.startsWith("sequencer.chain-watcher.confirm"));
+        assertThat(p).containsEntry("sequencer.chain-watcher.enabled", "false");
+        assertThat(p).containsEntry("sequencer.bridge.id", "bridge-collect-2");
         assertThat(container(collectOnly).getEnv())
                 .extracting(EnvVar::getName)
-                .doesNotContain("SEQUENCER_BRIDGE_CHAIN_RPC_URL");
+                .doesNotContain("SEQUENCER_CHAIN_RPC_URL");
     }
 
     @Test

@@ -83,14 +83,14 @@ class QueryTemplateTest {
         assertThat(env.get("SEQUENCER_QUERY_HTTP_ADVERTISED").getValue()).isEqualTo("$(POD_IP):8090");
 
         Properties p = queryProperties(defaults);
-        assertThat(p.getProperty("kafka.bootstrap.servers")).isNotBlank();
-        assertThat(p.getProperty("kafka.application.id")).isEqualTo(NAME);
-        assertThat(p.getProperty("state.dir")).isEqualTo("/var/lib/query-service");
-        assertThat(p.getProperty("http.listen")).isEqualTo("0.0.0.0:8090");
-        assertThat(p.getProperty("kafka.topic.protocol-chain")).isEqualTo("protocol-chain");
-        assertThat(p.getProperty("kafka.topic.bridge-rejects")).isEqualTo("submissions-rejected");
-        assertThat(p.getProperty("retention.days")).isEqualTo("45");
-        assertThat(p.stringPropertyNames()).noneMatch(k -> k.startsWith("auth."));
+        assertThat(p.getProperty("sequencer.kafka.bootstrap-servers")).isNotBlank();
+        assertThat(p.getProperty("sequencer.query.application-id")).isEqualTo(NAME);
+        assertThat(p.getProperty("sequencer.query.state-dir")).isEqualTo("/var/lib/query-service");
+        assertThat(p.getProperty("sequencer.query.http-listen")).isEqualTo("0.0.0.0:8090");
+        assertThat(p.getProperty("sequencer.kafka.topics.protocol-chain")).isEqualTo("protocol-chain");
+        assertThat(p.getProperty("sequencer.kafka.topics.bridge-rejects")).isEqualTo("submissions-rejected");
+        assertThat(p.getProperty("sequencer.query.retention-days")).isEqualTo("45");
+        assertThat(p.stringPropertyNames()).noneMatch(k -> k.startsWith("sequencer.query.auth."));
 
         Service svc = defaults.get(Service.class, "Service", NAME);
         assertThat(svc.getSpec().getType()).isEqualTo("ClusterIP");
@@ -117,10 +117,10 @@ class QueryTemplateTest {
         assertThat(changed.get(Deployment.class, "Deployment", NAME).getSpec().getReplicas())
                 .isEqualTo(2);
         Properties p = queryProperties(changed);
-        assertThat(p.getProperty("kafka.application.id")).isEqualTo("query-eu");
-        assertThat(p.getProperty("kafka.topic.submissions")).isEqualTo("subs-eu");
-        assertThat(p.getProperty("http.listen")).isEqualTo("0.0.0.0:9000");
-        assertThat(p.getProperty("retention.days")).isEqualTo("60");
+        assertThat(p.getProperty("sequencer.query.application-id")).isEqualTo("query-eu");
+        assertThat(p.getProperty("sequencer.kafka.topics.submissions")).isEqualTo("subs-eu");
+        assertThat(p.getProperty("sequencer.query.http-listen")).isEqualTo("0.0.0.0:9000");
+        assertThat(p.getProperty("sequencer.query.retention-days")).isEqualTo("60");
         assertThat(p.getProperty("kafka.streams.num.standby.replicas")).isEqualTo("1");
         assertThat(container(changed).getPorts().get(0).getContainerPort()).isEqualTo(9000);
         // a changed configuration rolls the pods

@@ -1,97 +1,246 @@
 package io.powerloom.sequencer.bridge;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.powerloom.sequencer.config.Config;
+import io.powerloom.sequencer.config.ConfigException;
+import io.powerloom.sequencer.config.ConfigLoader;
+import io.powerloom.sequencer.config.Env;
+import io.powerloom.sequencer.config.Option;
+import io.powerloom.sequencer.config.OptionSet;
+import io.powerloom.sequencer.config.ValueType;
+import io.powerloom.sequencer.protocol.config.SharedOptions;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Configuration of the ingest bridge: built-in defaults, overridden by a properties file, overridden by
- * environment variables.
+ * Every setting of the ingest bridge and its chain watcher, as typed {@link Option}s under {@code sequencer.*} (the
+ * shared ones, Kafka, topics and chain, from {@link SharedOptions}).
  *
- * <h2>Environment mapping</h2>
- * Every key {@code a.b-c.d} can be overridden by the variable {@code SEQUENCER_BRIDGE_A_B_C_D}: prefix
- * {@value #ENV_PREFIX}, key upper-cased, {@code .} and {@code -} replaced by {@code _}. For example
- * {@code kafka.bootstrap.servers} ← {@code SEQUENCER_BRIDGE_KAFKA_BOOTSTRAP_SERVERS}.
- *
- * <p>Two open-ended prefixes pass settings through unchanged:
- * <ul>
- *   <li>{@code kafka.producer.<name>}: any Kafka producer setting, e.g. {@code kafka.producer.batch.size}.
- *       From the environment: {@code SEQUENCER_BRIDGE_KAFKA_PRODUCER_BATCH_SIZE} (the rest of the name is
- *       lower-cased and {@code _} becomes {@code .}).</li>
- *   <li>{@code chain.<name>}: handed to the chain watcher as is
- *       ({@code SEQUENCER_BRIDGE_CHAIN_RPC_URL} → {@code chain.rpc.url}).</li>
- * </ul>
- * Any other unknown key is an error, so that a typo does not silently fall back to a default.
- *
- * <p>Durations accept {@code 250ms}, {@code 1s}, {@code 2m}, {@code 1h} or plain milliseconds; sizes accept
- * {@code 64KiB}, {@code 1MiB} or plain bytes; lists are comma-separated.
+ * <p>Values come from a properties file ({@code --config bridge.properties}), then {@code --key value} arguments,
+ * then environment variables {@code SEQUENCER_<KEY>} (upper case, {@code .} and {@code -} as {@code _}), as for every
+ * process ({@link ConfigLoader}). Keys under {@code sequencer.kafka.producer.} pass through to the Kafka producer
+ * ({@code SEQUENCER_KAFKA_PRODUCER_BATCH_SIZE} is {@code sequencer.kafka.producer.batch.size}). The keys the bridge
+ * had before ({@code kafka.bootstrap.servers}, {@code chain.rpc.url}, …, and their {@code SEQUENCER_BRIDGE_*}
+ * variables) are still accepted, each with a warning naming the new key. Any other unknown key is an error, so that
+ * a typo does not silently fall back to a default.
  */
 public final class BridgeConfig {
-    /** Prefix of every environment variable that overrides a key. */
-    public static final String ENV_PREFIX = "SEQUENCER_BRIDGE_";
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeConfig.class);
+
+    /** Prefix of the environment variables of the deprecated keys. */
+    public static final String LEGACY_ENV_PREFIX = "SEQUENCER_BRIDGE_";
     /** Prefix of keys passed through to the Kafka producer. */
-    public static final String KAFKA_PRODUCER_PREFIX = "kafka.producer.";
-    /** Prefix of keys passed through to the chain watcher. */
-    public static final String CHAIN_PREFIX = "chain.";
+    public static final String KAFKA_PRODUCER_PREFIX = "sequencer.kafka.producer.";
 
-    /** Every known key with its default value (empty string = no value). */
-    static final Map<String, String> DEFAULTS;
+    public static final Option<String> BRIDGE_ID = Option.string("sequencer.bridge.id")
+            .defaultValue("bridge-0")
+            .check(s -> !s.isBlank(), "must not be empty")
+            .description("Identifies this bridge in every record it writes.")
+            .deprecatedKeys("bridge.id");
+    public static final Option<String> KAFKA_BOOTSTRAP = SharedOptions.KAFKA_BOOTSTRAP;
+    public static final Option<String> TOPIC_SUBMISSIONS = SharedOptions.TOPIC_SUBMISSIONS;
+    public static final Option<String> TOPIC_BRIDGE_REJECTS = SharedOptions.TOPIC_BRIDGE_REJECTS;
+    public static final Option<Duration> KAFKA_LINGER = Option.duration("sequencer.bridge.kafka-linger")
+            .defaultValue(Duration.ofMillis(5))
+            .notNegative()
+            .description("Producer `linger.ms`.")
+            .deprecatedKeys("kafka.linger");
+    public static final Option<Duration> KAFKA_STARTUP_TIMEOUT = Option.duration(
+                    "sequencer.bridge.kafka-startup-timeout")
+            .defaultValue(Duration.ofSeconds(30))
+            .notNegative()
+            .description("How long start-up waits for the broker and topic metadata.")
+            .deprecatedKeys("kafka.startup.timeout");
+    public static final Option<Duration> HEARTBEAT_INTERVAL = Option.duration("sequencer.bridge.heartbeat-interval")
+            .defaultValue(Duration.ofSeconds(1))
+            .check(d -> d.toMillis() > 0, "must be positive")
+            .description("How often a heartbeat goes to every partition of the submissions topic.")
+            .deprecatedKeys("heartbeat.interval");
+    public static final Option<Long> MAX_MESSAGE_BYTES = size("sequencer.collect.max-message-bytes", 64 << 10)
+            .description("Bound on one `/collect` submission (UUID + JSON).")
+            .deprecatedKeys("collect.max.message.bytes");
+    public static final Option<Integer> MAX_STREAMS = positive("sequencer.collect.max-streams", 20000)
+            .description("Concurrent `/collect` streams over all peers.")
+            .deprecatedKeys("collect.max.streams");
+    public static final Option<Integer> MAX_STREAMS_PER_PEER = positive("sequencer.collect.max-streams-per-peer", 256)
+            .description("Concurrent `/collect` streams of one peer.")
+            .deprecatedKeys("collect.max.streams.per.peer");
+    public static final Option<Integer> MAX_STREAMS_PER_IP = positive("sequencer.collect.max-streams-per-ip", 2048)
+            .description("Concurrent `/collect` streams from one IP address over its direct connections; relayed "
+                    + "streams are limited per peer only.")
+            .deprecatedKeys("collect.max.streams.per.ip");
+    public static final Option<Integer> STREAM_INFLIGHT_HIGH = positive("sequencer.collect.stream-inflight-high", 64)
+            .description("Un-acked sends of one stream at which its reading pauses.")
+            .deprecatedKeys("collect.stream.inflight.high");
+    public static final Option<Integer> STREAM_INFLIGHT_LOW = Option.integer("sequencer.collect.stream-inflight-low")
+            .defaultValue(32)
+            .atLeast(0)
+            .description("Un-acked sends of one stream at or below which a paused stream resumes (below the high "
+                    + "mark).")
+            .deprecatedKeys("collect.stream.inflight.low");
+    public static final Option<Integer> GLOBAL_INFLIGHT_HIGH = positive("sequencer.collect.global-inflight-high", 300)
+            .description("Un-acked sends over all streams at which every stream pauses (the global in-flight limit).")
+            .deprecatedKeys("collect.global.inflight.high");
+    public static final Option<Integer> GLOBAL_INFLIGHT_LOW = Option.integer("sequencer.collect.global-inflight-low")
+            .defaultValue(150)
+            .atLeast(0)
+            .description("Un-acked sends over all streams at or below which the streams resume (below the high mark).")
+            .deprecatedKeys("collect.global.inflight.low");
+    public static final Option<Long> REJECT_RAW_MAX_BYTES = Option.byteSize("sequencer.collect.reject-raw-max-bytes")
+            .defaultValue(1024L)
+            .check(v -> v <= Integer.MAX_VALUE, "must be below 2 GiB")
+            .description("At most this many raw bytes of rejected input are kept in a reject record.")
+            .deprecatedKeys("collect.reject.raw.max.bytes");
+    public static final Option<String> IDENTITY_KEY_FILE = Option.string("sequencer.libp2p.identity-key-file")
+            .defaultValue("bridge-identity.key")
+            .description("File holding the libp2p identity key; created on first start (protobuf, base64 as the Go "
+                    + "sequencer keeps it, hex, or raw Ed25519 hex).")
+            .deprecatedKeys("libp2p.identity.key.file");
+    public static final Option<String> LIBP2P_LISTEN = Option.string("sequencer.libp2p.listen")
+            .defaultValue("/ip4/0.0.0.0/tcp/9100")
+            .description("Listen multiaddr of the libp2p host.")
+            .deprecatedKeys("libp2p.listen");
+    public static final Option<List<String>> RELAYS = Option.list("sequencer.libp2p.relays")
+            .defaultValue(List.of())
+            .description("Relay multiaddrs to hold reservations on.")
+            .deprecatedKeys("libp2p.relays");
+    public static final Option<Integer> MAX_CONNECTIONS = positive("sequencer.libp2p.max-connections", 10000)
+            .description("Connections (direct and relayed) the libp2p host keeps open at most.")
+            .deprecatedKeys("libp2p.max.connections");
+    public static final Option<Integer> MAX_CONNECTIONS_PER_IP = positive("sequencer.libp2p.max-connections-per-ip", 64)
+            .description("Inbound direct connections from one IP address, established or in handshake.")
+            .deprecatedKeys("libp2p.max.connections.per.ip");
+    public static final Option<Integer> MAX_PENDING_HANDSHAKES_PER_IP = positive(
+                    "sequencer.libp2p.max-pending-handshakes-per-ip", 16)
+            .description("Inbound connections from one IP address still in their handshake.")
+            .deprecatedKeys("libp2p.max.pending.handshakes.per.ip");
+    public static final Option<Duration> IDLE_CONNECTION_TIMEOUT = Option.duration(
+                    "sequencer.libp2p.idle-connection-timeout")
+            .defaultValue(Duration.ofMinutes(2))
+            .notNegative()
+            .description("An inbound direct connection with no stream for this long is closed; 0 = never.")
+            .deprecatedKeys("libp2p.idle.connection.timeout");
+    public static final Option<Long> MAX_QUEUED_BYTES_PER_CONNECTION = size(
+                    "sequencer.libp2p.max-queued-bytes-per-connection", 256 << 10)
+            .description("Queued outgoing bytes at which a connection stops reading.")
+            .deprecatedKeys("libp2p.max.queued.bytes.per.connection");
+    public static final Option<Boolean> GOSSIP_ENABLED = Option.bool("sequencer.gossip.enabled")
+            .defaultValue(false)
+            .description("Whether the gossipsub source runs.")
+            .deprecatedKeys("gossip.enabled");
+    public static final Option<String> GOSSIP_TOPIC_PREFIX = Option.string("sequencer.gossip.topic-prefix")
+            .defaultValue("/powerloom/snapshot-submissions")
+            .check(s -> s.startsWith("/") && !s.endsWith("/"), "expected a path like /powerloom/snapshot-submissions")
+            .description("The gossipsub topic prefix.")
+            .deprecatedKeys("gossip.topic.prefix");
+    public static final Option<List<String>> GOSSIP_BOOTSTRAP_PEERS = Option.list("sequencer.gossip.bootstrap-peers")
+            .defaultValue(List.of())
+            .description("Multiaddrs of the gossipsub/DHT bootstrap peers.")
+            .deprecatedKeys("gossip.bootstrap.peers");
+    public static final Option<String> GOSSIP_RENDEZVOUS = Option.string("sequencer.gossip.rendezvous")
+            .defaultValue("powerloom-snapshot-submissions")
+            .description("The DHT rendezvous string.")
+            .deprecatedKeys("gossip.rendezvous");
+    public static final Option<Duration> GOSSIP_DISCOVERY_INTERVAL = Option.duration(
+                    "sequencer.gossip.discovery-interval")
+            .defaultValue(Duration.ofSeconds(30))
+            .check(d -> d.toMillis() > 0, "must be positive")
+            .description("How often the rendezvous providers are looked up.")
+            .deprecatedKeys("gossip.discovery.interval");
+    public static final Option<Integer> GOSSIP_MAX_PEERS = positive("sequencer.gossip.max-peers", 64)
+            .description("Most peers discovery starts pubsub with.")
+            .deprecatedKeys("gossip.max.peers");
+    public static final Option<Duration> GOSSIP_HEARTBEAT = Option.duration("sequencer.gossip.heartbeat")
+            .defaultValue(Duration.ofMillis(700))
+            .check(d -> d.toMillis() > 0, "must be positive")
+            .description("GossipSub heartbeat interval.")
+            .deprecatedKeys("gossip.heartbeat");
+    public static final Option<Duration> GOSSIP_PRUNE_BACKOFF = Option.duration("sequencer.gossip.prune-backoff")
+            .defaultValue(Duration.ofMinutes(5))
+            .notNegative()
+            .description("GossipSub prune backoff.")
+            .deprecatedKeys("gossip.prune.backoff");
+    public static final Option<Long> GOSSIP_MAX_MESSAGE_BYTES = size("sequencer.gossip.max-message-bytes", 1 << 20)
+            .description("Largest gossipsub RPC frame accepted.")
+            .deprecatedKeys("gossip.max.message.bytes");
+    public static final Option<InetSocketAddress> HTTP_LISTEN = Option.of(
+                    "sequencer.bridge.http-listen", ValueType.HOST_PORT)
+            .defaultValue(InetSocketAddress.createUnresolved("0.0.0.0", 8080))
+            .description("Host and port of the health/metrics HTTP server (port 0 = any free port).")
+            .deprecatedKeys("http.listen");
+    public static final Option<Duration> SHUTDOWN_TIMEOUT = Option.duration("sequencer.bridge.shutdown-timeout")
+            .defaultValue(Duration.ofSeconds(20))
+            .notNegative()
+            .description("How long a graceful shutdown waits for in-flight sends.")
+            .deprecatedKeys("shutdown.timeout");
 
-    static {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("bridge.id", "bridge-0");
-        d.put("kafka.bootstrap.servers", "localhost:9092");
-        d.put("kafka.topic.submissions", "submissions");
-        d.put("kafka.topic.rejects", "submissions-rejected");
-        d.put("kafka.linger", "5ms");
-        d.put("kafka.startup.timeout", "30s");
-        d.put("heartbeat.interval", "1s");
-        d.put("collect.max.message.bytes", "64KiB");
-        d.put("collect.max.streams", "20000");
-        d.put("collect.max.streams.per.peer", "256");
-        d.put("collect.max.streams.per.ip", "2048");
-        d.put("collect.stream.inflight.high", "64");
-        d.put("collect.stream.inflight.low", "32");
-        d.put("collect.global.inflight.high", "300");
-        d.put("collect.global.inflight.low", "150");
-        d.put("collect.reject.raw.max.bytes", "1KiB");
-        d.put("libp2p.identity.key.file", "bridge-identity.key");
-        d.put("libp2p.listen", "/ip4/0.0.0.0/tcp/9100");
-        d.put("libp2p.relays", "");
-        d.put("libp2p.max.connections", "10000");
-        d.put("libp2p.max.connections.per.ip", "64");
-        d.put("libp2p.max.pending.handshakes.per.ip", "16");
-        d.put("libp2p.idle.connection.timeout", "2m");
-        d.put("libp2p.max.queued.bytes.per.connection", "256KiB");
-        d.put("gossip.enabled", "false");
-        d.put("gossip.topic.prefix", "/powerloom/snapshot-submissions");
-        d.put("gossip.bootstrap.peers", "");
-        d.put("gossip.rendezvous", "powerloom-snapshot-submissions");
-        d.put("gossip.discovery.interval", "30s");
-        d.put("gossip.max.peers", "64");
-        d.put("gossip.heartbeat", "700ms");
-        d.put("gossip.prune.backoff", "5m");
-        d.put("gossip.max.message.bytes", "1MiB");
-        d.put("http.listen", "0.0.0.0:8080");
-        d.put("shutdown.timeout", "20s");
-        DEFAULTS = Collections.unmodifiableMap(d);
-    }
+    // ---- the chain watcher (ChainWatcherSettings) ----
+    public static final Option<Boolean> CHAIN_WATCHER_ENABLED = Option.bool("sequencer.chain-watcher.enabled")
+            .defaultDescription("true when `sequencer.chain.rpc-url` is set")
+            .description("Whether the bridge runs the chain watcher (epoch releases, slots and block heads to Kafka).");
+    public static final Option<String> RPC_URL = SharedOptions.RPC_URL;
+    public static final Option<String> PROTOCOL_STATE = SharedOptions.PROTOCOL_STATE;
+    public static final Option<String> TOPIC_CHAIN = SharedOptions.TOPIC_CHAIN;
+    public static final Option<String> TOPIC_SLOTS = SharedOptions.TOPIC_SLOTS;
+    public static final Option<Long> CHAIN_START_BLOCK = Option.longValue("sequencer.chain-watcher.start-block")
+            .defaultValue(0L)
+            .atLeast(0)
+            .description("First block when the chain topic is empty.")
+            .deprecatedKeys("chain.start.block");
+    public static final Option<Integer> CHAIN_CONFIRMATIONS = Option.integer("sequencer.chain-watcher.confirmations")
+            .defaultValue(2)
+            .atLeast(0)
+            .description("Blocks behind the head.")
+            .deprecatedKeys("chain.confirmations");
+    public static final Option<Integer> CHAIN_MAX_BLOCK_RANGE = positive("sequencer.chain-watcher.max-block-range", 500)
+            .description("Blocks per cycle.")
+            .deprecatedKeys("chain.max.block.range");
+    public static final Option<Duration> CHAIN_POLL_INTERVAL = Option.duration("sequencer.chain-watcher.poll-interval")
+            .defaultValue(Duration.ofSeconds(1))
+            .check(d -> d.toMillis() > 0, "must be positive")
+            .description("Pause between cycles when caught up.")
+            .deprecatedKeys("chain.poll.interval");
+    public static final Option<Integer> CHAIN_REORG_DEPTH = positive("sequencer.chain-watcher.reorg-depth", 128)
+            .description("Remembered block hashes.")
+            .deprecatedKeys("chain.reorg.depth");
+    public static final Option<String> CHAIN_TRANSACTIONAL_ID = Option.string(
+                    "sequencer.chain-watcher.transactional-id")
+            .defaultDescription("chain-watcher-<bridge id>")
+            .description("Transactional id of the watcher's Kafka producer.")
+            .deprecatedKeys("chain.transactional.id");
+    public static final Option<Boolean> CHAIN_CREATE_TOPICS = Option.bool("sequencer.chain-watcher.create-topics")
+            .defaultValue(true)
+            .description("Create the chain and slots topics when missing.")
+            .deprecatedKeys("chain.create.topics");
+    public static final Option<Integer> CHAIN_TOPIC_REPLICATION = Option.integer(
+                    "sequencer.chain-watcher.topic-replication")
+            .defaultValue(1)
+            .check(v -> v >= 1 && v <= Short.MAX_VALUE, "must be 1.." + Short.MAX_VALUE)
+            .description("Replication of the topics the watcher creates.")
+            .deprecatedKeys("chain.topic.replication");
+    public static final Option<Duration> CHAIN_RPC_TIMEOUT = Option.duration("sequencer.chain-watcher.rpc-timeout")
+            .defaultValue(Duration.ofSeconds(20))
+            .check(d -> d.toMillis() > 0, "must be positive")
+            .description("Time-out of one JSON-RPC call.")
+            .deprecatedKeys("chain.rpc.timeout");
 
-    private final Map<String, String> values;
+    /** Every option of the bridge: every {@code public static final Option} of this class, in declaration order. */
+    public static final OptionSet OPTIONS = OptionSet.of(
+                    "ingest-bridge", "The ingest bridge", OptionSet.declaredIn(BridgeConfig.class))
+            .withPassThrough(KAFKA_PRODUCER_PREFIX, "kafka.producer.")
+            .withLegacyEnvPrefix(LEGACY_ENV_PREFIX);
 
-    private BridgeConfig(Map<String, String> values) {
-        this.values = values;
+    private final Config config;
+
+    private BridgeConfig(Config config) {
+        this.config = config;
         validate();
     }
 
@@ -100,13 +249,12 @@ public final class BridgeConfig {
         return of(Map.of());
     }
 
-    /** Defaults overridden by the given keys (no environment). */
+    /** Defaults overridden by the given keys (no environment); deprecated keys are accepted with a warning. */
     public static BridgeConfig of(Map<String, String> overrides) {
-        Map<String, String> v = new TreeMap<>(DEFAULTS);
-        for (Map.Entry<String, String> e : overrides.entrySet()) {
-            v.put(checkKey(e.getKey()), e.getValue().trim());
-        }
-        return new BridgeConfig(v);
+        return new BridgeConfig(ConfigLoader.of(OPTIONS)
+                .onWarning(LOG::warn)
+                .map("settings", overrides)
+                .load());
     }
 
     /**
@@ -115,448 +263,257 @@ public final class BridgeConfig {
      * @throws ConfigException when the file cannot be read, a key is unknown or a value is malformed
      */
     public static BridgeConfig load(Path file, Map<String, String> env) {
-        Map<String, String> v = new TreeMap<>();
-        if (file != null) {
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new ConfigException(file.toString(), "cannot read configuration file: " + e.getMessage());
-            }
-            for (String k : p.stringPropertyNames()) {
-                v.put(k, p.getProperty(k));
-            }
-        }
-        v.putAll(fromEnvironment(env));
-        return of(v);
+        return load(file, new String[0], env);
     }
 
-    /** The keys the environment overrides, by the mapping described on this class. */
-    static Map<String, String> fromEnvironment(Map<String, String> env) {
-        Map<String, String> out = new TreeMap<>();
-        for (String key : DEFAULTS.keySet()) {
-            String value = env.get(envName(key));
-            if (value != null) {
-                out.put(key, value);
-            }
+    /**
+     * Defaults, then the properties file (if not null), then {@code --key value} arguments, then the environment.
+     *
+     * @throws ConfigException when the file cannot be read, a key is unknown or a value is malformed
+     */
+    public static BridgeConfig load(Path file, String[] args, Map<String, String> env) {
+        ConfigLoader loader = ConfigLoader.of(OPTIONS).onWarning(LOG::warn);
+        if (file != null) {
+            loader.file(file);
         }
-        String producerEnv = envName(KAFKA_PRODUCER_PREFIX);
-        String chainEnv = envName(CHAIN_PREFIX);
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            String name = e.getKey();
-            if (name.startsWith(producerEnv) && name.length() > producerEnv.length()) {
-                out.put(KAFKA_PRODUCER_PREFIX + dotted(name.substring(producerEnv.length())), e.getValue());
-            } else if (name.startsWith(chainEnv) && name.length() > chainEnv.length()) {
-                out.put(CHAIN_PREFIX + dotted(name.substring(chainEnv.length())), e.getValue());
-            }
-        }
-        return out;
+        return new BridgeConfig(loader.args(args).env(env).load());
     }
 
     /** The environment variable that overrides {@code key}. */
     public static String envName(String key) {
-        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    private static String dotted(String envSuffix) {
-        return envSuffix.toLowerCase(Locale.ROOT).replace('_', '.');
-    }
-
-    private static String checkKey(String key) {
-        if (DEFAULTS.containsKey(key)
-                || (key.startsWith(KAFKA_PRODUCER_PREFIX) && key.length() > KAFKA_PRODUCER_PREFIX.length())
-                || (key.startsWith(CHAIN_PREFIX) && key.length() > CHAIN_PREFIX.length())) {
-            return key;
-        }
-        throw new ConfigException(
-                key, "unknown configuration key (known: " + DEFAULTS.keySet() + ", plus kafka.producer.* and chain.*)");
+        return Env.name(key);
     }
 
     private void validate() {
-        bridgeId();
-        if (bridgeId().isBlank()) {
-            throw new ConfigException("bridge.id", "must not be empty");
-        }
-        requirePositive("kafka.linger", kafkaLinger().toMillis() + 1);
-        requirePositive("heartbeat.interval", heartbeatInterval().toMillis());
-        requirePositive("collect.max.message.bytes", maxMessageBytes());
-        requirePositive("collect.max.streams", maxStreams());
-        requirePositive("collect.max.streams.per.peer", maxStreamsPerPeer());
-        requirePositive("libp2p.max.connections", maxConnections());
-        requirePositive("collect.max.streams.per.ip", maxStreamsPerIp());
-        requirePositive("libp2p.max.connections.per.ip", maxConnectionsPerIp());
-        requirePositive("libp2p.max.pending.handshakes.per.ip", maxPendingHandshakesPerIp());
-        requirePositive("libp2p.max.queued.bytes.per.connection", maxQueuedBytesPerConnection());
-        if (idleConnectionTimeout().isNegative()) {
-            throw new ConfigException("libp2p.idle.connection.timeout", "must not be negative");
-        }
-        requireWaterMarks("collect.stream.inflight", streamInFlightLow(), streamInFlightHigh());
-        requireWaterMarks("collect.global.inflight", globalInFlightLow(), globalInFlightHigh());
-        rejectRawMaxBytes();
-        httpListen();
-        shutdownTimeout();
-        kafkaStartupTimeout();
-        gossipEnabled();
-        requirePositive("gossip.heartbeat", gossipHeartbeat().toMillis());
-        requirePositive("gossip.max.message.bytes", gossipMaxMessageBytes());
-        gossipPruneBackoff();
-        requirePositive("gossip.discovery.interval", gossipDiscoveryInterval().toMillis());
-        requirePositive("gossip.max.peers", gossipMaxPeers());
-        if (!gossipTopicPrefix().startsWith("/") || gossipTopicPrefix().endsWith("/")) {
+        requireWaterMarks(STREAM_INFLIGHT_LOW, streamInFlightLow(), streamInFlightHigh());
+        requireWaterMarks(GLOBAL_INFLIGHT_LOW, globalInFlightLow(), globalInFlightHigh());
+    }
+
+    private static void requireWaterMarks(Option<Integer> low, int lowValue, int high) {
+        if (lowValue >= high) {
             throw new ConfigException(
-                    "gossip.topic.prefix",
-                    "expected a path like /powerloom/snapshot-submissions, got '" + gossipTopicPrefix() + "'");
-        }
-        for (String topic : List.of("kafka.topic.submissions", "kafka.topic.rejects", "kafka.bootstrap.servers")) {
-            if (string(topic).isEmpty()) {
-                throw new ConfigException(topic, "must not be empty");
-            }
+                    low.key(),
+                    "low-water mark (" + lowValue + ") must be >= 0 and below the high-water mark (" + high + ")");
         }
     }
 
-    private static void requirePositive(String key, long value) {
-        if (value <= 0) {
-            throw new ConfigException(key, "must be positive, got " + value);
-        }
+    private static Option<Integer> positive(String key, int dflt) {
+        return Option.integer(key).defaultValue(dflt).atLeast(1);
     }
 
-    private static void requireWaterMarks(String prefix, int low, int high) {
-        if (low < 0 || high <= 0 || low >= high) {
-            throw new ConfigException(
-                    prefix + ".low",
-                    "low-water mark (" + low + ") must be >= 0 and below the high-water mark (" + high + ")");
-        }
+    private static Option<Long> size(String key, long dflt) {
+        return Option.byteSize(key)
+                .defaultValue(dflt)
+                .check(v -> v > 0 && v <= Integer.MAX_VALUE, "must be positive and below 2 GiB");
     }
 
     // ---- typed accessors ----
 
-    /** Identifies this bridge in every record it writes ({@code bridge.id}). */
+    /** The value of any option of {@link #OPTIONS}. */
+    public <T> T get(Option<T> option) {
+        return config.get(option);
+    }
+
+    /** Whether a value was given for the option (not its default). */
+    public boolean isSet(Option<?> option) {
+        return config.isSet(option);
+    }
+
+    /** One line per deprecated key that was used, naming its replacement. */
+    public List<String> warnings() {
+        return config.warnings();
+    }
+
+    /** Identifies this bridge in every record it writes. */
     public String bridgeId() {
-        return string("bridge.id");
+        return get(BRIDGE_ID).trim();
     }
 
-    /** {@code kafka.bootstrap.servers}. */
     public String kafkaBootstrapServers() {
-        return string("kafka.bootstrap.servers");
+        return get(KAFKA_BOOTSTRAP).trim();
     }
 
-    /** Topic of submissions and heartbeats ({@code kafka.topic.submissions}). */
+    /** Topic of submissions and heartbeats. */
     public String submissionsTopic() {
-        return string("kafka.topic.submissions");
+        return get(TOPIC_SUBMISSIONS).trim();
     }
 
-    /** Topic of rejected input ({@code kafka.topic.rejects}). */
+    /** Topic of rejected input. */
     public String rejectsTopic() {
-        return string("kafka.topic.rejects");
+        return get(TOPIC_BRIDGE_REJECTS).trim();
     }
 
-    /** Producer {@code linger.ms} ({@code kafka.linger}). */
     public Duration kafkaLinger() {
-        return duration("kafka.linger");
+        return get(KAFKA_LINGER);
     }
 
-    /** How long start-up waits for the broker and topic metadata ({@code kafka.startup.timeout}). */
     public Duration kafkaStartupTimeout() {
-        return duration("kafka.startup.timeout");
+        return get(KAFKA_STARTUP_TIMEOUT);
     }
 
-    /** Extra producer settings: every {@code kafka.producer.*} key with the prefix removed. */
+    /** Extra producer settings: every {@code sequencer.kafka.producer.*} key with the prefix removed. */
     public Map<String, String> kafkaProducerOverrides() {
-        return withPrefix(KAFKA_PRODUCER_PREFIX);
+        return config.withPrefix(KAFKA_PRODUCER_PREFIX);
     }
 
-    /** Settings for the chain watcher: every {@code chain.*} key with the prefix removed. */
-    public Map<String, String> chainSettings() {
-        return withPrefix(CHAIN_PREFIX);
-    }
-
-    /** {@code heartbeat.interval}. */
     public Duration heartbeatInterval() {
-        return duration("heartbeat.interval");
+        return get(HEARTBEAT_INTERVAL);
     }
 
-    /** Bound on one submission (UUID + JSON) in bytes ({@code collect.max.message.bytes}). */
     public int maxMessageBytes() {
-        return intSize("collect.max.message.bytes");
+        return Math.toIntExact(get(MAX_MESSAGE_BYTES));
     }
 
-    /** Concurrent {@code /collect} streams over all peers ({@code collect.max.streams}). */
     public int maxStreams() {
-        return integer("collect.max.streams");
+        return get(MAX_STREAMS);
     }
 
-    /** Concurrent {@code /collect} streams of one peer ({@code collect.max.streams.per.peer}). */
     public int maxStreamsPerPeer() {
-        return integer("collect.max.streams.per.peer");
+        return get(MAX_STREAMS_PER_PEER);
     }
 
-    /**
-     * Concurrent {@code /collect} streams from one IP address over its direct connections
-     * ({@code collect.max.streams.per.ip}); relayed streams are limited per peer only.
-     */
     public int maxStreamsPerIp() {
-        return integer("collect.max.streams.per.ip");
+        return get(MAX_STREAMS_PER_IP);
     }
 
-    /** Un-acked sends of one stream at which its reading pauses. */
     public int streamInFlightHigh() {
-        return integer("collect.stream.inflight.high");
+        return get(STREAM_INFLIGHT_HIGH);
     }
 
-    /** Un-acked sends of one stream at or below which a paused stream resumes. */
     public int streamInFlightLow() {
-        return integer("collect.stream.inflight.low");
+        return get(STREAM_INFLIGHT_LOW);
     }
 
-    /** Un-acked sends over all streams at which every stream pauses (the global in-flight limit). */
     public int globalInFlightHigh() {
-        return integer("collect.global.inflight.high");
+        return get(GLOBAL_INFLIGHT_HIGH);
     }
 
-    /** Un-acked sends over all streams at or below which the streams resume. */
     public int globalInFlightLow() {
-        return integer("collect.global.inflight.low");
+        return get(GLOBAL_INFLIGHT_LOW);
     }
 
-    /** At most this many raw bytes of rejected input are kept in a reject record. */
     public int rejectRawMaxBytes() {
-        return intSize("collect.reject.raw.max.bytes");
+        return Math.toIntExact(get(REJECT_RAW_MAX_BYTES));
     }
 
-    /** File holding the libp2p identity key; created on first start ({@code libp2p.identity.key.file}). */
     public Path identityKeyFile() {
-        return Path.of(string("libp2p.identity.key.file"));
+        return Path.of(get(IDENTITY_KEY_FILE).trim());
     }
 
-    /** Listen multiaddr of the libp2p host ({@code libp2p.listen}). */
     public String libp2pListen() {
-        return string("libp2p.listen");
+        return get(LIBP2P_LISTEN).trim();
     }
 
-    /** Whether the gossipsub source runs ({@code gossip.enabled}). */
     public boolean gossipEnabled() {
-        String s = string("gossip.enabled");
-        if (!s.equals("true") && !s.equals("false")) {
-            throw new ConfigException("gossip.enabled", "expected true or false, got '" + s + "'");
-        }
-        return Boolean.parseBoolean(s);
+        return get(GOSSIP_ENABLED);
     }
 
-    /** The gossipsub topic prefix ({@code gossip.topic.prefix}). */
     public String gossipTopicPrefix() {
-        return string("gossip.topic.prefix");
+        return get(GOSSIP_TOPIC_PREFIX).trim();
     }
 
-    /** Multiaddrs of the gossipsub/DHT bootstrap peers ({@code gossip.bootstrap.peers}). */
     public List<String> gossipBootstrapPeers() {
-        return list("gossip.bootstrap.peers");
+        return get(GOSSIP_BOOTSTRAP_PEERS);
     }
 
-    /** The DHT rendezvous string ({@code gossip.rendezvous}). */
     public String gossipRendezvous() {
-        return string("gossip.rendezvous");
+        return get(GOSSIP_RENDEZVOUS).trim();
     }
 
-    /** How often the rendezvous providers are looked up ({@code gossip.discovery.interval}). */
     public Duration gossipDiscoveryInterval() {
-        return duration("gossip.discovery.interval");
+        return get(GOSSIP_DISCOVERY_INTERVAL);
     }
 
-    /** Most peers discovery starts pubsub with ({@code gossip.max.peers}). */
     public int gossipMaxPeers() {
-        return integer("gossip.max.peers");
+        return get(GOSSIP_MAX_PEERS);
     }
 
-    /** GossipSub heartbeat interval ({@code gossip.heartbeat}). */
     public Duration gossipHeartbeat() {
-        return duration("gossip.heartbeat");
+        return get(GOSSIP_HEARTBEAT);
     }
 
-    /** GossipSub prune backoff ({@code gossip.prune.backoff}). */
     public Duration gossipPruneBackoff() {
-        return duration("gossip.prune.backoff");
+        return get(GOSSIP_PRUNE_BACKOFF);
     }
 
-    /** Largest gossipsub RPC frame accepted ({@code gossip.max.message.bytes}). */
     public int gossipMaxMessageBytes() {
-        return intSize("gossip.max.message.bytes");
+        return Math.toIntExact(get(GOSSIP_MAX_MESSAGE_BYTES));
     }
 
-    /** Relay multiaddrs to hold reservations on ({@code libp2p.relays}). */
     public List<String> relays() {
-        return list("libp2p.relays");
+        return get(RELAYS);
     }
 
-    /** Connections (direct and relayed) the libp2p host keeps open at most ({@code libp2p.max.connections}). */
     public int maxConnections() {
-        return integer("libp2p.max.connections");
+        return get(MAX_CONNECTIONS);
     }
 
-    /** Inbound direct connections from one IP address, established or in handshake ({@code libp2p.max.connections.per.ip}). */
     public int maxConnectionsPerIp() {
-        return integer("libp2p.max.connections.per.ip");
+        return get(MAX_CONNECTIONS_PER_IP);
     }
 
-    /** Inbound connections from one IP address still in their handshake ({@code libp2p.max.pending.handshakes.per.ip}). */
     public int maxPendingHandshakesPerIp() {
-        return integer("libp2p.max.pending.handshakes.per.ip");
+        return get(MAX_PENDING_HANDSHAKES_PER_IP);
     }
 
-    /** An inbound direct connection with no stream for this long is closed; 0 = never ({@code libp2p.idle.connection.timeout}). */
     public Duration idleConnectionTimeout() {
-        return duration("libp2p.idle.connection.timeout");
+        return get(IDLE_CONNECTION_TIMEOUT);
     }
 
-    /** Queued outgoing bytes at which a connection stops reading ({@code libp2p.max.queued.bytes.per.connection}). */
     public int maxQueuedBytesPerConnection() {
-        return intSize("libp2p.max.queued.bytes.per.connection");
+        return Math.toIntExact(get(MAX_QUEUED_BYTES_PER_CONNECTION));
     }
 
-    /** Host and port of the health/metrics HTTP server ({@code http.listen}, port 0 = any free port). */
-    public java.net.InetSocketAddress httpListen() {
-        String s = string("http.listen");
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new ConfigException("http.listen", "expected host:port, got '" + s + "'");
-        }
-        int port = parseInt("http.listen", s.substring(colon + 1));
-        if (port < 0 || port > 65535) {
-            throw new ConfigException("http.listen", "port out of range: " + port);
-        }
-        return new java.net.InetSocketAddress(s.substring(0, colon), port);
+    /** Host and port of the health/metrics HTTP server (port 0 = any free port). */
+    public InetSocketAddress httpListen() {
+        InetSocketAddress a = get(HTTP_LISTEN);
+        return new InetSocketAddress(a.getHostString(), a.getPort());
     }
 
-    /** How long a graceful shutdown waits for in-flight sends ({@code shutdown.timeout}). */
     public Duration shutdownTimeout() {
-        return duration("shutdown.timeout");
+        return get(SHUTDOWN_TIMEOUT);
     }
 
-    /** The raw value of any key (after defaults, file and environment), or null. */
+    /** The text given for a key (a deprecated key is read as its new key), or null. */
     public String raw(String key) {
-        return values.get(key);
+        Option<?> o = OPTIONS.find(key);
+        return config.raw(o == null ? key : o.key());
     }
 
     /** A copy of this configuration with some keys replaced. */
     public BridgeConfig with(Map<String, String> overrides) {
-        Map<String, String> v = new TreeMap<>(values);
-        v.putAll(overrides);
-        return of(v);
+        Map<String, String> v = new LinkedHashMap<>(config.values());
+        ConfigLoader loader = ConfigLoader.of(OPTIONS).onWarning(LOG::warn).map("configuration", v);
+        return new BridgeConfig(loader.map("overrides", overrides).load());
+    }
+
+    /** The keys given, for logs. */
+    public Set<String> givenKeys() {
+        return config.values().keySet();
     }
 
     @Override
     public String toString() {
-        return "BridgeConfig" + values;
+        return "BridgeConfig" + config;
     }
 
-    // ---- parsing ----
-
-    private String string(String key) {
-        String v = values.get(key);
-        return v == null ? "" : v.trim();
-    }
-
-    private int integer(String key) {
-        return parseInt(key, string(key));
-    }
-
-    private static int parseInt(String key, String s) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, "not an integer: '" + s + "'");
-        }
-    }
-
-    private List<String> list(String key) {
+    /** Every chain watcher option given, by key (for the warning when the watcher is off). */
+    List<String> chainWatcherKeysGiven() {
         List<String> out = new ArrayList<>();
-        for (String part : string(key).split(",")) {
-            if (!part.isBlank()) {
-                out.add(part.trim());
+        for (Option<?> o : List.of(
+                CHAIN_START_BLOCK,
+                CHAIN_CONFIRMATIONS,
+                CHAIN_MAX_BLOCK_RANGE,
+                CHAIN_POLL_INTERVAL,
+                CHAIN_REORG_DEPTH,
+                CHAIN_TRANSACTIONAL_ID,
+                CHAIN_TOPIC_REPLICATION,
+                CHAIN_RPC_TIMEOUT,
+                PROTOCOL_STATE)) {
+            if (isSet(o)) {
+                out.add(o.key());
             }
         }
-        return List.copyOf(out);
-    }
-
-    private Map<String, String> withPrefix(String prefix) {
-        Map<String, String> out = new TreeMap<>();
-        values.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), v);
-            }
-        });
-        return Collections.unmodifiableMap(out);
-    }
-
-    private Duration duration(String key) {
-        String s = string(key);
-        try {
-            return parseDuration(s, java.time.temporal.ChronoUnit.MILLIS);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(
-                    key, "not a duration (e.g. 250ms, 1s, 2m): '" + s.trim().toLowerCase(Locale.ROOT) + "'");
-        }
-    }
-
-    /**
-     * Parses {@code 250ms}, {@code 1s}, {@code 2m}, {@code 1h}; a bare number is in {@code bareUnit}.
-     *
-     * @throws NumberFormatException when the text is not such a duration
-     */
-    public static Duration parseDuration(String text, java.time.temporal.TemporalUnit bareUnit) {
-        String s = text.trim().toLowerCase(Locale.ROOT);
-        if (s.endsWith("ms")) {
-            return Duration.ofMillis(
-                    Long.parseLong(s.substring(0, s.length() - 2).trim()));
-        } else if (s.endsWith("s")) {
-            return Duration.ofSeconds(
-                    Long.parseLong(s.substring(0, s.length() - 1).trim()));
-        } else if (s.endsWith("m")) {
-            return Duration.ofMinutes(
-                    Long.parseLong(s.substring(0, s.length() - 1).trim()));
-        } else if (s.endsWith("h")) {
-            return Duration.ofHours(
-                    Long.parseLong(s.substring(0, s.length() - 1).trim()));
-        }
-        return Duration.of(Long.parseLong(s), bareUnit);
-    }
-
-    private int intSize(String key) {
-        String s = string(key);
-        String lower = s.toLowerCase(Locale.ROOT);
-        long factor = 1;
-        String digits = lower;
-        if (lower.endsWith("kib")) {
-            factor = 1024;
-            digits = lower.substring(0, lower.length() - 3);
-        } else if (lower.endsWith("mib")) {
-            factor = 1024 * 1024;
-            digits = lower.substring(0, lower.length() - 3);
-        } else if (lower.endsWith("b")) {
-            digits = lower.substring(0, lower.length() - 1);
-        }
-        try {
-            long v = Long.parseLong(digits.trim()) * factor;
-            if (v < 0 || v > Integer.MAX_VALUE) {
-                throw new ConfigException(key, "size out of range: '" + s + "'");
-            }
-            return (int) v;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, "not a size (e.g. 65536, 64KiB, 1MiB): '" + s + "'");
-        }
-    }
-
-    /** A configuration key is unknown or its value is malformed. */
-    public static final class ConfigException extends IllegalArgumentException {
-        private final String key;
-
-        public ConfigException(String key, String reason) {
-            super(key + ": " + reason);
-            this.key = key;
-        }
-
-        /** The offending key (or file). */
-        public String key() {
-            return key;
-        }
+        return out;
     }
 }

@@ -159,8 +159,11 @@ public final class IngestBridge implements AutoCloseable {
                 chainWatcher.start();
                 ChainWatcher watcher = chainWatcher;
                 metrics.extraGauges(() -> watcher.metrics().snapshot());
-            } else if (!config.chainSettings().isEmpty()) {
-                LOG.warn("chain.* settings without chain.rpc.url: the chain watcher is not started");
+            } else if (!config.chainWatcherKeysGiven().isEmpty()) {
+                LOG.warn(
+                        "chain watcher settings {} without {}: the chain watcher is not started",
+                        config.chainWatcherKeysGiven(),
+                        BridgeConfig.RPC_URL.key());
             }
 
             if (gossip != null) {
@@ -379,24 +382,25 @@ public final class IngestBridge implements AutoCloseable {
                 metrics.rejectedTotal());
     }
 
-    /** {@code --config <file>}; environment variables {@code SEQUENCER_BRIDGE_*} override the file. */
+    /**
+     * {@code [--config <file>] [--<key> <value>]...}: the properties file, overridden by the arguments, overridden by
+     * the environment ({@code SEQUENCER_<KEY>}), as {@link BridgeConfig} describes.
+     */
     public static void main(String[] args) throws InterruptedException {
-        Path file = null;
-        for (int i = 0; i < args.length; i++) {
-            if ("--config".equals(args[i]) && i + 1 < args.length) {
-                file = Path.of(args[++i]);
-            } else {
-                System.err.println(
-                        "usage: IngestBridge [--config bridge.properties]   (unknown argument: " + args[i] + ")");
-                System.exit(2);
-            }
-        }
         BridgeConfig config;
         try {
-            config = BridgeConfig.load(file, System.getenv());
-            ChainWatcherSettings.checkKnownKeys(config);
-        } catch (BridgeConfig.ConfigException e) {
-            System.err.println("configuration error: " + e.getMessage());
+            Map<String, String> given = io.powerloom.sequencer.config.Args.parse(args);
+            String file = given.remove("config");
+            List<String> rest = new ArrayList<>();
+            given.forEach((k, v) -> {
+                rest.add("--" + k);
+                rest.add(v);
+            });
+            config = BridgeConfig.load(
+                    file == null ? null : Path.of(file), rest.toArray(new String[0]), System.getenv());
+        } catch (io.powerloom.sequencer.config.ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage()
+                    + "\nusage: IngestBridge [--config bridge.properties] [--<key> <value>]...");
             System.exit(2);
             return;
         }

@@ -57,15 +57,22 @@ class BridgeConfigTest {
         assertThat(c.kafkaProducerOverrides())
                 .containsEntry("batch.size", "65536")
                 .containsEntry("buffer.memory", "1048576");
-        assertThat(c.chainSettings()).containsEntry("rpc.url", "http://env:8545");
+        assertThat(c.get(BridgeConfig.RPC_URL)).isEqualTo("http://env:8545");
+        // every old key and variable still works, each with one warning naming its new key
+        assertThat(c.warnings())
+                .contains(
+                        "deprecated setting kafka.bootstrap.servers (in " + file + "): use "
+                                + "sequencer.kafka.bootstrap-servers instead",
+                        "deprecated setting chain.rpc.url (in environment (SEQUENCER_BRIDGE_*)): use "
+                                + "sequencer.chain.rpc-url instead");
     }
 
     @Test
     void environmentNameMapping() {
-        assertThat(BridgeConfig.envName("kafka.bootstrap.servers"))
-                .isEqualTo("SEQUENCER_BRIDGE_KAFKA_BOOTSTRAP_SERVERS");
-        assertThat(BridgeConfig.envName("libp2p.identity.key.file"))
-                .isEqualTo("SEQUENCER_BRIDGE_LIBP2P_IDENTITY_KEY_FILE");
+        assertThat(BridgeConfig.envName("sequencer.kafka.bootstrap-servers"))
+                .isEqualTo("SEQUENCER_KAFKA_BOOTSTRAP_SERVERS");
+        assertThat(BridgeConfig.envName("sequencer.libp2p.identity-key-file"))
+                .isEqualTo("SEQUENCER_LIBP2P_IDENTITY_KEY_FILE");
     }
 
     @Test
@@ -73,36 +80,36 @@ class BridgeConfigTest {
         Path file = dir.resolve("typo.properties");
         Files.writeString(file, "kafka.bootstrap.server=x:1\n");
         assertThatThrownBy(() -> BridgeConfig.load(file, Map.of()))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
                 .hasMessageContaining("kafka.bootstrap.server")
                 .hasMessageContaining("unknown")
-                .extracting(e -> ((BridgeConfig.ConfigException) e).key())
+                .extracting(e -> ((io.powerloom.sequencer.config.ConfigException) e).key())
                 .isEqualTo("kafka.bootstrap.server");
     }
 
     @Test
     void malformedValuesAreTypedErrors() {
         assertThatThrownBy(() -> BridgeConfig.of(Map.of("heartbeat.interval", "soon")))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
                 .hasMessageContaining("heartbeat.interval");
         assertThatThrownBy(() -> BridgeConfig.of(Map.of("collect.max.message.bytes", "big")))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
                 .hasMessageContaining("collect.max.message.bytes");
         assertThatThrownBy(() -> BridgeConfig.of(Map.of("collect.stream.inflight.low", "600")))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
                 .hasMessageContaining("low-water");
         assertThatThrownBy(() -> BridgeConfig.of(Map.of("http.listen", "8080")))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
                 .hasMessageContaining("host:port");
         assertThatThrownBy(() -> BridgeConfig.of(Map.of("heartbeat.interval", "0s")))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
                 .hasMessageContaining("positive");
     }
 
     @Test
     void missingFileIsATypedError() {
         assertThatThrownBy(() -> BridgeConfig.load(dir.resolve("nope.properties"), Map.of()))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
                 .hasMessageContaining("cannot read");
     }
 
@@ -126,5 +133,45 @@ class BridgeConfigTest {
                         .httpListen()
                         .getPort()))
                 .containsExactly(0);
+    }
+
+    @Test
+    void argumentsOverrideTheFileAndTheEnvironmentOverridesArguments() throws Exception {
+        Path file = dir.resolve("bridge.properties");
+        Files.writeString(file, "sequencer.collect.max-streams=5\nsequencer.bridge.id=file\n");
+        BridgeConfig c = BridgeConfig.load(
+                file,
+                new String[] {"--sequencer.collect.max-streams", "6", "--bridge.id=arg"},
+                Map.of("SEQUENCER_BRIDGE_ID", "env"));
+        assertThat(c.maxStreams()).isEqualTo(6);
+        assertThat(c.bridgeId()).isEqualTo("env");
+    }
+
+    @Test
+    void theSharedKeysAreTheJobsKeys() {
+        BridgeConfig c = BridgeConfig.of(Map.of(
+                "sequencer.kafka.bootstrap-servers", "k:9092",
+                "sequencer.kafka.topics.submissions", "subs",
+                "sequencer.chain.rpc-url", "http://rpc"));
+        assertThat(c.kafkaBootstrapServers()).isEqualTo("k:9092");
+        assertThat(c.submissionsTopic()).isEqualTo("subs");
+        assertThat(ChainWatcherSettings.enabled(c)).isTrue();
+        assertThat(c.warnings()).isEmpty();
+        assertThat(BridgeConfig.RPC_URL).isSameAs(io.powerloom.sequencer.protocol.config.SharedOptions.RPC_URL);
+        assertThat(ChainWatcherSettings.enabled(c.with(Map.of("sequencer.chain-watcher.enabled", "false"))))
+                .isFalse();
+    }
+
+    @Test
+    void theConfigurationReferenceIsGeneratedFromTheseOptions() throws Exception {
+        Path doc = Path.of(System.getProperty("maven.multiModuleProjectDirectory", ".."), "docs", "configuration.md");
+        if (!Files.exists(doc)) {
+            doc = Path.of("..", "docs", "configuration.md");
+        }
+        io.powerloom.sequencer.config.ConfigDocs.verify(
+                doc,
+                "mvn -B -ntp -q -pl ingest-bridge -am test -Dtest=BridgeConfigTest -Dconfig.docs.write=true "
+                        + "-Dsurefire.failIfNoSpecifiedTests=false",
+                BridgeConfig.OPTIONS);
     }
 }

@@ -53,12 +53,12 @@ class ChainWatcherSettingsTest {
 
     @Test
     void aMisspelledChainKeyIsRefusedAlsoWhenTheWatcherIsOff() {
-        assertThatThrownBy(
-                        () -> ChainWatcherSettings.checkKnownKeys(BridgeConfig.of(Map.of("chain.rcp.url", "http://x"))))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
+        assertThatThrownBy(() -> BridgeConfig.of(Map.of("chain.rcp.url", "http://x")))
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
                 .hasMessageContaining("chain.rcp.url")
-                .hasMessageContaining("chain.rpc.url");
-        ChainWatcherSettings.checkKnownKeys(BridgeConfig.of(Map.of("chain.confirmations", "3")));
+                .hasMessageContaining("sequencer.chain.rpc-url");
+        assertThat(ChainWatcherSettings.enabled(BridgeConfig.of(Map.of("chain.confirmations", "3"))))
+                .isFalse();
     }
 
     @Test
@@ -70,11 +70,11 @@ class ChainWatcherSettingsTest {
                         "0x" + "11".repeat(20),
                         "chain.confirmation",
                         "2"))))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
                 .hasMessageContaining("chain.confirmation");
         assertThatThrownBy(() -> ChainWatcherSettings.from(BridgeConfig.of(Map.of("chain.rpc.url", "http://x"))))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
-                .hasMessageContaining("chain.protocol.state.address");
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
+                .hasMessageContaining("sequencer.chain.protocol-state");
         assertThatThrownBy(() -> ChainWatcherSettings.from(BridgeConfig.of(Map.of(
                         "chain.rpc.url",
                         "http://x",
@@ -82,11 +82,12 @@ class ChainWatcherSettingsTest {
                         "0x" + "11".repeat(20),
                         "chain.confirmations",
                         "many"))))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
-                .hasMessageContaining("not a number");
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
+                .hasMessageContaining("chain.confirmations")
+                .hasMessageContaining("not an integer");
         assertThatThrownBy(() -> ChainWatcherSettings.from(
                         BridgeConfig.of(Map.of("chain.rpc.url", "http://x", "chain.protocol.state.address", "0x1234"))))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
                 .hasMessageContaining("protocolStateAddress");
         assertThatThrownBy(() -> ChainWatcherSettings.from(BridgeConfig.of(Map.of(
                         "chain.rpc.url",
@@ -95,7 +96,7 @@ class ChainWatcherSettingsTest {
                         "0x" + "11".repeat(20),
                         "chain.poll.interval",
                         "often"))))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .isInstanceOf(io.powerloom.sequencer.config.ConfigException.class)
                 .hasMessageContaining("chain.poll.interval");
     }
 }

@@ -33,7 +33,7 @@ class ShippedJarsTest {
                 "io/powerloom/sequencer/bridge/IngestBridge.class",
                 "io/powerloom/sequencer/bridge/ops/LatencyHistogram.class",
                 "io/powerloom/sequencer/chain/commit/SignerPool.class",
-                "io/powerloom/sequencer/job/serde/LayoutSnapshot.class",
+                "io/powerloom/sequencer/model/serde/LayoutSnapshot.class",
                 "io/powerloom/sequencer/job/ReplayJob.class",
                 "org/apache/kafka/clients/producer/KafkaProducer.class",
                 "org/apache/flink/connector/kafka/source/KafkaSource.class");

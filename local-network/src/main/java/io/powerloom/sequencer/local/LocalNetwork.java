@@ -83,7 +83,7 @@ public final class LocalNetwork implements AutoCloseable {
     public static final String DATA_MARKET =
             Secp256k1.addressOf(Keccak256.hash("powerloom-local-network-data-market".getBytes(StandardCharsets.UTF_8)));
     /** The bridge's rejects topic. */
-    public static final String BRIDGE_REJECTS_TOPIC = "submissions-rejected";
+    public static final String BRIDGE_REJECTS_TOPIC = Topics.BRIDGE_REJECTS;
 
     private final Logger log = LoggerFactory.getLogger(LocalNetwork.class);
     private final LocalNetworkOptions options;
@@ -351,27 +351,29 @@ public final class LocalNetwork implements AutoCloseable {
 
     private void startBridgeAndWatcher(Path data) {
         Map<String, String> b = new HashMap<>();
-        b.put("bridge.id", "local-bridge");
-        b.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        b.put("kafka.topic.submissions", Topics.SUBMISSIONS);
-        b.put("kafka.topic.rejects", BRIDGE_REJECTS_TOPIC);
-        b.put("libp2p.identity.key.file", data.resolve("bridge/identity.key").toString());
-        b.put("libp2p.listen", "/ip4/127.0.0.1/tcp/" + FreePorts.next());
-        b.put("libp2p.relays", relay.multiaddr());
-        b.put("gossip.enabled", "true");
-        b.put("gossip.topic.prefix", GOSSIP_PREFIX);
-        b.put("gossip.rendezvous", GOSSIP_RENDEZVOUS);
-        b.put("gossip.bootstrap.peers", bootstrap.multiaddr());
-        b.put("gossip.discovery.interval", "2s");
-        b.put("http.listen", "127.0.0.1:" + FreePorts.next());
+        b.put(BridgeConfig.BRIDGE_ID.key(), "local-bridge");
+        b.put(BridgeConfig.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers());
+        b.put(BridgeConfig.TOPIC_SUBMISSIONS.key(), Topics.SUBMISSIONS);
+        b.put(BridgeConfig.TOPIC_BRIDGE_REJECTS.key(), BRIDGE_REJECTS_TOPIC);
+        b.put(
+                BridgeConfig.IDENTITY_KEY_FILE.key(),
+                data.resolve("bridge/identity.key").toString());
+        b.put(BridgeConfig.LIBP2P_LISTEN.key(), "/ip4/127.0.0.1/tcp/" + FreePorts.next());
+        b.put(BridgeConfig.RELAYS.key(), relay.multiaddr());
+        b.put(BridgeConfig.GOSSIP_ENABLED.key(), "true");
+        b.put(BridgeConfig.GOSSIP_TOPIC_PREFIX.key(), GOSSIP_PREFIX);
+        b.put(BridgeConfig.GOSSIP_RENDEZVOUS.key(), GOSSIP_RENDEZVOUS);
+        b.put(BridgeConfig.GOSSIP_BOOTSTRAP_PEERS.key(), bootstrap.multiaddr());
+        b.put(BridgeConfig.GOSSIP_DISCOVERY_INTERVAL.key(), "2s");
+        b.put(BridgeConfig.HTTP_LISTEN.key(), "127.0.0.1:" + FreePorts.next());
         // every simulated node dials from 127.0.0.1: the per-IP caps must let all of them in
-        b.put("libp2p.max.connections.per.ip", Integer.toString(options.slots() + 16));
-        b.put("collect.max.streams.per.ip", Integer.toString(options.slots() * 4 + 64));
+        b.put(BridgeConfig.MAX_CONNECTIONS_PER_IP.key(), Integer.toString(options.slots() + 16));
+        b.put(BridgeConfig.MAX_STREAMS_PER_IP.key(), Integer.toString(options.slots() * 4 + 64));
         // a stop never waits minutes for a broker that is already gone (Ctrl-C in a terminal reaches it too)
-        b.put("kafka.producer.max.block.ms", "10000");
-        b.put("kafka.producer.request.timeout.ms", "10000");
-        b.put("kafka.producer.delivery.timeout.ms", "15000");
-        b.put("shutdown.timeout", "10s");
+        b.put(BridgeConfig.KAFKA_PRODUCER_PREFIX + "max.block.ms", "10000");
+        b.put(BridgeConfig.KAFKA_PRODUCER_PREFIX + "request.timeout.ms", "10000");
+        b.put(BridgeConfig.KAFKA_PRODUCER_PREFIX + "delivery.timeout.ms", "15000");
+        b.put(BridgeConfig.SHUTDOWN_TIMEOUT.key(), "10s");
         mkdirs(data.resolve("bridge"));
         bridge = IngestBridge.start(BridgeConfig.of(b));
         track("ingest bridge", bridge);

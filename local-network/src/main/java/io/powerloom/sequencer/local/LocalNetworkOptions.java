@@ -1,12 +1,19 @@
 package io.powerloom.sequencer.local;
 
+import io.powerloom.sequencer.config.Config;
+import io.powerloom.sequencer.config.ConfigException;
+import io.powerloom.sequencer.config.ConfigLoader;
+import io.powerloom.sequencer.config.Option;
+import io.powerloom.sequencer.config.OptionSet;
+import io.powerloom.sequencer.config.ValueType;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.temporal.ChronoUnit;
 
 /**
- * Options of the {@link LocalNetwork}, parsed from {@code --name value} or {@code --name=value} arguments.
+ * Options of the {@link LocalNetwork}, parsed from {@code --key value} or {@code --key=value} arguments by the one
+ * parser of every process ({@link ConfigLoader}); the keys are {@code sequencer.local.*} ({@code --slots} and the other
+ * keys used before still work, with a warning).
  *
  * @param slots          simulated snapshotter slots (one key and one libp2p node each), registered on chain
  * @param projects       projects shared by the slots
@@ -64,81 +71,133 @@ public record LocalNetworkOptions(
         return parse(new String[0]);
     }
 
-    /** Usage text: every option with its default. */
+    public static final Option<Integer> SLOTS = Option.integer("sequencer.local.slots")
+            .defaultValue(10)
+            .check(v -> v >= 1 && v <= 1000, "must be 1..1000")
+            .description("Simulated snapshotter slots (one key and one libp2p node each), registered on chain.")
+            .deprecatedKeys("slots");
+    public static final Option<Integer> PROJECTS = Option.integer("sequencer.local.projects")
+            .defaultValue(20)
+            .check(v -> v >= 1 && v <= 10_000, "must be 1..10000")
+            .description("Projects shared by the slots.")
+            .deprecatedKeys("projects");
+    public static final Option<Integer> FULL_NODES = Option.integer("sequencer.local.full-nodes")
+            .defaultDescription("slots - 2")
+            .atLeast(0)
+            .description("Slots exempt from the 2-per-epoch limit, submitting every project (the first ones).")
+            .deprecatedKeys("full-nodes");
+    public static final Option<Double> FAULTY_SHARE = Option.decimal("sequencer.local.faulty-share")
+            .defaultValue(0.05)
+            .check(v -> v >= 0 && v <= 1, "must be 0..1")
+            .description("Share of submissions made faulty: forged signature, unregistered slot, late, malformed.")
+            .deprecatedKeys("faulty-share");
+    public static final Option<Integer> WINDOW_SECONDS = Option.integer("sequencer.local.window-seconds")
+            .defaultValue(20)
+            .check(v -> v >= 5 && v <= 3600, "must be 5..3600")
+            .description("Snapshot submission window set on the data market.")
+            .deprecatedKeys("window-seconds");
+    public static final Option<Duration> EPOCH_INTERVAL = Option.duration(
+                    "sequencer.local.epoch-interval", ChronoUnit.SECONDS)
+            .defaultDescription("window + 5 s")
+            .check(d -> d.toMillis() >= 1000, "must be at least 1s")
+            .description("Time between epoch releases (a bare number is seconds).")
+            .deprecatedKeys("epoch-interval");
+    public static final Option<Duration> DURATION = Option.duration("sequencer.local.duration", ChronoUnit.SECONDS)
+            .defaultDescription("until Ctrl-C")
+            .check(d -> !d.isNegative() && !d.isZero(), "must be positive")
+            .description("Stop by itself after this long, e.g. 150s or 3m (a bare number is seconds).")
+            .deprecatedKeys("duration");
+    public static final Option<Integer> WEB_PORT = Option.integer("sequencer.local.web-port")
+            .defaultValue(8081)
+            .check(v -> v >= 0 && v <= 65535, "must be 0..65535 (0 = any free port)")
+            .description("Flink web UI port on 127.0.0.1 (0 = any free port).")
+            .deprecatedKeys("web-port");
+    public static final Option<Integer> BATCH_SIZE = Option.integer("sequencer.local.batch-size")
+            .defaultValue(10)
+            .atLeast(1)
+            .description("Project IDs per batch.")
+            .deprecatedKeys("batch-size");
+    public static final Option<Integer> PARALLELISM = Option.integer("sequencer.local.parallelism")
+            .defaultValue(2)
+            .check(v -> v >= 1 && v <= 64, "must be 1..64")
+            .description("Flink job parallelism.")
+            .deprecatedKeys("parallelism");
+    public static final Option<String> DATA_DIR = Option.string("sequencer.local.data-dir")
+            .defaultValue(".run/local")
+            .description("Data of every component, wiped at start.")
+            .deprecatedKeys("data-dir");
+    public static final Option<Long> SEED = Option.longValue("sequencer.local.seed")
+            .defaultValue(1L)
+            .description("Seed of the fault and timing choices.")
+            .deprecatedKeys("seed");
+    public static final Option<Integer> EPOCHS_A_DAY = Option.integer("sequencer.local.epochs-a-day")
+            .defaultValue(20)
+            .check(v -> v >= 2 && v <= 100_000, "must be 2..100000")
+            .description("Epochs in a day of the market, for snapshotter accounting (a short day shows day ends soon).")
+            .deprecatedKeys("epochs-a-day");
+    public static final Option<Long> DAILY_QUOTA = Option.longValue("sequencer.local.daily-quota")
+            .defaultValue(100L)
+            .atLeast(0)
+            .description("Submissions a slot needs in a day to be eligible (the market's daily snapshot quota).")
+            .deprecatedKeys("daily-quota");
+
+    /** Every option of the local network, in declaration order. */
+    public static final OptionSet OPTIONS =
+            OptionSet.of("local-network", "The local network", OptionSet.declaredIn(LocalNetworkOptions.class));
+
+    /** Usage text: every option with its default, from {@link #OPTIONS}. */
     public static String usage() {
-        return String.join(
-                "\n",
-                "usage: LocalNetwork [options]",
-                "  --slots N            simulated snapshotter slots (default 10)",
-                "  --projects N         projects shared by the slots (default 20)",
-                "  --full-nodes N       slots exempt from the 2-per-epoch limit, submitting every project (default slots - 2)",
-                "  --faulty-share X     share 0..1 of submissions made faulty: forged signature, unregistered slot,",
-                "                       late, malformed (default 0.05)",
-                "  --window-seconds N   snapshot submission window (default 20)",
-                "  --epoch-interval D   time between epoch releases (default window + 5s)",
-                "  --duration D         stop by itself after D, e.g. 150s or 3m (default: run until Ctrl-C)",
-                "  --web-port N         Flink web UI port on 127.0.0.1 (default 8081; 0 = any free port)",
-                "  --batch-size N       project IDs per batch (default 10)",
-                "  --parallelism N      Flink job parallelism (default 2)",
-                "  --data-dir DIR       data of every component, wiped at start (default .run/local)",
-                "  --seed N             seed of the fault choices (default 1)",
-                "  --epochs-a-day N     epochs in a day of the market, for snapshotter accounting (default 20)",
-                "  --daily-quota N      submissions a slot needs in a day to be eligible (default 100)",
-                "  --help               this text");
+        StringBuilder b = new StringBuilder("usage: LocalNetwork [--<key> <value>]... (or --<key>=<value>)\n");
+        for (Option<?> o : OPTIONS.options()) {
+            b.append(String.format(
+                    "  --%-32s %s (default %s)%n",
+                    o.key(), o.description(), o.defaultText() == null ? "none" : o.defaultText()));
+        }
+        b.append("  --help                             this text\n");
+        b.append("The keys without sequencer.local. (--slots, --duration, ...) still work, with a warning.");
+        return b.toString();
     }
 
     /**
-     * Parses {@code --name value} / {@code --name=value} arguments over the defaults.
+     * Parses {@code --key value} / {@code --key=value} arguments over the defaults (the one parser of every process).
      *
      * @throws OptionsException on an unknown option, a missing or malformed value, or a value out of range
      */
     public static LocalNetworkOptions parse(String[] args) {
-        Map<String, String> v = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--") || a.length() < 3) {
-                throw new OptionsException(a, "expected --name value");
-            }
-            String name = a.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if ("help".equals(name)) {
-                value = "true";
-            } else {
-                if (i + 1 >= args.length) {
-                    throw new OptionsException(name, "missing value");
-                }
-                value = args[++i];
-            }
-            v.put(name, value.trim());
+        Config c;
+        try {
+            String[] rest = java.util.Arrays.stream(args)
+                    .filter(a -> !"--help".equals(a) && !"-h".equals(a))
+                    .toArray(String[]::new);
+            c = ConfigLoader.of(OPTIONS)
+                    .onWarning(w -> System.err.println("warning: " + w))
+                    .args(rest)
+                    .load();
+        } catch (ConfigException e) {
+            String key = e.key();
+            int now = key.indexOf(" (now ");
+            String option = (now < 0 ? key : key.substring(0, now)).replaceFirst("^--", "");
+            throw new OptionsException(option, e.getMessage().substring(e.key().length() + 2));
         }
-        for (String name : v.keySet()) {
-            if (!KNOWN.contains("|" + name + "|")) {
-                throw new OptionsException(name, "unknown option (see --help)");
-            }
-        }
-        int slots = integer(v, "slots", 10);
-        int window = integer(v, "window-seconds", 20);
+        int slots = c.get(SLOTS);
+        int window = c.get(WINDOW_SECONDS);
+        Integer fullNodes = c.get(FULL_NODES);
+        Duration epochInterval = c.get(EPOCH_INTERVAL);
         return new LocalNetworkOptions(
                 slots,
-                integer(v, "projects", 20),
-                integer(v, "full-nodes", Math.max(0, slots - 2)),
-                decimal(v, "faulty-share", 0.05),
+                c.get(PROJECTS),
+                fullNodes != null ? fullNodes : Math.max(0, slots - 2),
+                c.get(FAULTY_SHARE),
                 window,
-                v.containsKey("epoch-interval")
-                        ? duration("epoch-interval", v.get("epoch-interval"))
-                        : Duration.ofSeconds(window + 5L),
-                v.containsKey("duration") ? duration("duration", v.get("duration")) : null,
-                integer(v, "web-port", 8081),
-                integer(v, "batch-size", 10),
-                integer(v, "parallelism", 2),
-                Path.of(v.getOrDefault("data-dir", ".run/local")),
-                v.containsKey("seed") ? longValue("seed", v.get("seed")) : 1L,
-                integer(v, "epochs-a-day", 20),
-                v.containsKey("daily-quota") ? longValue("daily-quota", v.get("daily-quota")) : 100L);
+                epochInterval != null ? epochInterval : Duration.ofSeconds(window + 5L),
+                c.get(DURATION),
+                c.get(WEB_PORT),
+                c.get(BATCH_SIZE),
+                c.get(PARALLELISM),
+                Path.of(c.get(DATA_DIR)),
+                c.get(SEED),
+                c.get(EPOCHS_A_DAY),
+                c.get(DAILY_QUOTA));
     }
 
     /** Whether {@code --help} was among the arguments. */
@@ -151,9 +210,6 @@ public record LocalNetworkOptions(
         return false;
     }
 
-    private static final String KNOWN = "|slots|projects|full-nodes|faulty-share|window-seconds|epoch-interval|duration"
-            + "|web-port|batch-size|parallelism|data-dir|seed|epochs-a-day|daily-quota|help|";
-
     /**
      * A duration: {@code 500ms}, {@code 150s}, {@code 3m}, {@code 1h}, or plain seconds.
      *
@@ -161,46 +217,9 @@ public record LocalNetworkOptions(
      */
     public static Duration duration(String option, String text) {
         try {
-            return io.powerloom.sequencer.bridge.BridgeConfig.parseDuration(
-                    text, java.time.temporal.ChronoUnit.SECONDS);
-        } catch (NumberFormatException e) {
+            return ValueType.duration(ChronoUnit.SECONDS).parse(text);
+        } catch (IllegalArgumentException e) {
             throw new OptionsException(option, "not a duration (e.g. 500ms, 150s, 3m): '" + text + "'");
-        }
-    }
-
-    private static int integer(Map<String, String> v, String name, int dflt) {
-        String s = v.get(name);
-        if (s == null) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new OptionsException(name, "not an integer: '" + s + "'");
-        }
-    }
-
-    private static long longValue(String name, String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new OptionsException(name, "not an integer: '" + s + "'");
-        }
-    }
-
-    private static double decimal(Map<String, String> v, String name, double dflt) {
-        String s = v.get(name);
-        if (s == null) {
-            return dflt;
-        }
-        try {
-            double d = Double.parseDouble(s);
-            if (Double.isNaN(d)) {
-                throw new NumberFormatException();
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new OptionsException(name, "not a number: '" + s + "'");
         }
     }
 

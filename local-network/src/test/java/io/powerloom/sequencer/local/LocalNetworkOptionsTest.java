@@ -67,7 +67,7 @@ class LocalNetworkOptionsTest {
                 .isInstanceOfSatisfying(
                         LocalNetworkOptions.OptionsException.class,
                         e -> assertThat(e.option()).isEqualTo("slotz"))
-                .hasMessageContaining("unknown option");
+                .hasMessageContaining("unknown setting");
         assertThatThrownBy(() -> LocalNetworkOptions.parse(new String[] {"--slots"}))
                 .isInstanceOf(LocalNetworkOptions.OptionsException.class)
                 .hasMessageContaining("missing value");
@@ -89,6 +89,31 @@ class LocalNetworkOptionsTest {
         assertThat(LocalNetworkOptions.wantsHelp(new String[] {"--slots", "3", "--help"}))
                 .isTrue();
         assertThat(LocalNetworkOptions.wantsHelp(new String[] {"--slots", "3"})).isFalse();
-        assertThat(LocalNetworkOptions.usage()).contains("--duration", "--faulty-share", "--slots", "--projects");
+        assertThat(LocalNetworkOptions.usage())
+                .contains(
+                        "--sequencer.local.duration",
+                        "--sequencer.local.faulty-share",
+                        "--sequencer.local.slots",
+                        "--sequencer.local.projects");
+    }
+
+    @Test
+    void theNewKeysAndTheGeneratedReference() throws Exception {
+        LocalNetworkOptions o = LocalNetworkOptions.parse(
+                new String[] {"--sequencer.local.slots", "5", "--local.duration=2m", "--slots", "6"});
+        assertThat(o.slots()).isEqualTo(5); // the new key wins over the old one given alongside
+        assertThat(o.duration()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(LocalNetworkOptions.usage())
+                .contains("--sequencer.local.slots")
+                .contains("(default 10)");
+        Path doc = Path.of(System.getProperty("maven.multiModuleProjectDirectory", ".."), "docs", "configuration.md");
+        if (!java.nio.file.Files.exists(doc)) {
+            doc = Path.of("..", "docs", "configuration.md");
+        }
+        io.powerloom.sequencer.config.ConfigDocs.verify(
+                doc,
+                "mvn -B -ntp -q -pl local-network -am test -Dtest=LocalNetworkOptionsTest -Dconfig.docs.write=true "
+                        + "-Dsurefire.failIfNoSpecifiedTests=false",
+                LocalNetworkOptions.OPTIONS);
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * ({@link QueryTopology}) and {@link HttpApi} answers from them, forwarding to the instance that holds a key
  * ({@link Cluster}). Several instances with the same {@code kafka.application.id} share the state.
  *
- * <p>Usage: {@code QueryService [config.properties]} (environment overrides, see {@link QueryConfig}).
+ * <p>Usage: {@code QueryService [config.properties] [--<key> <value>]...} (environment overrides, see
+ * {@link QueryConfig}).
  */
 public final class QueryService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
@@ -204,7 +206,31 @@ public final class QueryService implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        QueryConfig config = QueryConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
+        QueryConfig config;
+        try {
+            // QueryService [config.properties | --config <file>] [--<key> <value>]...
+            String[] rest = args;
+            String file = null;
+            if (args.length > 0 && !args[0].startsWith("--")) {
+                file = args[0];
+                rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            }
+            Map<String, String> given = io.powerloom.sequencer.config.Args.parse(rest);
+            String named = given.remove("config");
+            file = named != null ? named : file;
+            java.util.List<String> others = new java.util.ArrayList<>();
+            given.forEach((k, v) -> {
+                others.add("--" + k);
+                others.add(v);
+            });
+            config = QueryConfig.load(
+                    file == null ? null : Path.of(file), others.toArray(new String[0]), System.getenv());
+        } catch (io.powerloom.sequencer.config.ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage()
+                    + "\nusage: QueryService [config.properties | --config <file>] [--<key> <value>]...");
+            System.exit(2);
+            return;
+        }
         QueryService s = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(s::close, "query-shutdown"));
         System.out.println("query service: " + s.url() + "/explorer/  (API: " + s.url() + "/openapi.json)");

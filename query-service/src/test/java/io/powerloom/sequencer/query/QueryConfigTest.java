@@ -22,7 +22,7 @@ class QueryConfigTest {
     @Test
     void unknownKeysAreRejectedSoThatATypoIsNoticed() {
         assertThatThrownBy(() -> QueryConfig.of(Map.of("kafka.topic.finalised", "x")))
-                .hasMessageContaining("kafka.topic.finalised: unknown configuration key");
+                .hasMessageContaining("kafka.topic.finalised: unknown setting");
     }
 
     @Test
@@ -35,11 +35,36 @@ class QueryConfigTest {
     }
 
     @Test
-    void everyKeyIsDocumentedInTheModuleReadme() throws Exception {
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
-        for (String key : QueryConfig.KEYS.keySet()) {
-            assertThat(readme).as("README.md documents " + key).contains("| `" + key + "` |");
+    void theConfigurationReferenceIsGeneratedFromTheseOptions() throws Exception {
+        java.nio.file.Path doc = java.nio.file.Path.of(
+                System.getProperty("maven.multiModuleProjectDirectory", ".."), "docs", "configuration.md");
+        if (!java.nio.file.Files.exists(doc)) {
+            doc = java.nio.file.Path.of("..", "docs", "configuration.md");
         }
+        io.powerloom.sequencer.config.ConfigDocs.verify(
+                doc,
+                "mvn -B -ntp -q -pl query-service -am test -Dtest=QueryConfigTest -Dconfig.docs.write=true "
+                        + "-Dsurefire.failIfNoSpecifiedTests=false",
+                QueryConfig.OPTIONS);
+    }
+
+    @Test
+    void theNewKeysAreTheJobsKeysAndTheOldOnesStillWorkWithAWarning() {
+        QueryConfig c = QueryConfig.of(Map.of(
+                "sequencer.kafka.topics.finalized", "fin",
+                "http.listen", "127.0.0.1:0",
+                "kafka.streams.num.stream.threads", "3"));
+        assertThat(c.topic("finalized")).isEqualTo("fin");
+        assertThat(c.httpListen().getPort()).isZero();
+        assertThat(c.streamsOverrides()).containsEntry("num.stream.threads", "3");
+        assertThat(c.warnings())
+                .containsExactlyInAnyOrder(
+                        "deprecated setting http.listen (in settings): use sequencer.query.http-listen instead",
+                        "deprecated setting kafka.streams.num.stream.threads (in settings): use "
+                                + "sequencer.kafka.streams.num.stream.threads instead");
+        assertThat(QueryConfig.load(null, Map.of("SEQUENCER_KAFKA_STREAMS_NUM_STREAM_THREADS", "4"))
+                        .streamsOverrides())
+                .containsEntry("num.stream.threads", "4");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.powerloom.sequencer.job.kafka;
 
 import io.powerloom.sequencer.job.SequencerConfig;
+import io.powerloom.sequencer.job.SequencerConfig.KafkaPosition;
 import io.powerloom.sequencer.verify.ChainEvent;
 import io.powerloom.sequencer.verify.CollectedRecord;
 import java.util.HashMap;
@@ -44,46 +45,34 @@ public final class KafkaInputs {
                 .setDeserializer(new ChainTopicDeserializer())
                 .setProperty("isolation.level", "read_committed")
                 .setStartingOffsets(OffsetsInitializer.earliest());
-        if (!"none".equals(cfg.get(SequencerConfig.STOP_AT))) {
+        if (!cfg.get(SequencerConfig.STOP_AT).isNone()) {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
     }
 
     /** {@code committed-or-earliest | earliest | latest | timestamp:<ms> | offsets:<p>=<o>,...}. */
-    public static OffsetsInitializer startingOffsets(String topic, String spec) {
-        return switch (kind(spec)) {
-            case "committed-or-earliest" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-            case "earliest" -> OffsetsInitializer.earliest();
-            case "latest" -> OffsetsInitializer.latest();
-            case "timestamp" -> OffsetsInitializer.timestamp(Long.parseLong(arg(spec)));
-            case "offsets" -> OffsetsInitializer.offsets(offsets(topic, arg(spec)), OffsetResetStrategy.EARLIEST);
-            default -> throw new IllegalArgumentException("sequencer.kafka.start-from: unknown '" + spec + "'");
+    public static OffsetsInitializer startingOffsets(String topic, KafkaPosition from) {
+        return switch (from.kind()) {
+            case COMMITTED_OR_EARLIEST -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case TIMESTAMP -> OffsetsInitializer.timestamp(Long.parseLong(from.argument()));
+            case OFFSETS -> OffsetsInitializer.offsets(offsets(topic, from.argument()), OffsetResetStrategy.EARLIEST);
+            case NONE -> throw new IllegalArgumentException(SequencerConfig.START_FROM.key() + ": 'none' is no start");
         };
     }
 
     /** {@code none | latest | timestamp:<ms> | offsets:<p>=<o>,...}; null for none (unbounded). */
-    public static OffsetsInitializer stoppingOffsets(String topic, String spec) {
-        return switch (kind(spec)) {
-            case "none" -> null;
-            case "latest" -> OffsetsInitializer.latest();
-            case "timestamp" -> OffsetsInitializer.timestamp(Long.parseLong(arg(spec)));
-            case "offsets" -> OffsetsInitializer.offsets(offsets(topic, arg(spec)));
-            default -> throw new IllegalArgumentException("sequencer.kafka.stop-at: unknown '" + spec + "'");
+    public static OffsetsInitializer stoppingOffsets(String topic, KafkaPosition stop) {
+        return switch (stop.kind()) {
+            case NONE -> null;
+            case LATEST -> OffsetsInitializer.latest();
+            case TIMESTAMP -> OffsetsInitializer.timestamp(Long.parseLong(stop.argument()));
+            case OFFSETS -> OffsetsInitializer.offsets(offsets(topic, stop.argument()));
+            case EARLIEST, COMMITTED_OR_EARLIEST ->
+                throw new IllegalArgumentException(SequencerConfig.STOP_AT.key() + ": '" + stop + "' is no stop");
         };
-    }
-
-    private static String kind(String spec) {
-        int colon = spec.indexOf(':');
-        return (colon < 0 ? spec : spec.substring(0, colon)).trim();
-    }
-
-    private static String arg(String spec) {
-        int colon = spec.indexOf(':');
-        if (colon < 0 || colon == spec.length() - 1) {
-            throw new IllegalArgumentException("'" + spec + "' needs a value after ':'");
-        }
-        return spec.substring(colon + 1).trim();
     }
 
     static Map<TopicPartition, Long> offsets(String topic, String list) {

@@ -56,7 +56,7 @@ public final class TopicCheck {
      * and with accounting on slot-counts and discarded.
      */
     public static Map<String, String> outputs(SequencerConfig cfg) {
-        List<org.apache.flink.configuration.ConfigOption<String>> options = new ArrayList<>(List.of(
+        List<io.powerloom.sequencer.config.Option<String>> options = new ArrayList<>(List.of(
                 SequencerConfig.TOPIC_FINALIZED, SequencerConfig.TOPIC_BATCHES, SequencerConfig.TOPIC_REJECTED));
         if (cfg.get(SequencerConfig.ACCOUNTING_ENABLED)) {
             options.add(SequencerConfig.TOPIC_SLOT_COUNTS);

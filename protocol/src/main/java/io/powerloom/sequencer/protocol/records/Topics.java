@@ -15,6 +15,8 @@ public final class Topics {
     public static final String BATCHES = "batches";
     /** Written by the Flink job. */
     public static final String REJECTED = "rejected";
+    /** Written by the ingest bridge: {@code /collect} input it could not read, with the reason. */
+    public static final String BRIDGE_REJECTS = "submissions-rejected";
 
     /**
      * Written by the Flink job: each slot's count per day as committed on chain, and each day's eligible-node count
