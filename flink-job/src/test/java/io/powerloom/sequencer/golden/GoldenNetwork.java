@@ -1,6 +1,7 @@
 package io.powerloom.sequencer.golden;
 
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.golden.GoldenFiles.InputRecord;
 import io.powerloom.sequencer.golden.GoldenFiles.OutputRecord;
 import io.powerloom.sequencer.infra.anvil.Anvil;
@@ -8,7 +9,6 @@ import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.job.SequencerConfig;
 import io.powerloom.sequencer.job.SequencerJob;
 import io.powerloom.sequencer.testenv.SequencerTestEnv;
-import io.powerloom.sequencer.testenv.TestChain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -3,12 +3,12 @@ package io.powerloom.sequencer.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.testenv.FlinkTestCluster;
 import io.powerloom.sequencer.testenv.SequencerTestEnv;
-import io.powerloom.sequencer.testenv.TestChain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
