@@ -21,7 +21,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
  * @RegisterExtension
  * static final MiniClusterExtension FLINK = FlinkTestCluster.miniCluster(4);
  * ...
- * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkTestCluster.jobConfiguration("r1"));
+ * var env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkTestCluster.jobConfiguration("r1"));
  * }</pre>
  *
  * {@link SequencerTestEnv} registers the MiniCluster together with the job's external systems.

@@ -20,11 +20,12 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Everything the job's ITCases run against, as one JUnit 5 extension for a test class: a real Kafka broker
- * ({@link KafkaExtension}), Anvil ({@link AnvilExtension}, the chain the tests deploy the protocol-state contract on;
- * see {@code job.TestNetwork} and {@code golden.GoldenNetwork}), a Helia IPFS node ({@link IpfsExtension}) and a Flink
- * MiniCluster ({@link FlinkTestCluster#miniCluster}). They start in that order before all tests and stop in the reverse
- * order after them; a test that does not need IPFS or the MiniCluster leaves them out.
+ * Everything the job's ITCases run against, as one JUnit 5 extension for a test class (on a static field): a real
+ * Kafka broker ({@link KafkaExtension}), Anvil ({@link AnvilExtension}, the chain the tests deploy the protocol-state
+ * contract on with {@code chain.testenv.TestChain}, see {@code job.TestNetwork} and {@code golden.GoldenNetwork}), a
+ * Helia IPFS node ({@link IpfsExtension}) and a Flink MiniCluster ({@link FlinkTestCluster#miniCluster}). They start
+ * in that order before all tests and stop in the reverse order after them; a test that does not need IPFS or the
+ * MiniCluster leaves them out.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -126,6 +127,10 @@ public final class SequencerTestEnv
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
+        if (started.isEmpty()) {
+            throw new IllegalStateException(
+                    "SequencerTestEnv starts its systems once per class: register it on a static field");
+        }
         for (Extension part : parts) {
             if (part instanceof BeforeEachCallback each) {
                 each.beforeEach(context);
