@@ -2,6 +2,7 @@ package io.powerloom.sequencer.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.anvil.AnvilExtension;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * Measures the gas of the protocol-state transactions on a real Anvil and checks that a batch of the size
@@ -29,12 +29,13 @@ class ProtocolStateGasITCase {
     @Test
     void gasOfDeploymentEpochsAndBatches() throws Exception {
         Anvil anvil = CHAIN.anvil();
-        Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
+        TestChain chain = new TestChain(anvil);
+        Web3j web3j = chain.web3j();
         try {
-            Credentials owner = Credentials.create(anvil.privateKey(0));
-            Credentials sequencer = Credentials.create(anvil.privateKey(1));
+            Credentials owner = chain.owner();
+            Credentials sequencer = chain.account(1);
             String dm = "0x00000000000000000000000000000000000d4a7a";
-            ProtocolStateDeployer deployer = new ProtocolStateDeployer(web3j, owner, CHAIN_ID);
+            ProtocolStateDeployer deployer = chain.deployer();
             ProtocolStateDeployment d = deployer.deploy(
                     new DataMarketConfig(dm, 10, 120, 1000, owner.getAddress(), List.of(sequencer.getAddress())),
                     1,

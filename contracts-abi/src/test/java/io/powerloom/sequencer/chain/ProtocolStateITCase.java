@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState.BatchSubmissionsCompletedEventResponse;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState.DelayedBatchSubmittedEventResponse;
@@ -28,7 +29,6 @@ import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.exceptions.TransactionException;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * Deploys PowerloomProtocolState on a real Anvil with {@link ProtocolStateDeployer} and exercises every function,
@@ -69,22 +69,23 @@ class ProtocolStateITCase {
     @BeforeAll
     static void deploy() {
         Anvil anvil = CHAIN.anvil();
-        web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-        owner = Credentials.create(anvil.privateKey(0));
-        epochManager = Credentials.create(anvil.privateKey(1));
-        sequencer = Credentials.create(anvil.privateKey(2));
-        sequencer2 = Credentials.create(anvil.privateKey(3));
-        stranger = Credentials.create(anvil.privateKey(4));
+        TestChain chain = new TestChain(anvil);
+        web3j = chain.web3j();
+        owner = chain.owner();
+        epochManager = chain.account(1);
+        sequencer = chain.account(2);
+        sequencer2 = chain.account(3);
+        stranger = chain.account(4);
         snapshotters = List.of(anvil.address(5), anvil.address(6), anvil.address(7));
 
-        deployer = new ProtocolStateDeployer(web3j, owner, CHAIN_ID);
+        deployer = chain.deployer();
         deployment = deployer.deploy(config(nextMarket()), 1, snapshotters);
         asOwner = deployment.contract();
         String address = deployment.contractAddress();
-        asEpochManager = ProtocolStateDeployer.load(address, web3j, epochManager, CHAIN_ID);
-        asSequencer = ProtocolStateDeployer.load(address, web3j, sequencer, CHAIN_ID);
-        asSequencer2 = ProtocolStateDeployer.load(address, web3j, sequencer2, CHAIN_ID);
-        asStranger = ProtocolStateDeployer.load(address, web3j, stranger, CHAIN_ID);
+        asEpochManager = chain.contractAs(address, 1);
+        asSequencer = chain.contractAs(address, 2);
+        asSequencer2 = chain.contractAs(address, 3);
+        asStranger = chain.contractAs(address, 4);
     }
 
     @AfterAll

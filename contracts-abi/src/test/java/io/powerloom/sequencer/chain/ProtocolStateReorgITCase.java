@@ -2,6 +2,7 @@ package io.powerloom.sequencer.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState.EpochReleasedEventResponse;
 import io.powerloom.sequencer.infra.anvil.Anvil;
@@ -16,7 +17,6 @@ import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * A reorg of an {@code EpochReleased} event made with Anvil's snapshot/revert: the pattern a chain watcher test
@@ -31,11 +31,12 @@ class ProtocolStateReorgITCase {
     @Test
     void releasedEpochIsReplacedAfterARevert() throws Exception {
         Anvil anvil = CHAIN.anvil();
-        Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
+        TestChain chain = new TestChain(anvil);
+        Web3j web3j = chain.web3j();
         try {
-            Credentials owner = Credentials.create(anvil.privateKey(0));
+            Credentials owner = chain.owner();
             String dm = "0x00000000000000000000000000000000000000aa";
-            ProtocolStateDeployment d = new ProtocolStateDeployer(web3j, owner, CHAIN_ID)
+            ProtocolStateDeployment d = chain.deployer()
                     .deploy(
                             new DataMarketConfig(dm, 10, 120, 50, owner.getAddress(), List.of(owner.getAddress())),
                             1,

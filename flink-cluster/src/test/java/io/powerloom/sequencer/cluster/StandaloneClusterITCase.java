@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.anvil.AnvilExtension;
-import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.job.EpochScenario;
 import io.powerloom.sequencer.job.Snapshotters;
@@ -16,6 +13,7 @@ import io.powerloom.sequencer.job.TestNetwork;
 import io.powerloom.sequencer.protocol.records.ChainBlock;
 import io.powerloom.sequencer.protocol.records.Heartbeat;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
+import io.powerloom.sequencer.testenv.SequencerTestEnv;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -69,13 +67,10 @@ class StandaloneClusterITCase {
     static final Path JOB_JAR = ShadedJobJar.path();
 
     @RegisterExtension
-    static final KafkaExtension KAFKA = new KafkaExtension();
+    static final SequencerTestEnv ENV =
+            SequencerTestEnv.builder().withoutMiniCluster().build();
 
-    @RegisterExtension
-    static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(Snapshotters.CHAIN_ID));
-
-    @RegisterExtension
-    static final IpfsExtension IPFS = new IpfsExtension();
+    static final KafkaExtension KAFKA = ENV.kafka();
 
     static final ObjectMapper JSON = new ObjectMapper();
     static EpochScenario scenario;
@@ -88,7 +83,7 @@ class StandaloneClusterITCase {
     static void setUp() throws Exception {
         assertThat(JOB_JAR).as("the shaded job jar (flink-job's package phase)").isRegularFile();
         scenario = new EpochScenario(EPOCHS, PROJECTS, T0);
-        network = new TestNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), scenario);
+        network = new TestNetwork(ENV, scenario);
         deployment = network.deployment;
 
         // under the module's target/tmp (failsafe's java.io.tmpdir), read now: the JDK caches its own value early

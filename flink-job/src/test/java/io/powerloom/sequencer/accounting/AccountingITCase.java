@@ -8,9 +8,9 @@ import io.powerloom.sequencer.anchor.Anchoring;
 import io.powerloom.sequencer.chain.DataMarketConfig;
 import io.powerloom.sequencer.chain.ProtocolStateDeployer;
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.anvil.AnvilExtension;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.job.ReplayCommand;
 import io.powerloom.sequencer.job.ReplayJob;
@@ -27,6 +27,8 @@ import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.SlotAssignment;
 import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
 import io.powerloom.sequencer.protocol.records.Topics;
+import io.powerloom.sequencer.testenv.FlinkTestCluster;
+import io.powerloom.sequencer.testenv.SequencerTestEnv;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,16 +40,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,7 +55,6 @@ import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * Snapshotter accounting end to end (SPEC §10): a live network on Anvil (the contract, a market with days of 4 epochs
@@ -89,16 +84,10 @@ class AccountingITCase {
             "aggregate_pairContract_24h_trade_volume:0x0000000000000000000000000000000000000002:UNISWAPV2";
 
     @RegisterExtension
-    static final KafkaExtension KAFKA = new KafkaExtension();
+    static final SequencerTestEnv ENV =
+            SequencerTestEnv.builder().slots(4).withoutIpfs().build();
 
-    @RegisterExtension
-    static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(Snapshotters.CHAIN_ID));
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(4)
-            .build());
+    static final KafkaExtension KAFKA = ENV.kafka();
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -168,23 +157,19 @@ class AccountingITCase {
     Path signerKey;
 
     void deploy() throws Exception {
-        Anvil anvil = ANVIL.anvil();
-        web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-        Credentials owner = Credentials.create(anvil.privateKey(0));
-        sequencer = Credentials.create(anvil.privateKey(1));
-        signerKey = Files.createTempFile("accounting-signer", ".key");
-        Files.writeString(signerKey, anvil.privateKey(1));
-        ProtocolStateDeployer deployer = new ProtocolStateDeployer(web3j, owner, anvil.chainId());
+        TestChain chain = new TestChain(ENV.anvil());
+        web3j = chain.web3j();
+        sequencer = chain.account(1);
+        signerKey = chain.keyFile(Files.createTempDirectory("accounting-signer"), 1);
         List<String> snapshotters = new ArrayList<>();
         for (long slot = 1; slot <= 6; slot++) {
             snapshotters.add(Snapshotters.address(slot));
         }
-        DataMarketConfig market = new DataMarketConfig(
-                MARKET, 10, WINDOW_MS / 1000, 1_000_000, owner.getAddress(), List.of(sequencer.getAddress()));
-        deployment = deployer.deploy(market, 1, snapshotters);
+        DataMarketConfig market = chain.market(MARKET, 10, WINDOW_MS / 1000, List.of(sequencer.getAddress()));
+        deployment = chain.deploy(market, snapshotters);
         assertThat(deployment.contractAddress().toLowerCase()).isEqualTo(Snapshotters.PROTOCOL_STATE);
-        deployer.setEpochsInADay(deployment.contract(), market, EPOCHS_A_DAY);
-        deployer.setDailySnapshotQuota(deployment.contract(), MARKET, QUOTA);
+        chain.deployer().setEpochsInADay(deployment.contract(), market, EPOCHS_A_DAY);
+        chain.deployer().setDailySnapshotQuota(deployment.contract(), MARKET, QUOTA);
     }
 
     Map<String, String> jobConfig(String run, boolean bounded) {
@@ -208,7 +193,7 @@ class AccountingITCase {
         c.put("sequencer.data-markets", MARKET);
         c.put("sequencer.chain.id", Long.toString(Snapshotters.CHAIN_ID));
         c.put("sequencer.chain.protocol-state", deployment.contractAddress());
-        c.put("sequencer.chain.rpc-url", ANVIL.anvil().rpcUrl());
+        c.put("sequencer.chain.rpc-url", ENV.anvil().rpcUrl());
         c.put("sequencer.chain.signer-key-files", signerKey.toString());
         c.put("sequencer.chain.receipt-poll-interval", "50 ms");
         c.put("sequencer.checkpoint-interval", "300 ms");
@@ -225,16 +210,8 @@ class AccountingITCase {
 
     JobClient submit(String run, int parallelism, boolean bounded, boolean audit) throws Exception {
         SequencerConfig cfg = SequencerJob.config(jobConfig(run, bounded));
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(
-                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                Files.createTempDirectory("checkpoints-" + run).toUri().toString());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkTestCluster.jobConfiguration(run));
         env.setParallelism(parallelism);
         env.enableCheckpointing(cfg.get(SequencerConfig.CHECKPOINT_INTERVAL).toMillis());
         SequencerPipeline.build(
@@ -334,10 +311,7 @@ class AccountingITCase {
 
         /** Releases epoch {@code e} on chain and writes what the bridge would, stamped from {@code t}. */
         void epoch(long e, long t) throws Exception {
-            TransactionReceipt r = deployment
-                    .contract()
-                    .releaseEpoch(MARKET, BigInteger.valueOf((e - 1) * 10 + 1), BigInteger.valueOf(e * 10))
-                    .send();
+            TransactionReceipt r = TestChain.releaseEpoch(deployment, MARKET, e, 10);
             var released = PowerloomProtocolState.getEpochReleasedEvents(r).get(0);
             for (var day : PowerloomProtocolState.getDayStartedEventEvents(r)) {
                 chain(
@@ -674,7 +648,7 @@ class AccountingITCase {
      * @param t the epoch's release time: block heads and heartbeats just before the next release close its window
      */
     void killWhileInFlight(MiniCluster cluster, Feeder feed, long t, String killAt) throws Exception {
-        Anvil anvil = ANVIL.anvil();
+        Anvil anvil = ENV.anvil();
         anvil.setAutomine(false);
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -735,7 +709,7 @@ class AccountingITCase {
     /** The input of every transaction in Anvil's mempool. */
     List<String> pendingInputs() {
         List<String> out = new ArrayList<>();
-        JsonNode pool = ANVIL.anvil().rpc().call("txpool_content").path("pending");
+        JsonNode pool = ENV.anvil().rpc().call("txpool_content").path("pending");
         pool.forEach(bySender -> bySender.forEach(tx -> out.add(tx.path("input").asText())));
         return out;
     }

@@ -1,18 +1,17 @@
 package io.powerloom.sequencer.golden;
 
-import io.powerloom.sequencer.chain.DataMarketConfig;
-import io.powerloom.sequencer.chain.ProtocolStateDeployer;
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.golden.GoldenFiles.InputRecord;
 import io.powerloom.sequencer.golden.GoldenFiles.OutputRecord;
 import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.job.SequencerConfig;
 import io.powerloom.sequencer.job.SequencerJob;
+import io.powerloom.sequencer.testenv.SequencerTestEnv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +31,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.web3j.crypto.Credentials;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * The golden tests' world, rebuilt from {@code golden/v1/manifest.properties} alone: the protocol-state contract on a
@@ -55,49 +51,35 @@ final class GoldenNetwork {
     private final List<Path> signerKeyFiles = new ArrayList<>();
     private final String contract;
 
-    GoldenNetwork(KafkaExtension kafka, Anvil anvil, String ipfsApi, Properties manifest) throws Exception {
-        this.kafka = kafka;
-        this.anvil = anvil;
-        this.ipfsApi = ipfsApi;
+    GoldenNetwork(SequencerTestEnv env, Properties manifest) throws Exception {
+        this.kafka = env.kafka();
+        this.anvil = env.anvil();
+        this.ipfsApi = env.ipfsApi();
         this.manifest = manifest;
-        Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-        try {
-            Credentials owner = Credentials.create(anvil.privateKey(0));
+        try (TestChain chain = new TestChain(anvil)) {
             Path keys = Files.createTempDirectory("golden-signer-keys");
             List<String> sequencers = new ArrayList<>();
             for (int i = 1; i <= 4; i++) {
-                sequencers.add(Credentials.create(anvil.privateKey(i)).getAddress());
-                Path f = keys.resolve("signer-" + i + ".key");
-                Files.writeString(f, anvil.privateKey(i));
-                signerKeyFiles.add(f);
+                sequencers.add(chain.account(i).getAddress());
+                signerKeyFiles.add(chain.keyFile(keys, i));
             }
             String market = manifest.getProperty("data-market");
             long epochSize = Long.parseLong(manifest.getProperty("epoch-size"));
-            ProtocolStateDeployment deployment = new ProtocolStateDeployer(web3j, owner, anvil.chainId())
-                    .deploy(
-                            new DataMarketConfig(
-                                    market,
-                                    (int) epochSize,
-                                    Long.parseLong(manifest.getProperty("window-seconds")),
-                                    1_000_000,
-                                    owner.getAddress(),
-                                    sequencers),
-                            1,
-                            List.of(manifest.getProperty("snapshotters").split(",")));
+            ProtocolStateDeployment deployment = chain.deploy(
+                    chain.market(
+                            market,
+                            (int) epochSize,
+                            Long.parseLong(manifest.getProperty("window-seconds")),
+                            sequencers),
+                    List.of(manifest.getProperty("snapshotters").split(",")));
             contract = deployment.contractAddress().toLowerCase();
             if (!contract.equals(manifest.getProperty("protocol-state"))) {
                 throw new IllegalStateException("contract deployed at " + contract + ", the input was signed for "
                         + manifest.getProperty("protocol-state"));
             }
             for (long e = 1; e <= Long.parseLong(manifest.getProperty("epochs")); e++) {
-                deployment
-                        .contract()
-                        .releaseEpoch(
-                                market, BigInteger.valueOf((e - 1) * epochSize + 1), BigInteger.valueOf(e * epochSize))
-                        .send();
+                TestChain.releaseEpoch(deployment, market, e, epochSize);
             }
-        } finally {
-            web3j.shutdown();
         }
     }
 

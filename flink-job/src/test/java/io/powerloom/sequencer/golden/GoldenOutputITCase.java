@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.powerloom.sequencer.golden.GoldenFiles.InputRecord;
 import io.powerloom.sequencer.golden.GoldenFiles.OutputRecord;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.anvil.AnvilExtension;
-import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
+import io.powerloom.sequencer.testenv.SequencerTestEnv;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,19 +37,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GoldenOutputITCase {
     @RegisterExtension
-    static final KafkaExtension KAFKA = new KafkaExtension();
+    static final SequencerTestEnv ENV =
+            SequencerTestEnv.builder().slots(GoldenNetwork.PARALLELISM).build();
 
-    @RegisterExtension
-    static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(31337));
-
-    @RegisterExtension
-    static final IpfsExtension IPFS = new IpfsExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(GoldenNetwork.PARALLELISM)
-            .build());
+    static final KafkaExtension KAFKA = ENV.kafka();
 
     @Test
     void theGoldenInputGivesTheRecordedOutputsByteForByte() throws Exception {
@@ -65,8 +52,7 @@ class GoldenOutputITCase {
         List<InputRecord> input = new ArrayList<>(GoldenFiles.readInput(dir.resolve("input.jsonl.gz")));
         input.addAll(GoldenFiles.readInput(dir.resolve("input-tail.jsonl")));
 
-        GoldenNetwork net =
-                new GoldenNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), manifest);
+        GoldenNetwork net = new GoldenNetwork(ENV, manifest);
         net.createTopics();
         net.writeInput(input);
         net.submit(net.config(true), null).getJobExecutionResult().get();

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.powerloom.sequencer.golden.GoldenFiles.InputRecord;
 import io.powerloom.sequencer.golden.GoldenFiles.OutputRecord;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.anvil.AnvilExtension;
-import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
+import io.powerloom.sequencer.testenv.SequencerTestEnv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +20,6 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,19 +47,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PreviousReleaseSavepointITCase {
     @RegisterExtension
-    static final KafkaExtension KAFKA = new KafkaExtension();
+    static final SequencerTestEnv ENV =
+            SequencerTestEnv.builder().slots(GoldenNetwork.PARALLELISM).build();
 
-    @RegisterExtension
-    static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(31337));
-
-    @RegisterExtension
-    static final IpfsExtension IPFS = new IpfsExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(GoldenNetwork.PARALLELISM)
-            .build());
+    static final KafkaExtension KAFKA = ENV.kafka();
 
     private static final Duration WAIT = Duration.ofSeconds(45);
 
@@ -77,8 +64,7 @@ class PreviousReleaseSavepointITCase {
         for (String t : GoldenFiles.OUTPUT_TOPICS) {
             golden.put(t, GoldenFiles.readOutput(dir.resolve("output").resolve(t + ".jsonl")));
         }
-        GoldenNetwork net =
-                new GoldenNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), manifest);
+        GoldenNetwork net = new GoldenNetwork(ENV, manifest);
         net.createTopics();
         net.writeInput(input);
         if (GoldenFiles.recording()) {

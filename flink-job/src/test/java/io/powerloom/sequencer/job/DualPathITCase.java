@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.anvil.AnvilExtension;
-import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
 import io.powerloom.sequencer.protocol.records.RecordFormatException;
 import io.powerloom.sequencer.protocol.records.SubmissionEnvelope;
+import io.powerloom.sequencer.testenv.SequencerTestEnv;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -40,26 +36,16 @@ class DualPathITCase {
             (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(2).toMillis();
 
     @RegisterExtension
-    static final KafkaExtension KAFKA = new KafkaExtension();
+    static final SequencerTestEnv ENV = SequencerTestEnv.builder().slots(2).build();
 
-    @RegisterExtension
-    static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(Snapshotters.CHAIN_ID));
-
-    @RegisterExtension
-    static final IpfsExtension IPFS = new IpfsExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final KafkaExtension KAFKA = ENV.kafka();
 
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void submissionsHeardByBothPathsAndTwiceByGossipFinalizeAndBatchAsIfSentOnce() throws Exception {
         EpochScenario scenario = new EpochScenario(EPOCHS, PROJECTS, T0);
-        TestNetwork net = new TestNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), scenario);
+        TestNetwork net = new TestNetwork(ENV, scenario);
         int sent = writeDualPathCopy();
 
         Map<String, String> once = new TreeMap<>();

@@ -8,13 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.powerloom.sequencer.chain.ProtocolStateDeployer;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.FreePorts;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.anvil.AnvilExtension;
-import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.protocol.batch.BatchDocument;
 import io.powerloom.sequencer.protocol.cid.Cid;
 import io.powerloom.sequencer.protocol.crypto.Hex;
+import io.powerloom.sequencer.testenv.SequencerTestEnv;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigInteger;
@@ -26,8 +24,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,25 +44,15 @@ class ReplayAuditITCase {
             (System.currentTimeMillis() / 60_000) * 60_000 - Duration.ofHours(1).toMillis();
 
     @RegisterExtension
-    static final KafkaExtension KAFKA = new KafkaExtension();
+    static final SequencerTestEnv ENV = SequencerTestEnv.builder().slots(2).build();
 
-    @RegisterExtension
-    static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(Snapshotters.CHAIN_ID));
-
-    @RegisterExtension
-    static final IpfsExtension IPFS = new IpfsExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final KafkaExtension KAFKA = ENV.kafka();
 
     static TestNetwork net;
 
     @BeforeAll
     static void setUp() throws Exception {
-        net = new TestNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), new EpochScenario(EPOCHS, PROJECTS, T0));
+        net = new TestNetwork(ENV, new EpochScenario(EPOCHS, PROJECTS, T0));
     }
 
     /**

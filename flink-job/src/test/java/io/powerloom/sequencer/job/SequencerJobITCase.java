@@ -7,13 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.powerloom.sequencer.anchor.ipfs.KuboRpcClient;
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
-import io.powerloom.sequencer.infra.anvil.Anvil;
-import io.powerloom.sequencer.infra.anvil.AnvilExtension;
-import io.powerloom.sequencer.infra.ipfs.IpfsExtension;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.model.RejectReason;
 import io.powerloom.sequencer.protocol.batch.BatchDocument;
 import io.powerloom.sequencer.protocol.merkle.IncrementalMerkleTree;
+import io.powerloom.sequencer.testenv.SequencerTestEnv;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,9 +23,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,19 +48,9 @@ class SequencerJobITCase {
     static final String MARKET = Snapshotters.MARKET;
 
     @RegisterExtension
-    static final KafkaExtension KAFKA = new KafkaExtension();
+    static final SequencerTestEnv ENV = SequencerTestEnv.builder().slots(4).build();
 
-    @RegisterExtension
-    static final AnvilExtension ANVIL = new AnvilExtension(Anvil.builder().chainId(Snapshotters.CHAIN_ID));
-
-    @RegisterExtension
-    static final IpfsExtension IPFS = new IpfsExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(4)
-            .build());
+    static final KafkaExtension KAFKA = ENV.kafka();
 
     static final ObjectMapper JSON = new ObjectMapper();
     static TestNetwork net;
@@ -73,7 +59,7 @@ class SequencerJobITCase {
 
     @BeforeAll
     static void setUp() throws Exception {
-        net = new TestNetwork(KAFKA, ANVIL.anvil(), IPFS.apiUri().toString(), new EpochScenario(EPOCHS, PROJECTS, T0));
+        net = new TestNetwork(ENV, new EpochScenario(EPOCHS, PROJECTS, T0));
         scenario = net.scenario;
         deployment = net.deployment;
     }
@@ -228,7 +214,7 @@ class SequencerJobITCase {
     }
 
     static void checkBatchesOnIpfsAndChain(RunOutput out) throws Exception {
-        KuboRpcClient ipfs = new KuboRpcClient(IPFS.apiUri(), Duration.ofSeconds(30));
+        KuboRpcClient ipfs = new KuboRpcClient(ENV.ipfs().apiUri(), Duration.ofSeconds(30));
         PowerloomProtocolState contract = deployment.contract();
         int perEpoch = expectedBatchesPerEpoch();
         for (long e = 1; e <= EPOCHS; e++) {

@@ -2,26 +2,21 @@ package io.powerloom.sequencer.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.powerloom.sequencer.chain.DataMarketConfig;
-import io.powerloom.sequencer.chain.ProtocolStateDeployer;
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
-import java.math.BigInteger;
+import io.powerloom.sequencer.testenv.FlinkTestCluster;
+import io.powerloom.sequencer.testenv.SequencerTestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,7 +26,6 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * The end-to-end tests' shared setup: the contract deployed on Anvil with a data market, 10 slots and 4 sequencer
@@ -48,41 +42,33 @@ public final class TestNetwork {
     private final Anvil anvil;
     private final String ipfsApi;
 
-    public TestNetwork(KafkaExtension kafka, Anvil anvil, String ipfsApi, EpochScenario scenario) throws Exception {
-        this.kafka = kafka;
-        this.anvil = anvil;
-        this.ipfsApi = ipfsApi;
+    /** The network on {@code env}'s Kafka, chain and IPFS node. */
+    public TestNetwork(SequencerTestEnv env, EpochScenario scenario) throws Exception {
+        this.kafka = env.kafka();
+        this.anvil = env.anvil();
+        this.ipfsApi = env.ipfsApi();
         this.scenario = scenario;
-        web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-        Credentials owner = Credentials.create(anvil.privateKey(0));
+        TestChain chain = new TestChain(anvil);
+        web3j = chain.web3j();
         Path keys = Files.createTempDirectory("signer-keys");
         for (int i = 1; i <= 4; i++) {
-            sequencers.add(Credentials.create(anvil.privateKey(i)));
-            Path f = keys.resolve("signer-" + i + ".key");
-            Files.writeString(f, anvil.privateKey(i));
-            signerKeyFiles.add(f);
+            sequencers.add(chain.account(i));
+            signerKeyFiles.add(chain.keyFile(keys, i));
         }
-        ProtocolStateDeployer deployer = new ProtocolStateDeployer(web3j, owner, anvil.chainId());
         List<String> snapshotters =
                 IntStream.rangeClosed(1, 10).mapToObj(Snapshotters::address).collect(Collectors.toList());
-        deployment = deployer.deploy(
-                new DataMarketConfig(
+        deployment = chain.deploy(
+                chain.market(
                         Snapshotters.MARKET,
                         10,
                         EpochScenario.WINDOW_SECONDS,
-                        1_000_000,
-                        owner.getAddress(),
                         sequencers.stream().map(Credentials::getAddress).collect(Collectors.toList())),
-                1,
                 snapshotters);
         assertThat(deployment.contractAddress().toLowerCase()).isEqualTo(Snapshotters.PROTOCOL_STATE);
 
         List<EpochScenario.Release> releases = new ArrayList<>();
         for (long e = 1; e <= scenario.epochs(); e++) {
-            TransactionReceipt r = deployment
-                    .contract()
-                    .releaseEpoch(Snapshotters.MARKET, BigInteger.valueOf((e - 1) * 10 + 1), BigInteger.valueOf(e * 10))
-                    .send();
+            TransactionReceipt r = TestChain.releaseEpoch(deployment, Snapshotters.MARKET, e, 10);
             var ev = PowerloomProtocolState.getEpochReleasedEvents(r).get(0);
             assertThat(ev.epochId.longValue()).isEqualTo(e);
             releases.add(new EpochScenario.Release(
@@ -140,7 +126,7 @@ public final class TestNetwork {
         return c;
     }
 
-    /** Submits the job (RocksDB, incremental checkpoints, fixed-delay restarts) to the current (mini) cluster. */
+    /** Submits the job ({@link FlinkTestCluster#jobConfiguration}) to the current (mini) cluster. */
     public JobClient submit(String run, int parallelism, SequencerConfig cfg) throws Exception {
         for (String t : List.of(
                 cfg.get(SequencerConfig.TOPIC_FINALIZED),
@@ -153,16 +139,8 @@ public final class TestNetwork {
 
     /** Submits the job like {@link #submit}, to output topics that already exist. */
     public JobClient execute(String run, int parallelism, SequencerConfig cfg) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(
-                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                Files.createTempDirectory("checkpoints-" + run).toUri().toString());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkTestCluster.jobConfiguration(run));
         env.setParallelism(parallelism);
         SequencerJob.prepare(cfg, System.out); // as SequencerJob.main: the missing output topics (accounting's) created
         SequencerJob.configure(env, cfg);

@@ -6,6 +6,7 @@ import io.powerloom.sequencer.chain.DataMarketConfig;
 import io.powerloom.sequencer.chain.ProtocolStateDeployer;
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
 import io.powerloom.sequencer.chain.commit.CommitResult.Status;
+import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.anvil.AnvilExtension;
@@ -19,10 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * The commit client's accounting calls (SPEC §10) against a real Anvil: periodic and final counts and the eligible-node
@@ -45,9 +44,9 @@ class AccountingCommitITCase {
     @BeforeAll
     static void deploy() throws Exception {
         Anvil anvil = CHAIN.anvil();
-        web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-        ProtocolStateDeployer deployer =
-                new ProtocolStateDeployer(web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID);
+        TestChain chain = new TestChain(anvil);
+        web3j = chain.web3j();
+        ProtocolStateDeployer deployer = chain.deployer();
         sequencer = anvil.address(2);
         DataMarketConfig m = new DataMarketConfig(
                 "0x00000000000000000000000000000000000000a1", 10, 120, 1000, anvil.address(1), List.of(sequencer));
@@ -55,8 +54,7 @@ class AccountingCommitITCase {
         market = m.dataMarket();
         deployer.setEpochsInADay(deployment.contract(), m, 2);
         deployer.setDailySnapshotQuota(deployment.contract(), market, 3);
-        asEpochManager = ProtocolStateDeployer.load(
-                deployment.contractAddress(), web3j, Credentials.create(anvil.privateKey(1)), CHAIN_ID);
+        asEpochManager = chain.contractAs(deployment.contractAddress(), 1);
         release(1);
     }
 
@@ -66,10 +64,7 @@ class AccountingCommitITCase {
     }
 
     private static void release(long n) throws Exception {
-        assertThat(asEpochManager
-                        .releaseEpoch(market, BigInteger.valueOf(1 + 10 * (n - 1)), BigInteger.valueOf(10 * n))
-                        .send()
-                        .isStatusOK())
+        assertThat(TestChain.releaseEpoch(asEpochManager, market, n, 10).isStatusOK())
                 .isTrue();
     }
 

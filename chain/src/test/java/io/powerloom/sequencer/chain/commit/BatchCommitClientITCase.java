@@ -6,6 +6,7 @@ import io.powerloom.sequencer.chain.DataMarketConfig;
 import io.powerloom.sequencer.chain.ProtocolStateDeployer;
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
 import io.powerloom.sequencer.chain.commit.CommitResult.Status;
+import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.anvil.AnvilExtension;
@@ -28,13 +29,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.Transaction;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * {@link BatchCommitClient} against a real Anvil with PowerloomProtocolState deployed: concurrency over four signers
@@ -63,12 +62,12 @@ class BatchCommitClientITCase {
     @BeforeAll
     static void deploy() throws Exception {
         Anvil anvil = CHAIN.anvil();
-        web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-        deployer = new ProtocolStateDeployer(web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID);
+        TestChain chain = new TestChain(anvil);
+        web3j = chain.web3j();
+        deployer = chain.deployer();
         sequencers = List.of(anvil.address(2), anvil.address(3), anvil.address(4), anvil.address(5));
         deployment = deployer.deploy(market(1000), 1, List.of(anvil.address(7)));
-        asEpochManager = ProtocolStateDeployer.load(
-                deployment.contractAddress(), web3j, Credentials.create(anvil.privateKey(1)), CHAIN_ID);
+        asEpochManager = chain.contractAs(deployment.contractAddress(), 1);
         keyDir = Files.createTempDirectory("signer-keys");
         Files.writeString(keyDir.resolve("signer-a.key"), anvil.privateKey(2) + "\n");
         Files.writeString(keyDir.resolve("signer-b.key"), anvil.privateKey(3).substring(2));
@@ -90,10 +89,7 @@ class BatchCommitClientITCase {
         DataMarketConfig m = market(batchWindow);
         deployer.createDataMarket(deployment.contract(), m);
         for (int e = 0; e < epochs; e++) {
-            assertThat(asEpochManager
-                            .releaseEpoch(
-                                    m.dataMarket(), BigInteger.valueOf(1 + 10L * e), BigInteger.valueOf(10 + 10L * e))
-                            .send()
+            assertThat(TestChain.releaseEpoch(asEpochManager, m.dataMarket(), e + 1, 10)
                             .isStatusOK())
                     .isTrue();
         }

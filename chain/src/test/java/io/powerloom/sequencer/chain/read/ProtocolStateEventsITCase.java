@@ -9,6 +9,7 @@ import io.powerloom.sequencer.chain.read.ProtocolStateEvents.DayLog;
 import io.powerloom.sequencer.chain.read.ProtocolStateEvents.EpochLog;
 import io.powerloom.sequencer.chain.read.ProtocolStateEvents.ParameterLog;
 import io.powerloom.sequencer.chain.read.ProtocolStateEvents.SlotLog;
+import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.anvil.AnvilExtension;
@@ -18,10 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.response.Log;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * Every event the chain watcher follows, emitted by the deployed contract on a real Anvil and read back with
@@ -38,16 +37,15 @@ class ProtocolStateEventsITCase {
     @Test
     void decodesEachFollowedEventOfTheDeployedContractAsSentAndAsTheWrapperDoes() throws Exception {
         Anvil anvil = CHAIN.anvil();
-        Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
+        TestChain chain = new TestChain(anvil);
+        Web3j web3j = chain.web3j();
         try {
-            ProtocolStateDeployer deployer =
-                    new ProtocolStateDeployer(web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID);
+            ProtocolStateDeployer deployer = chain.deployer();
             DataMarketConfig market =
                     new DataMarketConfig(MARKET, 10, 120, 40, anvil.address(1), List.of(anvil.address(2)));
             ProtocolStateDeployment deployment = deployer.deploy(market, 7, List.of(anvil.address(5)));
             PowerloomProtocolState owner = deployment.contract();
-            PowerloomProtocolState epochManager = ProtocolStateDeployer.load(
-                    deployment.contractAddress(), web3j, Credentials.create(anvil.privateKey(1)), CHAIN_ID);
+            PowerloomProtocolState epochManager = chain.contractAs(deployment.contractAddress(), 1);
             deployer.setEpochsInADay(owner, market, 2); // DaySizeUpdated
             deployer.setDailySnapshotQuota(owner, MARKET, 5); // DailySnapshotQuotaUpdated
             owner.deactivateSlot(BigInteger.valueOf(7)).send(); // SlotSnapshotterUpdated, inactive

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.powerloom.sequencer.chain.DataMarketConfig;
 import io.powerloom.sequencer.chain.ProtocolStateDeployer;
 import io.powerloom.sequencer.chain.ProtocolStateDeployment;
+import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.anvil.AnvilExtension;
@@ -31,9 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * {@link ChainWatcher} against a real Anvil with PowerloomProtocolState deployed and a real Kafka broker: epoch
@@ -61,12 +60,12 @@ class ChainWatcherITCase {
     @BeforeAll
     static void deploy() {
         Anvil anvil = CHAIN.anvil();
-        web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-        deployer = new ProtocolStateDeployer(web3j, Credentials.create(anvil.privateKey(0)), CHAIN_ID);
+        TestChain chain = new TestChain(anvil);
+        web3j = chain.web3j();
+        deployer = chain.deployer();
         deployment = deployer.deploy(market(), 1, List.of(anvil.address(5), anvil.address(6)));
         asOwner = deployment.contract();
-        asEpochManager = ProtocolStateDeployer.load(
-                deployment.contractAddress(), web3j, Credentials.create(anvil.privateKey(1)), CHAIN_ID);
+        asEpochManager = chain.contractAs(deployment.contractAddress(), 1);
     }
 
     @AfterAll
