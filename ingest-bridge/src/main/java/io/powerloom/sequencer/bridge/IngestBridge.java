@@ -186,6 +186,8 @@ public final class IngestBridge implements AutoCloseable {
                     out.put("gossip_heartbeats_total", src.heartbeats.sum());
                     out.put("gossip_live_snapshotters", src.livePeers(60_000));
                     out.put("gossip_submissions_accepted_total", src.accepted.sum());
+                    out.put("gossip_submissions_resent_total", src.resent.sum());
+                    out.put("gossip_submissions_abandoned_total", src.abandoned.sum());
                     return out;
                 });
             }

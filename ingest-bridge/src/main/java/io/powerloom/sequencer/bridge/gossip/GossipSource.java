@@ -23,8 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +45,8 @@ public final class GossipSource {
     private static final Logger LOG = LoggerFactory.getLogger(GossipSource.class);
     private static final JsonFactory JSON = new JsonFactory();
     private static final int MAX_LIVENESS_ENTRIES = 100_000;
+    private static final long RESEND_FIRST_PAUSE_MS = 100;
+    private static final long RESEND_MAX_PAUSE_MS = 10_000;
 
     private final GossipSettings settings;
     private final SubmissionSink sink;
@@ -62,6 +67,10 @@ public final class GossipSource {
     public final LongAdder accepted = new LongAdder();
     /** Heartbeats heard. */
     public final LongAdder heartbeats = new LongAdder();
+    /** Submissions sent again after a send failed with an error that may pass (e.g. the delivery time-out). */
+    public final LongAdder resent = new LongAdder();
+    /** Submissions given up after an error no resend can fix (e.g. a record too large, the producer closed). */
+    public final LongAdder abandoned = new LongAdder();
 
     private final Map<String, Long> lastHeartbeat = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -178,28 +187,53 @@ public final class GossipSource {
         for (int i = 0; i < parsed.size(); i++) {
             String submissionId = i == 0 ? messageId : messageId + "/" + i;
             sent();
-            sink.sendGossipSubmission(
+            send(
                     submissionId,
                     peer,
                     messageId,
                     parsed.get(i).request().slotId(),
                     new String(env.submissions().get(i), StandardCharsets.UTF_8),
-                    new SendListener() {
-                        @Override
-                        public void onAcked(long latencyNanos) {
-                            accepted.increment();
-                            metrics.accepted.increment();
-                            metrics.produceLatency.recordNanos(latencyNanos);
-                            completed();
-                        }
-
-                        @Override
-                        public void onFailed(Exception error) {
-                            completed();
-                        }
-                    });
+                    0);
         }
         return Validation.ACCEPT;
+    }
+
+    /**
+     * Sends one submission; it stays in flight (holding backpressure) until Kafka acknowledges it. The router marked
+     * its message id seen when it handed it to us, so no copy from the mesh will bring it again: a send that failed
+     * with an error that may pass (the producer's delivery time-out while a broker is down, a lost leader) is made
+     * again, the same record, after a growing pause. An error no resend can fix (record too large, producer closed)
+     * gives up, counted in {@link #abandoned}.
+     */
+    private void send(String submissionId, String peer, String messageId, long slotId, String json, int attempt) {
+        SendListener listener = new SendListener() {
+            @Override
+            public void onAcked(long latencyNanos) {
+                accepted.increment();
+                metrics.accepted.increment();
+                metrics.produceLatency.recordNanos(latencyNanos);
+                completed();
+            }
+
+            @Override
+            public void onFailed(Exception error) {
+                if (!(error instanceof RetriableException)) {
+                    abandoned.increment();
+                    LOG.warn("gossip submission {} not sent, not retried: {}", submissionId, error.toString());
+                    completed();
+                    return;
+                }
+                resent.increment();
+                long pauseMs = Math.min(RESEND_MAX_PAUSE_MS, RESEND_FIRST_PAUSE_MS << Math.min(attempt, 10));
+                CompletableFuture.delayedExecutor(pauseMs, TimeUnit.MILLISECONDS)
+                        .execute(() -> send(submissionId, peer, messageId, slotId, json, attempt + 1));
+            }
+        };
+        try {
+            sink.sendGossipSubmission(submissionId, peer, messageId, slotId, json, listener);
+        } catch (RuntimeException e) {
+            listener.onFailed(e);
+        }
     }
 
     /**

@@ -14,8 +14,8 @@ import io.powerloom.sequencer.libp2p.pubsub.GossipSub;
 import io.powerloom.sequencer.libp2p.pubsub.PubsubMessage;
 import io.powerloom.sequencer.libp2p.pubsub.Validation;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +28,10 @@ class GossipSourceTest {
     record Sent(String submissionId, String peerId, String messageId, long slotId, String json) {}
 
     static final class Sink implements SubmissionSink {
-        final List<Sent> sent = new ArrayList<>();
-        final List<SendListener> pending = new ArrayList<>();
-        final List<RejectRecord> rejects = new ArrayList<>();
+        // a resend after a failed send comes from another thread
+        final List<Sent> sent = new CopyOnWriteArrayList<>();
+        final List<SendListener> pending = new CopyOnWriteArrayList<>();
+        final List<RejectRecord> rejects = new CopyOnWriteArrayList<>();
 
         @Override
         public void sendSubmission(String id, String peer, long slot, String json, SendListener l) {
@@ -162,5 +163,50 @@ class GossipSourceTest {
         sink.pending.get(2).onFailed(new RuntimeException("broker said no"));
         assertThat(source.inFlight()).isZero();
         assertThat(source.accepted.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void aSubmissionWhoseSendTimesOutIsSentAgainUntilKafkaTakesIt() throws Exception {
+        String a = inner(7, 42);
+        PubsubMessage m = message(
+                settings.submissionsTopic(),
+                "{\"epoch_id\":42,\"submissions\":[" + a + "],\"snapshotter_id\":\"x\",\"signature\":null}",
+                1);
+        assertThat(source.onMessage(m)).isEqualTo(Validation.ACCEPT);
+        assertThat(sink.sent).hasSize(1);
+        // what the producer reports when a record expires (delivery.timeout.ms, e.g. a broker down for minutes);
+        // the router has marked the message id seen, so no gossip copy of it will be taken again
+        sink.pending
+                .get(0)
+                .onFailed(new org.apache.kafka.common.errors.TimeoutException(
+                        "Expiring 1 record(s) for submissions-0: 120000 ms has passed since batch creation"));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (sink.sent.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(sink.sent)
+                .as("the failed send is made again, the same record")
+                .containsExactly(
+                        new Sent(m.messageId(), NEIGHBOUR.toString(), m.messageId(), 7, a),
+                        new Sent(m.messageId(), NEIGHBOUR.toString(), m.messageId(), 7, a));
+        assertThat(source.inFlight()).as("still in flight while it is retried").isEqualTo(1);
+        assertThat(source.accepted.sum()).isZero();
+        sink.pending.get(1).onAcked(1000);
+        assertThat(source.inFlight()).isZero();
+        assertThat(source.accepted.sum()).isEqualTo(1);
+        assertThat(source.resent.sum()).isEqualTo(1);
+        Thread.sleep(300);
+        assertThat(sink.sent).as("sent once more, not more").hasSize(2);
+    }
+
+    @Test
+    void aSendThatCanNeverSucceedIsGivenUpAndCounted() {
+        PubsubMessage m =
+                message(settings.submissionsTopic(), "{\"epoch_id\":42,\"submissions\":[" + inner(7, 42) + "]}", 1);
+        assertThat(source.onMessage(m)).isEqualTo(Validation.ACCEPT);
+        sink.pending.get(0).onFailed(new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
+        assertThat(source.inFlight()).isZero();
+        assertThat(source.abandoned.sum()).isEqualTo(1);
+        assertThat(sink.sent).hasSize(1);
     }
 }

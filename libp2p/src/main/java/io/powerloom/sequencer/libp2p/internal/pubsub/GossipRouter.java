@@ -204,7 +204,7 @@ public final class GossipRouter {
     public Rpc.Message sign(String topic, byte[] data) {
         byte[] seq = ByteBuffer.allocate(8).putLong(seqno.incrementAndGet()).array();
         Rpc.Message unsigned = new Rpc.Message(selfBytes, data, seq, topic, null, null);
-        byte[] signature = identity.sign(concat(SIGN_PREFIX, unsigned.signedBytes()));
+        byte[] signature = identity.sign(unsigned.signedInput(SIGN_PREFIX));
         byte[] key = self.publicKey() == null ? identity.publicKey().toProtobuf() : null;
         return new Rpc.Message(selfBytes, data, seq, topic, signature, key);
     }
@@ -448,13 +448,15 @@ public final class GossipRouter {
             refuse(source, Rejection.Reason.INVALID_SIGNATURE, topic, null, m.data(), size);
             return null;
         }
-        String id = Rpc.id(concat(m.from(), m.seqno()));
-        String hexId = HexFormat.of().formatHex(concat(m.from(), m.seqno()));
+        byte[] idBytes = concat(m.from(), m.seqno());
+        String id = Rpc.id(idBytes);
         TopicHandler handler = topic == null ? null : subscriptions.get(topic);
         if (handler == null) {
-            refuse(source, Rejection.Reason.FOREIGN_TOPIC, topic, hexId, m.data(), size);
+            refuse(source, Rejection.Reason.FOREIGN_TOPIC, topic, HexFormat.of().formatHex(idBytes), m.data(), size);
             return null;
         }
+        // a copy of a message already delivered costs no verification; a copy that failed verification was not
+        // marked seen, so a forged copy carrying a real message's id cannot shut out the real one
         if (seen.containsKey(id)) {
             duplicates.increment();
             return null;
@@ -462,13 +464,25 @@ public final class GossipRouter {
         PeerId publisher;
         try {
             Publisher pub = publisher(m);
-            if (pub == null || !pub.key().verify(concat(SIGN_PREFIX, m.signedBytes()), m.signature())) {
-                refuse(source, Rejection.Reason.INVALID_SIGNATURE, topic, hexId, m.data(), size);
+            if (pub == null || !pub.key().verify(m.signedInput(SIGN_PREFIX), m.signature())) {
+                refuse(
+                        source,
+                        Rejection.Reason.INVALID_SIGNATURE,
+                        topic,
+                        HexFormat.of().formatHex(idBytes),
+                        m.data(),
+                        size);
                 return null;
             }
             publisher = pub.id();
         } catch (RuntimeException e) {
-            refuse(source, Rejection.Reason.INVALID_SIGNATURE, topic, hexId, m.data(), size);
+            refuse(
+                    source,
+                    Rejection.Reason.INVALID_SIGNATURE,
+                    topic,
+                    HexFormat.of().formatHex(idBytes),
+                    m.data(),
+                    size);
             return null;
         }
         if (!markSeen(id)) {
@@ -486,8 +500,7 @@ public final class GossipRouter {
         switch (v) {
             case ACCEPT -> {
                 delivered.increment();
-                return new Accepted(
-                        id, new Rpc.Message(m.from(), m.data(), m.seqno(), topic, m.signature(), m.key()), publisher);
+                return new Accepted(id, m, publisher);
             }
             case REJECT -> {
                 rejected.increment();

@@ -1,6 +1,7 @@
 package io.powerloom.sequencer.libp2p.internal.pubsub;
 
 import io.powerloom.sequencer.libp2p.internal.util.Protobuf;
+import io.powerloom.sequencer.libp2p.internal.util.Varint;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +24,42 @@ public record Rpc(List<SubOpts> subscriptions, List<Message> publish, Control co
     public record Message(byte[] from, byte[] data, byte[] seqno, String topic, byte[] signature, byte[] key) {
         /** The encoding signed by StrictSign: fields 1–4 as present, without signature and key. */
         public byte[] signedBytes() {
-            Protobuf.Writer w = new Protobuf.Writer();
-            if (from != null) w.bytes(1, from);
-            if (data != null) w.bytes(2, data);
-            if (seqno != null) w.bytes(3, seqno);
-            if (topic != null) w.string(4, topic);
-            return w.toByteArray();
+            return signedInput(new byte[0]);
+        }
+
+        /**
+         * {@code prefix} followed by {@link #signedBytes()}, written once into one array of the exact size (what
+         * StrictSign signs and verifies, with the prefix {@code "libp2p-pubsub:"}).
+         */
+        public byte[] signedInput(byte[] prefix) {
+            byte[] t = topic == null ? null : topic.getBytes(StandardCharsets.UTF_8);
+            byte[] out = new byte[prefix.length + fieldSize(from) + fieldSize(data) + fieldSize(seqno) + fieldSize(t)];
+            System.arraycopy(prefix, 0, out, 0, prefix.length);
+            int pos = put(out, prefix.length, 1, from);
+            pos = put(out, pos, 2, data);
+            pos = put(out, pos, 3, seqno);
+            put(out, pos, 4, t);
+            return out;
+        }
+
+        /** A length-delimited field of number 1–15 (one tag byte). */
+        private static int fieldSize(byte[] value) {
+            return value == null ? 0 : 1 + Varint.size(value.length) + value.length;
+        }
+
+        private static int put(byte[] out, int pos, int field, byte[] value) {
+            if (value == null) {
+                return pos;
+            }
+            out[pos++] = (byte) (field << 3 | 2);
+            int len = value.length;
+            while ((len & ~0x7F) != 0) {
+                out[pos++] = (byte) (len & 0x7F | 0x80);
+                len >>>= 7;
+            }
+            out[pos++] = (byte) len;
+            System.arraycopy(value, 0, out, pos, value.length);
+            return pos + value.length;
         }
 
         byte[] encode() {

@@ -201,6 +201,40 @@ class GossipRouterTest {
     }
 
     @Test
+    void aForgedCopyWithARealMessagesIdDoesNotShutOutTheRealOne() {
+        StreamHandler h = router.inboundHandler();
+        PrivateKey publisher = Keys.generateEd25519();
+        FakeStream attacker =
+                new FakeStream(7, PeerId.fromPublicKey(Keys.generateEd25519().publicKey()));
+        FakeStream honest =
+                new FakeStream(8, PeerId.fromPublicKey(Keys.generateEd25519().publicKey()));
+        FakeStream other =
+                new FakeStream(9, PeerId.fromPublicKey(Keys.generateEd25519().publicKey()));
+        h.onOpen(attacker);
+        h.onOpen(honest);
+        h.onOpen(other);
+        // the same from + seqno (so the same message id), a signature that does not verify, arriving first
+        byte[] forged = frame(publisher, 1, TOPIC, "forged", true);
+        byte[] real = frame(publisher, 1, TOPIC, "real", false);
+        feed(h, attacker, forged, 0, forged.length);
+        feed(h, honest, real, 0, real.length);
+        feed(h, other, real, 0, real.length); // a mesh copy of a delivered message: a duplicate, not verified again
+        assertEquals(
+                List.of("real"),
+                delivered.stream()
+                        .map(m -> new String(m.data(), StandardCharsets.UTF_8))
+                        .toList());
+        assertEquals(
+                List.of(Rejection.Reason.INVALID_SIGNATURE),
+                rejections.stream().map(Rejection::reason).toList());
+        assertEquals(attacker.peer, rejections.get(0).peer());
+        assertTrue(router.score(attacker.peer) < 0, "the forger loses score");
+        assertEquals(0, router.score(honest.peer));
+        assertEquals(0, router.score(other.peer));
+        assertEquals(1, router.stats().duplicates());
+    }
+
+    @Test
     void rpcRoundTripsEveryControlMessage() {
         Rpc rpc = Rpc.empty();
         rpc.subscriptions().add(new Rpc.SubOpts(true, TOPIC));
