@@ -9,24 +9,33 @@ class CpuAccountTest {
     @Test
     void aThreadsCpuTimeGoesToItsGroup() throws Exception {
         CpuAccount account = CpuAccount.start(name -> name.equals("burner") ? "bridge:io" : "driver:main");
+        java.util.concurrent.CountDownLatch burnt = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         Thread burner = new Thread(
                 () -> {
-                    long end = System.nanoTime() + 300_000_000L;
                     long x = 0;
-                    while (System.nanoTime() < end) {
+                    while (threads.getCurrentThreadCpuTime() < 150_000_000L) {
                         x += Long.numberOfTrailingZeros(x + 1);
                     }
                     if (x == 42) {
                         System.out.print("");
                     }
+                    burnt.countDown();
+                    try {
+                        stopped.await(); // still alive at stop(): its time is counted to its group
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 },
                 "burner");
         burner.start();
-        Thread.sleep(250); // still running at stop(): its time is counted to its group
+        burnt.await();
         CpuAccount.Spent spent = account.stop();
+        stopped.countDown();
         burner.join();
         long burned = spent.nanosByGroup().get("bridge:io");
-        assertTrue(burned > 100_000_000L, "burner's CPU " + burned);
+        assertTrue(burned >= 150_000_000L, "burner's CPU " + burned);
         assertTrue(spent.processNanos() >= burned, "process " + spent.processNanos() + " < thread " + burned);
         assertEquals(burned / 1e3 / 1000, spent.microsPerOwner("bridge", 1000), 1e-9);
         assertTrue(
