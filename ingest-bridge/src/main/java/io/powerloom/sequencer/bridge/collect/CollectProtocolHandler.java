@@ -413,7 +413,7 @@ public final class CollectProtocolHandler implements StreamHandler {
         Backpressure.Tracked flow = s.flow;
         backpressure.sent(flow);
         sink.sendSubmission(
-                frame.submissionId(), s.peerId, submission.request().slotId(), frame.json(), new SendListener() {
+                frame.submissionId(), s.peerId, submission.request().slotId(), frame.jsonText(), new SendListener() {
                     @Override
                     public void onAcked(long latencyNanos) {
                         metrics.accepted.increment();

@@ -18,20 +18,6 @@ public interface SubmissionSink {
     void sendSubmission(String submissionId, String peerId, long slotId, String submissionJson, SendListener listener);
 
     /**
-     * Like {@link #sendSubmission(String, String, long, String, SendListener)}, with the JSON text as the UTF-8 bytes
-     * received (the caller does not modify them afterwards); a sink that writes bytes need not decode them.
-     */
-    default void sendSubmission(
-            String submissionId, String peerId, long slotId, byte[] submissionJson, SendListener listener) {
-        sendSubmission(
-                submissionId,
-                peerId,
-                slotId,
-                new String(submissionJson, java.nio.charset.StandardCharsets.UTF_8),
-                listener);
-    }
-
-    /**
      * Records one rejected input without blocking; {@code listener} is told once when it is acknowledged or
      * failed, so that rejects count against the same in-flight bounds as submissions.
      */

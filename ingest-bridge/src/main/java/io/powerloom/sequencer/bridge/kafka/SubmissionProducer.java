@@ -186,23 +186,6 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
                 listener);
     }
 
-    /** The same record as {@link #sendSubmission(String, String, long, String, SendListener)}, from the bytes received. */
-    @Override
-    public void sendSubmission(
-            String submissionId, String peerId, long slotId, byte[] submissionJson, SendListener listener) {
-        handOff(
-                () -> {
-                    byte[] key = Long.toUnsignedString(slotId).getBytes(StandardCharsets.US_ASCII);
-                    synchronized (stampLock) {
-                        long now = clock.now();
-                        byte[] value = RecordCodec.encodeCollectSubmission(
-                                submissionId, peerId, now, bridgeId, submissionJson);
-                        send(new ProducerRecord<>(submissionsTopic, null, now, key, value), listener);
-                    }
-                },
-                listener);
-    }
-
     /** Sends one gossipsub submission from the sender thread: the same record as {@code /collect}, with origin and message id. */
     @Override
     public void sendGossipSubmission(

@@ -160,48 +160,6 @@ public final class JsonWriter {
         return len;
     }
 
-    /**
-     * Writes the inside of a JSON string for the ASCII text {@code ascii} (every byte below 0x80) into {@code out}
-     * from {@code at}, exactly as {@link #value(String)} escapes it in {@link Style#MINIMAL}: {@code "} and
-     * {@code \\} and control characters escaped, everything else as is. {@code out} must have room for
-     * {@code ascii.length} bytes plus 1 for each {@code "}, {@code \\}, backspace, form feed, newline, carriage return
-     * and tab, and 5 for each other byte below 0x20.
-     *
-     * @return the index after the last byte written
-     */
-    public static int escapeAscii(byte[] ascii, byte[] out, int at) {
-        int start = 0;
-        final int n = ascii.length;
-        for (int i = 0; i < n; i++) {
-            byte c = ascii[i];
-            if (c >= 0x20 && c != '"' && c != '\\') {
-                continue;
-            }
-            System.arraycopy(ascii, start, out, at, i - start);
-            at += i - start;
-            start = i + 1;
-            out[at++] = '\\';
-            switch (c) {
-                case '"' -> out[at++] = '"';
-                case '\\' -> out[at++] = '\\';
-                case '\b' -> out[at++] = 'b';
-                case '\f' -> out[at++] = 'f';
-                case '\n' -> out[at++] = 'n';
-                case '\r' -> out[at++] = 'r';
-                case '\t' -> out[at++] = 't';
-                default -> {
-                    out[at++] = 'u';
-                    out[at++] = '0';
-                    out[at++] = '0';
-                    out[at++] = (byte) HEX[(c >> 4) & 0xF];
-                    out[at++] = (byte) HEX[c & 0xF];
-                }
-            }
-        }
-        System.arraycopy(ascii, start, out, at, n - start);
-        return at + n - start;
-    }
-
     private void comma() {
         if (needComma) {
             out.append(',');

@@ -53,49 +53,6 @@ public final class RecordCodec {
         return w.endObject().toBytes();
     }
 
-    /**
-     * The bytes of {@code encode(new SubmissionEnvelope(submissionId, peerId, receivedAtMs, bridgeId, json))} for a
-     * {@code /collect} submission whose JSON text is {@code submissionJson} in UTF-8, without decoding it into a
-     * string and encoding it back: when the JSON is ASCII (what collectors send) its bytes are escaped straight into
-     * the record; otherwise the record is built through the string path.
-     */
-    public static byte[] encodeCollectSubmission(
-            String submissionId, String peerId, long receivedAtMs, String bridgeId, byte[] submissionJson) {
-        int extra = 0;
-        for (byte b : submissionJson) {
-            if (b < 0) { // not ASCII: the string path decides (replacement characters, surrogates)
-                return encode(new SubmissionEnvelope(
-                        submissionId,
-                        peerId,
-                        receivedAtMs,
-                        bridgeId,
-                        new String(submissionJson, java.nio.charset.StandardCharsets.UTF_8)));
-            }
-            if (b == '"' || b == '\\' || b == '\b' || b == '\f' || b == '\n' || b == '\r' || b == '\t') {
-                extra += 1;
-            } else if (b < 0x20) {
-                extra += 5;
-            }
-        }
-        // checks the fields as the record's constructor does
-        new SubmissionEnvelope(submissionId, peerId, receivedAtMs, bridgeId, "");
-        JsonWriter w = start("submission", 160);
-        w.name("submissionId").value(submissionId);
-        w.name("peerId").value(peerId);
-        w.name("receivedAtMs").unsignedValue(receivedAtMs);
-        w.name("bridgeId").value(bridgeId);
-        w.name("submission");
-        byte[] head = w.toBytes();
-        byte[] out = new byte[head.length + submissionJson.length + extra + 3];
-        System.arraycopy(head, 0, out, 0, head.length);
-        int o = head.length;
-        out[o++] = '"';
-        o = JsonWriter.escapeAscii(submissionJson, out, o);
-        out[o++] = '"';
-        out[o++] = '}';
-        return out;
-    }
-
     public static byte[] encode(Heartbeat r) {
         JsonWriter w = start("heartbeat", 128);
         w.name("receivedAtMs").unsignedValue(r.receivedAtMs());

@@ -40,45 +40,6 @@ class RecordCodecTest {
     }
 
     @Test
-    void collectSubmissionFromBytesIsTheSameRecordAsFromText() {
-        java.util.Random random = new java.util.Random(16);
-        String[] samples = {
-            "{\"request\":{\"slotId\":1,\"projectId\":\"a\\u003cb\"},\"signature\":\"ab\"}",
-            "{ \"a\" :\n\t\"b\\\\c\"\r}",
-            "",
-            "\u0000\u0001\u001f\u007f<>&\b\f",
-            "{\"é\":\"日本\"}",
-            "{\"x\":\"\ud83d\ude00\"}",
-        };
-        java.util.List<byte[]> inputs = new java.util.ArrayList<>();
-        for (String s : samples) {
-            inputs.add(bytes(s));
-        }
-        inputs.add(new byte[] {'{', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '}'}); // an encoded surrogate: not UTF-8
-        inputs.add(new byte[] {'"', (byte) 0xFF, '\\'}); // not UTF-8 at all
-        for (int i = 0; i < 2000; i++) {
-            byte[] b = new byte[random.nextInt(80)];
-            for (int j = 0; j < b.length; j++) {
-                b[j] = (byte) (i % 2 == 0 ? random.nextInt(128) : random.nextInt(256));
-            }
-            inputs.add(b);
-        }
-        for (byte[] json : inputs) {
-            byte[] viaText = RecordCodec.encode(new SubmissionEnvelope(
-                    "0f8fad5b-d9cb-469f-a165-70867728950e",
-                    "12D3KooWabc",
-                    1732460000000L,
-                    "bridge-0",
-                    new String(json, StandardCharsets.UTF_8)));
-            byte[] viaBytes = RecordCodec.encodeCollectSubmission(
-                    "0f8fad5b-d9cb-469f-a165-70867728950e", "12D3KooWabc", 1732460000000L, "bridge-0", json);
-            assertThat(viaBytes).as(java.util.Arrays.toString(json)).isEqualTo(viaText);
-        }
-        assertThatThrownBy(() -> RecordCodec.encodeCollectSubmission("", "p", 1, "b", bytes("{}")))
-                .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
     void gossipsubEnvelopeCarriesOriginAndMessageIdAndRoundTrips() throws Exception {
         SubmissionEnvelope e = new SubmissionEnvelope(
                 "0024ab/1",
