@@ -37,6 +37,8 @@ final class CpuAccount {
     private final long machineBase;
     private final long wallBase;
     private final double loadBase;
+    private final long gcCountBase;
+    private final long gcMillisBase;
 
     private CpuAccount(Function<String, String> groupOfThread) {
         this.groupOfThread = groupOfThread;
@@ -54,6 +56,18 @@ final class CpuAccount {
         this.machineBase = machineCpuNanos();
         this.wallBase = System.nanoTime();
         this.loadBase = loadAverage();
+        this.gcCountBase = gc(true);
+        this.gcMillisBase = gc(false);
+    }
+
+    /** Collections so far ({@code count}) or milliseconds spent in them, over all of the JVM's collectors. */
+    private static long gc(boolean count) {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            long v = count ? b.getCollectionCount() : b.getCollectionTime();
+            sum += Math.max(0, v);
+        }
+        return sum;
     }
 
     /** Starts an interval; {@code groupOfThread} maps a Java thread's name to its group. */
@@ -86,7 +100,14 @@ final class CpuAccount {
         if (machine >= 0 && machineBase >= 0) {
             byGroup.put(MACHINE, machine - machineBase);
         }
-        return new Spent(byGroup, process, System.nanoTime() - wallBase, loadBase, loadAverage());
+        return new Spent(
+                byGroup,
+                process,
+                System.nanoTime() - wallBase,
+                loadBase,
+                loadAverage(),
+                gc(true) - gcCountBase,
+                gc(false) - gcMillisBase);
     }
 
     /**
@@ -96,9 +117,17 @@ final class CpuAccount {
      *                     {@value #JVM}, {@value #BROKER}, {@value #MACHINE})
      * @param processNanos this JVM's CPU nanoseconds
      * @param wallNanos    the interval's length
+     * @param gcCount      garbage collections in the interval (this JVM)
+     * @param gcMillis     time the collectors report for them (pauses and concurrent work, wall clock)
      */
     record Spent(
-            Map<String, Long> nanosByGroup, long processNanos, long wallNanos, double loadBefore, double loadAfter) {
+            Map<String, Long> nanosByGroup,
+            long processNanos,
+            long wallNanos,
+            double loadBefore,
+            double loadAfter,
+            long gcCount,
+            long gcMillis) {
         /** Microseconds of CPU per item for every group whose owner (the part before {@code ':'}) is {@code owner}. */
         double microsPerOwner(String owner, long items) {
             long n = 0;
@@ -163,6 +192,7 @@ final class CpuAccount {
                         (double) total / wallNanos,
                         (double) machine / wallNanos));
             }
+            b.append(String.format(Locale.ROOT, "; %d GCs, %d ms", gcCount, gcMillis));
             b.append(String.format(Locale.ROOT, "; load average %.1f -> %.1f", loadBefore, loadAfter));
             return b.toString();
         }
