@@ -56,7 +56,9 @@
  * <h2>Hot path</h2>
  * Received data is handed to handlers as slices of the decrypted Noise message (no copy); writes are gathered
  * per event-loop turn and encrypted straight from the gathered buffers into one Noise message per 64 KiB
- * (one reused JDK ChaCha20-Poly1305 {@code Cipher} per direction), then flushed once. {@code Libp2pThroughputITCase}
+ * ({@code internal.noise.ChaChaPoly}: RFC 8439 ChaCha20-Poly1305 working on the buffers in place, the tag checked
+ * before any plaintext is written; byte for byte the JDK cipher's output, without its per-message re-initialisation
+ * and buffering), then flushed once. {@code Libp2pThroughputITCase}
  * measures the host (direct and through a js-libp2p relay); its figures are in docs/benchmarks.md.
  *
  * <h2>Not implemented</h2>

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Writes the bridge's records to Kafka: submissions and heartbeats to the submissions topic, rejected input to
  * the rejects topic.
  *
- * <p>Producer: idempotent, {@code acks=all}, lz4, {@code linger.ms} from configuration. Submissions are keyed by
+ * <p>Producer: idempotent, {@code acks=all}, snappy, {@code linger.ms} from configuration. Submissions are keyed by
  * their slot ID in decimal, so one slot's submissions stay in order on one partition; heartbeats go to every
  * partition explicitly with key {@code "hb"}.
  *
@@ -104,7 +104,9 @@ public final class SubmissionProducer implements SubmissionSink, AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // snappy rather than lz4: Kafka's lz4 stream allocates two 64 KiB block buffers per batch (with linger.ms 5 a
+        // batch holds a few records), snappy-java recycles its buffers; measured in docs/benchmarks.md
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "snappy");
         p.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.kafkaLinger().toMillis());
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
         // metadata waits (start-up, a missing topic) fail within 10 s instead of 60 s; backpressure keeps the

@@ -144,6 +144,13 @@ public final class CollectLoadDriver {
      * @param p99Ms        99th percentile of it, whole run (includes JIT warm-up)
      * @param steadyP50Ms  median after the first 10 % were acknowledged
      * @param steadyP99Ms  99th percentile after the first 10 % were acknowledged
+     * @param bridgeCpuMicros CPU time per acknowledged submission of the bridge's threads (event loops, Kafka
+     *                        sender and producer I/O, flow control; see {@link #threadGroup})
+     * @param driverCpuMicros the same for the load clients' threads (their libp2p hosts, the writers' loop)
+     * @param jvmCpuMicros    the same for what the shared JVM spent outside Java threads (GC, JIT)
+     * @param brokerCpuMicros the same for the Kafka broker's process (NaN when it is not a child process)
+     * @param totalCpuMicros  the JVM and the broker together
+     * @param loadBefore      the machine's load average when the push started
      */
     public record Result(
             long submissions,
@@ -159,14 +166,22 @@ public final class CollectLoadDriver {
             double steadyP50Ms,
             double steadyP99Ms,
             double signSeconds,
-            long maxInFlight) {
+            long maxInFlight,
+            double bridgeCpuMicros,
+            double driverCpuMicros,
+            double jvmCpuMicros,
+            double brokerCpuMicros,
+            double totalCpuMicros,
+            double loadBefore,
+            double loadAfter) {
         @Override
         public String toString() {
             return String.format(
                     Locale.ROOT,
                     "submissions=%d accepted=%d rejected=%d streams=%d connections=%d seconds=%.2f "
                             + "rate=%.0f/s steadyRate=%.0f/s p50=%.2fms p99=%.2fms steadyP50=%.2fms "
-                            + "steadyP99=%.2fms signing=%.1fs maxInFlight=%d",
+                            + "steadyP99=%.2fms signing=%.1fs maxInFlight=%d cpuUsPerSubmission[bridge=%.1f "
+                            + "driver=%.1f jvm=%.1f broker=%.1f total=%.1f] load=%.1f->%.1f",
                     submissions,
                     accepted,
                     rejected,
@@ -180,7 +195,14 @@ public final class CollectLoadDriver {
                     steadyP50Ms,
                     steadyP99Ms,
                     signSeconds,
-                    maxInFlight);
+                    maxInFlight,
+                    bridgeCpuMicros,
+                    driverCpuMicros,
+                    jvmCpuMicros,
+                    brokerCpuMicros,
+                    totalCpuMicros,
+                    loadBefore,
+                    loadAfter);
         }
     }
 
@@ -261,11 +283,15 @@ public final class CollectLoadDriver {
             }
 
             BridgeMetrics metrics = bridge.metrics();
+            String bridgeLoops = eventLoopPrefix(bridge.host().peerId().toString());
+            java.util.function.Function<String, String> groups = name -> threadGroup(name, bridgeLoops);
             if (o.warmup() > 0) {
-                Result w = push(o, o.warmup(), streams, jsons, metrics, connections.size(), signSeconds, "warm-up");
+                Result w = push(
+                        o, o.warmup(), streams, jsons, metrics, connections.size(), signSeconds, "warm-up", groups);
                 System.out.println("WARMUP " + w);
             }
-            Result r = push(o, o.submissions(), streams, jsons, metrics, connections.size(), signSeconds, "measured");
+            Result r = push(
+                    o, o.submissions(), streams, jsons, metrics, connections.size(), signSeconds, "measured", groups);
             System.out.printf(
                     Locale.ROOT,
                     "after the push: bridge holds %d streams; %s%n",
@@ -281,6 +307,36 @@ public final class CollectLoadDriver {
         } finally {
             clients.forEach(Libp2pHost::close);
         }
+    }
+
+    /** The name prefix of a libp2p host's event-loop threads ({@code HostCore}: the peer ID's last 6 characters). */
+    private static String eventLoopPrefix(String peerId) {
+        return "libp2p-" + peerId.substring(Math.max(0, peerId.length() - 6)) + "-";
+    }
+
+    /**
+     * Whose a thread of this JVM is, by name: {@code bridge:io} (the bridge host's event loops), {@code bridge:send}
+     * (the Kafka sender thread), {@code bridge:producer} (the Kafka producer's I/O thread), {@code bridge:other}
+     * (flow control, heartbeats, HTTP), {@code driver:clients} (the load clients' libp2p hosts), {@code driver:main}
+     * (the push loop and anything else).
+     */
+    static String threadGroup(String name, String bridgeLoops) {
+        if (name.startsWith(bridgeLoops)) {
+            return "bridge:io";
+        }
+        if (name.startsWith("kafka-send-")) {
+            return "bridge:send";
+        }
+        if (name.startsWith("kafka-producer-network-thread")) {
+            return "bridge:producer";
+        }
+        if (name.equals("collect-flow-control") || name.equals("heartbeat-emitter") || name.startsWith("ops-http")) {
+            return "bridge:other";
+        }
+        if (name.startsWith("libp2p-")) {
+            return "driver:clients";
+        }
+        return "driver:main";
     }
 
     /**
@@ -325,12 +381,14 @@ public final class CollectLoadDriver {
             BridgeMetrics metrics,
             int connections,
             double signSeconds,
-            String label)
+            String label,
+            java.util.function.Function<String, String> threadGroups)
             throws Exception {
         long base = metrics.accepted.sum();
         AtomicLong written = new AtomicLong();
         List<CompletableFuture<Void>> writers = new ArrayList<>();
         Outstanding outstanding = new Outstanding(o.maxOutstanding(), written, () -> metrics.accepted.sum() - base);
+        CpuAccount cpu = CpuAccount.start(threadGroups);
         long start = System.nanoTime();
         for (int s = 0; s < streams.size(); s++) {
             long quota = total / streams.size() + (s < total % streams.size() ? 1 : 0);
@@ -397,6 +455,8 @@ public final class CollectLoadDriver {
             Thread.sleep(1);
         }
         long end = System.nanoTime();
+        CpuAccount.Spent spent = cpu.stop();
+        System.out.println(label + " " + spent.describe(accepted));
         double seconds = (end - start) / 1e9;
         double steady = (t10 > 0 && t90 > t10) ? (total * 0.8) / ((t90 - t10) / 1e9) : Double.NaN;
         LatencyHistogram.Snapshot now = metrics.produceLatency.snapshot();
@@ -416,7 +476,14 @@ public final class CollectLoadDriver {
                 after == null ? Double.NaN : after.quantileMillis(0.5),
                 after == null ? Double.NaN : after.quantileMillis(0.99),
                 signSeconds,
-                maxInFlight);
+                maxInFlight,
+                spent.microsPerOwner("bridge", accepted),
+                spent.microsPerOwner("driver", accepted),
+                spent.microsPer(CpuAccount.JVM, accepted),
+                spent.microsPer(CpuAccount.BROKER, accepted),
+                spent.totalMicrosPer(accepted),
+                spent.loadBefore(),
+                spent.loadAfter());
     }
 
     /**
