@@ -78,8 +78,17 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
 
     private transient MapState<Long, EpochCount> epochCounts;
     private transient ValueState<SignedSubmission> lastSimulation;
-    /** Accepted submissions' identities ({@link #identity}) → when they are forgotten (event time). */
+    /**
+     * Accepted submissions' identities ({@link #identity}) → when they are forgotten (event time). An entry counts
+     * only until then ({@link #seenBefore}); it is deleted by a sweep, not at its own timer, so that a busy slot does
+     * not walk the whole map at every timer.
+     */
     private transient MapState<String, Long> accepted;
+    /**
+     * {@code [next sweep of accepted, latest expiry in accepted]}; absent when nothing is remembered, or for state
+     * restored from a savepoint taken before this field existed (the next timer then sweeps).
+     */
+    private transient ValueState<long[]> acceptedSweep;
 
     private transient Counter duplicates;
     private transient SubmissionMetrics metrics;
@@ -115,6 +124,9 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
                 .getState(new ValueStateDescriptor<>("last-simulation", TypeInformation.of(SignedSubmission.class)));
         accepted = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("accepted-submissions", Types.STRING, Types.LONG));
+        acceptedSweep = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>(
+                        "accepted-sweep", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         duplicates = getRuntimeContext().getMetricGroup().counter("submissions_duplicate");
         metrics = SubmissionMetrics.slotRules(getRuntimeContext().getMetricGroup());
         simulations = getRuntimeContext().getMetricGroup().counter("simulations");
@@ -126,7 +138,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
             throws Exception {
         long[] q = queue.value();
         if (q == null && s.receivedAtMs() < frontier(ctx)) {
-            judge(s, ctx, out);
+            judge(s, ctx.timerService().currentWatermark(), ctx, out);
             return;
         }
         if (q == null) {
@@ -182,7 +194,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
                 if (roundUp(s.receivedAtMs()) > timestamp && s.receivedAtMs() >= frontier) {
                     break;
                 }
-                judge(s, ctx, out);
+                judge(s, timestamp - 1, ctx, out);
                 pending.remove(q[0]);
                 q[0]++;
             }
@@ -202,15 +214,50 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         if (epochCounts.isEmpty()) {
             epochCounts.clear(); // drop the key's (empty) map, not just its entries
         }
+        sweepAccepted(timestamp);
+    }
+
+    /**
+     * Deletes forgotten identities: all of them at once when the latest has expired (its timer is the last one the
+     * slot needs), else by walking the map at most once per quota retention. Whether an identity still counts never
+     * depends on this ({@link #seenBefore}), so the sweep's pace changes no output.
+     */
+    private void sweepAccepted(long timestamp) throws Exception {
+        long[] sweep = acceptedSweep.value();
+        if (sweep != null && timestamp >= sweep[1]) {
+            accepted.clear();
+            acceptedSweep.clear();
+            return;
+        }
+        if (sweep != null && timestamp < sweep[0]) {
+            return;
+        }
+        long latest = Long.MIN_VALUE;
         Iterator<Map.Entry<String, Long>> seen = accepted.iterator();
         while (seen.hasNext()) {
-            if (seen.next().getValue() <= timestamp) {
+            long expiresAt = seen.next().getValue();
+            if (expiresAt <= timestamp) {
                 seen.remove();
+            } else {
+                latest = Math.max(latest, expiresAt);
             }
         }
-        if (accepted.isEmpty()) {
+        if (latest == Long.MIN_VALUE) {
             accepted.clear();
+            acceptedSweep.clear();
+        } else {
+            acceptedSweep.update(new long[] {timestamp + Math.max(quotaRetentionMs, TIMER_GRANULARITY_MS), latest});
         }
+    }
+
+    /**
+     * Whether this signed submission was accepted before and is not yet forgotten: its entry expires at its timer,
+     * so it counts while its expiry is after {@code horizon} (the watermark for an element; for a timer at T, T - 1,
+     * since that timer's own expiries fall due after the submissions it releases).
+     */
+    private boolean seenBefore(String identity, long horizon) throws Exception {
+        Long expiresAt = accepted.get(identity);
+        return expiresAt != null && expiresAt > horizon;
     }
 
     /** What makes two copies the same signed submission (the slot is the key). */
@@ -224,9 +271,10 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
                 + s.signer();
     }
 
-    private void judge(SignedSubmission s, ReadOnlyContext ctx, Collector<SignedSubmission> out) throws Exception {
+    private void judge(SignedSubmission s, long horizon, ReadOnlyContext ctx, Collector<SignedSubmission> out)
+            throws Exception {
         String identity = s.isSimulation() ? null : identity(s);
-        if (identity != null && accepted.contains(identity)) {
+        if (identity != null && seenBefore(identity, horizon)) {
             duplicates.inc();
             return;
         }
@@ -302,6 +350,15 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     private void remember(String identity, long expiresAt, ReadOnlyContext ctx) throws Exception {
         accepted.put(identity, expiresAt);
         ctx.timerService().registerEventTimeTimer(expiresAt); // the same timestamp twice is one timer
+        long[] sweep = acceptedSweep.value();
+        if (sweep == null) {
+            // the next timer walks the map and learns the latest expiry (the map may hold entries restored from a
+            // savepoint taken before this state existed)
+            acceptedSweep.update(new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
+        } else if (expiresAt > sweep[1]) {
+            sweep[1] = expiresAt;
+            acceptedSweep.update(sweep);
+        }
     }
 
     private void reject(ReadOnlyContext ctx, SignedSubmission s, RejectReason reason, String detail) {

@@ -228,8 +228,8 @@ class SlotRulesTest {
         watermark(h, 1000);
         assertThat(acceptedIds()).containsExactly("real");
         assertThat(keyedStateEntries(h))
-                .as("last simulation + epoch counter + accepted requests")
-                .isEqualTo(3);
+                .as("last simulation + epoch counter + accepted requests + their sweep")
+                .isEqualTo(4);
         assertThat(h.numEventTimeTimers())
                 .as("the counter's (and accepted requests') expiry")
                 .isEqualTo(1);
@@ -248,8 +248,8 @@ class SlotRulesTest {
                 .as("every chain event up to 1000 is known: no wait")
                 .containsExactly("a");
         assertThat(keyedStateEntries(h))
-                .as("only the epoch counter and accepted requests")
-                .isEqualTo(2);
+                .as("only the epoch counter, accepted requests and their sweep")
+                .isEqualTo(3);
     }
 
     /** The same slot's submissions, with the chain ahead of them all or behind them, give the same decisions. */
@@ -278,10 +278,47 @@ class SlotRulesTest {
         acceptedIds().forEach(id -> decisions.add("accepted:" + id));
         rejectedIds(h, SlotRules.REJECTED).forEach(id -> decisions.add("rejected:" + id));
         assertThat(keyedStateEntries(h))
-                .as("the queue is gone; the epoch counter and accepted requests stay")
-                .isEqualTo(2);
+                .as("the queue is gone; the epoch counter, accepted requests and their sweep stay")
+                .isEqualTo(3);
         h.close();
         return decisions;
+    }
+
+    /**
+     * An accepted identity stops counting at its expiry even while it is still stored (the map is swept at most once
+     * per retention, not at every timer); a copy arriving after that is judged afresh, as when entries were deleted
+     * at their own timer. The slot's state is gone once its last expiry has passed.
+     */
+    @Test
+    void anIdentityStopsCountingAtItsExpiryThoughTheSweepHasNotDeletedIt() throws Exception {
+        open(Set.of());
+        register(7, address(7), true, 0);
+        h.processBroadcastElement(ChainEvent.block(10 * RETENTION, 100), 10 * RETENTION); // judged on arrival
+        submit(signed("a", 7, 1, "p1", "c1", 1000)); // forgotten at 61,000
+        submit(signed("b", 7, 2, "p1", "c1", 31_000)); // forgotten at 91,000
+        watermark(h, 61_000); // sweeps: a deleted; the next sweep is due at 121,000
+        submit(signed("c", 7, 3, "p1", "c1", 61_000)); // forgotten at 121,000
+        watermark(h, 91_000); // b's expiry: no sweep is due, b stays stored
+        submit(signed("b-again", 7, 2, "p1", "c1", 95_000));
+        assertThat(acceptedIds())
+                .as("b-again comes after b's expiry (and its epoch counter's): judged afresh, not a duplicate")
+                .containsExactly("a", "b", "c", "b-again");
+        watermark(h, 10 * RETENTION);
+        assertThat(keyedStateEntries(h)).as("every expiry has passed").isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aCopyBeforeItsOriginalsExpiryIsADuplicate() throws Exception {
+        open(Set.of());
+        register(7, address(7), true, 0);
+        h.processBroadcastElement(ChainEvent.block(10 * RETENTION, 100), 10 * RETENTION);
+        submit(signed("a", 7, 1, "p1", "c1", 1000)); // forgotten at 61,000
+        watermark(h, 60_900);
+        submit(signed("a-again", 7, 1, "p1", "c1", 60_900));
+        watermark(h, 61_000);
+        submit(signed("a-later", 7, 1, "p1", "c1", 61_000));
+        assertThat(acceptedIds()).containsExactly("a", "a-later");
     }
 
     @Test
@@ -294,8 +331,8 @@ class SlotRulesTest {
         }
         assertThat(acceptedIds()).hasSize(5);
         assertThat(keyedStateEntries(h))
-                .as("no counter, only the accepted requests (for de-duplication)")
-                .isEqualTo(1);
+                .as("no counter, only the accepted requests (for de-duplication) and their sweep")
+                .isEqualTo(2);
         assertThat(h.numEventTimeTimers())
                 .as("their expiry (61,000 and, rounded up, 61,100)")
                 .isEqualTo(2);
