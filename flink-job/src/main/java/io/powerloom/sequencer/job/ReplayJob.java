@@ -3,6 +3,7 @@ package io.powerloom.sequencer.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.powerloom.sequencer.accounting.CountAudit;
+import io.powerloom.sequencer.config.Args;
 import io.powerloom.sequencer.job.kafka.TopicCheck;
 import io.powerloom.sequencer.protocol.records.ChainTopicRecord;
 import io.powerloom.sequencer.protocol.records.EpochReleased;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -126,24 +128,22 @@ public final class ReplayJob {
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     public static Request parse(String[] args) {
-        String mode = null;
-        String from = null;
-        String to = "latest";
-        String market = null;
-        String runId = null;
-        String settings = "live";
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--mode" -> mode = value(args, ++i, "--mode");
-                case "--from" -> from = value(args, ++i, "--from");
-                case "--to" -> to = value(args, ++i, "--to");
-                case "--market" -> market = value(args, ++i, "--market").toLowerCase(Locale.ROOT);
-                case "--run-id" -> runId = value(args, ++i, "--run-id");
-                case "--settings" -> settings = value(args, ++i, "--settings");
-                default -> rest.add(args[i]);
-            }
+        Map<String, String> given =
+                Args.parse(args); // the one parser; a ConfigException is an IllegalArgumentException
+        String mode = given.remove("mode");
+        String from = given.remove("from");
+        String to = Objects.requireNonNullElse(given.remove("to"), "latest");
+        String market = given.remove("market");
+        if (market != null) {
+            market = market.toLowerCase(Locale.ROOT);
         }
+        String runId = given.remove("run-id");
+        String settings = Objects.requireNonNullElse(given.remove("settings"), "live");
+        List<String> rest = new ArrayList<>();
+        given.forEach((key, value) -> {
+            rest.add("--" + key);
+            rest.add(value);
+        });
         if (!"audit".equals(mode) && !"reanchor".equals(mode)) {
             throw new IllegalArgumentException(
                     "--mode must be audit or reanchor" + (mode == null ? "" : ", was '" + mode + "'"));
@@ -181,13 +181,6 @@ public final class ReplayJob {
             throw new IllegalArgumentException(name + " " + spec + ": expected epoch:<number>, timestamp:<epoch ms> or "
                     + "offsets:<partition>=<offset>,..." + (isTo ? " or latest" : ""));
         }
-    }
-
-    private static String value(String[] args, int i, String name) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(name + " needs a value");
-        }
-        return args[i];
     }
 
     // ------------------------------------------------------------------ preparation
