@@ -464,18 +464,11 @@ public final class GossipRouter {
         PeerId publisher;
         try {
             Publisher pub = publisher(m);
-            if (pub == null || !pub.key().verify(m.signedInput(SIGN_PREFIX), m.signature())) {
-                refuse(
-                        source,
-                        Rejection.Reason.INVALID_SIGNATURE,
-                        topic,
-                        HexFormat.of().formatHex(idBytes),
-                        m.data(),
-                        size);
-                return null;
-            }
-            publisher = pub.id();
-        } catch (RuntimeException e) {
+            publisher = pub != null && pub.key().verify(m.signedInput(SIGN_PREFIX), m.signature()) ? pub.id() : null;
+        } catch (RuntimeException e) { // a key or signature that does not even parse
+            publisher = null;
+        }
+        if (publisher == null) {
             refuse(
                     source,
                     Rejection.Reason.INVALID_SIGNATURE,
