@@ -111,152 +111,125 @@ public record GossipSubParams(
     }
 
     public GossipSubParams withDegrees(int d, int dLo, int dHi, int dLazy, int dOut) {
-        return new GossipSubParams(
-                d,
-                dLo,
-                dHi,
-                dLazy,
-                dOut,
-                heartbeat,
-                pruneBackoff,
-                historyLength,
-                historyGossip,
-                seenTtl,
-                maxMessageSize,
-                floodPublish,
-                maxIHaveLength,
-                maxIHaveMessages,
-                gossipRetransmission,
-                prunePeers,
-                idontwantThreshold,
-                invalidMessageWeight,
-                behaviourPenaltyWeight,
-                behaviourPenaltyThreshold,
-                scoreDecay,
-                gossipThreshold,
-                publishThreshold,
-                graylistThreshold,
-                acceptPxThreshold,
-                maxPendingWrites);
+        Copy c = new Copy(this);
+        c.d = d;
+        c.dLo = dLo;
+        c.dHi = dHi;
+        c.dLazy = dLazy;
+        c.dOut = dOut;
+        return c.build();
     }
 
     public GossipSubParams withHeartbeat(Duration heartbeat) {
-        return new GossipSubParams(
-                d,
-                dLo,
-                dHi,
-                dLazy,
-                dOut,
-                heartbeat,
-                pruneBackoff,
-                historyLength,
-                historyGossip,
-                seenTtl,
-                maxMessageSize,
-                floodPublish,
-                maxIHaveLength,
-                maxIHaveMessages,
-                gossipRetransmission,
-                prunePeers,
-                idontwantThreshold,
-                invalidMessageWeight,
-                behaviourPenaltyWeight,
-                behaviourPenaltyThreshold,
-                scoreDecay,
-                gossipThreshold,
-                publishThreshold,
-                graylistThreshold,
-                acceptPxThreshold,
-                maxPendingWrites);
+        Copy c = new Copy(this);
+        c.heartbeat = heartbeat;
+        return c.build();
     }
 
     public GossipSubParams withPruneBackoff(Duration pruneBackoff) {
-        return new GossipSubParams(
-                d,
-                dLo,
-                dHi,
-                dLazy,
-                dOut,
-                heartbeat,
-                pruneBackoff,
-                historyLength,
-                historyGossip,
-                seenTtl,
-                maxMessageSize,
-                floodPublish,
-                maxIHaveLength,
-                maxIHaveMessages,
-                gossipRetransmission,
-                prunePeers,
-                idontwantThreshold,
-                invalidMessageWeight,
-                behaviourPenaltyWeight,
-                behaviourPenaltyThreshold,
-                scoreDecay,
-                gossipThreshold,
-                publishThreshold,
-                graylistThreshold,
-                acceptPxThreshold,
-                maxPendingWrites);
+        Copy c = new Copy(this);
+        c.pruneBackoff = pruneBackoff;
+        return c.build();
     }
 
     public GossipSubParams withMaxMessageSize(int maxMessageSize) {
-        return new GossipSubParams(
-                d,
-                dLo,
-                dHi,
-                dLazy,
-                dOut,
-                heartbeat,
-                pruneBackoff,
-                historyLength,
-                historyGossip,
-                seenTtl,
-                maxMessageSize,
-                floodPublish,
-                maxIHaveLength,
-                maxIHaveMessages,
-                gossipRetransmission,
-                prunePeers,
-                idontwantThreshold,
-                invalidMessageWeight,
-                behaviourPenaltyWeight,
-                behaviourPenaltyThreshold,
-                scoreDecay,
-                gossipThreshold,
-                publishThreshold,
-                graylistThreshold,
-                acceptPxThreshold,
-                maxPendingWrites);
+        Copy c = new Copy(this);
+        c.maxMessageSize = maxMessageSize;
+        return c.build();
     }
 
     public GossipSubParams withSeenTtl(Duration seenTtl) {
-        return new GossipSubParams(
-                d,
-                dLo,
-                dHi,
-                dLazy,
-                dOut,
-                heartbeat,
-                pruneBackoff,
-                historyLength,
-                historyGossip,
-                seenTtl,
-                maxMessageSize,
-                floodPublish,
-                maxIHaveLength,
-                maxIHaveMessages,
-                gossipRetransmission,
-                prunePeers,
-                idontwantThreshold,
-                invalidMessageWeight,
-                behaviourPenaltyWeight,
-                behaviourPenaltyThreshold,
-                scoreDecay,
-                gossipThreshold,
-                publishThreshold,
-                graylistThreshold,
-                acceptPxThreshold,
-                maxPendingWrites);
+        Copy c = new Copy(this);
+        c.seenTtl = seenTtl;
+        return c.build();
+    }
+
+    /** A mutable copy for the {@code with…} methods: the one place besides the record that lists every component. */
+    private static final class Copy {
+        int d;
+        int dLo;
+        int dHi;
+        int dLazy;
+        int dOut;
+        Duration heartbeat;
+        Duration pruneBackoff;
+        int historyLength;
+        int historyGossip;
+        Duration seenTtl;
+        int maxMessageSize;
+        boolean floodPublish;
+        int maxIHaveLength;
+        int maxIHaveMessages;
+        int gossipRetransmission;
+        int prunePeers;
+        int idontwantThreshold;
+        double invalidMessageWeight;
+        double behaviourPenaltyWeight;
+        double behaviourPenaltyThreshold;
+        double scoreDecay;
+        double gossipThreshold;
+        double publishThreshold;
+        double graylistThreshold;
+        double acceptPxThreshold;
+        int maxPendingWrites;
+
+        Copy(GossipSubParams p) {
+            d = p.d;
+            dLo = p.dLo;
+            dHi = p.dHi;
+            dLazy = p.dLazy;
+            dOut = p.dOut;
+            heartbeat = p.heartbeat;
+            pruneBackoff = p.pruneBackoff;
+            historyLength = p.historyLength;
+            historyGossip = p.historyGossip;
+            seenTtl = p.seenTtl;
+            maxMessageSize = p.maxMessageSize;
+            floodPublish = p.floodPublish;
+            maxIHaveLength = p.maxIHaveLength;
+            maxIHaveMessages = p.maxIHaveMessages;
+            gossipRetransmission = p.gossipRetransmission;
+            prunePeers = p.prunePeers;
+            idontwantThreshold = p.idontwantThreshold;
+            invalidMessageWeight = p.invalidMessageWeight;
+            behaviourPenaltyWeight = p.behaviourPenaltyWeight;
+            behaviourPenaltyThreshold = p.behaviourPenaltyThreshold;
+            scoreDecay = p.scoreDecay;
+            gossipThreshold = p.gossipThreshold;
+            publishThreshold = p.publishThreshold;
+            graylistThreshold = p.graylistThreshold;
+            acceptPxThreshold = p.acceptPxThreshold;
+            maxPendingWrites = p.maxPendingWrites;
+        }
+
+        GossipSubParams build() {
+            return new GossipSubParams(
+                    d,
+                    dLo,
+                    dHi,
+                    dLazy,
+                    dOut,
+                    heartbeat,
+                    pruneBackoff,
+                    historyLength,
+                    historyGossip,
+                    seenTtl,
+                    maxMessageSize,
+                    floodPublish,
+                    maxIHaveLength,
+                    maxIHaveMessages,
+                    gossipRetransmission,
+                    prunePeers,
+                    idontwantThreshold,
+                    invalidMessageWeight,
+                    behaviourPenaltyWeight,
+                    behaviourPenaltyThreshold,
+                    scoreDecay,
+                    gossipThreshold,
+                    publishThreshold,
+                    graylistThreshold,
+                    acceptPxThreshold,
+                    maxPendingWrites);
+        }
     }
 }
