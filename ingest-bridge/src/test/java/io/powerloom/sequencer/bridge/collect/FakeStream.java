@@ -9,19 +9,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A {@link StreamContext} for handler tests: records pause/resume, writes, close and reset. */
-final class FakeStream implements StreamContext {
+/** A {@link StreamContext} for handler tests, driven by hand: records pause/resume, writes, close and reset. */
+public final class FakeStream implements StreamContext {
     private static final AtomicLong IDS = new AtomicLong();
 
-    final PeerId peer;
+    public final PeerId peer;
     final long id = IDS.incrementAndGet();
     final List<Boolean> pauseCalls = new ArrayList<>();
     volatile boolean paused;
     volatile boolean closed;
-    volatile boolean reset;
-    volatile int bytesWritten;
+    public volatile boolean reset;
+    public volatile int bytesWritten;
 
-    FakeStream(PeerId peer) {
+    public FakeStream(PeerId peer) {
         this.peer = peer;
     }
 

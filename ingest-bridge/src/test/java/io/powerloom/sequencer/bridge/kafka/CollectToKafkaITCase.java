@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoop;
 import io.powerloom.sequencer.bridge.BridgeConfig;
 import io.powerloom.sequencer.bridge.collect.CollectProtocolHandler;
+import io.powerloom.sequencer.bridge.collect.FakeStream;
 import io.powerloom.sequencer.bridge.ops.BridgeMetrics;
 import io.powerloom.sequencer.infra.kafka.KafkaExtension;
 import io.powerloom.sequencer.libp2p.PeerId;
-import io.powerloom.sequencer.libp2p.StreamContext;
 import io.powerloom.sequencer.libp2p.crypto.Keys;
 import io.powerloom.sequencer.protocol.records.Heartbeat;
 import io.powerloom.sequencer.protocol.records.RecordCodec;
@@ -29,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,60 +41,6 @@ class CollectToKafkaITCase {
     static final KafkaExtension KAFKA = new KafkaExtension();
 
     private static final int PARTITIONS = 4;
-
-    /** A stream the test drives by hand. */
-    private static final class Stream implements StreamContext {
-        private static final AtomicLong IDS = new AtomicLong();
-        final PeerId peer;
-        final long id = IDS.incrementAndGet();
-        volatile boolean reset;
-
-        Stream(PeerId peer) {
-            this.peer = peer;
-        }
-
-        @Override
-        public PeerId remotePeer() {
-            return peer;
-        }
-
-        @Override
-        public String protocol() {
-            return CollectProtocolHandler.PROTOCOL;
-        }
-
-        @Override
-        public boolean relayed() {
-            return false;
-        }
-
-        @Override
-        public long id() {
-            return id;
-        }
-
-        @Override
-        public void setReadPaused(boolean paused) {}
-
-        @Override
-        public CompletableFuture<Void> write(ByteBuf data) {
-            data.release();
-            throw new AssertionError("the bridge must not write on /collect");
-        }
-
-        @Override
-        public void close() {}
-
-        @Override
-        public void reset() {
-            reset = true;
-        }
-
-        @Override
-        public EventLoop eventLoop() {
-            return null;
-        }
-    }
 
     private static String json(long slot, int n) {
         return new String(
@@ -139,9 +82,9 @@ class CollectToKafkaITCase {
             heartbeats.start();
             CollectProtocolHandler handler = new CollectProtocolHandler(config, producer, metrics);
 
-            List<Stream> streams = new ArrayList<>();
+            List<FakeStream> streams = new ArrayList<>();
             for (int s = 0; s < 3; s++) {
-                Stream stream = new Stream(
+                FakeStream stream = new FakeStream(
                         PeerId.fromPublicKey((s == 1 ? Keys.generateSecp256k1() : Keys.generateEd25519()).publicKey()));
                 streams.add(stream);
                 peers.add(stream.peer.toString());
@@ -163,8 +106,8 @@ class CollectToKafkaITCase {
                 }
             }
             // a stream that breaks the framing, and an invalid submission on a healthy stream
-            Stream broken =
-                    new Stream(PeerId.fromPublicKey(Keys.generateEd25519().publicKey()));
+            FakeStream broken =
+                    new FakeStream(PeerId.fromPublicKey(Keys.generateEd25519().publicKey()));
             handler.onOpen(broken);
             handler.onData(broken, Unpooled.wrappedBuffer("zzzz".getBytes(StandardCharsets.UTF_8)));
             handler.onData(
@@ -175,6 +118,8 @@ class CollectToKafkaITCase {
             assertThat(handler.awaitNoneInFlight(Duration.ofSeconds(30))).isTrue();
             assertThat(broken.reset).isTrue();
             assertThat(streams).noneMatch(s -> s.reset);
+            assertThat(streams).as("the bridge never writes on /collect").allMatch(s -> s.bytesWritten == 0);
+            assertThat(broken.bytesWritten).isZero();
             Thread.sleep(600); // a few heartbeat rounds after the last submission
             heartbeats.close();
             producer.flush();
