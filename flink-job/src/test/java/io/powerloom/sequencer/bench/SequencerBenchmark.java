@@ -295,6 +295,7 @@ public final class SequencerBenchmark {
             Map<String, Long> childCpuStart = childCpuNanos();
             long jobStart = System.nanoTime();
             EpochProgress progress = live || warmup == 0 ? null : new EpochProgress(bootstrap, projects);
+            StageProfile profile = opt.containsKey("profile") ? StageProfile.start(Path.of(opt.get("profile"))) : null;
             JobClient job = env.executeAsync("sequencer-benchmark");
             if (feed != null) {
                 while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING) {
@@ -307,6 +308,9 @@ public final class SequencerBenchmark {
             double seconds = (System.nanoTime() - jobStart) / 1e9;
             double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
             Map<String, Long> childCpuEnd = childCpuNanos();
+            if (profile != null) {
+                profile.close();
+            }
             job.cancel().get();
             if (progress != null) {
                 progress.close();
@@ -441,6 +445,9 @@ public final class SequencerBenchmark {
                 reportFirstTen(everyEpoch);
             }
             reportCpuByProcess(cpuSeconds * 1e9, childCpuStart, childCpuEnd, total, seconds);
+            if (profile != null) {
+                profile.report(total);
+            }
             double[] recovery = recoveryRate(20_000);
             System.out.printf(
                     Locale.ROOT,
