@@ -5,6 +5,7 @@ import io.powerloom.sequencer.model.RejectReason;
 import io.powerloom.sequencer.model.RejectedSubmission;
 import io.powerloom.sequencer.model.SignedSubmission;
 import io.powerloom.sequencer.model.SubmissionMetrics;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -90,6 +91,17 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
      */
     private transient ValueState<long[]> acceptedSweep;
 
+    /**
+     * Heap copies of the per-slot values read for every submission ({@link #queue}, {@link #epochCounts},
+     * {@link #acceptedSweep}), written through to state, which stays the truth: they save three RocksDB reads per
+     * submission and the walk of the epoch counts at every timer.
+     */
+    private transient StateMirror<Long, long[]> queueCopy;
+
+    private transient StateMirror<Long, Map<Long, EpochCount>> countsCopy;
+    private transient StateMirror<Long, long[]> sweepCopy;
+    private final int mirroredSlots;
+
     private transient Counter duplicates;
     private transient SubmissionMetrics metrics;
     private transient Counter simulations;
@@ -101,6 +113,20 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
             boolean deadlineCheck,
             long deadlineToleranceBlocks,
             long quotaRetentionMs) {
+        this(perSlotEpochLimit, fullNodes, deadlineCheck, deadlineToleranceBlocks, quotaRetentionMs, MIRRORED_SLOTS);
+    }
+
+    /** How many slots' values a subtask keeps on the heap (see {@link StateMirror}). */
+    static final int MIRRORED_SLOTS = 65_536;
+
+    SlotRules(
+            int perSlotEpochLimit,
+            Set<String> fullNodes,
+            boolean deadlineCheck,
+            long deadlineToleranceBlocks,
+            long quotaRetentionMs,
+            int mirroredSlots) {
+        this.mirroredSlots = mirroredSlots;
         this.perSlotEpochLimit = perSlotEpochLimit;
         this.fullNodes = Set.copyOf(fullNodes);
         this.deadlineCheck = deadlineCheck;
@@ -127,6 +153,9 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         acceptedSweep = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>(
                         "accepted-sweep", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        queueCopy = new StateMirror<>(mirroredSlots);
+        countsCopy = new StateMirror<>(mirroredSlots);
+        sweepCopy = new StateMirror<>(mirroredSlots);
         duplicates = getRuntimeContext().getMetricGroup().counter("submissions_duplicate");
         metrics = SubmissionMetrics.slotRules(getRuntimeContext().getMetricGroup());
         simulations = getRuntimeContext().getMetricGroup().counter("simulations");
@@ -136,7 +165,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     @Override
     public void processElement(SignedSubmission s, ReadOnlyContext ctx, Collector<SignedSubmission> out)
             throws Exception {
-        long[] q = queue.value();
+        long[] q = queueCopy.get(s.slotId(), queue::value);
         if (q == null && s.receivedAtMs() < frontier(ctx)) {
             judge(s, ctx.timerService().currentWatermark(), ctx, out);
             return;
@@ -146,7 +175,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         }
         pending.put(q[1], s);
         q[1]++;
-        queue.update(q);
+        updateQueue(s.slotId(), q);
         waited.inc();
         ctx.timerService().registerEventTimeTimer(roundUp(s.receivedAtMs()));
     }
@@ -184,7 +213,8 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SignedSubmission> out) throws Exception {
-        long[] q = queue.value();
+        long slot = ctx.getCurrentKey();
+        long[] q = queueCopy.get(slot, queue::value);
         if (q != null) {
             // in arrival order, up to the first submission the chain has not caught up with yet (its own timer is
             // later)
@@ -199,22 +229,25 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
                 q[0]++;
             }
             if (q[0] == q[1]) {
-                queue.clear();
+                updateQueue(slot, null);
                 pending.clear();
             } else {
-                queue.update(q);
+                updateQueue(slot, q);
             }
         }
-        Iterator<Map.Entry<Long, EpochCount>> it = epochCounts.iterator();
+        Map<Long, EpochCount> counts = countsOf(slot);
+        Iterator<Map.Entry<Long, EpochCount>> it = counts.entrySet().iterator();
         while (it.hasNext()) {
-            if (it.next().getValue().expiresAt() <= timestamp) {
+            Map.Entry<Long, EpochCount> c = it.next();
+            if (c.getValue().expiresAt() <= timestamp) {
+                epochCounts.remove(c.getKey());
                 it.remove();
             }
         }
-        if (epochCounts.isEmpty()) {
+        if (counts.isEmpty()) {
             epochCounts.clear(); // drop the key's (empty) map, not just its entries
         }
-        sweepAccepted(timestamp);
+        sweepAccepted(slot, timestamp);
     }
 
     /**
@@ -222,11 +255,11 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
      * slot needs), else by walking the map at most once per quota retention. Whether an identity still counts never
      * depends on this ({@link #seenBefore}), so the sweep's pace changes no output.
      */
-    private void sweepAccepted(long timestamp) throws Exception {
-        long[] sweep = acceptedSweep.value();
+    private void sweepAccepted(long slot, long timestamp) throws Exception {
+        long[] sweep = sweepCopy.get(slot, acceptedSweep::value);
         if (sweep != null && timestamp >= sweep[1]) {
             accepted.clear();
-            acceptedSweep.clear();
+            updateSweep(slot, null);
             return;
         }
         if (sweep != null && timestamp < sweep[0]) {
@@ -244,10 +277,39 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         }
         if (latest == Long.MIN_VALUE) {
             accepted.clear();
+            updateSweep(slot, null);
+        } else {
+            updateSweep(slot, new long[] {timestamp + Math.max(quotaRetentionMs, TIMER_GRANULARITY_MS), latest});
+        }
+    }
+
+    private void updateQueue(long slot, long[] q) throws Exception {
+        if (q == null) {
+            queue.clear();
+        } else {
+            queue.update(q);
+        }
+        queueCopy.put(slot, q);
+    }
+
+    private void updateSweep(long slot, long[] sweep) throws Exception {
+        if (sweep == null) {
             acceptedSweep.clear();
         } else {
-            acceptedSweep.update(new long[] {timestamp + Math.max(quotaRetentionMs, TIMER_GRANULARITY_MS), latest});
+            acceptedSweep.update(sweep);
         }
+        sweepCopy.put(slot, sweep);
+    }
+
+    /** The slot's counts per epoch: the heap copy, read from state in full the first time. */
+    private Map<Long, EpochCount> countsOf(long slot) throws Exception {
+        return countsCopy.get(slot, () -> {
+            Map<Long, EpochCount> read = new HashMap<>();
+            for (Map.Entry<Long, EpochCount> e : epochCounts.entries()) {
+                read.put(e.getKey(), e.getValue());
+            }
+            return read;
+        });
     }
 
     /**
@@ -322,12 +384,13 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
             return;
         }
         if (fullNodes.contains(s.signer())) { // exempt from the limit, so not counted
-            remember(identity, roundUp(s.receivedAtMs() + quotaRetentionMs), ctx);
+            remember(s.slotId(), identity, roundUp(s.receivedAtMs() + quotaRetentionMs), ctx);
             metrics.accepted();
             out.collect(s);
             return;
         }
-        EpochCount c = epochCounts.get(s.epochId());
+        Map<Long, EpochCount> counts = countsOf(s.slotId());
+        EpochCount c = counts.get(s.epochId());
         int count = c == null ? 0 : c.count();
         if (count >= perSlotEpochLimit) {
             reject(
@@ -338,26 +401,28 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
             return;
         }
         long expiresAt = c == null ? roundUp(s.receivedAtMs() + quotaRetentionMs) : c.expiresAt();
-        epochCounts.put(s.epochId(), new EpochCount(count + 1, expiresAt));
+        EpochCount counted = new EpochCount(count + 1, expiresAt);
+        epochCounts.put(s.epochId(), counted);
+        counts.put(s.epochId(), counted);
         if (c == null) {
             ctx.timerService().registerEventTimeTimer(expiresAt);
         }
-        remember(identity, expiresAt, ctx);
+        remember(s.slotId(), identity, expiresAt, ctx);
         metrics.accepted();
         out.collect(s);
     }
 
-    private void remember(String identity, long expiresAt, ReadOnlyContext ctx) throws Exception {
+    private void remember(long slot, String identity, long expiresAt, ReadOnlyContext ctx) throws Exception {
         accepted.put(identity, expiresAt);
         ctx.timerService().registerEventTimeTimer(expiresAt); // the same timestamp twice is one timer
-        long[] sweep = acceptedSweep.value();
+        long[] sweep = sweepCopy.get(slot, acceptedSweep::value);
         if (sweep == null) {
             // the next timer walks the map and learns the latest expiry (the map may hold entries restored from a
             // savepoint taken before this state existed)
-            acceptedSweep.update(new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
+            updateSweep(slot, new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
         } else if (expiresAt > sweep[1]) {
             sweep[1] = expiresAt;
-            acceptedSweep.update(sweep);
+            updateSweep(slot, sweep);
         }
     }
 

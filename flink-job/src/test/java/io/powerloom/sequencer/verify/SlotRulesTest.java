@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -138,6 +140,64 @@ class SlotRulesTest {
                 .containsExactlyInAnyOrder("s7-0", "s7-1", "s8-0", "s8-1", "s8-2", "s8-3", "s7-next-epoch");
         assertThat(rejectedIds(h, SlotRules.REJECTED)).containsExactly("s7-2", "s7-3");
         assertThat(reasons(h, SlotRules.REJECTED)).containsOnly(RejectReason.SLOT_EPOCH_LIMIT);
+    }
+
+    /** The per-slot values kept on the heap are copies: a subtask restored from a checkpoint reads them from state. */
+    @Test
+    void theEpochLimitAndTheDuplicateCheckHoldAcrossARestore() throws Exception {
+        open(Set.of());
+        register(7, address(7), true, 0);
+        submit(signed("first", 7, 1, "p0", "c", 1000));
+        watermark(h, 1000);
+        assertThat(acceptedIds()).containsExactly("first");
+        OperatorSubtaskState snapshot = h.snapshot(1, 1000);
+        h.close();
+
+        h = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                        new SlotRules(2, Set.of(), true, 5, RETENTION),
+                        List.of(SlotRules.SLOTS, SlotRules.BLOCKS, SlotRules.FRONTIER)),
+                SignedSubmission::slotId,
+                Types.LONG,
+                1,
+                1,
+                0);
+        h.initializeState(snapshot);
+        h.open();
+        submit(signed("first-again", 7, 1, "p0", "c", 1100)); // a copy of "first"
+        submit(signed("second", 7, 1, "p1", "c", 1200));
+        submit(signed("third", 7, 1, "p2", "c", 1300));
+        watermark(h, 2000);
+
+        assertThat(acceptedIds()).containsExactly("second");
+        assertThat(rejectedIds(h, SlotRules.REJECTED)).containsExactly("third");
+    }
+
+    /** A slot dropped from the heap copies (more slots than they keep) is read back from state when it returns. */
+    @Test
+    void aSlotDroppedFromTheHeapCopiesIsReadBackFromState() throws Exception {
+        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new SlotRules(2, Set.of(), true, 5, RETENTION, 1),
+                SignedSubmission::slotId,
+                Types.LONG,
+                SlotRules.SLOTS,
+                SlotRules.BLOCKS,
+                SlotRules.FRONTIER);
+        register(7, address(7), true, 0);
+        register(8, address(8), true, 0);
+        for (int i = 0; i < 3; i++) { // 7, 8, 7, 8, ...: each slot evicts the other from a copy of one
+            submit(signed("s7-" + i, 7, 1, "p" + i, "c", 1000 + 10 * i));
+            submit(signed("s8-" + i, 8, 1, "p" + i, "c", 1005 + 10 * i));
+            watermark(h, 1005 + 10 * i);
+        }
+        submit(signed("s7-0-copy", 7, 1, "p0", "c", 1100));
+        watermark(h, 2000);
+
+        assertThat(acceptedIds()).containsExactlyInAnyOrder("s7-0", "s8-0", "s7-1", "s8-1");
+        assertThat(rejectedIds(h, SlotRules.REJECTED)).containsExactlyInAnyOrder("s7-2", "s8-2");
+        watermark(h, 1000 + RETENTION + 200);
+        assertThat(keyedStateEntries(h)).as("every count and identity expired").isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
     }
 
     @Test
