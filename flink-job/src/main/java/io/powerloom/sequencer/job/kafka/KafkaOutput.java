@@ -25,6 +25,10 @@ public final class KafkaOutput {
         Properties props = new Properties();
         // must exceed the checkpoint interval plus recovery time, and stay below the broker's max (15 min default)
         props.setProperty("transaction.timeout.ms", "600000");
+        // the outputs come in bursts at each window close (an epoch's project results, then its batches): larger
+        // batches, compressed, mean fewer and smaller requests for the broker, which shares the machine's cores
+        props.setProperty("compression.type", "snappy");
+        props.setProperty("batch.size", Integer.toString(256 * 1024));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrap)
                 .setKafkaProducerConfig(props)
