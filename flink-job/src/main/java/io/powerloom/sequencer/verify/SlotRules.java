@@ -96,10 +96,10 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
      * {@link #acceptedSweep}), written through to state, which stays the truth: they save three RocksDB reads per
      * submission and the walk of the epoch counts at every timer.
      */
-    private transient StateMirror<Long, long[]> queueCopy;
+    private transient StateMirror.OfValue<Long, long[]> queueCopy;
 
     private transient StateMirror<Long, Map<Long, EpochCount>> countsCopy;
-    private transient StateMirror<Long, long[]> sweepCopy;
+    private transient StateMirror.OfValue<Long, long[]> sweepCopy;
     private final int mirroredSlots;
 
     private transient Counter duplicates;
@@ -153,9 +153,9 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         acceptedSweep = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>(
                         "accepted-sweep", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        queueCopy = new StateMirror<>(mirroredSlots);
+        queueCopy = new StateMirror.OfValue<>(queue, mirroredSlots);
         countsCopy = new StateMirror<>(mirroredSlots);
-        sweepCopy = new StateMirror<>(mirroredSlots);
+        sweepCopy = new StateMirror.OfValue<>(acceptedSweep, mirroredSlots);
         duplicates = getRuntimeContext().getMetricGroup().counter("submissions_duplicate");
         metrics = SubmissionMetrics.slotRules(getRuntimeContext().getMetricGroup());
         simulations = getRuntimeContext().getMetricGroup().counter("simulations");
@@ -165,7 +165,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     @Override
     public void processElement(SignedSubmission s, ReadOnlyContext ctx, Collector<SignedSubmission> out)
             throws Exception {
-        long[] q = queueCopy.get(s.slotId(), queue::value);
+        long[] q = queueCopy.value(s.slotId());
         if (q == null && s.receivedAtMs() < frontier(ctx)) {
             judge(s, ctx.timerService().currentWatermark(), ctx, out);
             return;
@@ -175,7 +175,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         }
         pending.put(q[1], s);
         q[1]++;
-        updateQueue(s.slotId(), q);
+        queueCopy.update(s.slotId(), q);
         waited.inc();
         ctx.timerService().registerEventTimeTimer(roundUp(s.receivedAtMs()));
     }
@@ -214,7 +214,7 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SignedSubmission> out) throws Exception {
         long slot = ctx.getCurrentKey();
-        long[] q = queueCopy.get(slot, queue::value);
+        long[] q = queueCopy.value(slot);
         if (q != null) {
             // in arrival order, up to the first submission the chain has not caught up with yet (its own timer is
             // later)
@@ -229,10 +229,10 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
                 q[0]++;
             }
             if (q[0] == q[1]) {
-                updateQueue(slot, null);
+                queueCopy.update(slot, null);
                 pending.clear();
             } else {
-                updateQueue(slot, q);
+                queueCopy.update(slot, q);
             }
         }
         Map<Long, EpochCount> counts = countsOf(slot);
@@ -256,10 +256,10 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
      * depends on this ({@link #seenBefore}), so the sweep's pace changes no output.
      */
     private void sweepAccepted(long slot, long timestamp) throws Exception {
-        long[] sweep = sweepCopy.get(slot, acceptedSweep::value);
+        long[] sweep = sweepCopy.value(slot);
         if (sweep != null && timestamp >= sweep[1]) {
             accepted.clear();
-            updateSweep(slot, null);
+            sweepCopy.update(slot, null);
             return;
         }
         if (sweep != null && timestamp < sweep[0]) {
@@ -277,28 +277,10 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
         }
         if (latest == Long.MIN_VALUE) {
             accepted.clear();
-            updateSweep(slot, null);
+            sweepCopy.update(slot, null);
         } else {
-            updateSweep(slot, new long[] {timestamp + Math.max(quotaRetentionMs, TIMER_GRANULARITY_MS), latest});
+            sweepCopy.update(slot, new long[] {timestamp + Math.max(quotaRetentionMs, TIMER_GRANULARITY_MS), latest});
         }
-    }
-
-    private void updateQueue(long slot, long[] q) throws Exception {
-        if (q == null) {
-            queue.clear();
-        } else {
-            queue.update(q);
-        }
-        queueCopy.put(slot, q);
-    }
-
-    private void updateSweep(long slot, long[] sweep) throws Exception {
-        if (sweep == null) {
-            acceptedSweep.clear();
-        } else {
-            acceptedSweep.update(sweep);
-        }
-        sweepCopy.put(slot, sweep);
     }
 
     /** The slot's counts per epoch: the heap copy, read from state in full the first time. */
@@ -415,14 +397,14 @@ public class SlotRules extends KeyedBroadcastProcessFunction<Long, SignedSubmiss
     private void remember(long slot, String identity, long expiresAt, ReadOnlyContext ctx) throws Exception {
         accepted.put(identity, expiresAt);
         ctx.timerService().registerEventTimeTimer(expiresAt); // the same timestamp twice is one timer
-        long[] sweep = sweepCopy.get(slot, acceptedSweep::value);
+        long[] sweep = sweepCopy.value(slot);
         if (sweep == null) {
             // the next timer walks the map and learns the latest expiry (the map may hold entries restored from a
             // savepoint taken before this state existed)
-            updateSweep(slot, new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
+            sweepCopy.update(slot, new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
         } else if (expiresAt > sweep[1]) {
             sweep[1] = expiresAt;
-            updateSweep(slot, sweep);
+            sweepCopy.update(slot, sweep);
         }
     }
 

@@ -2,6 +2,7 @@ package io.powerloom.sequencer.verify;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.api.common.state.ValueState;
 
 /**
  * A bounded heap copy of a small per-key state value, written through: the keyed state stays the truth (checkpoints,
@@ -56,5 +57,31 @@ final class StateMirror<K, V> {
 
     int size() {
         return copy.size();
+    }
+
+    /** A keyed value state and its heap copy: read and written only through here. */
+    static final class OfValue<K, V> {
+        private final ValueState<V> state;
+        private final StateMirror<K, V> copy;
+
+        OfValue(ValueState<V> state, int maxKeys) {
+            this.state = state;
+            this.copy = new StateMirror<>(maxKeys);
+        }
+
+        /** The current key's value; {@code key} must be the current key. */
+        V value(K key) throws Exception {
+            return copy.get(key, state::value);
+        }
+
+        /** Writes the current key's value ({@code null}: clears it); {@code key} must be the current key. */
+        void update(K key, V value) throws Exception {
+            if (value == null) {
+                state.clear();
+            } else {
+                state.update(value);
+            }
+            copy.put(key, value);
+        }
     }
 }
