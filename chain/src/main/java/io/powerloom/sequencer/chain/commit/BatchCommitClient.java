@@ -45,8 +45,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * E25/E43 also means already done; E04/E23/E24 fail with a non-retryable {@link CommitException}. Concurrent calls for
  * the same batch in one process share one future.
  *
- * <p><b>Gas:</b> gas limit = estimate × multiplier; once a batch commit has mined, later ones skip the estimate and
- * take the limit from the gas learned from receipts ({@link GasModel}, {@link CommitClientConfig#learnGas()}). A
+ * <p><b>Gas:</b> gas limit = estimate × multiplier; once a batch commit has been estimated or has mined, later ones
+ * skip the estimate and take the limit from the gas learned from estimates and receipts ({@link GasModel}, {@link CommitClientConfig#learnGas()}). A
  * transaction that reverted on chain is tried again from the on-chain check, with an estimate (which names the reason).
  * Nonces, fees, replacement of stuck transactions, receipts and RPC retry: {@link TransactionSender}.
  */
@@ -417,6 +417,11 @@ public final class BatchCommitClient implements AutoCloseable {
                     gasLimit = new java.math.BigDecimal(est.getAmountUsed())
                             .multiply(java.math.BigDecimal.valueOf(config.gasLimitMultiplier()))
                             .toBigInteger();
+                    if (isBatch && config.gasPerProject() == 0 && config.learnGas()) {
+                        // an estimate teaches as a receipt does (it is at least the gas used), so the batches sent
+                        // after a start while this one is unmined need no estimate of their own
+                        gasModel.observe(est.getAmountUsed().longValueExact(), GasModel.calldataBytes(data));
+                    }
                 }
                 TransactionSender.Sent sent = sender.sendAndAwait(signer, data, gasLimit, start);
                 attempts += sent.signed();

@@ -33,8 +33,8 @@ public final class CommitClientOptions {
                     + "commits are looked up once per new block.");
     public static final Option<Boolean> LEARN_GAS = Option.bool("sequencer.chain.learn-gas")
             .defaultValue(true)
-            .description("Estimate batch commits' gas only until one has mined; then send with the limit learned "
-                    + "from receipts: (300,000 + the highest gas per calldata byte seen × the batch's calldata bytes) "
+            .description("Estimate batch commits' gas only until one has been estimated; then send with the limit "
+                    + "learned from estimates and receipts: (300,000 + the highest gas per calldata byte seen × the batch's calldata bytes) "
                     + "× 1.25. A revert is then estimated to learn its reason (E25/E43 count as done). Saves the node "
                     + "executing every batch (often several times) before it is sent, and a round trip. false: "
                     + "estimate every batch commit first, as production does.");

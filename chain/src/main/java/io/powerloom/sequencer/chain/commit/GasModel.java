@@ -1,7 +1,8 @@
 package io.powerloom.sequencer.chain.commit;
 
 /**
- * What a batch commit costs, learned from the client's own receipts, so that commits after the first need no
+ * What a batch commit costs, learned from the client's own estimates and receipts (an estimate is at least the gas
+ * the commit then uses), so that commits after the first need no
  * {@code eth_estimateGas} (which makes the node execute the whole batch, often several times, before it is sent).
  *
  * <p>A batch stores each project's ID and CID, so its gas grows with the strings it carries: the model keeps the
@@ -28,7 +29,9 @@ final class GasModel {
         return (long) Math.ceil((CommitClientConfig.BATCH_BASE_GAS + gasPerByte * calldataBytes) * multiplier);
     }
 
-    /** Learns from a successful batch commit: {@code gasUsed} for {@code calldataBytes} of calldata. */
+    /**
+     * Learns from a batch commit: {@code gasUsed} (mined) or estimated for {@code calldataBytes} of calldata.
+     */
     synchronized void observe(long gasUsed, int calldataBytes) {
         if (gasUsed <= 0 || calldataBytes <= 0) {
             return;

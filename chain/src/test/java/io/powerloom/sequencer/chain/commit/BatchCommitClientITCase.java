@@ -10,6 +10,7 @@ import io.powerloom.sequencer.chain.testenv.TestChain;
 import io.powerloom.sequencer.contracts.PowerloomProtocolState;
 import io.powerloom.sequencer.infra.anvil.Anvil;
 import io.powerloom.sequencer.infra.anvil.AnvilExtension;
+import io.powerloom.sequencer.infra.anvil.AnvilRpc;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -408,6 +409,43 @@ class BatchCommitClientITCase {
             }
             assertThat(client.metrics().gasEstimates()).isEqualTo(2);
             assertThat(client.metrics().gasLearned()).isZero();
+        }
+    }
+
+    /**
+     * After a start, the first batches need not wait for one to mine: the first estimate teaches the gas model as a
+     * receipt does, so a batch sent while the first is still unmined takes the learned limit instead of making the node
+     * execute it once more.
+     */
+    @Test
+    void aBatchSentBeforeTheFirstHasMinedLearnsFromTheFirstsEstimate() throws Exception {
+        String market = newMarket(10_000, 1);
+        Anvil anvil = CHAIN.anvil();
+        anvil.setAutomine(false);
+        try (BatchCommitClient client =
+                BatchCommitClient.create(config(anvil.rpcUrl()).build(), env::get)) {
+            CompletableFuture<CommitResult> first = client.submitBatch(batch(market, 1, "early1", 40));
+            awaitPending(anvil, 1); // estimated and sent, not mined
+            CompletableFuture<CommitResult> second = client.submitBatch(batch(market, 1, "early2", 40));
+            awaitPending(anvil, 2);
+            anvil.mine(1);
+
+            assertThat(first.get(60, TimeUnit.SECONDS).status()).isEqualTo(Status.COMMITTED);
+            assertThat(second.get(60, TimeUnit.SECONDS).status()).isEqualTo(Status.COMMITTED);
+            assertThat(client.metrics().gasEstimates()).isEqualTo(1);
+            assertThat(client.metrics().gasLearned()).isEqualTo(1);
+        } finally {
+            anvil.setAutomine(true);
+        }
+    }
+
+    private static void awaitPending(Anvil anvil, long transactions) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (AnvilRpc.quantity(anvil.rpc().call("txpool_status").get("pending")) < transactions) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("fewer than " + transactions + " transactions pending after 30 s");
+            }
+            Thread.sleep(20);
         }
     }
 
