@@ -346,6 +346,8 @@ public final class BatchCommitClient implements AutoCloseable {
             java.util.Set<String> doneCodes)
             throws CommitException {
         boolean isBatch = projects > 0;
+        // batch commits without a fixed gas per project take their limit from the gas model once it has learned
+        boolean learnsGas = isBatch && config.gasPerProject() == 0 && config.learnGas();
         int attempts = 0;
         int reverted = 0;
         long deadline = start + config.commitTimeout().toNanos();
@@ -364,9 +366,7 @@ public final class BatchCommitClient implements AutoCloseable {
             try {
                 long t1 = System.nanoTime();
                 BigInteger gasLimit;
-                long learned = isBatch && reverted == 0 && config.gasPerProject() == 0 && config.learnGas()
-                        ? gasModel.limit(GasModel.calldataBytes(data))
-                        : -1;
+                long learned = learnsGas && reverted == 0 ? gasModel.limit(GasModel.calldataBytes(data)) : -1;
                 if (isBatch && reverted == 0 && config.gasPerProject() > 0) {
                     // no estimate: the gas a batch needs grows with its projects; if it reverts anyway, the next
                     // round estimates and so learns the contract's reason (E25/E43 = already done)
@@ -417,7 +417,7 @@ public final class BatchCommitClient implements AutoCloseable {
                     gasLimit = new java.math.BigDecimal(est.getAmountUsed())
                             .multiply(java.math.BigDecimal.valueOf(config.gasLimitMultiplier()))
                             .toBigInteger();
-                    if (isBatch && config.gasPerProject() == 0 && config.learnGas()) {
+                    if (learnsGas) {
                         // an estimate teaches as a receipt does (it is at least the gas used), so the batches sent
                         // after a start while this one is unmined need no estimate of their own
                         gasModel.observe(est.getAmountUsed().longValueExact(), GasModel.calldataBytes(data));
