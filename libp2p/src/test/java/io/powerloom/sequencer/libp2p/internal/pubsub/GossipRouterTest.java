@@ -35,6 +35,17 @@ class GossipRouterTest {
     private final List<PubsubMessage> delivered = new CopyOnWriteArrayList<>();
     private final List<Rejection> rejections = new CopyOnWriteArrayList<>();
 
+    /** The delivered messages' data, as text, in delivery order. */
+    private List<String> deliveredTexts() {
+        return delivered.stream()
+                .map(m -> new String(m.data(), StandardCharsets.UTF_8))
+                .toList();
+    }
+
+    private List<Rejection.Reason> rejectionReasons() {
+        return rejections.stream().map(Rejection::reason).toList();
+    }
+
     GossipRouterTest() {
         router.subscribe(TOPIC, m -> {
             delivered.add(m);
@@ -143,11 +154,7 @@ class GossipRouterTest {
         feed(h, s2, f2, 0, 11);
         feed(h, s1, f1, 7, f1.length);
         feed(h, s2, f2, 11, f2.length);
-        assertEquals(
-                List.of("one", "two"),
-                delivered.stream()
-                        .map(m -> new String(m.data(), StandardCharsets.UTF_8))
-                        .toList());
+        assertEquals(List.of("one", "two"), deliveredTexts());
         assertTrue(rejections.isEmpty(), rejections.toString());
         assertEquals(s1.remotePeer(), delivered.get(0).from());
     }
@@ -174,7 +181,7 @@ class GossipRouterTest {
         assertTrue(s.reset, "an oversized frame resets the stream");
         assertEquals(
                 List.of(Rejection.Reason.INVALID_SIGNATURE, Rejection.Reason.FOREIGN_TOPIC, Rejection.Reason.OVERSIZED),
-                rejections.stream().map(Rejection::reason).toList());
+                rejectionReasons());
         assertTrue(router.score(s.remotePeer()) < before);
     }
 
@@ -190,14 +197,8 @@ class GossipRouterTest {
         feed(h, s, good, 0, good.length);
         feed(h, s, forged, 0, forged.length);
         feed(h, s, again, 0, again.length);
-        assertEquals(
-                List.of("first", "third"),
-                delivered.stream()
-                        .map(m -> new String(m.data(), StandardCharsets.UTF_8))
-                        .toList());
-        assertEquals(
-                List.of(Rejection.Reason.INVALID_SIGNATURE),
-                rejections.stream().map(Rejection::reason).toList());
+        assertEquals(List.of("first", "third"), deliveredTexts());
+        assertEquals(List.of(Rejection.Reason.INVALID_SIGNATURE), rejectionReasons());
     }
 
     @Test
@@ -219,14 +220,8 @@ class GossipRouterTest {
         feed(h, attacker, forged, 0, forged.length);
         feed(h, honest, real, 0, real.length);
         feed(h, other, real, 0, real.length); // a mesh copy of a delivered message: a duplicate, not verified again
-        assertEquals(
-                List.of("real"),
-                delivered.stream()
-                        .map(m -> new String(m.data(), StandardCharsets.UTF_8))
-                        .toList());
-        assertEquals(
-                List.of(Rejection.Reason.INVALID_SIGNATURE),
-                rejections.stream().map(Rejection::reason).toList());
+        assertEquals(List.of("real"), deliveredTexts());
+        assertEquals(List.of(Rejection.Reason.INVALID_SIGNATURE), rejectionReasons());
         assertEquals(attacker.peer, rejections.get(0).peer());
         assertTrue(router.score(attacker.peer) < 0, "the forger loses score");
         assertEquals(0, router.score(honest.peer));
