@@ -89,11 +89,12 @@ public final class SequencerBenchmark {
         boolean accounting = !"false".equals(opt.get("accounting")); // on by default, as in the job
         long interval = Long.parseLong(opt.getOrDefault("epoch-interval", "20")) * 1000;
         int warmup = Integer.parseInt(opt.getOrDefault("warmup-epochs", live ? "1" : "0"));
+        String stateBackend = opt.getOrDefault("state-backend", "rocksdb"); // as the Helm chart deploys
         long total = (long) epochs * projects * slots;
         System.out.printf(
                 Locale.ROOT,
                 "benchmark: %d epochs x %d projects x %d slots = %,d submissions, batch size %d, parallelism %d, "
-                        + "anchor %s, accounting %s, Anvil block time %s%s, %d cores%n",
+                        + "anchor %s, accounting %s, state backend %s, Anvil block time %s%s, %d cores%n",
                 epochs,
                 projects,
                 slots,
@@ -102,6 +103,7 @@ public final class SequencerBenchmark {
                 parallelism,
                 anchor,
                 accounting,
+                stateBackend,
                 blockTime > 0 ? blockTime + " s" : "automine",
                 stateRoot ? "" : " (no state root)",
                 Runtime.getRuntime().availableProcessors());
@@ -280,13 +282,24 @@ public final class SequencerBenchmark {
             c.put("sequencer.chain.receipt-poll-interval", opt.getOrDefault("receipt-poll", "50 ms"));
             c.put("sequencer.chain.gas-per-project", opt.getOrDefault("gas-per-project", "0"));
             Configuration conf = new Configuration();
-            conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+            conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
             conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
             conf.set(
                     CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                     work.resolve("checkpoints").toUri().toString());
             conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(512));
             conf.setString("io.tmp.dirs", work.resolve("flink-tmp").toString());
+            // --flink-conf "k=v;k=v": Flink settings for an experiment, e.g. a RocksDB option
+            for (String kv : opt.getOrDefault("flink-conf", "").split(";")) {
+                if (!kv.isBlank()) {
+                    int eq = kv.indexOf('=');
+                    if (eq < 1) {
+                        throw new IllegalArgumentException("--flink-conf expects key=value;key=value, got " + kv);
+                    }
+                    conf.setString(
+                            kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+                }
+            }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             SequencerJob.configure(env, SequencerJob.config(c));
             var os = (com.sun.management.OperatingSystemMXBean)
