@@ -9,13 +9,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
  * Cuts one epoch's finalized projects into batches, deterministically: projects sorted by ID, {@code batchSize}
  * projects per batch, batches numbered in that order; a batch whose document would exceed {@code maxDocumentBytes}
  * (one IPFS block) is halved until it fits (decided from the documents' exact lengths before any is built). The same finalized epoch therefore always gives the same batches, the same
- * documents and the same CIDs.
+ * documents and the same CIDs. The documents may be built on several threads ({@link #batch(List, Consumer, Executor)});
+ * they are handed on in batch order all the same.
  */
 public final class Batcher implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -44,6 +48,43 @@ public final class Batcher implements Serializable {
      * before the first document is built, and the first upload can start while the rest are being built.
      */
     public void batch(List<ProjectEpochResult> results, Consumer<SubmissionBatch> out) {
+        List<Group> groups = cut(results);
+        for (int i = 0; i < groups.size(); i++) {
+            out.accept(build(groups.get(i), i, groups.size()));
+        }
+    }
+
+    /**
+     * As {@link #batch(List, Consumer)}, building the documents on {@code builders} (each document is a pure function
+     * of its group: JSON, Merkle root, CID), and handing each batch to {@code out} on the calling thread, in batch
+     * order, as soon as it and every batch before it are built. The batches are the same as with one thread.
+     */
+    public void batch(List<ProjectEpochResult> results, Consumer<SubmissionBatch> out, Executor builders) {
+        List<Group> groups = cut(results);
+        int count = groups.size();
+        List<CompletableFuture<SubmissionBatch>> built = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Group g = groups.get(i);
+            int index = i;
+            built.add(CompletableFuture.supplyAsync(() -> build(g, index, count), builders));
+        }
+        for (CompletableFuture<SubmissionBatch> b : built) {
+            SubmissionBatch batch;
+            try {
+                batch = b.join();
+            } catch (CompletionException e) {
+                built.forEach(f -> f.cancel(false));
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw e;
+            }
+            out.accept(batch);
+        }
+    }
+
+    /** The epoch's results sorted by project and cut into groups of at most batchSize that fit one document. */
+    private List<Group> cut(List<ProjectEpochResult> results) {
         List<ProjectEpochResult> sorted = new ArrayList<>(results);
         sorted.sort(Comparator.comparing(ProjectEpochResult::projectId));
         for (int i = 1; i < sorted.size(); i++) {
@@ -55,9 +96,7 @@ public final class Batcher implements Serializable {
         for (int from = 0; from < sorted.size(); from += batchSize) {
             split(sorted.subList(from, Math.min(sorted.size(), from + batchSize)), groups);
         }
-        for (int i = 0; i < groups.size(); i++) {
-            out.accept(build(groups.get(i), i, groups.size()));
-        }
+        return groups;
     }
 
     private void split(List<ProjectEpochResult> group, List<Group> into) {

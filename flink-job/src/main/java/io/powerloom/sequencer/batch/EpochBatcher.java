@@ -8,6 +8,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -28,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * from there instead of reading and deserializing the whole epoch (10,000 results, tens of MB) back from RocksDB
  * on the way to the first upload. A key whose state already held results when this subtask first saw it (it was
  * restored from a checkpoint) is read from state as before.
+ *
+ * <p>An epoch's documents are built on up to {@link #BUILDER_THREADS} threads of this subtask (its own, idle between
+ * closes), and handed on in batch order: the first uploads start while the rest are built, and the close of a large
+ * epoch is not one thread's work.
  */
 public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResult, SubmissionBatch> {
     private static final Logger LOG = LoggerFactory.getLogger(EpochBatcher.class);
@@ -42,6 +49,11 @@ public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResul
 
     private transient Counter batches;
     private transient Counter epochs;
+    /** Threads that build the documents at a close. */
+    private transient ExecutorService builders;
+
+    /** The most threads a subtask builds documents on: the machine's cores, at most four. */
+    static final int BUILDER_THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     public EpochBatcher(Batcher batcher) {
         this.batcher = batcher;
@@ -60,6 +72,21 @@ public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResul
         epochs = getRuntimeContext().getMetricGroup().counter("epochs_batched");
         onHeap = new HashMap<>();
         restored = new HashSet<>();
+        String name = "batch-builder-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-";
+        AtomicInteger n = new AtomicInteger();
+        builders = Executors.newFixedThreadPool(BUILDER_THREADS, r -> {
+            Thread t = new Thread(r, name + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (builders != null) {
+            builders.shutdownNow();
+        }
+        super.close();
     }
 
     @Override
@@ -113,11 +140,12 @@ public class EpochBatcher extends KeyedProcessFunction<String, ProjectEpochResul
         int[] n = {0};
         batcher.batch(
                 ready,
-                b -> { // each batch goes on to the upload as soon as it is built
+                b -> { // each batch goes on to the upload as soon as it and those before it are built
                     batches.inc();
                     out.collect(b);
                     n[0]++;
-                });
+                },
+                builders);
         if (LOG.isDebugEnabled()) {
             long firstClose = ready.stream()
                     .mapToLong(ProjectEpochResult::closedAtWallMs)

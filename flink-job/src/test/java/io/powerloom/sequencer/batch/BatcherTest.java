@@ -129,6 +129,52 @@ class BatcherTest {
     }
 
     @Test
+    void documentsBuiltOnSeveralThreadsAreHandedOnInBatchOrderOnTheCallersThread() {
+        List<ProjectEpochResult> in = projects(60);
+        List<SubmissionBatch> serial = new Batcher(4, 1 << 20).batch(in);
+        // a builder that runs the documents last first, once all are submitted: later batches are built first
+        List<Runnable> queued = new ArrayList<>();
+        java.util.concurrent.Executor reversed = task -> {
+            queued.add(task);
+            if (queued.size() == serial.size()) {
+                new Thread(() -> {
+                            for (int i = queued.size() - 1; i >= 0; i--) {
+                                queued.get(i).run();
+                            }
+                        })
+                        .start();
+            }
+        };
+        List<SubmissionBatch> parallel = new ArrayList<>();
+        List<Thread> handedOnBy = new ArrayList<>();
+        new Batcher(4, 1 << 20)
+                .batch(
+                        in,
+                        b -> {
+                            parallel.add(b);
+                            handedOnBy.add(Thread.currentThread());
+                        },
+                        reversed);
+        assertThat(parallel).hasSameSizeAs(serial).hasSize(15);
+        for (int i = 0; i < serial.size(); i++) {
+            assertThat(parallel.get(i).batchIndex()).isEqualTo(i);
+            assertThat(parallel.get(i).document()).isEqualTo(serial.get(i).document());
+            assertThat(parallel.get(i).batchCid()).isEqualTo(serial.get(i).batchCid());
+        }
+        assertThat(handedOnBy).containsOnly(Thread.currentThread());
+    }
+
+    @Test
+    void aProjectFinalizedTwiceIsRefusedBeforeAnyParallelBuild() {
+        List<ProjectEpochResult> in = new ArrayList<>(projects(2));
+        in.add(in.get(0));
+        List<Runnable> submitted = new ArrayList<>();
+        assertThatThrownBy(() -> new Batcher(5, 1 << 20).batch(in, b -> {}, submitted::add))
+                .hasMessageContaining("finalized twice");
+        assertThat(submitted).isEmpty();
+    }
+
+    @Test
     void refusesAProjectFinalizedTwice() {
         List<ProjectEpochResult> in = new ArrayList<>(projects(2));
         in.add(in.get(0));

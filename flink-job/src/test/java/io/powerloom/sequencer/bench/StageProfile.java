@@ -65,6 +65,7 @@ final class StageProfile implements AutoCloseable {
         m.put(Pattern.compile("^(AsyncOperations|Flink-RocksDBStateDataTransferHelper)"), "checkpoints (uploads)");
         m.put(Pattern.compile("^OutputFlusher for "), "network buffer flushers");
         m.put(Pattern.compile("^epoch-progress"), "benchmark's own reader");
+        m.put(Pattern.compile("^batch-builder-"), "batch: building documents (its builder threads)");
         return m;
     }
 

@@ -19,6 +19,8 @@ class StageProfileTest {
                         "[Source: source: submissions -> verify: decode and recover signer (1/2)#0 tid=9]"))
                 .isEqualTo("verify: decode and recover signer");
         assertThat(StageProfile.stageOf("[C2 CompilerThread0 tid=20]")).isEqualTo("JIT compiler");
+        assertThat(StageProfile.stageOf("[batch-builder-1-2 tid=77]"))
+                .isEqualTo("batch: building documents (its builder threads)");
         assertThat(StageProfile.stageOf("[main tid=1]")).startsWith("other");
     }
 
