@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * Cuts one epoch's finalized projects into batches, deterministically: projects sorted by ID, {@code batchSize}
  * projects per batch, batches numbered in that order; a batch whose document would exceed {@code maxDocumentBytes}
  * (one IPFS block) is halved until it fits (decided from the documents' exact lengths before any is built). The same finalized epoch therefore always gives the same batches, the same
- * documents and the same CIDs. The documents may be built on several threads ({@link #batch(List, Consumer, Executor)});
- * they are handed on in batch order all the same.
+ * documents and the same CIDs. The documents may be built on several threads ({@link #batch(List, Consumer,
+ * Executor)}); they are handed on in batch order all the same.
  */
 public final class Batcher implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -38,26 +38,17 @@ public final class Batcher implements Serializable {
     /** Batches for one (market, epoch); {@code results} may come in any order and must all be finalized. */
     public List<SubmissionBatch> batch(List<ProjectEpochResult> results) {
         List<SubmissionBatch> batches = new ArrayList<>();
-        batch(results, batches::add);
+        batch(results, batches::add, Runnable::run);
         return batches;
     }
 
     /**
-     * As {@link #batch(List)}, handing each batch to {@code out} as soon as it is built: the cut is decided first from
-     * the documents' exact lengths ({@link BatchDocument#jsonLengthFromQuoted}), so every batch knows the epoch's batch count
-     * before the first document is built, and the first upload can start while the rest are being built.
-     */
-    public void batch(List<ProjectEpochResult> results, Consumer<SubmissionBatch> out) {
-        List<Group> groups = cut(results);
-        for (int i = 0; i < groups.size(); i++) {
-            out.accept(build(groups.get(i), i, groups.size()));
-        }
-    }
-
-    /**
-     * As {@link #batch(List, Consumer)}, building the documents on {@code builders} (each document is a pure function
-     * of its group: JSON, Merkle root, CID), and handing each batch to {@code out} on the calling thread, in batch
-     * order, as soon as it and every batch before it are built. The batches are the same as with one thread.
+     * As {@link #batch(List)}, building the documents on {@code builders} (each document is a pure function of its
+     * group: JSON, Merkle root, CID) and handing each batch to {@code out} on the calling thread, in batch order, as
+     * soon as it and every batch before it are built. The cut is decided first from the documents' exact lengths
+     * ({@link BatchDocument#jsonLengthFromQuoted}), so every batch knows the epoch's batch count before the first
+     * document is built, and the first upload can start while the rest are being built. The batches are the same
+     * whatever the threads.
      */
     public void batch(List<ProjectEpochResult> results, Consumer<SubmissionBatch> out, Executor builders) {
         List<Group> groups = cut(results);

@@ -119,7 +119,7 @@ class BatcherTest {
         // the streaming form hands over the same batches, each already knowing the epoch's batch count
         List<SubmissionBatch> listed = new Batcher(3, 1 << 20).batch(in);
         List<SubmissionBatch> streamed = new ArrayList<>();
-        new Batcher(3, 1 << 20).batch(in, streamed::add);
+        new Batcher(3, 1 << 20).batch(in, streamed::add, Runnable::run);
         assertThat(streamed).hasSize(3);
         for (int i = 0; i < 3; i++) {
             assertThat(streamed.get(i).batchIndex()).isEqualTo(i);
